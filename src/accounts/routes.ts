@@ -1,0 +1,61 @@
+/** JSON routes: own account, password change, password reset by email, own security activity. */
+import type { FastifyInstance } from 'fastify';
+import { RATE_LIMITS } from '../config/defaults.ts';
+import { queryAudit } from '../audit/store.ts';
+import { email, object, password, str, token } from '../http/schema.ts';
+import { limitByIp, meta, requireSession } from '../http/request.ts';
+import { sessionResponse } from '../sessions/routes.ts';
+import { changePassword, requestPasswordReset, resetPassword } from './service.ts';
+
+export const auditQuerySchema = object({
+  event: str(64, { pattern: '^[a-z_.]+$' }),
+  userId: str(64, { pattern: '^[A-Za-z0-9_-]+$' }),
+  before: str(120),
+  limit: str(3, { pattern: '^[0-9]{1,3}$' }),
+});
+
+export function pageLimit(raw: string | undefined): number {
+  const n = raw ? Number(raw) : 50;
+  return Math.min(Math.max(n, 1), 200);
+}
+
+export async function accountRoutes(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+
+  app.get('/api/v1/me', { schema: { summary: 'My account and organizations' } }, async (request) => {
+    return sessionResponse(app, requireSession(request));
+  });
+
+  app.post('/api/v1/me/password', {
+    schema: { summary: 'Change my password (other sessions end)', body: object({ currentPassword: password(), newPassword: password() }, ['currentPassword', 'newPassword']) },
+  }, async (request) => {
+    const session = requireSession(request);
+    const body = request.body as { currentPassword: string; newPassword: string };
+    await changePassword(ctx, session.user, body.currentPassword, body.newPassword, session.id, meta(request));
+    return { status: 'changed' };
+  });
+
+  app.post('/api/v1/password-reset', {
+    schema: { summary: 'Email a password-reset link (same answer for every address)', body: object({ email: email() }, ['email']) },
+  }, async (request, reply) => {
+    await limitByIp(ctx, request, 'password-reset', RATE_LIMITS.passwordReset);
+    await requestPasswordReset(ctx, (request.body as { email: string }).email, meta(request));
+    return reply.status(202).send({ status: 'sent_if_account_exists' });
+  });
+
+  app.post('/api/v1/password-reset/confirm', {
+    schema: { summary: 'Set a new password from a reset link (does not sign in)', body: object({ token: token(), password: password() }, ['token', 'password']) },
+  }, async (request) => {
+    await limitByIp(ctx, request, 'password-reset-confirm', RATE_LIMITS.passwordReset);
+    const body = request.body as { token: string; password: string };
+    await resetPassword(ctx, body.token, body.password, meta(request));
+    return { status: 'password_reset' };
+  });
+
+  app.get('/api/v1/me/audit', { schema: { summary: 'My security activity', querystring: auditQuerySchema } }, async (request) => {
+    const session = requireSession(request);
+    const q = request.query as { event?: string; before?: string; limit?: string };
+    const page = await queryAudit(ctx.db, { userId: session.userId, event: q.event, before: q.before, limit: pageLimit(q.limit) });
+    return { events: page.rows, nextCursor: page.nextCursor };
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * Accounts: creating users, checking passwords (with the per-account throttle), changing and resetting
+ * passwords. A password reset never touches second factors: the sign-in flow decides what comes after
+ * the password (src/sessions/sign-in.ts), so a reset cannot skip it.
+ */
+import { PASSWORD_THROTTLE, TOKENS } from '../config/defaults.ts';
+import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
+import { addSeconds } from '../core/clock.ts';
+import { isValidEmail, normaliseEmail } from '../core/email.ts';
+import { checkPassword, normalisePassword } from '../core/password-policy.ts';
+import { AppError } from '../errors.ts';
+import { audit, link, type Ctx } from '../context.ts';
+import type { RequestMeta } from '../audit/store.ts';
+import { mailTemplates } from '../mail/templates.ts';
+import { clearAttempts, reserveAttempt } from '../throttle/store.ts';
+import { lockSeconds } from '../core/attempts.ts';
+import { revokeAllSessions } from '../sessions/service.ts';
+import { isCommonPassword } from './common-passwords.ts';
+
+export interface User {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly twoFactorEnabled: boolean;
+  readonly createdAt: string;
+  readonly lastSignInAt: string | null;
+}
+
+type UserRow = { id: string; email: string; name: string; two_factor_enabled: number; created_at: string; last_sign_in_at: string | null };
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id, email: row.email, name: row.name, twoFactorEnabled: Number(row.two_factor_enabled) === 1,
+    createdAt: row.created_at, lastSignInAt: row.last_sign_in_at,
+  };
+}
+
+export function parseEmail(input: string, field = 'email'): string {
+  const email = normaliseEmail(input);
+  if (!isValidEmail(email)) throw new AppError('invalid_request', { message: 'Enter a valid email address.', details: { field } });
+  return email;
+}
+
+/** Validates a new password for an account; throws password_rejected with the reason. */
+export async function acceptablePassword(ctx: Ctx, password: string, email: string, userId: string | null): Promise<string> {
+  const orgNames = userId
+    ? (await ctx.db.kysely.selectFrom('memberships as m').innerJoin('orgs as o', 'o.id', 'm.org_id').select('o.name').where('m.user_id', '=', userId).execute()).map((r) => r.name)
+    : [];
+  return acceptablePasswordFor(password, email, orgNames);
+}
+
+export function acceptablePasswordFor(password: string, email: string, orgNames: readonly string[]): string {
+  const verdict = checkPassword(password, { email, orgNames }, isCommonPassword);
+  if (!verdict.ok) throw new AppError('password_rejected', { message: verdict.reason, details: { field: 'password', reason: verdict.reason } });
+  return verdict.normalised;
+}
+
+export async function findUserByEmail(ctx: Ctx, email: string): Promise<(User & { passwordHash: string | null }) | null> {
+  const row = await ctx.db.kysely.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
+  return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
+}
+
+export async function getUser(ctx: Ctx, userId: string): Promise<User | null> {
+  const row = await ctx.db.kysely.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+/** Inserts a user with an already-checked, normalised password. Throws email_taken on a duplicate. */
+export async function insertUser(ctx: Ctx, email: string, normalisedPassword: string, name = ''): Promise<User> {
+  const now = ctx.clock().toISOString();
+  const passwordHash = await hashPassword(normalisedPassword);
+  const id = randomId();
+  try {
+    await ctx.db.kysely
+      .insertInto('users')
+      .values({ id, email, name, password_hash: passwordHash, created_at: now, updated_at: now, last_sign_in_at: null })
+      .execute();
+  } catch (error) {
+    if (/unique|duplicate/i.test(String((error as Error).message))) throw new AppError('email_taken');
+    throw error;
+  }
+  return { id, email, name, twoFactorEnabled: false, createdAt: now, lastSignInAt: null };
+}
+
+const passwordKey = (userId: string): string => `pwd:${userId}`;
+
+/**
+ * Checks email + password. Unknown email, wrong password and a throttled or locked account all end in
+ * the same `invalid_credentials` after about the same work (ASVS 5.0 6.3.8).
+ */
+export async function checkCredentials(ctx: Ctx, emailInput: string, password: string, meta: RequestMeta): Promise<User> {
+  const normalised = normalisePassword(password);
+  const user = await findUserByEmail(ctx, emailInput);
+  if (!user || !user.passwordHash) {
+    await verifyAgainstDummy(normalised);
+    throw new AppError('invalid_credentials');
+  }
+  const now = ctx.clock();
+  const reservation = await reserveAttempt(ctx.db, passwordKey(user.id), PASSWORD_THROTTLE, now);
+  if (!reservation.allowed) {
+    await verifyAgainstDummy(normalised);
+    await audit(ctx, meta, { event: 'sign_in.failed', targetUserId: user.id, details: { reason: 'throttled' } });
+    throw new AppError('invalid_credentials');
+  }
+  if (!(await verifyPassword(user.passwordHash, normalised))) {
+    await audit(ctx, meta, { event: 'sign_in.failed', targetUserId: user.id, details: { reason: 'wrong_password', failures: reservation.state.failures } });
+    if (reservation.locksNow) {
+      const minutes = Math.round(lockSeconds(PASSWORD_THROTTLE, reservation.state.locks - 1) / 60);
+      await audit(ctx, meta, { event: 'sign_in.locked', targetUserId: user.id, details: { step: 'password', minutes } });
+      await ctx.mail.send(mailTemplates.passwordLocked(user.email, { productName: ctx.config.productName, minutes }), now);
+    }
+    throw new AppError('invalid_credentials');
+  }
+  await clearAttempts(ctx.db, passwordKey(user.id));
+  return user;
+}
+
+export async function changePassword(
+  ctx: Ctx,
+  user: { readonly id: string; readonly email: string },
+  currentPassword: string,
+  newPassword: string,
+  keepSessionId: string,
+  meta: RequestMeta,
+): Promise<void> {
+  await checkCredentials(ctx, user.email, currentPassword, meta).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === 'invalid_credentials') {
+      throw new AppError('invalid_credentials', { message: 'Your current password is incorrect.', details: { field: 'currentPassword' } });
+    }
+    throw error;
+  });
+  const normalised = await acceptablePassword(ctx, newPassword, user.email, user.id);
+  await setPassword(ctx, user.id, normalised);
+  await revokeAllSessions(ctx, user.id, keepSessionId);
+  await audit(ctx, meta, { event: 'password.changed', actorUserId: user.id, targetUserId: user.id });
+  await ctx.mail.send(mailTemplates.passwordChanged(user.email, { productName: ctx.config.productName, how: 'changed' }), ctx.clock());
+}
+
+async function setPassword(ctx: Ctx, userId: string, normalised: string): Promise<void> {
+  const hash = await hashPassword(normalised);
+  await ctx.db.kysely.updateTable('users').set({ password_hash: hash, updated_at: ctx.clock().toISOString() }).where('id', '=', userId).execute();
+}
+
+/** Sends a reset link when the account exists. The caller answers the same either way. */
+export async function requestPasswordReset(ctx: Ctx, emailInput: string, meta: RequestMeta): Promise<void> {
+  const user = await findUserByEmail(ctx, emailInput);
+  if (!user) return;
+  const now = ctx.clock();
+  const token = randomToken(TOKENS.bytes);
+  await ctx.db.kysely
+    .insertInto('password_resets')
+    .values({ id: randomId(), user_id: user.id, token_hash: sha256Hex(token), created_at: now.toISOString(), expires_at: addSeconds(now, TOKENS.passwordResetSeconds).toISOString(), used_at: null })
+    .execute();
+  await audit(ctx, meta, { event: 'password.reset_requested', targetUserId: user.id });
+  await ctx.mail.send(mailTemplates.passwordReset(user.email, { productName: ctx.config.productName, url: link(ctx, `/reset-password?token=${encodeURIComponent(token)}`) }), now);
+}
+
+/** True when the token names a live reset (for showing the form). */
+export async function resetTokenIsLive(ctx: Ctx, token: string): Promise<boolean> {
+  const row = await ctx.db.kysely.selectFrom('password_resets').select(['expires_at', 'used_at']).where('token_hash', '=', sha256Hex(token)).executeTakeFirst();
+  return !!row && !row.used_at && row.expires_at > ctx.clock().toISOString();
+}
+
+/**
+ * Sets a new password from a reset link. The token is consumed by compare-and-swap; every session ends;
+ * the person is NOT signed in: they sign in again, and the second factor (if any) is still asked.
+ */
+export async function resetPassword(ctx: Ctx, token: string, newPassword: string, meta: RequestMeta): Promise<void> {
+  const now = ctx.clock().toISOString();
+  const row = await ctx.db.kysely
+    .selectFrom('password_resets as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.id', 'r.user_id', 'r.expires_at', 'r.used_at', 'u.email'])
+    .where('r.token_hash', '=', sha256Hex(token))
+    .executeTakeFirst();
+  if (!row || row.used_at || row.expires_at <= now) throw new AppError('invalid_token');
+  const normalised = await acceptablePassword(ctx, newPassword, row.email, row.user_id);
+  const consumed = await ctx.db.kysely.updateTable('password_resets').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
+  if (Number(consumed.numUpdatedRows) !== 1) throw new AppError('invalid_token');
+  // Every other outstanding reset link of this user dies with this one.
+  await ctx.db.kysely.updateTable('password_resets').set({ used_at: now }).where('user_id', '=', row.user_id).where('used_at', 'is', null).execute();
+  await setPassword(ctx, row.user_id, normalised);
+  await clearAttempts(ctx.db, passwordKey(row.user_id));
+  await revokeAllSessions(ctx, row.user_id, null);
+  await audit(ctx, meta, { event: 'password.reset', targetUserId: row.user_id });
+  await ctx.mail.send(mailTemplates.passwordChanged(row.email, { productName: ctx.config.productName, how: 'reset' }), ctx.clock());
+}

@@ -1,0 +1,73 @@
+/**
+ * buildApp(config, deps): the whole HTTP application, without listening. Tests use app.inject() or
+ * listen on port 0; src/server.ts listens and drains on SIGTERM.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { Config } from './config/index.ts';
+import { BODY_LIMIT_BYTES } from './config/defaults.ts';
+import type { AppDeps, Ctx } from './context.ts';
+import { AppError } from './errors.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { securityHeaders } from './http/headers.ts';
+import { checkCsrf } from './http/csrf.ts';
+import { resolveSession } from './http/request.ts';
+import { collectOperations, openApiDocument } from './http/openapi.ts';
+import { sessionRoutes } from './sessions/routes.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { orgRoutes } from './orgs/routes.ts';
+import { pageRoutes, renderErrorPage } from './pages/routes.ts';
+
+export interface BuildOptions {
+  /** Pino logger options, or false. Tests pass a stream to scan the logs for secrets. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(config: Config, deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Unknown fields are refused (400), never silently dropped; types are never coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    requestIdHeader: false,
+    disableRequestLogging: false,
+  });
+  const ctx: Ctx = { ...deps, config };
+  app.decorate('ctx', ctx);
+  app.decorateRequest('session', null);
+
+  const operations = collectOperations(app);
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+
+  app.setErrorHandler(errorHandler(renderErrorPage));
+  app.setNotFoundHandler((request) => {
+    throw new AppError('not_found');
+  });
+  app.addHook('onRequest', securityHeaders(config));
+  app.addHook('preValidation', async (request) => {
+    // JSON routes take only JSON: a form post cannot reach them (API.md "CSRF").
+    if (request.url.startsWith('/api/') && request.body !== undefined && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      throw new AppError('unsupported_media_type');
+    }
+  });
+  app.addHook('preHandler', async (request) => {
+    await resolveSession(ctx, request);
+    checkCsrf(ctx, request);
+  });
+
+  app.get('/healthz', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { summary: 'Readiness: the database answers' } }, async (request, reply) => {
+    const ready = await ctx.db.ping();
+    return reply.status(ready ? 200 : 503).send(ready ? { status: 'ready' } : { error: { code: 'unavailable', message: 'The database does not answer.' } });
+  });
+  app.get('/openapi.json', async () => openApiDocument(operations, config.publicUrl));
+
+  await app.register(sessionRoutes);
+  await app.register(accountRoutes);
+  await app.register(orgRoutes);
+  await app.register(pageRoutes);
+  return app;
+}

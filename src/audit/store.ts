@@ -1,0 +1,113 @@
+/**
+ * The append-only audit log. Only `record` writes; nothing updates or deletes rows. `details` holds
+ * non-secret context (reason codes, roles, method names) — never a password, code, secret or token.
+ */
+import type { Db } from '../db/connect.ts';
+import { randomId } from '../crypto/index.ts';
+import type { AuditEvent } from './events.ts';
+
+export interface RequestMeta {
+  readonly ip: string;
+  readonly userAgent: string;
+}
+
+export interface AuditEntry {
+  readonly event: AuditEvent;
+  readonly actorUserId?: string | null;
+  readonly targetUserId?: string | null;
+  readonly orgId?: string | null;
+  readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  event: string;
+  actorUserId: string | null;
+  actorEmail: string | null;
+  targetUserId: string | null;
+  targetEmail: string | null;
+  orgId: string | null;
+  ip: string;
+  userAgent: string;
+  details: Record<string, unknown>;
+}
+
+export async function recordAudit(db: Db, now: Date, meta: RequestMeta | null, entry: AuditEntry): Promise<void> {
+  await db.kysely
+    .insertInto('audit_events')
+    .values({
+      id: randomId(),
+      at: now.toISOString(),
+      event: entry.event,
+      actor_user_id: entry.actorUserId ?? null,
+      target_user_id: entry.targetUserId ?? null,
+      org_id: entry.orgId ?? null,
+      ip: meta?.ip ?? '',
+      user_agent: (meta?.userAgent ?? '').slice(0, 512),
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute();
+}
+
+export interface AuditQuery {
+  readonly orgId?: string;
+  /** Events where this user is actor or target. */
+  readonly userId?: string;
+  readonly event?: string;
+  /** Paging: events strictly older than this cursor (`at|id`). */
+  readonly before?: string;
+  readonly limit: number;
+}
+
+export async function queryAudit(db: Db, query: AuditQuery): Promise<{ rows: AuditRow[]; nextCursor: string | null }> {
+  let q = db.kysely
+    .selectFrom('audit_events as a')
+    .leftJoin('users as actor', 'actor.id', 'a.actor_user_id')
+    .leftJoin('users as target', 'target.id', 'a.target_user_id')
+    .select([
+      'a.id', 'a.at', 'a.event', 'a.actor_user_id', 'a.target_user_id', 'a.org_id', 'a.ip', 'a.user_agent', 'a.details',
+      'actor.email as actor_email', 'target.email as target_email',
+    ]);
+  if (query.orgId) {
+    const orgId = query.orgId;
+    // An org's log: events tagged with the org, plus its members' own sign-in events.
+    q = q.where((eb) =>
+      eb.or([
+        eb('a.org_id', '=', orgId),
+        eb.and([
+          eb('a.org_id', 'is', null),
+          eb('a.target_user_id', 'in', eb.selectFrom('memberships').select('user_id').where('org_id', '=', orgId)),
+        ]),
+      ]),
+    );
+  }
+  if (query.userId) {
+    const userId = query.userId;
+    q = q.where((eb) => eb.or([eb('a.actor_user_id', '=', userId), eb('a.target_user_id', '=', userId)]));
+  }
+  if (query.event) q = q.where('a.event', '=', query.event);
+  if (query.before) {
+    const [at, id] = query.before.split('|');
+    if (at && id) q = q.where((eb) => eb.or([eb('a.at', '<', at), eb.and([eb('a.at', '=', at), eb('a.id', '<', id)])]));
+  }
+  const rows = await q.orderBy('a.at', 'desc').orderBy('a.id', 'desc').limit(query.limit + 1).execute();
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    rows: page.map((r) => ({
+      id: r.id,
+      at: r.at,
+      event: r.event,
+      actorUserId: r.actor_user_id,
+      actorEmail: r.actor_email,
+      targetUserId: r.target_user_id,
+      targetEmail: r.target_email,
+      orgId: r.org_id,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+    })),
+    nextCursor: rows.length > query.limit && last ? `${last.at}|${last.id}` : null,
+  };
+}

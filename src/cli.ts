@@ -1,0 +1,114 @@
+/**
+ * The command line: `twofold serve | migrate | init | user add | outbox`.
+ * Passwords are read from standard input (--password-stdin), never from arguments.
+ */
+import { parseArgs } from 'node:util';
+import { configOrExit, openRuntime, serve } from './server.ts';
+import { openDatabase, migrate } from './db/connect.ts';
+import { AppError } from './errors.ts';
+import { ROLES, type Role } from './db/schema.ts';
+import type { Ctx } from './context.ts';
+import { createMember, findOrgByName, setUp } from './orgs/service.ts';
+import { listOutbox } from './mail/queue.ts';
+
+const USAGE = `usage: twofold <command>
+
+  serve                                   start the server (default command)
+  migrate                                 run database migrations
+  init --org NAME --email E --password-stdin
+                                          create the first organization and its owner
+  user add --org NAME --email E --role ROLE --password-stdin
+                                          add a member (role: owner, admin, staff, client)
+  outbox [--limit N]                      print recent emails and SMS kept in the dev outbox
+`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+function fail(message: string): never {
+  process.stderr.write(`twofold: ${message}\n`);
+  process.exit(1);
+}
+
+async function withCtx<T>(run: (ctx: Ctx) => Promise<T>): Promise<T> {
+  const config = configOrExit(process.env);
+  const runtime = await openRuntime(config);
+  try {
+    return await run({ ...runtime.deps, config });
+  } catch (error) {
+    if (error instanceof AppError) fail(`${error.code}: ${error.message}`);
+    throw error;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  const sub = command === 'user' ? rest.shift() : undefined;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' },
+      'password-stdin': { type: 'boolean' }, limit: { type: 'string' }, help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help || command === 'help' || command === '--help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  switch (command) {
+    case 'serve':
+      return serve(configOrExit(process.env));
+    case 'migrate': {
+      const config = configOrExit(process.env);
+      const db = openDatabase(config.databaseUrl);
+      const applied = await migrate(db);
+      await db.close();
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+      return;
+    }
+    case 'init': {
+      if (!values.org || !values.email || !values['password-stdin']) fail('init needs --org, --email and --password-stdin');
+      const password = await readStdin();
+      const { org, user } = await withCtx((ctx) => setUp(ctx, { orgName: values.org!, email: values.email!, password }, null));
+      process.stdout.write(`created organization "${org.name}" with owner ${user.email}\n`);
+      return;
+    }
+    case 'user': {
+      if (sub !== 'add') fail('usage: twofold user add --org NAME --email E --role ROLE --password-stdin');
+      if (!values.org || !values.email || !values.role || !values['password-stdin']) fail('user add needs --org, --email, --role and --password-stdin');
+      if (!ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`);
+      const password = await readStdin();
+      const user = await withCtx(async (ctx) => {
+        const org = await findOrgByName(ctx, values.org!);
+        if (!org) fail(`no organization named "${values.org}"`);
+        return createMember(ctx, org, { email: values.email!, role: values.role as Role, password }, null, null);
+      });
+      process.stdout.write(`added ${user.email} to "${values.org}" as ${values.role}\n`);
+      return;
+    }
+    case 'outbox': {
+      const limit = values.limit ? Number(values.limit) : 20;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) fail('--limit must be a whole number from 1 to 500');
+      const entries = await withCtx((ctx) => listOutbox(ctx.db, limit));
+      if (entries.length === 0) process.stdout.write('the outbox is empty\n');
+      for (const e of entries) {
+        process.stdout.write(`── ${e.createdAt}  ${e.channel} to ${e.recipient}  [${e.status}]\n${e.subject ? `Subject: ${e.subject}\n` : ''}${e.text}\n`);
+      }
+      return;
+    }
+    default:
+      process.stderr.write(USAGE);
+      process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  fail(message.split('\n')[0] ?? 'failed');
+});

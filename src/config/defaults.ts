@@ -1,0 +1,95 @@
+/**
+ * Every default twofold uses, in one place. Each value carries its source.
+ * A deployment overrides the process settings through environment variables (see ./index.ts);
+ * the product limits below are fixed or bounded here and applied by the core.
+ */
+
+export const MINUTE_SECONDS = 60;
+export const HOUR_SECONDS = 60 * MINUTE_SECONDS;
+export const DAY_SECONDS = 24 * HOUR_SECONDS;
+
+export const DEFAULTS = Object.freeze({
+  /** Process settings (shared/API.md "Process"). */
+  port: 3000,
+  host: '127.0.0.1',
+  databaseUrl: 'sqlite:./data/twofold.db',
+  dataDir: './data',
+  /** Product name used as the fallback TOTP issuer and in emails. */
+  productName: 'twofold',
+  mailFrom: 'twofold <no-reply@localhost>',
+  /** Number of trusted proxy hops: 0 = X-Forwarded-For is ignored. */
+  trustProxy: false as boolean | string,
+});
+
+/** Passwords — NIST SP 800-63B rev 3 §5.1.1.2 / rev 4 §3.1.1.2, ASVS 4.0.3 2.1.1–2.1.3 (PRODUCT.md). */
+export const PASSWORD = Object.freeze({
+  minLength: 12,
+  maxLength: 256,
+  /** argon2id, OWASP Password Storage Cheat Sheet: m = 19 MiB, t = 2, p = 1. */
+  argon2: Object.freeze({ memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 }),
+});
+
+/** Sessions — PRODUCT.md "Passwords and sessions", ASVS 4.0.3 §3.3. */
+export const SESSION = Object.freeze({
+  /** ≥ 128 bits (ASVS 4.0.3 3.2.2); we use 256. */
+  tokenBytes: 32,
+  idleSeconds: 30 * MINUTE_SECONDS,
+  absoluteSeconds: 12 * HOUR_SECONDS,
+  /** "Remember me" extends the absolute lifetime to 30 days (ignored for 2FA sign-ins). */
+  rememberAbsoluteSeconds: 30 * DAY_SECONDS,
+  /** Idle timeout of a remember-me session (a persistent cookie that is used at least weekly). */
+  rememberIdleSeconds: 7 * DAY_SECONDS,
+  /** last_seen_at is written at most this often, so that a session check is a read. */
+  touchEverySeconds: 60,
+  /** Sudo window (PRODUCT.md): a re-auth within the last 10 minutes. */
+  sudoSeconds: 10 * MINUTE_SECONDS,
+});
+
+/** Single-use email tokens — OWASP Forgot Password Cheat Sheet; SECURITY.md "Recovery and reset tokens". */
+export const TOKENS = Object.freeze({
+  /** ≥ 128 bits; we use 256. */
+  bytes: 32,
+  passwordResetSeconds: HOUR_SECONDS,
+  invitationSeconds: 7 * DAY_SECONDS,
+});
+
+/** Password guessing per account — NIST SP 800-63B rev 4 §3.2.2, ASVS 4.0.3 2.2.1. */
+export const PASSWORD_THROTTLE = Object.freeze({
+  /** Failures after which each further attempt must wait (progressive delay). */
+  delayAfterFailures: 5,
+  /** First delay; doubles with every further failure, capped below. */
+  firstDelaySeconds: 2,
+  maxDelaySeconds: 60,
+  /** Failures in a row that lock the account's password step. */
+  lockAfterFailures: 10,
+  firstLockSeconds: 15 * MINUTE_SECONDS,
+  maxLockSeconds: DAY_SECONDS,
+});
+
+/** Request-rate limits per client IP (fixed windows). */
+export const RATE_LIMITS = Object.freeze({
+  signIn: Object.freeze({ limit: 20, windowSeconds: MINUTE_SECONDS }),
+  passwordReset: Object.freeze({ limit: 5, windowSeconds: 15 * MINUTE_SECONDS }),
+  invitation: Object.freeze({ limit: 30, windowSeconds: HOUR_SECONDS }),
+  setup: Object.freeze({ limit: 10, windowSeconds: 15 * MINUTE_SECONDS }),
+});
+
+/** Org defaults — PRODUCT.md "Org security settings". */
+export const ORG_POLICY = Object.freeze({
+  requireTwoFactor: 'off' as const,
+  gracePeriodDays: 7,
+  gracePeriodMaxDays: 30,
+  trustedDeviceDays: 30,
+  trustedDeviceMaxDays: 365,
+  selfServiceRecovery: true,
+});
+
+/** Mail queue retries: 1 min, doubling, at most 8 attempts (about 4 hours in all). */
+export const MAIL_QUEUE = Object.freeze({
+  firstRetrySeconds: MINUTE_SECONDS,
+  maxAttempts: 8,
+  pollSeconds: 15,
+});
+
+/** Request bodies larger than this are refused with 413 before parsing. */
+export const BODY_LIMIT_BYTES = 64 * 1024;

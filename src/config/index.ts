@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { DEFAULTS } from './defaults.ts';
+
+/** The resolved process configuration. Built once at start from the environment, then frozen. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  /** Origin of publicUrl, the only Origin accepted on cookie-carrying state changes. */
+  readonly publicOrigin: string;
+  readonly secure: boolean;
+  readonly redisUrl: string | null;
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  /** base64url key material (32 bytes) or null: then a key file in dataDir is used. */
+  readonly secretKey: string | null;
+  readonly trustProxy: boolean | string;
+  readonly production: boolean;
+  readonly logLevel: string;
+  readonly productName: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly setting: string, detail: string) {
+    super(`${setting}: ${detail}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readPort(env: Env): number {
+  const raw = env.PORT;
+  if (raw === undefined || raw === '') return DEFAULTS.port;
+  if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) {
+    throw new ConfigError('PORT', `must be a whole number from 0 to 65535, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function readUrl(env: Env, name: string, protocols: readonly string[]): URL | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => p + '//').join(' or ')}`);
+  }
+  return url;
+}
+
+function readDatabaseUrl(env: Env): string {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return DEFAULTS.databaseUrl;
+  if (raw.startsWith('sqlite:')) {
+    if (raw.length === 'sqlite:'.length) throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path');
+    return raw;
+  }
+  readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  return raw;
+}
+
+function readTrustProxy(env: Env): boolean | string {
+  const raw = env.TRUST_PROXY;
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  // A comma-separated list of proxy addresses or CIDR ranges, or a hop count.
+  if (/^[0-9a-fA-F:.,/ ]+$/.test(raw)) return raw;
+  throw new ConfigError('TRUST_PROXY', 'must be true, false, a hop count or a list of proxy addresses');
+}
+
+function readSecretKey(env: Env): string | null {
+  const raw = env.TWOFOLD_SECRET_KEY;
+  if (raw === undefined || raw === '') return null;
+  const bytes = Buffer.from(raw, 'base64url');
+  if (bytes.length !== 32 || !/^[A-Za-z0-9_-]+=*$/.test(raw)) {
+    throw new ConfigError('TWOFOLD_SECRET_KEY', 'must be 32 random bytes in base64url (e.g. `openssl rand -base64 32 | tr "+/" "-_"`)');
+  }
+  return raw;
+}
+
+/** Reads and validates every setting. Throws ConfigError naming the first bad setting. */
+export function resolveConfig(env: Env): Config {
+  const port = readPort(env);
+  const host = env.HOST || DEFAULTS.host;
+  const databaseUrl = readDatabaseUrl(env);
+  const publicUrlParsed = readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? new URL(`http://localhost:${port}`);
+  if (publicUrlParsed.pathname !== '/' || publicUrlParsed.search !== '') {
+    throw new ConfigError('PUBLIC_URL', 'must be an origin without a path (e.g. https://auth.example.com)');
+  }
+  const redis = readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const smtp = readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
+  }
+  const dataDir = path.resolve(env.DATA_DIR || DEFAULTS.dataDir);
+  return Object.freeze({
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    publicUrl: publicUrlParsed.origin,
+    publicOrigin: publicUrlParsed.origin,
+    secure: publicUrlParsed.protocol === 'https:',
+    redisUrl: redis?.toString() ?? null,
+    smtpUrl: smtp?.toString() ?? null,
+    mailFrom: env.MAIL_FROM || DEFAULTS.mailFrom,
+    secretKey: readSecretKey(env),
+    trustProxy: readTrustProxy(env),
+    production: nodeEnv === 'production',
+    logLevel,
+    productName: env.PRODUCT_NAME || DEFAULTS.productName,
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Opens the database named by DATABASE_URL: `sqlite:PATH` (better-sqlite3, WAL) or `postgres://…` (pg).
+ * Dialect differences are expressed as capabilities, not as `if (sqlite)` in the stores.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { bundledMigrations } from './migrations/index.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Answers when the database can run a query (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: the schema to use (tests give each suite its own). */
+  readonly pgSchema?: string;
+  readonly poolSize?: number;
+}
+
+function openSqlite(file: string): Kysely<Database> {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+function openPostgres(url: string, options: OpenOptions): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+  });
+  // A lost connection must not crash the process; queries fail and /readyz reports it.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export function wrapKysely(kysely: Kysely<Database>, dialect: DialectName): Db {
+  return {
+    kysely,
+    dialect,
+    async ping() {
+      try {
+        await sql`select 1`.execute(kysely);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db {
+  if (databaseUrl.startsWith('sqlite:')) {
+    return wrapKysely(openSqlite(databaseUrl.slice('sqlite:'.length)), 'sqlite');
+  }
+  return wrapKysely(openPostgres(databaseUrl, options), 'postgres');
+}
+
+/** Opens a database over any Kysely dialect (tests use this for PGlite). */
+export function openWithDialect(dialect: Dialect, name: DialectName): Db {
+  return wrapKysely(new Kysely<Database>({ dialect }), name);
+}
+
+/**
+ * Runs the bundled migrations. Kysely takes a lock first (an advisory lock on PostgreSQL), so several
+ * instances starting at once run each migration exactly once.
+ */
+export async function migrate(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: bundledMigrations });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,142 @@
+/** Row types of the current schema (the migrations are the source of truth). */
+import type { Generated } from 'kysely';
+
+export type Role = 'owner' | 'admin' | 'staff' | 'client';
+export const ROLES: readonly Role[] = ['owner', 'admin', 'staff', 'client'];
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: Generated<string>;
+  password_hash: string | null;
+  two_factor_enabled: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface OrgsTable {
+  id: string;
+  name: string;
+  created_at: string;
+  require_two_factor: Generated<'off' | 'staff' | 'everyone'>;
+  grace_period_days: Generated<number>;
+  trusted_device_days: Generated<number>;
+  allowed_methods: Generated<string>;
+  self_service_recovery: Generated<number>;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  user_id: string;
+  role: Role;
+  created_at: string;
+  role_changed_at: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  kind: Generated<'full' | 'enrollment'>;
+  amr: Generated<string>;
+  remember: Generated<number>;
+  created_at: string;
+  last_seen_at: string;
+  idle_expires_at: string;
+  absolute_expires_at: string;
+  reauthenticated_at: string | null;
+  revoked_at: string | null;
+  ip: Generated<string>;
+  user_agent: Generated<string>;
+}
+
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  event: string;
+  actor_user_id: string | null;
+  target_user_id: string | null;
+  org_id: string | null;
+  ip: Generated<string>;
+  user_agent: Generated<string>;
+  details: Generated<string>;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  created_at: string;
+  channel: Generated<string>;
+  recipient: string;
+  subject: Generated<string>;
+  body_text: string;
+  body_html: string | null;
+  status: 'pending' | 'sent' | 'stored' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: string;
+  count: number;
+}
+
+export interface AttemptCountersTable {
+  key: string;
+  failures: Generated<number>;
+  locks: Generated<number>;
+  next_allowed_at: string | null;
+  locked_until: string | null;
+  version: Generated<number>;
+}
+
+export interface SeenDevicesTable {
+  user_id: string;
+  device_hash: string;
+  first_seen_at: string;
+}
+
+export interface SystemFlagsTable {
+  key: string;
+  set_at: string;
+}
+
+export interface Database {
+  system_flags: SystemFlagsTable;
+  users: UsersTable;
+  orgs: OrgsTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
+  sessions: SessionsTable;
+  password_resets: PasswordResetsTable;
+  audit_events: AuditEventsTable;
+  mail_outbox: MailOutboxTable;
+  rate_limits: RateLimitsTable;
+  attempt_counters: AttemptCountersTable;
+  seen_devices: SeenDevicesTable;
+}

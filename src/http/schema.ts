@@ -1,0 +1,25 @@
+/** Small builders for the JSON schemas every route declares (validated by Fastify, listed in /openapi.json). */
+
+export type JsonSchema = Record<string, unknown>;
+
+export const str = (maxLength: number, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', maxLength, ...extra });
+export const email = (): JsonSchema => ({ type: 'string', minLength: 3, maxLength: 320 });
+export const password = (): JsonSchema => ({ type: 'string', minLength: 1, maxLength: 1024 });
+export const bool = (): JsonSchema => ({ type: 'boolean' });
+export const role = (): JsonSchema => ({ type: 'string', enum: ['owner', 'admin', 'staff', 'client'] });
+export const token = (): JsonSchema => ({ type: 'string', minLength: 20, maxLength: 200 });
+export const id = (): JsonSchema => ({ type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+
+/** An object that refuses unknown fields. */
+export function object(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
+  return { type: 'object', additionalProperties: false, properties, required };
+}
+
+export function params(names: string[]): JsonSchema {
+  return object(Object.fromEntries(names.map((n) => [n, id()])), names);
+}
+
+export const errorResponse: JsonSchema = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
+};

@@ -1,0 +1,108 @@
+/**
+ * Every email is first written to mail_outbox, then delivered. With the outbox transport the row is the
+ * delivery ('stored'). With SMTP a failed attempt stays 'pending' with a doubling retry time until
+ * MAIL_QUEUE.maxAttempts, then 'failed' (and audited): a message is never dropped silently.
+ */
+import type { Db } from '../db/connect.ts';
+import { randomId } from '../crypto/index.ts';
+import { MAIL_QUEUE } from '../config/defaults.ts';
+import { recordAudit } from '../audit/store.ts';
+import type { MailTransport, OutgoingMail } from './transport.ts';
+
+export interface MailQueue {
+  readonly transportName: string;
+  /** Queues and tries once. Resolves to whether the message left (or was stored) right away. */
+  send(mail: OutgoingMail, now: Date): Promise<{ delivered: boolean }>;
+  /** Retries due messages; returns how many were delivered. */
+  retryDue(now: Date): Promise<number>;
+}
+
+/** Removes anything that is not the server error's class; the SMTP reply may echo content. */
+function describeError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'error';
+}
+
+export function createMailQueue(db: Db, transport: MailTransport): MailQueue {
+  async function attempt(id: string, mail: OutgoingMail, attemptsBefore: number, now: Date): Promise<boolean> {
+    try {
+      await transport.deliver(mail);
+      await db.kysely
+        .updateTable('mail_outbox')
+        .set({ status: transport.name === 'outbox' ? 'stored' : 'sent', sent_at: now.toISOString(), attempts: attemptsBefore + 1, next_attempt_at: null })
+        .where('id', '=', id)
+        .execute();
+      return true;
+    } catch (error) {
+      const attempts = attemptsBefore + 1;
+      const giveUp = attempts >= MAIL_QUEUE.maxAttempts;
+      const retryAt = new Date(now.getTime() + MAIL_QUEUE.firstRetrySeconds * 1000 * 2 ** (attempts - 1));
+      await db.kysely
+        .updateTable('mail_outbox')
+        .set({ status: giveUp ? 'failed' : 'pending', attempts, last_error: describeError(error), next_attempt_at: giveUp ? null : retryAt.toISOString() })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(db, now, null, {
+        event: 'mail.delivery_failed',
+        details: { mailId: id, attempts, willRetry: !giveUp, error: describeError(error) },
+      });
+      return false;
+    }
+  }
+
+  return {
+    transportName: transport.name,
+    async send(mail, now) {
+      const id = randomId();
+      await db.kysely
+        .insertInto('mail_outbox')
+        .values({
+          id, created_at: now.toISOString(), channel: 'email', recipient: mail.to, subject: mail.subject,
+          body_text: mail.text, body_html: mail.html, status: 'pending', attempts: 0, next_attempt_at: now.toISOString(),
+        })
+        .execute();
+      return { delivered: await attempt(id, mail, 0, now) };
+    },
+    async retryDue(now) {
+      const due = await db.kysely
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('channel', '=', 'email')
+        .where('next_attempt_at', '<=', now.toISOString())
+        .orderBy('created_at')
+        .limit(50)
+        .execute();
+      let delivered = 0;
+      for (const row of due) {
+        // Claim the row first so two instances never send the same message twice.
+        const claimed = await db.kysely
+          .updateTable('mail_outbox')
+          .set({ next_attempt_at: new Date(now.getTime() + MAIL_QUEUE.firstRetrySeconds * 1000).toISOString() })
+          .where('id', '=', row.id)
+          .where('next_attempt_at', '=', row.next_attempt_at)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) continue;
+        const mail = { to: row.recipient, subject: row.subject, text: row.body_text, html: row.body_html ?? '' };
+        if (await attempt(row.id, mail, Number(row.attempts), now)) delivered += 1;
+      }
+      return delivered;
+    },
+  };
+}
+
+export interface OutboxEntry {
+  id: string;
+  createdAt: string;
+  channel: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  status: string;
+}
+
+export async function listOutbox(db: Db, limit: number): Promise<OutboxEntry[]> {
+  const rows = await db.kysely.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, createdAt: r.created_at, channel: r.channel, recipient: r.recipient, subject: r.subject, text: r.body_text, status: r.status }));
+}

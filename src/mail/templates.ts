@@ -1,0 +1,67 @@
+/**
+ * Email texts: plain text + simple HTML. Links are always built from PUBLIC_URL by the caller.
+ * No email carries a password, code or secret; security notices say how to react if it was not you.
+ */
+import { html, type Html } from '../pages/html.ts';
+import type { OutgoingMail } from './transport.ts';
+
+interface Message {
+  subject: string;
+  paragraphs: string[];
+  link?: { label: string; url: string };
+  notYou?: boolean;
+}
+
+const NOT_YOU = 'If this was not you, change your password now and contact your organization administrator.';
+
+function build(to: string, productName: string, message: Message): OutgoingMail {
+  const paragraphs = message.notYou ? [...message.paragraphs, NOT_YOU] : message.paragraphs;
+  const textParts = [...paragraphs];
+  if (message.link) textParts.splice(1, 0, `${message.link.label}: ${message.link.url}`);
+  const body: Html = html`<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2937;max-width:560px">
+<h1 style="font-size:18px">${message.subject}</h1>
+${paragraphs.map((p, i) => html`<p>${p}</p>${i === 0 && message.link ? html`<p><a href="${message.link.url}">${message.link.label}</a></p>` : ''}`)}
+<p style="color:#6b7280;font-size:12px">— ${productName}</p></body></html>`;
+  return { to, subject: `${message.subject} — ${productName}`, text: `${textParts.join('\n\n')}\n\n— ${productName}\n`, html: body.value };
+}
+
+export const mailTemplates = {
+  invitation(to: string, p: { productName: string; orgName: string; inviterEmail: string; role: string; url: string; expiresAt: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: `You're invited to ${p.orgName}`,
+      paragraphs: [
+        `${p.inviterEmail} invited you to join ${p.orgName} as ${p.role}.`,
+        `The invitation works once and expires on ${p.expiresAt.slice(0, 10)}.`,
+      ],
+      link: { label: 'Accept the invitation', url: p.url },
+    });
+  },
+  passwordReset(to: string, p: { productName: string; url: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Reset your password',
+      paragraphs: [
+        'Someone asked to reset the password of your account. The link works once, for one hour.',
+        'Resetting your password does not turn off two-factor authentication.',
+        'If you did not ask for this, ignore this email: your password stays as it is.',
+      ],
+      link: { label: 'Choose a new password', url: p.url },
+    });
+  },
+  passwordChanged(to: string, p: { productName: string; how: 'changed' | 'reset' }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Your password was changed',
+      paragraphs: [`The password of your account was ${p.how}. Other signed-in sessions were signed out.`],
+      notYou: true,
+    });
+  },
+  passwordLocked(to: string, p: { productName: string; minutes: number }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Sign-in paused after failed attempts',
+      paragraphs: [
+        `There were too many wrong passwords for your account, so password sign-in is paused for ${p.minutes} minutes.`,
+        'You can still reset your password by email.',
+      ],
+      notYou: true,
+    });
+  },
+};

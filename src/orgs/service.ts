@@ -1,0 +1,296 @@
+/**
+ * Organizations, roles and invitations (PRODUCT.md "People and roles").
+ * owner: everything, incl. other owners · admin: manage staff, clients and admins, not owners ·
+ * staff, client: their own account only.
+ */
+import { TOKENS } from '../config/defaults.ts';
+import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
+import { addSeconds } from '../core/clock.ts';
+import { AppError } from '../errors.ts';
+import { audit, link, type Ctx } from '../context.ts';
+import type { RequestMeta } from '../audit/store.ts';
+import type { Role } from '../db/schema.ts';
+import { mailTemplates } from '../mail/templates.ts';
+import { acceptablePasswordFor, checkCredentials, findUserByEmail, insertUser, parseEmail, type User } from '../accounts/service.ts';
+import { revokeAllSessions } from '../sessions/service.ts';
+
+export interface Org {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+export interface Membership {
+  readonly org: Org;
+  readonly role: Role;
+}
+
+export function isManager(role: Role): boolean {
+  return role === 'owner' || role === 'admin';
+}
+
+/** May `actor` (a manager) change or remove a member who has role `target`, or give role `next`? */
+export function mayManage(actor: Role, target: Role, next?: Role): boolean {
+  if (actor === 'owner') return true;
+  if (actor !== 'admin') return false;
+  return target !== 'owner' && next !== 'owner';
+}
+
+export async function isSetUp(ctx: Ctx): Promise<boolean> {
+  const row = await ctx.db.kysely.selectFrom('system_flags').select('key').where('key', '=', 'setup_done').executeTakeFirst();
+  return !!row;
+}
+
+export function parseOrgName(input: string): string {
+  const name = input.normalize('NFKC').trim().replace(/\s+/g, ' ');
+  if (name.length < 2 || name.length > 100) {
+    throw new AppError('invalid_request', { message: 'The organization name must be 2–100 characters.', details: { field: 'orgName' } });
+  }
+  return name;
+}
+
+/**
+ * First run: creates the first org and its owner, once. The 'setup_done' flag's primary key makes a
+ * second (or concurrent) setup fail on every instance.
+ */
+export async function setUp(
+  ctx: Ctx,
+  input: { orgName: string; email: string; password: string; name?: string },
+  meta: RequestMeta | null,
+): Promise<{ user: User; org: Org }> {
+  const orgName = parseOrgName(input.orgName);
+  const email = parseEmail(input.email);
+  const normalised = acceptablePasswordFor(input.password, email, [orgName]);
+  if (await isSetUp(ctx)) throw new AppError('already_set_up');
+  const now = ctx.clock().toISOString();
+  try {
+    await ctx.db.kysely.insertInto('system_flags').values({ key: 'setup_done', set_at: now }).execute();
+  } catch {
+    throw new AppError('already_set_up');
+  }
+  const user = await insertUser(ctx, email, normalised, input.name?.trim() ?? '');
+  const org = { id: randomId(), name: orgName, createdAt: now };
+  await ctx.db.kysely.insertInto('orgs').values({ id: org.id, name: org.name, created_at: now }).execute();
+  await ctx.db.kysely.insertInto('memberships').values({ org_id: org.id, user_id: user.id, role: 'owner', created_at: now, role_changed_at: now }).execute();
+  await audit(ctx, meta, { event: 'setup.completed', actorUserId: user.id, targetUserId: user.id, orgId: org.id });
+  return { user, org };
+}
+
+export async function membershipsOf(ctx: Ctx, userId: string): Promise<Membership[]> {
+  const rows = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('orgs as o', 'o.id', 'm.org_id')
+    .select(['o.id', 'o.name', 'o.created_at', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .orderBy('o.created_at')
+    .execute();
+  return rows.map((r) => ({ org: { id: r.id, name: r.name, createdAt: r.created_at }, role: r.role }));
+}
+
+export async function findOrgByName(ctx: Ctx, name: string): Promise<Org | null> {
+  const row = await ctx.db.kysely.selectFrom('orgs').selectAll().where('name', '=', name).executeTakeFirst();
+  return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
+}
+
+/** The actor's role in the org, or a 404 when they are not a member (orgs of others are invisible). */
+export async function roleIn(ctx: Ctx, orgId: string, userId: string): Promise<{ org: Org; role: Role }> {
+  const row = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('orgs as o', 'o.id', 'm.org_id')
+    .select(['o.id', 'o.name', 'o.created_at', 'm.role'])
+    .where('m.org_id', '=', orgId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw new AppError('not_found');
+  return { org: { id: row.id, name: row.name, createdAt: row.created_at }, role: row.role };
+}
+
+export async function requireManager(ctx: Ctx, orgId: string, userId: string): Promise<{ org: Org; role: Role }> {
+  const membership = await roleIn(ctx, orgId, userId);
+  if (!isManager(membership.role)) throw new AppError('forbidden');
+  return membership;
+}
+
+export interface MemberView {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  joinedAt: string;
+  lastSignInAt: string | null;
+  twoFactorEnabled: boolean;
+}
+
+export async function listMembers(ctx: Ctx, orgId: string): Promise<MemberView[]> {
+  const rows = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.email', 'u.name', 'u.last_sign_in_at', 'u.two_factor_enabled', 'm.role', 'm.created_at'])
+    .where('m.org_id', '=', orgId)
+    .orderBy('u.email')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.id, email: r.email, name: r.name, role: r.role, joinedAt: r.created_at,
+    lastSignInAt: r.last_sign_in_at, twoFactorEnabled: Number(r.two_factor_enabled) === 1,
+  }));
+}
+
+async function addMember(ctx: Ctx, orgId: string, userId: string, role: Role): Promise<void> {
+  const now = ctx.clock().toISOString();
+  await ctx.db.kysely
+    .insertInto('memberships')
+    .values({ org_id: orgId, user_id: userId, role, created_at: now, role_changed_at: now })
+    .onConflict((oc) => oc.columns(['org_id', 'user_id']).doNothing())
+    .execute();
+}
+
+/** Creates a member directly (CLI `user add`, admin). A new account needs an acceptable password. */
+export async function createMember(ctx: Ctx, org: Org, input: { email: string; role: Role; password: string }, actorUserId: string | null, meta: RequestMeta | null): Promise<User> {
+  const email = parseEmail(input.email);
+  let user: User | null = await findUserByEmail(ctx, email);
+  if (!user) user = await insertUser(ctx, email, acceptablePasswordFor(input.password, email, [org.name]));
+  await addMember(ctx, org.id, user.id, input.role);
+  await audit(ctx, meta, { event: 'member.added', actorUserId, targetUserId: user.id, orgId: org.id, details: { role: input.role } });
+  return user;
+}
+
+export interface InvitationView {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+  status: 'pending' | 'accepted' | 'expired' | 'revoked';
+}
+
+export async function invite(
+  ctx: Ctx,
+  actor: User,
+  orgId: string,
+  input: { email: string; role: Role },
+  meta: RequestMeta,
+): Promise<{ invitation: InvitationView; emailDelivered: boolean }> {
+  const { org, role: actorRole } = await requireManager(ctx, orgId, actor.id);
+  if (!mayManage(actorRole, input.role, input.role)) throw new AppError('forbidden', { message: 'Only an owner can invite another owner.' });
+  const email = parseEmail(input.email);
+  const existing = await ctx.db.kysely
+    .selectFrom('memberships as m').innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('u.id').where('m.org_id', '=', orgId).where('u.email', '=', email).executeTakeFirst();
+  if (existing) throw new AppError('conflict', { message: 'That person is already a member.', details: { field: 'email' } });
+  const now = ctx.clock();
+  const token = randomToken(TOKENS.bytes);
+  const invitation: InvitationView = {
+    id: randomId(), email, role: input.role, createdAt: now.toISOString(),
+    expiresAt: addSeconds(now, TOKENS.invitationSeconds).toISOString(), status: 'pending',
+  };
+  await ctx.db.kysely
+    .insertInto('invitations')
+    .values({ id: invitation.id, org_id: orgId, email, role: input.role, token_hash: sha256Hex(token), invited_by: actor.id, created_at: invitation.createdAt, expires_at: invitation.expiresAt, accepted_at: null, revoked_at: null })
+    .execute();
+  await audit(ctx, meta, { event: 'invitation.sent', actorUserId: actor.id, orgId, details: { email, role: input.role, invitationId: invitation.id } });
+  const { delivered } = await ctx.mail.send(
+    mailTemplates.invitation(email, {
+      productName: ctx.config.productName, orgName: org.name, inviterEmail: actor.email, role: input.role,
+      url: link(ctx, `/invitations/accept?token=${encodeURIComponent(token)}`), expiresAt: invitation.expiresAt,
+    }),
+    now,
+  );
+  return { invitation, emailDelivered: delivered };
+}
+
+export async function listInvitations(ctx: Ctx, orgId: string): Promise<InvitationView[]> {
+  const nowIso = ctx.clock().toISOString();
+  const rows = await ctx.db.kysely.selectFrom('invitations').selectAll().where('org_id', '=', orgId).orderBy('created_at', 'desc').limit(100).execute();
+  return rows.map((r) => ({
+    id: r.id, email: r.email, role: r.role, createdAt: r.created_at, expiresAt: r.expires_at,
+    status: r.accepted_at ? 'accepted' : r.revoked_at ? 'revoked' : r.expires_at <= nowIso ? 'expired' : 'pending',
+  }));
+}
+
+export async function revokeInvitation(ctx: Ctx, actor: User, orgId: string, invitationId: string, meta: RequestMeta): Promise<void> {
+  await requireManager(ctx, orgId, actor.id);
+  const result = await ctx.db.kysely.updateTable('invitations').set({ revoked_at: ctx.clock().toISOString() })
+    .where('id', '=', invitationId).where('org_id', '=', orgId).where('accepted_at', 'is', null).where('revoked_at', 'is', null).executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found');
+  await audit(ctx, meta, { event: 'invitation.revoked', actorUserId: actor.id, orgId, details: { invitationId } });
+}
+
+export interface PendingInvitation {
+  id: string;
+  orgId: string;
+  orgName: string;
+  email: string;
+  role: Role;
+  accountExists: boolean;
+}
+
+/** Looks up a live invitation by its token (for the accept page). */
+export async function findInvitation(ctx: Ctx, token: string): Promise<PendingInvitation | null> {
+  const row = await ctx.db.kysely
+    .selectFrom('invitations as i').innerJoin('orgs as o', 'o.id', 'i.org_id')
+    .select(['i.id', 'i.org_id', 'o.name', 'i.email', 'i.role', 'i.expires_at', 'i.accepted_at', 'i.revoked_at'])
+    .where('i.token_hash', '=', sha256Hex(token)).executeTakeFirst();
+  if (!row || row.accepted_at || row.revoked_at || row.expires_at <= ctx.clock().toISOString()) return null;
+  const account = await findUserByEmail(ctx, row.email);
+  return { id: row.id, orgId: row.org_id, orgName: row.name, email: row.email, role: row.role, accountExists: !!account };
+}
+
+/**
+ * Accepts an invitation: a new person sets a password; a person who already has an account proves it
+ * with that account's password. The invitation is consumed by compare-and-swap (single use).
+ */
+export async function acceptInvitation(ctx: Ctx, token: string, input: { password: string; name?: string }, meta: RequestMeta): Promise<User> {
+  const invitation = await findInvitation(ctx, token);
+  if (!invitation) throw new AppError('invalid_token');
+  let user: User;
+  if (invitation.accountExists) {
+    user = await checkCredentials(ctx, invitation.email, input.password, meta);
+  } else {
+    const normalised = acceptablePasswordFor(input.password, invitation.email, [invitation.orgName]);
+    const consumed = await consume(ctx, invitation.id);
+    if (!consumed) throw new AppError('invalid_token');
+    user = await insertUser(ctx, invitation.email, normalised, input.name?.trim() ?? '');
+    await addMember(ctx, invitation.orgId, user.id, invitation.role);
+    await audit(ctx, meta, { event: 'invitation.accepted', actorUserId: user.id, targetUserId: user.id, orgId: invitation.orgId, details: { role: invitation.role } });
+    return user;
+  }
+  if (!(await consume(ctx, invitation.id))) throw new AppError('invalid_token');
+  await addMember(ctx, invitation.orgId, user.id, invitation.role);
+  await audit(ctx, meta, { event: 'invitation.accepted', actorUserId: user.id, targetUserId: user.id, orgId: invitation.orgId, details: { role: invitation.role } });
+  return user;
+}
+
+async function consume(ctx: Ctx, invitationId: string): Promise<boolean> {
+  const result = await ctx.db.kysely.updateTable('invitations').set({ accepted_at: ctx.clock().toISOString() })
+    .where('id', '=', invitationId).where('accepted_at', 'is', null).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+async function ownerCount(ctx: Ctx, orgId: string): Promise<number> {
+  const row = await ctx.db.kysely.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).where('role', '=', 'owner').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function changeRole(ctx: Ctx, actor: User, orgId: string, targetUserId: string, role: Role, meta: RequestMeta): Promise<void> {
+  const { role: actorRole } = await requireManager(ctx, orgId, actor.id);
+  const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);
+  if (!mayManage(actorRole, targetRole, role)) throw new AppError('forbidden', { message: 'Admins cannot change owners or make new owners.' });
+  if (targetRole === role) return;
+  if (targetRole === 'owner' && (await ownerCount(ctx, orgId)) <= 1) throw new AppError('last_owner');
+  const result = await ctx.db.kysely.updateTable('memberships').set({ role, role_changed_at: ctx.clock().toISOString() })
+    .where('org_id', '=', orgId).where('user_id', '=', targetUserId).where('role', '=', targetRole).executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new AppError('conflict');
+  await audit(ctx, meta, { event: 'member.role_changed', actorUserId: actor.id, targetUserId, orgId, details: { from: targetRole, to: role } });
+}
+
+export async function removeMember(ctx: Ctx, actor: User, orgId: string, targetUserId: string, meta: RequestMeta): Promise<void> {
+  const self = actor.id === targetUserId;
+  const { role: actorRole } = self ? await roleIn(ctx, orgId, actor.id) : await requireManager(ctx, orgId, actor.id);
+  const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);
+  if (!self && !mayManage(actorRole, targetRole)) throw new AppError('forbidden', { message: 'Admins cannot remove owners.' });
+  if (targetRole === 'owner' && (await ownerCount(ctx, orgId)) <= 1) throw new AppError('last_owner');
+  await ctx.db.kysely.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', targetUserId).execute();
+  // A removed member keeps their account (they may belong to other orgs) but is signed out everywhere.
+  if (!self) await revokeAllSessions(ctx, targetUserId, null);
+  await audit(ctx, meta, { event: 'member.removed', actorUserId: actor.id, targetUserId, orgId, details: { role: targetRole } });
+}

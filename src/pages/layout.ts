@@ -1,0 +1,58 @@
+/** The page shell: accessible landmarks, one stylesheet, no inline script (CSP). */
+import { html, type Html } from './html.ts';
+
+export interface LayoutOptions {
+  readonly title: string;
+  readonly productName: string;
+  /** Signed-in navigation; omitted on public pages. */
+  readonly nav?: { readonly email: string; readonly orgId: string | null; readonly isManager: boolean; readonly csrf: string } | null;
+  readonly scripts?: readonly string[];
+}
+
+export function layout(options: LayoutOptions, body: Html): Html {
+  const nav = options.nav;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · ${options.productName}</title>
+<link rel="stylesheet" href="/static/app.css">
+${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="topbar">
+  <a class="brand" href="/">${options.productName}</a>
+  ${nav
+    ? html`<nav aria-label="Main">
+      <ul>
+        <li><a href="/profile">Profile</a></li>
+        <li><a href="/profile/security">Security</a></li>
+        ${nav.orgId && nav.isManager
+          ? html`<li><a href="/orgs/${nav.orgId}/members">People</a></li>
+        <li><a href="/orgs/${nav.orgId}/settings">Organization</a></li>
+        <li><a href="/orgs/${nav.orgId}/audit">Audit log</a></li>`
+          : ''}
+      </ul>
+      <form method="post" action="/sign-out" class="inline">
+        <input type="hidden" name="_csrf" value="${nav.csrf}">
+        <button type="submit" class="link">Sign out <span class="muted">(${nav.email})</span></button>
+      </form>
+    </nav>`
+    : ''}
+</header>
+<main id="main">
+${body}
+</main>
+</body>
+</html>`;
+}
+
+/** A message box: role=alert for errors so screen readers announce them. */
+export function notice(kind: 'error' | 'success' | 'info', text: string | null | undefined): Html {
+  if (!text) return html``;
+  return kind === 'error'
+    ? html`<div class="notice notice-error" role="alert">${text}</div>`
+    : html`<div class="notice notice-${kind}" role="status">${text}</div>`;
+}

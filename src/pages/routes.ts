@@ -1,0 +1,40 @@
+/** Hosted pages: server-rendered, working without JavaScript. Each area lives in its own module. */
+import fs from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppError } from '../errors.ts';
+import { html } from './html.ts';
+import { layout, notice } from './layout.ts';
+import { isSetUp } from '../orgs/service.ts';
+
+const STATIC_DIR = new URL('./static/', import.meta.url);
+const STATIC_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
+
+export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, error: AppError): unknown {
+  const productName = (request.server as FastifyInstance).ctx?.config.productName ?? 'twofold';
+  const page = layout(
+    { title: error.status === 404 ? 'Not found' : 'Something went wrong', productName },
+    html`<section class="card narrow">
+  <h1>${error.status === 404 ? 'Page not found' : 'We could not do that'}</h1>
+  ${notice('error', error.message)}
+  <p><a href="/">Go to the start page</a></p>
+</section>`,
+  );
+  return reply.type('text/html; charset=utf-8').send(page.value);
+}
+
+export async function pageRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/static/:file', async (request, reply) => {
+    const { file } = request.params as { file: string };
+    const match = /^([a-z0-9-]+)\.(css|js|svg)$/.exec(file);
+    if (!match) return reply.callNotFound();
+    const url = new URL(file, STATIC_DIR);
+    if (!fs.existsSync(url)) return reply.callNotFound();
+    reply.header('Cache-Control', 'public, max-age=300');
+    return reply.type(STATIC_TYPES[match[2]!]!).send(fs.readFileSync(url));
+  });
+
+  app.get('/', async (request, reply) => {
+    if (!(await isSetUp(app.ctx))) return reply.redirect('/setup');
+    return reply.redirect(request.session ? '/profile' : '/sign-in');
+  });
+}

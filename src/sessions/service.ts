@@ -1,0 +1,183 @@
+/**
+ * Sessions: an opaque 256-bit token in a cookie; only its SHA-256 is stored (ASVS 4.0.3 3.2.x).
+ * Idle and absolute timeouts are enforced here, server-side. A new token is issued on every sign-in and
+ * on every change of assurance (`rotate`), which kills the old one.
+ */
+import { sql } from 'kysely';
+import { SESSION } from '../config/defaults.ts';
+import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
+import { addSeconds } from '../core/clock.ts';
+import type { Ctx } from '../context.ts';
+import type { RequestMeta } from '../audit/store.ts';
+
+export type SessionKind = 'full' | 'enrollment';
+
+export interface SessionView {
+  readonly id: string;
+  readonly userId: string;
+  readonly kind: SessionKind;
+  readonly amr: readonly string[];
+  readonly remember: boolean;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly absoluteExpiresAt: string;
+  readonly idleExpiresAt: string;
+  readonly reauthenticatedAt: string | null;
+  readonly ip: string;
+  readonly userAgent: string;
+}
+
+export interface CurrentSession extends SessionView {
+  readonly user: { id: string; email: string; name: string; twoFactorEnabled: boolean };
+}
+
+interface SessionRow {
+  id: string; user_id: string; kind: string; amr: string; remember: number; created_at: string; last_seen_at: string;
+  absolute_expires_at: string; idle_expires_at: string; reauthenticated_at: string | null; ip: string; user_agent: string;
+}
+
+function view(row: SessionRow): SessionView {
+  return {
+    id: row.id, userId: row.user_id, kind: row.kind as SessionKind, amr: JSON.parse(row.amr) as string[],
+    remember: Number(row.remember) === 1, createdAt: row.created_at, lastSeenAt: row.last_seen_at,
+    absoluteExpiresAt: row.absolute_expires_at, idleExpiresAt: row.idle_expires_at,
+    reauthenticatedAt: row.reauthenticated_at, ip: row.ip, userAgent: row.user_agent,
+  };
+}
+
+function idleSeconds(remember: boolean): number {
+  return remember ? SESSION.rememberIdleSeconds : SESSION.idleSeconds;
+}
+
+export interface NewSession {
+  readonly userId: string;
+  readonly amr: readonly string[];
+  readonly remember: boolean;
+  readonly kind?: SessionKind;
+}
+
+export async function createSession(ctx: Ctx, input: NewSession, meta: RequestMeta): Promise<{ token: string; session: SessionView }> {
+  const now = ctx.clock();
+  const token = randomToken(SESSION.tokenBytes);
+  const absolute = input.remember ? SESSION.rememberAbsoluteSeconds : SESSION.absoluteSeconds;
+  const row = {
+    id: randomId(),
+    token_hash: sha256Hex(token),
+    user_id: input.userId,
+    kind: input.kind ?? 'full',
+    amr: JSON.stringify(input.amr),
+    remember: input.remember ? 1 : 0,
+    created_at: now.toISOString(),
+    last_seen_at: now.toISOString(),
+    idle_expires_at: addSeconds(now, idleSeconds(input.remember)).toISOString(),
+    absolute_expires_at: addSeconds(now, absolute).toISOString(),
+    // Signing in is itself a fresh proof of the password: the sudo window opens with it.
+    reauthenticated_at: now.toISOString(),
+    revoked_at: null,
+    ip: meta.ip,
+    user_agent: meta.userAgent.slice(0, 512),
+  } as const;
+  await ctx.db.kysely.insertInto('sessions').values(row).execute();
+  return { token, session: view(row) };
+}
+
+/** Resolves a cookie token to a live session (not revoked, within idle and absolute limits). */
+export async function findSession(ctx: Ctx, token: string): Promise<CurrentSession | null> {
+  if (token.length < 20 || token.length > 100) return null;
+  const now = ctx.clock();
+  const row = await ctx.db.kysely
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select([
+      's.id', 's.user_id', 's.kind', 's.amr', 's.remember', 's.created_at', 's.last_seen_at', 's.absolute_expires_at',
+      's.idle_expires_at', 's.reauthenticated_at', 's.ip', 's.user_agent', 's.revoked_at',
+      'u.email', 'u.name', 'u.two_factor_enabled',
+    ])
+    .where('s.token_hash', '=', sha256Hex(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at) return null;
+  const nowIso = now.toISOString();
+  if (row.absolute_expires_at <= nowIso || row.idle_expires_at <= nowIso) return null;
+  // Touch at most once a minute, so that a session check is normally a single read.
+  if (now.getTime() - new Date(row.last_seen_at).getTime() >= SESSION.touchEverySeconds * 1000) {
+    await ctx.db.kysely
+      .updateTable('sessions')
+      .set({ last_seen_at: nowIso, idle_expires_at: addSeconds(now, idleSeconds(Number(row.remember) === 1)).toISOString() })
+      .where('id', '=', row.id)
+      .execute();
+  }
+  return {
+    ...view(row),
+    user: { id: row.user_id, email: row.email, name: row.name, twoFactorEnabled: Number(row.two_factor_enabled) === 1 },
+  };
+}
+
+/** Issues a new token for the session (the old one stops working) and optionally records a re-auth. */
+export async function rotateSession(
+  ctx: Ctx,
+  sessionId: string,
+  change: { reauthenticated?: boolean; amr?: readonly string[]; kind?: SessionKind } = {},
+): Promise<string> {
+  const token = randomToken(SESSION.tokenBytes);
+  const now = ctx.clock().toISOString();
+  await ctx.db.kysely
+    .updateTable('sessions')
+    .set({
+      token_hash: sha256Hex(token),
+      ...(change.reauthenticated ? { reauthenticated_at: now } : {}),
+      ...(change.amr ? { amr: JSON.stringify(change.amr) } : {}),
+      ...(change.kind ? { kind: change.kind } : {}),
+    })
+    .where('id', '=', sessionId)
+    .execute();
+  return token;
+}
+
+export function hasRecentReauth(ctx: Ctx, session: SessionView): boolean {
+  if (!session.reauthenticatedAt) return false;
+  return ctx.clock().getTime() - new Date(session.reauthenticatedAt).getTime() <= SESSION.sudoSeconds * 1000;
+}
+
+export async function listSessions(ctx: Ctx, userId: string): Promise<SessionView[]> {
+  const nowIso = ctx.clock().toISOString();
+  const rows = await ctx.db.kysely
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('absolute_expires_at', '>', nowIso)
+    .where('idle_expires_at', '>', nowIso)
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+  return rows.map(view);
+}
+
+/** Revokes one of the user's sessions. Returns false when there is no such live session. */
+export async function revokeSession(ctx: Ctx, userId: string, sessionId: string): Promise<boolean> {
+  const result = await ctx.db.kysely
+    .updateTable('sessions')
+    .set({ revoked_at: ctx.clock().toISOString() })
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Revokes all of a user's sessions, except `keepSessionId` when given. Returns how many. */
+export async function revokeAllSessions(ctx: Ctx, userId: string, keepSessionId: string | null): Promise<number> {
+  let q = ctx.db.kysely
+    .updateTable('sessions')
+    .set({ revoked_at: ctx.clock().toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (keepSessionId) q = q.where('id', '!=', keepSessionId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Removes session rows that can never be used again (run periodically). */
+export async function pruneSessions(ctx: Ctx): Promise<void> {
+  const cutoff = addSeconds(ctx.clock(), -SESSION.rememberAbsoluteSeconds).toISOString();
+  await ctx.db.kysely.deleteFrom('sessions').where(sql<boolean>`absolute_expires_at < ${cutoff}`).execute();
+}
