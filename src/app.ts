@@ -10,13 +10,15 @@ import { BODY_LIMIT_BYTES } from './config/defaults.ts';
 import type { AppDeps, Ctx } from './context.ts';
 import { AppError } from './errors.ts';
 import { errorHandler } from './http/error-handler.ts';
-import { securityHeaders } from './http/headers.ts';
+import { applySecurityHeaders, securityHeaders } from './http/headers.ts';
 import { checkCsrf } from './http/csrf.ts';
 import { resolveSession } from './http/request.ts';
 import { collectOperations, openApiDocument } from './http/openapi.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { orgRoutes } from './orgs/routes.ts';
+import { factorRoutes } from './factors/routes.ts';
+import { totpRoutes } from './factors/totp/routes.ts';
 import { pageRoutes, renderErrorPage } from './pages/routes.ts';
 
 export interface BuildOptions {
@@ -25,6 +27,7 @@ export interface BuildOptions {
 }
 
 export async function buildApp(config: Config, deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const handleError = errorHandler(renderErrorPage);
   const app = Fastify({
     logger: options.logger ?? false,
     trustProxy: config.trustProxy,
@@ -32,7 +35,12 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
     // Unknown fields are refused (400), never silently dropped; types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     requestIdHeader: false,
-    disableRequestLogging: false,
+    // Router errors (a malformed %-escape, an over-long path parameter) skip the hooks and the error
+    // handler unless routed here: they would otherwise answer in Fastify's format, echoing the URL.
+    frameworkErrors: (error, request, reply) => {
+      applySecurityHeaders(config, request, reply);
+      handleError(error, request, reply);
+    },
   });
   const ctx: Ctx = { ...deps, config };
   app.decorate('ctx', ctx);
@@ -42,7 +50,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
 
-  app.setErrorHandler(errorHandler(renderErrorPage));
+  app.setErrorHandler(handleError);
   app.setNotFoundHandler((request) => {
     throw new AppError('not_found');
   });
@@ -68,6 +76,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(sessionRoutes);
   await app.register(accountRoutes);
   await app.register(orgRoutes);
+  await app.register(factorRoutes);
+  await app.register(totpRoutes);
   await app.register(pageRoutes);
   return app;
 }

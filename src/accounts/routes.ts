@@ -10,7 +10,8 @@ import { changePassword, requestPasswordReset, resetPassword } from './service.t
 export const auditQuerySchema = object({
   event: str(64, { pattern: '^[a-z_.]+$' }),
   userId: str(64, { pattern: '^[A-Za-z0-9_-]+$' }),
-  before: str(120),
+  /** The `nextCursor` of the previous page: `<ISO time>|<id>`. */
+  before: str(120, { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\\|[A-Za-z0-9_-]{1,64}$' }),
   limit: str(3, { pattern: '^[0-9]{1,3}$' }),
 });
 

@@ -16,6 +16,7 @@ import { mailTemplates } from '../mail/templates.ts';
 import { clearAttempts, reserveAttempt } from '../throttle/store.ts';
 import { lockSeconds } from '../core/attempts.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
+import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { isCommonPassword } from './common-passwords.ts';
 
 export interface User {
@@ -74,7 +75,7 @@ export async function insertUser(ctx: Ctx, email: string, normalisedPassword: st
   try {
     await ctx.db.kysely
       .insertInto('users')
-      .values({ id, email, name, password_hash: passwordHash, created_at: now, updated_at: now, last_sign_in_at: null })
+      .values({ id, email, name, password_hash: passwordHash, default_method: null, created_at: now, updated_at: now, last_sign_in_at: null })
       .execute();
   } catch (error) {
     if (/unique|duplicate/i.test(String((error as Error).message))) throw new AppError('email_taken');
@@ -133,6 +134,7 @@ export async function changePassword(
   const normalised = await acceptablePassword(ctx, newPassword, user.email, user.id);
   await setPassword(ctx, user.id, normalised);
   await revokeAllSessions(ctx, user.id, keepSessionId);
+  await revokeAllTrustedDevices(ctx, user.id);
   await audit(ctx, meta, { event: 'password.changed', actorUserId: user.id, targetUserId: user.id });
   await ctx.mail.send(mailTemplates.passwordChanged(user.email, { productName: ctx.config.productName, how: 'changed' }), ctx.clock());
 }
@@ -183,6 +185,7 @@ export async function resetPassword(ctx: Ctx, token: string, newPassword: string
   await setPassword(ctx, row.user_id, normalised);
   await clearAttempts(ctx.db, passwordKey(row.user_id));
   await revokeAllSessions(ctx, row.user_id, null);
+  await revokeAllTrustedDevices(ctx, row.user_id);
   await audit(ctx, meta, { event: 'password.reset', targetUserId: row.user_id });
   await ctx.mail.send(mailTemplates.passwordChanged(row.email, { productName: ctx.config.productName, how: 'reset' }), ctx.clock());
 }

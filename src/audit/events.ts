@@ -18,6 +18,15 @@ export const AUDIT_EVENTS = [
   'member.role_changed',
   'member.removed',
   'mail.delivery_failed',
+  'factor.added',
+  'factor.removed',
+  'factor.renamed',
+  'two_factor.enabled',
+  'two_factor.disabled',
+  'backup_codes.regenerated',
+  'backup_code.used',
+  'trusted_device.added',
+  'trusted_device.revoked',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];

@@ -93,3 +93,53 @@ export const MAIL_QUEUE = Object.freeze({
 
 /** Request bodies larger than this are refused with 413 before parsing. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Second step of sign-in — PRODUCT.md "Sign-in", SECURITY.md "Guessing limits". */
+export const CHALLENGE = Object.freeze({
+  /** ≥ 128 bits; we use 256. */
+  tokenBytes: 32,
+  lifetimeSeconds: 10 * MINUTE_SECONDS,
+  /** Wrong codes after which the challenge is dead (back to the password). */
+  maxFailures: 5,
+});
+
+/**
+ * Second-factor lockout across challenges, sessions and IPs: 10 failures in a row lock the second step for
+ * 15 minutes, doubling per further lock up to 24 h (NIST SP 800-63B rev 4 §3.2.2: never more than 100
+ * consecutive failures). No progressive delay before the lock.
+ */
+export const SECOND_FACTOR_THROTTLE = Object.freeze({
+  delayAfterFailures: 10,
+  firstDelaySeconds: 0,
+  maxDelaySeconds: 0,
+  lockAfterFailures: 10,
+  firstLockSeconds: 15 * MINUTE_SECONDS,
+  maxLockSeconds: DAY_SECONDS,
+});
+
+/** TOTP — RFC 6238, PRODUCT.md "Authenticator app". */
+export const TOTP = Object.freeze({
+  /** Accepted window: the current step ±1 (RFC 6238 §5.2). */
+  windowSteps: 1,
+  /** A code matching a step within ±10 minutes gets a clock-drift hint (20 steps of 30 s). */
+  driftHintSteps: 20,
+  enrollmentSeconds: 15 * MINUTE_SECONDS,
+});
+
+/** Backup codes — NIST SP 800-63B rev 4 §3.1.2 (look-up secrets), PRODUCT.md. */
+export const BACKUP_CODES = Object.freeze({
+  count: 10,
+  /** 13 characters of a 32-symbol alphabet = 65 bits ≥ 64 (SECURITY.md). */
+  length: 13,
+  warnAtOrBelow: 3,
+});
+
+/** Trusted devices — PRODUCT.md: 30 days by default, an org may set 0–365 (0 turns it off). */
+export const TRUSTED_DEVICE = Object.freeze({
+  tokenBytes: 32,
+  defaultDays: 30,
+  maxDays: 365,
+});
+
+/** The browser id cookie behind "new sign-in" emails: 400 days, the longest cookie browsers keep (RFC 6265bis). */
+export const DEVICE_ID = Object.freeze({ bytes: 16, maxAgeSeconds: 400 * DAY_SECONDS });

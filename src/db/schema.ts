@@ -10,6 +10,7 @@ export interface UsersTable {
   name: Generated<string>;
   password_hash: string | null;
   two_factor_enabled: Generated<number>;
+  default_method: string | null;
   created_at: string;
   updated_at: string;
   last_sign_in_at: string | null;
@@ -121,6 +122,58 @@ export interface SeenDevicesTable {
   first_seen_at: string;
 }
 
+export interface TotpFactorsTable {
+  id: string;
+  user_id: string;
+  label: string;
+  secret_sealed: string;
+  key_id: string;
+  /** bigint column: pg returns it as a string, SQLite as a number. */
+  last_used_step: string | number | null;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface TotpEnrollmentsTable {
+  id: string;
+  user_id: string;
+  secret_sealed: string;
+  key_id: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface BackupCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+export interface ChallengesTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  failures: Generated<number>;
+  consumed_at: string | null;
+}
+
+export interface TrustedDevicesTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string;
+  ip: Generated<string>;
+  user_agent: Generated<string>;
+  revoked_at: string | null;
+}
+
 export interface SystemFlagsTable {
   key: string;
   set_at: string;
@@ -128,6 +181,11 @@ export interface SystemFlagsTable {
 
 export interface Database {
   system_flags: SystemFlagsTable;
+  totp_factors: TotpFactorsTable;
+  totp_enrollments: TotpEnrollmentsTable;
+  backup_codes: BackupCodesTable;
+  challenges: ChallengesTable;
+  trusted_devices: TrustedDevicesTable;
   users: UsersTable;
   orgs: OrgsTable;
   memberships: MembershipsTable;

@@ -11,16 +11,31 @@ export type SecondFactorMethod = 'totp' | 'passkey' | 'sms' | 'voice' | 'backup_
 
 /** What a factor's verify step answers. A wrong code is a value, not an exception. */
 export type VerifyOutcome =
-  | { readonly ok: true; readonly amr: readonly string[] }
+  | { readonly ok: true; readonly amr: readonly string[]; readonly factorId: string | null }
   | { readonly ok: false; readonly reason: 'invalid' | 'replayed' | 'expired'; readonly clockDriftMinutes?: number };
+
+/** One registered factor as the profile lists it. */
+export interface FactorEntry {
+  readonly id: string;
+  readonly type: string;
+  readonly label: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly methods: readonly SecondFactorMethod[];
+}
 
 export interface Factor {
   /** Stable name, also the folder name. */
   readonly name: string;
+  /** True when this factor alone keeps 2FA on (backup codes only back the others up). */
+  readonly primary: boolean;
   /** The sign-in methods this factor offers for a user (none when not enrolled). */
   methodsFor(ctx: Ctx, userId: string): Promise<readonly SecondFactorMethod[]>;
-  /** Checks a code (or assertion) for `method`, consuming it atomically when right. */
-  verify(ctx: Ctx, userId: string, method: SecondFactorMethod, code: string, meta: RequestMeta): Promise<VerifyOutcome>;
-  /** Removes everything this factor holds for a user (2FA reset, recovery). */
+  list(ctx: Ctx, userId: string): Promise<readonly FactorEntry[]>;
+  /** Checks a code for `method`, consuming it atomically when right. Null when the method is not this factor's. */
+  verify(ctx: Ctx, userId: string, method: SecondFactorMethod, code: string, meta: RequestMeta): Promise<VerifyOutcome | null>;
+  /** Removes one registered factor; false when the user has no such factor here. */
+  remove(ctx: Ctx, userId: string, factorId: string): Promise<boolean>;
+  /** Removes everything this factor holds for a user (2FA disable, reset, recovery). */
   removeAll(ctx: Ctx, userId: string): Promise<void>;
 }

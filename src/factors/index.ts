@@ -1,15 +1,33 @@
 /**
  * The registry: one line per factor. Order is the fallback order of methods at sign-in (the user's
- * default comes first). The TOTP, backup-code, passkey and phone factors plug in here.
+ * default comes first). Passkey and phone factors plug in here.
  */
 import type { Ctx } from '../context.ts';
-import type { Factor, SecondFactorMethod } from './factor.ts';
+import type { Factor, FactorEntry, SecondFactorMethod } from './factor.ts';
+import { totpFactor } from './totp/factor.ts';
+import { backupCodesFactor } from './backup-codes/factor.ts';
 
-export const FACTORS: readonly Factor[] = [];
+export const FACTORS: readonly Factor[] = [totpFactor, backupCodesFactor];
 
-/** Every sign-in method the user has, in registry order. Empty = no second step. */
-export async function methodsForUser(ctx: Ctx, userId: string): Promise<SecondFactorMethod[]> {
+/**
+ * Every sign-in method the user has, default first. Empty when the user has no primary factor: backup
+ * codes alone never make a second step.
+ */
+export async function methodsForUser(ctx: Ctx, userId: string, defaultMethod: string | null = null): Promise<SecondFactorMethod[]> {
   const methods: SecondFactorMethod[] = [];
-  for (const factor of FACTORS) methods.push(...(await factor.methodsFor(ctx, userId)));
-  return methods;
+  let hasPrimary = false;
+  for (const factor of FACTORS) {
+    const own = await factor.methodsFor(ctx, userId);
+    if (factor.primary && own.length > 0) hasPrimary = true;
+    methods.push(...own);
+  }
+  if (!hasPrimary) return [];
+  const preferred = methods.find((m) => m === defaultMethod) ?? methods[0]!;
+  return [preferred, ...methods.filter((m) => m !== preferred)];
+}
+
+export async function listFactors(ctx: Ctx, userId: string): Promise<FactorEntry[]> {
+  const entries: FactorEntry[] = [];
+  for (const factor of FACTORS) entries.push(...(await factor.list(ctx, userId)));
+  return entries;
 }

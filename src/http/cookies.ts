@@ -10,6 +10,7 @@ export interface CookieNames {
   readonly csrf: string;
   readonly challenge: string;
   readonly device: string;
+  readonly trust: string;
 }
 
 export function cookieNames(config: Config): CookieNames {
@@ -19,6 +20,7 @@ export function cookieNames(config: Config): CookieNames {
     csrf: `${prefix}tf_csrf`,
     challenge: `${prefix}tf_challenge`,
     device: `${prefix}tf_device`,
+    trust: `${prefix}tf_trusted`,
   };
 }
 

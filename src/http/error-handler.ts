@@ -17,6 +17,9 @@ function fromFastify(error: FastifyError): AppError | null {
     return new AppError('invalid_request', { message, details: { field } });
   }
   switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('invalid_request', { message: 'The URL is not valid.', details: { field: 'url' } });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

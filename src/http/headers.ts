@@ -18,16 +18,18 @@ const CSP = [
   "form-action 'self'",
 ].join('; ');
 
+export function applySecurityHeaders(config: Config, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('Content-Security-Policy', CSP);
+  reply.header('X-Content-Type-Options', 'nosniff');
+  reply.header('X-Frame-Options', 'DENY');
+  reply.header('Referrer-Policy', 'no-referrer');
+  reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+  reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+  reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+  if (config.secure) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  if (!request.url.startsWith('/static/')) reply.header('Cache-Control', 'no-store');
+}
+
 export function securityHeaders(config: Config) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    reply.header('Content-Security-Policy', CSP);
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('X-Frame-Options', 'DENY');
-    reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
-    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-    if (config.secure) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    if (!request.url.startsWith('/static/')) reply.header('Cache-Control', 'no-store');
-  };
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => applySecurityHeaders(config, request, reply);
 }

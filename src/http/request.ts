@@ -7,7 +7,9 @@ import { hitRateLimit } from '../throttle/store.ts';
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import { cookieNames, setCookie } from './cookies.ts';
-import { SESSION } from '../config/defaults.ts';
+import { DEVICE_ID, SESSION } from '../config/defaults.ts';
+import { newDeviceId } from '../sessions/devices.ts';
+import type { BrowserTokens } from '../sessions/sign-in.ts';
 
 declare module 'fastify' {
   interface FastifySchema {
@@ -61,4 +63,15 @@ export function issueSessionCookie(ctx: Ctx, reply: FastifyReply, token: string,
 export async function limitByIp(ctx: Ctx, request: FastifyRequest, name: string, rule: { limit: number; windowSeconds: number }): Promise<void> {
   const result = await hitRateLimit(ctx.db, `ip:${name}:${request.ip}`, rule.limit, rule.windowSeconds, ctx.clock());
   if (!result.allowed) throw new AppError('rate_limited', { retryAfterSeconds: result.retryAfterSeconds });
+}
+
+/** The browser's id cookie (set when missing, 400 days) and its trusted-device token, for sign-in. */
+export function browserTokens(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): BrowserTokens {
+  const names = cookieNames(ctx.config);
+  let deviceId = request.cookies[names.device];
+  if (!deviceId || deviceId.length > 64) {
+    deviceId = newDeviceId();
+    setCookie(reply, ctx.config, names.device, deviceId, DEVICE_ID.maxAgeSeconds);
+  }
+  return { deviceId, trustToken: request.cookies[names.trust] };
 }

@@ -65,3 +65,49 @@ export const mailTemplates = {
     });
   },
 };
+
+export const securityTemplates = {
+  factorAdded(to: string, p: { productName: string; what: string }): OutgoingMail {
+    return build(to, p.productName, { subject: 'A sign-in method was added', paragraphs: [`${p.what} was added to your account as a second sign-in step.`], notYou: true });
+  },
+  factorRemoved(to: string, p: { productName: string; what: string }): OutgoingMail {
+    return build(to, p.productName, { subject: 'A sign-in method was removed', paragraphs: [`${p.what} was removed from your account.`], notYou: true });
+  },
+  twoFactorDisabled(to: string, p: { productName: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Two-factor authentication was turned off',
+      paragraphs: ['Two-factor authentication is now off for your account. Trusted devices were forgotten.'],
+      notYou: true,
+    });
+  },
+  backupCodeUsed(to: string, p: { productName: string; left: number }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'A backup code was used',
+      paragraphs: [
+        `A backup code was used to sign in to your account. ${p.left} unused backup code${p.left === 1 ? '' : 's'} left.`,
+        ...(p.left <= 3 ? ['You are running low: generate a new set from Profile → Security.'] : []),
+      ],
+      notYou: true,
+    });
+  },
+  backupCodesRegenerated(to: string, p: { productName: string }): OutgoingMail {
+    return build(to, p.productName, { subject: 'New backup codes were generated', paragraphs: ['A new set of backup codes was generated. The old codes no longer work.'], notYou: true });
+  },
+  newSignIn(to: string, p: { productName: string; browser: string; ip: string; at: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'New sign-in to your account',
+      paragraphs: [`Your account was signed in to from a device we had not seen before: ${p.browser}, IP address ${p.ip}, at ${p.at.replace('T', ' ').slice(0, 16)} UTC.`],
+      notYou: true,
+    });
+  },
+  secondFactorLocked(to: string, p: { productName: string; minutes: number }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Two-factor sign-in paused after failed attempts',
+      paragraphs: [
+        `There were too many wrong two-factor codes for your account, so the second sign-in step is paused for ${p.minutes} minutes.`,
+        'Someone who tries this already knows your password: change it now.',
+      ],
+      notYou: true,
+    });
+  },
+};

@@ -7,7 +7,7 @@ import { auditQuerySchema, pageLimit } from '../accounts/routes.ts';
 import { AppError } from '../errors.ts';
 import type { Role } from '../db/schema.ts';
 import { email, object, params, password, role, str, token } from '../http/schema.ts';
-import { issueSessionCookie, limitByIp, meta, requireSession } from '../http/request.ts';
+import { browserTokens, issueSessionCookie, limitByIp, meta, requireSession } from '../http/request.ts';
 import { userJson } from '../sessions/routes.ts';
 import { createSession } from '../sessions/service.ts';
 import { finishSignIn } from '../sessions/sign-in.ts';
@@ -37,7 +37,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     const body = request.body as { orgName: string; email: string; password: string; name?: string };
     const { user, org } = await setUp(ctx, body, meta(request));
     const { token: sessionToken } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: false }, meta(request));
-    await finishSignIn(ctx, user, ['pwd'], meta(request));
+    await finishSignIn(ctx, user, ['pwd'], meta(request), browserTokens(ctx, request, reply).deviceId);
     issueSessionCookie(ctx, reply, sessionToken, false);
     return reply.status(201).send({ user: userJson(user), org: { id: org.id, name: org.name } });
   });

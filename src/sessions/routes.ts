@@ -5,10 +5,15 @@ import { AppError } from '../errors.ts';
 import { audit } from '../context.ts';
 import { checkCredentials } from '../accounts/service.ts';
 import { membershipsOf } from '../orgs/service.ts';
-import { bool, email, object, params, password } from '../http/schema.ts';
-import { issueSessionCookie, limitByIp, meta, requireSession } from '../http/request.ts';
-import { clearCookie, cookieNames } from '../http/cookies.ts';
-import { passwordStep } from './sign-in.ts';
+import { bool, email, object, params, password, str } from '../http/schema.ts';
+import { browserTokens, issueSessionCookie, limitByIp, meta, requireSession } from '../http/request.ts';
+import { clearCookie, cookieNames, setCookie } from '../http/cookies.ts';
+import { CHALLENGE } from '../config/defaults.ts';
+import type { FastifyReply } from 'fastify';
+import type { Ctx } from '../context.ts';
+import type { SecondFactorMethod } from '../factors/factor.ts';
+import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
+import { passwordStep, secondStep, type PasswordStepResult, type SecondStepResult } from './sign-in.ts';
 import { listSessions, revokeAllSessions, revokeSession, rotateSession, type CurrentSession, type SessionView } from './service.ts';
 
 export function sessionJson(session: SessionView, currentId: string | null) {
@@ -32,6 +37,29 @@ export async function sessionResponse(app: FastifyInstance, session: CurrentSess
   };
 }
 
+export const methodSchema = { type: 'string', enum: ['totp', 'sms', 'voice', 'backup_code'] };
+export const codeSchema = str(64, { minLength: 1 });
+
+/** Sets the cookies a password step produced: a session, or a challenge (never both). */
+export function applyPasswordStep(ctx: Ctx, reply: FastifyReply, result: PasswordStepResult): void {
+  const names = cookieNames(ctx.config);
+  if (result.status === 'signed_in') {
+    issueSessionCookie(ctx, reply, result.token, result.session.remember);
+    clearCookie(reply, ctx.config, names.challenge);
+  } else {
+    setCookie(reply, ctx.config, names.challenge, result.challengeToken, CHALLENGE.lifetimeSeconds);
+    clearCookie(reply, ctx.config, names.session);
+  }
+}
+
+/** Sets the cookies of a passed second step: the new session, the trusted-device token when asked. */
+export function applySecondStep(ctx: Ctx, reply: FastifyReply, result: SecondStepResult): void {
+  const names = cookieNames(ctx.config);
+  issueSessionCookie(ctx, reply, result.token, false);
+  clearCookie(reply, ctx.config, names.challenge);
+  if (result.trust) setCookie(reply, ctx.config, names.trust, result.trust.token, result.trust.maxAgeSeconds);
+}
+
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
@@ -43,10 +71,28 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     await limitByIp(ctx, request, 'sign-in', RATE_LIMITS.signIn);
     const body = request.body as { email: string; password: string; rememberMe?: boolean };
-    const result = await passwordStep(ctx, { email: body.email, password: body.password, rememberMe: body.rememberMe === true }, meta(request));
-    if (result.status !== 'signed_in') throw new AppError('internal');
-    issueSessionCookie(ctx, reply, result.token, result.session.remember);
-    return { status: 'signed_in', user: userJson(result.user) };
+    const result = await passwordStep(ctx, { email: body.email, password: body.password, rememberMe: body.rememberMe === true }, meta(request), browserTokens(ctx, request, reply));
+    applyPasswordStep(ctx, reply, result);
+    if (result.status === 'signed_in') return { status: 'signed_in', user: userJson(result.user) };
+    return { status: 'second_factor_required', methods: result.methods, defaultMethod: result.methods[0], expiresAt: result.expiresAt };
+  });
+
+  app.post('/api/v1/sign-in/verify', {
+    schema: {
+      summary: 'Second step: a code for the pending challenge',
+      body: object({ method: methodSchema, code: codeSchema, trustDevice: bool() }, ['method', 'code']),
+    },
+  }, async (request, reply) => {
+    const body = request.body as { method: SecondFactorMethod; code: string; trustDevice?: boolean };
+    const result = await secondStep(
+      ctx,
+      request.cookies[cookieNames(ctx.config).challenge],
+      { method: body.method, code: body.code, trustDevice: body.trustDevice === true },
+      meta(request),
+      browserTokens(ctx, request, reply),
+    );
+    applySecondStep(ctx, reply, result);
+    return { status: 'signed_in', user: userJson(result.user), trustedDevice: result.trust !== null };
   });
 
   app.get('/api/v1/session', { schema: { summary: 'The current user, session and assurance' } }, async (request) => {
@@ -64,12 +110,22 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/api/v1/me/reauthenticate', {
-    schema: { summary: 'Open the 10-minute sudo window', body: object({ password: password() }, ['password']) },
+    schema: {
+      summary: 'Open the 10-minute sudo window (password, and a second factor when the user has 2FA)',
+      body: object({ password: password(), method: methodSchema, code: codeSchema }, ['password']),
+    },
   }, async (request, reply) => {
     const session = requireSession(request);
     await limitByIp(ctx, request, 'sign-in', RATE_LIMITS.signIn);
-    const { password: given } = request.body as { password: string };
-    await checkCredentials(ctx, session.user.email, given, meta(request));
+    const body = request.body as { password: string; method?: SecondFactorMethod; code?: string };
+    await checkCredentials(ctx, session.user.email, body.password, meta(request));
+    if (session.user.twoFactorEnabled) {
+      if (!body.method || !body.code) {
+        throw new AppError('reauthentication_required', { message: 'Enter a code from your second factor too.', details: { field: 'code' } });
+      }
+      const outcome = await verifySecondFactor(ctx, session.user, body.method, body.code, meta(request), 'reauthenticate');
+      if (!outcome.ok) throw failedCode(outcome);
+    }
     const token = await rotateSession(ctx, session.id, { reauthenticated: true });
     issueSessionCookie(ctx, reply, token, session.remember);
     await audit(ctx, meta(request), { event: 'reauthenticated', actorUserId: session.userId, targetUserId: session.userId });

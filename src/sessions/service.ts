@@ -54,6 +54,8 @@ export interface NewSession {
   readonly amr: readonly string[];
   readonly remember: boolean;
   readonly kind?: SessionKind;
+  /** False when the sign-in skipped a factor the user has (trusted device): the sudo window stays shut. */
+  readonly freshProof?: boolean;
 }
 
 export async function createSession(ctx: Ctx, input: NewSession, meta: RequestMeta): Promise<{ token: string; session: SessionView }> {
@@ -72,7 +74,7 @@ export async function createSession(ctx: Ctx, input: NewSession, meta: RequestMe
     idle_expires_at: addSeconds(now, idleSeconds(input.remember)).toISOString(),
     absolute_expires_at: addSeconds(now, absolute).toISOString(),
     // Signing in is itself a fresh proof of the password: the sudo window opens with it.
-    reauthenticated_at: now.toISOString(),
+    reauthenticated_at: input.freshProof === false ? null : now.toISOString(),
     revoked_at: null,
     ip: meta.ip,
     user_agent: meta.userAgent.slice(0, 512),

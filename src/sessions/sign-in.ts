@@ -1,37 +1,112 @@
 /**
- * The password step of sign-in, as an ordered list of checks:
- * credentials (throttled per IP by the route and per account here) → second step? → new session.
- * The second step is asked whenever the user has any registered factor (src/factors): neither a password
- * reset nor "remember me" changes that.
+ * Sign-in as two ordered steps.
+ * Password step: credentials (throttled per IP by the route, per account here) → does the user have a
+ *   second factor? → trusted browser? → a session, or a challenge (not a session).
+ * Second step: live challenge → counted → factor verifies and consumes → challenge consumed → new session.
+ * The second step is asked whenever the user has a primary factor: neither a password reset nor
+ * "remember me" changes that, and "remember me" has no effect on a 2FA sign-in.
  */
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { checkCredentials, type User } from '../accounts/service.ts';
+import { checkCredentials, getUser, type User } from '../accounts/service.ts';
 import { methodsForUser } from '../factors/index.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
+import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
+import { AppError } from '../errors.ts';
+import { trustedDeviceDays } from '../orgs/policy.ts';
 import { createSession, type SessionView } from './service.ts';
+import { attemptsLeft, consumeChallenge, countChallengeAttempt, createChallenge, liveChallenge } from './challenge.ts';
+import { isTrustedDevice, noteSignInDevice, trustDevice } from './devices.ts';
+
+/** What the browser brought: its id cookie (for new-device emails) and its trusted-device token. */
+export interface BrowserTokens {
+  readonly deviceId: string | null;
+  readonly trustToken: string | undefined;
+}
 
 export type PasswordStepResult =
   | { readonly status: 'signed_in'; readonly user: User; readonly token: string; readonly session: SessionView }
-  | { readonly status: 'second_factor_required'; readonly user: User; readonly methods: readonly SecondFactorMethod[] };
-// The second_factor_required branch is taken by the route once factors are registered (src/factors/index.ts);
-// the challenge it opens lives with the factors.
+  | {
+      readonly status: 'second_factor_required';
+      readonly user: User;
+      readonly methods: readonly SecondFactorMethod[];
+      readonly challengeToken: string;
+      readonly expiresAt: string;
+    };
+
+async function defaultMethodOf(ctx: Ctx, userId: string): Promise<string | null> {
+  const row = await ctx.db.kysely.selectFrom('users').select('default_method').where('id', '=', userId).executeTakeFirst();
+  return row?.default_method ?? null;
+}
 
 export async function passwordStep(
   ctx: Ctx,
   input: { email: string; password: string; rememberMe: boolean },
   meta: RequestMeta,
+  browser: BrowserTokens = { deviceId: null, trustToken: undefined },
 ): Promise<PasswordStepResult> {
   const user = await checkCredentials(ctx, input.email, input.password, meta);
-  const methods = await methodsForUser(ctx, user.id);
-  if (methods.length > 0) return { status: 'second_factor_required', user, methods };
-  const { token, session } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: input.rememberMe }, meta);
-  await finishSignIn(ctx, user, ['pwd'], meta);
-  return { status: 'signed_in', user, token, session };
+  const methods = await methodsForUser(ctx, user.id, await defaultMethodOf(ctx, user.id));
+  if (methods.length === 0) {
+    const { token, session } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: input.rememberMe }, meta);
+    await finishSignIn(ctx, user, ['pwd'], meta, browser.deviceId);
+    return { status: 'signed_in', user, token, session };
+  }
+  if (await isTrustedDevice(ctx, user.id, browser.trustToken, meta)) {
+    // Skips only the second step; the session is below AAL2, so sudo will ask for the factor again.
+    const { token, session } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: false, freshProof: false }, meta);
+    await finishSignIn(ctx, user, ['pwd'], meta, browser.deviceId, { trustedDevice: true });
+    return { status: 'signed_in', user, token, session };
+  }
+  const { token, challenge } = await createChallenge(ctx, user.id);
+  return { status: 'second_factor_required', user, methods, challengeToken: token, expiresAt: challenge.expiresAt };
+}
+
+export interface SecondStepResult {
+  readonly user: User;
+  readonly token: string;
+  readonly session: SessionView;
+  readonly trust: { token: string; maxAgeSeconds: number } | null;
+}
+
+export async function secondStep(
+  ctx: Ctx,
+  challengeToken: string | undefined,
+  input: { method: SecondFactorMethod; code: string; trustDevice: boolean },
+  meta: RequestMeta,
+  browser: BrowserTokens,
+): Promise<SecondStepResult> {
+  const challenge = await liveChallenge(ctx, challengeToken);
+  const user = await getUser(ctx, challenge.userId);
+  if (!user) throw new AppError('challenge_expired');
+  await countChallengeAttempt(ctx, challenge.id);
+  const outcome = await verifySecondFactor(ctx, user, input.method, input.code, meta, 'sign_in');
+  if (!outcome.ok) {
+    const error = failedCode(outcome);
+    throw Object.assign(error, { details: { ...error.details, attemptsLeft: await attemptsLeft(ctx, challenge.id) } });
+  }
+  await consumeChallenge(ctx, challenge.id);
+  const amr = ['pwd', ...outcome.amr, 'mfa'];
+  const { token, session } = await createSession(ctx, { userId: user.id, amr, remember: false }, meta);
+  let trust: SecondStepResult['trust'] = null;
+  if (input.trustDevice) {
+    const days = await trustedDeviceDays(ctx, user.id);
+    if (days > 0) trust = await trustDevice(ctx, user.id, days, meta);
+  }
+  await finishSignIn(ctx, user, amr, meta, browser.deviceId, { method: input.method });
+  return { user, token, session, trust };
 }
 
 /** Bookkeeping after any successful sign-in. */
-export async function finishSignIn(ctx: Ctx, user: User, amr: readonly string[], meta: RequestMeta): Promise<void> {
+export async function finishSignIn(
+  ctx: Ctx,
+  user: { id: string; email: string },
+  amr: readonly string[],
+  meta: RequestMeta,
+  deviceId: string | null,
+  details: Record<string, string | boolean> = {},
+): Promise<void> {
   await ctx.db.kysely.updateTable('users').set({ last_sign_in_at: ctx.clock().toISOString() }).where('id', '=', user.id).execute();
-  await audit(ctx, meta, { event: 'sign_in.succeeded', actorUserId: user.id, targetUserId: user.id, details: { amr: amr.join(' ') } });
+  await audit(ctx, meta, { event: 'sign_in.succeeded', actorUserId: user.id, targetUserId: user.id, details: { amr: amr.join(' '), ...details } });
+  if (deviceId) await noteSignInDevice(ctx, user, deviceId, meta);
 }

@@ -144,6 +144,12 @@ export async function lastEmailTo(t: TestApp, to: string): Promise<{ subject: st
   return { subject: row.subject, text: row.body_text };
 }
 
+/** Subjects of every outbox email to `to`, oldest first. */
+export async function subjectsTo(t: TestApp, to: string): Promise<string[]> {
+  const rows = await t.ctx.db.kysely.selectFrom('mail_outbox').select('subject').where('recipient', '=', to).orderBy('created_at').execute();
+  return rows.map((r) => r.subject);
+}
+
 export function tokenFromLink(text: string, pathPrefix: string): string {
   const match = new RegExp(`${pathPrefix.replace(/[/?]/g, (c) => `\\${c}`)}\\?token=([A-Za-z0-9_%-]+)`).exec(text);
   if (!match) throw new Error(`no ${pathPrefix} link in email`);
