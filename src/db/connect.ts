@@ -15,6 +15,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: DialectName;
+  /** PostgreSQL schema in use when not the default (tests). */
+  readonly pgSchema?: string;
   /** Answers when the database can run a query (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -48,10 +50,11 @@ function openPostgres(url: string, options: OpenOptions): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-export function wrapKysely(kysely: Kysely<Database>, dialect: DialectName): Db {
+export function wrapKysely(kysely: Kysely<Database>, dialect: DialectName, pgSchema?: string): Db {
   return {
     kysely,
     dialect,
+    ...(pgSchema ? { pgSchema } : {}),
     async ping() {
       try {
         await sql`select 1`.execute(kysely);
@@ -70,7 +73,7 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db
   if (databaseUrl.startsWith('sqlite:')) {
     return wrapKysely(openSqlite(databaseUrl.slice('sqlite:'.length)), 'sqlite');
   }
-  return wrapKysely(openPostgres(databaseUrl, options), 'postgres');
+  return wrapKysely(openPostgres(databaseUrl, options), 'postgres', options.pgSchema);
 }
 
 /** Opens a database over any Kysely dialect (tests use this for PGlite). */
@@ -83,7 +86,8 @@ export function openWithDialect(dialect: Dialect, name: DialectName): Db {
  * instances starting at once run each migration exactly once.
  */
 export async function migrate(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: bundledMigrations });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one is ours.
+  const migrator = new Migrator({ db: db.kysely, provider: bundledMigrations, ...(db.pgSchema ? { migrationTableSchema: db.pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
