@@ -5,6 +5,8 @@ import type { AppError } from '../errors.ts';
 import { html } from './html.ts';
 import { layout, notice } from './layout.ts';
 import { isSetUp } from '../orgs/service.ts';
+import { challengePages } from './challenge-pages.ts';
+import { securityPages } from './security-pages.ts';
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
 const STATIC_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
@@ -37,4 +39,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
     if (!(await isSetUp(app.ctx))) return reply.redirect('/setup');
     return reply.redirect(request.session ? '/profile' : '/sign-in');
   });
+
+  await app.register(challengePages);
+  await app.register(securityPages);
 }

@@ -1,0 +1,95 @@
+/** The second step of sign-in in the browser: code entry, "try another way", "trust this device". */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+import { getUser } from '../accounts/service.ts';
+import { cookieNames } from '../http/cookies.ts';
+import { browserTokens, meta } from '../http/request.ts';
+import { methodsForUser } from '../factors/index.ts';
+import type { SecondFactorMethod } from '../factors/factor.ts';
+import { trustedDeviceDays } from '../orgs/policy.ts';
+import { liveChallenge } from '../sessions/challenge.ts';
+import { applySecondStep } from '../sessions/routes.ts';
+import { secondStep } from '../sessions/sign-in.ts';
+import { html } from './html.ts';
+import { notice } from './layout.ts';
+import { pageFrame } from './page.ts';
+
+const METHOD_TEXT: Record<SecondFactorMethod, { title: string; prompt: string; label: string; other: string }> = {
+  totp: { title: 'Enter the code from your authenticator app', prompt: 'Open your authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and enter the 6-digit code for this account.', label: 'Authentication code', other: 'Use your authenticator app' },
+  backup_code: { title: 'Enter a backup code', prompt: 'Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once.', label: 'Backup code', other: 'Use a backup code' },
+  passkey: { title: 'Use your passkey', prompt: 'Use the passkey saved on this device or on your phone.', label: 'Passkey', other: 'Use your passkey' },
+  sms: { title: 'Enter the code we texted you', prompt: 'We sent a code by text message.', label: 'Code', other: 'Get a code by text message' },
+  voice: { title: 'Enter the code from the call', prompt: 'We called you and read out a code.', label: 'Code', other: 'Get a code by phone call' },
+};
+
+const CODE_METHODS: readonly SecondFactorMethod[] = ['totp', 'backup_code', 'sms', 'voice'];
+
+async function render(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, status: number, method: string | undefined, error: string | null) {
+  const ctx = app.ctx;
+  const challenge = await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge]);
+  const user = await getUser(ctx, challenge.userId);
+  const defaultMethod = (await ctx.db.kysely.selectFrom('users').select('default_method').where('id', '=', challenge.userId).executeTakeFirst())?.default_method ?? null;
+  const methods = (await methodsForUser(ctx, challenge.userId, defaultMethod)).filter((m) => CODE_METHODS.includes(m));
+  const current = methods.find((m) => m === method) ?? methods[0] ?? 'backup_code';
+  const text = METHOD_TEXT[current];
+  const days = await trustedDeviceDays(ctx, challenge.userId);
+  const frame = await pageFrame(ctx, request, reply);
+  return frame.send(status, 'Two-factor authentication', html`<section class="card narrow" aria-labelledby="challenge-title">
+  <h1 id="challenge-title">${text.title}</h1>
+  <p class="muted">Signing in as <strong>${user?.email ?? ''}</strong></p>
+  ${notice('error', error)}
+  <p>${text.prompt}</p>
+  <form method="post" action="/sign-in/challenge">
+    <input type="hidden" name="_csrf" value="${frame.csrf}">
+    <input type="hidden" name="method" value="${current}">
+    <label for="code">${text.label}</label>
+    <input id="code" name="code" type="text" required autofocus autocomplete="one-time-code" spellcheck="false"
+      ${current === 'backup_code' ? html`maxlength="20" placeholder="xxxx-xxxx-xxxx-x"` : html`inputmode="numeric" pattern="[0-9 ]*" maxlength="10"`}>
+    ${days > 0 ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${days} days</label>
+    <p class="hint">You will not be asked for a code on this browser until then. Don't tick this on a shared computer.</p>` : ''}
+    <button type="submit">Verify</button>
+  </form>
+  ${methods.length > 1 ? html`<h2 class="sub">Try another way</h2>
+  <ul class="plain">${methods.filter((m) => m !== current).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${METHOD_TEXT[m].other}</a></li>`)}</ul>` : ''}
+  <p><a href="/sign-in">Cancel and start again</a></p>
+</section>`);
+}
+
+export async function challengePages(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+
+  app.get('/sign-in/challenge', async (request, reply) => {
+    try {
+      return await render(app, request, reply, 200, (request.query as { method?: string }).method, null);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
+      throw error;
+    }
+  });
+
+  app.post('/sign-in/challenge', async (request, reply) => {
+    const body = request.body as { method?: string; code?: string; trustDevice?: string };
+    const method = CODE_METHODS.find((m) => m === body.method) ?? 'totp';
+    try {
+      const result = await secondStep(
+        ctx,
+        request.cookies[cookieNames(ctx.config).challenge],
+        { method, code: String(body.code ?? '').slice(0, 64), trustDevice: body.trustDevice === '1' },
+        meta(request),
+        browserTokens(ctx, request, reply),
+      );
+      applySecondStep(ctx, reply, result);
+      return reply.redirect('/profile', 303);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
+      const left = error.details.attemptsLeft;
+      const message = typeof left === 'number' && left > 0 ? `${error.message} ${left} attempt${left === 1 ? '' : 's'} left.` : error.message;
+      if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
+      return render(app, request, reply, error.status, method, message).catch((inner: unknown) => {
+        if (inner instanceof AppError && inner.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
+        throw inner;
+      });
+    }
+  });
+}

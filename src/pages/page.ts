@@ -1,0 +1,34 @@
+/** Rendering a full page for the signed-in person or the public, with the nav and a CSRF token. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../context.ts';
+import { csrfField } from '../http/csrf.ts';
+import { membershipsOf, isManager } from '../orgs/service.ts';
+import type { Html } from './html.ts';
+import { layout } from './layout.ts';
+
+export interface PageFrame {
+  readonly csrf: string;
+  send(status: number, title: string, body: Html, scripts?: readonly string[]): FastifyReply;
+}
+
+export async function pageFrame(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<PageFrame> {
+  const csrf = csrfField(ctx, request, reply);
+  let nav: { email: string; orgId: string | null; isManager: boolean; csrf: string } | null = null;
+  if (request.session && request.session.kind === 'full') {
+    const memberships = await membershipsOf(ctx, request.session.userId);
+    const managed = memberships.find((m) => isManager(m.role));
+    nav = { email: request.session.user.email, orgId: (managed ?? memberships[0])?.org.id ?? null, isManager: !!managed, csrf };
+  }
+  return {
+    csrf,
+    send(status, title, body, scripts = []) {
+      const page = layout({ title, productName: ctx.config.productName, nav, scripts }, body);
+      return reply.status(status).type('text/html; charset=utf-8').send(page.value);
+    },
+  };
+}
+
+/** A relative path to go back to after a detour (never another origin). */
+export function safeNext(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value : fallback;
+}

@@ -1,0 +1,88 @@
+/** Markup of the Security page: status and methods, trusted browsers, backup codes, the code fields. */
+import type { factorOverview } from '../factors/routes.ts';
+import type { TrustedDeviceView } from '../sessions/devices.ts';
+import { html, type Html } from './html.ts';
+
+type Overview = Awaited<ReturnType<typeof factorOverview>>;
+
+const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
+
+/** Method + code inputs for confirming with a second factor (re-auth, turning 2FA off). */
+export function factorCodeFields(hasBackupCodes: boolean): Html {
+  return html`<label for="method">Second factor</label>
+    <select id="method" name="method">
+      <option value="totp">Authenticator app code</option>
+      ${hasBackupCodes ? html`<option value="backup_code">Backup code</option>` : ''}
+    </select>
+    <label for="factor-code">Code</label>
+    <input id="factor-code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" maxlength="20" required>`;
+}
+
+function postButton(action: string, csrf: string, label: string, kind = 'secondary'): Html {
+  return html`<form method="post" action="${action}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="${kind} small">${label}</button></form>`;
+}
+
+export function overviewView(data: Overview, devices: readonly TrustedDeviceView[], csrf: string): Html {
+  return html`<h1>Security</h1>
+<section class="card" aria-labelledby="twofa-title">
+  <h2 id="twofa-title">Two-factor authentication <span class="badge ${data.twoFactorEnabled ? 'ok' : 'warn'}">${data.twoFactorEnabled ? 'On' : 'Off'}</span></h2>
+  <p>${data.twoFactorEnabled
+    ? 'When you sign in on a browser we do not recognise, we ask for a second step after your password.'
+    : 'Protect your account with a second step after your password: a code from an authenticator app.'}</p>
+  ${data.factors.length > 0 ? html`<table>
+    <caption class="sr-only">Your sign-in methods</caption>
+    <thead><tr><th scope="col">Method</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+    <tbody>${data.factors.map((f) => html`<tr>
+      <td>${f.label} <span class="muted">(${f.type === 'totp' ? 'authenticator app' : f.type})</span> ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
+      <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
+      <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
+        ${postButton(`/profile/security/factors/${f.id}/remove`, csrf, 'Remove', 'danger')}</td>
+    </tr>`)}</tbody>
+  </table>` : ''}
+  <p><a class="button" href="/profile/security/totp">Set up authenticator app</a></p>
+</section>
+${data.twoFactorEnabled ? html`<section class="card" aria-labelledby="backup-title">
+  <h2 id="backup-title">Backup codes</h2>
+  <p>${data.backupCodesLeft} of 10 backup codes left. Each one works once, if you can't use your other methods.</p>
+  ${data.backupCodesLow ? html`<div class="notice notice-error" role="alert">You are running low on backup codes. Generate a new set and keep it somewhere safe.</div>` : ''}
+  ${postButton('/profile/security/backup-codes', csrf, 'Generate new backup codes')}
+  <p class="hint">Generating a new set makes all old codes stop working.</p>
+</section>
+<section class="card" aria-labelledby="devices-title">
+  <h2 id="devices-title">Trusted browsers</h2>
+  ${devices.length === 0 ? html`<p class="muted">No trusted browsers. Tick "Trust this device" when you sign in to skip the code on a browser you use often.</p>` : html`<table>
+    <caption class="sr-only">Browsers that skip the second step</caption>
+    <thead><tr><th scope="col">Browser</th><th scope="col">IP address</th><th scope="col">Last used</th><th scope="col">Trusted until</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+    <tbody>${devices.map((d) => html`<tr><td>${d.browser}</td><td>${d.ip}</td><td>${day(d.lastUsedAt)}</td><td>${day(d.expiresAt)}</td>
+      <td>${postButton(`/profile/security/devices/${d.id}/revoke`, csrf, 'Revoke', 'danger')}</td></tr>`)}</tbody>
+  </table>`}
+</section>
+<section class="card" aria-labelledby="disable-title">
+  <h2 id="disable-title">Turn off two-factor authentication</h2>
+  <p>This removes all your methods, backup codes and trusted browsers. Enter your password and a current code.</p>
+  <form method="post" action="/profile/security/disable">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <label for="disable-password">Password</label>
+    <input id="disable-password" name="password" type="password" autocomplete="current-password" required>
+    ${factorCodeFields(data.backupCodesLeft > 0)}
+    <button type="submit" class="danger">Turn off two-factor authentication</button>
+  </form>
+</section>` : ''}
+<p><a href="/profile">Back to your profile</a></p>`;
+}
+
+/** Backup codes, shown once: download (.txt), print and copy; the list itself works without JavaScript. */
+export function backupCodesView(codes: readonly string[], productName: string, email: string, justEnabled: boolean): Html {
+  const text = `${productName} backup codes for ${email}\nEach code works once.\n\n${codes.join('\n')}\n`;
+  return html`<section class="card" aria-labelledby="codes-title">
+  <h1 id="codes-title">${justEnabled ? 'Two-factor authentication is on — save your backup codes' : 'Your new backup codes'}</h1>
+  <div class="notice notice-info" role="status">Save these codes now: this is the only time we show them. Each code works once, when you can't use your authenticator app.${justEnabled ? '' : ' Your old codes no longer work.'}</div>
+  <ul class="codes" id="backup-codes">${codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
+  <p class="row-actions">
+    <a class="button secondary" download="${productName}-backup-codes.txt" href="data:text/plain;charset=utf-8,${encodeURIComponent(text)}">Download .txt</a>
+    <button type="button" class="secondary" data-action="print" hidden>Print</button>
+    <button type="button" class="secondary" data-action="copy" data-copy="${codes.join('\n')}" hidden>Copy</button>
+  </p>
+  <p><a class="button" href="${justEnabled ? "/profile/security?done=totp_added" : "/profile/security"}">I have saved my codes</a></p>
+</section>`;
+}
