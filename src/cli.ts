@@ -10,6 +10,8 @@ import { ROLES, type Role } from './db/schema.ts';
 import type { Ctx } from './context.ts';
 import { createMember, findOrgByName, setUp } from './orgs/service.ts';
 import { listOutbox } from './mail/queue.ts';
+import { findUserByEmail } from './accounts/service.ts';
+import { resetTwoFactor } from './factors/lifecycle.ts';
 
 const USAGE = `usage: twofold <command>
 
@@ -19,6 +21,8 @@ const USAGE = `usage: twofold <command>
                                           create the first organization and its owner
   user add --org NAME --email E --role ROLE --password-stdin
                                           add a member (role: owner, admin, staff, client)
+  reset-2fa --email E                     remove a user's second factors, backup codes, trusted
+                                          browsers and sessions (they enrol again at next sign-in)
   outbox [--limit N]                      print recent emails and SMS kept in the dev outbox
 `;
 
@@ -90,6 +94,17 @@ async function main(argv: string[]): Promise<void> {
         return createMember(ctx, org, { email: values.email!, role: values.role as Role, password }, null, null);
       });
       process.stdout.write(`added ${user.email} to "${values.org}" as ${values.role}\n`);
+      return;
+    }
+    case 'reset-2fa': {
+      if (!values.email) fail('reset-2fa needs --email');
+      const email = await withCtx(async (ctx) => {
+        const user = await findUserByEmail(ctx, values.email!);
+        if (!user) fail(`no account with email ${values.email}`);
+        await resetTwoFactor(ctx, user, null, null, 'cli');
+        return user.email;
+      });
+      process.stdout.write(`reset two-factor authentication of ${email}; their sessions were ended\n`);
       return;
     }
     case 'outbox': {

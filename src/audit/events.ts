@@ -23,6 +23,7 @@ export const AUDIT_EVENTS = [
   'factor.renamed',
   'two_factor.enabled',
   'two_factor.disabled',
+  'two_factor.reset',
   'backup_codes.regenerated',
   'backup_code.used',
   'trusted_device.added',

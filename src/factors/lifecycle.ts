@@ -9,6 +9,7 @@ import type { RequestMeta } from '../audit/store.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
 import { revokeAllTrustedDevices } from '../sessions/devices.ts';
+import { revokeAllSessions } from '../sessions/service.ts';
 import { FACTORS } from './index.ts';
 import { issueBackupCodes } from './backup-codes/store.ts';
 
@@ -83,4 +84,15 @@ export async function regenerateBackupCodes(ctx: Ctx, user: FactorOwner, meta: R
   await audit(ctx, meta, { event: 'backup_codes.regenerated', actorUserId: user.id, targetUserId: user.id });
   await ctx.mail.send(securityTemplates.backupCodesRegenerated(user.email, { productName: ctx.config.productName }), ctx.clock());
   return codes;
+}
+
+/**
+ * Resets a user's 2FA on behalf of an operator (CLI) or an admin: removes factors, backup codes and trusted
+ * devices, ends every session, notifies the user. The org policy still applies at the next sign-in.
+ */
+export async function resetTwoFactor(ctx: Ctx, user: FactorOwner, actorUserId: string | null, meta: RequestMeta | null, reason: string): Promise<void> {
+  await wipeSecondFactors(ctx, user.id);
+  await revokeAllSessions(ctx, user.id, null);
+  await audit(ctx, meta, { event: 'two_factor.reset', actorUserId, targetUserId: user.id, details: { reason } });
+  await ctx.mail.send(securityTemplates.twoFactorReset(user.email, { productName: ctx.config.productName }), ctx.clock());
 }

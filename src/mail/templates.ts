@@ -80,6 +80,16 @@ export const securityTemplates = {
       notYou: true,
     });
   },
+  twoFactorReset(to: string, p: { productName: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Your two-factor authentication was reset',
+      paragraphs: [
+        'An administrator reset two-factor authentication on your account: your sign-in methods, backup codes and trusted browsers were removed and you were signed out everywhere.',
+        'Sign in again to set up a new method.',
+      ],
+      notYou: true,
+    });
+  },
   backupCodeUsed(to: string, p: { productName: string; left: number }): OutgoingMail {
     return build(to, p.productName, {
       subject: 'A backup code was used',
