@@ -10,14 +10,17 @@ import { BODY_LIMIT_BYTES } from './config/defaults.ts';
 import type { AppDeps, Ctx } from './context.ts';
 import { AppError } from './errors.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { loggerOptions } from './http/log.ts';
 import { applySecurityHeaders, securityHeaders } from './http/headers.ts';
 import { checkCsrf } from './http/csrf.ts';
-import { resolveSession } from './http/request.ts';
+import { checkApiKeyReach, resolveSession } from './http/request.ts';
 import { collectOperations, openApiDocument } from './http/openapi.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { orgRoutes } from './orgs/routes.ts';
 import { factorRoutes } from './factors/routes.ts';
+import { orgSecurityRoutes } from './orgs/security-routes.ts';
+import { apiKeyRoutes } from './api-keys/routes.ts';
 import { totpRoutes } from './factors/totp/routes.ts';
 import { pageRoutes, renderErrorPage } from './pages/routes.ts';
 
@@ -29,7 +32,7 @@ export interface BuildOptions {
 export async function buildApp(config: Config, deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
   const handleError = errorHandler(renderErrorPage);
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: loggerOptions(options.logger),
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     // Unknown fields are refused (400), never silently dropped; types are never coerced.
@@ -61,9 +64,16 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
       throw new AppError('unsupported_media_type');
     }
   });
-  app.addHook('preHandler', async (request) => {
+  // Who is asking, and is it a same-origin request — before the body is validated, so a cross-site or
+  // enrolment-blocked request learns nothing from validation errors.
+  app.addHook('preValidation', async (request) => {
     await resolveSession(ctx, request);
     checkCsrf(ctx, request);
+    checkApiKeyReach(request);
+    if (request.session?.enrollmentRequired && request.url.startsWith('/api/')) {
+      const config = request.routeOptions.config as { enrolment?: boolean; public?: boolean };
+      if (!config.enrolment && !config.public) throw new AppError('two_factor_enrollment_required');
+    }
   });
 
   app.get('/healthz', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
@@ -78,6 +88,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(orgRoutes);
   await app.register(factorRoutes);
   await app.register(totpRoutes);
+  await app.register(orgSecurityRoutes);
+  await app.register(apiKeyRoutes);
   await app.register(pageRoutes);
   return app;
 }

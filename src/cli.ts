@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<void> {
       const email = await withCtx(async (ctx) => {
         const user = await findUserByEmail(ctx, values.email!);
         if (!user) fail(`no account with email ${values.email}`);
-        await resetTwoFactor(ctx, user, null, null, 'cli');
+        await resetTwoFactor(ctx, user, { actorUserId: null, orgId: null, reason: 'reset from the command line' }, null);
         return user.email;
       });
       process.stdout.write(`reset two-factor authentication of ${email}; their sessions were ended\n`);

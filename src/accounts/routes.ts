@@ -36,7 +36,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return { status: 'changed' };
   });
 
-  app.post('/api/v1/password-reset', {
+  app.post('/api/v1/password-reset', { config: { public: true },
     schema: { summary: 'Email a password-reset link (same answer for every address)', body: object({ email: email() }, ['email']) },
   }, async (request, reply) => {
     await limitByIp(ctx, request, 'password-reset', RATE_LIMITS.passwordReset);
@@ -44,7 +44,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(202).send({ status: 'sent_if_account_exists' });
   });
 
-  app.post('/api/v1/password-reset/confirm', {
+  app.post('/api/v1/password-reset/confirm', { config: { public: true },
     schema: { summary: 'Set a new password from a reset link (does not sign in)', body: object({ token: token(), password: password() }, ['token', 'password']) },
   }, async (request) => {
     await limitByIp(ctx, request, 'password-reset-confirm', RATE_LIMITS.passwordReset);

@@ -143,3 +143,20 @@ export const TRUSTED_DEVICE = Object.freeze({
 
 /** The browser id cookie behind "new sign-in" emails: 400 days, the longest cookie browsers keep (RFC 6265bis). */
 export const DEVICE_ID = Object.freeze({ bytes: 16, maxAgeSeconds: 400 * DAY_SECONDS });
+
+/** Passkeys — WebAuthn Level 3, SECURITY.md "WebAuthn", PRODUCT.md "Passkey". */
+export const PASSKEY = Object.freeze({
+  /** ≥ 16 bytes (WebAuthn L3 §13.4.3 "Cryptographic Challenges"); we use 32. */
+  challengeBytes: 32,
+  /** Server-stored challenges are single use and die after 5 minutes. */
+  challengeSeconds: 5 * MINUTE_SECONDS,
+  /** The browser ceremony's timeout: the same 5 minutes (WebAuthn L3 §15.1 recommends 5–10 minutes). */
+  ceremonyTimeoutMs: 5 * MINUTE_SECONDS * 1000,
+  /** Longer credential ids are refused (WebAuthn L3 §7.1 registration: credentialId ≤ 1023 bytes). */
+  maxCredentialIdBytes: 1023,
+  /** An assertion as JSON (re-authentication forms): a few hundred bytes in practice; this is the cap. */
+  maxAssertionChars: 8 * 1024,
+  /** Options requests per client IP (each one stores a challenge). */
+  optionsRateLimit: Object.freeze({ limit: 30, windowSeconds: MINUTE_SECONDS }),
+  labelMaxLength: 100,
+});

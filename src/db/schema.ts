@@ -25,6 +25,8 @@ export interface OrgsTable {
   trusted_device_days: Generated<number>;
   allowed_methods: Generated<string>;
   self_service_recovery: Generated<number>;
+  staff_required_since: string | null;
+  everyone_required_since: string | null;
 }
 
 export interface MembershipsTable {
@@ -160,6 +162,7 @@ export interface ChallengesTable {
   expires_at: string;
   failures: Generated<number>;
   consumed_at: string | null;
+  first_step: Generated<'password' | 'passkey'>;
 }
 
 export interface TrustedDevicesTable {
@@ -174,6 +177,48 @@ export interface TrustedDevicesTable {
   revoked_at: string | null;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  org_id: string | null;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scope: 'read' | 'write';
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface PasskeyCredentialsTable {
+  id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  /** bigint column: pg returns it as a string, SQLite as a number. */
+  counter: string | number;
+  transports: string;
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: number;
+  label: string;
+  aaguid: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export type WebauthnPurpose = 'register' | 'sign_in_second_step' | 'passwordless' | 'reauthenticate';
+
+export interface WebauthnChallengesTable {
+  id: string;
+  user_id: string | null;
+  purpose: WebauthnPurpose;
+  challenge: string;
+  label: string | null;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
 export interface SystemFlagsTable {
   key: string;
   set_at: string;
@@ -181,7 +226,10 @@ export interface SystemFlagsTable {
 
 export interface Database {
   system_flags: SystemFlagsTable;
+  api_keys: ApiKeysTable;
   totp_factors: TotpFactorsTable;
+  passkey_credentials: PasskeyCredentialsTable;
+  webauthn_challenges: WebauthnChallengesTable;
   totp_enrollments: TotpEnrollmentsTable;
   backup_codes: BackupCodesTable;
   challenges: ChallengesTable;

@@ -22,7 +22,12 @@ export interface FactorEntry {
   readonly createdAt: string;
   readonly lastUsedAt: string | null;
   readonly methods: readonly SecondFactorMethod[];
+  /** Passkeys only: a synced (multi-device) or device-bound credential, and whether it is backed up now. */
+  readonly passkey?: { readonly deviceType: 'singleDevice' | 'multiDevice'; readonly backedUp: boolean };
 }
+
+/** Why a second factor is being checked: a code or assertion for one purpose cannot serve another. */
+export type VerifyPurpose = 'sign_in' | 'reauthenticate' | 'disable';
 
 export interface Factor {
   /** Stable name, also the folder name. */
@@ -33,7 +38,9 @@ export interface Factor {
   methodsFor(ctx: Ctx, userId: string): Promise<readonly SecondFactorMethod[]>;
   list(ctx: Ctx, userId: string): Promise<readonly FactorEntry[]>;
   /** Checks a code for `method`, consuming it atomically when right. Null when the method is not this factor's. */
-  verify(ctx: Ctx, userId: string, method: SecondFactorMethod, code: string, meta: RequestMeta): Promise<VerifyOutcome | null>;
+  verify(ctx: Ctx, userId: string, method: SecondFactorMethod, code: string, meta: RequestMeta, purpose: VerifyPurpose): Promise<VerifyOutcome | null>;
+  /** Renames one registered factor; false when the user has no such factor here (or it has no name). */
+  rename?(ctx: Ctx, userId: string, factorId: string, label: string): Promise<boolean>;
   /** Removes one registered factor; false when the user has no such factor here. */
   remove(ctx: Ctx, userId: string, factorId: string): Promise<boolean>;
   /** Removes everything this factor holds for a user (2FA disable, reset, recovery). */

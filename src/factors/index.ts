@@ -5,9 +5,10 @@
 import type { Ctx } from '../context.ts';
 import type { Factor, FactorEntry, SecondFactorMethod } from './factor.ts';
 import { totpFactor } from './totp/factor.ts';
+import { passkeyFactor } from './passkey/factor.ts';
 import { backupCodesFactor } from './backup-codes/factor.ts';
 
-export const FACTORS: readonly Factor[] = [totpFactor, backupCodesFactor];
+export const FACTORS: readonly Factor[] = [totpFactor, passkeyFactor, backupCodesFactor];
 
 /**
  * Every sign-in method the user has, default first. Empty when the user has no primary factor: backup
@@ -30,4 +31,12 @@ export async function listFactors(ctx: Ctx, userId: string): Promise<FactorEntry
   const entries: FactorEntry[] = [];
   for (const factor of FACTORS) entries.push(...(await factor.list(ctx, userId)));
   return entries;
+}
+
+/** Renames one of the user's factors through its own factor; false when none holds that id. */
+export async function renameFactor(ctx: Ctx, userId: string, factorId: string, label: string): Promise<boolean> {
+  for (const factor of FACTORS) {
+    if (factor.rename && (await factor.rename(ctx, userId, factorId, label))) return true;
+  }
+  return false;
 }

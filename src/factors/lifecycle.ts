@@ -90,9 +90,14 @@ export async function regenerateBackupCodes(ctx: Ctx, user: FactorOwner, meta: R
  * Resets a user's 2FA on behalf of an operator (CLI) or an admin: removes factors, backup codes and trusted
  * devices, ends every session, notifies the user. The org policy still applies at the next sign-in.
  */
-export async function resetTwoFactor(ctx: Ctx, user: FactorOwner, actorUserId: string | null, meta: RequestMeta | null, reason: string): Promise<void> {
+export async function resetTwoFactor(
+  ctx: Ctx,
+  user: FactorOwner,
+  by: { actorUserId: string | null; orgId: string | null; reason: string },
+  meta: RequestMeta | null,
+): Promise<void> {
   await wipeSecondFactors(ctx, user.id);
   await revokeAllSessions(ctx, user.id, null);
-  await audit(ctx, meta, { event: 'two_factor.reset', actorUserId, targetUserId: user.id, details: { reason } });
+  await audit(ctx, meta, { event: 'two_factor.reset', actorUserId: by.actorUserId, targetUserId: user.id, orgId: by.orgId, details: { reason: by.reason } });
   await ctx.mail.send(securityTemplates.twoFactorReset(user.email, { productName: ctx.config.productName }), ctx.clock());
 }

@@ -10,7 +10,7 @@ import { codeSchema, methodSchema } from '../sessions/routes.ts';
 import { listTrustedDevices, revokeTrustedDevice } from '../sessions/devices.ts';
 import type { Ctx } from '../context.ts';
 import type { SecondFactorMethod } from './factor.ts';
-import { listFactors } from './index.ts';
+import { listFactors, renameFactor } from './index.ts';
 import { backupCodesLeft } from './backup-codes/store.ts';
 import { disableTwoFactor, regenerateBackupCodes, removeFactor } from './lifecycle.ts';
 import { failedCode, verifySecondFactor } from './second-step.ts';
@@ -33,8 +33,8 @@ export async function factorOverview(ctx: Ctx, userId: string) {
 export async function factorRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  app.get('/api/v1/me/factors', { schema: { summary: 'My second factors and backup codes left' } }, async (request) => {
-    const session = requireSession(request);
+  app.get('/api/v1/me/factors', { config: { enrolment: true }, schema: { summary: 'My second factors and backup codes left' } }, async (request) => {
+    const session = requireSession(request, { enrolment: true });
     return factorOverview(ctx, session.userId);
   });
 
@@ -46,9 +46,12 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     const body = request.body as { label?: string; isDefault?: boolean };
     const factor = (await listFactors(ctx, session.userId)).find((f) => f.id === id);
     if (!factor) throw new AppError('not_found');
-    if (body.label !== undefined && factor.type === 'totp') {
-      await ctx.db.kysely.updateTable('totp_factors').set({ label: body.label.trim() }).where('id', '=', id).where('user_id', '=', session.userId).execute();
-      await audit(ctx, meta(request), { event: 'factor.renamed', actorUserId: session.userId, targetUserId: session.userId, details: { type: factor.type } });
+    if (body.label !== undefined) {
+      const label = body.label.trim();
+      if (!label) throw new AppError('invalid_request', { message: 'Enter a name.', details: { field: 'label' } });
+      if (await renameFactor(ctx, session.userId, id, label)) {
+        await audit(ctx, meta(request), { event: 'factor.renamed', actorUserId: session.userId, targetUserId: session.userId, details: { type: factor.type, label } });
+      }
     }
     if (body.isDefault === true) {
       await ctx.db.kysely.updateTable('users').set({ default_method: factor.methods[0] ?? null }).where('id', '=', session.userId).execute();

@@ -2,7 +2,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestMeta } from '../audit/store.ts';
 import type { CurrentSession } from '../sessions/service.ts';
-import { hasRecentReauth, findSession } from '../sessions/service.ts';
+import { hasRecentReauth, findSession, rotateSession } from '../sessions/service.ts';
+import { enrolmentOverdue } from '../orgs/enforcement.ts';
+import { resolveApiKey } from '../api-keys/service.ts';
 import { hitRateLimit } from '../throttle/store.ts';
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
@@ -12,6 +14,12 @@ import { newDeviceId } from '../sessions/devices.ts';
 import type { BrowserTokens } from '../sessions/sign-in.ts';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Open to a session whose 2FA enrolment is overdue (the enrolment routes). */
+    enrolment?: boolean;
+    /** Needs no session at all (sign-in, reset, setup…): never blocked by enforcement. */
+    public?: boolean;
+  }
   interface FastifySchema {
     /** One line for the OpenAPI document. */
     summary?: string;
@@ -34,24 +42,79 @@ export function meta(request: FastifyRequest): RequestMeta {
   return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : '' };
 }
 
-export async function resolveSession(ctx: Ctx, request: FastifyRequest): Promise<void> {
-  const token = request.cookies[cookieNames(ctx.config).session];
-  request.session = token ? await findSession(ctx, token) : null;
+const BEARER = /^Bearer ([^\s]{1,200})$/;
+/** Unknown API keys per IP before 429 (every guessable secret is throttled, SECURITY.md). */
+const API_KEY_FAILURES = { limit: 20, windowSeconds: 60 };
+
+/**
+ * Machines: `Authorization: Bearer tf_…` on the JSON API only. The key stands for its user (and, for an
+ * org key, only inside its org); 2FA and its enforcement do not apply (PRODUCT.md "API keys").
+ */
+async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string): Promise<CurrentSession> {
+  const key = BEARER.exec(header)?.[1];
+  const principal = key ? await resolveApiKey(ctx, key) : null;
+  const user = principal ? await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name', 'two_factor_enabled']).where('id', '=', principal.userId).executeTakeFirst() : undefined;
+  if (!principal || !user) {
+    const limit = await hitRateLimit(ctx.db, `ip:api-key-fail:${request.ip}`, API_KEY_FAILURES.limit, API_KEY_FAILURES.windowSeconds, ctx.clock());
+    if (!limit.allowed) throw new AppError('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
+    throw new AppError('unauthenticated', { message: 'The API key is not valid.' });
+  }
+  const now = ctx.clock().toISOString();
+  return {
+    id: `api-key:${principal.id}`, userId: user.id, kind: 'full', amr: ['api_key'], remember: false, createdAt: now, lastSeenAt: now,
+    absoluteExpiresAt: now, idleExpiresAt: now, reauthenticatedAt: null, ip: request.ip, userAgent: '',
+    user: { id: user.id, email: user.email, name: user.name, twoFactorEnabled: Number(user.two_factor_enabled) === 1 },
+    enrollmentRequired: false,
+    apiKey: { id: principal.id, orgId: principal.orgId, scope: principal.scope },
+  };
 }
 
-/** A full session, or 401. An enrolment-limited session (later issues) does not pass. */
-export function requireSession(request: FastifyRequest): CurrentSession {
+/** What an API key may reach: GET only for read keys; an org key only its org's routes. */
+export function checkApiKeyReach(request: FastifyRequest): void {
+  const key = request.session?.apiKey;
+  if (!key) return;
+  if (key.scope === 'read' && request.method !== 'GET') throw new AppError('forbidden', { message: 'This API key is read-only.' });
+  if (key.orgId && !request.url.startsWith(`/api/v1/orgs/${key.orgId}/`)) {
+    throw new AppError('forbidden', { message: "An organization's API key only works on that organization's routes." });
+  }
+}
+
+export async function resolveSession(ctx: Ctx, request: FastifyRequest): Promise<void> {
+  const authorization = request.headers.authorization;
+  if (typeof authorization === 'string' && request.url.startsWith('/api/')) {
+    request.session = await resolveBearer(ctx, request, authorization);
+    return;
+  }
+  const token = request.cookies[cookieNames(ctx.config).session];
+  const session = token ? await findSession(ctx, token) : null;
+  // Enforcement is evaluated on every request, so a shortened grace period blocks at the next one.
+  if (session && !session.user.twoFactorEnabled) session.enrollmentRequired = await enrolmentOverdue(ctx, session.userId, false);
+  request.session = session;
+}
+
+/**
+ * A live session, or 401. While an org's 2FA deadline has passed without enrolment, every route but the
+ * enrolment ones answers 403 two_factor_enrollment_required (those pass `{ enrolment: true }`).
+ */
+export function requireSession(request: FastifyRequest, options: { enrolment?: boolean } = {}): CurrentSession {
   const session = request.session;
   if (!session) throw new AppError('unauthenticated');
-  if (session.kind !== 'full') throw new AppError('two_factor_enrollment_required');
+  if (session.enrollmentRequired && !options.enrolment) throw new AppError('two_factor_enrollment_required');
   return session;
 }
 
 /** The sudo guard: a re-authentication within the last 10 minutes (PRODUCT.md "Sudo"). */
-export function requireSudo(ctx: Ctx, request: FastifyRequest): CurrentSession {
-  const session = requireSession(request);
+export function requireSudo(ctx: Ctx, request: FastifyRequest, options: { enrolment?: boolean } = {}): CurrentSession {
+  const session = requireSession(request, options);
   if (!hasRecentReauth(ctx, session)) throw new AppError('reauthentication_required');
   return session;
+}
+
+/** After the first factor is confirmed: a change of assurance, so the session gets a new token. */
+export async function upgradeAfterFirstFactor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, amr: readonly string[]): Promise<void> {
+  const session = requireSession(request, { enrolment: true });
+  const combined = [...new Set([...session.amr, ...amr, 'mfa'])];
+  issueSessionCookie(ctx, reply, await rotateSession(ctx, session.id, { amr: combined, reauthenticated: true }), session.remember);
 }
 
 export function issueSessionCookie(ctx: Ctx, reply: FastifyReply, token: string, remember: boolean): void {

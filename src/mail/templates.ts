@@ -90,6 +90,17 @@ export const securityTemplates = {
       notYou: true,
     });
   },
+  pleaseEnable2fa(to: string, p: { productName: string; orgName: string; deadline: string | null; url: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: `${p.orgName} asks you to turn on two-factor authentication`,
+      paragraphs: [
+        `${p.orgName} protects its accounts with two-factor authentication: after your password, you confirm it's you with a code from an authenticator app on your phone. A stolen password alone is then not enough to get in.`,
+        'Setting it up takes about two minutes: open the link, scan the QR code with an authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and save your backup codes.',
+        ...(p.deadline ? [`Please set it up before ${p.deadline.slice(0, 10)}: after that date you will be asked to set it up before you can continue.`] : []),
+      ],
+      link: { label: 'Set up two-factor authentication', url: p.url },
+    });
+  },
   backupCodeUsed(to: string, p: { productName: string; left: number }): OutgoingMail {
     return build(to, p.productName, {
       subject: 'A backup code was used',
@@ -107,6 +118,16 @@ export const securityTemplates = {
     return build(to, p.productName, {
       subject: 'New sign-in to your account',
       paragraphs: [`Your account was signed in to from a device we had not seen before: ${p.browser}, IP address ${p.ip}, at ${p.at.replace('T', ' ').slice(0, 16)} UTC.`],
+      notYou: true,
+    });
+  },
+  passkeyCounterRegression(to: string, p: { productName: string; label: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Possible cloned passkey',
+      paragraphs: [
+        `A sign-in with your passkey "${p.label}" was refused: the passkey reported a use count lower than one we saw before, which can mean it was copied.`,
+        'If you did not try to sign in just now, remove this passkey in Profile → Security, add a new one, and change your password.',
+      ],
       notYou: true,
     });
   },

@@ -3,7 +3,9 @@
  * (PRODUCT.md "People and roles"). Scope "staff" covers owners, admins and staff; "everyone" adds clients.
  */
 import { TRUSTED_DEVICE } from '../config/defaults.ts';
-import type { Ctx } from '../context.ts';
+import { audit, type Ctx } from '../context.ts';
+import type { RequestMeta } from '../audit/store.ts';
+import { nextRequirementTimes } from '../core/enforcement.ts';
 import type { Role } from '../db/schema.ts';
 
 export function roleInScope(requirement: string, role: Role): boolean {
@@ -33,4 +35,72 @@ export async function trustedDeviceDays(ctx: Ctx, userId: string): Promise<numbe
     .execute();
   if (rows.length === 0) return TRUSTED_DEVICE.defaultDays;
   return Math.min(...rows.map((r) => Math.max(0, Math.min(Number(r.trusted_device_days), TRUSTED_DEVICE.maxDays))));
+}
+
+export interface OrgPolicy {
+  requireTwoFactor: 'off' | 'staff' | 'everyone';
+  gracePeriodDays: number;
+  trustedDeviceDays: number;
+  /** Second-factor methods members may enrol; empty = all. */
+  allowedMethods: string[];
+  selfServiceRecovery: boolean;
+}
+
+export async function getPolicy(ctx: Ctx, orgId: string): Promise<OrgPolicy> {
+  const row = await ctx.db.kysely.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow();
+  return {
+    requireTwoFactor: row.require_two_factor,
+    gracePeriodDays: Number(row.grace_period_days),
+    trustedDeviceDays: Number(row.trusted_device_days),
+    allowedMethods: JSON.parse(row.allowed_methods) as string[],
+    selfServiceRecovery: Number(row.self_service_recovery) === 1,
+  };
+}
+
+/** Members a requirement would cover who have no 2FA yet (for the confirmation dialog). */
+export async function membersWithout2faInScope(ctx: Ctx, orgId: string, requirement: string): Promise<number> {
+  const rows = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.role'])
+    .where('m.org_id', '=', orgId)
+    .where('u.two_factor_enabled', '=', 0)
+    .execute();
+  return rows.filter((r) => roleInScope(requirement, r.role)).length;
+}
+
+export async function updatePolicy(
+  ctx: Ctx,
+  actorUserId: string,
+  orgId: string,
+  patch: Partial<OrgPolicy>,
+  meta: RequestMeta,
+): Promise<OrgPolicy> {
+  const before = await getPolicy(ctx, orgId);
+  const row = await ctx.db.kysely.selectFrom('orgs').select(['staff_required_since', 'everyone_required_since']).where('id', '=', orgId).executeTakeFirstOrThrow();
+  const next: OrgPolicy = { ...before, ...patch };
+  const times = nextRequirementTimes(
+    { staffRequiredSince: row.staff_required_since, everyoneRequiredSince: row.everyone_required_since },
+    next.requireTwoFactor,
+    ctx.clock(),
+  );
+  await ctx.db.kysely
+    .updateTable('orgs')
+    .set({
+      require_two_factor: next.requireTwoFactor,
+      grace_period_days: next.gracePeriodDays,
+      trusted_device_days: next.trustedDeviceDays,
+      allowed_methods: JSON.stringify([...new Set(next.allowedMethods)].sort()),
+      self_service_recovery: next.selfServiceRecovery ? 1 : 0,
+      staff_required_since: times.staffRequiredSince,
+      everyone_required_since: times.everyoneRequiredSince,
+    })
+    .where('id', '=', orgId)
+    .execute();
+  const changed: Record<string, string> = {};
+  for (const key of Object.keys(next) as Array<keyof OrgPolicy>) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(next[key])) changed[key] = `${JSON.stringify(before[key])} → ${JSON.stringify(next[key])}`;
+  }
+  await audit(ctx, meta, { event: 'policy.changed', actorUserId, orgId, details: changed });
+  return getPolicy(ctx, orgId);
 }

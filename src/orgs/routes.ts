@@ -11,6 +11,7 @@ import { browserTokens, issueSessionCookie, limitByIp, meta, requireSession } fr
 import { userJson } from '../sessions/routes.ts';
 import { createSession } from '../sessions/service.ts';
 import { finishSignIn } from '../sessions/sign-in.ts';
+import { complianceMembers } from './compliance.ts';
 import {
   acceptInvitation, changeRole, invite, isSetUp, listInvitations, listMembers, membershipsOf, removeMember,
   requireManager, revokeInvitation, roleIn, setUp,
@@ -25,9 +26,9 @@ async function actor(app: FastifyInstance, userId: string) {
 export async function orgRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  app.get('/api/v1/setup', { schema: { summary: 'Whether first-run setup is still open' } }, async () => ({ setupOpen: !(await isSetUp(ctx)) }));
+  app.get('/api/v1/setup', { config: { public: true }, schema: { summary: 'Whether first-run setup is still open' } }, async () => ({ setupOpen: !(await isSetUp(ctx)) }));
 
-  app.post('/api/v1/setup', {
+  app.post('/api/v1/setup', { config: { public: true },
     schema: {
       summary: 'First run: create the first organization and its owner (once)',
       body: object({ orgName: str(200), email: email(), password: password(), name: str(200) }, ['orgName', 'email', 'password']),
@@ -52,7 +53,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId: string };
     await requireManager(ctx, orgId, session.userId);
-    return { members: await listMembers(ctx, orgId) };
+    return { members: await complianceMembers(ctx, orgId) };
   });
 
   app.patch('/api/v1/orgs/:orgId/members/:userId', {
@@ -99,7 +100,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(204).send();
   });
 
-  app.post('/api/v1/invitations/accept', {
+  app.post('/api/v1/invitations/accept', { config: { public: true },
     schema: { summary: 'Accept an invitation (new account: set a password; existing: prove it)', body: object({ token: token(), password: password(), name: str(200) }, ['token', 'password']) },
   }, async (request, reply) => {
     await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);

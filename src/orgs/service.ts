@@ -70,7 +70,7 @@ export async function setUp(
   }
   const user = await insertUser(ctx, email, normalised, input.name?.trim() ?? '');
   const org = { id: randomId(), name: orgName, createdAt: now };
-  await ctx.db.kysely.insertInto('orgs').values({ id: org.id, name: org.name, created_at: now }).execute();
+  await ctx.db.kysely.insertInto('orgs').values({ id: org.id, name: org.name, created_at: now, staff_required_since: null, everyone_required_since: null }).execute();
   await ctx.db.kysely.insertInto('memberships').values({ org_id: org.id, user_id: user.id, role: 'owner', created_at: now, role_changed_at: now }).execute();
   await audit(ctx, meta, { event: 'setup.completed', actorUserId: user.id, targetUserId: user.id, orgId: org.id });
   return { user, org };
@@ -271,19 +271,44 @@ async function ownerCount(ctx: Ctx, orgId: string): Promise<number> {
   return Number(row.n);
 }
 
+/**
+ * Runs `work` in a transaction that first locks the org's row, so that membership changes within one org
+ * happen one after another: two owners demoting each other at once cannot both see "another owner is
+ * left". A no-op UPDATE takes the row lock on PostgreSQL; SQLite runs one write transaction at a time.
+ * Inside, use only the `locked` context (its queries run in the transaction); send mail after it returns —
+ * the mail queue holds its own database handle, which would wait on the lock (SQLite has one connection).
+ */
+async function withOrgLocked<T>(ctx: Ctx, orgId: string, work: (locked: Ctx) => Promise<T>): Promise<T> {
+  return ctx.db.kysely.transaction().execute(async (trx) => {
+    await trx.updateTable('orgs').set((eb) => ({ name: eb.ref('name') })).where('id', '=', orgId).execute();
+    return work({ ...ctx, db: { ...ctx.db, kysely: trx } });
+  });
+}
+
 export async function changeRole(ctx: Ctx, actor: User, orgId: string, targetUserId: string, role: Role, meta: RequestMeta): Promise<void> {
+  return withOrgLocked(ctx, orgId, (locked) => changeRoleLocked(locked, actor, orgId, targetUserId, role, meta));
+}
+
+async function changeRoleLocked(ctx: Ctx, actor: User, orgId: string, targetUserId: string, role: Role, meta: RequestMeta): Promise<void> {
   const { role: actorRole } = await requireManager(ctx, orgId, actor.id);
   const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);
   if (!mayManage(actorRole, targetRole, role)) throw new AppError('forbidden', { message: 'Admins cannot change owners or make new owners.' });
   if (targetRole === role) return;
   if (targetRole === 'owner' && (await ownerCount(ctx, orgId)) <= 1) throw new AppError('last_owner');
-  const result = await ctx.db.kysely.updateTable('memberships').set({ role, role_changed_at: ctx.clock().toISOString() })
+  // Moving between client and staff roles moves the member into or out of a "staff" 2FA requirement:
+  // that is when its grace period starts (src/core/enforcement.ts).
+  const crossesScope = (targetRole === 'client') !== (role === 'client');
+  const result = await ctx.db.kysely.updateTable('memberships').set({ role, ...(crossesScope ? { role_changed_at: ctx.clock().toISOString() } : {}) })
     .where('org_id', '=', orgId).where('user_id', '=', targetUserId).where('role', '=', targetRole).executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new AppError('conflict');
   await audit(ctx, meta, { event: 'member.role_changed', actorUserId: actor.id, targetUserId, orgId, details: { from: targetRole, to: role } });
 }
 
 export async function removeMember(ctx: Ctx, actor: User, orgId: string, targetUserId: string, meta: RequestMeta): Promise<void> {
+  return withOrgLocked(ctx, orgId, (locked) => removeMemberLocked(locked, actor, orgId, targetUserId, meta));
+}
+
+async function removeMemberLocked(ctx: Ctx, actor: User, orgId: string, targetUserId: string, meta: RequestMeta): Promise<void> {
   const self = actor.id === targetUserId;
   const { role: actorRole } = self ? await roleIn(ctx, orgId, actor.id) : await requireManager(ctx, orgId, actor.id);
   const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);

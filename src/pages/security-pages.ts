@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { checkCredentials } from '../accounts/service.ts';
 import { hasRecentReauth, rotateSession } from '../sessions/service.ts';
-import { issueSessionCookie, meta, requireSession } from '../http/request.ts';
+import { issueSessionCookie, meta, requireSession, upgradeAfterFirstFactor } from '../http/request.ts';
+import { requirementSummary } from '../orgs/enforcement.ts';
 import { clearCookie, cookieNames } from '../http/cookies.ts';
 import { audit } from '../context.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
@@ -19,7 +20,7 @@ import { listTrustedDevices, revokeTrustedDevice } from '../sessions/devices.ts'
 import { html, raw, type Html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame, safeNext } from './page.ts';
-import { backupCodesView, factorCodeFields, overviewView } from './security-views.ts';
+import { backupCodesView, factorCodeFields, overviewView, requirementBanner } from './security-views.ts';
 
 const DONE: Record<string, string> = {
   totp_added: 'Authenticator app added.',
@@ -41,17 +42,18 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
   }
 
   async function overview(request: FastifyRequest, reply: FastifyReply, status = 200, error: string | null = null) {
-    const session = requireSession(request);
+    const session = requireSession(request, { enrolment: true });
     const frame = await pageFrame(ctx, request, reply);
     const data = await factorOverview(ctx, session.userId);
     const devices = await listTrustedDevices(ctx, session.userId);
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
-    return frame.send(status, 'Security', html`${notice('error', error)}${notice('success', done)}${overviewView(data, devices, frame.csrf)}`);
+    const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
+    return frame.send(status, 'Security', html`${notice('error', error)}${notice('success', done)}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf)}`);
   }
 
   /** The re-authentication form, posting back to `next` once confirmed. */
   async function askReauth(request: FastifyRequest, reply: FastifyReply, next: string, status = 200, error: string | null = null) {
-    const session = requireSession(request);
+    const session = requireSession(request, { enrolment: true });
     const frame = await pageFrame(ctx, request, reply);
     const data = await factorOverview(ctx, session.userId);
     return frame.send(status, 'Confirm it is you', html`<section class="card narrow" aria-labelledby="reauth-title">
@@ -83,7 +85,7 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
   app.get('/profile/security', async (request, reply) => overview(request, reply));
 
   app.post('/profile/security/reauthenticate', async (request, reply) => {
-    const session = requireSession(request);
+    const session = requireSession(request, { enrolment: true });
     const body = request.body as Body;
     const next = safeNext(body.next, '/profile/security');
     try {
@@ -102,13 +104,13 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
   });
 
   app.get('/profile/security/totp', async (request, reply) => {
-    const session = requireSession(request);
+    const session = requireSession(request, { enrolment: true });
     if (!hasRecentReauth(ctx, session)) return askReauth(request, reply, '/profile/security/totp');
     return renderTotpSetup(request, reply, 200, null);
   });
 
   async function renderTotpSetup(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
-    const session = requireSession(request);
+    const session = requireSession(request, { enrolment: true });
     const setup = await beginTotpSetup(ctx, session.user);
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(status, 'Set up an authenticator app', html`<section class="card" aria-labelledby="totp-title">
@@ -138,11 +140,12 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
   }
 
   app.post('/profile/security/totp', async (request, reply) => {
-    const session = requireSession(request);
+    const session = requireSession(request, { enrolment: true });
     const body = request.body as Body;
     try {
       const result = await finishTotpSetup(ctx, session.user, { enrollmentId: body.enrollmentId ?? '', code: body.code ?? '', label: body.label }, meta(request));
       if (!result.backupCodes) return reply.redirect('/profile/security?done=totp_added', 303);
+      await upgradeAfterFirstFactor(ctx, request, reply, ['otp']);
       return show(request, reply, 200, backupCodesView(result.backupCodes, ctx.config.productName, session.user.email, true), ['/static/backup-codes.js']);
     } catch (error) {
       if (error instanceof AppError && error.code === 'invalid_code') return renderTotpSetup(request, reply, 401, `${error.message} Scan the new QR code below and try again.`);

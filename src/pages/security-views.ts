@@ -2,6 +2,7 @@
 import type { factorOverview } from '../factors/routes.ts';
 import type { TrustedDeviceView } from '../sessions/devices.ts';
 import { html, type Html } from './html.ts';
+import type { RequirementSummary } from '../orgs/enforcement.ts';
 
 type Overview = Awaited<ReturnType<typeof factorOverview>>;
 
@@ -85,4 +86,15 @@ export function backupCodesView(codes: readonly string[], productName: string, e
   </p>
   <p><a class="button" href="${justEnabled ? "/profile/security?done=totp_added" : "/profile/security"}">I have saved my codes</a></p>
 </section>`;
+}
+
+/** "Your organization requires two-factor authentication — N days left" (or: now). */
+export function requirementBanner(requirement: RequirementSummary): Html {
+  if (!requirement.deadline) return html``;
+  const orgs = requirement.orgs.join(', ');
+  if (requirement.overdue) {
+    return html`<div class="notice notice-error" role="alert"><strong>${orgs} requires two-factor authentication.</strong> Set it up now to continue: until then, only this page is available.</div>`;
+  }
+  const days = requirement.daysLeft ?? 0;
+  return html`<div class="notice notice-info" role="status"><strong>Your organization requires two-factor authentication — ${days} day${days === 1 ? '' : 's'} left.</strong> ${orgs} asks everyone in your role to turn it on by ${requirement.deadline.slice(0, 10)}. <a href="/profile/security/totp">Set up now</a></div>`;
 }

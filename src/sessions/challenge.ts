@@ -15,15 +15,17 @@ export interface Challenge {
   readonly userId: string;
   readonly expiresAt: string;
   readonly failures: number;
+  /** 'passkey' when a passkey without user verification stood in for the password: it is not offered again. */
+  readonly firstStep: 'password' | 'passkey';
 }
 
-export async function createChallenge(ctx: Ctx, userId: string): Promise<{ token: string; challenge: Challenge }> {
+export async function createChallenge(ctx: Ctx, userId: string, firstStep: Challenge['firstStep'] = 'password'): Promise<{ token: string; challenge: Challenge }> {
   const now = ctx.clock();
   const token = randomToken(CHALLENGE.tokenBytes);
-  const challenge = { id: randomId(), userId, expiresAt: addSeconds(now, CHALLENGE.lifetimeSeconds).toISOString(), failures: 0 };
+  const challenge: Challenge = { id: randomId(), userId, expiresAt: addSeconds(now, CHALLENGE.lifetimeSeconds).toISOString(), failures: 0, firstStep };
   await ctx.db.kysely
     .insertInto('challenges')
-    .values({ id: challenge.id, token_hash: sha256Hex(token), user_id: userId, created_at: now.toISOString(), expires_at: challenge.expiresAt, failures: 0, consumed_at: null })
+    .values({ id: challenge.id, token_hash: sha256Hex(token), user_id: userId, created_at: now.toISOString(), expires_at: challenge.expiresAt, failures: 0, consumed_at: null, first_step: firstStep })
     .execute();
   return { token, challenge };
 }
@@ -35,7 +37,7 @@ export async function liveChallenge(ctx: Ctx, token: string | undefined): Promis
   if (!row || row.consumed_at || row.expires_at <= ctx.clock().toISOString() || Number(row.failures) >= CHALLENGE.maxFailures) {
     throw new AppError('challenge_expired');
   }
-  return { id: row.id, userId: row.user_id, expiresAt: row.expires_at, failures: Number(row.failures) };
+  return { id: row.id, userId: row.user_id, expiresAt: row.expires_at, failures: Number(row.failures), firstStep: row.first_step === 'passkey' ? 'passkey' : 'password' };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { FastifyReply } from 'fastify';
 import type { Ctx } from '../context.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
+import { requirementSummary } from '../orgs/enforcement.ts';
 import { passwordStep, secondStep, type PasswordStepResult, type SecondStepResult } from './sign-in.ts';
 import { listSessions, revokeAllSessions, revokeSession, rotateSession, type CurrentSession, type SessionView } from './service.ts';
 
@@ -34,6 +35,8 @@ export async function sessionResponse(app: FastifyInstance, session: CurrentSess
     session: { id: session.id, amr: session.amr, kind: session.kind, createdAt: session.createdAt, expiresAt: session.absoluteExpiresAt, reauthenticatedAt: session.reauthenticatedAt },
     amr: session.amr,
     orgs: memberships.map((m) => ({ id: m.org.id, name: m.org.name, role: m.role })),
+    enrollmentRequired: session.enrollmentRequired,
+    twoFactorRequirement: await requirementSummary(app.ctx, session.userId, session.user.twoFactorEnabled),
   };
 }
 
@@ -63,7 +66,7 @@ export function applySecondStep(ctx: Ctx, reply: FastifyReply, result: SecondSte
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  app.post('/api/v1/sign-in', {
+  app.post('/api/v1/sign-in', { config: { public: true },
     schema: {
       summary: 'Sign in with email and password',
       body: object({ email: email(), password: password(), rememberMe: bool() }, ['email', 'password']),
@@ -73,11 +76,16 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     const body = request.body as { email: string; password: string; rememberMe?: boolean };
     const result = await passwordStep(ctx, { email: body.email, password: body.password, rememberMe: body.rememberMe === true }, meta(request), browserTokens(ctx, request, reply));
     applyPasswordStep(ctx, reply, result);
-    if (result.status === 'signed_in') return { status: 'signed_in', user: userJson(result.user) };
+    if (result.status === 'signed_in') {
+      const requirement = await requirementSummary(ctx, result.user.id, result.user.twoFactorEnabled);
+      // Past an org's deadline the session only opens the enrolment routes (API.md "enrollment_required").
+      if (requirement.overdue) return { status: 'enrollment_required', user: userJson(result.user), twoFactorRequirement: requirement };
+      return { status: 'signed_in', user: userJson(result.user), ...(requirement.deadline ? { twoFactorRequirement: requirement } : {}) };
+    }
     return { status: 'second_factor_required', methods: result.methods, defaultMethod: result.methods[0], expiresAt: result.expiresAt };
   });
 
-  app.post('/api/v1/sign-in/verify', {
+  app.post('/api/v1/sign-in/verify', { config: { public: true },
     schema: {
       summary: 'Second step: a code for the pending challenge',
       body: object({ method: methodSchema, code: codeSchema, trustDevice: bool() }, ['method', 'code']),
@@ -95,11 +103,11 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     return { status: 'signed_in', user: userJson(result.user), trustedDevice: result.trust !== null };
   });
 
-  app.get('/api/v1/session', { schema: { summary: 'The current user, session and assurance' } }, async (request) => {
-    return sessionResponse(app, requireSession(request));
+  app.get('/api/v1/session', { config: { enrolment: true }, schema: { summary: 'The current user, session and assurance' } }, async (request) => {
+    return sessionResponse(app, requireSession(request, { enrolment: true }));
   });
 
-  app.delete('/api/v1/session', { schema: { summary: 'Sign out' } }, async (request, reply) => {
+  app.delete('/api/v1/session', { config: { enrolment: true }, schema: { summary: 'Sign out' } }, async (request, reply) => {
     const session = request.session;
     if (session) {
       await revokeSession(ctx, session.userId, session.id);
@@ -109,13 +117,13 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     return reply.status(204).send();
   });
 
-  app.post('/api/v1/me/reauthenticate', {
+  app.post('/api/v1/me/reauthenticate', { config: { enrolment: true },
     schema: {
       summary: 'Open the 10-minute sudo window (password, and a second factor when the user has 2FA)',
       body: object({ password: password(), method: methodSchema, code: codeSchema }, ['password']),
     },
   }, async (request, reply) => {
-    const session = requireSession(request);
+    const session = requireSession(request, { enrolment: true });
     await limitByIp(ctx, request, 'sign-in', RATE_LIMITS.signIn);
     const body = request.body as { password: string; method?: SecondFactorMethod; code?: string };
     await checkCredentials(ctx, session.user.email, body.password, meta(request));

@@ -29,6 +29,10 @@ export interface SessionView {
 
 export interface CurrentSession extends SessionView {
   readonly user: { id: string; email: string; name: string; twoFactorEnabled: boolean };
+  /** An org requires 2FA of this user and the deadline has passed: only enrolment routes open. */
+  enrollmentRequired: boolean;
+  /** Set when the request authenticated with an API key instead of a session cookie. */
+  readonly apiKey?: { readonly id: string; readonly orgId: string | null; readonly scope: 'read' | 'write' };
 }
 
 interface SessionRow {
@@ -111,6 +115,7 @@ export async function findSession(ctx: Ctx, token: string): Promise<CurrentSessi
   return {
     ...view(row),
     user: { id: row.user_id, email: row.email, name: row.name, twoFactorEnabled: Number(row.two_factor_enabled) === 1 },
+    enrollmentRequired: false,
   };
 }
 

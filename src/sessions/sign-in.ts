@@ -5,6 +5,9 @@
  * Second step: live challenge → counted → factor verifies and consumes → challenge consumed → new session.
  * The second step is asked whenever the user has a primary factor: neither a password reset nor
  * "remember me" changes that, and "remember me" has no effect on a 2FA sign-in.
+ * Passkey step (passwordless): assertion verified → with user verification it counts as both factors
+ *   (a session); without, it stands in for the password only, and a challenge asks for one of the
+ *   user's other methods — never a passkey again, so one device cannot supply both steps.
  */
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
@@ -15,7 +18,8 @@ import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { AppError } from '../errors.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
 import { createSession, type SessionView } from './service.ts';
-import { attemptsLeft, consumeChallenge, countChallengeAttempt, createChallenge, liveChallenge } from './challenge.ts';
+import { attemptsLeft, consumeChallenge, countChallengeAttempt, createChallenge, liveChallenge, type Challenge } from './challenge.ts';
+import { verifyAssertion } from '../factors/passkey/ceremony.ts';
 import { isTrustedDevice, noteSignInDevice, trustDevice } from './devices.ts';
 
 /** What the browser brought: its id cookie (for new-device emails) and its trusted-device token. */
@@ -79,6 +83,9 @@ export async function secondStep(
   const challenge = await liveChallenge(ctx, challengeToken);
   const user = await getUser(ctx, challenge.userId);
   if (!user) throw new AppError('challenge_expired');
+  if (challenge.firstStep === 'passkey' && input.method === 'passkey') {
+    throw new AppError('invalid_code', { message: 'A passkey already stood in for your password: choose another way for this step.' });
+  }
   await countChallengeAttempt(ctx, challenge.id);
   const outcome = await verifySecondFactor(ctx, user, input.method, input.code, meta, 'sign_in');
   if (!outcome.ok) {
@@ -95,6 +102,38 @@ export async function secondStep(
   }
   await finishSignIn(ctx, user, amr, meta, browser.deviceId, { method: input.method });
   return { user, token, session, trust };
+}
+
+/** The methods a pending challenge offers: no passkey when a passkey already stood in for the password. */
+export async function methodsForChallenge(ctx: Ctx, challenge: Challenge): Promise<SecondFactorMethod[]> {
+  const methods = await methodsForUser(ctx, challenge.userId, await defaultMethodOf(ctx, challenge.userId));
+  return challenge.firstStep === 'passkey' ? methods.filter((m) => m !== 'passkey') : methods;
+}
+
+/**
+ * Passwordless sign-in with a discoverable passkey. Failures are audited but not counted against the
+ * account: a signature cannot be guessed, and counting would let anyone lock a user out by credential id.
+ */
+export async function passkeyStep(ctx: Ctx, response: unknown, meta: RequestMeta, browser: BrowserTokens): Promise<PasswordStepResult> {
+  const outcome = await verifyAssertion(ctx, response, { purpose: 'passwordless', userId: null }, meta);
+  const user = outcome.userId ? await getUser(ctx, outcome.userId) : null;
+  if (!outcome.ok || !user) {
+    await audit(ctx, meta, { event: 'sign_in.failed', targetUserId: outcome.userId, details: { step: 'passkey', reason: outcome.ok ? 'unknown_user' : outcome.reason } });
+    throw new AppError('invalid_code', { message: 'That passkey could not be verified. Try again, or sign in with your password.' });
+  }
+  if (outcome.userVerified) {
+    const amr = [outcome.amr, 'user', 'mfa'];
+    // No password was typed: the sudo window stays shut until a re-authentication (PRODUCT.md "Sudo").
+    const { token, session } = await createSession(ctx, { userId: user.id, amr, remember: false, freshProof: false }, meta);
+    await finishSignIn(ctx, user, amr, meta, browser.deviceId, { method: 'passkey', passwordless: true });
+    return { status: 'signed_in', user, token, session };
+  }
+  const methods = (await methodsForUser(ctx, user.id, await defaultMethodOf(ctx, user.id))).filter((m) => m !== 'passkey');
+  if (methods.length === 0) {
+    throw new AppError('invalid_code', { message: 'This passkey did not verify you (no PIN, fingerprint or face), so it cannot sign you in alone. Sign in with your password.' });
+  }
+  const { token, challenge } = await createChallenge(ctx, user.id, 'passkey');
+  return { status: 'second_factor_required', user, methods, challengeToken: token, expiresAt: challenge.expiresAt };
 }
 
 /** Bookkeeping after any successful sign-in. */

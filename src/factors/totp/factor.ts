@@ -1,6 +1,6 @@
 /** The authenticator-app factor (RFC 6238 TOTP, SHA-1, 6 digits, 30 s). */
 import type { Factor } from '../factor.ts';
-import { listTotp, removeAllTotp, removeTotp, verifyTotp } from './store.ts';
+import { listTotp, removeAllTotp, removeTotp, renameTotp, verifyTotp } from './store.ts';
 
 export const totpFactor: Factor = {
   name: 'totp',
@@ -15,6 +15,7 @@ export const totpFactor: Factor = {
     if (method !== 'totp') return null;
     return verifyTotp(ctx, userId, code.replace(/\s/g, ''));
   },
+  rename: renameTotp,
   remove: removeTotp,
   removeAll: removeAllTotp,
 };

@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import { base32Encode, groupsOfFour } from '../../core/base32.ts';
 import { buildOtpauthUri } from '../../core/otp.ts';
 import { AppError } from '../../errors.ts';
-import { meta, requireSession, requireSudo } from '../../http/request.ts';
+import { meta, requireSession, requireSudo, upgradeAfterFirstFactor } from '../../http/request.ts';
 import { id, object, str } from '../../http/schema.ts';
 import { membershipsOf } from '../../orgs/service.ts';
 import type { Ctx } from '../../context.ts';
@@ -54,18 +54,20 @@ export async function finishTotpSetup(
 export async function totpRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  app.post('/api/v1/me/factors/totp', { schema: { summary: 'Start setting up an authenticator app (sudo); new secret each time, 15 minutes' } }, async (request) => {
-    const session = requireSudo(ctx, request);
+  app.post('/api/v1/me/factors/totp', { config: { enrolment: true }, schema: { summary: 'Start setting up an authenticator app (sudo); new secret each time, 15 minutes' } }, async (request) => {
+    const session = requireSudo(ctx, request, { enrolment: true });
     return beginTotpSetup(ctx, session.user);
   });
 
-  app.post('/api/v1/me/factors/totp/confirm', {
+  app.post('/api/v1/me/factors/totp/confirm', { config: { enrolment: true },
     schema: {
       summary: 'Confirm the authenticator app with a code; the first factor turns 2FA on and returns backup codes once',
       body: object({ enrollmentId: id(), code: str(16, { minLength: 1 }), label: str(100) }, ['enrollmentId', 'code']),
     },
-  }, async (request) => {
-    const session = requireSession(request);
-    return finishTotpSetup(ctx, session.user, request.body as { enrollmentId: string; code: string; label?: string }, meta(request));
+  }, async (request, reply) => {
+    const session = requireSession(request, { enrolment: true });
+    const result = await finishTotpSetup(ctx, session.user, request.body as { enrollmentId: string; code: string; label?: string }, meta(request));
+    if (result.backupCodes) await upgradeAfterFirstFactor(ctx, request, reply, ['otp']);
+    return result;
   });
 }

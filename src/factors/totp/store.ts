@@ -98,6 +98,11 @@ export async function verifyTotp(ctx: Ctx, userId: string, code: string): Promis
   return drift === undefined ? { ok: false, reason: 'invalid' } : { ok: false, reason: 'invalid', clockDriftMinutes: drift };
 }
 
+export async function renameTotp(ctx: Ctx, userId: string, factorId: string, label: string): Promise<boolean> {
+  const result = await ctx.db.kysely.updateTable('totp_factors').set({ label }).where('id', '=', factorId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function removeTotp(ctx: Ctx, userId: string, factorId: string): Promise<boolean> {
   const result = await ctx.db.kysely.deleteFrom('totp_factors').where('id', '=', factorId).where('user_id', '=', userId).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;

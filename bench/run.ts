@@ -1,0 +1,447 @@
+/**
+ * The twofold benchmark, in one run (`npm run bench`):
+ *
+ *   0. the machine's ceiling: a bare node:http "hello" server (bench/hello-server.ts), same loader;
+ *   then twofold on a fresh SQLite database seeded by bench/seed.ts, as a child process:
+ *   c. session check       GET /api/v1/session with a pool of live session cookies;
+ *   a. TOTP verify step    POST /api/v1/sign-in/verify, each request with its own pending challenge and
+ *                          the current code of that challenge's user (each user signs in once);
+ *   b. full sign-in        POST /api/v1/sign-in then /api/v1/sign-in/verify (argon2id + TOTP);
+ *   d. session check while a sign-in storm runs (two loaders at once), against a quiet baseline;
+ *   and the server's RSS after each phase. Then c and a again on PostgreSQL (a fresh schema, dropped).
+ *
+ * Load goes to 127.0.0.1 only; every phase is bounded in time and in requests.
+ *
+ * Flags: --quick (short phases, ~1 min), --no-pg, --only=hello,c,a,b,d,pg, --profile (CPU profile of
+ * the twofold server child, top frames printed), --json=FILE (write the figures as JSON).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { TOTP_DEFAULTS, totp } from '../src/core/otp.ts';
+import { cookieFrom, formatResult, runLoad, send, type Iteration, type LoadResult, type Target } from './loader.ts';
+import type { Fixture } from './seed.ts';
+import { printTopFrames } from './profile-top.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PG_BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean' }, 'no-pg': { type: 'boolean' }, only: { type: 'string' },
+    profile: { type: 'boolean' }, json: { type: 'string' },
+  },
+  strict: true,
+});
+const quick = flags.quick === true;
+const only = flags.only ? new Set(flags.only.split(',')) : null;
+const wants = (phase: string): boolean => only === null || only.has(phase);
+
+/** Durations (s) and sizes. Concurrency 32 for throughput phases. */
+const PLAN = {
+  concurrency: 32,
+  warmupSeconds: quick ? 0.5 : 1,
+  helloSeconds: quick ? 3 : 6,
+  sessionSeconds: quick ? 3 : 6,
+  verifySeconds: quick ? 3 : 6,
+  signInSeconds: quick ? 4 : 8,
+  stormSeconds: quick ? 4 : 8,
+  quietSeconds: quick ? 2 : 4,
+  /** Concurrency of the session-check loader in phase d (a steady stream of app-server callers). */
+  stormSessionConcurrency: 8,
+  /** Users who get a session through the API for the session-check pool. */
+  poolUsers: 64,
+  /** One-use pending challenges for the verify phase (each user signs in once). */
+  verifyChallenges: quick ? 12_000 : 25_000,
+  verifyChallengesPg: quick ? 6_000 : 12_000,
+  /** Users for the full sign-in phases (argon2id bounds these to a few hundred per second). */
+  signInUsers: quick ? 1_500 : 3_000,
+  stormUsers: quick ? 1_500 : 3_000,
+  /** The whole run is killed past this, whatever happens. */
+  hardLimitSeconds: 10 * 60,
+};
+
+const children = new Set<ChildProcess>();
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench: over ${PLAN.hardLimitSeconds} s, stopping\n`);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(2);
+}, PLAN.hardLimitSeconds * 1000);
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function spawnNode(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess & { stderrText: () => string } {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stdout?.resume();
+  return Object.assign(child, { stderrText: () => stderr });
+}
+
+/** Polls until `check` passes (or the child died, or the time ran out). */
+async function waitUntil(what: string, child: ChildProcess & { stderrText: () => string }, check: () => Promise<boolean>, seconds = 30): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${child.stderrText()}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not start in ${seconds} s: ${child.stderrText()}`);
+}
+
+async function stopChild(child: ChildProcess, seconds = 15): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), seconds * 1000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const child = spawnNode(args, env);
+  let stdout = '';
+  child.stdout?.removeAllListeners('data');
+  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  if (code !== 0) throw new Error(`${args.join(' ')} failed (${code}): ${child.stderrText()}`);
+  return stdout.trim();
+}
+
+interface Memory { readonly rssMb: number; readonly peakMb: number }
+
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number | undefined): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface CpuUse { readonly server: number; readonly loader: number }
+
+/** Runs `work` and reports the CPU the server child and this (loader) process used, in cores. */
+async function withCpu<T>(pid: number | undefined, work: () => Promise<T>): Promise<[T, CpuUse]> {
+  const server0 = cpuSecondsOf(pid);
+  const loader0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - t0) / 1000;
+  const loader = process.cpuUsage(loader0);
+  return [result, { server: (cpuSecondsOf(pid) - server0) / seconds, loader: (loader.user + loader.system) / 1e6 / seconds }];
+}
+
+function memoryOf(pid: number | undefined): Memory {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+function benchEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  // A minimal environment: nothing from the caller's shell (SMTP_URL, REDIS_URL…) leaks into the server.
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), ...extra };
+}
+
+// ——— request builders ———————————————————————————————————————————————————————————————————————————————
+
+/** Each simulated user arrives from its own address, through a trusted reverse proxy on 127.0.0.1. */
+function clientIp(user: number): string {
+  return `10.${(user >> 16) & 255}.${(user >> 8) & 255}.${user & 255}`;
+}
+
+function codeNow(secret: Uint8Array): string {
+  return totp(secret, Math.floor(Date.now() / 1000), TOTP_DEFAULTS);
+}
+
+interface TwofoldTarget {
+  readonly port: number;
+  readonly origin: string;
+  readonly fixture: Fixture;
+  readonly secrets: Uint8Array[];
+}
+
+async function verifyStep(t: TwofoldTarget, target: Target, user: number, challengeToken: string, deviceId: string | null): Promise<{ status: number; session: string | null }> {
+  const cookie = `tf_challenge=${challengeToken}${deviceId ? `; tf_device=${deviceId}` : ''}`;
+  const response = await send(target, {
+    method: 'POST',
+    path: '/api/v1/sign-in/verify',
+    headers: { 'content-type': 'application/json', origin: t.origin, cookie, 'x-forwarded-for': clientIp(user) },
+    body: JSON.stringify({ method: 'totp', code: codeNow(t.secrets[user]!) }),
+  });
+  return { status: response.status, session: cookieFrom(response, 'tf_session') };
+}
+
+/** The whole sign-in of one user: password step, then the TOTP step. Outcome "ok" or where it failed. */
+async function fullSignIn(t: TwofoldTarget, target: Target, user: number): Promise<{ outcome: string; session: string | null }> {
+  const first = await send(target, {
+    method: 'POST',
+    path: '/api/v1/sign-in',
+    headers: { 'content-type': 'application/json', origin: t.origin, 'x-forwarded-for': clientIp(user) },
+    body: JSON.stringify({ email: t.fixture.users[user]!.email, password: t.fixture.password }),
+  });
+  const challenge = cookieFrom(first, 'tf_challenge');
+  if (first.status !== 200 || !challenge) return { outcome: `sign-in:${first.status}`, session: null };
+  const second = await verifyStep(t, target, user, challenge, cookieFrom(first, 'tf_device'));
+  return second.status === 200 ? { outcome: 'ok', session: second.session } : { outcome: `verify:${second.status}`, session: null };
+}
+
+function sessionCheck(t: TwofoldTarget, sessions: readonly string[]): Iteration {
+  return async (target, index) => {
+    const response = await send(target, {
+      method: 'GET',
+      path: '/api/v1/session',
+      headers: { origin: t.origin, cookie: `tf_session=${sessions[index % sessions.length]}`, 'x-forwarded-for': clientIp(index % sessions.length) },
+    });
+    return String(response.status);
+  };
+}
+
+// ——— phases ——————————————————————————————————————————————————————————————————————————————————————————————
+
+interface Row {
+  readonly phase: string;
+  readonly database: string;
+  readonly result: LoadResult;
+  readonly memory: Memory | null;
+  readonly cpu: CpuUse | null;
+}
+
+const rows: Row[] = [];
+
+function record(phase: string, database: string, result: LoadResult, memory: Memory | null, cpu: CpuUse | null): void {
+  rows.push({ phase, database, result, memory, cpu });
+  log(`  ${formatResult(result)}${memory ? `  rss ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakMb.toFixed(0)})` : ''}` +
+    `${cpu ? `  cpu server ${cpu.server.toFixed(2)} loader ${cpu.loader.toFixed(2)}` : ''}`);
+}
+
+async function measureHello(): Promise<void> {
+  const port = await freePort();
+  const child = spawnNode(['bench/hello-server.ts'], benchEnv({ PORT: String(port) }));
+  await waitUntil('hello server', child, async () => (await fetch(`http://127.0.0.1:${port}/`)).ok);
+  const iteration: Iteration = async (target) => String((await send(target, { method: 'GET', path: '/' })).status);
+  const base = { port, concurrency: PLAN.concurrency, maxIterations: 2_000_000, expected: ['200'] };
+  await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, iteration);
+  const [result, cpu] = await withCpu(child.pid, () => runLoad({ ...base, label: 'bare node:http hello (ceiling)', durationSeconds: PLAN.helloSeconds }, iteration));
+  record('hello', '—', result, memoryOf(child.pid), cpu);
+  await stopChild(child);
+}
+
+interface Server {
+  readonly child: ChildProcess & { stderrText: () => string };
+  readonly t: TwofoldTarget;
+}
+
+async function startTwofold(databaseUrl: string, fixture: Fixture, secretKey: string, dataDir: string, profileDir: string | null): Promise<Server> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const child = spawnNode(['src/cli.ts', 'serve'], benchEnv({
+    PORT: String(port), DATABASE_URL: databaseUrl, PUBLIC_URL: origin, TWOFOLD_SECRET_KEY: secretKey,
+    DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'production', TRUST_PROXY: '127.0.0.1',
+  }), profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  await waitUntil('twofold', child, async () => (await fetch(`${origin}/readyz`)).ok);
+  const secrets = fixture.users.map((u) => new Uint8Array(Buffer.from(u.secret, 'base64url')));
+  return { child, t: { port, origin, fixture, secrets } };
+}
+
+/** Signs in the first `count` users through the API (password + TOTP) and returns their session cookies. */
+async function sessionPool(server: Server, count: number): Promise<string[]> {
+  const sessions: string[] = [];
+  const result = await runLoad(
+    { label: 'session pool (sign-in + verify)', port: server.t.port, concurrency: 8, durationSeconds: 60, maxIterations: count, expected: ['ok'] },
+    async (target, index) => {
+      const { outcome, session } = await fullSignIn(server.t, target, index);
+      if (session) sessions.push(session);
+      return outcome;
+    },
+  );
+  if (sessions.length !== count) throw new Error(`session pool: ${formatResult(result)}`);
+  return sessions;
+}
+
+async function measureSessions(server: Server, sessions: string[], database: string): Promise<void> {
+  const base = { port: server.t.port, concurrency: PLAN.concurrency, maxIterations: 2_000_000, expected: ['200'] };
+  await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, sessionCheck(server.t, sessions));
+  const [result, cpu] = await withCpu(server.child.pid, () => runLoad({ ...base, label: `c. session check (${database})`, durationSeconds: PLAN.sessionSeconds }, sessionCheck(server.t, sessions)));
+  record('c', database, result, memoryOf(server.child.pid), cpu);
+}
+
+async function measureVerify(server: Server, database: string): Promise<void> {
+  const challenges = server.t.fixture.challenges;
+  let next = 0;
+  const verify: Iteration = async (target) => {
+    const challenge = challenges[next++]!;
+    return String((await verifyStep(server.t, target, challenge.user, challenge.token, `bench-device-${challenge.user}`)).status);
+  };
+  const warmup = Math.min(Math.floor(challenges.length / 10), 2_000);
+  await runLoad({ label: 'warm-up', port: server.t.port, concurrency: PLAN.concurrency, durationSeconds: PLAN.warmupSeconds, maxIterations: warmup, expected: ['200'] }, verify);
+  const [result, cpu] = await withCpu(server.child.pid, () => runLoad({
+    label: `a. TOTP verify step (${database})`, port: server.t.port, concurrency: PLAN.concurrency,
+    durationSeconds: PLAN.verifySeconds, maxIterations: challenges.length - next, expected: ['200'],
+  }, verify));
+  record('a', database, result, memoryOf(server.child.pid), cpu);
+}
+
+function signInStorm(server: Server, firstUser: number, label: string, seconds: number, maxUsers: number): Promise<LoadResult> {
+  return runLoad(
+    { label, port: server.t.port, concurrency: PLAN.concurrency, durationSeconds: seconds, maxIterations: maxUsers, expected: ['ok'] },
+    async (target, index) => (await fullSignIn(server.t, target, firstUser + index)).outcome,
+  );
+}
+
+// ——— the run —————————————————————————————————————————————————————————————————————————————————————————————
+
+function versions(): Record<string, string> {
+  const version = (pkg: string): string => (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  return {
+    cpus: String(os.availableParallelism()), cpu, memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`, kernel: os.release(),
+    node: process.version, fastify: version('fastify'), kysely: version('kysely'), 'better-sqlite3': version('better-sqlite3'),
+    pg: version('pg'), '@node-rs/argon2': version('@node-rs/argon2'),
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const info = versions();
+  log(`twofold benchmark  ${new Date().toISOString()}  ${quick ? '(quick)' : ''}`);
+  log(`machine: ${info.cpus} cores, ${info.cpu}, ${info.memory}; node ${info.node}; fastify ${info.fastify}, kysely ${info.kysely}, better-sqlite3 ${info['better-sqlite3']}, pg ${info.pg}, @node-rs/argon2 ${info['@node-rs/argon2']}`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'twofold-bench-'));
+  const secretKey = randomBytes(32).toString('base64url');
+  const profileDir = flags.profile ? path.join(work, 'profile') : null;
+  const pgVersion: string[] = [];
+
+  try {
+    if (wants('hello')) {
+      log('ceiling');
+      await measureHello();
+    }
+
+    const sqlitePhases = ['c', 'a', 'b', 'd'].filter(wants);
+    if (sqlitePhases.length > 0) {
+      log('twofold on SQLite');
+      const verifyFrom = PLAN.poolUsers;
+      const signInFrom = verifyFrom + PLAN.verifyChallenges;
+      const stormFrom = signInFrom + PLAN.signInUsers;
+      const totalUsers = stormFrom + PLAN.stormUsers;
+      const databaseUrl = `sqlite:${path.join(work, 'twofold.db')}`;
+      const fixtureFile = path.join(work, 'fixture-sqlite.json');
+      log(`  ${await runChild(['bench/seed.ts', '--database-url', databaseUrl, '--users', String(totalUsers), '--challenges', `${verifyFrom}:${signInFrom}`, '--out', fixtureFile], benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
+      const fixture = JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as Fixture;
+      const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data'), profileDir);
+      try {
+        log(`  started: rss ${memoryOf(server.child.pid).rssMb.toFixed(0)} MB`);
+        const sessions = await sessionPool(server, PLAN.poolUsers);
+        log(`  ${sessions.length} sessions signed in through the API: rss ${memoryOf(server.child.pid).rssMb.toFixed(0)} MB`);
+        if (wants('c')) await measureSessions(server, sessions, 'SQLite');
+        if (wants('a')) await measureVerify(server, 'SQLite');
+        if (wants('b')) {
+          const [result, cpu] = await withCpu(server.child.pid, () => signInStorm(server, signInFrom, 'b. full sign-in, password + TOTP (SQLite)', PLAN.signInSeconds, PLAN.signInUsers));
+          record('b', 'SQLite', result, memoryOf(server.child.pid), cpu);
+        }
+        if (wants('d')) {
+          const base = { port: server.t.port, concurrency: PLAN.stormSessionConcurrency, maxIterations: 2_000_000, expected: ['200'] };
+          const [quiet, quietCpu] = await withCpu(server.child.pid, () => runLoad({ ...base, label: 'd0. session check, quiet (SQLite)', durationSeconds: PLAN.quietSeconds }, sessionCheck(server.t, sessions)));
+          record('d0', 'SQLite', quiet, memoryOf(server.child.pid), quietCpu);
+          const [[during, storm], cpu] = await withCpu(server.child.pid, () => Promise.all([
+            runLoad({ ...base, label: 'd. session check during storm', durationSeconds: PLAN.stormSeconds }, sessionCheck(server.t, sessions)),
+            signInStorm(server, stormFrom, 'd. the sign-in storm itself', PLAN.stormSeconds, PLAN.stormUsers),
+          ]));
+          const memory = memoryOf(server.child.pid);
+          record('d', 'SQLite', during, memory, cpu);
+          record('d-storm', 'SQLite', storm, memory, cpu);
+        }
+        log(`  server peak rss ${memoryOf(server.child.pid).peakMb.toFixed(0)} MB`);
+      } finally {
+        await stopChild(server.child);
+      }
+    }
+
+    if (wants('pg') && !flags['no-pg']) {
+      log('twofold on PostgreSQL');
+      const schema = `bench_${process.pid}_${Date.now().toString(36)}`;
+      const admin = new pg.Client({ connectionString: PG_BASE_URL });
+      try {
+        await admin.connect();
+      } catch (error) {
+        log(`  skipped: cannot reach ${PG_BASE_URL} (${(error as Error).message})`);
+        return;
+      }
+      try {
+        pgVersion.push(String((await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version));
+        log(`  PostgreSQL ${pgVersion[0]}, schema ${schema}`);
+        await admin.query(`create schema ${schema}`);
+        const databaseUrl = `${PG_BASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+        const fixtureFile = path.join(work, 'fixture-pg.json');
+        const totalUsers = PLAN.poolUsers + PLAN.verifyChallengesPg;
+        log(`  ${await runChild(['bench/seed.ts', '--database-url', databaseUrl, '--pg-schema', schema, '--users', String(totalUsers), '--challenges', `${PLAN.poolUsers}:${totalUsers}`, '--out', fixtureFile], benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
+        const fixture = JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as Fixture;
+        const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data-pg'), null);
+        try {
+          const sessions = await sessionPool(server, PLAN.poolUsers);
+          await measureSessions(server, sessions, 'PostgreSQL');
+          await measureVerify(server, 'PostgreSQL');
+          log(`  server peak rss ${memoryOf(server.child.pid).peakMb.toFixed(0)} MB`);
+        } finally {
+          await stopChild(server.child);
+        }
+      } finally {
+        await admin.query(`drop schema if exists ${schema} cascade`).catch(() => {});
+        await admin.end();
+      }
+    }
+  } finally {
+    log(`\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    summary(info, pgVersion[0] ?? null);
+    if (profileDir && fs.existsSync(profileDir)) {
+      for (const file of fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
+        log(`\nCPU profile of the twofold server: ${path.join(profileDir, file)}`);
+        printTopFrames(path.join(profileDir, file), 30);
+      }
+    } else {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+    clearTimeout(watchdog);
+  }
+}
+
+function summary(info: Record<string, string>, pgVersion: string | null): void {
+  const hello = rows.find((r) => r.phase === 'hello')?.result.perSecond ?? null;
+  const ratio = (value: number): string => (hello ? `${((value / hello) * 100).toFixed(1)} %` : '—');
+  log('\n| phase | database | c | per second | p50 ms | p99 ms | errors | outcomes | vs ceiling | server RSS MB (peak) | CPU cores server / loader |');
+  log('|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|');
+  for (const { phase, database, result: r, memory, cpu } of rows) {
+    const outcomes = Object.entries(r.outcomes).map(([k, v]) => `${k}: ${v}`).join(', ');
+    log(`| ${r.label} | ${database} | ${r.concurrency} | ${r.perSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${outcomes} | ${phase === 'hello' ? '100 %' : ratio(r.perSecond)} | ${memory ? `${memory.rssMb.toFixed(0)} (${memory.peakMb.toFixed(0)})` : '—'} | ${cpu ? `${cpu.server.toFixed(2)} / ${cpu.loader.toFixed(2)}` : '—'} |`);
+  }
+  if (flags.json) {
+    fs.writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), quick, machine: info, postgres: pgVersion, plan: PLAN, rows }, null, 2));
+    log(`\nfigures written to ${flags.json}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+/**
+ * Org 2FA requirement as it applies to one member (PRODUCT.md "Org security settings"; SECURITY.md
+ * "Enforcement"). Pure: the deadline is computed from stored start times on every use, so editing the
+ * grace period or the scope applies at once to everybody, including those who postponed (GitLab #29702),
+ * and a long grace is honoured (GitLab #373319).
+ */
+export type Requirement = 'off' | 'staff' | 'everyone';
+
+export interface OrgRequirement {
+  readonly requirement: Requirement;
+  readonly gracePeriodDays: number;
+  readonly staffRequiredSince: string | null;
+  readonly everyoneRequiredSince: string | null;
+}
+
+export interface MemberScope {
+  readonly role: 'owner' | 'admin' | 'staff' | 'client';
+  /** When the member joined, or last moved between client and staff roles. */
+  readonly scopeChangedAt: string;
+}
+
+/** When the requirement began to apply to this member, or null when it does not apply. */
+export function requirementAppliesSince(org: OrgRequirement, member: MemberScope): Date | null {
+  const isClient = member.role === 'client';
+  if (org.requirement === 'off' || (org.requirement === 'staff' && isClient)) return null;
+  const orgSince = isClient ? org.everyoneRequiredSince : (org.staffRequiredSince ?? org.everyoneRequiredSince);
+  if (!orgSince) return null;
+  return new Date(Math.max(Date.parse(orgSince), Date.parse(member.scopeChangedAt)));
+}
+
+export function deadlineFor(org: OrgRequirement, member: MemberScope): Date | null {
+  const since = requirementAppliesSince(org, member);
+  return since ? new Date(since.getTime() + org.gracePeriodDays * 86_400_000) : null;
+}
+
+/** Start times after a policy change: kept while the scope still covers them, set now when it begins. */
+export function nextRequirementTimes(
+  previous: Pick<OrgRequirement, 'staffRequiredSince' | 'everyoneRequiredSince'>,
+  next: Requirement,
+  now: Date,
+): { staffRequiredSince: string | null; everyoneRequiredSince: string | null } {
+  const nowIso = now.toISOString();
+  if (next === 'off') return { staffRequiredSince: null, everyoneRequiredSince: null };
+  const staffRequiredSince = previous.staffRequiredSince ?? nowIso;
+  if (next === 'staff') return { staffRequiredSince, everyoneRequiredSince: null };
+  return { staffRequiredSince, everyoneRequiredSince: previous.everyoneRequiredSince ?? nowIso };
+}
+
+/** Whole days left before the deadline (rounded up; 0 when due). */
+export function daysLeft(deadline: Date, now: Date): number {
+  return Math.max(0, Math.ceil((deadline.getTime() - now.getTime()) / 86_400_000));
+}

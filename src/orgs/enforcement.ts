@@ -1,0 +1,54 @@
+/** The strictest 2FA requirement over all of a user's orgs, read from the database on every use. */
+import type { Ctx } from '../context.ts';
+import { daysLeft, deadlineFor, type Requirement } from '../core/enforcement.ts';
+
+export interface UserRequirement {
+  /** The earliest deadline over the orgs that require 2FA of this user; null when none does. */
+  readonly deadline: Date | null;
+  readonly orgNames: readonly string[];
+}
+
+export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequirement> {
+  const rows = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('orgs as o', 'o.id', 'm.org_id')
+    .select(['o.name', 'o.require_two_factor', 'o.grace_period_days', 'o.staff_required_since', 'o.everyone_required_since', 'm.role', 'm.role_changed_at'])
+    .where('m.user_id', '=', userId)
+    .where('o.require_two_factor', '!=', 'off')
+    .execute();
+  let deadline: Date | null = null;
+  const orgNames: string[] = [];
+  for (const r of rows) {
+    const due = deadlineFor(
+      { requirement: r.require_two_factor as Requirement, gracePeriodDays: Number(r.grace_period_days), staffRequiredSince: r.staff_required_since, everyoneRequiredSince: r.everyone_required_since },
+      { role: r.role, scopeChangedAt: r.role_changed_at },
+    );
+    if (!due) continue;
+    orgNames.push(r.name);
+    if (!deadline || due < deadline) deadline = due;
+  }
+  return { deadline, orgNames };
+}
+
+/** True when the user has no 2FA and a requirement's deadline has passed: only enrolment is allowed. */
+export async function enrolmentOverdue(ctx: Ctx, userId: string, twoFactorEnabled: boolean): Promise<boolean> {
+  if (twoFactorEnabled) return false;
+  const { deadline } = await requirementFor(ctx, userId);
+  return deadline !== null && deadline <= ctx.clock();
+}
+
+export interface RequirementSummary {
+  readonly required: boolean;
+  readonly deadline: string | null;
+  readonly daysLeft: number | null;
+  readonly overdue: boolean;
+  readonly orgs: readonly string[];
+}
+
+/** What the sign-in answer, the session and the banners say about a pending requirement. */
+export async function requirementSummary(ctx: Ctx, userId: string, twoFactorEnabled: boolean): Promise<RequirementSummary> {
+  const { deadline, orgNames } = await requirementFor(ctx, userId);
+  if (twoFactorEnabled || !deadline) return { required: orgNames.length > 0, deadline: null, daysLeft: null, overdue: false, orgs: orgNames };
+  const now = ctx.clock();
+  return { required: true, deadline: deadline.toISOString(), daysLeft: daysLeft(deadline, now), overdue: deadline <= now, orgs: orgNames };
+}

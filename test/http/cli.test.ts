@@ -1,0 +1,132 @@
+/**
+ * The command line (API.md "Process"), run as a real process against a temporary SQLite file: init once,
+ * user add, migrate, outbox — with the password only ever on standard input, never echoed back.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.ts';
+import { resolveConfig } from '../../src/config/index.ts';
+import { ephemeralKeyring } from '../../src/crypto/keyring.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { openDatabase } from '../../src/db/connect.ts';
+import { createMailQueue } from '../../src/mail/queue.ts';
+import { outboxTransport } from '../../src/mail/transport.ts';
+import { ORIGIN } from '../helpers/app.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const OWNER_PASSWORD = 'tundra-pebble-orchid-2718';
+const STAFF_PASSWORD = 'cedar-monsoon-falcon-3141';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('twofold CLI', () => {
+  let dir: string;
+  let databaseUrl: string;
+  const outputs: string[] = [];
+
+  function cli(args: string[], stdin = ''): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data'), NODE_NO_WARNINGS: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        outputs.push(stdout, stderr);
+        resolve({ code, stdout, stderr });
+      });
+      child.stdin.end(stdin);
+    });
+  }
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twofold-cli-'));
+    databaseUrl = `sqlite:${path.join(dir, 'twofold.db')}`;
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('migrate applies the migrations once, then says the database is up to date', async () => {
+    const first = await cli(['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^applied: /);
+    const second = await cli(['migrate']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('database is up to date\n');
+  });
+
+  it('init reads the password from stdin, creates the org and its owner, and refuses a second time', async () => {
+    const [empty, init] = await Promise.all([
+      cli(['outbox']),
+      cli(['init', '--org', 'Acme Clinic', '--email', 'Owner@Acme.test', '--password-stdin'], `${OWNER_PASSWORD}\n`),
+    ]);
+    expect(empty.stdout).toBe('the outbox is empty\n');
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain('Acme Clinic');
+    expect(init.stdout).toContain('owner@acme.test');
+    // The key file was created in DATA_DIR.
+    expect(fs.existsSync(path.join(dir, 'data', 'twofold.key'))).toBe(true);
+
+    const again = await cli(['init', '--org', 'Other Org', '--email', 'other@acme.test', '--password-stdin'], `${OWNER_PASSWORD}\n`);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already_set_up');
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('user add adds a member with the given role; bad input exits 1', async () => {
+    const [added, noOrg, badRole, weak] = await Promise.all([
+      cli(['user', 'add', '--org', 'Acme Clinic', '--email', 'staff@acme.test', '--role', 'staff', '--password-stdin'], STAFF_PASSWORD),
+      cli(['user', 'add', '--org', 'No Such Org', '--email', 'x@acme.test', '--role', 'staff', '--password-stdin'], STAFF_PASSWORD),
+      cli(['user', 'add', '--org', 'Acme Clinic', '--email', 'y@acme.test', '--role', 'superuser', '--password-stdin'], STAFF_PASSWORD),
+      cli(['user', 'add', '--org', 'Acme Clinic', '--email', 'z@acme.test', '--role', 'client', '--password-stdin'], 'password1234'),
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('staff@acme.test');
+    for (const failed of [noOrg, badRole, weak]) expect(failed.code).toBe(1);
+    expect(weak.stderr).toContain('password_rejected');
+    expect(weak.stderr).not.toContain('password1234');
+  });
+
+  it('what the CLI created works over HTTP, and outbox prints the email a request queued', async () => {
+    const db = openDatabase(databaseUrl);
+    const config = resolveConfig({ PUBLIC_URL: ORIGIN, DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data') });
+    const app = await buildApp(config, { db, keyring: ephemeralKeyring(), clock: systemClock, mail: createMailQueue(db, outboxTransport()) });
+    try {
+      const members = await db.kysely.selectFrom('memberships as m').innerJoin('users as u', 'u.id', 'm.user_id').select(['u.email', 'm.role']).orderBy('u.email').execute();
+      expect(members).toEqual([{ email: 'owner@acme.test', role: 'owner' }, { email: 'staff@acme.test', role: 'staff' }]);
+      const headers = { origin: ORIGIN, 'content-type': 'application/json' };
+      const signIn = await app.inject({ method: 'POST', url: '/api/v1/sign-in', headers, payload: JSON.stringify({ email: 'staff@acme.test', password: STAFF_PASSWORD }) });
+      expect(signIn.statusCode).toBe(200);
+      const reset = await app.inject({ method: 'POST', url: '/api/v1/password-reset', headers, payload: JSON.stringify({ email: 'staff@acme.test' }) });
+      expect(reset.statusCode).toBe(202);
+    } finally {
+      await app.close();
+      await db.close();
+    }
+    const outbox = await cli(['outbox', '--limit', '5']);
+    expect(outbox.code).toBe(0);
+    expect(outbox.stdout).toContain('email to staff@acme.test');
+    expect(outbox.stdout).toContain('Subject: Reset your password');
+    expect(outbox.stdout).toContain(`${ORIGIN}/reset-password?token=`);
+    expect((await cli(['outbox', '--limit', 'lots'])).code).toBe(1);
+  });
+
+  it('no password ever appears on stdout or stderr', () => {
+    expect(outputs.length).toBeGreaterThan(10);
+    const all = outputs.join('\n');
+    expect(all).not.toContain(OWNER_PASSWORD);
+    expect(all).not.toContain(STAFF_PASSWORD);
+  });
+});
