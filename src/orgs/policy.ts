@@ -4,6 +4,7 @@
  */
 import { TRUSTED_DEVICE } from '../config/defaults.ts';
 import { audit, type Ctx } from '../context.ts';
+import { AppError } from '../errors.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { nextRequirementTimes } from '../core/enforcement.ts';
 import type { Role } from '../db/schema.ts';
@@ -69,6 +70,29 @@ export async function membersWithout2faInScope(ctx: Ctx, orgId: string, requirem
   return rows.filter((r) => roleInScope(requirement, r.role)).length;
 }
 
+/**
+ * Whether the user may enrol `method`: every org of theirs that lists allowed methods must list it
+ * (the strictest policy wins). An empty list allows everything.
+ */
+export async function methodAllowed(ctx: Ctx, userId: string, method: string): Promise<boolean> {
+  const rows = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('orgs as o', 'o.id', 'm.org_id')
+    .select('o.allowed_methods')
+    .where('m.user_id', '=', userId)
+    .execute();
+  return rows.every((r) => {
+    const allowed = JSON.parse(r.allowed_methods) as string[];
+    return allowed.length === 0 || allowed.includes(method);
+  });
+}
+
+export async function assertMethodAllowed(ctx: Ctx, userId: string, method: string): Promise<void> {
+  if (!(await methodAllowed(ctx, userId, method))) {
+    throw new AppError('forbidden', { message: 'Your organization does not allow this sign-in method. Choose another one.', details: { method } });
+  }
+}
+
 export async function updatePolicy(
   ctx: Ctx,
   actorUserId: string,
@@ -79,6 +103,10 @@ export async function updatePolicy(
   const before = await getPolicy(ctx, orgId);
   const row = await ctx.db.kysely.selectFrom('orgs').select(['staff_required_since', 'everyone_required_since']).where('id', '=', orgId).executeTakeFirstOrThrow();
   const next: OrgPolicy = { ...before, ...patch };
+  // A safer method than SMS/voice must always stay available (NIST SP 800-63B rev 4 §3.1.3.1).
+  if (next.allowedMethods.length > 0 && !next.allowedMethods.some((m) => m === 'totp' || m === 'passkey')) {
+    throw new AppError('invalid_request', { message: 'Allow at least the authenticator app or passkeys.', details: { field: 'allowedMethods' } });
+  }
   const times = nextRequirementTimes(
     { staffRequiredSince: row.staff_required_since, everyoneRequiredSince: row.everyone_required_since },
     next.requireTwoFactor,

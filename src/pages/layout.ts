@@ -31,6 +31,7 @@ ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
         <li><a href="/profile/security">Security</a></li>
         ${nav.orgId && nav.isManager
           ? html`<li><a href="/orgs/${nav.orgId}/members">People</a></li>
+        <li><a href="/orgs/${nav.orgId}/compliance">2FA compliance</a></li>
         <li><a href="/orgs/${nav.orgId}/settings">Organization</a></li>
         <li><a href="/orgs/${nav.orgId}/audit">Audit log</a></li>`
           : ''}

@@ -7,11 +7,16 @@ import { layout, notice } from './layout.ts';
 import { isSetUp } from '../orgs/service.ts';
 import { challengePages } from './challenge-pages.ts';
 import { securityPages } from './security-pages.ts';
+import { orgSecurityPages } from './org-security-pages.ts';
+import { apiKeyPages } from './api-key-pages.ts';
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
 const STATIC_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
 
 export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, error: AppError): unknown {
+  // Past an org's 2FA deadline, every page leads to enrolment.
+  if (error.code === 'two_factor_enrollment_required') return reply.redirect('/profile/security', 303);
+  if (error.code === 'unauthenticated' && request.method === 'GET') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
   const productName = (request.server as FastifyInstance).ctx?.config.productName ?? 'twofold';
   const page = layout(
     { title: error.status === 404 ? 'Not found' : 'Something went wrong', productName },
@@ -42,4 +47,6 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
 
   await app.register(challengePages);
   await app.register(securityPages);
+  await app.register(orgSecurityPages);
+  await app.register(apiKeyPages);
 }

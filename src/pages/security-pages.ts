@@ -84,6 +84,22 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
 
   app.get('/profile/security', async (request, reply) => overview(request, reply));
 
+  // Shown after a sign-in during an org's grace period: "N days left", Set up now / Later.
+  app.get('/sign-in/two-factor-reminder', async (request, reply) => {
+    const session = requireSession(request, { enrolment: true });
+    const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
+    if (!requirement.deadline || requirement.overdue) return reply.redirect(requirement.overdue ? '/profile/security' : '/profile', 303);
+    return show(request, reply, 200, html`<section class="card narrow" aria-labelledby="reminder-title">
+  <h1 id="reminder-title">Set up two-factor authentication</h1>
+  ${requirementBanner(requirement)}
+  <p>It takes about two minutes: scan a QR code with an authenticator app on your phone and save your backup codes.</p>
+  <p class="row-actions"><a class="button" href="/profile/security/totp">Set up now</a> <a class="button secondary" href="${safeNext((request.query as { next?: string }).next, '/profile')}">Later</a></p>
+</section>`);
+  });
+
+  // Other pages send people here when an action needs a fresh re-authentication.
+  app.get('/profile/security/confirm', async (request, reply) => askReauth(request, reply, safeNext((request.query as { next?: string }).next, '/profile/security')));
+
   app.post('/profile/security/reauthenticate', async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
     const body = request.body as Body;

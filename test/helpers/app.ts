@@ -114,12 +114,17 @@ export class Client {
   async submitForm(formPage: string, action: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
     const page = await this.get(formPage);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    return this.postForm(action, { _csrf: csrf, ...fields });
+  }
+
+  /** Posts form fields as they are (the caller includes `_csrf`). */
+  async postForm(action: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({
       method: 'POST',
       url: action,
       remoteAddress: this.ip,
       headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', ...(this.cookieHeader() ? { cookie: this.cookieHeader()! } : {}) },
-      payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+      payload: new URLSearchParams(fields).toString(),
     });
     this.remember(response);
     return response;

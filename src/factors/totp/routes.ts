@@ -7,6 +7,7 @@ import { AppError } from '../../errors.ts';
 import { meta, requireSession, requireSudo, upgradeAfterFirstFactor } from '../../http/request.ts';
 import { id, object, str } from '../../http/schema.ts';
 import { membershipsOf } from '../../orgs/service.ts';
+import { assertMethodAllowed } from '../../orgs/policy.ts';
 import type { Ctx } from '../../context.ts';
 import { factorAdded } from '../lifecycle.ts';
 import { failedCode } from '../second-step.ts';
@@ -28,6 +29,7 @@ async function issuerFor(ctx: Ctx, userId: string): Promise<string> {
 }
 
 export async function beginTotpSetup(ctx: Ctx, user: { id: string; email: string }): Promise<TotpSetup> {
+  await assertMethodAllowed(ctx, user.id, 'totp');
   const { enrollmentId, secret, expiresAt } = await startEnrollment(ctx, user.id);
   const secretBase32 = base32Encode(secret);
   const otpauthUri = buildOtpauthUri({ issuer: await issuerFor(ctx, user.id), account: user.email.replace(/:/g, ''), secretBase32 });

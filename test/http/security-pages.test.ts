@@ -1,0 +1,124 @@
+/** The 2FA and org-security pages over plain form posts (no JavaScript), on both databases. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
+import { DIALECTS } from '../helpers/db.ts';
+import { codeAt } from '../helpers/two-factor.ts';
+import { createMember } from '../../src/orgs/service.ts';
+
+function secretFrom(page: string): string {
+  const match = /id="totp-secret">([A-Z2-7 ]+)</.exec(page);
+  if (!match) throw new Error('no secret on the page');
+  return match[1]!.replace(/ /g, '');
+}
+
+describe.each(DIALECTS)('security pages (%s)', (dialect) => {
+  let t: TestApp;
+  let owner: Client;
+  let orgId: string;
+
+  beforeEach(async () => {
+    t = await createTestApp(dialect);
+    ({ owner, orgId } = await setUpOwner(t));
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  async function enableOnPages(client: Client): Promise<{ secret: string; codes: string[] }> {
+    const setup = await client.get('/profile/security/totp');
+    expect(setup.statusCode).toBe(200);
+    expect(setup.body).toContain('<svg');
+    const secret = secretFrom(setup.body);
+    const enrollmentId = /name="enrollmentId" value="([^"]+)"/.exec(setup.body)![1]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(setup.body)![1]!;
+    const done = await client.postForm('/profile/security/totp', { _csrf: csrf, enrollmentId, code: codeAt(secret, t.clock.now()), label: 'Phone' });
+    expect(done.statusCode).toBe(200);
+    const codes = [...done.body.matchAll(/<li><code>([0-9a-z-]+)<\/code><\/li>/g)].map((m) => m[1]!);
+    expect(codes).toHaveLength(10);
+    expect(done.body).toContain('Download .txt');
+    t.clock.advanceSeconds(30);
+    return { secret, codes };
+  }
+
+  it('turns on an authenticator app, signs in through the challenge page, and trusts the browser', async () => {
+    const { secret } = await enableOnPages(owner);
+    const security = await owner.get('/profile/security');
+    expect(security.body).toContain('Phone');
+    expect(security.body).toContain('10 of 10 backup codes left');
+
+    const browser = new Client(t.app, '10.3.3.3');
+    const signIn = await browser.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+    expect(signIn.json().status).toBe('second_factor_required');
+    const challenge = await browser.get('/sign-in/challenge');
+    expect(challenge.body).toContain('Enter the code from your authenticator app');
+    expect(challenge.body).toContain('Trust this device for 30 days');
+    expect(challenge.body).toContain('Use a backup code');
+    const wrong = await browser.submitForm('/sign-in/challenge', '/sign-in/challenge', { method: 'totp', code: '000000' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('4 attempts left');
+    const ok = await browser.submitForm('/sign-in/challenge', '/sign-in/challenge', { method: 'totp', code: codeAt(secret, t.clock.now()), trustDevice: '1' });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/profile');
+    expect(browser.cookie('tf_trusted')).toBeDefined();
+    const devices = await browser.get('/profile/security');
+    expect(devices.body).toContain('Trusted browsers');
+    expect(devices.body).toMatch(/devices\/[A-Za-z0-9_-]+\/revoke/);
+  });
+
+  it('asks for a re-authentication with the factor before regenerating backup codes', async () => {
+    const { secret } = await enableOnPages(owner);
+    t.clock.advanceSeconds(11 * 60);
+    await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+    const browser = owner;
+    const verify = await browser.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) });
+    expect(verify.statusCode).toBe(200);
+    t.clock.advanceSeconds(11 * 60);
+    await browser.get('/api/v1/session'); // keep it alive
+    const ask = await browser.submitForm('/profile/security', '/profile/security/backup-codes', {});
+    expect(ask.statusCode).toBe(403);
+    expect(ask.body).toContain('Confirm it');
+    t.clock.advanceSeconds(30);
+    const confirmed = await browser.submitForm('/profile/security/confirm', '/profile/security/reauthenticate', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()), next: '/profile/security' });
+    expect(confirmed.statusCode).toBe(303);
+    const regenerated = await browser.submitForm('/profile/security', '/profile/security/backup-codes', {});
+    expect(regenerated.statusCode).toBe(200);
+    expect(regenerated.body).toContain('Your new backup codes');
+  });
+
+  it('org policy: review shows how many members are affected, confirm saves; compliance lists members; reset asks for a reason', async () => {
+    const staff = await createMember(t.ctx, { id: orgId, name: OWNER.orgName, createdAt: '' }, { email: 'nurse@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' }, null, null);
+    const review = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, { requireTwoFactor: 'staff', gracePeriodDays: '7', trustedDeviceDays: '30', allowedMethods: 'totp', selfServiceRecovery: '1' });
+    expect(review.statusCode).toBe(200);
+    expect(review.body).toContain('2 members without two-factor authentication will have to set it up within 7 days');
+    const policyBefore = (await owner.get(`/api/v1/orgs/${orgId}/policy`)).json();
+    expect(policyBefore.requireTwoFactor).toBe('off');
+    const saved = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, { requireTwoFactor: 'staff', gracePeriodDays: '7', trustedDeviceDays: '30', allowedMethods: 'totp', selfServiceRecovery: '1', confirmed: '1' });
+    expect(saved.statusCode).toBe(303);
+    expect((await owner.get(`/api/v1/orgs/${orgId}/policy`)).json()).toMatchObject({ requireTwoFactor: 'staff', allowedMethods: ['totp'] });
+    const compliance = await owner.get(`/orgs/${orgId}/compliance?filter=without`);
+    expect(compliance.body).toContain('nurse@acme.test');
+    expect(compliance.body).toContain('<svg class="chart"');
+    const reset = await owner.get(`/orgs/${orgId}/members/${staff.id}/reset`);
+    expect(reset.body).toContain('Reset two-factor authentication of nurse@acme.test?');
+    const bad = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, { requireTwoFactor: 'staff', gracePeriodDays: '99', trustedDeviceDays: '30' });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('past the deadline every page leads to enrolment, and the reminder page counts the days during grace', async () => {
+    await createMember(t.ctx, { id: orgId, name: OWNER.orgName, createdAt: '' }, { email: 'late@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' }, null, null);
+    await owner.patch(`/api/v1/orgs/${orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 3 });
+    const late = new Client(t.app, '10.4.4.4');
+    await late.post('/api/v1/sign-in', { email: 'late@acme.test', password: 'quiet-meadow-copper-81' });
+    const reminder = await late.get('/sign-in/two-factor-reminder');
+    expect(reminder.body).toContain('3 days left');
+    expect(reminder.body).toContain('Set up now');
+    t.clock.advanceSeconds(4 * 86400);
+    await late.post('/api/v1/sign-in', { email: 'late@acme.test', password: 'quiet-meadow-copper-81' });
+    const blocked = await late.get('/profile/api-keys');
+    expect(blocked.statusCode).toBe(303);
+    expect(blocked.headers.location).toBe('/profile/security');
+    const security = await late.get('/profile/security');
+    expect(security.statusCode).toBe(200);
+    expect(security.body).toContain('requires two-factor authentication');
+  });
+});
