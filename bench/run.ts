@@ -8,12 +8,18 @@
  *                          the current code of that challenge's user (each user signs in once);
  *   b. full sign-in        POST /api/v1/sign-in then /api/v1/sign-in/verify (argon2id + TOTP);
  *   d. session check while a sign-in storm runs (two loaders at once), against a quiet baseline;
+ *   e. GET /healthz: the app's hooks and headers without a database query (the framework's share);
  *   and the server's RSS after each phase. Then c and a again on PostgreSQL (a fresh schema, dropped).
  *
  * Load goes to 127.0.0.1 only; every phase is bounded in time and in requests.
  *
- * Flags: --quick (short phases, ~1 min), --no-pg, --only=hello,c,a,b,d,pg, --profile (CPU profile of
- * the twofold server child, top frames printed), --json=FILE (write the figures as JSON).
+ * Flags: --quick (short phases, ~1 min), --no-pg, --only=hello,e,c,a,b,d,pg, --profile (CPU profile of
+ * the twofold server child, top frames printed), --json=FILE (write the figures as JSON), --no-wait (do
+ * not wait for other processes on the machine to go quiet before each phase).
+ *
+ * Each phase reports the CPU used by the server, by the loader (this process) and by every other
+ * process on the machine: a phase measured while other processes used more than a quarter of a core is
+ * marked BUSY MACHINE, and its figures understate twofold.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -35,7 +41,7 @@ const PG_BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean' }, 'no-pg': { type: 'boolean' }, only: { type: 'string' },
-    profile: { type: 'boolean' }, json: { type: 'string' },
+    profile: { type: 'boolean' }, json: { type: 'string' }, 'no-wait': { type: 'boolean' },
   },
   strict: true,
 });
@@ -49,6 +55,7 @@ const PLAN = {
   warmupSeconds: quick ? 0.5 : 1,
   helloSeconds: quick ? 3 : 6,
   sessionSeconds: quick ? 3 : 6,
+  floorSeconds: quick ? 2 : 4,
   verifySeconds: quick ? 3 : 6,
   signInSeconds: quick ? 4 : 8,
   stormSeconds: quick ? 4 : 8,
@@ -63,6 +70,8 @@ const PLAN = {
   /** Users for the full sign-in phases (argon2id bounds these to a few hundred per second). */
   signInUsers: quick ? 1_500 : 3_000,
   stormUsers: quick ? 1_500 : 3_000,
+  /** Before each phase, wait up to this long for other processes on the machine to go quiet (0: don't). */
+  quietWaitSeconds: flags['no-wait'] ? 0 : quick ? 15 : 40,
   /** The whole run is killed past this, whatever happens. */
   hardLimitSeconds: 10 * 60,
 };
@@ -139,17 +148,84 @@ function cpuSecondsOf(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-interface CpuUse { readonly server: number; readonly loader: number }
+/** Busy and total jiffies of the whole machine (all cores), from the first line of /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const [, user, nice, system, idle, iowait, irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).map(Number);
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  return { busy, total: busy + idle! + iowait! };
+}
 
-/** Runs `work` and reports the CPU the server child and this (loader) process used, in cores. */
+const CORES = os.availableParallelism();
+
+function busyCoresSince(start: { busy: number; total: number }): number {
+  const now = machineTicks();
+  return now.total === start.total ? 0 : (CORES * (now.busy - start.busy)) / (now.total - start.total);
+}
+
+/** CPU seconds used so far by the PostgreSQL server processes (the database's share of a phase). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      total += cpuSecondsOf(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+interface CpuUse {
+  /** Cores used by the server child, by this process (the loader), by PostgreSQL, and by every other process. */
+  readonly server: number;
+  readonly loader: number;
+  readonly database: number;
+  readonly others: number;
+}
+
+/** Runs `work` and reports the CPU the server child, this (loader) process and the rest of the machine used. */
 async function withCpu<T>(pid: number | undefined, work: () => Promise<T>): Promise<[T, CpuUse]> {
   const server0 = cpuSecondsOf(pid);
   const loader0 = process.cpuUsage();
+  const postgres0 = postgresCpuSeconds();
+  const machine0 = machineTicks();
   const t0 = performance.now();
   const result = await work();
   const seconds = (performance.now() - t0) / 1000;
-  const loader = process.cpuUsage(loader0);
-  return [result, { server: (cpuSecondsOf(pid) - server0) / seconds, loader: (loader.user + loader.system) / 1e6 / seconds }];
+  const busy = busyCoresSince(machine0);
+  const loaderUse = process.cpuUsage(loader0);
+  const server = (cpuSecondsOf(pid) - server0) / seconds;
+  const loader = (loaderUse.user + loaderUse.system) / 1e6 / seconds;
+  const database = Math.max(0, (postgresCpuSeconds() - postgres0) / seconds);
+  return [result, { server, loader, database, others: Math.max(0, busy - server - loader - database) }];
+}
+
+/** Above this many cores used by other processes, a phase is marked as measured on a busy machine. */
+const BUSY_MACHINE_CORES = 0.25;
+
+/**
+ * Waits (up to `seconds`) until the machine is quiet: other processes using under BUSY_MACHINE_CORES
+ * over one second. Between phases our own processes are idle, so all the load seen is someone else's.
+ */
+async function waitForQuiet(seconds: number): Promise<void> {
+  if (seconds <= 0) return;
+  const deadline = Date.now() + seconds * 1000;
+  let waited = false;
+  for (;;) {
+    const start = machineTicks();
+    await new Promise((r) => setTimeout(r, 1000));
+    const busy = busyCoresSince(start);
+    if (busy < BUSY_MACHINE_CORES) break;
+    if (Date.now() > deadline) {
+      log(`  (machine still busy: ${busy.toFixed(2)} cores used by other processes; measuring anyway)`);
+      return;
+    }
+    if (!waited) log(`  (waiting for other processes to go quiet: ${busy.toFixed(2)} cores busy)`);
+    waited = true;
+  }
+  if (waited) log('  (quiet)');
 }
 
 function memoryOf(pid: number | undefined): Memory {
@@ -232,7 +308,7 @@ const rows: Row[] = [];
 function record(phase: string, database: string, result: LoadResult, memory: Memory | null, cpu: CpuUse | null): void {
   rows.push({ phase, database, result, memory, cpu });
   log(`  ${formatResult(result)}${memory ? `  rss ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakMb.toFixed(0)})` : ''}` +
-    `${cpu ? `  cpu server ${cpu.server.toFixed(2)} loader ${cpu.loader.toFixed(2)}` : ''}`);
+    `${cpu ? `  cpu server ${cpu.server.toFixed(2)} loader ${cpu.loader.toFixed(2)} postgres ${cpu.database.toFixed(2)} others ${cpu.others.toFixed(2)}${cpu.others > BUSY_MACHINE_CORES ? ' (BUSY MACHINE)' : ''}` : ''}`);
 }
 
 async function measureHello(): Promise<void> {
@@ -241,6 +317,7 @@ async function measureHello(): Promise<void> {
   await waitUntil('hello server', child, async () => (await fetch(`http://127.0.0.1:${port}/`)).ok);
   const iteration: Iteration = async (target) => String((await send(target, { method: 'GET', path: '/' })).status);
   const base = { port, concurrency: PLAN.concurrency, maxIterations: 2_000_000, expected: ['200'] };
+  await waitForQuiet(PLAN.quietWaitSeconds);
   await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, iteration);
   const [result, cpu] = await withCpu(child.pid, () => runLoad({ ...base, label: 'bare node:http hello (ceiling)', durationSeconds: PLAN.helloSeconds }, iteration));
   record('hello', '—', result, memoryOf(child.pid), cpu);
@@ -281,9 +358,22 @@ async function sessionPool(server: Server, count: number): Promise<string[]> {
 
 async function measureSessions(server: Server, sessions: string[], database: string): Promise<void> {
   const base = { port: server.t.port, concurrency: PLAN.concurrency, maxIterations: 2_000_000, expected: ['200'] };
+  await waitForQuiet(PLAN.quietWaitSeconds);
   await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, sessionCheck(server.t, sessions));
   const [result, cpu] = await withCpu(server.child.pid, () => runLoad({ ...base, label: `c. session check (${database})`, durationSeconds: PLAN.sessionSeconds }, sessionCheck(server.t, sessions)));
   record('c', database, result, memoryOf(server.child.pid), cpu);
+}
+
+/** GET /healthz: every hook and header of the app, but no database query — the framework's share. */
+async function measureFloor(server: Server): Promise<void> {
+  const iteration: Iteration = async (target, index) => String((await send(target, {
+    method: 'GET', path: '/healthz', headers: { origin: server.t.origin, 'x-forwarded-for': clientIp(index % 64) },
+  })).status);
+  const base = { port: server.t.port, concurrency: PLAN.concurrency, maxIterations: 2_000_000, expected: ['200'] };
+  await waitForQuiet(PLAN.quietWaitSeconds);
+  await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, iteration);
+  const [result, cpu] = await withCpu(server.child.pid, () => runLoad({ ...base, label: 'e. GET /healthz (no database)', durationSeconds: PLAN.floorSeconds }, iteration));
+  record('e', 'none', result, memoryOf(server.child.pid), cpu);
 }
 
 async function measureVerify(server: Server, database: string): Promise<void> {
@@ -293,6 +383,7 @@ async function measureVerify(server: Server, database: string): Promise<void> {
     const challenge = challenges[next++]!;
     return String((await verifyStep(server.t, target, challenge.user, challenge.token, `bench-device-${challenge.user}`)).status);
   };
+  await waitForQuiet(PLAN.quietWaitSeconds);
   const warmup = Math.min(Math.floor(challenges.length / 10), 2_000);
   await runLoad({ label: 'warm-up', port: server.t.port, concurrency: PLAN.concurrency, durationSeconds: PLAN.warmupSeconds, maxIterations: warmup, expected: ['200'] }, verify);
   const [result, cpu] = await withCpu(server.child.pid, () => runLoad({
@@ -337,7 +428,7 @@ async function main(): Promise<void> {
       await measureHello();
     }
 
-    const sqlitePhases = ['c', 'a', 'b', 'd'].filter(wants);
+    const sqlitePhases = ['e', 'c', 'a', 'b', 'd'].filter(wants);
     if (sqlitePhases.length > 0) {
       log('twofold on SQLite');
       const verifyFrom = PLAN.poolUsers;
@@ -353,16 +444,20 @@ async function main(): Promise<void> {
         log(`  started: rss ${memoryOf(server.child.pid).rssMb.toFixed(0)} MB`);
         const sessions = await sessionPool(server, PLAN.poolUsers);
         log(`  ${sessions.length} sessions signed in through the API: rss ${memoryOf(server.child.pid).rssMb.toFixed(0)} MB`);
+        if (wants('e')) await measureFloor(server);
         if (wants('c')) await measureSessions(server, sessions, 'SQLite');
         if (wants('a')) await measureVerify(server, 'SQLite');
         if (wants('b')) {
+          await waitForQuiet(PLAN.quietWaitSeconds);
           const [result, cpu] = await withCpu(server.child.pid, () => signInStorm(server, signInFrom, 'b. full sign-in, password + TOTP (SQLite)', PLAN.signInSeconds, PLAN.signInUsers));
           record('b', 'SQLite', result, memoryOf(server.child.pid), cpu);
         }
         if (wants('d')) {
           const base = { port: server.t.port, concurrency: PLAN.stormSessionConcurrency, maxIterations: 2_000_000, expected: ['200'] };
+          await waitForQuiet(PLAN.quietWaitSeconds);
           const [quiet, quietCpu] = await withCpu(server.child.pid, () => runLoad({ ...base, label: 'd0. session check, quiet (SQLite)', durationSeconds: PLAN.quietSeconds }, sessionCheck(server.t, sessions)));
           record('d0', 'SQLite', quiet, memoryOf(server.child.pid), quietCpu);
+          await waitForQuiet(PLAN.quietWaitSeconds);
           const [[during, storm], cpu] = await withCpu(server.child.pid, () => Promise.all([
             runLoad({ ...base, label: 'd. session check during storm', durationSeconds: PLAN.stormSeconds }, sessionCheck(server.t, sessions)),
             signInStorm(server, stormFrom, 'd. the sign-in storm itself', PLAN.stormSeconds, PLAN.stormUsers),
@@ -428,11 +523,11 @@ async function main(): Promise<void> {
 function summary(info: Record<string, string>, pgVersion: string | null): void {
   const hello = rows.find((r) => r.phase === 'hello')?.result.perSecond ?? null;
   const ratio = (value: number): string => (hello ? `${((value / hello) * 100).toFixed(1)} %` : '—');
-  log('\n| phase | database | c | per second | p50 ms | p99 ms | errors | outcomes | vs ceiling | server RSS MB (peak) | CPU cores server / loader |');
+  log('\n| phase | database | c | per second | p50 ms | p99 ms | errors | outcomes | vs ceiling | server RSS MB (peak) | CPU cores: server / loader / PostgreSQL / other processes |');
   log('|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|');
   for (const { phase, database, result: r, memory, cpu } of rows) {
     const outcomes = Object.entries(r.outcomes).map(([k, v]) => `${k}: ${v}`).join(', ');
-    log(`| ${r.label} | ${database} | ${r.concurrency} | ${r.perSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${outcomes} | ${phase === 'hello' ? '100 %' : ratio(r.perSecond)} | ${memory ? `${memory.rssMb.toFixed(0)} (${memory.peakMb.toFixed(0)})` : '—'} | ${cpu ? `${cpu.server.toFixed(2)} / ${cpu.loader.toFixed(2)}` : '—'} |`);
+    log(`| ${r.label} | ${database} | ${r.concurrency} | ${r.perSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${outcomes} | ${phase === 'hello' ? '100 %' : ratio(r.perSecond)} | ${memory ? `${memory.rssMb.toFixed(0)} (${memory.peakMb.toFixed(0)})` : '—'} | ${cpu ? `${cpu.server.toFixed(2)} / ${cpu.loader.toFixed(2)} / ${cpu.database.toFixed(2)} / ${cpu.others.toFixed(2)}` : '—'} |`);
   }
   if (flags.json) {
     fs.writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), quick, machine: info, postgres: pgVersion, plan: PLAN, rows }, null, 2));

@@ -3,7 +3,9 @@
 # PostgreSQL: the server named by TEST_DATABASE_URL, else PGlite in process (never skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node scripts/build-client.mjs
 npx tsc --noEmit -p .
+npx tsc --noEmit -p src/pages/client
 mkdir -p test-results
 status=0
 NO_COLOR=1 npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?

@@ -21,7 +21,9 @@ import { orgRoutes } from './orgs/routes.ts';
 import { factorRoutes } from './factors/routes.ts';
 import { orgSecurityRoutes } from './orgs/security-routes.ts';
 import { apiKeyRoutes } from './api-keys/routes.ts';
+import { recoveryRoutes } from './recovery/routes.ts';
 import { totpRoutes } from './factors/totp/routes.ts';
+import { passkeyRoutes } from './factors/passkey/routes.ts';
 import { pageRoutes, renderErrorPage } from './pages/routes.ts';
 
 export interface BuildOptions {
@@ -88,8 +90,10 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(orgRoutes);
   await app.register(factorRoutes);
   await app.register(totpRoutes);
+  await app.register(passkeyRoutes);
   await app.register(orgSecurityRoutes);
   await app.register(apiKeyRoutes);
+  await app.register(recoveryRoutes);
   await app.register(pageRoutes);
   return app;
 }

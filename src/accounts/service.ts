@@ -75,7 +75,7 @@ export async function insertUser(ctx: Ctx, email: string, normalisedPassword: st
   try {
     await ctx.db.kysely
       .insertInto('users')
-      .values({ id, email, name, password_hash: passwordHash, default_method: null, created_at: now, updated_at: now, last_sign_in_at: null })
+      .values({ id, email, name, password_hash: passwordHash, default_method: null, two_factor_reset_at: null, created_at: now, updated_at: now, last_sign_in_at: null })
       .execute();
   } catch (error) {
     if (/unique|duplicate/i.test(String((error as Error).message))) throw new AppError('email_taken');

@@ -160,3 +160,17 @@ export const PASSKEY = Object.freeze({
   optionsRateLimit: Object.freeze({ limit: 30, windowSeconds: MINUTE_SECONDS }),
   labelMaxLength: 100,
 });
+
+/** Recovery when every factor is lost — PRODUCT.md "Recovery when everything is lost". */
+export const RECOVERY = Object.freeze({
+  /** The emailed link: ≥ 128 bits, single use, 1 hour (OWASP Forgot Password Cheat Sheet). */
+  tokenBytes: 32,
+  linkSeconds: HOUR_SECONDS,
+  /** The waiting period before the factors are removed: 24 h by default; a deployment may set 1–72 h. */
+  defaultDelayHours: 24,
+  minDelayHours: 1,
+  maxDelayHours: 72,
+  /** Recovery emails per account per hour, and requests per IP per hour. */
+  perAccountPerHour: 3,
+  perIpPerHour: 10,
+});

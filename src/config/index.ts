@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DEFAULTS } from './defaults.ts';
+import { DEFAULTS, RECOVERY } from './defaults.ts';
 
 /** The resolved process configuration. Built once at start from the environment, then frozen. */
 export interface Config {
@@ -20,6 +20,8 @@ export interface Config {
   readonly production: boolean;
   readonly logLevel: string;
   readonly productName: string;
+  /** Hours between confirming a recovery link and the removal of the factors (1–72). */
+  readonly recoveryDelayHours: number;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +86,16 @@ function readSecretKey(env: Env): string | null {
   return raw;
 }
 
+function readRecoveryDelay(env: Env): number {
+  const raw = env.RECOVERY_DELAY_HOURS;
+  if (raw === undefined || raw === '') return RECOVERY.defaultDelayHours;
+  const hours = Number(raw);
+  if (!/^\d{1,2}$/.test(raw) || hours < RECOVERY.minDelayHours || hours > RECOVERY.maxDelayHours) {
+    throw new ConfigError('RECOVERY_DELAY_HOURS', `must be a whole number of hours from ${RECOVERY.minDelayHours} to ${RECOVERY.maxDelayHours}`);
+  }
+  return hours;
+}
+
 /** Reads and validates every setting. Throws ConfigError naming the first bad setting. */
 export function resolveConfig(env: Env): Config {
   const port = readPort(env);
@@ -101,6 +113,7 @@ export function resolveConfig(env: Env): Config {
     throw new ConfigError('LOG_LEVEL', 'must be one of fatal, error, warn, info, debug, trace, silent');
   }
   const dataDir = path.resolve(env.DATA_DIR || DEFAULTS.dataDir);
+  const recoveryDelayHours = readRecoveryDelay(env);
   return Object.freeze({
     port,
     host,
@@ -117,5 +130,6 @@ export function resolveConfig(env: Env): Config {
     production: nodeEnv === 'production',
     logLevel,
     productName: env.PRODUCT_NAME || DEFAULTS.productName,
+    recoveryDelayHours,
   });
 }

@@ -11,6 +11,7 @@ export interface UsersTable {
   password_hash: string | null;
   two_factor_enabled: Generated<number>;
   default_method: string | null;
+  two_factor_reset_at: string | null;
   created_at: string;
   updated_at: string;
   last_sign_in_at: string | null;
@@ -162,7 +163,7 @@ export interface ChallengesTable {
   expires_at: string;
   failures: Generated<number>;
   consumed_at: string | null;
-  first_step: Generated<'password' | 'passkey'>;
+  first_step: Generated<'pwd' | 'hwk' | 'swk'>;
 }
 
 export interface TrustedDevicesTable {
@@ -219,6 +220,20 @@ export interface WebauthnChallengesTable {
   consumed_at: string | null;
 }
 
+export interface RecoveriesTable {
+  id: string;
+  user_id: string;
+  status: 'emailed' | 'pending' | 'completed' | 'cancelled' | 'superseded' | 'needs_admin' | 'resolved';
+  link_token_hash: string | null;
+  link_expires_at: string | null;
+  cancel_token_hash: string | null;
+  created_at: string;
+  started_at: string | null;
+  completes_at: string | null;
+  ended_at: string | null;
+  ip: Generated<string>;
+}
+
 export interface SystemFlagsTable {
   key: string;
   set_at: string;
@@ -227,6 +242,7 @@ export interface SystemFlagsTable {
 export interface Database {
   system_flags: SystemFlagsTable;
   api_keys: ApiKeysTable;
+  recoveries: RecoveriesTable;
   totp_factors: TotpFactorsTable;
   passkey_credentials: PasskeyCredentialsTable;
   webauthn_challenges: WebauthnChallengesTable;

@@ -6,7 +6,7 @@
 import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { securityTemplates } from '../mail/templates.ts';
+import { recoveryTemplates, securityTemplates } from '../mail/templates.ts';
 import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
 import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
@@ -32,7 +32,7 @@ export async function assertTwoFactorMayTurnOff(ctx: Ctx, userId: string): Promi
 export async function factorAdded(ctx: Ctx, user: FactorOwner, what: { type: string; label: string }, meta: RequestMeta): Promise<string[] | null> {
   await audit(ctx, meta, { event: 'factor.added', actorUserId: user.id, targetUserId: user.id, details: { type: what.type, label: what.label } });
   await ctx.mail.send(securityTemplates.factorAdded(user.email, { productName: ctx.config.productName, what: describe(what) }), ctx.clock());
-  const turnedOn = await ctx.db.kysely.updateTable('users').set({ two_factor_enabled: 1, updated_at: ctx.clock().toISOString() })
+  const turnedOn = await ctx.db.kysely.updateTable('users').set({ two_factor_enabled: 1, two_factor_reset_at: null, updated_at: ctx.clock().toISOString() })
     .where('id', '=', user.id).where('two_factor_enabled', '=', 0).executeTakeFirst();
   if (Number(turnedOn.numUpdatedRows) !== 1) return null;
   await audit(ctx, meta, { event: 'two_factor.enabled', actorUserId: user.id, targetUserId: user.id, details: { firstMethod: what.type } });
@@ -95,9 +95,14 @@ export async function resetTwoFactor(
   user: FactorOwner,
   by: { actorUserId: string | null; orgId: string | null; reason: string },
   meta: RequestMeta | null,
+  notice: 'reset' | 'recovery' = 'reset',
 ): Promise<void> {
   await wipeSecondFactors(ctx, user.id);
+  await ctx.db.kysely.updateTable('users').set({ two_factor_reset_at: ctx.clock().toISOString() }).where('id', '=', user.id).execute();
   await revokeAllSessions(ctx, user.id, null);
   await audit(ctx, meta, { event: 'two_factor.reset', actorUserId: by.actorUserId, targetUserId: user.id, orgId: by.orgId, details: { reason: by.reason } });
-  await ctx.mail.send(securityTemplates.twoFactorReset(user.email, { productName: ctx.config.productName }), ctx.clock());
+  // Any "needs reset" request of this member is answered by this reset.
+  await ctx.db.kysely.updateTable('recoveries').set({ status: 'resolved', ended_at: ctx.clock().toISOString() }).where('user_id', '=', user.id).where('status', '=', 'needs_admin').execute();
+  const mail = notice === 'recovery' ? recoveryTemplates.completed : securityTemplates.twoFactorReset;
+  await ctx.mail.send(mail(user.email, { productName: ctx.config.productName }), ctx.clock());
 }

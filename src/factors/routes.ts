@@ -6,7 +6,7 @@ import { checkCredentials } from '../accounts/service.ts';
 import { bool, object, params, password, str } from '../http/schema.ts';
 import { meta, requireSession, requireSudo } from '../http/request.ts';
 import { clearCookie, cookieNames } from '../http/cookies.ts';
-import { codeSchema, methodSchema } from '../sessions/routes.ts';
+import { proofCodeSchema, proofMethodSchema } from '../sessions/routes.ts';
 import { listTrustedDevices, revokeTrustedDevice } from '../sessions/devices.ts';
 import type { Ctx } from '../context.ts';
 import type { SecondFactorMethod } from './factor.ts';
@@ -74,7 +74,7 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/v1/me/two-factor/disable', {
     schema: {
       summary: 'Turn 2FA off: password and a current code; refused while an org requires it',
-      body: object({ password: password(), method: methodSchema, code: codeSchema }, ['password', 'method', 'code']),
+      body: object({ password: password(), method: proofMethodSchema, code: proofCodeSchema }, ['password', 'method', 'code']),
     },
   }, async (request, reply) => {
     const session = requireSession(request);

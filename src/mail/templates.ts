@@ -142,3 +142,37 @@ export const securityTemplates = {
     });
   },
 };
+
+export const recoveryTemplates = {
+  link(to: string, p: { productName: string; url: string; delayHours: number }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Recover access to your account',
+      paragraphs: [
+        'You asked to recover your account because you cannot use your two-factor methods. The link works once, for one hour.',
+        `For your security, recovery completes ${p.delayHours} hours after you open the link. We will tell this address at once, so that the real owner can cancel it.`,
+        'If you did not ask for this, ignore this email and change your password: someone knows it.',
+      ],
+      link: { label: 'Start account recovery', url: p.url },
+    });
+  },
+  started(to: string, p: { productName: string; completesAt: string; cancelUrl: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Someone started recovery of your account',
+      paragraphs: [
+        `Account recovery was started. On ${p.completesAt.replace('T', ' ').slice(0, 16)} UTC, the next sign-in with your password will remove your two-factor methods.`,
+        'If this was not you, cancel it now and change your password. Signing in with one of your two-factor methods also cancels it.',
+      ],
+      link: { label: 'Cancel the recovery', url: p.cancelUrl },
+    });
+  },
+  completed(to: string, p: { productName: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Your account was recovered',
+      paragraphs: [
+        'Account recovery completed: your two-factor methods, backup codes and trusted browsers were removed and your other sessions were signed out.',
+        'Set up two-factor authentication again from Profile → Security.',
+      ],
+      notYou: true,
+    });
+  },
+};

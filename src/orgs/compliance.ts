@@ -9,12 +9,15 @@ import { deadlineFor, type Requirement } from '../core/enforcement.ts';
 import { listFactors } from '../factors/index.ts';
 import { resetTwoFactor } from '../factors/lifecycle.ts';
 import { securityTemplates } from '../mail/templates.ts';
+import { openAdminRequests } from '../recovery/service.ts';
 import { requireManager, roleIn, type MemberView, listMembers, mayManage } from './service.ts';
 
 export interface ComplianceMember extends MemberView {
   methods: string[];
   deadline: string | null;
   overdue: boolean;
+  /** Asked for help after losing every method while self-service recovery is off. */
+  needsReset: boolean;
 }
 
 export async function complianceMembers(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
@@ -23,13 +26,14 @@ export async function complianceMembers(ctx: Ctx, orgId: string): Promise<Compli
   const scopeOf = new Map(scopes.map((s) => [s.user_id, s.role_changed_at]));
   const now = ctx.clock();
   const members = await listMembers(ctx, orgId);
+  const askedForReset = await openAdminRequests(ctx, orgId);
   return Promise.all(members.map(async (m) => {
     const due = m.twoFactorEnabled ? null : deadlineFor(
       { requirement: org.require_two_factor as Requirement, gracePeriodDays: Number(org.grace_period_days), staffRequiredSince: org.staff_required_since, everyoneRequiredSince: org.everyone_required_since },
       { role: m.role, scopeChangedAt: scopeOf.get(m.userId) ?? m.joinedAt },
     );
     const methods = [...new Set((await listFactors(ctx, m.userId)).map((f) => f.type))];
-    return { ...m, methods, deadline: due?.toISOString() ?? null, overdue: due !== null && due <= now };
+    return { ...m, methods, deadline: due?.toISOString() ?? null, overdue: due !== null && due <= now, needsReset: askedForReset.has(m.userId) };
   }));
 }
 

@@ -12,7 +12,8 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
   const rows = await ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
-    .select(['o.name', 'o.require_two_factor', 'o.grace_period_days', 'o.staff_required_since', 'o.everyone_required_since', 'm.role', 'm.role_changed_at'])
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['o.name', 'o.require_two_factor', 'o.grace_period_days', 'o.staff_required_since', 'o.everyone_required_since', 'm.role', 'm.role_changed_at', 'u.two_factor_reset_at'])
     .where('m.user_id', '=', userId)
     .where('o.require_two_factor', '!=', 'off')
     .execute();
@@ -25,6 +26,11 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
     );
     if (!due) continue;
     orgNames.push(r.name);
+    // After an admin reset or a recovery, a required 2FA is set up again before anything else (no new grace).
+    if (r.two_factor_reset_at) {
+      const resetAt = new Date(r.two_factor_reset_at);
+      if (!deadline || resetAt < deadline) deadline = resetAt;
+    }
     if (!deadline || due < deadline) deadline = due;
   }
   return { deadline, orgNames };

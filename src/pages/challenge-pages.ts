@@ -1,18 +1,18 @@
-/** The second step of sign-in in the browser: code entry, "try another way", "trust this device". */
+/** The second step of sign-in in the browser: code entry or a passkey, "try another way", "trust this device". */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { getUser } from '../accounts/service.ts';
 import { cookieNames } from '../http/cookies.ts';
 import { browserTokens, meta } from '../http/request.ts';
-import { methodsForUser } from '../factors/index.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
 import { liveChallenge } from '../sessions/challenge.ts';
 import { applySecondStep } from '../sessions/routes.ts';
-import { secondStep } from '../sessions/sign-in.ts';
+import { methodsForChallenge, secondStep } from '../sessions/sign-in.ts';
 import { html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
+import { passkeyChallengeView, WEBAUTHN_SCRIPT } from './passkey-views.ts';
 
 const METHOD_TEXT: Record<SecondFactorMethod, { title: string; prompt: string; label: string; other: string }> = {
   totp: { title: 'Enter the code from your authenticator app', prompt: 'Open your authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and enter the 6-digit code for this account.', label: 'Authentication code', other: 'Use your authenticator app' },
@@ -28,8 +28,7 @@ async function render(app: FastifyInstance, request: FastifyRequest, reply: Fast
   const ctx = app.ctx;
   const challenge = await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge]);
   const user = await getUser(ctx, challenge.userId);
-  const defaultMethod = (await ctx.db.kysely.selectFrom('users').select('default_method').where('id', '=', challenge.userId).executeTakeFirst())?.default_method ?? null;
-  const methods = (await methodsForUser(ctx, challenge.userId, defaultMethod)).filter((m) => CODE_METHODS.includes(m));
+  const methods = (await methodsForChallenge(ctx, challenge)).filter((m) => m === 'passkey' || CODE_METHODS.includes(m));
   const current = methods.find((m) => m === method) ?? methods[0] ?? 'backup_code';
   const text = METHOD_TEXT[current];
   const days = await trustedDeviceDays(ctx, challenge.userId);
@@ -39,7 +38,7 @@ async function render(app: FastifyInstance, request: FastifyRequest, reply: Fast
   <p class="muted">Signing in as <strong>${user?.email ?? ''}</strong></p>
   ${notice('error', error)}
   <p>${text.prompt}</p>
-  <form method="post" action="/sign-in/challenge">
+  ${current === 'passkey' ? passkeyChallengeView(days) : html`<form method="post" action="/sign-in/challenge">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="method" value="${current}">
     <label for="code">${text.label}</label>
@@ -48,11 +47,12 @@ async function render(app: FastifyInstance, request: FastifyRequest, reply: Fast
     ${days > 0 ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${days} days</label>
     <p class="hint">You will not be asked for a code on this browser until then. Don't tick this on a shared computer.</p>` : ''}
     <button type="submit">Verify</button>
-  </form>
+  </form>`}
   ${methods.length > 1 ? html`<h2 class="sub">Try another way</h2>
   <ul class="plain">${methods.filter((m) => m !== current).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${METHOD_TEXT[m].other}</a></li>`)}</ul>` : ''}
+  <p><a href="/sign-in/recovery">Can't access your device?</a></p>
   <p><a href="/sign-in">Cancel and start again</a></p>
-</section>`);
+</section>`, current === 'passkey' ? [WEBAUTHN_SCRIPT] : []);
 }
 
 export async function challengePages(app: FastifyInstance): Promise<void> {
@@ -79,7 +79,7 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
         browserTokens(ctx, request, reply),
       );
       applySecondStep(ctx, reply, result);
-      return reply.redirect('/profile', 303);
+      return reply.redirect(result.recoveryCancelled ? '/profile/security?done=recovery_cancelled' : '/profile', 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);

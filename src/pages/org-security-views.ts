@@ -47,7 +47,7 @@ export function complianceTable(orgId: string, members: readonly ComplianceMembe
   <caption class="sr-only">Members and their two-factor status</caption>
   <thead><tr><th scope="col">Member</th><th scope="col">Role</th><th scope="col">2FA</th><th scope="col">Methods</th><th scope="col">Deadline</th><th scope="col">Last sign-in</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
   <tbody>${members.map((m) => html`<tr>
-    <td>${m.email}${m.name ? html`<br><span class="muted">${m.name}</span>` : ''}</td>
+    <td>${m.email}${m.name ? html`<br><span class="muted">${m.name}</span>` : ''}${m.needsReset ? html`<br><span class="badge warn">needs reset: lost their devices</span>` : ''}</td>
     <td>${m.role}</td>
     <td><span class="badge ${m.twoFactorEnabled ? 'ok' : 'warn'}">${m.twoFactorEnabled ? 'On' : 'Off'}</span></td>
     <td>${m.methods.length ? m.methods.join(', ') : '—'}</td>

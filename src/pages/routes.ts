@@ -5,10 +5,17 @@ import type { AppError } from '../errors.ts';
 import { html } from './html.ts';
 import { layout, notice } from './layout.ts';
 import { isSetUp } from '../orgs/service.ts';
+import { authPages } from './auth-pages.ts';
+import { accountPages } from './account-pages.ts';
+import { profilePages } from './profile-pages.ts';
+import { orgPages } from './org-pages.ts';
+import { devPages } from './dev-pages.ts';
 import { challengePages } from './challenge-pages.ts';
 import { securityPages } from './security-pages.ts';
+import { passkeyPages } from './passkey-pages.ts';
 import { orgSecurityPages } from './org-security-pages.ts';
 import { apiKeyPages } from './api-key-pages.ts';
+import { recoveryPages } from './recovery-pages.ts';
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
 const STATIC_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
@@ -23,6 +30,7 @@ export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, er
     html`<section class="card narrow">
   <h1>${error.status === 404 ? 'Page not found' : 'We could not do that'}</h1>
   ${notice('error', error.message)}
+  <p class="hint">Error code: <code class="error-code">${error.code}</code> — quote it if you contact support.</p>
   <p><a href="/">Go to the start page</a></p>
 </section>`,
   );
@@ -45,8 +53,15 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(request.session ? '/profile' : '/sign-in');
   });
 
+  await app.register(authPages);
+  await app.register(accountPages);
+  await app.register(profilePages);
+  await app.register(orgPages);
+  await app.register(devPages);
   await app.register(challengePages);
   await app.register(securityPages);
+  await app.register(passkeyPages);
   await app.register(orgSecurityPages);
   await app.register(apiKeyPages);
+  await app.register(recoveryPages);
 }

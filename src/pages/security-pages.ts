@@ -20,15 +20,19 @@ import { listTrustedDevices, revokeTrustedDevice } from '../sessions/devices.ts'
 import { html, raw, type Html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame, safeNext } from './page.ts';
+import { WEBAUTHN_SCRIPT } from './passkey-views.ts';
 import { backupCodesView, factorCodeFields, overviewView, requirementBanner } from './security-views.ts';
 
 const DONE: Record<string, string> = {
   totp_added: 'Authenticator app added.',
+  passkey_added: 'Passkey added.',
+  renamed: 'Name saved.',
   removed: 'The method was removed.',
   off: 'Two-factor authentication is now off.',
   default: 'Default method updated.',
   device_revoked: 'That browser will be asked for a code again.',
   reauthenticated: 'Confirmed. You can make security changes for the next 10 minutes.',
+  recovery_cancelled: 'You signed in with a second factor, so the pending account recovery was cancelled.',
 };
 
 type Body = Record<string, string | undefined>;
@@ -48,7 +52,7 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const devices = await listTrustedDevices(ctx, session.userId);
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
     const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
-    return frame.send(status, 'Security', html`${notice('error', error)}${notice('success', done)}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf)}`);
+    return frame.send(status, 'Security', html`${notice('error', error)}${notice('success', done)}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf)}`, [WEBAUTHN_SCRIPT]);
   }
 
   /** The re-authentication form, posting back to `next` once confirmed. */
@@ -58,17 +62,17 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const data = await factorOverview(ctx, session.userId);
     return frame.send(status, 'Confirm it is you', html`<section class="card narrow" aria-labelledby="reauth-title">
   <h1 id="reauth-title">Confirm it's you</h1>
-  <p>For your security, enter your password${data.twoFactorEnabled ? ' and a code from your second factor' : ''} before changing security settings.</p>
+  <p>For your security, enter your password${data.twoFactorEnabled ? ' and use your second factor' : ''} before changing security settings.</p>
   ${notice('error', error)}
   <form method="post" action="/profile/security/reauthenticate">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="next" value="${next}">
     <label for="password">Password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
-    ${data.twoFactorEnabled ? factorCodeFields(data.backupCodesLeft > 0) : ''}
+    ${data.twoFactorEnabled ? factorCodeFields(data) : ''}
     <button type="submit">Confirm</button>
   </form>
-</section>`);
+</section>`, [WEBAUTHN_SCRIPT]);
   }
 
   /** Runs `action` when the sudo window is open, else shows the re-auth form leading back to `next`. */

@@ -2,21 +2,29 @@
 import type { factorOverview } from '../factors/routes.ts';
 import type { TrustedDeviceView } from '../sessions/devices.ts';
 import { html, type Html } from './html.ts';
+import { passkeyKind, passkeyProofButton, renameForm } from './passkey-views.ts';
 import type { RequirementSummary } from '../orgs/enforcement.ts';
 
 type Overview = Awaited<ReturnType<typeof factorOverview>>;
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
 
-/** Method + code inputs for confirming with a second factor (re-auth, turning 2FA off). */
-export function factorCodeFields(hasBackupCodes: boolean): Html {
-  return html`<label for="method">Second factor</label>
+/**
+ * Method + code inputs for confirming with a second factor (re-auth, turning 2FA off); with a passkey,
+ * a button that answers with it instead (needs /static/webauthn.js on the page).
+ */
+export function factorCodeFields(data: Pick<Overview, 'backupCodesLeft' | 'factors'>): Html {
+  const hasPasskey = data.factors.some((f) => f.type === 'passkey');
+  const hasApp = data.factors.some((f) => f.type === 'totp') || !hasPasskey;
+  const hasBackupCodes = data.backupCodesLeft > 0;
+  return html`${hasPasskey ? passkeyProofButton() : ''}
+    ${hasApp || hasBackupCodes ? html`<label for="method">${hasPasskey ? 'Or enter a code' : 'Second factor'}</label>
     <select id="method" name="method">
-      <option value="totp">Authenticator app code</option>
+      ${hasApp ? html`<option value="totp">Authenticator app code</option>` : ''}
       ${hasBackupCodes ? html`<option value="backup_code">Backup code</option>` : ''}
     </select>
     <label for="factor-code">Code</label>
-    <input id="factor-code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" maxlength="20" required>`;
+    <input id="factor-code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" maxlength="20" required>` : ''}`;
 }
 
 function postButton(action: string, csrf: string, label: string, kind = 'secondary'): Html {
@@ -29,18 +37,19 @@ export function overviewView(data: Overview, devices: readonly TrustedDeviceView
   <h2 id="twofa-title">Two-factor authentication <span class="badge ${data.twoFactorEnabled ? 'ok' : 'warn'}">${data.twoFactorEnabled ? 'On' : 'Off'}</span></h2>
   <p>${data.twoFactorEnabled
     ? 'When you sign in on a browser we do not recognise, we ask for a second step after your password.'
-    : 'Protect your account with a second step after your password: a code from an authenticator app.'}</p>
+    : 'Protect your account with a second step after your password: a code from an authenticator app, or a passkey.'}</p>
   ${data.factors.length > 0 ? html`<table>
     <caption class="sr-only">Your sign-in methods</caption>
     <thead><tr><th scope="col">Method</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${data.factors.map((f) => html`<tr>
-      <td>${f.label} <span class="muted">(${f.type === 'totp' ? 'authenticator app' : f.type})</span> ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
+      <td>${f.label} <span class="muted">(${f.type === 'totp' ? 'authenticator app' : f.type === 'passkey' ? passkeyKind(f) : f.type})</span> ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
       <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
-        ${postButton(`/profile/security/factors/${f.id}/remove`, csrf, 'Remove', 'danger')}</td>
+        ${postButton(`/profile/security/factors/${f.id}/remove`, csrf, 'Remove', 'danger')}
+        ${renameForm(f, csrf)}</td>
     </tr>`)}</tbody>
   </table>` : ''}
-  <p><a class="button" href="/profile/security/totp">Set up authenticator app</a></p>
+  <p class="row-actions"><a class="button" href="/profile/security/totp">Set up authenticator app</a> <a class="button secondary" href="/profile/security/passkey">Add a passkey</a></p>
 </section>
 ${data.twoFactorEnabled ? html`<section class="card" aria-labelledby="backup-title">
   <h2 id="backup-title">Backup codes</h2>
@@ -65,7 +74,7 @@ ${data.twoFactorEnabled ? html`<section class="card" aria-labelledby="backup-tit
     <input type="hidden" name="_csrf" value="${csrf}">
     <label for="disable-password">Password</label>
     <input id="disable-password" name="password" type="password" autocomplete="current-password" required>
-    ${factorCodeFields(data.backupCodesLeft > 0)}
+    ${factorCodeFields(data)}
     <button type="submit" class="danger">Turn off two-factor authentication</button>
   </form>
 </section>` : ''}
@@ -73,7 +82,7 @@ ${data.twoFactorEnabled ? html`<section class="card" aria-labelledby="backup-tit
 }
 
 /** Backup codes, shown once: download (.txt), print and copy; the list itself works without JavaScript. */
-export function backupCodesView(codes: readonly string[], productName: string, email: string, justEnabled: boolean): Html {
+export function backupCodesView(codes: readonly string[], productName: string, email: string, justEnabled: boolean, doneHref = '/profile/security?done=totp_added'): Html {
   const text = `${productName} backup codes for ${email}\nEach code works once.\n\n${codes.join('\n')}\n`;
   return html`<section class="card" aria-labelledby="codes-title">
   <h1 id="codes-title">${justEnabled ? 'Two-factor authentication is on — save your backup codes' : 'Your new backup codes'}</h1>
@@ -84,7 +93,7 @@ export function backupCodesView(codes: readonly string[], productName: string, e
     <button type="button" class="secondary" data-action="print" hidden>Print</button>
     <button type="button" class="secondary" data-action="copy" data-copy="${codes.join('\n')}" hidden>Copy</button>
   </p>
-  <p><a class="button" href="${justEnabled ? "/profile/security?done=totp_added" : "/profile/security"}">I have saved my codes</a></p>
+  <p><a class="button" href="${justEnabled ? doneHref : "/profile/security"}">I have saved my codes</a></p>
 </section>`;
 }
 

@@ -15,11 +15,14 @@ export interface Challenge {
   readonly userId: string;
   readonly expiresAt: string;
   readonly failures: number;
-  /** 'passkey' when a passkey without user verification stood in for the password: it is not offered again. */
-  readonly firstStep: 'password' | 'passkey';
+  /**
+   * How the first step was passed (RFC 8176 amr): 'pwd', or 'hwk'/'swk' when a passkey without user
+   * verification stood in for the password — then no passkey is offered for the second step.
+   */
+  readonly firstStep: 'pwd' | 'hwk' | 'swk';
 }
 
-export async function createChallenge(ctx: Ctx, userId: string, firstStep: Challenge['firstStep'] = 'password'): Promise<{ token: string; challenge: Challenge }> {
+export async function createChallenge(ctx: Ctx, userId: string, firstStep: Challenge['firstStep'] = 'pwd'): Promise<{ token: string; challenge: Challenge }> {
   const now = ctx.clock();
   const token = randomToken(CHALLENGE.tokenBytes);
   const challenge: Challenge = { id: randomId(), userId, expiresAt: addSeconds(now, CHALLENGE.lifetimeSeconds).toISOString(), failures: 0, firstStep };
@@ -37,7 +40,7 @@ export async function liveChallenge(ctx: Ctx, token: string | undefined): Promis
   if (!row || row.consumed_at || row.expires_at <= ctx.clock().toISOString() || Number(row.failures) >= CHALLENGE.maxFailures) {
     throw new AppError('challenge_expired');
   }
-  return { id: row.id, userId: row.user_id, expiresAt: row.expires_at, failures: Number(row.failures), firstStep: row.first_step === 'passkey' ? 'passkey' : 'password' };
+  return { id: row.id, userId: row.user_id, expiresAt: row.expires_at, failures: Number(row.failures), firstStep: row.first_step === 'hwk' || row.first_step === 'swk' ? row.first_step : 'pwd' };
 }
 
 /**

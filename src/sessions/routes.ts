@@ -8,7 +8,7 @@ import { membershipsOf } from '../orgs/service.ts';
 import { bool, email, object, params, password, str } from '../http/schema.ts';
 import { browserTokens, issueSessionCookie, limitByIp, meta, requireSession } from '../http/request.ts';
 import { clearCookie, cookieNames, setCookie } from '../http/cookies.ts';
-import { CHALLENGE } from '../config/defaults.ts';
+import { CHALLENGE, PASSKEY } from '../config/defaults.ts';
 import type { FastifyReply } from 'fastify';
 import type { Ctx } from '../context.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
@@ -42,6 +42,9 @@ export async function sessionResponse(app: FastifyInstance, session: CurrentSess
 
 export const methodSchema = { type: 'string', enum: ['totp', 'sms', 'voice', 'backup_code'] };
 export const codeSchema = str(64, { minLength: 1 });
+/** Re-authentication and turning 2FA off also take a passkey, whose "code" is the assertion as JSON. */
+export const proofMethodSchema = { type: 'string', enum: ['totp', 'passkey', 'sms', 'voice', 'backup_code'] };
+export const proofCodeSchema = str(PASSKEY.maxAssertionChars, { minLength: 1 });
 
 /** Sets the cookies a password step produced: a session, or a challenge (never both). */
 export function applyPasswordStep(ctx: Ctx, reply: FastifyReply, result: PasswordStepResult): void {
@@ -100,7 +103,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       browserTokens(ctx, request, reply),
     );
     applySecondStep(ctx, reply, result);
-    return { status: 'signed_in', user: userJson(result.user), trustedDevice: result.trust !== null };
+    return { status: 'signed_in', user: userJson(result.user), trustedDevice: result.trust !== null, recoveryCancelled: result.recoveryCancelled };
   });
 
   app.get('/api/v1/session', { config: { enrolment: true }, schema: { summary: 'The current user, session and assurance' } }, async (request) => {
@@ -120,7 +123,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.post('/api/v1/me/reauthenticate', { config: { enrolment: true },
     schema: {
       summary: 'Open the 10-minute sudo window (password, and a second factor when the user has 2FA)',
-      body: object({ password: password(), method: methodSchema, code: codeSchema }, ['password']),
+      body: object({ password: password(), method: proofMethodSchema, code: proofCodeSchema }, ['password']),
     },
   }, async (request, reply) => {
     const session = requireSession(request, { enrolment: true });

@@ -16,6 +16,7 @@ import { methodsForUser } from '../factors/index.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { AppError } from '../errors.ts';
+import { cancelRecoveriesOf, completeDueRecovery } from '../recovery/service.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
 import { createSession, type SessionView } from './service.ts';
 import { attemptsLeft, consumeChallenge, countChallengeAttempt, createChallenge, liveChallenge, type Challenge } from './challenge.ts';
@@ -49,7 +50,10 @@ export async function passwordStep(
   meta: RequestMeta,
   browser: BrowserTokens = { deviceId: null, trustToken: undefined },
 ): Promise<PasswordStepResult> {
-  const user = await checkCredentials(ctx, input.email, input.password, meta);
+  const checked = await checkCredentials(ctx, input.email, input.password, meta);
+  // A recovery whose delay has run out completes now: the factors go, and this sign-in starts fresh.
+  const recovered = await completeDueRecovery(ctx, checked, meta);
+  const user = recovered ? ((await getUser(ctx, checked.id)) ?? checked) : checked;
   const methods = await methodsForUser(ctx, user.id, await defaultMethodOf(ctx, user.id));
   if (methods.length === 0) {
     const { token, session } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: input.rememberMe }, meta);
@@ -71,6 +75,8 @@ export interface SecondStepResult {
   readonly token: string;
   readonly session: SessionView;
   readonly trust: { token: string; maxAgeSeconds: number } | null;
+  /** A pending account recovery was cancelled: the person evidently still has a factor. */
+  readonly recoveryCancelled: boolean;
 }
 
 export async function secondStep(
@@ -83,7 +89,7 @@ export async function secondStep(
   const challenge = await liveChallenge(ctx, challengeToken);
   const user = await getUser(ctx, challenge.userId);
   if (!user) throw new AppError('challenge_expired');
-  if (challenge.firstStep === 'passkey' && input.method === 'passkey') {
+  if (challenge.firstStep !== 'pwd' && input.method === 'passkey') {
     throw new AppError('invalid_code', { message: 'A passkey already stood in for your password: choose another way for this step.' });
   }
   await countChallengeAttempt(ctx, challenge.id);
@@ -93,7 +99,7 @@ export async function secondStep(
     throw Object.assign(error, { details: { ...error.details, attemptsLeft: await attemptsLeft(ctx, challenge.id) } });
   }
   await consumeChallenge(ctx, challenge.id);
-  const amr = ['pwd', ...outcome.amr, 'mfa'];
+  const amr = [challenge.firstStep, ...outcome.amr, 'mfa'];
   const { token, session } = await createSession(ctx, { userId: user.id, amr, remember: false }, meta);
   let trust: SecondStepResult['trust'] = null;
   if (input.trustDevice) {
@@ -101,13 +107,14 @@ export async function secondStep(
     if (days > 0) trust = await trustDevice(ctx, user.id, days, meta);
   }
   await finishSignIn(ctx, user, amr, meta, browser.deviceId, { method: input.method });
-  return { user, token, session, trust };
+  const recoveryCancelled = (await cancelRecoveriesOf(ctx, user.id, 'signed_in_with_factor', meta)) > 0;
+  return { user, token, session, trust, recoveryCancelled };
 }
 
 /** The methods a pending challenge offers: no passkey when a passkey already stood in for the password. */
 export async function methodsForChallenge(ctx: Ctx, challenge: Challenge): Promise<SecondFactorMethod[]> {
   const methods = await methodsForUser(ctx, challenge.userId, await defaultMethodOf(ctx, challenge.userId));
-  return challenge.firstStep === 'passkey' ? methods.filter((m) => m !== 'passkey') : methods;
+  return challenge.firstStep === 'pwd' ? methods : methods.filter((m) => m !== 'passkey');
 }
 
 /**
@@ -132,7 +139,7 @@ export async function passkeyStep(ctx: Ctx, response: unknown, meta: RequestMeta
   if (methods.length === 0) {
     throw new AppError('invalid_code', { message: 'This passkey did not verify you (no PIN, fingerprint or face), so it cannot sign you in alone. Sign in with your password.' });
   }
-  const { token, challenge } = await createChallenge(ctx, user.id, 'passkey');
+  const { token, challenge } = await createChallenge(ctx, user.id, outcome.amr);
   return { status: 'second_factor_required', user, methods, challengeToken: token, expiresAt: challenge.expiresAt };
 }
 

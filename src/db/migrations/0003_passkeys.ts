@@ -35,8 +35,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('webauthn_challenges_expires').on('webauthn_challenges').column('expires_at').execute();
 
-  // 'password', or 'passkey' when a passkey without user verification stood in for the password.
-  await db.schema.alterTable('challenges').addColumn('first_step', 'text', (c) => c.notNull().defaultTo('password')).execute();
+  // How the first step was passed, as an RFC 8176 amr value: 'pwd', or 'hwk'/'swk' when a passkey
+  // without user verification stood in for the password.
+  await db.schema.alterTable('challenges').addColumn('first_step', 'text', (c) => c.notNull().defaultTo('pwd')).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -4,12 +4,14 @@ import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_two_factor.ts';
 import * as m0003 from './0003_passkeys.ts';
 import * as m0004 from './0004_team_security.ts';
+import * as m0005 from './0005_recovery.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_two_factor': m0002,
   '0003_passkeys': m0003,
   '0004_team_security': m0004,
+  '0005_recovery': m0005,
 };
 
 export const bundledMigrations: MigrationProvider = {

@@ -1,0 +1,94 @@
+/** Markup for audit events (the org's log and a person's own activity) and their paging cursor. */
+import { AppError } from '../errors.ts';
+import type { AuditRow } from '../audit/store.ts';
+import { describeUserAgent } from '../core/user-agent.ts';
+import { html, type Html } from './html.ts';
+import { textField, utc } from './ui.ts';
+
+/** Plain-language names for the events; the event code is shown beside them for support and exports. */
+const EVENT_LABELS: Readonly<Record<string, string>> = {
+  'setup.completed': 'Set up the organization',
+  'sign_in.succeeded': 'Signed in',
+  'sign_in.failed': 'Sign-in failed',
+  'sign_in.locked': 'Sign-in paused after failed attempts',
+  sign_out: 'Signed out',
+  'session.revoked': 'Session revoked',
+  'sessions.revoked_all': 'Signed out everywhere',
+  reauthenticated: 'Confirmed password',
+  'password.changed': 'Password changed',
+  'password.reset_requested': 'Password reset requested',
+  'password.reset': 'Password reset',
+  'invitation.sent': 'Invitation sent',
+  'invitation.accepted': 'Invitation accepted',
+  'invitation.revoked': 'Invitation revoked',
+  'member.added': 'Member added',
+  'member.role_changed': 'Role changed',
+  'member.removed': 'Member removed',
+  'mail.delivery_failed': 'Email delivery failed',
+  'factor.added': 'Sign-in method added',
+  'factor.removed': 'Sign-in method removed',
+  'factor.renamed': 'Sign-in method renamed',
+  'two_factor.enabled': 'Two-factor authentication turned on',
+  'two_factor.disabled': 'Two-factor authentication turned off',
+  'two_factor.reset': 'Two-factor authentication reset',
+  'policy.changed': 'Security policy changed',
+  'members.notified': 'Members reminded to set up 2FA',
+  'api_key.created': 'API key created',
+  'api_key.revoked': 'API key revoked',
+  'backup_codes.regenerated': 'New backup codes generated',
+  'backup_code.used': 'Backup code used',
+  'trusted_device.added': 'Browser trusted',
+  'trusted_device.revoked': 'Trusted browser revoked',
+};
+
+export function eventLabel(event: string): string {
+  return EVENT_LABELS[event] ?? event.replace(/[._]/g, ' ');
+}
+
+const CURSOR = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\|[A-Za-z0-9_-]{1,64}$/;
+
+/** The `before` paging cursor from the query string (the previous page's nextCursor), validated. */
+export function cursorParam(query: unknown): string | undefined {
+  const value = textField(query, 'before', 200);
+  if (!value) return undefined;
+  if (!CURSOR.test(value)) throw new AppError('invalid_request', { message: 'That page link is not valid.', details: { field: 'before' } });
+  return value;
+}
+
+function detailsText(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' · ');
+}
+
+export function auditTable(rows: readonly AuditRow[], options: { readonly people: boolean; readonly caption: string }): Html {
+  if (rows.length === 0) return html`<p class="empty">No events to show.</p>`;
+  return html`<div class="table-scroll" role="region" aria-label="${options.caption}" tabindex="0">
+<table class="audit">
+  <caption class="sr-only">${options.caption}</caption>
+  <thead><tr>
+    <th scope="col">Time (UTC)</th><th scope="col">Event</th>
+    ${options.people ? html`<th scope="col">Actor</th><th scope="col">Target</th>` : ''}
+    <th scope="col">IP address</th><th scope="col">Browser</th><th scope="col">Details</th>
+  </tr></thead>
+  <tbody>${rows.map((r) => html`<tr>
+    <td class="nowrap">${utc(r.at)}</td>
+    <td>${eventLabel(r.event)}<br><code class="event">${r.event}</code></td>
+    ${options.people ? html`<td>${r.actorEmail ?? html`<span class="muted">—</span>`}</td><td>${r.targetEmail ?? html`<span class="muted">—</span>`}</td>` : ''}
+    <td class="nowrap">${r.ip || '—'}</td>
+    <td>${r.userAgent ? html`${describeUserAgent(r.userAgent)}<br><span class="ua">${r.userAgent}</span>` : '—'}</td>
+    <td class="details">${detailsText(r.details) || '—'}</td>
+  </tr>`)}</tbody>
+</table>
+</div>`;
+}
+
+/** "Newest" / "Older" links; `base` already carries the filters (and ends in ? or &). */
+export function pager(base: string, before: string | undefined, nextCursor: string | null): Html {
+  if (!before && !nextCursor) return html``;
+  const trimmed = base.replace(/[?&]$/, '');
+  return html`<nav class="pager" aria-label="Pages">
+  ${before ? html`<a href="${trimmed}">Newest</a>` : ''}
+  ${nextCursor ? html`<a href="${base}before=${encodeURIComponent(nextCursor)}" rel="next">Older</a>` : ''}
+</nav>`;
+}

@@ -1,0 +1,169 @@
+/**
+ * First-run setup, sign-in (the password step) and sign-out in the browser. The same services as the
+ * JSON routes (src/orgs/routes.ts, src/sessions/routes.ts) do the work; these handlers only read the
+ * form, call them, and answer with a page or a 303 (POST-redirect-GET).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PASSWORD, RATE_LIMITS, SESSION } from '../config/defaults.ts';
+import { audit } from '../context.ts';
+import { browserTokens, issueSessionCookie, limitByIp, meta } from '../http/request.ts';
+import { clearCookie, cookieNames } from '../http/cookies.ts';
+import { isSetUp, setUp } from '../orgs/service.ts';
+import { requirementSummary } from '../orgs/enforcement.ts';
+import { createSession, revokeSession } from '../sessions/service.ts';
+import { finishSignIn, passwordStep } from '../sessions/sign-in.ts';
+import { applyPasswordStep } from '../sessions/routes.ts';
+import { html } from './html.ts';
+import { notice } from './layout.ts';
+import { pageFrame, safeNext } from './page.ts';
+import { passkeySignInButton, WEBAUTHN_SCRIPT } from './passkey-views.ts';
+import { csrfInput, flash, formError, input, plainText, textField, type FormError } from './ui.ts';
+
+export const NEW_PASSWORD_HINT = `At least ${PASSWORD.minLength} characters. A few unrelated words make a strong, memorable password; very common passwords are refused.`;
+const REMEMBER_DAYS = Math.round(SESSION.rememberAbsoluteSeconds / 86_400);
+
+const SIGN_IN_DONE: Readonly<Record<string, string>> = {
+  signed_out: 'You are signed out.',
+  signed_out_everywhere: 'You are signed out on every device.',
+  invitation_accepted: 'Invitation accepted. Sign in with your email and password to continue.',
+  password_reset: 'Password changed — sign in with your new password.',
+};
+const SIGN_IN_ERRORS: Readonly<Record<string, string>> = {
+  challenge_expired: 'Your sign-in expired before it was finished. Please sign in again.',
+};
+
+interface SignInValues {
+  readonly email: string;
+  readonly rememberMe: boolean;
+  readonly next: string;
+}
+
+interface SetupValues {
+  readonly orgName: string;
+  readonly name: string;
+  readonly email: string;
+}
+
+export async function authPages(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+
+  async function renderSetup(request: FastifyRequest, reply: FastifyReply, status: number, values: SetupValues, error: FormError | null) {
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(status, 'Set up', html`<section class="card narrow" aria-labelledby="setup-title">
+  <h1 id="setup-title">Welcome to ${ctx.config.productName}</h1>
+  <p class="lead">Create your organization and the owner account. You can invite your team right after.</p>
+  ${notice('error', error?.message)}
+  <form method="post" action="/setup">
+    ${csrfInput(frame.csrf)}
+    ${input({ id: 'orgName', name: 'orgName', label: 'Organization name', value: values.orgName, autocomplete: 'organization', maxlength: 100, invalid: error?.field === 'orgName', hint: 'For example the name of your clinic or team. People see it in invitations.', autofocus: true })}
+    ${input({ id: 'name', name: 'name', label: 'Your name', value: values.name, autocomplete: 'name', maxlength: 200, required: false })}
+    ${input({ id: 'email', name: 'email', type: 'email', label: 'Your email', value: values.email, autocomplete: 'email', maxlength: 320, invalid: error?.field === 'email' })}
+    ${input({ id: 'password', name: 'password', type: 'password', label: 'Choose a password', autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: NEW_PASSWORD_HINT })}
+    <button type="submit">Create organization</button>
+  </form>
+</section>`);
+  }
+
+  app.get('/setup', { config: { public: true } }, async (request, reply) => {
+    if (await isSetUp(ctx)) return reply.redirect('/sign-in', 303);
+    return renderSetup(request, reply, 200, { orgName: '', name: '', email: '' }, null);
+  });
+
+  app.post('/setup', { config: { public: true } }, async (request, reply) => {
+    if (await isSetUp(ctx)) return reply.redirect('/sign-in', 303);
+    const body = request.body;
+    const values: SetupValues = { orgName: textField(body, 'orgName', 200), name: textField(body, 'name', 200), email: textField(body, 'email', 320) };
+    try {
+      await limitByIp(ctx, request, 'setup', RATE_LIMITS.setup);
+      const { user, org } = await setUp(ctx, {
+        orgName: plainText(body, 'orgName', 200), name: plainText(body, 'name', 200), email: plainText(body, 'email'), password: textField(body, 'password', 1024),
+      }, meta(request));
+      // Like POST /api/v1/setup: the owner is signed in straight away.
+      const { token } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: false }, meta(request));
+      await finishSignIn(ctx, user, ['pwd'], meta(request), browserTokens(ctx, request, reply).deviceId);
+      issueSessionCookie(ctx, reply, token, false);
+      return reply.redirect(`/orgs/${encodeURIComponent(org.id)}/members?done=welcome`, 303);
+    } catch (error) {
+      const problem = formError(error, reply);
+      if (problem.code === 'already_set_up') return reply.redirect('/sign-in', 303);
+      return renderSetup(request, reply, problem.status, values, problem);
+    }
+  });
+
+  async function renderSignIn(request: FastifyRequest, reply: FastifyReply, status: number, values: SignInValues, error: FormError | null) {
+    const frame = await pageFrame(ctx, request, reply);
+    const query = request.query;
+    const info = error ? null : flash(query, SIGN_IN_DONE);
+    const earlier = error ? null : SIGN_IN_ERRORS[textField(query, 'error', 64)] ?? null;
+    return frame.send(status, 'Sign in', html`<section class="card narrow" aria-labelledby="sign-in-title">
+  <h1 id="sign-in-title">Sign in</h1>
+  ${notice('success', info)}${notice('error', earlier)}${notice('error', error?.message)}
+  <form method="post" action="/sign-in">
+    ${csrfInput(frame.csrf)}
+    ${values.next ? html`<input type="hidden" name="next" value="${values.next}">` : ''}
+    ${input({ id: 'email', name: 'email', type: 'email', label: 'Email', value: values.email, autocomplete: 'username webauthn', maxlength: 320, invalid: error !== null && error.status === 401, autofocus: !values.email })}
+    ${input({ id: 'password', name: 'password', type: 'password', label: 'Password', autocomplete: 'current-password', maxlength: 1024, invalid: error !== null && error.status === 401, autofocus: !!values.email })}
+    <label class="checkbox"><input type="checkbox" id="rememberMe" name="rememberMe" value="1"${values.rememberMe ? html` checked` : ''} aria-describedby="rememberMe-hint"> Remember me</label>
+    <p class="hint" id="rememberMe-hint">Stay signed in on this device for ${REMEMBER_DAYS} days. Don't tick this on a shared computer.</p>
+    <button type="submit" class="wide">Sign in</button>
+  </form>
+  ${passkeySignInButton(values.next || '/profile')}
+  <p class="form-foot"><a href="/forgot-password">Forgot your password?</a></p>
+</section>`, [WEBAUTHN_SCRIPT]);
+  }
+
+  app.get('/sign-in', { config: { public: true } }, async (request, reply) => {
+    if (request.session) return reply.redirect('/profile', 303);
+    if (!(await isSetUp(ctx))) return reply.redirect('/setup', 303);
+    return renderSignIn(request, reply, 200, { email: '', rememberMe: false, next: safeNext(textField(request.query, 'next', 2000), '') }, null);
+  });
+
+  app.post('/sign-in', { config: { public: true } }, async (request, reply) => {
+    const body = request.body;
+    const values: SignInValues = {
+      email: textField(body, 'email', 320),
+      rememberMe: textField(body, 'rememberMe') === '1',
+      next: safeNext(textField(body, 'next', 2000), ''),
+    };
+    try {
+      await limitByIp(ctx, request, 'sign-in', RATE_LIMITS.signIn);
+      const result = await passwordStep(
+        ctx,
+        { email: plainText(body, 'email'), password: textField(body, 'password', 1024), rememberMe: values.rememberMe },
+        meta(request),
+        browserTokens(ctx, request, reply),
+      );
+      // The session cookie, or the challenge cookie (never both), exactly as the JSON route sets them.
+      applyPasswordStep(ctx, reply, result);
+      switch (result.status) {
+        case 'signed_in': {
+          const requirement = await requirementSummary(ctx, result.user.id, result.user.twoFactorEnabled);
+          // Past an org's deadline only enrolment is open; during the grace period a reminder comes first.
+          if (requirement.overdue) return reply.redirect('/profile/security', 303);
+          const destination = values.next || '/profile';
+          if (requirement.deadline) return reply.redirect(`/sign-in/two-factor-reminder?next=${encodeURIComponent(destination)}`, 303);
+          return reply.redirect(destination, 303);
+        }
+        case 'second_factor_required':
+          return reply.redirect('/sign-in/challenge', 303);
+        default: {
+          const unexpected: never = result;
+          throw new Error(`unhandled sign-in result ${String((unexpected as { status?: unknown }).status)}`);
+        }
+      }
+    } catch (error) {
+      const problem = formError(error, reply);
+      return renderSignIn(request, reply, problem.status, values, problem);
+    }
+  });
+
+  app.post('/sign-out', { config: { public: true } }, async (request, reply) => {
+    const session = request.session;
+    if (session) {
+      await revokeSession(ctx, session.userId, session.id);
+      await audit(ctx, meta(request), { event: 'sign_out', actorUserId: session.userId, targetUserId: session.userId });
+    }
+    clearCookie(reply, ctx.config, cookieNames(ctx.config).session);
+    return reply.redirect('/sign-in?done=signed_out', 303);
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Development only: the mail outbox as a page, so invitations and reset links can be followed without
+ * an SMTP server. In production (NODE_ENV=production) the route answers 404 like any unknown page.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.ts';
+import { listOutbox } from '../mail/queue.ts';
+import { html, type Html } from './html.ts';
+import { pageFrame } from './page.ts';
+import { utc } from './ui.ts';
+
+const OUTBOX_ROWS = 50;
+/** http(s) links in a message text; everything around them is escaped text. */
+const LINK = /https?:\/\/[^\s<>"']+/g;
+
+/** The text of a message with its links clickable; every other character goes through escaping. */
+export function linkify(text: string): Html {
+  const parts: Html[] = [];
+  let last = 0;
+  for (const match of text.matchAll(LINK)) {
+    const url = match[0].replace(/[.,;:!?)]+$/, '');
+    const start = match.index;
+    parts.push(html`${text.slice(last, start)}<a href="${url}">${url}</a>`);
+    last = start + url.length;
+  }
+  parts.push(html`${text.slice(last)}`);
+  return html`${parts}`;
+}
+
+export async function devPages(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+
+  app.get('/dev/outbox', { config: { public: true } }, async (request, reply) => {
+    if (ctx.config.production) throw new AppError('not_found');
+    const rows = await listOutbox(ctx.db, OUTBOX_ROWS);
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(200, 'Outbox (development)', html`<div class="page-head"><h1>Outbox</h1><p class="muted">Development only: the latest ${OUTBOX_ROWS} messages the server would have sent, newest first. This page does not exist in production.</p></div>
+${rows.length === 0 ? html`<section class="card"><p class="empty">No messages yet.</p></section>` : rows.map((r) => html`<article class="card mail-item" aria-labelledby="mail-${r.id}">
+  <h2 id="mail-${r.id}">${r.subject}</h2>
+  <dl class="facts compact">
+    <dt>To</dt><dd>${r.recipient}</dd>
+    <dt>Channel</dt><dd>${r.channel}</dd>
+    <dt>Status</dt><dd><span class="badge">${r.status}</span></dd>
+    <dt>Time</dt><dd>${utc(r.createdAt)}</dd>
+  </dl>
+  <pre class="mail">${linkify(r.text)}</pre>
+</article>`)}`);
+  });
+}
