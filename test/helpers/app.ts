@@ -94,7 +94,7 @@ export class Client {
       url,
       remoteAddress: this.ip,
       headers: {
-        origin: ORIGIN,
+        origin: this.app.ctx.config.publicOrigin,
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(this.cookieHeader() ? { cookie: this.cookieHeader()! } : {}),
         ...headers,
@@ -123,7 +123,7 @@ export class Client {
       method: 'POST',
       url: action,
       remoteAddress: this.ip,
-      headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', ...(this.cookieHeader() ? { cookie: this.cookieHeader()! } : {}) },
+      headers: { origin: this.app.ctx.config.publicOrigin, 'content-type': 'application/x-www-form-urlencoded', ...(this.cookieHeader() ? { cookie: this.cookieHeader()! } : {}) },
       payload: new URLSearchParams(fields).toString(),
     });
     this.remember(response);
