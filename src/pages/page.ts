@@ -15,7 +15,10 @@ export interface PageFrame {
 export async function pageFrame(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<PageFrame> {
   const csrf = csrfField(ctx, request, reply);
   let nav: { email: string; orgId: string | null; isManager: boolean; csrf: string } | null = null;
-  if (request.session && request.session.kind === 'full') {
+  if (request.session && request.session.kind === 'full' && request.session.enrollmentRequired) {
+    // Past an org's 2FA deadline only enrolment opens: no org links, but signing out stays possible.
+    nav = { email: request.session.user.email, orgId: null, isManager: false, csrf };
+  } else if (request.session && request.session.kind === 'full') {
     const memberships = await membershipsOf(ctx, request.session.userId);
     const managed = memberships.find((m) => isManager(m.role));
     nav = { email: request.session.user.email, orgId: (managed ?? memberships[0])?.org.id ?? null, isManager: !!managed, csrf };
