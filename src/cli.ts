@@ -12,6 +12,7 @@ import { createMember, findOrgByName, setUp } from './orgs/service.ts';
 import { listOutbox } from './mail/queue.ts';
 import { findUserByEmail } from './accounts/service.ts';
 import { resetTwoFactor } from './factors/lifecycle.ts';
+import { runImport } from './import/cli-import.ts';
 
 const USAGE = `usage: twofold <command>
 
@@ -24,6 +25,9 @@ const USAGE = `usage: twofold <command>
   reset-2fa --email E                     remove a user's second factors, backup codes, trusted
                                           browsers and sessions (they enrol again at next sign-in)
   outbox [--limit N]                      print recent emails and SMS kept in the dev outbox
+  import FILE.jsonl|FILE.csv [--restart]  import members (email, org, role, name, password_hash,
+                                          totp_secret); resumes an interrupted import of the same
+                                          file; rejected rows go to FILE.rejected.jsonl
 `;
 
 async function readStdin(): Promise<string> {
@@ -53,13 +57,14 @@ async function withCtx<T>(run: (ctx: Ctx) => Promise<T>): Promise<T> {
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   const sub = command === 'user' ? rest.shift() : undefined;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     options: {
       org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' },
-      'password-stdin': { type: 'boolean' }, limit: { type: 'string' }, help: { type: 'boolean' },
+      'password-stdin': { type: 'boolean' }, limit: { type: 'string' }, help: { type: 'boolean' }, restart: { type: 'boolean' },
     },
     strict: true,
+    allowPositionals: true,
   });
   if (values.help || command === 'help' || command === '--help') {
     process.stdout.write(USAGE);
@@ -105,6 +110,13 @@ async function main(argv: string[]): Promise<void> {
         return user.email;
       });
       process.stdout.write(`reset two-factor authentication of ${email}; their sessions were ended\n`);
+      return;
+    }
+    case 'import': {
+      const file = positionals[0];
+      if (!file) fail('usage: twofold import FILE.jsonl|FILE.csv [--restart]');
+      const report = await withCtx((ctx) => runImport(ctx, file, { restart: values.restart === true }));
+      process.stdout.write(`read ${report.read} rows: ${report.imported} new accounts, ${report.existing} already there, ${report.rejected} rejected${report.resumedAfterLine ? ` (resumed after line ${report.resumedAfterLine})` : ''}\n`);
       return;
     }
     case 'outbox': {

@@ -5,7 +5,7 @@
  */
 import { PASSWORD_THROTTLE, TOKENS } from '../config/defaults.ts';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
 import { addSeconds } from '../core/clock.ts';
 import { isValidEmail, normaliseEmail } from '../core/email.ts';
 import { checkPassword, normalisePassword } from '../core/password-policy.ts';
@@ -114,6 +114,8 @@ export async function checkCredentials(ctx: Ctx, emailInput: string, password: s
     throw new AppError('invalid_credentials');
   }
   await clearAttempts(ctx.db, passwordKey(user.id));
+  // An imported (bcrypt, scrypt, PBKDF2…) or older hash becomes argon2id at today's parameters.
+  if (needsRehash(user.passwordHash)) await setPassword(ctx, user.id, normalised);
   return user;
 }
 

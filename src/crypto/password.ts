@@ -5,6 +5,7 @@
  */
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import { PASSWORD } from '../config/defaults.ts';
+import { verifyImportedHash } from './legacy-hashes.ts';
 
 export async function hashPassword(normalisedPassword: string): Promise<string> {
   return hash(normalisedPassword, {
@@ -15,12 +16,20 @@ export async function hashPassword(normalisedPassword: string): Promise<string> 
   });
 }
 
-export async function verifyPassword(phcHash: string, normalisedPassword: string): Promise<boolean> {
+export async function verifyPassword(storedHash: string, normalisedPassword: string): Promise<boolean> {
+  if (!storedHash.startsWith('$argon2')) return verifyImportedHash(storedHash, normalisedPassword);
   try {
-    return await verify(phcHash, normalisedPassword);
+    return await verify(storedHash, normalisedPassword);
   } catch {
     return false;
   }
+}
+
+const CURRENT_PARAMETERS = `$argon2id$v=19$m=${PASSWORD.argon2.memoryCost},t=${PASSWORD.argon2.timeCost},p=${PASSWORD.argon2.parallelism}$`;
+
+/** True when a stored hash is not argon2id at today's parameters: re-hash it at the next good sign-in. */
+export function needsRehash(storedHash: string): boolean {
+  return !storedHash.startsWith(CURRENT_PARAMETERS);
 }
 
 let dummyHash: Promise<string> | null = null;
