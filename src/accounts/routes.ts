@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { RATE_LIMITS } from '../config/defaults.ts';
 import { queryAudit } from '../audit/store.ts';
 import { email, object, password, str, token } from '../http/schema.ts';
-import { limitByIp, meta, requireSession } from '../http/request.ts';
+import { limitByIp, meta, requireSession, requireSudo } from '../http/request.ts';
 import { sessionResponse } from '../sessions/routes.ts';
 import { changePassword, requestPasswordReset, resetPassword } from './service.ts';
 
@@ -31,6 +31,8 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     schema: { summary: 'Change my password (other sessions end)', body: object({ currentPassword: password(), newPassword: password() }, ['currentPassword', 'newPassword']) },
   }, async (request) => {
     const session = requireSession(request);
+    // With 2FA on, a password change is a sudo action: the second factor too, within the last 10 minutes.
+    if (session.user.twoFactorEnabled) requireSudo(ctx, request);
     const body = request.body as { currentPassword: string; newPassword: string };
     await changePassword(ctx, session.user, body.currentPassword, body.newPassword, session.id, meta(request));
     return { status: 'changed' };

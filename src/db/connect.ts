@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Dialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type Dialect, type PostgresDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { bundledMigrations } from './migrations/index.ts';
@@ -38,6 +38,37 @@ function openSqlite(file: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
+/**
+ * PostgreSQL confined to one schema: Kysely's introspection (used by the migrator to find its own tables)
+ * then reads that schema only, instead of every schema in the database — several databases side by side
+ * (tests, or tenants) neither see nor trip over each other's tables.
+ */
+class SchemaScopedPostgresDialect extends PostgresDialect {
+  constructor(config: PostgresDialectConfig, private readonly schema: string) {
+    super(config);
+  }
+
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    const schema = this.schema;
+    return {
+      async getSchemas() {
+        return [{ name: schema }];
+      },
+      async getTables() {
+        const rows = await db
+          .selectFrom('information_schema.tables')
+          .select(['table_name', 'table_type'])
+          .where('table_schema', '=', schema)
+          .execute();
+        return rows.map((r: { table_name: string; table_type: string }) => ({ name: r.table_name, schema, isView: r.table_type === 'VIEW', columns: [] }));
+      },
+      async getMetadata() {
+        return { tables: await this.getTables() };
+      },
+    };
+  }
+}
+
 function openPostgres(url: string, options: OpenOptions): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -47,7 +78,8 @@ function openPostgres(url: string, options: OpenOptions): Kysely<Database> {
   });
   // A lost connection must not crash the process; queries fail and /readyz reports it.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const dialect = options.pgSchema ? new SchemaScopedPostgresDialect({ pool }, options.pgSchema) : new PostgresDialect({ pool });
+  return new Kysely<Database>({ dialect });
 }
 
 export function wrapKysely(kysely: Kysely<Database>, dialect: DialectName, pgSchema?: string): Db {
@@ -69,11 +101,18 @@ export function wrapKysely(kysely: Kysely<Database>, dialect: DialectName, pgSch
   };
 }
 
+/** The first schema of a search_path set in the URL (`?options=-c%20search_path%3Dtenant`), if any. */
+export function searchPathSchema(databaseUrl: string): string | undefined {
+  const options = new URL(databaseUrl).searchParams.get('options') ?? '';
+  return /search_path=([A-Za-z_][A-Za-z0-9_]*)/.exec(options)?.[1];
+}
+
 export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db {
   if (databaseUrl.startsWith('sqlite:')) {
     return wrapKysely(openSqlite(databaseUrl.slice('sqlite:'.length)), 'sqlite');
   }
-  return wrapKysely(openPostgres(databaseUrl, options), 'postgres', options.pgSchema);
+  // A schema named in the URL is where the migrations' bookkeeping tables live too.
+  return wrapKysely(openPostgres(databaseUrl, options), 'postgres', options.pgSchema ?? searchPathSchema(databaseUrl));
 }
 
 /** Opens a database over any Kysely dialect (tests use this for PGlite). */

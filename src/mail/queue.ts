@@ -8,11 +8,17 @@ import { randomId } from '../crypto/index.ts';
 import { MAIL_QUEUE } from '../config/defaults.ts';
 import { recordAudit } from '../audit/store.ts';
 import type { MailTransport, OutgoingMail } from './transport.ts';
+import { countMailDelivery } from '../metrics/registry.ts';
 
 export interface MailQueue {
   readonly transportName: string;
   /** Queues and tries once. Resolves to whether the message left (or was stored) right away. */
   send(mail: OutgoingMail, now: Date): Promise<{ delivered: boolean }>;
+  /**
+   * Queues and tries in the background, without making the caller wait for the mail server: for answers
+   * that must take the same time whether an account exists or not (password reset requests).
+   */
+  enqueue(mail: OutgoingMail, now: Date): Promise<void>;
   /** Retries due messages; returns how many were delivered. */
   retryDue(now: Date): Promise<number>;
 }
@@ -32,10 +38,12 @@ export function createMailQueue(db: Db, transport: MailTransport): MailQueue {
         .set({ status: transport.name === 'outbox' ? 'stored' : 'sent', sent_at: now.toISOString(), attempts: attemptsBefore + 1, next_attempt_at: null })
         .where('id', '=', id)
         .execute();
+      countMailDelivery(transport.name, 'delivered');
       return true;
     } catch (error) {
       const attempts = attemptsBefore + 1;
       const giveUp = attempts >= MAIL_QUEUE.maxAttempts;
+      countMailDelivery(transport.name, giveUp ? 'failed' : 'retrying');
       const retryAt = new Date(now.getTime() + MAIL_QUEUE.firstRetrySeconds * 1000 * 2 ** (attempts - 1));
       await db.kysely
         .updateTable('mail_outbox')
@@ -50,18 +58,28 @@ export function createMailQueue(db: Db, transport: MailTransport): MailQueue {
     }
   }
 
+  async function insert(mail: OutgoingMail, now: Date): Promise<string> {
+    const id = randomId();
+    await db.kysely
+      .insertInto('mail_outbox')
+      .values({
+        id, created_at: now.toISOString(), channel: 'email', recipient: mail.to, subject: mail.subject,
+        body_text: mail.text, body_html: mail.html, status: 'pending', attempts: 0, next_attempt_at: now.toISOString(),
+      })
+      .execute();
+    return id;
+  }
+
   return {
     transportName: transport.name,
     async send(mail, now) {
-      const id = randomId();
-      await db.kysely
-        .insertInto('mail_outbox')
-        .values({
-          id, created_at: now.toISOString(), channel: 'email', recipient: mail.to, subject: mail.subject,
-          body_text: mail.text, body_html: mail.html, status: 'pending', attempts: 0, next_attempt_at: now.toISOString(),
-        })
-        .execute();
+      const id = await insert(mail, now);
       return { delivered: await attempt(id, mail, 0, now) };
+    },
+    async enqueue(mail, now) {
+      const id = await insert(mail, now);
+      // A failure here is already recorded by attempt(); the retry loop picks the message up.
+      attempt(id, mail, 0, now).catch(() => {});
     },
     async retryDue(now) {
       const due = await db.kysely

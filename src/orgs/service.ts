@@ -68,7 +68,14 @@ export async function setUp(
   } catch {
     throw new AppError('already_set_up');
   }
-  const user = await insertUser(ctx, email, normalised, input.name?.trim() ?? '');
+  let user: User;
+  try {
+    user = await insertUser(ctx, email, normalised, input.name?.trim() ?? '');
+  } catch (error) {
+    // Setup stays open when its owner could not be created.
+    await ctx.db.kysely.deleteFrom('system_flags').where('key', '=', 'setup_done').execute();
+    throw error;
+  }
   const org = { id: randomId(), name: orgName, createdAt: now };
   await ctx.db.kysely.insertInto('orgs').values({ id: org.id, name: org.name, created_at: now, staff_required_since: null, everyone_required_since: null }).execute();
   await ctx.db.kysely.insertInto('memberships').values({ org_id: org.id, user_id: user.id, role: 'owner', created_at: now, role_changed_at: now }).execute();
@@ -249,7 +256,13 @@ export async function acceptInvitation(ctx: Ctx, token: string, input: { passwor
     const normalised = acceptablePasswordFor(input.password, invitation.email, [invitation.orgName]);
     const consumed = await consume(ctx, invitation.id);
     if (!consumed) throw new AppError('invalid_token');
-    user = await insertUser(ctx, invitation.email, normalised, input.name?.trim() ?? '');
+    try {
+      user = await insertUser(ctx, invitation.email, normalised, input.name?.trim() ?? '');
+    } catch (error) {
+      // The invitation stays usable when the account could not be created (e.g. created meanwhile).
+      await ctx.db.kysely.updateTable('invitations').set({ accepted_at: null }).where('id', '=', invitation.id).execute();
+      throw error;
+    }
     await addMember(ctx, invitation.orgId, user.id, invitation.role);
     await audit(ctx, meta, { event: 'invitation.accepted', actorUserId: user.id, targetUserId: user.id, orgId: invitation.orgId, details: { role: invitation.role } });
     return user;

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { audit } from '../context.ts';
 import { changePassword } from '../accounts/service.ts';
+import { hasRecentReauth } from '../sessions/service.ts';
 import { queryAudit } from '../audit/store.ts';
 import { describeUserAgent } from '../core/user-agent.ts';
 import { clearCookie, cookieNames } from '../http/cookies.ts';
@@ -101,6 +102,10 @@ ${requirementBanner(requirement)}
 
   app.post('/profile/password', async (request, reply) => {
     const session = requireSession(request);
+    // With 2FA on, a password change is a sudo action (password and second factor, last 10 minutes).
+    if (session.user.twoFactorEnabled && !hasRecentReauth(ctx, session)) {
+      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent('/profile')}`, 303);
+    }
     const body = request.body;
     try {
       await changePassword(ctx, session.user, textField(body, 'currentPassword', 1024), textField(body, 'newPassword', 1024), session.id, meta(request));

@@ -63,6 +63,7 @@ describe.each(DIALECTS)('security emails over SMTP (%s)', (dialect) => {
     const { owner } = await setUpOwner(t);
     const anon = new Client(t.app, '10.8.8.8');
     await anon.request('POST', '/api/v1/password-reset', { email: OWNER.email }, { host: 'evil.example', 'x-forwarded-host': 'evil.example' });
+    await expect.poll(() => received.length).toBe(1); // reset emails leave in the background
     await owner.post('/api/v1/me/password', { currentPassword: OWNER.password, newPassword: 'silver-canyon-ledger-55' });
     expect(received).toHaveLength(2);
     const [reset, changed] = received.map((m) => ({ ...m, body: text(m.raw) }));
@@ -86,6 +87,7 @@ describe.each(DIALECTS)('security emails over SMTP (%s)', (dialect) => {
     await setUpOwner(t);
     const anon = new Client(t.app, '10.8.8.9');
     expect((await anon.post('/api/v1/password-reset', { email: OWNER.email })).statusCode).toBe(202);
+    await expect.poll(async () => (await t!.ctx.db.kysely.selectFrom('audit_events').select('id').where('event', '=', 'mail.delivery_failed').execute()).length).toBe(1);
     const queued = await t.ctx.db.kysely.selectFrom('mail_outbox').selectAll().execute();
     expect(queued).toHaveLength(1);
     expect(queued[0]).toMatchObject({ status: 'pending' });
