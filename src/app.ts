@@ -10,7 +10,7 @@ import { BODY_LIMIT_BYTES } from './config/defaults.ts';
 import type { AppDeps, Ctx } from './context.ts';
 import { AppError } from './errors.ts';
 import { errorHandler } from './http/error-handler.ts';
-import { loggerOptions } from './http/log.ts';
+import { loggerOptions, newRequestId } from './http/log.ts';
 import { applySecurityHeaders, securityHeaders } from './http/headers.ts';
 import { checkCsrf } from './http/csrf.ts';
 import { checkApiKeyReach, resolveSession } from './http/request.ts';
@@ -24,7 +24,14 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { recoveryRoutes } from './recovery/routes.ts';
 import { totpRoutes } from './factors/totp/routes.ts';
 import { passkeyRoutes } from './factors/passkey/routes.ts';
+import { phoneRoutes } from './factors/phone/routes.ts';
 import { pageRoutes, renderErrorPage } from './pages/routes.ts';
+import { dbRateLimiter } from './throttle/rate-limiter.ts';
+import { metricsRoutes } from './metrics/routes.ts';
+import { observeRequest } from './metrics/registry.ts';
+
+/** Routes for the operator's tools (load balancer, Prometheus), outside sessions and CSRF. */
+const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export interface BuildOptions {
   /** Pino logger options, or false. Tests pass a stream to scan the logs for secrets. */
@@ -39,15 +46,19 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
     bodyLimit: BODY_LIMIT_BYTES,
     // Unknown fields are refused (400), never silently dropped; types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // A fresh random id per request (an incoming X-Request-Id is not trusted), in every log line and echoed.
     requestIdHeader: false,
+    genReqId: newRequestId,
     // Router errors (a malformed %-escape, an over-long path parameter) skip the hooks and the error
     // handler unless routed here: they would otherwise answer in Fastify's format, echoing the URL.
     frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
       applySecurityHeaders(config, request, reply);
       handleError(error, request, reply);
     },
   });
-  const ctx: Ctx = { ...deps, config };
+  const rateLimiter = deps.rateLimiter ?? dbRateLimiter(deps.db);
+  const ctx: Ctx = { ...deps, rateLimiter, config };
   app.decorate('ctx', ctx);
   app.decorateRequest('session', null);
 
@@ -59,7 +70,11 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   app.setNotFoundHandler((request) => {
     throw new AppError('not_found');
   });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.addHook('onRequest', securityHeaders(config));
+  app.addHook('onResponse', observeRequest);
   app.addHook('preValidation', async (request) => {
     // JSON routes take only JSON: a form post cannot reach them (API.md "CSRF").
     if (request.url.startsWith('/api/') && request.body !== undefined && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -69,6 +84,8 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   // Who is asking, and is it a same-origin request — before the body is validated, so a cross-site or
   // enrolment-blocked request learns nothing from validation errors.
   app.addHook('preValidation', async (request) => {
+    // Probes and metrics read no session: they must answer (e.g. 503) while the database is away.
+    if (OPERATIONS_ROUTES.has(request.routeOptions.url ?? '')) return;
     await resolveSession(ctx, request);
     checkCsrf(ctx, request);
     checkApiKeyReach(request);
@@ -79,9 +96,11 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   });
 
   app.get('/healthz', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { summary: 'Readiness: the database answers' } }, async (request, reply) => {
-    const ready = await ctx.db.ping();
-    return reply.status(ready ? 200 : 503).send(ready ? { status: 'ready' } : { error: { code: 'unavailable', message: 'The database does not answer.' } });
+  app.get('/readyz', { schema: { summary: 'Readiness: the database answers, and Redis when configured' } }, async (request, reply) => {
+    const [database, redis] = await Promise.all([ctx.db.ping(), rateLimiter.ping()]);
+    if (database && redis) return { status: 'ready' };
+    const message = database ? 'Redis does not answer.' : 'The database does not answer.';
+    return reply.status(503).send({ error: { code: 'unavailable', message } });
   });
   app.get('/openapi.json', async () => openApiDocument(operations, config.publicUrl));
 
@@ -91,9 +110,11 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(factorRoutes);
   await app.register(totpRoutes);
   await app.register(passkeyRoutes);
+  await app.register(phoneRoutes);
   await app.register(orgSecurityRoutes);
   await app.register(apiKeyRoutes);
   await app.register(recoveryRoutes);
   await app.register(pageRoutes);
+  await app.register(metricsRoutes);
   return app;
 }

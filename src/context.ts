@@ -1,17 +1,20 @@
-/** What every service needs: configuration and the ports (database, keys, clock, mail), passed in. */
+/** What every service needs: configuration and the ports (database, keys, clock, mail, rate limits), passed in. */
 import type { Config } from './config/index.ts';
-import type { Db } from './db/connect.ts';
+import { wrapKysely, type Db } from './db/connect.ts';
 import type { Keyring } from './crypto/keyring.ts';
 import type { Clock } from './core/clock.ts';
 import type { MailQueue } from './mail/queue.ts';
 import type { RequestMeta } from './audit/store.ts';
 import { recordAudit, type AuditEntry } from './audit/store.ts';
+import type { RateLimiter } from './throttle/rate-limiter.ts';
 
 export interface AppDeps {
   readonly db: Db;
   readonly keyring: Keyring;
   readonly clock: Clock;
   readonly mail: MailQueue;
+  /** Request-rate limits; without one, buildApp counts them in the database. */
+  readonly rateLimiter?: RateLimiter;
 }
 
 export interface Ctx extends AppDeps {
@@ -24,4 +27,13 @@ export function audit(ctx: Ctx, meta: RequestMeta | null, entry: AuditEntry): Pr
 
 export function link(ctx: Ctx, pathAndQuery: string): string {
   return new URL(pathAndQuery, ctx.config.publicUrl).toString();
+}
+
+/**
+ * Runs `work` in one database transaction — or in the caller's, when `ctx` is already inside one — so that
+ * a crash leaves all of its writes or none. Inside, use only the `tx` context, and send mail after commit.
+ */
+export async function inTransaction<T>(ctx: Ctx, work: (tx: Ctx) => Promise<T>): Promise<T> {
+  if (ctx.db.kysely.isTransaction) return work(ctx);
+  return ctx.db.kysely.transaction().execute((trx) => work({ ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema) }));
 }

@@ -1,13 +1,17 @@
 /** Starts twofold: reads the configuration once, opens and migrates the database, listens, drains on SIGTERM. */
 import { buildApp } from './app.ts';
 import { resolveConfig, ConfigError, type Config } from './config/index.ts';
-import { MAIL_QUEUE } from './config/defaults.ts';
+import { MAIL_QUEUE, SHUTDOWN } from './config/defaults.ts';
 import { openDatabase, migrate, type Db } from './db/connect.ts';
 import { loadKeyring } from './crypto/keyring.ts';
 import { systemClock } from './core/clock.ts';
 import { createMailQueue } from './mail/queue.ts';
 import { outboxTransport, smtpTransport, type MailTransport } from './mail/transport.ts';
 import type { AppDeps } from './context.ts';
+import { dbRateLimiter, withFallback, type RateLimiter } from './throttle/rate-limiter.ts';
+import { openRedis, redisRateLimiter } from './throttle/redis.ts';
+import { countRateLimitFallback } from './metrics/registry.ts';
+import type { Redis } from 'ioredis';
 
 export function configOrExit(env: NodeJS.ProcessEnv): Config {
   try {
@@ -22,9 +26,19 @@ export function configOrExit(env: NodeJS.ProcessEnv): Config {
 }
 
 export interface Runtime {
-  readonly deps: AppDeps;
+  readonly deps: AppDeps & { readonly rateLimiter: RateLimiter };
   readonly transport: MailTransport;
+  /** The Redis client behind the rate limits, when REDIS_URL is set. */
+  readonly redis: Redis | null;
   close(): Promise<void>;
+}
+
+/** Request-rate limits: in Redis when configured, with the database as the fallback; else in the database. */
+function openRateLimiter(config: Config, db: Db): { rateLimiter: RateLimiter; redis: Redis | null } {
+  if (!config.redisUrl) return { rateLimiter: dbRateLimiter(db), redis: null };
+  const redis = openRedis(config.redisUrl);
+  const rateLimiter = withFallback(redisRateLimiter(redis, config.redisPrefix), dbRateLimiter(db), countRateLimitFallback);
+  return { rateLimiter, redis };
 }
 
 /** Opens everything a command needs (database migrated, keys, mail). */
@@ -33,12 +47,15 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   await migrate(db);
   const keyring = loadKeyring({ secretKey: config.secretKey, dataDir: config.dataDir });
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : outboxTransport();
-  const deps: AppDeps = { db, keyring, clock: systemClock, mail: createMailQueue(db, transport) };
+  const { rateLimiter, redis } = openRateLimiter(config, db);
+  const deps = { db, keyring, clock: systemClock, mail: createMailQueue(db, transport), rateLimiter };
   return {
     deps,
     transport,
+    redis,
     async close() {
       transport.close();
+      await rateLimiter.close();
       await db.close();
     },
   };
@@ -53,7 +70,8 @@ export async function serve(config: Config): Promise<void> {
     },
   });
   await app.listen({ port: config.port, host: config.host });
-  app.log.info({ database: runtime.deps.db.dialect, mail: runtime.transport.name, publicUrl: config.publicUrl }, 'twofold is ready');
+  app.log.info({ database: runtime.deps.db.dialect, rateLimits: runtime.deps.rateLimiter.store, mail: runtime.transport.name, publicUrl: config.publicUrl }, 'twofold is ready');
+  if (runtime.redis) logRedisState(runtime.redis, app.log);
 
   const retry = setInterval(() => {
     runtime.deps.mail.retryDue(systemClock()).catch((error: unknown) => app.log.warn({ err: error }, 'mail retry failed'));
@@ -66,10 +84,30 @@ export async function serve(config: Config): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'draining');
     clearInterval(retry);
-    await app.close(); // stops accepting, waits for in-flight requests
+    // Stops accepting and waits for in-flight requests. A keep-alive connection whose request ends after
+    // this point would stay open until its idle timeout: close such connections as they go idle, and cut
+    // whatever is left at the deadline.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), SHUTDOWN.idleSweepMs);
+    const deadline = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN.drainSeconds * 1000);
+    await app.close();
+    clearInterval(sweep);
+    clearTimeout(deadline);
     await runtime.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** One log line per Redis transition (not one per failed reconnect): up, or down with the fallback in use. */
+function logRedisState(redis: Redis, log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }): void {
+  let up = redis.status === 'ready';
+  redis.on('ready', () => {
+    if (!up) log.info({ redis: 'up' }, 'redis is reachable: rate limits are shared through redis');
+    up = true;
+  });
+  redis.on('close', () => {
+    if (up) log.warn({ redis: 'down' }, 'redis is unreachable: rate limits fall back to the database');
+    up = false;
+  });
 }

@@ -19,7 +19,25 @@ export const DEFAULTS = Object.freeze({
   mailFrom: 'twofold <no-reply@localhost>',
   /** Number of trusted proxy hops: 0 = X-Forwarded-For is ignored. */
   trustProxy: false as boolean | string,
+  /** Prefix of every Redis key twofold writes (REDIS_PREFIX), so deployments can share one Redis. */
+  redisPrefix: 'twofold:',
 });
+
+/**
+ * Redis (optional, REDIS_URL): request-rate limits shared by every instance. Commands fail fast instead of
+ * queueing while Redis is away, so the database limiter can take over at once (docs/deployment.md).
+ */
+export const REDIS = Object.freeze({
+  connectTimeoutMs: 2000,
+  /** A hit is one round trip; anything slower is treated as Redis being down for this request. */
+  commandTimeoutMs: 500,
+  /** Reconnect delay: 200 ms more per attempt, at most 2 s. */
+  reconnectStepMs: 200,
+  maxReconnectDelayMs: 2000,
+});
+
+/** /metrics (METRICS_TOKEN): a bearer token of at least 32 characters, e.g. `openssl rand -hex 32`. */
+export const METRICS = Object.freeze({ minTokenLength: 32, maxTokenLength: 256 });
 
 /** Passwords — NIST SP 800-63B rev 3 §5.1.1.2 / rev 4 §3.1.1.2, ASVS 4.0.3 2.1.1–2.1.3 (PRODUCT.md). */
 export const PASSWORD = Object.freeze({
@@ -90,6 +108,12 @@ export const MAIL_QUEUE = Object.freeze({
   maxAttempts: 8,
   pollSeconds: 15,
 });
+
+/**
+ * Graceful shutdown on SIGTERM: in-flight requests get up to 25 s, inside the 30 s a Kubernetes pod gets by
+ * default (terminationGracePeriodSeconds) before it is killed; connections are closed as soon as they idle.
+ */
+export const SHUTDOWN = Object.freeze({ drainSeconds: 25, idleSweepMs: 50 });
 
 /** Request bodies larger than this are refused with 413 before parsing. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -173,4 +197,35 @@ export const RECOVERY = Object.freeze({
   /** Recovery emails per account per hour, and requests per IP per hour. */
   perAccountPerHour: 3,
   perIpPerHour: 10,
+});
+
+/**
+ * SMS / voice codes — PRODUCT.md "SMS / voice code"; NIST SP 800-63B rev 4 §3.1.3 (restricted
+ * authenticators): ≥ 6 digits from a CSPRNG, valid ≤ 10 minutes (we use 5), single use.
+ */
+export const PHONE = Object.freeze({
+  /** PHONE_CODE_DIGITS: 6 by default; a deployment may set 6–8. */
+  defaultCodeDigits: 6,
+  minCodeDigits: 6,
+  maxCodeDigits: 8,
+  codeSeconds: 5 * MINUTE_SECONDS,
+  /** A pending "add a phone" waits this long for its code (like an authenticator-app setup). */
+  enrollmentSeconds: 15 * MINUTE_SECONDS,
+  /** Wrong codes after which a pending "add a phone" is dead (the challenge has its own 5). */
+  enrollmentMaxFailures: 5,
+  /** Between two codes for the same sign-in, phone setup or re-authentication. */
+  resendCooldownSeconds: MINUTE_SECONDS,
+  /** SMS-pumping caps (fixed windows): sends per user per hour, per number per day, per client IP per hour. */
+  perUser: Object.freeze({ limit: 5, windowSeconds: HOUR_SECONDS }),
+  perNumber: Object.freeze({ limit: 10, windowSeconds: DAY_SECONDS }),
+  perIp: Object.freeze({ limit: 20, windowSeconds: HOUR_SECONDS }),
+  /** SMS_PROVIDER_TIMEOUT_MS: how long a provider may take to accept a message (10 s; 100 ms – 60 s). */
+  providerTimeoutMs: 10_000,
+  minProviderTimeoutMs: 100,
+  maxProviderTimeoutMs: 60_000,
+  twilioBaseUrl: 'https://api.twilio.com',
+  /** SMS_WEBHOOK_SECRET: at least 32 characters (256 bits as hex would be 64). */
+  minWebhookSecretLength: 32,
+  /** Webhook receivers refuse signatures older than this (docs/sms-webhook.md). */
+  webhookMaxAgeSeconds: 5 * MINUTE_SECONDS,
 });

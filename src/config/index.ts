@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { DEFAULTS, RECOVERY } from './defaults.ts';
+import { PhoneSettingError, readPhoneConfig, type PhoneConfig } from './phone.ts';
+import { DEFAULTS, METRICS, RECOVERY } from './defaults.ts';
 
 /** The resolved process configuration. Built once at start from the environment, then frozen. */
 export interface Config {
@@ -12,6 +13,10 @@ export interface Config {
   readonly publicOrigin: string;
   readonly secure: boolean;
   readonly redisUrl: string | null;
+  /** Prefix of every Redis key (REDIS_PREFIX). */
+  readonly redisPrefix: string;
+  /** Bearer token that opens GET /metrics; null: no /metrics route. */
+  readonly metricsToken: string | null;
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
   /** base64url key material (32 bytes) or null: then a key file in dataDir is used. */
@@ -22,6 +27,8 @@ export interface Config {
   readonly productName: string;
   /** Hours between confirming a recovery link and the removal of the factors (1–72). */
   readonly recoveryDelayHours: number;
+  /** The SMS / voice factor: provider, code length, allowed countries (./phone.ts). */
+  readonly phone: PhoneConfig;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +103,31 @@ function readRecoveryDelay(env: Env): number {
   return hours;
 }
 
+function readRedisPrefix(env: Env): string {
+  const raw = env.REDIS_PREFIX;
+  if (raw === undefined || raw === '') return DEFAULTS.redisPrefix;
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) throw new ConfigError('REDIS_PREFIX', 'must be 1–64 letters, digits or : _ . -');
+  return raw;
+}
+
+function readMetricsToken(env: Env): string | null {
+  const raw = env.METRICS_TOKEN;
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < METRICS.minTokenLength || raw.length > METRICS.maxTokenLength || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError('METRICS_TOKEN', `must be ${METRICS.minTokenLength}–${METRICS.maxTokenLength} printable characters without spaces (e.g. \`openssl rand -hex 32\`)`);
+  }
+  return raw;
+}
+
+function readPhone(env: Env, production: boolean): PhoneConfig {
+  try {
+    return readPhoneConfig(env, production);
+  } catch (error) {
+    if (error instanceof PhoneSettingError) throw new ConfigError(error.setting, error.message);
+    throw error;
+  }
+}
+
 /** Reads and validates every setting. Throws ConfigError naming the first bad setting. */
 export function resolveConfig(env: Env): Config {
   const port = readPort(env);
@@ -114,6 +146,7 @@ export function resolveConfig(env: Env): Config {
   }
   const dataDir = path.resolve(env.DATA_DIR || DEFAULTS.dataDir);
   const recoveryDelayHours = readRecoveryDelay(env);
+  const phone = readPhone(env, nodeEnv === 'production');
   return Object.freeze({
     port,
     host,
@@ -123,6 +156,8 @@ export function resolveConfig(env: Env): Config {
     publicOrigin: publicUrlParsed.origin,
     secure: publicUrlParsed.protocol === 'https:',
     redisUrl: redis?.toString() ?? null,
+    redisPrefix: readRedisPrefix(env),
+    metricsToken: readMetricsToken(env),
     smtpUrl: smtp?.toString() ?? null,
     mailFrom: env.MAIL_FROM || DEFAULTS.mailFrom,
     secretKey: readSecretKey(env),
@@ -131,5 +166,6 @@ export function resolveConfig(env: Env): Config {
     logLevel,
     productName: env.PRODUCT_NAME || DEFAULTS.productName,
     recoveryDelayHours,
+    phone,
   });
 }

@@ -57,6 +57,11 @@ export function keyedHash(key: Uint8Array, value: string): string {
   return crypto.createHmac('sha256', key).update(value, 'utf8').digest('base64url');
 }
 
+/** HMAC-SHA-256 of a UTF-8 message under a UTF-8 shared secret, hex (signed webhooks). */
+export function hmacSha256Hex(secret: string, message: string): string {
+  return crypto.createHmac('sha256', secret).update(message, 'utf8').digest('hex');
+}
+
 /** Constant-time equality of two strings (lengths are not secret). */
 export function constantTimeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');

@@ -234,6 +234,59 @@ export interface RecoveriesTable {
   ip: Generated<string>;
 }
 
+export type PhoneChannel = 'sms' | 'voice';
+export type PhoneCodePurpose = 'sign_in' | 'verify_phone' | 'reauthenticate';
+
+export interface PhoneFactorsTable {
+  id: string;
+  user_id: string;
+  e164: string;
+  channel: Generated<PhoneChannel>;
+  label: string;
+  verified_at: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface PhoneEnrollmentsTable {
+  id: string;
+  user_id: string;
+  e164: string;
+  channel: PhoneChannel;
+  replaces_factor_id: string | null;
+  failures: Generated<number>;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+}
+
+export interface PhoneCodesTable {
+  id: string;
+  user_id: string;
+  purpose: PhoneCodePurpose;
+  challenge_id: string | null;
+  enrollment_id: string | null;
+  phone_factor_id: string | null;
+  e164: string;
+  channel: PhoneChannel;
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+  superseded_at: string | null;
+}
+
+export interface PhoneSendCooldownsTable {
+  scope: string;
+  available_at: string;
+}
+
+export interface ImportProgressTable {
+  key: string;
+  line: number;
+  updated_at: string;
+}
+
 export interface SystemFlagsTable {
   key: string;
   set_at: string;
@@ -241,6 +294,11 @@ export interface SystemFlagsTable {
 
 export interface Database {
   system_flags: SystemFlagsTable;
+  import_progress: ImportProgressTable;
+  phone_factors: PhoneFactorsTable;
+  phone_enrollments: PhoneEnrollmentsTable;
+  phone_codes: PhoneCodesTable;
+  phone_send_cooldowns: PhoneSendCooldownsTable;
   api_keys: ApiKeysTable;
   recoveries: RecoveriesTable;
   totp_factors: TotpFactorsTable;

@@ -29,6 +29,11 @@ export interface FactorEntry {
 /** Why a second factor is being checked: a code or assertion for one purpose cannot serve another. */
 export type VerifyPurpose = 'sign_in' | 'reauthenticate' | 'disable';
 
+/** What the check happens within, for factors whose codes are bound to it (a phone code to its sign-in challenge). */
+export interface VerifyContext {
+  readonly challengeId?: string;
+}
+
 export interface Factor {
   /** Stable name, also the folder name. */
   readonly name: string;
@@ -38,7 +43,7 @@ export interface Factor {
   methodsFor(ctx: Ctx, userId: string): Promise<readonly SecondFactorMethod[]>;
   list(ctx: Ctx, userId: string): Promise<readonly FactorEntry[]>;
   /** Checks a code for `method`, consuming it atomically when right. Null when the method is not this factor's. */
-  verify(ctx: Ctx, userId: string, method: SecondFactorMethod, code: string, meta: RequestMeta, purpose: VerifyPurpose): Promise<VerifyOutcome | null>;
+  verify(ctx: Ctx, userId: string, method: SecondFactorMethod, code: string, meta: RequestMeta, purpose: VerifyPurpose, context?: VerifyContext): Promise<VerifyOutcome | null>;
   /** Renames one registered factor; false when the user has no such factor here (or it has no name). */
   rename?(ctx: Ctx, userId: string, factorId: string, label: string): Promise<boolean>;
   /** Removes one registered factor; false when the user has no such factor here. */

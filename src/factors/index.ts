@@ -6,9 +6,10 @@ import type { Ctx } from '../context.ts';
 import type { Factor, FactorEntry, SecondFactorMethod } from './factor.ts';
 import { totpFactor } from './totp/factor.ts';
 import { passkeyFactor } from './passkey/factor.ts';
+import { phoneFactor } from './phone/factor.ts';
 import { backupCodesFactor } from './backup-codes/factor.ts';
 
-export const FACTORS: readonly Factor[] = [totpFactor, passkeyFactor, backupCodesFactor];
+export const FACTORS: readonly Factor[] = [totpFactor, passkeyFactor, phoneFactor, backupCodesFactor];
 
 /**
  * Every sign-in method the user has, default first. Empty when the user has no primary factor: backup

@@ -4,7 +4,7 @@
  * requires 2FA for the user (409 two_factor_required_by_org).
  */
 import { AppError } from '../errors.ts';
-import { audit, type Ctx } from '../context.ts';
+import { audit, inTransaction, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { recoveryTemplates, securityTemplates } from '../mail/templates.ts';
 import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
@@ -30,17 +30,31 @@ export async function assertTwoFactorMayTurnOff(ctx: Ctx, userId: string): Promi
 
 /** Records a newly confirmed factor. Returns the backup codes when this turned 2FA on (shown once). */
 export async function factorAdded(ctx: Ctx, user: FactorOwner, what: { type: string; label: string }, meta: RequestMeta): Promise<string[] | null> {
-  await audit(ctx, meta, { event: 'factor.added', actorUserId: user.id, targetUserId: user.id, details: { type: what.type, label: what.label } });
-  await ctx.mail.send(securityTemplates.factorAdded(user.email, { productName: ctx.config.productName, what: describe(what) }), ctx.clock());
-  const turnedOn = await ctx.db.kysely.updateTable('users').set({ two_factor_enabled: 1, two_factor_reset_at: null, updated_at: ctx.clock().toISOString() })
+  const backupCodes = await inTransaction(ctx, (tx) => recordFactorAdded(tx, user, what, meta));
+  await notifyFactorAdded(ctx, user, what);
+  return backupCodes;
+}
+
+/**
+ * The database side of a new factor — audit, 2FA on, backup codes — in one transaction with the caller's
+ * own writes (e.g. the factor row), so a crash leaves a factor with its backup codes, or nothing.
+ */
+export async function recordFactorAdded(tx: Ctx, user: FactorOwner, what: { type: string; label: string }, meta: RequestMeta): Promise<string[] | null> {
+  await audit(tx, meta, { event: 'factor.added', actorUserId: user.id, targetUserId: user.id, details: { type: what.type, label: what.label } });
+  const turnedOn = await tx.db.kysely.updateTable('users').set({ two_factor_enabled: 1, two_factor_reset_at: null, updated_at: tx.clock().toISOString() })
     .where('id', '=', user.id).where('two_factor_enabled', '=', 0).executeTakeFirst();
   if (Number(turnedOn.numUpdatedRows) !== 1) return null;
-  await audit(ctx, meta, { event: 'two_factor.enabled', actorUserId: user.id, targetUserId: user.id, details: { firstMethod: what.type } });
-  return issueBackupCodes(ctx, user.id);
+  await audit(tx, meta, { event: 'two_factor.enabled', actorUserId: user.id, targetUserId: user.id, details: { firstMethod: what.type } });
+  return issueBackupCodes(tx, user.id);
+}
+
+/** The "factor added" email, sent after the factor is committed. */
+export async function notifyFactorAdded(ctx: Ctx, user: FactorOwner, what: { type: string; label: string }): Promise<void> {
+  await ctx.mail.send(securityTemplates.factorAdded(user.email, { productName: ctx.config.productName, what: describe(what) }), ctx.clock());
 }
 
 function describe(what: { type: string; label: string }): string {
-  const kind = what.type === 'totp' ? 'An authenticator app' : what.type === 'passkey' ? 'A passkey' : 'A sign-in method';
+  const kind = what.type === 'totp' ? 'An authenticator app' : what.type === 'passkey' ? 'A passkey' : what.type === 'phone' ? 'A phone number for codes' : 'A sign-in method';
   return what.label ? `${kind} ("${what.label}")` : kind;
 }
 
@@ -80,8 +94,12 @@ export async function removeFactor(ctx: Ctx, user: FactorOwner, factorId: string
 export async function regenerateBackupCodes(ctx: Ctx, user: FactorOwner, meta: RequestMeta): Promise<string[]> {
   const row = await ctx.db.kysely.selectFrom('users').select('two_factor_enabled').where('id', '=', user.id).executeTakeFirst();
   if (Number(row?.two_factor_enabled) !== 1) throw new AppError('conflict', { message: 'Turn on two-factor authentication first.' });
-  const codes = await issueBackupCodes(ctx, user.id);
-  await audit(ctx, meta, { event: 'backup_codes.regenerated', actorUserId: user.id, targetUserId: user.id });
+  // The new set and its audit row land together: a crash leaves the old set (and no audit row) or both.
+  const codes = await inTransaction(ctx, async (tx) => {
+    const fresh = await issueBackupCodes(tx, user.id);
+    await audit(tx, meta, { event: 'backup_codes.regenerated', actorUserId: user.id, targetUserId: user.id });
+    return fresh;
+  });
   await ctx.mail.send(securityTemplates.backupCodesRegenerated(user.email, { productName: ctx.config.productName }), ctx.clock());
   return codes;
 }

@@ -12,7 +12,7 @@ import type { RequestMeta } from '../audit/store.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { clearAttempts, reserveAttempt } from '../throttle/store.ts';
 import { FACTORS } from './index.ts';
-import type { SecondFactorMethod, VerifyOutcome, VerifyPurpose } from './factor.ts';
+import type { SecondFactorMethod, VerifyContext, VerifyOutcome, VerifyPurpose } from './factor.ts';
 import { backupCodesLeft } from './backup-codes/store.ts';
 
 const secondFactorKey = (userId: string): string => `2fa:${userId}`;
@@ -30,6 +30,7 @@ export async function verifySecondFactor(
   code: string,
   meta: RequestMeta,
   purpose: VerifyPurpose,
+  context: VerifyContext = {},
 ): Promise<VerifyOutcome> {
   const now = ctx.clock();
   const reservation = await reserveAttempt(ctx.db, secondFactorKey(user.id), SECOND_FACTOR_THROTTLE, now);
@@ -39,7 +40,7 @@ export async function verifySecondFactor(
   }
   let outcome: VerifyOutcome = { ok: false, reason: 'invalid' };
   for (const factor of FACTORS) {
-    const result = await factor.verify(ctx, user.id, method, code, meta, purpose);
+    const result = await factor.verify(ctx, user.id, method, code, meta, purpose, context);
     if (result) {
       outcome = result;
       break;

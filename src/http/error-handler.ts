@@ -40,14 +40,24 @@ function fromFastify(error: FastifyError): AppError | null {
   return null;
 }
 
+/**
+ * A store that cannot be reached (socket errors; PostgreSQL SQLSTATE class 08 "connection exception" and
+ * 57P01–57P03 "operator intervention"; SQLite busy) is a 503 the client may retry, not a 500.
+ */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03', 'SQLITE_BUSY']);
+const UNAVAILABLE_MESSAGE = /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|database is locked|timeout exceeded when trying to connect|not queryable|Client was closed/i;
+
+function isUnavailable(error: unknown): boolean {
+  const code = String((error as { code?: unknown })?.code ?? '');
+  if (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+  return UNAVAILABLE_MESSAGE.test(String((error as Error)?.message ?? ''));
+}
+
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const mapped = fromFastify(error as FastifyError);
   if (mapped) return mapped;
-  const message = String((error as Error)?.message ?? '');
-  if (/ECONNREFUSED|Connection terminated|connect ETIMEDOUT|database is locked|timeout exceeded when trying to connect/i.test(message)) {
-    return new AppError('unavailable');
-  }
+  if (isUnavailable(error)) return new AppError('unavailable');
   return new AppError('internal');
 }
 

@@ -4,6 +4,12 @@
  * (SECURITY.md: no secret ever in a log; OWASP Logging Cheat Sheet).
  */
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+import { randomToken } from '../crypto/index.ts';
+
+/** Request ids: 96 random bits, enough to tell requests apart across instances; echoed as X-Request-Id. */
+export function newRequestId(): string {
+  return randomToken(12);
+}
 
 export function urlForLog(url: string): string {
   const queryAt = url.indexOf('?');

@@ -5,7 +5,7 @@ import type { CurrentSession } from '../sessions/service.ts';
 import { hasRecentReauth, findSession, rotateSession } from '../sessions/service.ts';
 import { enrolmentOverdue } from '../orgs/enforcement.ts';
 import { resolveApiKey } from '../api-keys/service.ts';
-import { hitRateLimit } from '../throttle/store.ts';
+import { dbRateLimiter, type RateLimiter } from '../throttle/rate-limiter.ts';
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import { cookieNames, setCookie } from './cookies.ts';
@@ -55,7 +55,7 @@ async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string):
   const principal = key ? await resolveApiKey(ctx, key) : null;
   const user = principal ? await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name', 'two_factor_enabled']).where('id', '=', principal.userId).executeTakeFirst() : undefined;
   if (!principal || !user) {
-    const limit = await hitRateLimit(ctx.db, `ip:api-key-fail:${request.ip}`, API_KEY_FAILURES.limit, API_KEY_FAILURES.windowSeconds, ctx.clock());
+    const limit = await rateLimiter(ctx).hit(`ip:api-key-fail:${request.ip}`, API_KEY_FAILURES.limit, API_KEY_FAILURES.windowSeconds, ctx.clock());
     if (!limit.allowed) throw new AppError('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
     throw new AppError('unauthenticated', { message: 'The API key is not valid.' });
   }
@@ -122,9 +122,14 @@ export function issueSessionCookie(ctx: Ctx, reply: FastifyReply, token: string,
   setCookie(reply, ctx.config, cookieNames(ctx.config).session, token, remember ? SESSION.rememberAbsoluteSeconds : null);
 }
 
+/** The deployment's request-rate limiter (Redis with the database as fallback, or the database alone). */
+function rateLimiter(ctx: Ctx): RateLimiter {
+  return ctx.rateLimiter ?? dbRateLimiter(ctx.db);
+}
+
 /** Counts a request against a per-IP limit; throws 429 rate_limited with Retry-After when over. */
 export async function limitByIp(ctx: Ctx, request: FastifyRequest, name: string, rule: { limit: number; windowSeconds: number }): Promise<void> {
-  const result = await hitRateLimit(ctx.db, `ip:${name}:${request.ip}`, rule.limit, rule.windowSeconds, ctx.clock());
+  const result = await rateLimiter(ctx).hit(`ip:${name}:${request.ip}`, rule.limit, rule.windowSeconds, ctx.clock());
   if (!result.allowed) throw new AppError('rate_limited', { retryAfterSeconds: result.retryAfterSeconds });
 }
 

@@ -70,6 +70,13 @@ export const securityTemplates = {
   factorAdded(to: string, p: { productName: string; what: string }): OutgoingMail {
     return build(to, p.productName, { subject: 'A sign-in method was added', paragraphs: [`${p.what} was added to your account as a second sign-in step.`], notYou: true });
   },
+  phoneChanged(to: string, p: { productName: string; oldNumber: string; newNumber: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Your phone number for codes was changed',
+      paragraphs: [`Sign-in codes now go to ${p.newNumber} instead of ${p.oldNumber}.`],
+      notYou: true,
+    });
+  },
   factorRemoved(to: string, p: { productName: string; what: string }): OutgoingMail {
     return build(to, p.productName, { subject: 'A sign-in method was removed', paragraphs: [`${p.what} was removed from your account.`], notYou: true });
   },

@@ -55,10 +55,10 @@ export function cursorParam(query: unknown): string | undefined {
   return value;
 }
 
-function detailsText(details: Record<string, unknown>): string {
-  return Object.entries(details)
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' · ');
+function detailsList(details: Record<string, unknown>): Html {
+  const entries = Object.entries(details);
+  if (entries.length === 0) return html`—`;
+  return html`<ul class="kv">${entries.map(([key, value]) => html`<li><span class="k">${key}</span> ${typeof value === 'string' ? value : JSON.stringify(value)}</li>`)}</ul>`;
 }
 
 export function auditTable(rows: readonly AuditRow[], options: { readonly people: boolean; readonly caption: string }): Html {
@@ -69,15 +69,15 @@ export function auditTable(rows: readonly AuditRow[], options: { readonly people
   <thead><tr>
     <th scope="col">Time (UTC)</th><th scope="col">Event</th>
     ${options.people ? html`<th scope="col">Actor</th><th scope="col">Target</th>` : ''}
-    <th scope="col">IP address</th><th scope="col">Browser</th><th scope="col">Details</th>
+    <th scope="col">IP address</th><th scope="col">User agent</th><th scope="col">Details</th>
   </tr></thead>
   <tbody>${rows.map((r) => html`<tr>
     <td class="nowrap">${utc(r.at)}</td>
     <td>${eventLabel(r.event)}<br><code class="event">${r.event}</code></td>
     ${options.people ? html`<td>${r.actorEmail ?? html`<span class="muted">—</span>`}</td><td>${r.targetEmail ?? html`<span class="muted">—</span>`}</td>` : ''}
     <td class="nowrap">${r.ip || '—'}</td>
-    <td>${r.userAgent ? html`${describeUserAgent(r.userAgent)}<br><span class="ua">${r.userAgent}</span>` : '—'}</td>
-    <td class="details">${detailsText(r.details) || '—'}</td>
+    <td>${r.userAgent ? html`<details class="ua"><summary>${describeUserAgent(r.userAgent)}</summary><span>${r.userAgent}</span></details>` : '—'}</td>
+    <td class="details">${detailsList(r.details)}</td>
   </tr>`)}</tbody>
 </table>
 </div>`;

@@ -13,13 +13,17 @@ import { html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { passkeyChallengeView, WEBAUTHN_SCRIPT } from './passkey-views.ts';
+import { openPhoneChallenge } from './phone-pages.ts';
+import { PHONE_SCRIPT, resendForm, sentPrompt } from './phone-views.ts';
+import { sendSignInCode } from '../factors/phone/setup.ts';
+import { textField } from './ui.ts';
 
 const METHOD_TEXT: Record<SecondFactorMethod, { title: string; prompt: string; label: string; other: string }> = {
   totp: { title: 'Enter the code from your authenticator app', prompt: 'Open your authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and enter the 6-digit code for this account.', label: 'Authentication code', other: 'Use your authenticator app' },
   backup_code: { title: 'Enter a backup code', prompt: 'Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once.', label: 'Backup code', other: 'Use a backup code' },
   passkey: { title: 'Use your passkey', prompt: 'Use the passkey saved on this device or on your phone.', label: 'Passkey', other: 'Use your passkey' },
-  sms: { title: 'Enter the code we texted you', prompt: 'We sent a code by text message.', label: 'Code', other: 'Get a code by text message' },
-  voice: { title: 'Enter the code from the call', prompt: 'We called you and read out a code.', label: 'Code', other: 'Get a code by phone call' },
+  sms: { title: 'Enter the code sent to your phone', prompt: 'We send a code by text message.', label: 'Code', other: 'Get a code by text message' },
+  voice: { title: 'Enter the code sent to your phone', prompt: 'We call you and read out a code.', label: 'Code', other: 'Get a code by phone call' },
 };
 
 const CODE_METHODS: readonly SecondFactorMethod[] = ['totp', 'backup_code', 'sms', 'voice'];
@@ -32,12 +36,13 @@ async function render(app: FastifyInstance, request: FastifyRequest, reply: Fast
   const current = methods.find((m) => m === method) ?? methods[0] ?? 'backup_code';
   const text = METHOD_TEXT[current];
   const days = await trustedDeviceDays(ctx, challenge.userId);
+  const phone = current === 'sms' || current === 'voice' ? await openPhoneChallenge(ctx, request, challenge, current) : null;
   const frame = await pageFrame(ctx, request, reply);
   return frame.send(status, 'Two-factor authentication', html`<section class="card narrow" aria-labelledby="challenge-title">
   <h1 id="challenge-title">${text.title}</h1>
   <p class="muted">Signing in as <strong>${user?.email ?? ''}</strong></p>
-  ${notice('error', error)}
-  <p>${text.prompt}</p>
+  ${notice('error', error ?? phone?.error)}
+  ${phone ? sentPrompt(phone.state, ctx.config.phone.codeDigits) : html`<p>${text.prompt}</p>`}
   ${current === 'passkey' ? passkeyChallengeView(days) : html`<form method="post" action="/sign-in/challenge">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="method" value="${current}">
@@ -48,11 +53,12 @@ async function render(app: FastifyInstance, request: FastifyRequest, reply: Fast
     <p class="hint">You will not be asked for a code on this browser until then. Don't tick this on a shared computer.</p>` : ''}
     <button type="submit">Verify</button>
   </form>`}
+  ${phone ? resendForm({ csrf: frame.csrf, action: '/sign-in/challenge/send', state: phone.state }) : ''}
   ${methods.length > 1 ? html`<h2 class="sub">Try another way</h2>
-  <ul class="plain">${methods.filter((m) => m !== current).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${METHOD_TEXT[m].other}</a></li>`)}</ul>` : ''}
+  <ul class="plain">${methods.filter((m) => m !== current && !(phone && (m === 'sms' || m === 'voice'))).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${METHOD_TEXT[m].other}</a></li>`)}</ul>` : ''}
   <p><a href="/sign-in/recovery">Can't access your device?</a></p>
   <p><a href="/sign-in">Cancel and start again</a></p>
-</section>`, current === 'passkey' ? [WEBAUTHN_SCRIPT] : []);
+</section>`, current === 'passkey' ? [WEBAUTHN_SCRIPT] : phone ? [PHONE_SCRIPT] : []);
 }
 
 export async function challengePages(app: FastifyInstance): Promise<void> {
@@ -64,6 +70,20 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (error instanceof AppError && error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
       throw error;
+    }
+  });
+
+  // "Didn't get it? Resend" and "Call me instead" (the button names the channel).
+  app.post('/sign-in/challenge/send', async (request, reply) => {
+    const channel = textField(request.body, 'channel', 10) === 'voice' ? 'voice' : 'sms';
+    try {
+      await sendSignInCode(ctx, request.cookies[cookieNames(ctx.config).challenge], channel, meta(request));
+      return reply.redirect(`/sign-in/challenge?method=${channel}`, 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status === 500) throw error;
+      if (error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
+      if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
+      return render(app, request, reply, error.status, channel, error.message);
     }
   });
 

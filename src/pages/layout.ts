@@ -11,11 +11,15 @@ export interface LayoutOptions {
 
 export function layout(options: LayoutOptions, body: Html): Html {
   const nav = options.nav;
+  // Referrer policy for the page: under the `no-referrer` response header, browsers send `Origin: null`
+  // on form posts, which the CSRF Origin check refuses. `strict-origin` sends our origin and never a path,
+  // so tokens in reset and invitation URLs still stay out of Referer.
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="strict-origin">
 <title>${options.title} · ${options.productName}</title>
 <link rel="stylesheet" href="/static/app.css">
 ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}

@@ -13,6 +13,7 @@ import { devPages } from './dev-pages.ts';
 import { challengePages } from './challenge-pages.ts';
 import { securityPages } from './security-pages.ts';
 import { passkeyPages } from './passkey-pages.ts';
+import { phonePages } from './phone-pages.ts';
 import { orgSecurityPages } from './org-security-pages.ts';
 import { apiKeyPages } from './api-key-pages.ts';
 import { recoveryPages } from './recovery-pages.ts';
@@ -61,6 +62,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(challengePages);
   await app.register(securityPages);
   await app.register(passkeyPages);
+  await app.register(phonePages);
   await app.register(orgSecurityPages);
   await app.register(apiKeyPages);
   await app.register(recoveryPages);

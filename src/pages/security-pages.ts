@@ -21,11 +21,14 @@ import { html, raw, type Html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame, safeNext } from './page.ts';
 import { WEBAUTHN_SCRIPT } from './passkey-views.ts';
-import { backupCodesView, factorCodeFields, overviewView, requirementBanner } from './security-views.ts';
+import { backupCodesView, factorCodeFields, overviewView, phoneProofFor, requirementBanner } from './security-views.ts';
 
 const DONE: Record<string, string> = {
   totp_added: 'Authenticator app added.',
   passkey_added: 'Passkey added.',
+  phone_added: 'Phone number added.',
+  phone_changed: 'Phone number changed. Codes now go to the new number.',
+  phone_code_sent: 'We sent a code to your phone. Choose "Code by text message" or "Code by phone call" and enter it.',
   renamed: 'Name saved.',
   removed: 'The method was removed.',
   off: 'Two-factor authentication is now off.',
@@ -64,6 +67,7 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
   <h1 id="reauth-title">Confirm it's you</h1>
   <p>For your security, enter your password${data.twoFactorEnabled ? ' and use your second factor' : ''} before changing security settings.</p>
   ${notice('error', error)}
+  ${phoneProofFor(data, frame.csrf, next, (request.query as { sent?: string }).sent ?? null)}
   <form method="post" action="/profile/security/reauthenticate">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="next" value="${next}">

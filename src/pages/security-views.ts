@@ -4,6 +4,7 @@ import type { TrustedDeviceView } from '../sessions/devices.ts';
 import { html, type Html } from './html.ts';
 import { passkeyKind, passkeyProofButton, renameForm } from './passkey-views.ts';
 import type { RequirementSummary } from '../orgs/enforcement.ts';
+import { phoneProofSender } from './phone-views.ts';
 
 type Overview = Awaited<ReturnType<typeof factorOverview>>;
 
@@ -15,16 +16,23 @@ const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
  */
 export function factorCodeFields(data: Pick<Overview, 'backupCodesLeft' | 'factors'>): Html {
   const hasPasskey = data.factors.some((f) => f.type === 'passkey');
-  const hasApp = data.factors.some((f) => f.type === 'totp') || !hasPasskey;
+  const hasPhone = data.factors.some((f) => f.type === 'phone');
+  const hasApp = data.factors.some((f) => f.type === 'totp') || (!hasPasskey && !hasPhone);
   const hasBackupCodes = data.backupCodesLeft > 0;
   return html`${hasPasskey ? passkeyProofButton() : ''}
-    ${hasApp || hasBackupCodes ? html`<label for="method">${hasPasskey ? 'Or enter a code' : 'Second factor'}</label>
+    ${hasApp || hasBackupCodes || hasPhone ? html`<label for="method">${hasPasskey ? 'Or enter a code' : 'Second factor'}</label>
     <select id="method" name="method">
       ${hasApp ? html`<option value="totp">Authenticator app code</option>` : ''}
+      ${hasPhone ? html`<option value="sms">Code by text message</option><option value="voice">Code by phone call</option>` : ''}
       ${hasBackupCodes ? html`<option value="backup_code">Backup code</option>` : ''}
     </select>
     <label for="factor-code">Code</label>
     <input id="factor-code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" maxlength="20" required>` : ''}`;
+}
+
+/** "Text me a code" before a form that asks for a second factor, when the user has a phone. */
+export function phoneProofFor(data: Pick<Overview, 'factors'>, csrf: string, next: string, sent: string | null): Html {
+  return data.factors.some((f) => f.type === 'phone') ? phoneProofSender(csrf, next, sent) : html``;
 }
 
 function postButton(action: string, csrf: string, label: string, kind = 'secondary'): Html {
@@ -42,14 +50,14 @@ export function overviewView(data: Overview, devices: readonly TrustedDeviceView
     <caption class="sr-only">Your sign-in methods</caption>
     <thead><tr><th scope="col">Method</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${data.factors.map((f) => html`<tr>
-      <td>${f.label} <span class="muted">(${f.type === 'totp' ? 'authenticator app' : f.type === 'passkey' ? passkeyKind(f) : f.type})</span> ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
+      <td>${f.label} <span class="muted">(${f.type === 'totp' ? 'authenticator app' : f.type === 'passkey' ? passkeyKind(f) : f.type === 'phone' ? 'codes by text or call' : f.type})</span> ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
       <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
         ${postButton(`/profile/security/factors/${f.id}/remove`, csrf, 'Remove', 'danger')}
-        ${renameForm(f, csrf)}</td>
+        ${f.type === 'phone' ? html`<a class="button secondary small" href="/profile/security/phone?replace=${f.id}">Change number</a>` : renameForm(f, csrf)}</td>
     </tr>`)}</tbody>
   </table>` : ''}
-  <p class="row-actions"><a class="button" href="/profile/security/totp">Set up authenticator app</a> <a class="button secondary" href="/profile/security/passkey">Add a passkey</a></p>
+  <p class="row-actions"><a class="button" href="/profile/security/totp">Set up authenticator app</a> <a class="button secondary" href="/profile/security/passkey">Add a passkey</a> <a class="button secondary" href="/profile/security/phone">Add a phone number</a></p>
 </section>
 ${data.twoFactorEnabled ? html`<section class="card" aria-labelledby="backup-title">
   <h2 id="backup-title">Backup codes</h2>
@@ -70,6 +78,7 @@ ${data.twoFactorEnabled ? html`<section class="card" aria-labelledby="backup-tit
 <section class="card" aria-labelledby="disable-title">
   <h2 id="disable-title">Turn off two-factor authentication</h2>
   <p>This removes all your methods, backup codes and trusted browsers. Enter your password and a current code.</p>
+  ${phoneProofFor(data, csrf, '/profile/security', null)}
   <form method="post" action="/profile/security/disable">
     <input type="hidden" name="_csrf" value="${csrf}">
     <label for="disable-password">Password</label>

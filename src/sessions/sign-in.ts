@@ -93,7 +93,7 @@ export async function secondStep(
     throw new AppError('invalid_code', { message: 'A passkey already stood in for your password: choose another way for this step.' });
   }
   await countChallengeAttempt(ctx, challenge.id);
-  const outcome = await verifySecondFactor(ctx, user, input.method, input.code, meta, 'sign_in');
+  const outcome = await verifySecondFactor(ctx, user, input.method, input.code, meta, 'sign_in', { challengeId: challenge.id });
   if (!outcome.ok) {
     const error = failedCode(outcome);
     throw Object.assign(error, { details: { ...error.details, attemptsLeft: await attemptsLeft(ctx, challenge.id) } });

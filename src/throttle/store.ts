@@ -42,6 +42,22 @@ export async function hitRateLimit(
   };
 }
 
+/**
+ * Takes back one hit counted at `countedAt` (when what it counted did not happen, e.g. a message the
+ * provider refused); a window that has rolled over since is left alone.
+ */
+export async function releaseRateLimitHit(db: Db, key: string, windowSeconds: number, countedAt: Date): Promise<void> {
+  const windowMs = windowSeconds * 1000;
+  const windowStart = new Date(Math.floor(countedAt.getTime() / windowMs) * windowMs).toISOString();
+  await db.kysely
+    .updateTable('rate_limits')
+    .set({ count: sql<number>`count - 1` })
+    .where('key', '=', key)
+    .where('window_start', '=', windowStart)
+    .where('count', '>', 0)
+    .execute();
+}
+
 export type AttemptReservation =
   | { readonly allowed: false; readonly retryAt: Date }
   | { readonly allowed: true; readonly locksNow: boolean; readonly state: AttemptState };

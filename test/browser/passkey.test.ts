@@ -43,7 +43,9 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
   let cdp: CDPSession;
   let authenticatorId: string;
   let backupCodes: string[] = [];
+  const pageErrors: string[] = [];
 
+  /** A platform authenticator (Chromium allows one at a time), with or without user verification. */
   async function addAuthenticator(userVerification: boolean): Promise<string> {
     const { authenticatorId: id } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
       options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: userVerification, isUserVerified: userVerification, automaticPresenceSimulation: true },
@@ -102,7 +104,15 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
     const setup = await new Client(t.app).request('POST', '/api/v1/setup', OWNER, { origin: base });
     expect(setup.statusCode).toBe(201);
     context = await browser.newContext();
+    context.setDefaultTimeout(8_000);
+    // A virtual authenticator answers a conditional (autofill) request at once, as if the person had
+    // picked the passkey from the email field's suggestions: it stays off unless a test turns it on.
+    await context.addInitScript(() => {
+      const available = async (): Promise<boolean> => localStorage.getItem('conditional-ui') === 'on';
+      Object.defineProperty(PublicKeyCredential, 'isConditionalMediationAvailable', { value: available });
+    });
     page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
     cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     authenticatorId = await addAuthenticator(true);
@@ -158,20 +168,50 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
     expect(await page.getByLabel('Name for this passkey').isVisible()).toBe(true);
   });
 
+  it('offers the passkey in the email field\'s autofill (conditional UI)', async () => {
+    await signOut();
+    await page.evaluate(() => localStorage.setItem('conditional-ui', 'on'));
+    // Opening the sign-in page is all it takes here: the autofill request is answered straight away.
+    await page.goto(`${base}/sign-in`);
+    await page.waitForURL(/\/profile$/);
+    expect((await session()).amr).toEqual(['hwk', 'user', 'mfa']);
+    await page.evaluate(() => localStorage.removeItem('conditional-ui'));
+    await page.goto(`${base}/profile/security/passkey`);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Use your passkey instead of a code' }).click();
+    await page.waitForURL(/\/profile\/security\/passkey$/);
+  });
+
   it('a passkey without user verification signs in only with a second factor', async () => {
-    // A second authenticator that cannot verify the user (no PIN, no biometrics) takes over.
+    // The first authenticator steps aside (its passkey kept) for one that cannot verify the user (no PIN,
+    // no biometrics), which adds "Plain key".
+    const { credentials: [laptop] } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
     authenticatorId = await addAuthenticator(false);
     await page.getByLabel('Name for this passkey').fill('Plain key');
     await page.getByRole('button', { name: 'Add passkey' }).click();
     await expect.poll(() => page.getByText('Passkey added.').isVisible()).toBe(true);
+    // Chromium never uses such an authenticator for a request without a user (passwordless): the page says so.
     await signOut();
     await passwordless();
+    await expect.poll(() => page.locator('[data-passkey-error]').first().textContent()).toContain('cancelled or timed out');
+    expect((await session()).status).toBe(401);
+    // Back to the first authenticator. A browser that skips user verification (here asked to, with
+    // "discouraged") sends its assertion without the UV flag: the passkey then replaces the password only.
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+    authenticatorId = await addAuthenticator(true);
+    await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: laptop! });
+    await page.route('**/api/v1/sign-in/passkey/options*', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...((await response.json()) as object), userVerification: 'discouraged' } });
+    });
+    await passwordless();
     await page.waitForURL(/\/sign-in\/challenge/);
+    await page.unroute('**/api/v1/sign-in/passkey/options*');
     expect((await session()).status).toBe(401);
     // The passkey stood in for the password; it is not offered again for the second step.
     expect(await page.getByRole('button', { name: 'Use your passkey' }).count()).toBe(0);
-    await page.getByLabel('Backup code').fill(backupCodes[0]!);
+    await page.getByRole('textbox', { name: 'Backup code' }).fill(backupCodes[0]!);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL(/\/profile$/);
     expect((await session()).amr).toEqual(['hwk', 'otp', 'mfa']);
@@ -189,5 +229,6 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
     await page.getByRole('row', { name: /Test laptop/ }).getByRole('button', { name: 'Remove' }).click();
     await expect.poll(() => page.getByText('Two-factor authentication is now off.').isVisible()).toBe(true);
     expect(await t.ctx.db.kysely.selectFrom('passkey_credentials').selectAll().execute()).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ const ENROLMENT_ROUTES = new Set([
   'get /api/v1/session', 'delete /api/v1/session', 'post /api/v1/me/reauthenticate', 'get /api/v1/me/factors',
   'post /api/v1/me/factors/totp', 'post /api/v1/me/factors/totp/confirm',
   'post /api/v1/me/factors/passkey/options', 'post /api/v1/me/factors/passkey',
-  'post /api/v1/me/factors/phone', 'post /api/v1/me/factors/phone/confirm',
+  'post /api/v1/me/factors/phone', 'post /api/v1/me/factors/phone/confirm', 'post /api/v1/me/factors/phone/resend',
 ]);
 /** Routes that take no session at all. */
 const PUBLIC_ROUTES = new Set([

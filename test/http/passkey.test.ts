@@ -199,6 +199,40 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     expect(failures.map((f) => JSON.parse(f.details).reason)).toEqual(['unknown_credential', 'invalid']);
   });
 
+  it('pages: sign-in offers a passkey, the challenge page uses it, and "Add a passkey" shows backup codes for a first one', async () => {
+    const signInPage = (await new Client(t.app).get('/sign-in')).body;
+    expect(signInPage).toContain('autocomplete="username webauthn"');
+    expect(signInPage).toContain('data-passkey-sign-in="passwordless"');
+    expect(signInPage).toContain('<script src="/static/webauthn.js"');
+    const { client } = await pending();
+    const challengePage = (await client.get('/sign-in/challenge')).body;
+    expect(challengePage).toContain('data-passkey-sign-in="second-step"');
+    expect(challengePage).toContain('Use a backup code');
+    const other = await addOther();
+    const page = (await other.get('/profile/security/passkey')).body;
+    expect(page).toContain('Use a phone or tablet');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const options = (await other.post('/api/v1/me/factors/passkey/options', { label: 'Phone' })).json();
+    const phone = new SoftAuthenticator({ origin: ORIGIN, synced: true });
+    const done = await other.postForm('/profile/security/passkey', { _csrf: csrf, label: 'Phone', response: JSON.stringify(phone.create(options)) });
+    expect(done.statusCode).toBe(200);
+    expect(done.body.match(/<li><code>/g)).toHaveLength(10);
+    expect(done.body).toContain('/profile/security?done=passkey_added');
+    expect((await other.get('/api/v1/session')).json().amr).toEqual(['pwd', 'swk', 'mfa']);
+    // Stale: the page sends the person to confirm it is them first.
+    t.clock.advanceSeconds(11 * 60);
+    const stale = await other.get('/profile/security/passkey');
+    expect(stale.headers.location).toBe('/profile/security/confirm?next=%2Fprofile%2Fsecurity%2Fpasskey');
+    const confirm = (await other.get('/profile/security/confirm?next=/profile/security/passkey')).body;
+    expect(confirm).toContain('data-passkey-proof');
+    const reauth = (await other.post('/api/v1/me/reauthenticate/passkey/options')).json();
+    const form = await other.postForm('/profile/security/reauthenticate', {
+      _csrf: /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!, next: '/profile/security/passkey', password: OTHER.password, method: 'passkey', code: JSON.stringify(phone.get(reauth)),
+    });
+    expect(form.statusCode).toBe(303);
+    expect(form.headers.location).toBe('/profile/security/passkey');
+  });
+
   it('renames and removes; the last one turns 2FA off unless the org requires it', async () => {
     expect((await owner.patch(`/api/v1/me/factors/${factorId}`, { label: 'Old laptop' })).json().factors[0].label).toBe('Old laptop');
     const renamed = await t.ctx.db.kysely.selectFrom('audit_events').select('details').where('event', '=', 'factor.renamed').execute();

@@ -5,6 +5,8 @@ import * as m0002 from './0002_two_factor.ts';
 import * as m0003 from './0003_passkeys.ts';
 import * as m0004 from './0004_team_security.ts';
 import * as m0005 from './0005_recovery.ts';
+import * as m0006 from './0006_phone.ts';
+import * as m0007 from './0007_import.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -12,6 +14,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_passkeys': m0003,
   '0004_team_security': m0004,
   '0005_recovery': m0005,
+  '0006_phone': m0006,
+  '0007_import': m0007,
 };
 
 export const bundledMigrations: MigrationProvider = {

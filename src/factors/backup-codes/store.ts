@@ -5,7 +5,7 @@
 import { BACKUP_CODES } from '../../config/defaults.ts';
 import { randomId, randomString } from '../../crypto/index.ts';
 import { BACKUP_CODE_ALPHABET, formatBackupCode, normaliseBackupCode } from '../../core/backup-code.ts';
-import type { Ctx } from '../../context.ts';
+import { inTransaction, type Ctx } from '../../context.ts';
 import type { VerifyOutcome } from '../factor.ts';
 
 const hashCode = (ctx: Ctx, canonical: string): string => ctx.keyring.keyedHash('backup-code', canonical);
@@ -14,9 +14,9 @@ const hashCode = (ctx: Ctx, canonical: string): string => ctx.keyring.keyedHash(
 export async function issueBackupCodes(ctx: Ctx, userId: string): Promise<string[]> {
   const now = ctx.clock().toISOString();
   const codes = Array.from({ length: BACKUP_CODES.count }, () => randomString(BACKUP_CODE_ALPHABET, BACKUP_CODES.length));
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    await trx.deleteFrom('backup_codes').where('user_id', '=', userId).execute();
-    await trx
+  await inTransaction(ctx, async (tx) => {
+    await tx.db.kysely.deleteFrom('backup_codes').where('user_id', '=', userId).execute();
+    await tx.db.kysely
       .insertInto('backup_codes')
       .values(codes.map((code) => ({ id: randomId(), user_id: userId, code_hash: hashCode(ctx, code), created_at: now, used_at: null })))
       .execute();

@@ -9,6 +9,7 @@ import type { Ctx } from '../../context.ts';
 import { browserTokens, limitByIp, meta, requireSession, requireSudo, upgradeAfterFirstFactor } from '../../http/request.ts';
 import { cookieNames } from '../../http/cookies.ts';
 import { bool, object, str, type JsonSchema } from '../../http/schema.ts';
+import { assertMethodAllowed } from '../../orgs/policy.ts';
 import { liveChallenge } from '../../sessions/challenge.ts';
 import { applyPasswordStep, applySecondStep, userJson } from '../../sessions/routes.ts';
 import { passkeyStep, secondStep } from '../../sessions/sign-in.ts';
@@ -72,6 +73,7 @@ export async function passkeyRoutes(app: FastifyInstance): Promise<void> {
     schema: { summary: 'Start adding a passkey (sudo): registration options for the browser', body: object({ label: str(PASSKEY.labelMaxLength, { minLength: 1 }) }, ['label']) },
   }, async (request) => {
     const session = requireSudo(ctx, request, { enrolment: true });
+    await assertMethodAllowed(ctx, session.userId, 'passkey');
     const label = (request.body as { label: string }).label.trim();
     if (!label) throw new AppError('invalid_request', { message: 'Enter a name for the passkey.', details: { field: 'label' } });
     return registrationOptions(ctx, session.user, label);
@@ -87,11 +89,11 @@ export async function passkeyRoutes(app: FastifyInstance): Promise<void> {
     return { factor: result.factor, backupCodes: result.backupCodes };
   });
 
+  // Not an enrolment route: someone who still has to enrol has no passkey to confirm with.
   app.post('/api/v1/me/reauthenticate/passkey/options', {
-    config: { enrolment: true },
     schema: { summary: 'Options for confirming a re-authentication (or turning 2FA off) with a passkey' },
   }, async (request) => {
-    const session = requireSession(request, { enrolment: true });
+    const session = requireSession(request);
     if ((await listPasskeys(ctx, session.userId)).length === 0) throw new AppError('not_found', { message: 'You have no passkey.' });
     return authenticationOptions(ctx, { userId: session.userId, purpose: 'reauthenticate' });
   });

@@ -8,8 +8,8 @@ import { meta, requireSession, requireSudo, upgradeAfterFirstFactor } from '../.
 import { id, object, str } from '../../http/schema.ts';
 import { membershipsOf } from '../../orgs/service.ts';
 import { assertMethodAllowed } from '../../orgs/policy.ts';
-import type { Ctx } from '../../context.ts';
-import { factorAdded } from '../lifecycle.ts';
+import { inTransaction, type Ctx } from '../../context.ts';
+import { notifyFactorAdded, recordFactorAdded } from '../lifecycle.ts';
 import { failedCode } from '../second-step.ts';
 import { confirmEnrollment, startEnrollment } from './store.ts';
 
@@ -44,12 +44,16 @@ export async function finishTotpSetup(
   requestMeta: ReturnType<typeof meta>,
 ): Promise<{ factor: { id: string; type: 'totp'; label: string; createdAt: string }; backupCodes: string[] | null }> {
   const label = input.label?.trim() || 'Authenticator app';
-  const result = await confirmEnrollment(ctx, user.id, input.enrollmentId, input.code.replace(/\s/g, ''), label);
+  // The enrolment consumed, the factor, 2FA on and the backup codes: one transaction (all or nothing).
+  const { result, backupCodes } = await inTransaction(ctx, async (tx) => {
+    const confirmed = await confirmEnrollment(tx, user.id, input.enrollmentId, input.code.replace(/\s/g, ''), label);
+    return { result: confirmed, backupCodes: confirmed.ok ? await recordFactorAdded(tx, user, { type: 'totp', label }, requestMeta) : null };
+  });
   if (!result.ok) {
     if (result.reason === 'expired') throw new AppError('not_found', { message: 'This setup has expired. Start again to get a new QR code.' });
     throw failedCode({ ok: false, reason: 'invalid', clockDriftMinutes: result.clockDriftMinutes });
   }
-  const backupCodes = await factorAdded(ctx, user, { type: 'totp', label }, requestMeta);
+  await notifyFactorAdded(ctx, user, { type: 'totp', label });
   return { factor: { id: result.factor.id, type: 'totp', label, createdAt: result.factor.createdAt }, backupCodes };
 }
 

@@ -1,0 +1,37 @@
+/**
+ * What a code says and who carries it: the text message (with an origin-bound last line, so browsers
+ * and phones can offer it for autofill on this site only), the call script (digits read twice, slowly),
+ * and the provider chosen by SMS_PROVIDER.
+ */
+import type { Ctx } from '../../context.ts';
+import type { PhoneChannel, PhoneMessage, PhoneProvider } from '../../delivery/port.ts';
+import { outboxPhoneProvider } from '../../delivery/outbox.ts';
+import { twilioProvider } from '../../delivery/twilio.ts';
+import { webhookProvider } from '../../delivery/webhook.ts';
+import { PHONE } from '../../config/defaults.ts';
+
+export function phoneProvider(ctx: Ctx): PhoneProvider {
+  const phone = ctx.config.phone;
+  if (phone.provider === 'twilio' && phone.twilio) return twilioProvider({ ...phone.twilio, timeoutMs: phone.providerTimeoutMs });
+  if (phone.provider === 'webhook' && phone.webhook) return webhookProvider({ ...phone.webhook, timeoutMs: phone.providerTimeoutMs, clock: ctx.clock });
+  return outboxPhoneProvider(ctx.db, ctx.clock);
+}
+
+/** "1, 2, 3, 4, 5, 6": a text-to-speech voice pauses at each comma. */
+export function spokenDigits(code: string): string {
+  return code.split('').join(', ');
+}
+
+export function composeMessage(ctx: Ctx, to: string, channel: PhoneChannel, code: string): PhoneMessage {
+  const product = ctx.config.productName;
+  const minutes = PHONE.codeSeconds / 60;
+  const host = new URL(ctx.config.publicUrl).host;
+  const intro = `Your ${product} verification code is`;
+  const digits = spokenDigits(code);
+  const again = 'Again, your code is';
+  // The last line follows the origin-bound one-time code format (WICG sms-one-time-codes).
+  const text = channel === 'sms'
+    ? `${code} is your ${product} verification code. It expires in ${minutes} minutes. Don't share it with anyone.\n\n@${host} #${code}`
+    : `${intro} ${digits}. ${again} ${digits}.`;
+  return { to, channel, code, text, speech: { intro, digits, again } };
+}

