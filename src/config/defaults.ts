@@ -224,8 +224,6 @@ export const PHONE = Object.freeze({
   minProviderTimeoutMs: 100,
   maxProviderTimeoutMs: 60_000,
   twilioBaseUrl: 'https://api.twilio.com',
-  /** SMS_WEBHOOK_SECRET: at least 32 characters (256 bits as hex would be 64). */
+  /** SMS_WEBHOOK_SECRET: at least 32 characters (`openssl rand -hex 32` gives 64). */
   minWebhookSecretLength: 32,
-  /** Webhook receivers refuse signatures older than this (docs/sms-webhook.md). */
-  webhookMaxAgeSeconds: 5 * MINUTE_SECONDS,
 });

@@ -8,7 +8,7 @@
  *   and passlib style (`$pbkdf2-sha256$<rounds>$<ab64 salt>$<ab64 hash>`, also sha1/sha512)
  */
 import crypto from 'node:crypto';
-import { verify as bcryptVerify } from '@node-rs/bcrypt';
+import bcrypt from 'bcryptjs';
 import { verify as argon2Verify } from '@node-rs/argon2';
 
 export type HashScheme = 'argon2' | 'bcrypt' | 'scrypt' | 'pbkdf2';
@@ -48,7 +48,7 @@ export async function verifyImportedHash(encoded: string, password: string): Pro
       case 'argon2':
         return await argon2Verify(encoded, password);
       case 'bcrypt':
-        return await bcryptVerify(password, encoded);
+        return await bcrypt.compare(password, encoded);
       case 'scrypt': {
         const [, , params, salt, hash] = encoded.split('$');
         const values = Object.fromEntries(params!.split(',').map((kv) => kv.split('=') as [string, string]));

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { hash as bcryptHash } from '@node-rs/bcrypt';
+import bcrypt from 'bcryptjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
@@ -53,7 +53,7 @@ describe.each(DIALECTS)('bulk import (%s)', (dialect) => {
 
   it('verifies argon2, bcrypt, scrypt and PBKDF2 hashes as they are, then re-hashes them with argon2id', async () => {
     const hashes = {
-      argon2: await hashPassword(PASSWORD), bcrypt: await bcryptHash(PASSWORD, { cost: 10 }), scrypt: scryptPasslib(PASSWORD),
+      argon2: await hashPassword(PASSWORD), bcrypt: await bcrypt.hash(PASSWORD, 10), scrypt: scryptPasslib(PASSWORD),
       django: pbkdf2Django(PASSWORD), passlib: pbkdf2Passlib(PASSWORD),
     };
     const lines = Object.entries(hashes).map(([kind, h]) => JSON.stringify({ email: `${kind}@import.test`, org: 'Imported Clinic', role: 'staff', passwordHash: h }));

@@ -105,14 +105,15 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
   }
 
   /**
-   * `count` browsers that each passed the password (alternating A and B) and hold a challenge. Four at a
-   * time: a password attempt is counted before it is checked, and the fifth at once would be delayed.
+   * `count` browsers that each passed the password (alternating A and B) and hold a challenge. One after
+   * the other: a password attempt is counted (compare-and-swap) before it is checked, and parallel
+   * sign-ins of one account may be refused — the guessing limit's price, not what this suite is about.
    */
   async function challenges(user: { email: string; password: string }, count: number): Promise<Browser[]> {
     const browsers = Array.from({ length: count }, () => new Browser(ORIGIN, newIp()));
-    for (let i = 0; i < count; i += 4) {
-      const batch = browsers.slice(i, i + 4).map((browser, j) => browser.post(instance(i + j), '/api/v1/sign-in', user));
-      for (const response of await Promise.all(batch)) expect(response.json.status, JSON.stringify(response.json)).toBe('second_factor_required');
+    for (const [i, browser] of browsers.entries()) {
+      const response = await browser.post(instance(i), '/api/v1/sign-in', user);
+      expect(response.json.status, JSON.stringify(response.json)).toBe('second_factor_required');
     }
     return browsers;
   }

@@ -50,6 +50,9 @@ describe.each(DIALECTS)('SMS / voice codes (%s)', (dialect) => {
     expect(factors.factors).toEqual([expect.objectContaining({ type: 'phone', label: '+1 ••••••••23', methods: ['sms', 'voice'], isDefault: true })]);
     expect(JSON.stringify(factors)).not.toContain('5550123');
     expect((await lastEmailTo(t, OWNER.email)).subject).toContain('sign-in method was added');
+    const outbox = await owner.get('/dev/outbox');
+    expect(outbox.body).toContain('Text message');
+    expect(outbox.body).toContain(PHONE_NUMBER);
     const client = await challenged();
     const code = await sendCode(client);
     const rows = await t.ctx.db.kysely.selectFrom('phone_codes').select('code_hash').execute();
@@ -146,6 +149,37 @@ describe.each(DIALECTS)('SMS / voice codes (%s)', (dialect) => {
     const client = await challenged();
     expect((await client.post('/api/v1/sign-in/send', { method: 'sms' })).statusCode).toBe(403);
     expect((await client.post('/api/v1/sign-in/send', { method: 'voice' })).statusCode).toBe(202);
+  });
+
+  it('changing the number: the new one is verified first, then the old one goes, with one email', async () => {
+    const [old] = (await owner.get('/api/v1/me/factors')).json().factors as Array<{ id: string }>;
+    const other = '+33612345678';
+    const started = await owner.post('/api/v1/me/factors/phone', { phone: other, channel: 'voice', replacesFactorId: old!.id });
+    expect(started.statusCode).toBe(202);
+    expect((await owner.get('/api/v1/me/factors')).json().factors).toHaveLength(1);
+    const confirmed = await owner.post('/api/v1/me/factors/phone/confirm', { enrollmentId: started.json().enrollmentId, code: (await lastPhoneCode(t, other)).code });
+    expect(confirmed.json()).toMatchObject({ changed: true, backupCodes: null });
+    const factors = (await owner.get('/api/v1/me/factors')).json().factors as Array<{ label: string; methods: string[] }>;
+    expect(factors).toEqual([expect.objectContaining({ label: '+33 •••••••78', methods: ['voice', 'sms'] })]);
+    expect((await lastEmailTo(t, OWNER.email)).text).toContain('Sign-in codes now go to +33 •••••••78 instead of +1 ••••••••23.');
+    const events = (await t.ctx.db.kysely.selectFrom('audit_events').select('event').execute()).map((e) => e.event);
+    expect(events).toContain('phone.changed');
+    // The old number gets no more codes.
+    const client = await challenged();
+    expect((await client.post('/api/v1/sign-in/send', { method: 'sms' })).json().sentTo).toBe('+33 •••••••78');
+  });
+
+  it('a deployment can restrict countries', async () => {
+    const restricted = await createTestApp(dialect, { env: { SMS_ALLOWED_COUNTRIES: 'US,CA' } });
+    try {
+      const { owner: other } = await setUpOwner(restricted);
+      expect((await other.post('/api/v1/me/reauthenticate', { password: OWNER.password })).statusCode).toBe(200);
+      const refused = await other.post('/api/v1/me/factors/phone', { phone: '+33612345678', channel: 'sms' });
+      expect(refused.statusCode).toBe(403);
+      expect((await other.post('/api/v1/me/factors/phone', { phone: '+12015550123', channel: 'sms' })).statusCode).toBe(202);
+    } finally {
+      await restricted.close();
+    }
   });
 
   describe('under parallel requests', () => {

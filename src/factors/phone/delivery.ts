@@ -25,7 +25,7 @@ export function spokenDigits(code: string): string {
 export function composeMessage(ctx: Ctx, to: string, channel: PhoneChannel, code: string): PhoneMessage {
   const product = ctx.config.productName;
   const minutes = PHONE.codeSeconds / 60;
-  const host = new URL(ctx.config.publicUrl).host;
+  const host = new URL(ctx.config.publicUrl).hostname;
   const intro = `Your ${product} verification code is`;
   const digits = spokenDigits(code);
   const again = 'Again, your code is';
