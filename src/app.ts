@@ -38,11 +38,16 @@ export interface BuildOptions {
   readonly logger?: FastifyServerOptions['logger'];
 }
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export async function buildApp(config: Config, deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
   const handleError = errorHandler(renderErrorPage);
   const app = Fastify({
     logger: loggerOptions(options.logger),
-    trustProxy: config.trustProxy,
+    // A hop count trusts that many proxies in front of us (the nearest hops); otherwise true/false/addresses.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     // Unknown fields are refused (400), never silently dropped; types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },

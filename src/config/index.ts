@@ -21,7 +21,7 @@ export interface Config {
   readonly mailFrom: string;
   /** base64url key material (32 bytes) or null: then a key file in dataDir is used. */
   readonly secretKey: string | null;
-  readonly trustProxy: boolean | string;
+  readonly trustProxy: boolean | string | number;
   readonly production: boolean;
   readonly logLevel: string;
   readonly productName: string;
@@ -74,10 +74,12 @@ function readDatabaseUrl(env: Env): string {
   return raw;
 }
 
-function readTrustProxy(env: Env): boolean | string {
+function readTrustProxy(env: Env): boolean | string | number {
   const raw = env.TRUST_PROXY;
   if (raw === undefined || raw === '' || raw === 'false') return false;
   if (raw === 'true') return true;
+  // A hop count: trust that many proxies in front of us (Fastify's numeric trustProxy).
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
   // A comma-separated list of proxy addresses or CIDR ranges, or a hop count.
   if (/^[0-9a-fA-F:.,/ ]+$/.test(raw)) return raw;
   throw new ConfigError('TRUST_PROXY', 'must be true, false, a hop count or a list of proxy addresses');

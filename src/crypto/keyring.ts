@@ -18,6 +18,8 @@ export interface Keyring {
   open(keyId: string, sealed: string, associatedData: string): Uint8Array;
   /** HMAC-SHA-256 under a purpose-bound server key (e.g. backup codes, CSRF). */
   keyedHash(purpose: string, value: string): string;
+  /** The keyed hash under every key, current first: for checking values hashed before a rotation. */
+  keyedHashes(purpose: string, value: string): string[];
 }
 
 interface KeyFile {
@@ -26,8 +28,7 @@ interface KeyFile {
 }
 
 export function keyringFromMasterKeys(currentKeyId: string, masterKeys: ReadonlyMap<string, Uint8Array>): Keyring {
-  const current = masterKeys.get(currentKeyId);
-  if (!current) throw new Error('current key id has no key');
+  if (!masterKeys.has(currentKeyId)) throw new Error('current key id has no key');
   const aeadKeys = new Map<string, Uint8Array>();
   for (const [id, master] of masterKeys) aeadKeys.set(id, deriveKey(master, 'aead'));
   const hashKeys = new Map<string, Uint8Array>();
@@ -42,14 +43,22 @@ export function keyringFromMasterKeys(currentKeyId: string, masterKeys: Readonly
       return aeadOpen(key, sealed, associatedData);
     },
     keyedHash(purpose, value) {
-      let key = hashKeys.get(purpose);
-      if (!key) {
-        key = deriveKey(current, `hash:${purpose}`);
-        hashKeys.set(purpose, key);
-      }
-      return keyedHash(key, value);
+      return keyedHash(hashKey(currentKeyId, purpose), value);
+    },
+    keyedHashes(purpose, value) {
+      return [currentKeyId, ...[...masterKeys.keys()].filter((id) => id !== currentKeyId)].map((id) => keyedHash(hashKey(id, purpose), value));
     },
   };
+
+  function hashKey(keyId: string, purpose: string): Uint8Array {
+    const cacheKey = `${keyId}:${purpose}`;
+    let key = hashKeys.get(cacheKey);
+    if (!key) {
+      key = deriveKey(masterKeys.get(keyId)!, `hash:${purpose}`);
+      hashKeys.set(cacheKey, key);
+    }
+    return key;
+  }
 }
 
 function decodeKey(text: string): Uint8Array {

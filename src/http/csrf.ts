@@ -54,7 +54,8 @@ export function checkCsrf(ctx: Ctx, request: FastifyRequest): void {
   const cookie = request.cookies[cookieNames(ctx.config).csrf];
   const body = request.body as Record<string, unknown> | undefined;
   const field = body && typeof body._csrf === 'string' ? body._csrf : '';
-  if (!cookie || !field || !constantTimeEqual(field, formToken(ctx, cookie))) {
+  // Any key of the keyring: a page rendered just before a key rotation still submits.
+  if (!cookie || !field || !ctx.keyring.keyedHashes('csrf', cookie).some((expected) => constantTimeEqual(field, expected))) {
     throw new AppError('csrf_failed');
   }
 }

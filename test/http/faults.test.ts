@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken } from '../../src/crypto/index.ts';
 import { Browser, eventually, newSecretKey, runCli, startServer, type ServerProcess } from '../helpers/process.ts';
@@ -40,7 +41,11 @@ async function initOwner(env: Record<string, string>): Promise<void> {
   expect(init.code, init.stderr).toBe(0);
 }
 
-describe.skipIf(!SERVER_URL)('PostgreSQL unreachable (through a proxy the test closes)', () => {
+const PG_TITLE = SERVER_URL
+  ? 'PostgreSQL unreachable (through a proxy the test closes)'
+  : 'PostgreSQL unreachable — SKIPPED: TEST_DATABASE_URL is not set, and this fault needs a real PostgreSQL server to proxy';
+
+describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
   const schema = `fa_${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
 
   beforeAll(async () => {
@@ -97,10 +102,17 @@ describe('Redis unreachable (through a proxy the test closes)', () => {
     const proxy = await startTcpProxy({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
     cleanups.push(() => proxy.close());
     const dir = tempDir();
+    const prefix = `twofold-faults-${randomToken(6)}:`;
     const env = {
       DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`, DATA_DIR: dir, TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN,
-      REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: `twofold-faults-${randomToken(6)}:`, TRUST_PROXY: '127.0.0.1',
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix, TRUST_PROXY: '127.0.0.1',
     };
+    cleanups.push(async () => {
+      const redis = new Redis(REDIS_URL.toString());
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    });
     const server = await serverWith(env);
     await initOwner(env);
     await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 10_000, 'readiness with Redis');

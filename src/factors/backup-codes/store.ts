@@ -38,7 +38,8 @@ export async function spendBackupCode(ctx: Ctx, userId: string, input: string): 
     .updateTable('backup_codes')
     .set({ used_at: ctx.clock().toISOString() })
     .where('user_id', '=', userId)
-    .where('code_hash', '=', hashCode(ctx, canonical))
+    // Codes issued before a key rotation still match under the older key.
+    .where('code_hash', 'in', ctx.keyring.keyedHashes('backup-code', canonical))
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1 ? { ok: true, amr: ['otp'], factorId: null } : { ok: false, reason: 'invalid' };
