@@ -12,10 +12,8 @@ import { userJson } from '../sessions/routes.ts';
 import { createSession } from '../sessions/service.ts';
 import { finishSignIn } from '../sessions/sign-in.ts';
 import { complianceMembers } from './compliance.ts';
-import {
-  acceptInvitation, changeRole, invite, isSetUp, listInvitations, listMembers, membershipsOf, removeMember,
-  requireManager, revokeInvitation, roleIn, setUp,
-} from './service.ts';
+import { changeRole, isSetUp, listMembers, membershipsOf, removeMember, requireManager, roleIn, setUp } from './service.ts';
+import { acceptInvitation, invite, listInvitations, revokeInvitation } from './invitations.ts';
 
 async function actor(app: FastifyInstance, userId: string) {
   const user = await getUser(app.ctx, userId);

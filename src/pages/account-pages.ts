@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RATE_LIMITS } from '../config/defaults.ts';
 import { limitByIp, meta } from '../http/request.ts';
 import { parseEmail, requestPasswordReset, resetPassword, resetTokenIsLive } from '../accounts/service.ts';
-import { acceptInvitation, findInvitation, type PendingInvitation } from '../orgs/service.ts';
+import { acceptInvitation, findInvitation, type PendingInvitation } from '../orgs/invitations.ts';
 import { html, type Html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';

@@ -13,9 +13,8 @@ import { ROLES, type Role } from '../db/schema.ts';
 import { limitByIp, meta, requireSession } from '../http/request.ts';
 import { params } from '../http/schema.ts';
 import { getPolicy } from '../orgs/policy.ts';
-import {
-  changeRole, invite, listInvitations, listMembers, removeMember, requireManager, revokeInvitation, type Org,
-} from '../orgs/service.ts';
+import { changeRole, listMembers, removeMember, requireManager, type Org } from '../orgs/service.ts';
+import { invite, listInvitations, revokeInvitation } from '../orgs/invitations.ts';
 import { html, type Html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';

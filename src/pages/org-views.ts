@@ -1,7 +1,8 @@
 /** Markup of the org pages: the "Staff & clients" table, the invite form, pending invitations. */
 import type { Role } from '../db/schema.ts';
 import { ROLES } from '../db/schema.ts';
-import { mayManage, type InvitationView, type MemberView } from '../orgs/service.ts';
+import { mayManage, type MemberView } from '../orgs/service.ts';
+import { type InvitationView } from '../orgs/invitations.ts';
 import { html, type Html } from './html.ts';
 import { notice } from './layout.ts';
 import { csrfInput, day, input, postButton, ROLE_LABELS, utc, type FormError } from './ui.ts';
