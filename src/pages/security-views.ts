@@ -39,6 +39,10 @@ function postButton(action: string, csrf: string, label: string, kind = 'seconda
   return html`<form method="post" action="${action}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="${kind} small">${label}</button></form>`;
 }
 
+function kindOf(f: Overview['factors'][number]): string {
+  return f.type === 'totp' ? 'authenticator app' : f.type === 'passkey' ? passkeyKind(f) : f.type === 'phone' ? 'codes by text or call' : f.type;
+}
+
 export function overviewView(data: Overview, devices: readonly TrustedDeviceView[], csrf: string): Html {
   return html`<h1>Security</h1>
 <section class="card" aria-labelledby="twofa-title">
@@ -50,7 +54,7 @@ export function overviewView(data: Overview, devices: readonly TrustedDeviceView
     <caption class="sr-only">Your sign-in methods</caption>
     <thead><tr><th scope="col">Method</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${data.factors.map((f) => html`<tr>
-      <td>${f.label} <span class="muted">(${f.type === 'totp' ? 'authenticator app' : f.type === 'passkey' ? passkeyKind(f) : f.type === 'phone' ? 'codes by text or call' : f.type})</span> ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
+      <td>${f.label} ${kindOf(f).toLowerCase() === f.label.toLowerCase() ? '' : html`<span class="muted">(${kindOf(f)})</span>`} ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
       <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
         ${postButton(`/profile/security/factors/${f.id}/remove`, csrf, 'Remove', 'danger')}
