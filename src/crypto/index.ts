@@ -14,6 +14,11 @@ export function randomToken(byteLength: number): string {
   return Buffer.from(randomBytes(byteLength)).toString('base64url');
 }
 
+/** A random UUID v4, from Node's buffered CSPRNG: cheap enough for every request id. */
+export function randomUuid(): string {
+  return crypto.randomUUID();
+}
+
 /** A random identifier for rows: 128 bits, base64url. */
 export function randomId(): string {
   return randomToken(16);

@@ -4,11 +4,11 @@
  * (SECURITY.md: no secret ever in a log; OWASP Logging Cheat Sheet).
  */
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
-import { randomToken } from '../crypto/index.ts';
+import { randomUuid } from '../crypto/index.ts';
 
 /** Request ids: 96 random bits, enough to tell requests apart across instances; echoed as X-Request-Id. */
 export function newRequestId(): string {
-  return randomToken(12);
+  return randomUuid();
 }
 
 export function urlForLog(url: string): string {
