@@ -1,5 +1,20 @@
 /** Row types of the current schema (the migrations are the source of truth). */
 import type { Generated } from 'kysely';
+import type {
+  TotpFactorsTable,
+  TotpEnrollmentsTable,
+  BackupCodesTable,
+  ChallengesTable,
+  TrustedDevicesTable,
+  PasskeyCredentialsTable,
+  WebauthnChallengesTable,
+  PhoneFactorsTable,
+  PhoneEnrollmentsTable,
+  PhoneCodesTable,
+  PhoneSendCooldownsTable,
+} from './schema-factors.ts';
+
+export type * from './schema-factors.ts';
 
 export type Role = 'owner' | 'admin' | 'staff' | 'client';
 export const ROLES: readonly Role[] = ['owner', 'admin', 'staff', 'client'];
@@ -125,59 +140,6 @@ export interface SeenDevicesTable {
   first_seen_at: string;
 }
 
-export interface TotpFactorsTable {
-  id: string;
-  user_id: string;
-  label: string;
-  secret_sealed: string;
-  key_id: string;
-  /** bigint column: pg returns it as a string, SQLite as a number. */
-  last_used_step: string | number | null;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-export interface TotpEnrollmentsTable {
-  id: string;
-  user_id: string;
-  secret_sealed: string;
-  key_id: string;
-  created_at: string;
-  expires_at: string;
-  consumed_at: string | null;
-}
-
-export interface BackupCodesTable {
-  id: string;
-  user_id: string;
-  code_hash: string;
-  created_at: string;
-  used_at: string | null;
-}
-
-export interface ChallengesTable {
-  id: string;
-  token_hash: string;
-  user_id: string;
-  created_at: string;
-  expires_at: string;
-  failures: Generated<number>;
-  consumed_at: string | null;
-  first_step: Generated<'pwd' | 'hwk' | 'swk'>;
-}
-
-export interface TrustedDevicesTable {
-  id: string;
-  user_id: string;
-  token_hash: string;
-  created_at: string;
-  expires_at: string;
-  last_used_at: string;
-  ip: Generated<string>;
-  user_agent: Generated<string>;
-  revoked_at: string | null;
-}
-
 export interface ApiKeysTable {
   id: string;
   user_id: string;
@@ -189,35 +151,6 @@ export interface ApiKeysTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
-}
-
-export interface PasskeyCredentialsTable {
-  id: string;
-  user_id: string;
-  credential_id: string;
-  public_key: string;
-  /** bigint column: pg returns it as a string, SQLite as a number. */
-  counter: string | number;
-  transports: string;
-  device_type: 'singleDevice' | 'multiDevice';
-  backed_up: number;
-  label: string;
-  aaguid: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-export type WebauthnPurpose = 'register' | 'sign_in_second_step' | 'passwordless' | 'reauthenticate';
-
-export interface WebauthnChallengesTable {
-  id: string;
-  user_id: string | null;
-  purpose: WebauthnPurpose;
-  challenge: string;
-  label: string | null;
-  created_at: string;
-  expires_at: string;
-  consumed_at: string | null;
 }
 
 export interface RecoveriesTable {
@@ -232,53 +165,6 @@ export interface RecoveriesTable {
   completes_at: string | null;
   ended_at: string | null;
   ip: Generated<string>;
-}
-
-export type PhoneChannel = 'sms' | 'voice';
-export type PhoneCodePurpose = 'sign_in' | 'verify_phone' | 'reauthenticate';
-
-export interface PhoneFactorsTable {
-  id: string;
-  user_id: string;
-  e164: string;
-  channel: Generated<PhoneChannel>;
-  label: string;
-  verified_at: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-export interface PhoneEnrollmentsTable {
-  id: string;
-  user_id: string;
-  e164: string;
-  channel: PhoneChannel;
-  replaces_factor_id: string | null;
-  failures: Generated<number>;
-  created_at: string;
-  expires_at: string;
-  consumed_at: string | null;
-}
-
-export interface PhoneCodesTable {
-  id: string;
-  user_id: string;
-  purpose: PhoneCodePurpose;
-  challenge_id: string | null;
-  enrollment_id: string | null;
-  phone_factor_id: string | null;
-  e164: string;
-  channel: PhoneChannel;
-  code_hash: string;
-  created_at: string;
-  expires_at: string;
-  consumed_at: string | null;
-  superseded_at: string | null;
-}
-
-export interface PhoneSendCooldownsTable {
-  scope: string;
-  available_at: string;
 }
 
 export interface ImportProgressTable {
