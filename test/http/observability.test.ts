@@ -102,13 +102,13 @@ describe('request ids', () => {
     const first = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'attacker-chosen' } });
     const second = await t.app.inject({ url: '/api/v1/session' });
     const ids = [first.headers['x-request-id'], second.headers['x-request-id']];
-    expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(ids[0]).not.toBe(ids[1]);
     expect(ids[0]).not.toBe('attacker-chosen');
     const lines = t.logs.map((line) => JSON.parse(line) as { reqId?: string; msg: string });
     expect(lines.filter((l) => l.reqId === ids[1]).map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
     // Router errors (a malformed escape) carry one too.
-    expect((await t.app.inject({ url: '/api/v1/me/sessions/%E0%A4%A' })).headers['x-request-id']).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect((await t.app.inject({ url: '/api/v1/me/sessions/%E0%A4%A' })).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

@@ -54,7 +54,7 @@ describe('resolveConfig', () => {
     });
     expect(config).toMatchObject({ port: 0, host: '0.0.0.0', trustProxy: '10.0.0.0/8, 127.0.0.1', logLevel: 'warn', production: true });
     expect(resolveConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(resolveConfig({ TRUST_PROXY: '2' }).trustProxy).toBe('2');
+    expect(resolveConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
   });
 
   const BAD: Array<[setting: string, value: string]> = [
