@@ -9,11 +9,14 @@
  *   b. full sign-in        POST /api/v1/sign-in then /api/v1/sign-in/verify (argon2id + TOTP);
  *   d. session check while a sign-in storm runs (two loaders at once), against a quiet baseline;
  *   e. GET /healthz: the app's hooks and headers without a database query (the framework's share);
+ *   f. passkey verify step (options + signed assertion) and g. backup-code verify step, beside a
+ *      (bench/phases-factors.ts, users seeded by bench/seed-factors.ts);
+ *   h. growth: the TOTP verify step at 1 k, 100 k (and 1 M) users imported through importMembers;
  *   and the server's RSS after each phase. Then c and a again on PostgreSQL (a fresh schema, dropped).
  *
  * Load goes to 127.0.0.1 only; every phase is bounded in time and in requests.
  *
- * Flags: --quick (short phases, ~1 min), --no-pg, --only=hello,e,c,a,b,d,pg, --profile (CPU profile of
+ * Flags: --quick (short phases, ~1 min), --no-pg, --only=hello,e,c,a,f,g,b,d,h,pg, --growth=1000,100000[,1000000] (sizes of phase h), --profile (CPU profile of
  * the twofold server child, top frames printed), --json=FILE (write the figures as JSON), --no-wait (do
  * not wait for other processes on the machine to go quiet before each phase), --server-entry=FILE.js (run
  * a built JavaScript entry point instead of src/cli.ts through tsx), --server-env=NAME=VALUE (repeatable:
@@ -36,6 +39,8 @@ import { TOTP_DEFAULTS, totp } from '../src/core/otp.ts';
 import { cookieFrom, formatResult, runLoad, send, type Iteration, type LoadResult, type Target } from './loader.ts';
 import type { Fixture } from './seed.ts';
 import { printTopFrames } from './profile-top.ts';
+import { measureBackupCodes, measureGrowth, measurePasskey, type Harness } from './phases-factors.ts';
+import type { FactorsFixture } from './seed-factors.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PG_BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -44,7 +49,7 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean' }, 'no-pg': { type: 'boolean' }, only: { type: 'string' },
     profile: { type: 'boolean' }, json: { type: 'string' }, 'no-wait': { type: 'boolean' },
-    'server-entry': { type: 'string' }, 'server-env': { type: 'string', multiple: true },
+    'server-entry': { type: 'string' }, 'server-env': { type: 'string', multiple: true }, growth: { type: 'string' },
   },
   strict: true,
 });
@@ -73,6 +78,15 @@ const PLAN = {
   /** Users for the full sign-in phases (argon2id bounds these to a few hundred per second). */
   signInUsers: quick ? 1_500 : 4_500,
   stormUsers: quick ? 1_500 : 4_500,
+  /** Passkey (f) and backup-code (g) users, each with one pending challenge. */
+  passkeyUsers: quick ? 3_000 : 6_000,
+  backupUsers: quick ? 5_000 : 10_000,
+  factorUsersPg: quick ? 2_000 : 4_000,
+  /** Growth (h): enrolled users per step (--growth=1000,100000,1000000), challenges per step, of which warm-up. */
+  growthSizes: (flags.growth ?? (quick ? '1000,100000' : '1000,100000,1000000')).split(',').map(Number),
+  growthChallenges: 1_000,
+  growthWarmup: 600,
+  growthConcurrency: 8,
   /** Before each phase, wait up to this long for other processes on the machine to go quiet (0: don't). */
   quietWaitSeconds: flags['no-wait'] ? 0 : quick ? 15 : 40,
   /** Measurements of a phase disturbed by other processes are repeated, up to this many in all. */
@@ -228,11 +242,11 @@ async function withCpu<T>(pid: number | undefined, work: () => Promise<T>): Prom
  * times) when other processes took more than BUSY_MACHINE_CORES meanwhile. `work` must draw fresh
  * fixtures on each call.
  */
-async function cleanly<T>(pid: number | undefined, work: () => Promise<T>): Promise<[T, CpuUse]> {
+async function cleanly<T>(pid: number | undefined, work: () => Promise<T>, attempts = PLAN.attempts): Promise<[T, CpuUse]> {
   for (let attempt = 1; ; attempt++) {
     await waitForQuiet(PLAN.quietWaitSeconds);
     const [result, cpu] = await withCpu(pid, work);
-    if (cpu.others <= BUSY_MACHINE_CORES || attempt >= PLAN.attempts || quietBudgetLeft <= 0) return [result, cpu];
+    if (cpu.others <= BUSY_MACHINE_CORES || attempt >= attempts || quietBudgetLeft <= 0) return [result, cpu];
     log(`  (other processes used ${cpu.others.toFixed(2)} cores meanwhile: measuring again)`);
   }
 }
@@ -433,6 +447,28 @@ async function measureVerify(server: Server, database: string): Promise<void> {
   record('a', database, result, memoryOf(server.child.pid), cpu);
 }
 
+/** What bench/phases-factors.ts needs of this harness. */
+function harnessFor(server: Server): Harness {
+  return {
+    port: server.t.port, origin: server.t.origin, pid: server.child.pid, concurrency: PLAN.concurrency,
+    warmupSeconds: PLAN.warmupSeconds, seconds: PLAN.verifySeconds, clientIp, log,
+    async measure(phase, database, work, options) {
+      const [result, cpu] = await cleanly(server.child.pid, work, options?.once ? 1 : PLAN.attempts);
+      record(phase, database, result, memoryOf(server.child.pid), cpu);
+      return result;
+    },
+    recordDerived(phase, database, result) {
+      record(phase, database, result, null, null);
+    },
+  };
+}
+
+async function seedFactorUsers(databaseUrl: string, pgSchema: string | null, secretKey: string, file: string, passkeys: number, backup: number): Promise<FactorsFixture> {
+  const args = ['bench/seed-factors.ts', '--mode', 'factors', '--database-url', databaseUrl, '--passkeys', String(passkeys), '--backup', String(backup), '--out', file];
+  log(`  ${await runChild(pgSchema ? [...args, '--pg-schema', pgSchema] : args, benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as FactorsFixture;
+}
+
 /** A range of users not signed in yet: each signs in once (a TOTP code is accepted once per 30 s step). */
 interface Users {
   next: number;
@@ -484,7 +520,7 @@ async function main(): Promise<void> {
       await measureHello();
     }
 
-    const sqlitePhases = ['e', 'c', 'a', 'b', 'd'].filter(wants);
+    const sqlitePhases = ['e', 'c', 'a', 'f', 'g', 'b', 'd'].filter(wants);
     if (sqlitePhases.length > 0) {
       log('twofold on SQLite');
       const verifyFrom = PLAN.poolUsers;
@@ -495,6 +531,9 @@ async function main(): Promise<void> {
       const fixtureFile = path.join(work, 'fixture-sqlite.json');
       log(`  ${await runChild(['bench/seed.ts', '--database-url', databaseUrl, '--users', String(totalUsers), '--challenges', `${verifyFrom}:${signInFrom}`, '--out', fixtureFile], benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
       const fixture = JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as Fixture;
+      const factors = wants('f') || wants('g')
+        ? await seedFactorUsers(databaseUrl, null, secretKey, path.join(work, 'factors-sqlite.json'), wants('f') ? PLAN.passkeyUsers : 0, wants('g') ? PLAN.backupUsers : 0)
+        : null;
       const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data'), profileDir);
       try {
         log(`  started: rss ${memoryOf(server.child.pid).rssMb.toFixed(0)} MB`);
@@ -503,6 +542,8 @@ async function main(): Promise<void> {
         if (wants('e')) await measureFloor(server);
         if (wants('c')) await measureSessions(server, sessions, 'SQLite');
         if (wants('a')) await measureVerify(server, 'SQLite');
+        if (factors && wants('f')) await measurePasskey(harnessFor(server), factors, 'SQLite');
+        if (factors && wants('g')) await measureBackupCodes(harnessFor(server), factors, 'SQLite');
         if (wants('b')) {
           const users: Users = { next: signInFrom, end: signInFrom + PLAN.signInUsers };
           const [result, cpu] = await cleanly(server.child.pid, () => signInStorm(server, users, 'b. full sign-in, password + TOTP (SQLite)', PLAN.signInSeconds));
@@ -521,6 +562,23 @@ async function main(): Promise<void> {
           record('d', 'SQLite', during, memory, cpu);
           record('d-storm', 'SQLite', storm, memory, cpu);
         }
+        log(`  server peak rss ${memoryOf(server.child.pid).peakMb.toFixed(0)} MB`);
+      } finally {
+        await stopChild(server.child);
+      }
+    }
+
+    if (wants('h')) {
+      log('growth: TOTP verify as the enrolled users grow (SQLite, bulk import)');
+      const databaseUrl = `sqlite:${path.join(work, 'growth.db')}`;
+      const empty: Fixture = { password: '', users: [], challenges: [] };
+      // The schema first, so the server starts on a migrated database; the first import adds the users.
+      const server = await startTwofold(databaseUrl, empty, secretKey, path.join(work, 'data-growth'), null);
+      try {
+        await measureGrowth(harnessFor(server), {
+          sizes: PLAN.growthSizes, challenges: PLAN.growthChallenges, warmup: PLAN.growthWarmup, concurrency: PLAN.growthConcurrency, workDir: work,
+          seed: (args) => runChild(['bench/seed-factors.ts', '--mode', 'grow', '--database-url', databaseUrl, ...args], benchEnv({ TWOFOLD_SECRET_KEY: secretKey })),
+        }, 'SQLite');
         log(`  server peak rss ${memoryOf(server.child.pid).peakMb.toFixed(0)} MB`);
       } finally {
         await stopChild(server.child);
@@ -547,11 +605,16 @@ async function main(): Promise<void> {
         const totalUsers = PLAN.poolUsers + PLAN.verifyChallengesPg;
         log(`  ${await runChild(['bench/seed.ts', '--database-url', databaseUrl, '--pg-schema', schema, '--users', String(totalUsers), '--challenges', `${PLAN.poolUsers}:${totalUsers}`, '--out', fixtureFile], benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
         const fixture = JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as Fixture;
+        const factors = wants('f') || wants('g')
+          ? await seedFactorUsers(databaseUrl, schema, secretKey, path.join(work, 'factors-pg.json'), wants('f') ? PLAN.factorUsersPg : 0, wants('g') ? PLAN.factorUsersPg : 0)
+          : null;
         const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data-pg'), null);
         try {
           const sessions = await sessionPool(server, PLAN.poolUsers);
           await measureSessions(server, sessions, 'PostgreSQL');
           await measureVerify(server, 'PostgreSQL');
+          if (factors && wants('f')) await measurePasskey(harnessFor(server), factors, 'PostgreSQL');
+          if (factors && wants('g')) await measureBackupCodes(harnessFor(server), factors, 'PostgreSQL');
           log(`  server peak rss ${memoryOf(server.child.pid).peakMb.toFixed(0)} MB`);
         } finally {
           await stopChild(server.child);

@@ -31,6 +31,7 @@ export const AUDIT_EVENTS = [
   'two_factor.reset',
   'policy.changed',
   'members.notified',
+  'members.imported',
   'api_key.created',
   'api_key.revoked',
   'recovery.requested',

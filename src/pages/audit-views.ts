@@ -37,6 +37,7 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   'two_factor.reset': 'Two-factor authentication reset',
   'policy.changed': 'Security policy changed',
   'members.notified': 'Members reminded to set up 2FA',
+  'members.imported': 'Members imported',
   'api_key.created': 'API key created',
   'api_key.revoked': 'API key revoked',
   'backup_codes.regenerated': 'New backup codes generated',

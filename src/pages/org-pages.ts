@@ -160,6 +160,14 @@ ${orgTabs(org.id, 'settings')}
     <dt>"Trust this device"</dt><dd>${policy.trustedDeviceDays === 0 ? 'Off — every sign-in on an unrecognised browser asks for the second step' : `Lasts ${plural(policy.trustedDeviceDays, 'day')}`}</dd>
   </dl>
   <p><a class="button secondary" href="/orgs/${org.id}/security">Change security policy</a></p>
+</section>
+<section class="card" aria-labelledby="tools-title">
+  <h2 id="tools-title">Tools</h2>
+  <ul class="plain">
+    <li><a href="/orgs/${org.id}/compliance">Two-factor compliance</a>: who has 2FA, deadlines, adoption, reminders, resets</li>
+    <li><a href="/orgs/${org.id}/api-keys">API keys</a> for scripts and integrations</li>
+    <li><a href="/orgs/${org.id}/import">Import members</a> from another system (CSV)</li>
+  </ul>
 </section>`);
   });
 

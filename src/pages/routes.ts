@@ -17,6 +17,7 @@ import { phonePages } from './phone-pages.ts';
 import { orgSecurityPages } from './org-security-pages.ts';
 import { apiKeyPages } from './api-key-pages.ts';
 import { recoveryPages } from './recovery-pages.ts';
+import { importPages } from './import-pages.ts';
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
 const STATIC_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
@@ -66,4 +67,5 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(orgSecurityPages);
   await app.register(apiKeyPages);
   await app.register(recoveryPages);
+  await app.register(importPages);
 }

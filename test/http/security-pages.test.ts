@@ -122,3 +122,24 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
     expect(security.body).toContain('requires two-factor authentication');
   });
 });
+
+describe.each(DIALECTS)('import page (%s)', (dialect) => {
+  it('an admin pastes CSV: rows join this org whatever their org column, rejected rows are listed, the import is audited', async () => {
+    const t = await createTestApp(dialect);
+    try {
+      const { owner, orgId } = await setUpOwner(t);
+      const csv = 'email,org,role,name\nnew1@acme.test,Elsewhere,staff,"Doe, Jane"\nnot-an-email,Acme Clinic,staff,\nnew2@acme.test,,client,\n';
+      const r = await owner.submitForm(`/orgs/${orgId}/import`, `/orgs/${orgId}/import`, { csv });
+      expect(r.statusCode).toBe(200);
+      expect(r.body).toContain('Read 3 rows: 2 new accounts');
+      expect(r.body).toContain('Line 3 (not-an-email): email is missing or not valid');
+      const members = (await owner.get(`/api/v1/orgs/${orgId}/members`)).json().members as Array<{ email: string; name: string }>;
+      expect(members.map((m) => m.email).sort()).toEqual(['new1@acme.test', 'new2@acme.test', OWNER.email].sort());
+      expect(members.find((m) => m.email === 'new1@acme.test')!.name).toBe('Doe, Jane');
+      expect(await t.ctx.db.kysely.selectFrom('orgs').select('name').where('name', '=', 'Elsewhere').executeTakeFirst()).toBeUndefined();
+      expect(await t.ctx.db.kysely.selectFrom('audit_events').select('id').where('event', '=', 'members.imported').execute()).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+});

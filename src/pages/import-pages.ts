@@ -1,0 +1,73 @@
+/**
+ * Org admins move members in by pasting CSV (email, role, name, password_hash, totp_secret): the same
+ * importer as `twofold import`, every row placed in this org. Large files go through the CLI.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BODY_LIMIT_BYTES } from '../config/defaults.ts';
+import { hasRecentReauth } from '../sessions/service.ts';
+import { meta, requireSession } from '../http/request.ts';
+import { audit } from '../context.ts';
+import { requireManager } from '../orgs/service.ts';
+import { importMembers, type ImportReport } from '../import/importer.ts';
+import { splitCsvLine } from '../import/rows.ts';
+import { html } from './html.ts';
+import { notice } from './layout.ts';
+import { pageFrame } from './page.ts';
+
+/** Rewrites pasted CSV so that every row belongs to `orgName`, whatever its org column says. */
+function intoOrg(csv: string, orgName: string): string {
+  const lines = csv.replace(/\r\n/g, '\n').split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return '';
+  const original = splitCsvLine(lines[0]!).map((h) => h.trim().toLowerCase());
+  const quote = (v: string): string => `"${v.replace(/"/g, '""')}"`;
+  const rows = lines.slice(1).map((line) => {
+    const fields = splitCsvLine(line);
+    const kept = original.map((h, i) => [h, fields[i] ?? ''] as const).filter(([h]) => h !== 'org').map(([, v]) => quote(v));
+    return [...kept, quote(orgName)].join(',');
+  });
+  return [[...original.filter((h) => h !== 'org'), 'org'].join(','), ...rows].join('\n');
+}
+
+export async function importPages(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+
+  async function render(request: FastifyRequest, reply: FastifyReply, status: number, report: ImportReport | null, rejected: string[], error: string | null) {
+    const session = requireSession(request);
+    const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, session.userId);
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(status, 'Import members', html`<h1>Import members — ${org.name}</h1>
+${notice('error', error)}
+${report ? html`<div class="notice notice-success" role="status">Read ${report.read} rows: ${report.imported} new accounts, ${report.existing} already had an account and joined, ${report.rejected} rejected.</div>` : ''}
+${rejected.length ? html`<section class="card" aria-labelledby="rejected-title"><h2 id="rejected-title">Rejected rows</h2><ul>${rejected.map((r) => html`<li>${r}</li>`)}</ul></section>` : ''}
+<section class="card" aria-labelledby="import-title">
+  <h2 id="import-title">Paste CSV</h2>
+  <p>One member per line with a header: <code>email,role,name,password_hash,totp_secret</code>. Only email and role are required.
+  Existing password hashes (argon2, bcrypt, scrypt, PBKDF2) keep working and become argon2id at the next sign-in; an existing
+  authenticator secret (base32) keeps people's app entry working. For more than about a thousand rows, use <code>twofold import</code>.</p>
+  <form method="post" action="/orgs/${org.id}/import">
+    <input type="hidden" name="_csrf" value="${frame.csrf}">
+    <label for="csv">Members (CSV)</label>
+    <textarea id="csv" name="csv" rows="10" required></textarea>
+    <button type="submit">Import</button>
+  </form>
+</section>`);
+  }
+
+  app.get('/orgs/:orgId/import', async (request, reply) => render(request, reply, 200, null, [], null));
+
+  app.post('/orgs/:orgId/import', async (request, reply) => {
+    const session = requireSession(request);
+    const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, session.userId);
+    if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${org.id}/import`)}`, 303);
+    const csv = String((request.body as { csv?: string }).csv ?? '').slice(0, BODY_LIMIT_BYTES);
+    const rejected: string[] = [];
+    const report = await importMembers(ctx, Readable.from([intoOrg(csv, org.name)]), {
+      format: 'csv',
+      resumeKey: null,
+      onRejected: (line, email, reason) => rejected.push(`Line ${line}${email ? ` (${email})` : ''}: ${reason}`),
+    });
+    await audit(ctx, meta(request), { event: 'members.imported', actorUserId: session.userId, orgId: org.id, details: { read: report.read, imported: report.imported, existing: report.existing, rejected: report.rejected } });
+    return render(request, reply, 200, report, rejected, null);
+  });
+}
