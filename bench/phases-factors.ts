@@ -161,8 +161,10 @@ export async function measureGrowth(h: Harness, g: GrowthOptions, database: stri
   const first = points[0];
   if (first) {
     h.log(`  growth (TOTP verify, c=${g.concurrency}): ${points.map((p) => `${p.users}: p50 ${p.result.p50Ms.toFixed(2)} ms p99 ${p.result.p99Ms.toFixed(2)} ms`).join('; ')}`);
-    const flat = points.every((p) => Math.abs(p.result.p50Ms / first.result.p50Ms - 1) <= 0.2);
-    h.log(`  p50 within ±20 % of the ${first.users}-user figure at every size: ${flat ? 'yes' : 'no'}`);
+    const within = (value: number, reference: number): boolean => Math.abs(value / reference - 1) <= 0.2;
+    const flat = points.every((p) => within(p.result.p50Ms, first.result.p50Ms) && within(p.result.p99Ms, first.result.p99Ms));
+    const noSlower = points.every((p) => p.result.p50Ms <= first.result.p50Ms * 1.2 && p.result.p99Ms <= first.result.p99Ms * 1.2);
+    h.log(`  p50 and p99 within ±20 % of the ${first.users}-user figures at every size: ${flat ? 'yes (flat)' : 'no'}; none more than 20 % slower: ${noSlower ? 'yes' : 'no'}`);
   }
   return points;
 }
