@@ -64,6 +64,8 @@ const PLAN = {
   /** Before each phase, wait up to this long for other processes to go quiet; at most this much in all. */
   quietWaitSeconds: flags['no-wait'] ? 0 : 10,
   quietBudgetSeconds: flags['no-wait'] ? 0 : 30,
+  /** A phase with reusable fixtures (c, b) measured while others used the machine is measured again, up to this many in all. */
+  attempts: flags['no-wait'] ? 1 : 2,
   hardLimitSeconds: quick ? 120 : 240,
 };
 
@@ -215,6 +217,15 @@ async function withCpu<T>(pid: number | undefined, work: () => Promise<T>): Prom
   return [result, { server, loader, others: Math.max(0, busy - server - loader) }];
 }
 
+/** withCpu, measured again (fresh `work`) while other processes disturbed it and attempts remain. */
+async function cleanly<T>(pid: number | undefined, work: () => Promise<T>): Promise<[T, CpuUse]> {
+  for (let attempt = 1; ; attempt++) {
+    const [result, cpu] = await withCpu(pid, work);
+    if (cpu.others <= BUSY_MACHINE_CORES || attempt >= PLAN.attempts) return [result, cpu];
+    log(`  (other processes used ${cpu.others.toFixed(2)} cores meanwhile: measuring again)`);
+  }
+}
+
 // ——— better-auth requests ——————————————————————————————————————————————————————————————————————————————
 
 const SESSION_COOKIE = 'better-auth.session_token';
@@ -326,7 +337,7 @@ async function measureSessions(server: PeerServer, users: readonly User[]): Prom
   })).status);
   const base = { port: server.port, concurrency: PLAN.concurrency, maxIterations: 2_000_000, expected: ['200'] };
   await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, iteration);
-  const [result, cpu] = await withCpu(server.child.pid, () => runLoad({ ...base, label: 'c. session check (SQLite)', durationSeconds: PLAN.sessionSeconds }, iteration));
+  const [result, cpu] = await cleanly(server.child.pid, () => runLoad({ ...base, label: 'c. session check (SQLite)', durationSeconds: PLAN.sessionSeconds }, iteration));
   record('c', result, memoryOf(server.child.pid), cpu);
 }
 
@@ -344,7 +355,7 @@ function fullSignIn(server: PeerServer, users: readonly User[]): Iteration {
 async function measureFullSignIn(server: PeerServer, users: readonly User[]): Promise<void> {
   const base = { port: server.port, concurrency: PLAN.concurrency, maxIterations: 100_000, expected: ['ok'] };
   await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, fullSignIn(server, users));
-  const [result, cpu] = await withCpu(server.child.pid, () => runLoad({ ...base, label: 'b. full sign-in (password + TOTP)', durationSeconds: PLAN.signInSeconds }, fullSignIn(server, users)));
+  const [result, cpu] = await cleanly(server.child.pid, () => runLoad({ ...base, label: 'b. full sign-in (password + TOTP)', durationSeconds: PLAN.signInSeconds }, fullSignIn(server, users)));
   record('b', result, memoryOf(server.child.pid), cpu);
 }
 
