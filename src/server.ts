@@ -1,7 +1,8 @@
 /** Starts twofold: reads the configuration once, opens and migrates the database, listens, drains on SIGTERM. */
 import { buildApp } from './app.ts';
+import { pruneExpired } from './maintenance.ts';
 import { resolveConfig, ConfigError, type Config } from './config/index.ts';
-import { MAIL_QUEUE, SHUTDOWN } from './config/defaults.ts';
+import { MAIL_QUEUE, MAINTENANCE, SHUTDOWN } from './config/defaults.ts';
 import { openDatabase, migrate, type Db } from './db/connect.ts';
 import { loadKeyring } from './crypto/keyring.ts';
 import { systemClock } from './core/clock.ts';
@@ -77,6 +78,10 @@ export async function serve(config: Config): Promise<void> {
     runtime.deps.mail.retryDue(systemClock()).catch((error: unknown) => app.log.warn({ err: error }, 'mail retry failed'));
   }, MAIL_QUEUE.pollSeconds * 1000);
   retry.unref();
+  const prune = setInterval(() => {
+    pruneExpired({ ...runtime.deps, config }).catch((error: unknown) => app.log.warn({ err: error }, 'pruning failed'));
+  }, MAINTENANCE.pruneEverySeconds * 1000);
+  prune.unref();
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -84,6 +89,7 @@ export async function serve(config: Config): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'draining');
     clearInterval(retry);
+    clearInterval(prune);
     // Stops accepting and waits for in-flight requests. A keep-alive connection whose request ends after
     // this point would stay open until its idle timeout: close such connections as they go idle, and cut
     // whatever is left at the deadline.

@@ -227,3 +227,6 @@ export const PHONE = Object.freeze({
   /** SMS_WEBHOOK_SECRET: at least 32 characters (`openssl rand -hex 32` gives 64). */
   minWebhookSecretLength: 32,
 });
+
+/** Housekeeping (src/maintenance.ts): expired rows are deleted hourly, a day after they expire. */
+export const MAINTENANCE = Object.freeze({ pruneEverySeconds: HOUR_SECONDS, keepExpiredSeconds: DAY_SECONDS });

@@ -182,9 +182,3 @@ export async function revokeAllSessions(ctx: Ctx, userId: string, keepSessionId:
   const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
-
-/** Removes session rows that can never be used again (run periodically). */
-export async function pruneSessions(ctx: Ctx): Promise<void> {
-  const cutoff = addSeconds(ctx.clock(), -SESSION.rememberAbsoluteSeconds).toISOString();
-  await ctx.db.kysely.deleteFrom('sessions').where(sql<boolean>`absolute_expires_at < ${cutoff}`).execute();
-}

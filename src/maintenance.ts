@@ -1,0 +1,28 @@
+/**
+ * Housekeeping: deletes rows that can never be used again (expired challenges, codes, enrolments, sessions,
+ * cooldowns, rate-limit windows). Run periodically by the server; safe on several instances at once
+ * (plain deletes by time). Audit rows, invitations and recoveries are history and are kept.
+ */
+import type { Ctx } from './context.ts';
+import { MAINTENANCE } from './config/defaults.ts';
+
+export async function pruneExpired(ctx: Ctx): Promise<number> {
+  const now = ctx.clock();
+  const nowIso = now.toISOString();
+  // Kept a day past expiry, so that a just-expired link still reads as "expired", not "unknown".
+  const cutoff = new Date(now.getTime() - MAINTENANCE.keepExpiredSeconds * 1000).toISOString();
+  const db = ctx.db.kysely;
+  const results = await Promise.all([
+    db.deleteFrom('challenges').where('expires_at', '<', cutoff).executeTakeFirst(),
+    db.deleteFrom('totp_enrollments').where('expires_at', '<', cutoff).executeTakeFirst(),
+    db.deleteFrom('webauthn_challenges').where('expires_at', '<', cutoff).executeTakeFirst(),
+    db.deleteFrom('phone_enrollments').where('expires_at', '<', cutoff).executeTakeFirst(),
+    db.deleteFrom('phone_codes').where('expires_at', '<', cutoff).executeTakeFirst(),
+    db.deleteFrom('phone_send_cooldowns').where('available_at', '<', nowIso).executeTakeFirst(),
+    db.deleteFrom('password_resets').where('expires_at', '<', cutoff).executeTakeFirst(),
+    db.deleteFrom('trusted_devices').where('expires_at', '<', cutoff).executeTakeFirst(),
+    db.deleteFrom('sessions').where((eb) => eb.or([eb('absolute_expires_at', '<', cutoff), eb('idle_expires_at', '<', cutoff), eb('revoked_at', '<', cutoff)])).executeTakeFirst(),
+    db.deleteFrom('rate_limits').where('window_start', '<', cutoff).executeTakeFirst(),
+  ]);
+  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
+}
