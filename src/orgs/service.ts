@@ -23,6 +23,8 @@ export interface Org {
 export interface Membership {
   readonly org: Org;
   readonly role: Role;
+  /** The org's 2FA requirement ('off' | 'staff' | 'everyone'). */
+  readonly requireTwoFactor: string;
 }
 
 export function isManager(role: Role): boolean {
@@ -87,11 +89,11 @@ export async function membershipsOf(ctx: Ctx, userId: string): Promise<Membershi
   const rows = await ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
-    .select(['o.id', 'o.name', 'o.created_at', 'm.role'])
+    .select(['o.id', 'o.name', 'o.created_at', 'o.require_two_factor', 'm.role'])
     .where('m.user_id', '=', userId)
     .orderBy('o.created_at')
     .execute();
-  return rows.map((r) => ({ org: { id: r.id, name: r.name, createdAt: r.created_at }, role: r.role }));
+  return rows.map((r) => ({ org: { id: r.id, name: r.name, createdAt: r.created_at }, role: r.role, requireTwoFactor: r.require_two_factor }));
 }
 
 export async function findOrgByName(ctx: Ctx, name: string): Promise<Org | null> {

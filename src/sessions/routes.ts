@@ -14,6 +14,7 @@ import type { Ctx } from '../context.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
+import { roleInScope } from '../orgs/policy.ts';
 import { passwordStep, secondStep, type PasswordStepResult, type SecondStepResult } from './sign-in.ts';
 import { listSessions, revokeAllSessions, revokeSession, rotateSession, type CurrentSession, type SessionView } from './service.ts';
 
@@ -36,7 +37,10 @@ export async function sessionResponse(app: FastifyInstance, session: CurrentSess
     amr: session.amr,
     orgs: memberships.map((m) => ({ id: m.org.id, name: m.org.name, role: m.role })),
     enrollmentRequired: session.enrollmentRequired,
-    twoFactorRequirement: await requirementSummary(app.ctx, session.userId, session.user.twoFactorEnabled),
+    // With 2FA on there is no deadline to compute: which orgs require it follows from the memberships.
+    twoFactorRequirement: session.user.twoFactorEnabled
+      ? { required: memberships.some((m) => roleInScope(m.requireTwoFactor, m.role)), deadline: null, daysLeft: null, overdue: false, orgs: memberships.filter((m) => roleInScope(m.requireTwoFactor, m.role)).map((m) => m.org.name) }
+      : await requirementSummary(app.ctx, session.userId, false),
   };
 }
 
