@@ -36,6 +36,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { TOTP_DEFAULTS, totp } from '../src/core/otp.ts';
+import { busyCoresSince, cpuSecondsOf, machineTicks, memoryOf, CORES, type Memory } from './machine.ts';
 import { cookieFrom, formatResult, runLoad, send, type Iteration, type LoadResult, type Target } from './loader.ts';
 import type { Fixture } from './seed.ts';
 import { printTopFrames } from './profile-top.ts';
@@ -175,28 +176,10 @@ async function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<string>
   return stdout.trim();
 }
 
-interface Memory { readonly rssMb: number; readonly peakMb: number }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
-function cpuSecondsOf(pid: number | undefined): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
-/** Busy and total jiffies of the whole machine (all cores), from the first line of /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const [, user, nice, system, idle, iowait, irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).map(Number);
-  const busy = user! + nice! + system! + irq! + softirq! + steal!;
-  return { busy, total: busy + idle! + iowait! };
-}
 
-const CORES = os.availableParallelism();
 
-function busyCoresSince(start: { busy: number; total: number }): number {
-  const now = machineTicks();
-  return now.total === start.total ? 0 : (CORES * (now.busy - start.busy)) / (now.total - start.total);
-}
 
 /** CPU seconds used so far by the PostgreSQL server processes (the database's share of a phase). */
 function postgresCpuSeconds(): number {
@@ -282,11 +265,6 @@ async function waitForQuiet(seconds: number): Promise<void> {
   if (waited) log('  (quiet)');
 }
 
-function memoryOf(pid: number | undefined): Memory {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
 
 function benchEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   // A minimal environment: nothing from the caller's shell (SMTP_URL, REDIS_URL…) leaks into the server.

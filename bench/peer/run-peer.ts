@@ -34,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { base32Decode } from '../../src/core/base32.ts';
 import { TOTP_DEFAULTS, totp } from '../../src/core/otp.ts';
+import { busyCoresSince, cpuSecondsOf, machineTicks, memoryOf, CORES, type Memory } from '../machine.ts';
 import { cookieFrom, formatResult, runLoad, send, type Iteration, type LoadResult, type Target } from '../loader.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -149,33 +150,11 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 // ——— CPU and memory accounting (from /proc) ————————————————————————————————————————————————————————————
 
-interface Memory { readonly rssMb: number; readonly peakMb: number }
 
-function memoryOf(pid: number | undefined): Memory {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
 
-/** CPU seconds (user + system) a process has used so far, clock ticks of 1/100 s. */
-function cpuSecondsOf(pid: number | undefined): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
-function machineTicks(): { busy: number; total: number } {
-  const [, user, nice, system, idle, iowait, irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).map(Number);
-  const busy = user! + nice! + system! + irq! + softirq! + steal!;
-  return { busy, total: busy + idle! + iowait! };
-}
 
-const CORES = os.availableParallelism();
 
-function busyCoresSince(start: { busy: number; total: number }): number {
-  const now = machineTicks();
-  return now.total === start.total ? 0 : (CORES * (now.busy - start.busy)) / (now.total - start.total);
-}
 
 interface CpuUse { readonly server: number; readonly loader: number; readonly others: number }
 
