@@ -42,6 +42,7 @@ import type { Fixture } from './seed.ts';
 import { printTopFrames } from './profile-top.ts';
 import { measureBackupCodes, measureGrowth, measurePasskey, type Harness } from './phases-factors.ts';
 import type { FactorsFixture } from './seed-factors.ts';
+import { runPeerAndCompare } from './peer-compare.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PG_BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -51,6 +52,7 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean' }, 'no-pg': { type: 'boolean' }, only: { type: 'string' },
     profile: { type: 'boolean' }, json: { type: 'string' }, 'no-wait': { type: 'boolean' },
     'server-entry': { type: 'string' }, 'server-env': { type: 'string', multiple: true }, growth: { type: 'string' },
+    peer: { type: 'boolean' },
   },
   strict: true,
 });
@@ -605,8 +607,11 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    log(`\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
     summary(info, pgVersion[0] ?? null);
+    if (flags.peer) {
+      runPeerAndCompare(ROOT, quick, rows.map((r) => ({ phase: r.phase, database: r.database, perSecond: r.result.perSecond, p99Ms: r.result.p99Ms })), log);
+    }
+    log(`\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (profileDir && fs.existsSync(profileDir)) {
       for (const file of fs.readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
         log(`\nCPU profile of the twofold server: ${path.join(profileDir, file)}`);
