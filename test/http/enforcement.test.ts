@@ -6,6 +6,8 @@ import { createMember, type Org } from '../../src/orgs/service.ts';
 import type { Role } from '../../src/db/schema.ts';
 
 const DAY = 86_400;
+/** Each member signs in from its own address, so per-IP limits stay out of the way. */
+let nextIp = 0;
 const PASSWORD = 'quiet-meadow-copper-81';
 
 /** Routes a member must still reach while enrolment is overdue. */
@@ -40,7 +42,8 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
 
   async function member(email: string, role: Role): Promise<{ client: Client; userId: string }> {
     const user = await createMember(t.ctx, org, { email, role, password: PASSWORD }, null, null);
-    const client = new Client(t.app, `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`);
+    nextIp += 1;
+    const client = new Client(t.app, `10.1.${Math.floor(nextIp / 250)}.${nextIp % 250}`);
     return { client, userId: user.id };
   }
 
