@@ -28,6 +28,8 @@ import { phoneRoutes } from './factors/phone/routes.ts';
 import { pageRoutes, renderErrorPage } from './pages/routes.ts';
 import { dbRateLimiter } from './throttle/rate-limiter.ts';
 import { metricsRoutes } from './metrics/routes.ts';
+import { oidcRoutes } from './oidc/routes.ts';
+import { oidcClientRoutes } from './oidc/client-routes.ts';
 import { observeRequest } from './metrics/registry.ts';
 
 /** Routes for the operator's tools (load balancer, Prometheus), outside sessions and CSRF. */
@@ -121,5 +123,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(recoveryRoutes);
   await app.register(pageRoutes);
   await app.register(metricsRoutes);
+  await app.register(oidcRoutes);
+  await app.register(oidcClientRoutes);
   return app;
 }

@@ -63,6 +63,26 @@ export const SESSION = Object.freeze({
   sudoSeconds: 10 * MINUTE_SECONDS,
 });
 
+/**
+ * OpenID Connect lifetimes in seconds (OAuth 2.0 Security BCP, RFC 9700 §4.2.1 / §4.14: short-lived codes
+ * and access tokens, rotated refresh tokens; OIDC Core 1.0 §3.1.2.1 for interactions).
+ */
+export const OIDC_TTL = Object.freeze({
+  /** RFC 6749 §4.1.2: "a maximum authorization code lifetime of 10 minutes is RECOMMENDED"; we use 1. */
+  AuthorizationCode: MINUTE_SECONDS,
+  /** Bearer access tokens are short-lived (RFC 6750 §5.3): 10 minutes. */
+  AccessToken: 10 * MINUTE_SECONDS,
+  IdToken: HOUR_SECONDS,
+  /** Rotated on every use (RFC 9700 §4.14.2); an unused one expires after 30 days. */
+  RefreshToken: 30 * DAY_SECONDS,
+  /** The sign-in steps of one authorization request. */
+  Interaction: HOUR_SECONDS,
+  /** The provider's session follows the twofold session, whose longest life is the remember-me one. */
+  Session: 30 * DAY_SECONDS,
+  /** A consent, remembered for the user and app. */
+  Grant: 365 * DAY_SECONDS,
+});
+
 /** Single-use email tokens — OWASP Forgot Password Cheat Sheet; SECURITY.md "Recovery and reset tokens". */
 export const TOKENS = Object.freeze({
   /** ≥ 128 bits; we use 256. */

@@ -105,3 +105,12 @@ export function aeadOpen(key: Uint8Array, sealed: string, associatedData: string
   decipher.setAuthTag(tag);
   return new Uint8Array(Buffer.concat([decipher.update(body), decipher.final()]));
 }
+
+/**
+ * A new RSA key pair for signing ID tokens (RS256 is the algorithm every OpenID Connect client must
+ * accept, OIDC Core 1.0 §15.1; 2048-bit modulus per NIST SP 800-57 Part 1 Rev. 5 Table 2), as a private JWK.
+ */
+export function generateRsaSigningJwk(): Record<string, string> {
+  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return privateKey.export({ format: 'jwk' }) as Record<string, string>;
+}

@@ -81,6 +81,7 @@ export interface SessionsTable {
   revoked_at: string | null;
   ip: Generated<string>;
   user_agent: Generated<string>;
+  stepped_up_at: string | null;
 }
 
 export interface PasswordResetsTable {
@@ -181,6 +182,9 @@ export interface SystemFlagsTable {
 export interface Database {
   system_flags: SystemFlagsTable;
   import_progress: ImportProgressTable;
+  oidc_clients: OidcClientsTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
   phone_factors: PhoneFactorsTable;
   phone_enrollments: PhoneEnrollmentsTable;
   phone_codes: PhoneCodesTable;
@@ -205,4 +209,44 @@ export interface Database {
   rate_limits: RateLimitsTable;
   attempt_counters: AttemptCountersTable;
   seen_devices: SeenDevicesTable;
+}
+
+export interface OidcClientsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  kind: 'confidential' | 'public';
+  secret_hash: string | null;
+  /** client_secret_basic, client_secret_post, or none (public). */
+  token_auth_method: string;
+  /** JSON arrays of exact URIs. */
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  secret_rotated_at: string | null;
+}
+
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  account_id: string | null;
+  client_id: string | null;
+  /** Epoch milliseconds (PostgreSQL bigint arrives as a string). */
+  expires_at: number | string | null;
+  consumed_at: number | string | null;
+}
+
+export interface OidcSigningKeysTable {
+  kid: string;
+  alg: string;
+  key_id: string;
+  sealed_private_jwk: string;
+  created_at: string;
+  retired_at: string | null;
 }

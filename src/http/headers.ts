@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/index.ts';
 
-const CSP = [
+const DIRECTIVES = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -15,8 +15,24 @@ const CSP = [
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
+];
+const CSP = contentSecurityPolicy([]);
+
+/**
+ * The policy, with extra form-action sources for the one page whose form ends at another site (the
+ * sign-out confirmation of an app, which redirects to the app's registered post-logout address).
+ */
+export function contentSecurityPolicy(formTargets: readonly string[]): string {
+  const origins = [...new Set(formTargets.flatMap((uri) => {
+    try {
+      const url = new URL(uri);
+      return /^https?:$/.test(url.protocol) ? [url.origin] : [];
+    } catch {
+      return [];
+    }
+  }))];
+  return [...DIRECTIVES, ["form-action 'self'", ...origins].join(' ')].join('; ');
+}
 
 export function applySecurityHeaders(config: Config, request: FastifyRequest, reply: FastifyReply): void {
   reply.header('Content-Security-Policy', CSP);

@@ -62,7 +62,7 @@ async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string):
   const now = ctx.clock().toISOString();
   return {
     id: `api-key:${principal.id}`, userId: user.id, kind: 'full', amr: ['api_key'], remember: false, createdAt: now, lastSeenAt: now,
-    absoluteExpiresAt: now, idleExpiresAt: now, reauthenticatedAt: null, ip: request.ip, userAgent: '',
+    absoluteExpiresAt: now, idleExpiresAt: now, reauthenticatedAt: null, steppedUpAt: null, ip: request.ip, userAgent: '',
     user: { id: user.id, email: user.email, name: user.name, twoFactorEnabled: Number(user.two_factor_enabled) === 1 },
     enrollmentRequired: false,
     apiKey: { id: principal.id, orgId: principal.orgId, scope: principal.scope },

@@ -4,10 +4,10 @@
  * form, call them, and answer with a page or a 303 (POST-redirect-GET).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PASSWORD, RATE_LIMITS, SESSION } from '../config/defaults.ts';
+import { CHALLENGE, PASSWORD, RATE_LIMITS, SESSION } from '../config/defaults.ts';
 import { audit } from '../context.ts';
 import { browserTokens, issueSessionCookie, limitByIp, meta } from '../http/request.ts';
-import { clearCookie, cookieNames } from '../http/cookies.ts';
+import { clearCookie, cookieNames, setCookie } from '../http/cookies.ts';
 import { isSetUp, setUp } from '../orgs/service.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
 import { createSession, revokeSession } from '../sessions/service.ts';
@@ -18,6 +18,9 @@ import { notice } from './layout.ts';
 import { pageFrame, safeNext } from './page.ts';
 import { passkeySignInButton, WEBAUTHN_SCRIPT } from './passkey-views.ts';
 import { csrfInput, flash, formError, input, plainText, textField, type FormError } from './ui.ts';
+
+/** Where to go after the second step of a sign-in; lives as long as the sign-in challenge. */
+export const NEXT_COOKIE = 'tf_next';
 
 export const NEW_PASSWORD_HINT = `At least ${PASSWORD.minLength} characters. A few unrelated words make a strong, memorable password; very common passwords are refused.`;
 const REMEMBER_DAYS = Math.round(SESSION.rememberAbsoluteSeconds / 86_400);
@@ -139,12 +142,15 @@ export async function authPages(app: FastifyInstance): Promise<void> {
         case 'signed_in': {
           const requirement = await requirementSummary(ctx, result.user.id, result.user.twoFactorEnabled);
           // Past an org's deadline only enrolment is open; during the grace period a reminder comes first.
-          if (requirement.overdue) return reply.redirect('/profile/security', 303);
+          // (An app's sign-in request shows the requirement on its own page, and comes back there after.)
+          if (requirement.overdue) return reply.redirect(values.next.startsWith('/authorize/') ? values.next : '/profile/security', 303);
           const destination = values.next || '/profile';
           if (requirement.deadline) return reply.redirect(`/sign-in/two-factor-reminder?next=${encodeURIComponent(destination)}`, 303);
           return reply.redirect(destination, 303);
         }
         case 'second_factor_required':
+          // Where to go after the second step (an app's sign-in request, a page the person asked for).
+          if (values.next) setCookie(reply, ctx.config, NEXT_COOKIE, values.next, CHALLENGE.lifetimeSeconds);
           return reply.redirect('/sign-in/challenge', 303);
         default: {
           const unexpected: never = result;

@@ -2,7 +2,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { getUser } from '../accounts/service.ts';
-import { cookieNames } from '../http/cookies.ts';
+import { clearCookie, cookieNames } from '../http/cookies.ts';
+import { NEXT_COOKIE } from './auth-pages.ts';
+import { safeNext } from './page.ts';
 import { browserTokens, meta } from '../http/request.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
@@ -99,7 +101,9 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
         browserTokens(ctx, request, reply),
       );
       applySecondStep(ctx, reply, result);
-      return reply.redirect(result.recoveryCancelled ? '/profile/security?done=recovery_cancelled' : '/profile', 303);
+      const next = safeNext(request.cookies[NEXT_COOKIE], '');
+      if (next) clearCookie(reply, ctx.config, NEXT_COOKIE);
+      return reply.redirect(result.recoveryCancelled ? '/profile/security?done=recovery_cancelled' : next || '/profile', 303);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);

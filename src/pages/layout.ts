@@ -7,6 +7,8 @@ export interface LayoutOptions {
   /** Signed-in navigation; omitted on public pages. */
   readonly nav?: { readonly email: string; readonly orgId: string | null; readonly isManager: boolean; readonly csrf: string } | null;
   readonly scripts?: readonly string[];
+  /** Moves on to this address at once (a new navigation, not a redirect of the form post that led here). */
+  readonly refreshTo?: string;
 }
 
 export function layout(options: LayoutOptions, body: Html): Html {
@@ -20,6 +22,7 @@ export function layout(options: LayoutOptions, body: Html): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="strict-origin">
+${options.refreshTo ? html`<meta http-equiv="refresh" content="0;url=${options.refreshTo}">` : ''}
 <title>${options.title} · ${options.productName}</title>
 <link rel="stylesheet" href="/static/app.css">
 ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
@@ -37,6 +40,7 @@ ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
           ? html`<li><a href="/orgs/${nav.orgId}/members">People</a></li>
         <li><a href="/orgs/${nav.orgId}/compliance">2FA compliance</a></li>
         <li><a href="/orgs/${nav.orgId}/settings">Organization</a></li>
+        <li><a href="/orgs/${nav.orgId}/apps">Apps</a></li>
         <li><a href="/orgs/${nav.orgId}/audit">Audit log</a></li>`
           : ''}
       </ul>

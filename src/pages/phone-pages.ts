@@ -149,6 +149,8 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
       return frame.send(error.status, 'Code not sent', html`<section class="card narrow"><h1>Code not sent</h1>${notice('error', error.message)}<p><a href="${next}">Go back</a></p></section>`);
     }
     if (next === '/profile/security') return reply.redirect('/profile/security?done=phone_code_sent', 303);
+    // An app's sign-in request asks for the factor on its own page.
+    if (/^\/authorize\/[A-Za-z0-9_-]+$/.test(next)) return reply.redirect(`${next}?sent=${channel}`, 303);
     return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(next)}&sent=${channel}`, 303);
   });
 }

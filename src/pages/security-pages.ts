@@ -9,7 +9,7 @@ import { checkCredentials } from '../accounts/service.ts';
 import { hasRecentReauth, rotateSession } from '../sessions/service.ts';
 import { issueSessionCookie, meta, requireSession, upgradeAfterFirstFactor } from '../http/request.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { clearCookie, cookieNames } from '../http/cookies.ts';
+import { clearCookie, cookieNames, CONTINUE_COOKIE } from '../http/cookies.ts';
 import { audit } from '../context.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
@@ -40,6 +40,12 @@ const DONE: Record<string, string> = {
 
 type Body = Record<string, string | undefined>;
 
+/** The app sign-in request to go back to after setting up 2FA (see src/oidc/routes.ts). */
+function continuePath(request: FastifyRequest): string {
+  const value = safeNext(request.cookies[CONTINUE_COOKIE], '');
+  return /^\/authorize\/[A-Za-z0-9_-]+$/.test(value) ? value : '';
+}
+
 export async function securityPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
@@ -55,7 +61,11 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const devices = await listTrustedDevices(ctx, session.userId);
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
     const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
-    return frame.send(status, 'Security', html`${notice('error', error)}${notice('success', done)}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf)}`, [WEBAUTHN_SCRIPT]);
+    const continueTo = continuePath(request);
+    const onward = continueTo && data.twoFactorEnabled && !requirement.overdue
+      ? html`<div class="notice notice-info" role="status">Two-factor authentication is set up. <a href="${continueTo}">Continue signing in to the app</a></div>`
+      : html``;
+    return frame.send(status, 'Security', html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf)}`, [WEBAUTHN_SCRIPT]);
   }
 
   /** The re-authentication form, posting back to `next` once confirmed. */
@@ -170,7 +180,9 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
       const result = await finishTotpSetup(ctx, session.user, { enrollmentId: body.enrollmentId ?? '', code: body.code ?? '', label: body.label }, meta(request));
       if (!result.backupCodes) return reply.redirect('/profile/security?done=totp_added', 303);
       await upgradeAfterFirstFactor(ctx, request, reply, ['otp']);
-      return show(request, reply, 200, backupCodesView(result.backupCodes, ctx.config.productName, session.user.email, true), ['/static/backup-codes.js']);
+      const continueTo = continuePath(request);
+      if (continueTo) clearCookie(reply, ctx.config, CONTINUE_COOKIE);
+      return show(request, reply, 200, backupCodesView(result.backupCodes, ctx.config.productName, session.user.email, true, continueTo || undefined), ['/static/backup-codes.js']);
     } catch (error) {
       if (error instanceof AppError && error.code === 'invalid_code') return renderTotpSetup(request, reply, 401, `${error.message} Scan the new QR code below and try again.`);
       if (error instanceof AppError && error.status < 500) return overview(request, reply, error.status, error.message);

@@ -9,6 +9,7 @@ import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';
 import type { Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
+import { endOidcSessions } from '../oidc/adapter.ts';
 
 export type SessionKind = 'full' | 'enrollment';
 
@@ -23,6 +24,8 @@ export interface SessionView {
   readonly absoluteExpiresAt: string;
   readonly idleExpiresAt: string;
   readonly reauthenticatedAt: string | null;
+  /** A second factor confirmed inside the session (an app's step-up request). */
+  readonly steppedUpAt: string | null;
   readonly ip: string;
   readonly userAgent: string;
 }
@@ -37,7 +40,7 @@ export interface CurrentSession extends SessionView {
 
 interface SessionRow {
   id: string; user_id: string; kind: string; amr: string; remember: number; created_at: string; last_seen_at: string;
-  absolute_expires_at: string; idle_expires_at: string; reauthenticated_at: string | null; ip: string; user_agent: string;
+  absolute_expires_at: string; idle_expires_at: string; reauthenticated_at: string | null; stepped_up_at: string | null; ip: string; user_agent: string;
 }
 
 function view(row: SessionRow): SessionView {
@@ -45,7 +48,7 @@ function view(row: SessionRow): SessionView {
     id: row.id, userId: row.user_id, kind: row.kind as SessionKind, amr: JSON.parse(row.amr) as string[],
     remember: Number(row.remember) === 1, createdAt: row.created_at, lastSeenAt: row.last_seen_at,
     absoluteExpiresAt: row.absolute_expires_at, idleExpiresAt: row.idle_expires_at,
-    reauthenticatedAt: row.reauthenticated_at, ip: row.ip, userAgent: row.user_agent,
+    reauthenticatedAt: row.reauthenticated_at, steppedUpAt: row.stepped_up_at, ip: row.ip, userAgent: row.user_agent,
   };
 }
 
@@ -79,6 +82,7 @@ export async function createSession(ctx: Ctx, input: NewSession, meta: RequestMe
     absolute_expires_at: addSeconds(now, absolute).toISOString(),
     // Signing in is itself a fresh proof of the password: the sudo window opens with it.
     reauthenticated_at: input.freshProof === false ? null : now.toISOString(),
+    stepped_up_at: null,
     revoked_at: null,
     ip: meta.ip,
     user_agent: meta.userAgent.slice(0, 512),
@@ -96,7 +100,7 @@ export async function findSession(ctx: Ctx, token: string): Promise<CurrentSessi
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select([
       's.id', 's.user_id', 's.kind', 's.amr', 's.remember', 's.created_at', 's.last_seen_at', 's.absolute_expires_at',
-      's.idle_expires_at', 's.reauthenticated_at', 's.ip', 's.user_agent', 's.revoked_at',
+      's.idle_expires_at', 's.reauthenticated_at', 's.stepped_up_at', 's.ip', 's.user_agent', 's.revoked_at',
       'u.email', 'u.name', 'u.two_factor_enabled',
     ])
     .where('s.token_hash', '=', sha256Hex(token))
@@ -123,7 +127,7 @@ export async function findSession(ctx: Ctx, token: string): Promise<CurrentSessi
 export async function rotateSession(
   ctx: Ctx,
   sessionId: string,
-  change: { reauthenticated?: boolean; amr?: readonly string[]; kind?: SessionKind } = {},
+  change: { reauthenticated?: boolean; steppedUp?: boolean; amr?: readonly string[]; kind?: SessionKind } = {},
 ): Promise<string> {
   const token = randomToken(SESSION.tokenBytes);
   const now = ctx.clock().toISOString();
@@ -132,6 +136,7 @@ export async function rotateSession(
     .set({
       token_hash: sha256Hex(token),
       ...(change.reauthenticated ? { reauthenticated_at: now } : {}),
+      ...(change.steppedUp ? { stepped_up_at: now } : {}),
       ...(change.amr ? { amr: JSON.stringify(change.amr) } : {}),
       ...(change.kind ? { kind: change.kind } : {}),
     })
@@ -168,7 +173,10 @@ export async function revokeSession(ctx: Ctx, userId: string, sessionId: string)
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  // Signing out of twofold signs out of the apps' OpenID Connect sessions too.
+  await endOidcSessions(ctx.db, userId, { everything: false });
+  return true;
 }
 
 /** Revokes all of a user's sessions, except `keepSessionId` when given. Returns how many. */
@@ -180,5 +188,7 @@ export async function revokeAllSessions(ctx: Ctx, userId: string, keepSessionId:
     .where('revoked_at', 'is', null);
   if (keepSessionId) q = q.where('id', '!=', keepSessionId);
   const result = await q.executeTakeFirst();
+  // Everywhere means the apps too: their sessions, grants, codes and tokens (refresh tokens included).
+  await endOidcSessions(ctx.db, userId, { everything: true });
   return Number(result.numUpdatedRows);
 }

@@ -7,6 +7,7 @@ import * as m0004 from './0004_team_security.ts';
 import * as m0005 from './0005_recovery.ts';
 import * as m0006 from './0006_phone.ts';
 import * as m0007 from './0007_import.ts';
+import * as m0008 from './0008_oidc.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_recovery': m0005,
   '0006_phone': m0006,
   '0007_import': m0007,
+  '0008_oidc': m0008,
 };
 
 export const bundledMigrations: MigrationProvider = {

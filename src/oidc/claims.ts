@@ -1,0 +1,44 @@
+/**
+ * What an app learns about a user (OIDC Core 1.0 §5.4): `sub` (twofold's stable user id), email, name, and —
+ * with the `org` scope — the org that registered the app and the user's role in it. Only members of that
+ * org are signed in to its apps, so the role is always there.
+ */
+import type { Account, KoaContextWithOIDC } from 'oidc-provider';
+import type { Ctx } from '../context.ts';
+import { findClient } from './clients.ts';
+
+/**
+ * `email_verified` is true once the user has proved control of the address through a link twofold
+ * emailed: an accepted invitation or a completed password reset.
+ */
+export async function emailVerified(ctx: Ctx, userId: string, email: string): Promise<boolean> {
+  const invitation = await ctx.db.kysely.selectFrom('invitations').select('id')
+    .where('email', '=', email).where('accepted_at', 'is not', null).executeTakeFirst();
+  if (invitation) return true;
+  const reset = await ctx.db.kysely.selectFrom('password_resets').select('id')
+    .where('user_id', '=', userId).where('used_at', 'is not', null).executeTakeFirst();
+  return !!reset;
+}
+
+export async function accountClaims(ctx: Ctx, koa: KoaContextWithOIDC, sub: string): Promise<Account | undefined> {
+  const user = await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', sub).executeTakeFirst();
+  if (!user) return undefined;
+  const clientId = koa.oidc.client?.clientId;
+  return {
+    accountId: user.id,
+    async claims() {
+      const client = clientId ? await findClient(ctx.db, clientId) : null;
+      const membership = client
+        ? await ctx.db.kysely.selectFrom('memberships as m').innerJoin('orgs as o', 'o.id', 'm.org_id')
+          .select(['o.id', 'o.name', 'm.role']).where('m.org_id', '=', client.orgId).where('m.user_id', '=', user.id).executeTakeFirst()
+        : undefined;
+      return {
+        sub: user.id,
+        email: user.email,
+        email_verified: await emailVerified(ctx, user.id, user.email),
+        name: user.name || undefined,
+        ...(membership ? { org_id: membership.id, org_name: membership.name, roles: [membership.role] } : {}),
+      };
+    },
+  };
+}

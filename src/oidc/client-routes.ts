@@ -1,0 +1,227 @@
+/**
+ * Apps that sign in through twofold, managed by an org's owners and admins: JSON routes and the
+ * Organization → Apps page. Creating an app and rotating its secret need a fresh re-authentication (sudo);
+ * the secret is returned once.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+import { meta, requireSession, requireSudo } from '../http/request.ts';
+import { object, params, str } from '../http/schema.ts';
+import { requireManager } from '../orgs/service.ts';
+import { hasRecentReauth } from '../sessions/service.ts';
+import { html, type Html } from '../pages/html.ts';
+import { notice } from '../pages/layout.ts';
+import { pageFrame } from '../pages/page.ts';
+import { csrfInput } from '../pages/ui.ts';
+import {
+  CLIENT_LIMITS, createClient, deleteClient, getClient, listClients, rotateClientSecret, SECRET_METHODS, updateClient,
+  type ClientInput, type ClientKind, type ClientView, type SecretMethod,
+} from './clients.ts';
+import { issuerOf } from './provider.ts';
+
+const uris = { type: 'array', maxItems: CLIENT_LIMITS.redirectUris, items: str(CLIENT_LIMITS.uriChars, { minLength: 1 }) };
+const createSchema = object({
+  name: str(100, { minLength: 1 }),
+  kind: { type: 'string', enum: ['confidential', 'public'] },
+  tokenAuthMethod: { type: 'string', enum: [...SECRET_METHODS] },
+  redirectUris: uris,
+  postLogoutRedirectUris: uris,
+}, ['name', 'kind', 'redirectUris']);
+const updateSchema = object({ name: str(100, { minLength: 1 }), redirectUris: uris, postLogoutRedirectUris: uris }, ['name', 'redirectUris']);
+
+function clientJson(client: ClientView) {
+  return client;
+}
+
+/** Lines of a textarea → addresses. */
+function lines(value: unknown): string[] {
+  return String(value ?? '').slice(0, CLIENT_LIMITS.uriChars * CLIENT_LIMITS.redirectUris).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+}
+
+export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+  const base = (orgId: string) => `/api/v1/orgs/${orgId}/oidc-clients`;
+
+  app.get('/api/v1/orgs/:orgId/oidc-clients', { schema: { summary: 'Apps that sign in through twofold (OpenID Connect clients)', params: params(['orgId']) } }, async (request) => {
+    const session = requireSession(request);
+    const { orgId } = request.params as { orgId: string };
+    await requireManager(ctx, orgId, session.userId);
+    return { clients: (await listClients(ctx, orgId)).map(clientJson), issuer: issuerOf(ctx.config.publicUrl) };
+  });
+
+  app.post('/api/v1/orgs/:orgId/oidc-clients', {
+    schema: { summary: 'Register an app (owner/admin, sudo); a confidential app\'s secret is returned once', params: params(['orgId']), body: createSchema },
+  }, async (request, reply) => {
+    const session = requireSudo(ctx, request);
+    const { orgId } = request.params as { orgId: string };
+    await requireManager(ctx, orgId, session.userId);
+    const created = await createClient(ctx, orgId, session.userId, request.body as ClientInput, meta(request));
+    return reply.status(201).header('location', `${base(orgId)}/${created.client.clientId}`).send({ client: clientJson(created.client), clientSecret: created.clientSecret });
+  });
+
+  app.get('/api/v1/orgs/:orgId/oidc-clients/:clientId', { schema: { summary: 'One app', params: params(['orgId', 'clientId']) } }, async (request) => {
+    const session = requireSession(request);
+    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+    await requireManager(ctx, orgId, session.userId);
+    return { client: clientJson(await getClient(ctx, orgId, clientId)) };
+  });
+
+  app.patch('/api/v1/orgs/:orgId/oidc-clients/:clientId', {
+    schema: { summary: "Change an app's name and addresses (owner/admin)", params: params(['orgId', 'clientId']), body: updateSchema },
+  }, async (request) => {
+    const session = requireSession(request);
+    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+    await requireManager(ctx, orgId, session.userId);
+    return { client: clientJson(await updateClient(ctx, orgId, clientId, session.userId, request.body as Omit<ClientInput, 'kind'>, meta(request))) };
+  });
+
+  app.post('/api/v1/orgs/:orgId/oidc-clients/:clientId/rotate-secret', {
+    schema: { summary: "Replace a confidential app's secret (owner/admin, sudo); the old one stops working at once", params: params(['orgId', 'clientId']) },
+  }, async (request) => {
+    const session = requireSudo(ctx, request);
+    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+    await requireManager(ctx, orgId, session.userId);
+    const rotated = await rotateClientSecret(ctx, orgId, clientId, session.userId, meta(request));
+    return { client: clientJson(rotated.client), clientSecret: rotated.clientSecret };
+  });
+
+  app.delete('/api/v1/orgs/:orgId/oidc-clients/:clientId', {
+    schema: { summary: 'Delete an app and every token issued to it (owner/admin)', params: params(['orgId', 'clientId']) },
+  }, async (request, reply) => {
+    const session = requireSession(request);
+    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+    await requireManager(ctx, orgId, session.userId);
+    await deleteClient(ctx, orgId, clientId, session.userId, meta(request));
+    return reply.status(204).send();
+  });
+
+  // ---- Organization → Apps (pages) ----
+
+  async function render(request: FastifyRequest, reply: FastifyReply, status: number, shown: { clientId: string; secret: string } | null, message: { kind: 'error' | 'success'; text: string } | null) {
+    const session = requireSession(request);
+    const { orgId } = request.params as { orgId: string };
+    const { org } = await requireManager(ctx, orgId, session.userId);
+    const frame = await pageFrame(ctx, request, reply);
+    const clients = await listClients(ctx, org.id);
+    return frame.send(status, `Apps — ${org.name}`, appsView(org.id, org.name, issuerOf(ctx.config.publicUrl), clients, frame.csrf, shown, message));
+  }
+
+  function pageError(error: unknown): { status: number; text: string } {
+    if (error instanceof AppError && error.status < 500) return { status: error.status, text: error.message };
+    throw error;
+  }
+
+  app.get('/orgs/:orgId/apps', async (request, reply) => render(request, reply, 200, null, null));
+
+  app.post('/orgs/:orgId/apps', async (request, reply) => {
+    const session = requireSession(request);
+    const { orgId } = request.params as { orgId: string };
+    if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/apps`)}`, 303);
+    await requireManager(ctx, orgId, session.userId);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const kind: ClientKind = body.kind === 'public' ? 'public' : 'confidential';
+    const method: SecretMethod = body.tokenAuthMethod === 'client_secret_post' ? 'client_secret_post' : 'client_secret_basic';
+    try {
+      const created = await createClient(ctx, orgId, session.userId, {
+        name: String(body.name ?? '').slice(0, 100), kind, tokenAuthMethod: method, redirectUris: lines(body.redirectUris), postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
+      }, meta(request));
+      return render(request, reply, 201, created.clientSecret ? { clientId: created.client.clientId, secret: created.clientSecret } : null, { kind: 'success', text: `${created.client.name} is registered. Client ID: ${created.client.clientId}` });
+    } catch (error) {
+      const problem = pageError(error);
+      return render(request, reply, problem.status, null, { kind: 'error', text: problem.text });
+    }
+  });
+
+  app.post('/orgs/:orgId/apps/:clientId/update', async (request, reply) => {
+    const session = requireSession(request);
+    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+    await requireManager(ctx, orgId, session.userId);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      const client = await updateClient(ctx, orgId, clientId, session.userId, { name: String(body.name ?? '').slice(0, 100), redirectUris: lines(body.redirectUris), postLogoutRedirectUris: lines(body.postLogoutRedirectUris) }, meta(request));
+      return render(request, reply, 200, null, { kind: 'success', text: `${client.name} saved.` });
+    } catch (error) {
+      const problem = pageError(error);
+      return render(request, reply, problem.status, null, { kind: 'error', text: problem.text });
+    }
+  });
+
+  app.post('/orgs/:orgId/apps/:clientId/rotate-secret', async (request, reply) => {
+    const session = requireSession(request);
+    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+    if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/apps`)}`, 303);
+    await requireManager(ctx, orgId, session.userId);
+    try {
+      const rotated = await rotateClientSecret(ctx, orgId, clientId, session.userId, meta(request));
+      return render(request, reply, 200, { clientId, secret: rotated.clientSecret }, { kind: 'success', text: `${rotated.client.name} has a new secret. The old one no longer works.` });
+    } catch (error) {
+      const problem = pageError(error);
+      return render(request, reply, problem.status, null, { kind: 'error', text: problem.text });
+    }
+  });
+
+  app.post('/orgs/:orgId/apps/:clientId/delete', async (request, reply) => {
+    const session = requireSession(request);
+    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+    await requireManager(ctx, orgId, session.userId);
+    const client = await getClient(ctx, orgId, clientId);
+    await deleteClient(ctx, orgId, clientId, session.userId, meta(request));
+    return render(request, reply, 200, null, { kind: 'success', text: `${client.name} was deleted. Its users are signed out of it.` });
+  });
+}
+
+function appsView(orgId: string, orgName: string, issuer: string, clients: readonly ClientView[], csrf: string, shown: { clientId: string; secret: string } | null, message: { kind: 'error' | 'success'; text: string } | null): Html {
+  const base = `/orgs/${orgId}/apps`;
+  return html`<h1>Apps — ${orgName}</h1>
+${notice(message?.kind ?? 'info', message?.text)}
+${shown ? html`<div class="notice notice-success" role="status"><p><strong>Copy the client secret now: it is shown only once.</strong></p><p>Client ID <code>${shown.clientId}</code></p><p><code class="uri" id="client-secret">${shown.secret}</code></p></div>` : ''}
+<section class="card" aria-labelledby="connect-title">
+  <h2 id="connect-title">Connect your app</h2>
+  <p>Apps sign your members in with OpenID Connect. Point any OpenID Connect library at the issuer below; it finds everything else in the discovery document. Only members of ${orgName} can sign in to these apps.</p>
+  <p>Issuer: <code class="uri" id="issuer">${issuer}</code></p>
+  <p class="hint">Ask for <code>acr_values=urn:twofold:aal2</code> to require two-factor authentication for a request; the ID token's <code>acr</code> and <code>amr</code> say what was used.</p>
+</section>
+<section class="card" aria-labelledby="apps-title">
+  <h2 id="apps-title">Registered apps</h2>
+  ${clients.length === 0 ? html`<p class="muted">No apps yet.</p>` : clients.map((c) => html`<details class="app-entry">
+    <summary><strong>${c.name}</strong> <span class="muted">(${c.kind === 'public' ? 'public, PKCE' : 'confidential'})</span> <code>${c.clientId}</code></summary>
+    <form method="post" action="${base}/${c.clientId}/update">
+      ${csrfInput(csrf)}
+      <label for="name-${c.clientId}">Name</label>
+      <input id="name-${c.clientId}" name="name" type="text" maxlength="100" required value="${c.name}">
+      <label for="redirect-${c.clientId}">Redirect URIs <span class="muted">(one per line)</span></label>
+      <textarea id="redirect-${c.clientId}" name="redirectUris" rows="3" required>${c.redirectUris.join('\n')}</textarea>
+      <label for="logout-${c.clientId}">Post-logout redirect URIs <span class="muted">(optional, one per line)</span></label>
+      <textarea id="logout-${c.clientId}" name="postLogoutRedirectUris" rows="2">${c.postLogoutRedirectUris.join('\n')}</textarea>
+      <button type="submit">Save</button>
+    </form>
+    <div class="row-actions">
+      ${c.kind === 'confidential' ? html`<form method="post" action="${base}/${c.clientId}/rotate-secret" class="inline">${csrfInput(csrf)}<button type="submit" class="secondary">New secret</button></form>` : ''}
+      <form method="post" action="${base}/${c.clientId}/delete" class="inline">${csrfInput(csrf)}<button type="submit" class="danger">Delete app</button></form>
+    </div>
+  </details>`)}
+</section>
+<section class="card" aria-labelledby="new-app-title">
+  <h2 id="new-app-title">Register an app</h2>
+  <form method="post" action="${base}">
+    ${csrfInput(csrf)}
+    <label for="app-name">Name</label>
+    <input id="app-name" name="name" type="text" maxlength="100" required placeholder="e.g. Patient portal">
+    <label for="app-kind">Type</label>
+    <select id="app-kind" name="kind">
+      <option value="confidential">Server-side app (has a client secret)</option>
+      <option value="public">Single-page or mobile app (no secret, PKCE)</option>
+    </select>
+    <label for="app-auth">How a server-side app sends its secret</label>
+    <select id="app-auth" name="tokenAuthMethod">
+      <option value="client_secret_basic">HTTP Basic (client_secret_basic)</option>
+      <option value="client_secret_post">In the form body (client_secret_post)</option>
+    </select>
+    <label for="app-redirects">Redirect URIs <span class="muted">(one per line, exact; https, or http://localhost)</span></label>
+    <textarea id="app-redirects" name="redirectUris" rows="3" required placeholder="https://app.example.com/callback"></textarea>
+    <label for="app-logout">Post-logout redirect URIs <span class="muted">(optional)</span></label>
+    <textarea id="app-logout" name="postLogoutRedirectUris" rows="2"></textarea>
+    <button type="submit">Register app</button>
+  </form>
+</section>`;
+}

@@ -1,0 +1,211 @@
+/**
+ * Apps that sign their users in through twofold (OpenID Connect clients), registered by an org's owners and
+ * admins. A confidential app gets a 256-bit secret, shown once and stored only as a keyed hash; a public
+ * app (single-page, mobile) has none and must use PKCE (RFC 7636; RFC 9700 §2.1.1).
+ * Only members of the registering org can sign in to an app.
+ */
+import type { AdapterPayload } from 'oidc-provider';
+import type { Ctx } from '../context.ts';
+import { audit } from '../context.ts';
+import type { Db } from '../db/connect.ts';
+import type { RequestMeta } from '../audit/store.ts';
+import { randomToken } from '../crypto/index.ts';
+import { AppError } from '../errors.ts';
+
+export type ClientKind = 'confidential' | 'public';
+/** How a confidential app sends its secret to the token endpoint (RFC 6749 §2.3.1). */
+export type SecretMethod = 'client_secret_basic' | 'client_secret_post';
+export const SECRET_METHODS: readonly SecretMethod[] = ['client_secret_basic', 'client_secret_post'];
+
+/** 256 bits (RFC 6749 §10.10: credentials must be infeasible to guess; ASVS 4.0.3 2.9.x). */
+const SECRET_BYTES = 32;
+const SECRET_PREFIX = 'tfcs_';
+export const CLIENT_LIMITS = Object.freeze({ redirectUris: 10, uriChars: 2000, clientsPerOrg: 100 });
+
+export interface ClientView {
+  readonly clientId: string;
+  readonly orgId: string;
+  readonly name: string;
+  readonly kind: ClientKind;
+  /** client_secret_basic or client_secret_post; 'none' for a public app. */
+  readonly tokenAuthMethod: SecretMethod | 'none';
+  readonly redirectUris: string[];
+  readonly postLogoutRedirectUris: string[];
+  readonly createdAt: string;
+  readonly secretRotatedAt: string | null;
+}
+
+export interface ClientInput {
+  readonly name: string;
+  readonly kind: ClientKind;
+  readonly tokenAuthMethod?: SecretMethod;
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris?: readonly string[];
+}
+
+interface ClientRow {
+  id: string; org_id: string; name: string; kind: string; secret_hash: string | null; token_auth_method: string; redirect_uris: string;
+  post_logout_redirect_uris: string; created_at: string; secret_rotated_at: string | null;
+}
+
+function view(row: ClientRow): ClientView {
+  return {
+    clientId: row.id, orgId: row.org_id, name: row.name, kind: row.kind as ClientKind,
+    tokenAuthMethod: row.token_auth_method as SecretMethod | 'none',
+    redirectUris: JSON.parse(row.redirect_uris) as string[], postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
+    createdAt: row.created_at, secretRotatedAt: row.secret_rotated_at,
+  };
+}
+
+/** The keyed hash stored for a client secret (compared against every key of the keyring, so rotation keeps it). */
+export function secretHashes(ctx: Pick<Ctx, 'keyring'>, secret: string): string[] {
+  return ctx.keyring.keyedHashes('oidc-client-secret', secret);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
+/**
+ * Exact redirect URIs (RFC 9700 §4.1.3: exact string matching): https, http only to a loopback host
+ * (RFC 8252 §7.3), or a private-use scheme for a public native app (RFC 8252 §7.1). No fragments
+ * (RFC 6749 §3.1.2).
+ */
+export function checkRedirectUri(value: string, kind: ClientKind, field: string): string {
+  const fail = (reason: string): never => {
+    throw new AppError('invalid_request', { message: `${field}: ${reason}`, details: { field } });
+  };
+  if (value.length === 0 || value.length > CLIENT_LIMITS.uriChars) fail(`each address must be 1–${CLIENT_LIMITS.uriChars} characters.`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(`"${value.slice(0, 100)}" is not an absolute URL.`);
+  }
+  if (url.hash || value.includes('#')) fail('an address must not contain a fragment (#).');
+  if (url.username || url.password) fail('an address must not contain a user name or password.');
+  if (url.protocol === 'https:') return value;
+  if (url.protocol === 'http:') {
+    if (!isLoopback(url.hostname)) fail('http is only allowed for localhost; use https.');
+    return value;
+  }
+  if (kind === 'public' && /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) return value;
+  return fail('use https (http only for localhost; public native apps may use a reverse-domain scheme such as com.example.app:/callback).');
+}
+
+function checkInput(input: ClientInput): { name: string; redirectUris: string[]; postLogoutRedirectUris: string[] } {
+  const name = input.name.trim();
+  if (!name) throw new AppError('invalid_request', { message: 'Give the app a name.', details: { field: 'name' } });
+  const redirectUris = [...new Set(input.redirectUris.map((u) => u.trim()).filter(Boolean))];
+  const postLogoutRedirectUris = [...new Set((input.postLogoutRedirectUris ?? []).map((u) => u.trim()).filter(Boolean))];
+  if (redirectUris.length === 0) throw new AppError('invalid_request', { message: 'Add at least one redirect URI.', details: { field: 'redirectUris' } });
+  if (redirectUris.length > CLIENT_LIMITS.redirectUris || postLogoutRedirectUris.length > CLIENT_LIMITS.redirectUris) {
+    throw new AppError('invalid_request', { message: `At most ${CLIENT_LIMITS.redirectUris} addresses of each kind.`, details: { field: 'redirectUris' } });
+  }
+  redirectUris.forEach((u) => checkRedirectUri(u, input.kind, 'redirectUris'));
+  postLogoutRedirectUris.forEach((u) => checkRedirectUri(u, input.kind, 'postLogoutRedirectUris'));
+  return { name, redirectUris, postLogoutRedirectUris };
+}
+
+function newSecret(): string {
+  return `${SECRET_PREFIX}${randomToken(SECRET_BYTES)}`;
+}
+
+export async function createClient(ctx: Ctx, orgId: string, actorUserId: string, input: ClientInput, requestMeta: RequestMeta): Promise<{ client: ClientView; clientSecret: string | null }> {
+  const checked = checkInput(input);
+  const count = await ctx.db.kysely.selectFrom('oidc_clients').select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+  if (Number(count.n) >= CLIENT_LIMITS.clientsPerOrg) throw new AppError('conflict', { message: `An organization can register at most ${CLIENT_LIMITS.clientsPerOrg} apps.` });
+  const now = ctx.clock().toISOString();
+  const secret = input.kind === 'confidential' ? newSecret() : null;
+  const row = {
+    id: `tfc_${randomToken(16)}`,
+    org_id: orgId,
+    name: checked.name.slice(0, 100),
+    kind: input.kind,
+    secret_hash: secret ? secretHashes(ctx, secret)[0]! : null,
+    token_auth_method: input.kind === 'confidential' ? (input.tokenAuthMethod ?? 'client_secret_basic') : 'none',
+    redirect_uris: JSON.stringify(checked.redirectUris),
+    post_logout_redirect_uris: JSON.stringify(checked.postLogoutRedirectUris),
+    created_by: actorUserId,
+    created_at: now,
+    updated_at: now,
+    secret_rotated_at: null,
+  };
+  await ctx.db.kysely.insertInto('oidc_clients').values(row).execute();
+  await audit(ctx, requestMeta, { event: 'oidc_client.created', actorUserId, orgId, details: { clientId: row.id, name: row.name, kind: row.kind } });
+  return { client: view(row), clientSecret: secret };
+}
+
+export async function listClients(ctx: Ctx, orgId: string): Promise<ClientView[]> {
+  const rows = await ctx.db.kysely.selectFrom('oidc_clients').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+  return rows.map(view);
+}
+
+export async function getClient(ctx: Ctx, orgId: string, clientId: string): Promise<ClientView> {
+  const row = await ctx.db.kysely.selectFrom('oidc_clients').selectAll().where('org_id', '=', orgId).where('id', '=', clientId).executeTakeFirst();
+  if (!row) throw new AppError('not_found');
+  return view(row);
+}
+
+/** Any app by id, for the sign-in pages (its name and org). */
+export async function findClient(db: Db, clientId: string): Promise<ClientView | null> {
+  if (clientId.length > 64) return null;
+  const row = await db.kysely.selectFrom('oidc_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
+  return row ? view(row) : null;
+}
+
+export async function updateClient(ctx: Ctx, orgId: string, clientId: string, actorUserId: string, input: Omit<ClientInput, 'kind'>, requestMeta: RequestMeta): Promise<ClientView> {
+  const current = await getClient(ctx, orgId, clientId);
+  const checked = checkInput({ ...input, kind: current.kind });
+  await ctx.db.kysely.updateTable('oidc_clients').set({
+    name: checked.name.slice(0, 100),
+    redirect_uris: JSON.stringify(checked.redirectUris),
+    post_logout_redirect_uris: JSON.stringify(checked.postLogoutRedirectUris),
+    updated_at: ctx.clock().toISOString(),
+  }).where('id', '=', clientId).where('org_id', '=', orgId).execute();
+  await audit(ctx, requestMeta, { event: 'oidc_client.updated', actorUserId, orgId, details: { clientId } });
+  return getClient(ctx, orgId, clientId);
+}
+
+/** A new secret, returned once; the old one stops working at once. */
+export async function rotateClientSecret(ctx: Ctx, orgId: string, clientId: string, actorUserId: string, requestMeta: RequestMeta): Promise<{ client: ClientView; clientSecret: string }> {
+  const current = await getClient(ctx, orgId, clientId);
+  if (current.kind !== 'confidential') throw new AppError('conflict', { message: 'A public app has no secret.' });
+  const secret = newSecret();
+  await ctx.db.kysely.updateTable('oidc_clients').set({ secret_hash: secretHashes(ctx, secret)[0]!, secret_rotated_at: ctx.clock().toISOString() })
+    .where('id', '=', clientId).where('org_id', '=', orgId).execute();
+  await audit(ctx, requestMeta, { event: 'oidc_client.secret_rotated', actorUserId, orgId, details: { clientId } });
+  return { client: await getClient(ctx, orgId, clientId), clientSecret: secret };
+}
+
+/** Deletes the app and everything issued to it (grants, codes, tokens). */
+export async function deleteClient(ctx: Ctx, orgId: string, clientId: string, actorUserId: string, requestMeta: RequestMeta): Promise<void> {
+  const current = await getClient(ctx, orgId, clientId);
+  await ctx.db.kysely.deleteFrom('oidc_clients').where('id', '=', clientId).where('org_id', '=', orgId).execute();
+  await ctx.db.kysely.deleteFrom('oidc_payloads').where('client_id', '=', clientId).execute();
+  await audit(ctx, requestMeta, { event: 'oidc_client.deleted', actorUserId, orgId, details: { clientId, name: current.name } });
+}
+
+/**
+ * The metadata oidc-provider sees for a client. `client_secret` carries the stored keyed hash: the provider
+ * is given a comparison that hashes the presented secret first (see provider.ts).
+ */
+export async function findClientMetadata(db: Db, clientId: string): Promise<AdapterPayload | undefined> {
+  if (clientId.length > 64) return undefined;
+  const row = await db.kysely.selectFrom('oidc_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
+  if (!row) return undefined;
+  const client = view(row);
+  const native = client.redirectUris.some((u) => !/^https?:/.test(u));
+  return {
+    client_id: client.clientId,
+    client_name: client.name,
+    redirect_uris: client.redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    application_type: native ? 'native' : 'web',
+    id_token_signed_response_alg: 'RS256',
+    token_endpoint_auth_method: client.tokenAuthMethod,
+    ...(client.kind === 'confidential' && row.secret_hash ? { client_secret: row.secret_hash } : {}),
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * The OpenID Connect provider (oidc-provider, OpenID Certified) configured for twofold: clients from the
+ * orgs' app registrations, storage in the database, signing keys from the key store, and login/consent
+ * handled by twofold's own pages (src/oidc/interaction-pages.ts).
+ *
+ * Sessions are shared: a provider session is only honoured while the twofold session behind it is live,
+ * for the same user, with the same methods and the same authentication time (`twofold_session` check).
+ */
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Ctx } from '../context.ts';
+import { constantTimeEqual } from '../crypto/index.ts';
+import { cookieNames } from '../http/cookies.ts';
+import { findSession, revokeSession, type CurrentSession } from '../sessions/service.ts';
+import { audit } from '../context.ts';
+import { databaseAdapter, findGrantId } from './adapter.ts';
+import { findClient, secretHashes } from './clients.ts';
+import { loadSigningKeys, type SigningKeySet } from './keys.ts';
+import { OIDC_TTL } from '../config/defaults.ts';
+import { accountClaims } from './claims.ts';
+import { contentSecurityPolicy } from '../http/headers.ts';
+import { logoutPage, oidcErrorPage, signedOutPage } from './views.ts';
+
+/** Authentication context classes (ISO/IEC 29115 levels as in NIST SP 800-63B §4: AAL1 one factor, AAL2 two). */
+export const ACR = Object.freeze({ aal1: 'urn:twofold:aal1', aal2: 'urn:twofold:aal2' });
+
+/** RFC 8176 method references twofold records in sessions; anything else is not reported. */
+const RFC8176 = new Set(['pwd', 'otp', 'sms', 'tel', 'hwk', 'swk', 'user', 'mfa']);
+
+export const OIDC_PATH = '/oidc';
+
+export function issuerOf(publicUrl: string): string {
+  return `${publicUrl}${OIDC_PATH}`;
+}
+
+export function reportedAmr(amr: readonly string[]): string[] {
+  return [...new Set(amr.filter((value) => RFC8176.has(value)))].sort();
+}
+
+export function acrOf(amr: readonly string[]): string {
+  return amr.includes('mfa') ? ACR.aal2 : ACR.aal1;
+}
+
+/** When the user last proved their presence in this session: sign-in, re-authentication or step-up (epoch s). */
+export function authTimeOf(session: Pick<CurrentSession, 'createdAt' | 'reauthenticatedAt' | 'steppedUpAt'>): number {
+  const times = [session.createdAt, session.reauthenticatedAt, session.steppedUpAt].filter((t): t is string => !!t).map((t) => Date.parse(t));
+  return Math.floor(Math.max(...times) / 1000);
+}
+
+/** Did the app ask for two factors (acr_values, or an acr claim request)? */
+export function wantsAal2(params: Record<string, unknown>, claims?: { id_token?: { acr?: { value?: string; values?: string[] } } }): boolean {
+  const acrValues = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];
+  const claim = claims?.id_token?.acr;
+  const claimed = [...(claim?.values ?? []), ...(claim?.value ? [claim.value] : [])];
+  return acrValues.includes(ACR.aal2) || (claimed.length > 0 && claimed.every((v) => v === ACR.aal2));
+}
+
+/** The live twofold session of the browser making a provider request (cached on the request). */
+export async function twofoldSession(ctx: Ctx, koa: KoaContextWithOIDC): Promise<CurrentSession | null> {
+  const state = koa.state as { twofoldSession?: CurrentSession | null };
+  if (state.twofoldSession !== undefined) return state.twofoldSession;
+  const token = koa.cookies.get(cookieNames(ctx.config).session, { signed: false });
+  state.twofoldSession = token ? await findSession(ctx, token) : null;
+  return state.twofoldSession;
+}
+
+function loginPolicy(ctx: Ctx) {
+  const { Check, base } = interactionPolicy;
+  const policy = base();
+  const login = policy.get('login')!;
+  login.checks.add(new Check('twofold_session', 'The twofold session does not match', async (koa) => {
+    const oidc = koa.oidc;
+    if (!oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
+    const session = await twofoldSession(ctx, koa);
+    if (!session || session.kind !== 'full' || session.userId !== oidc.session.accountId) return Check.REQUEST_PROMPT;
+    if (oidc.session.loginTs !== authTimeOf(session)) return Check.REQUEST_PROMPT;
+    if (reportedAmr(session.amr).join(' ') !== [...(oidc.session.amr ?? [])].sort().join(' ')) return Check.REQUEST_PROMPT;
+    return Check.NO_NEED_TO_PROMPT;
+  }), 0);
+  login.checks.add(new Check('aal2_required', 'Two-factor authentication is required', (koa) => {
+    const oidc = koa.oidc;
+    if (!wantsAal2(oidc.params as Record<string, unknown>, oidc.claims as never)) return Check.NO_NEED_TO_PROMPT;
+    return oidc.acr === ACR.aal2 ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+  }));
+  return policy;
+}
+
+export function providerConfiguration(ctx: Ctx, keys: SigningKeySet): Configuration {
+  return {
+    adapter: databaseAdapter(ctx.db),
+    clients: [],
+    findAccount: (koa, sub) => accountClaims(ctx, koa, sub),
+    claims: {
+      // How and when the user authenticated (OIDC Core 1.0 §2) is in every ID token, not only on request.
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+      // The org that registered the app, and the user's role in it.
+      org: ['org_id', 'org_name', 'roles'],
+    },
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'org'],
+    acrValues: [ACR.aal1, ACR.aal2],
+    // Claims of the requested scopes go into the ID token too: most apps read them from there.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // PKCE for every client (RFC 9700 §2.1.1; OAuth 2.1); oidc-provider only accepts S256, never "plain".
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (koa, form) => {
+          const client = koa.oidc.client ? await findClient(ctx.db, koa.oidc.client.clientId) : null;
+          koa.set('Content-Security-Policy', contentSecurityPolicy(client?.postLogoutRedirectUris ?? []));
+          koa.type = 'html';
+          koa.body = logoutPage(ctx.config.productName, client?.name ?? null, form);
+        },
+        postLogoutSuccessSource: async (koa) => {
+          koa.type = 'html';
+          koa.body = signedOutPage(ctx.config.productName, koa.oidc.client?.clientName ?? null);
+        },
+      },
+    },
+    interactions: {
+      url: (_koa, interaction) => `/authorize/${interaction.uid}`,
+      policy: loginPolicy(ctx),
+    },
+    // Consent given once is remembered for the user and app, across browsers.
+    loadExistingGrant: async (koa) => {
+      const grantId = koa.oidc.result?.consent?.grantId
+        ?? koa.oidc.session!.grantIdFor(koa.oidc.client!.clientId)
+        ?? (koa.oidc.session!.accountId ? await findGrantId(ctx.db, koa.oidc.session!.accountId, koa.oidc.client!.clientId) : undefined);
+      return grantId ? koa.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    rotateRefreshToken: true,
+    ttl: { ...OIDC_TTL },
+    cookies: {
+      names: { session: 'tf_oidc_session', interaction: 'tf_oidc_interaction', resume: 'tf_oidc_resume' },
+      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      short: { httpOnly: true, sameSite: 'lax', signed: true },
+      // Any key of the keyring verifies; the current one signs.
+      keys: ctx.keyring.keyedHashes('oidc-cookies', 'cookie-signing'),
+    },
+    jwks: { keys: keys.keys as never },
+    renderError: async (koa, out) => {
+      koa.type = 'html';
+      koa.body = oidcErrorPage(ctx.config.productName, out as unknown as Record<string, string>);
+    },
+  };
+}
+
+/** Builds a provider; the client secret comparison hashes the presented secret under the keyring first. */
+export function createProvider(ctx: Ctx, keys: SigningKeySet): Provider {
+  const provider = new Provider(issuerOf(ctx.config.publicUrl), providerConfiguration(ctx, keys));
+  provider.proxy = ctx.config.trustProxy !== false;
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string): boolean {
+    const stored = this.clientSecret;
+    if (!stored || typeof actual !== 'string' || actual.length > 200) return false;
+    return secretHashes(ctx, actual).some((hash) => constantTimeEqual(hash, stored));
+  };
+  // Signing out at an app's request (RP-initiated logout, "Sign out") ends the twofold session too.
+  provider.use(async (koa, next) => {
+    await next();
+    const body = koa.oidc?.body as { logout?: string } | undefined;
+    if (koa.oidc?.route !== 'end_session_confirm' || koa.status !== 303 || !body?.logout) return;
+    const session = await twofoldSession(ctx, koa as KoaContextWithOIDC);
+    if (session && (await revokeSession(ctx, session.userId, session.id))) {
+      await audit(ctx, { ip: koa.ip, userAgent: String(koa.get('user-agent')).slice(0, 512) }, { event: 'sign_out', actorUserId: session.userId, targetUserId: session.userId, details: { via: 'oidc_logout' } });
+    }
+  });
+  return provider;
+}
+
+export async function loadProvider(ctx: Ctx): Promise<{ provider: Provider; version: string }> {
+  const keys = await loadSigningKeys(ctx);
+  return { provider: createProvider(ctx, keys), version: keys.version };
+}

@@ -1,0 +1,269 @@
+/**
+ * OpenID Connect in the twofold server: the provider mounted at /oidc (discovery, authorize, token, JWKS,
+ * userinfo, revocation, end session), and the sign-in steps of an app's request at /authorize/:uid —
+ * twofold's own pages: password and second factor (the normal sign-in), org enforcement, re-authentication
+ * for max_age / prompt=login, a second-factor step-up for acr_values=urn:twofold:aal2, and consent.
+ *
+ * The steps end on a "Continuing to the app" page that moves on by <meta http-equiv="refresh">: the
+ * browser would refuse a form post that ends in a redirect to the app's site under our CSP form-action.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { InteractionResults } from 'oidc-provider';
+import type { Ctx } from '../context.ts';
+import { audit } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { checkCredentials } from '../accounts/service.ts';
+import { meta } from '../http/request.ts';
+import { issueSessionCookie } from '../http/request.ts';
+import { CONTINUE_COOKIE, setCookie } from '../http/cookies.ts';
+import { params } from '../http/schema.ts';
+import { rotateSession, type CurrentSession } from '../sessions/service.ts';
+import type { SecondFactorMethod } from '../factors/factor.ts';
+import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
+import { factorOverview } from '../factors/routes.ts';
+import { findClient, type ClientView } from './clients.ts';
+import { ACR, acrOf, authTimeOf, loadProvider, OIDC_PATH, reportedAmr, wantsAal2 } from './provider.ts';
+import { signingKeysVersion } from './keys.ts';
+import { continuePage, confirmPage, consentPage, enrolPage, notMemberPage, stepUpPage } from './interaction-views.ts';
+import { pageFrame } from '../pages/page.ts';
+import { WEBAUTHN_SCRIPT } from '../pages/passkey-views.ts';
+
+/** Running instances check for a rotated signing key this often. */
+const KEY_CHECK_SECONDS = 60;
+
+export interface OidcHolder {
+  current(): Promise<Provider>;
+  /** Rebuilds the provider when the signing keys changed (also done by itself once a minute). */
+  refresh(): Promise<void>;
+}
+
+function oidcHolder(ctx: Ctx): OidcHolder {
+  let state: Promise<{ provider: Provider; version: string; checkedAt: number }> | null = null;
+  const build = async () => ({ ...(await loadProvider(ctx)), checkedAt: Date.now() });
+  const holder: OidcHolder = {
+    async current() {
+      state ??= build().catch((error: unknown) => {
+        state = null;
+        throw error;
+      });
+      const loaded = await state;
+      if (Date.now() - loaded.checkedAt > KEY_CHECK_SECONDS * 1000) {
+        loaded.checkedAt = Date.now();
+        void holder.refresh().catch(() => {});
+      }
+      return loaded.provider;
+    },
+    async refresh() {
+      const loaded = state ? await state : null;
+      const version = await signingKeysVersion(ctx);
+      if (!loaded || loaded.version !== version) state = build();
+      await state;
+    },
+  };
+  return holder;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    oidc: OidcHolder;
+  }
+}
+
+interface Details {
+  uid: string;
+  prompt: { name: string; reasons: string[]; details: Record<string, unknown> };
+  params: Record<string, unknown>;
+  session?: { accountId?: string };
+  grantId?: string;
+  result?: { twofold?: { startedAt?: string } };
+}
+
+const SENT = new Set(['sms', 'voice']);
+
+export async function oidcRoutes(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+  const oidc = oidcHolder(ctx);
+  app.decorate('oidc', oidc);
+
+  // The provider answers everything under /oidc itself, before Fastify reads the body.
+  const mount = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const provider = await oidc.current();
+    reply.hijack();
+    const raw = request.raw as IncomingMessage & { originalUrl?: string };
+    const url = raw.url ?? OIDC_PATH;
+    raw.originalUrl = url;
+    raw.url = url.slice(OIDC_PATH.length) || '/';
+    reply.raw.setHeader('x-request-id', request.id);
+    reply.raw.setHeader('X-Content-Type-Options', 'nosniff');
+    reply.raw.setHeader('X-Frame-Options', 'DENY');
+    reply.raw.setHeader('Referrer-Policy', 'no-referrer');
+    await provider.callback()(raw, reply.raw);
+  };
+  const methods = ['GET', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'] as const;
+  for (const url of [OIDC_PATH, `${OIDC_PATH}/*`]) {
+    app.route({ method: [...methods], url, config: { public: true }, onRequest: mount, handler: async () => undefined });
+  }
+
+  async function interaction(request: FastifyRequest, reply: FastifyReply): Promise<{ provider: Provider; details: Details; client: ClientView }> {
+    const provider = await oidc.current();
+    let details: Details;
+    try {
+      details = (await provider.interactionDetails(request.raw, reply.raw)) as unknown as Details;
+    } catch {
+      throw new AppError('challenge_expired', { message: 'This sign-in request has expired or was already used. Go back to the app and start again.' });
+    }
+    const { uid } = request.params as { uid: string };
+    if (details.uid !== uid) throw new AppError('challenge_expired', { message: 'This sign-in request has expired or was already used. Go back to the app and start again.' });
+    const client = await findClient(ctx.db, String(details.params.client_id ?? ''));
+    if (!client) throw new AppError('not_found', { message: 'The app that sent you here no longer exists.' });
+    return { provider, details, client };
+  }
+
+  /** Saves the result and shows the page that moves on to the provider (and from there to the app). */
+  async function finish(request: FastifyRequest, reply: FastifyReply, provider: Provider, client: ClientView, result: InteractionResults) {
+    const returnTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
+    return reply.status(200).type('text/html; charset=utf-8').send(continuePage(ctx.config.productName, client.name, returnTo, result.error !== undefined).value);
+  }
+
+  function loginResult(session: CurrentSession): InteractionResults {
+    const amr = reportedAmr(session.amr);
+    return { login: { accountId: session.userId, ts: authTimeOf(session), amr, acr: acrOf(session.amr), remember: true } };
+  }
+
+  async function membershipIn(client: ClientView, userId: string): Promise<string | null> {
+    const row = await ctx.db.kysely.selectFrom('memberships').select('role').where('org_id', '=', client.orgId).where('user_id', '=', userId).executeTakeFirst();
+    return row?.role ?? null;
+  }
+
+  async function orgName(client: ClientView): Promise<string> {
+    const row = await ctx.db.kysely.selectFrom('orgs').select('name').where('id', '=', client.orgId).executeTakeFirst();
+    return row?.name ?? '';
+  }
+
+  /** Must the person prove themselves again now (prompt=login, or max_age exceeded since the last proof)? */
+  function needsFreshProof(details: Details, session: CurrentSession, startedAt: string): boolean {
+    const lastProof = authTimeOf(session) * 1000;
+    if (lastProof >= Date.parse(startedAt) - 1000) return false;
+    if (details.prompt.reasons.includes('login_prompt')) return true;
+    const maxAge = Number(details.params.max_age);
+    if (details.params.max_age !== undefined && Number.isFinite(maxAge)) return ctx.clock().getTime() - lastProof > maxAge * 1000;
+    return false;
+  }
+
+  async function show(request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: (csrf: string) => ReturnType<typeof continuePage>, scripts: string[] = []) {
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(status, title, body(frame.csrf), scripts);
+  }
+
+  async function step(request: FastifyRequest, reply: FastifyReply, error: { status: number; message: string } | null = null): Promise<unknown> {
+    const { provider, details, client } = await interaction(request, reply);
+    const uid = details.uid;
+    const here = `/authorize/${uid}`;
+    const session = request.session;
+    if (!session || session.kind !== 'full' || session.apiKey) {
+      return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
+    }
+    if (details.prompt.name === 'login') {
+      // When this request's sign-in steps began, by twofold's clock (for prompt=login and max_age).
+      let startedAt = details.result?.twofold?.startedAt;
+      if (!startedAt) {
+        startedAt = ctx.clock().toISOString();
+        await provider.interactionResult(request.raw, reply.raw, { twofold: { startedAt } }, { mergeWithLastSubmission: false });
+      }
+      if (!(await membershipIn(client, session.userId))) {
+        const org = await orgName(client);
+        return show(request, reply, 403, 'No access', (csrf) => notMemberPage(client.name, org, session.user.email, here, csrf));
+      }
+      if (session.enrollmentRequired) {
+        setCookie(reply, ctx.config, CONTINUE_COOKIE, here, 60 * 60);
+        return show(request, reply, 403, 'Set up two-factor authentication', (csrf) => enrolPage(client.name, true, here, csrf));
+      }
+      const sent = String((request.query as { sent?: string }).sent ?? '');
+      if (needsFreshProof(details, session, startedAt)) {
+        const data = await factorOverview(ctx, session.userId);
+        return show(request, reply, error?.status ?? 200, 'Confirm it is you', (csrf) => confirmPage(client.name, data, here, csrf, SENT.has(sent) ? sent : null, error?.message ?? null), [WEBAUTHN_SCRIPT]);
+      }
+      if (wantsAal2(details.params) && !session.amr.includes('mfa')) {
+        if (!session.user.twoFactorEnabled) {
+          setCookie(reply, ctx.config, CONTINUE_COOKIE, here, 60 * 60);
+          return show(request, reply, 403, 'Two-factor authentication required', (csrf) => enrolPage(client.name, false, here, csrf));
+        }
+        const data = await factorOverview(ctx, session.userId);
+        return show(request, reply, error?.status ?? 200, 'Use your second factor', (csrf) => stepUpPage(client.name, data, here, csrf, SENT.has(sent) ? sent : null, error?.message ?? null), [WEBAUTHN_SCRIPT]);
+      }
+      await audit(ctx, meta(request), { event: 'oidc.signed_in', actorUserId: session.userId, targetUserId: session.userId, orgId: client.orgId, details: { clientId: client.clientId, acr: acrOf(session.amr), amr: reportedAmr(session.amr).join(' ') } });
+      if ((request.query as { continue?: string }).continue === '1' || request.method === 'POST') return finish(request, reply, provider, client, loginResult(session));
+      const returnTo = await provider.interactionResult(request.raw, reply.raw, loginResult(session), { mergeWithLastSubmission: false });
+      return reply.redirect(returnTo, 303);
+    }
+    if (details.prompt.name === 'consent') {
+      if (details.session?.accountId !== session.userId) return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
+      const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+      const org = await orgName(client);
+      return show(request, reply, 200, `Allow ${client.name}`, (csrf) => consentPage(client.name, org, session.user.email, missing.missingOIDCScope ?? [], here, csrf));
+    }
+    throw new AppError('invalid_request', { message: 'This sign-in step is not supported.' });
+  }
+
+  const uidParams = { params: params(['uid']) };
+
+  app.get('/authorize/:uid', { schema: uidParams, config: { enrolment: true } }, async (request, reply) => step(request, reply));
+
+  /** The person's proof inside an app's request: password (+ factor) for a fresh sign-in, or a factor for step-up. */
+  async function prove(request: FastifyRequest, reply: FastifyReply, kind: 'confirm' | 'step-up') {
+    const { details, client } = await interaction(request, reply);
+    const session = request.session;
+    if (!session || session.kind !== 'full' || session.apiKey) return reply.redirect(`/sign-in?next=${encodeURIComponent(`/authorize/${details.uid}?continue=1`)}`, 303);
+    const body = (request.body ?? {}) as Record<string, string | undefined>;
+    let amr = [...session.amr];
+    try {
+      if (kind === 'confirm') {
+        await checkCredentials(ctx, session.user.email, String(body.password ?? '').slice(0, 1024), meta(request));
+        amr = ['pwd'];
+      }
+      if (session.user.twoFactorEnabled) {
+        const outcome = await verifySecondFactor(ctx, session.user, String(body.method ?? 'totp') as SecondFactorMethod, String(body.code ?? '').slice(0, 4096), meta(request), 'reauthenticate');
+        if (!outcome.ok) throw failedCode(outcome);
+        amr = [...new Set([...amr, ...outcome.amr, 'mfa'])];
+      }
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) {
+        if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
+        return step(request, reply, { status: error.status, message: error.message });
+      }
+      throw error;
+    }
+    const token = await rotateSession(ctx, session.id, kind === 'confirm' ? { reauthenticated: true, amr } : { steppedUp: true, amr });
+    issueSessionCookie(ctx, reply, token, session.remember);
+    await audit(ctx, meta(request), { event: kind === 'confirm' ? 'reauthenticated' : 'oidc.stepped_up', actorUserId: session.userId, targetUserId: session.userId, orgId: client.orgId, details: { clientId: client.clientId } });
+    const now = ctx.clock().toISOString();
+    const updated: CurrentSession = { ...session, amr, ...(kind === 'confirm' ? { reauthenticatedAt: now } : { steppedUpAt: now }) };
+    request.session = updated;
+    return step(request, reply);
+  }
+
+  app.post('/authorize/:uid/confirm', { schema: uidParams }, async (request, reply) => prove(request, reply, 'confirm'));
+  app.post('/authorize/:uid/step-up', { schema: uidParams }, async (request, reply) => prove(request, reply, 'step-up'));
+
+  app.post('/authorize/:uid/consent', { schema: uidParams }, async (request, reply) => {
+    const { provider, details, client } = await interaction(request, reply);
+    const session = request.session;
+    if (!session || details.prompt.name !== 'consent' || details.session?.accountId !== session.userId) throw new AppError('forbidden');
+    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: session.userId, clientId: client.clientId });
+    if (!grant) throw new AppError('challenge_expired');
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    const grantId = await grant.save();
+    await audit(ctx, meta(request), { event: 'oidc.consent_given', actorUserId: session.userId, targetUserId: session.userId, orgId: client.orgId, details: { clientId: client.clientId, scope: (missing.missingOIDCScope ?? []).join(' ') } });
+    return finish(request, reply, provider, client, { consent: { grantId } });
+  });
+
+  app.post('/authorize/:uid/abort', { schema: uidParams }, async (request, reply) => {
+    const { provider, client } = await interaction(request, reply);
+    return finish(request, reply, provider, client, { error: 'access_denied', error_description: 'The user cancelled the sign-in.' });
+  });
+}
