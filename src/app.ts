@@ -28,7 +28,7 @@ import { phoneRoutes } from './factors/phone/routes.ts';
 import { pageRoutes, renderErrorPage } from './pages/routes.ts';
 import { dbRateLimiter } from './throttle/rate-limiter.ts';
 import { metricsRoutes } from './metrics/routes.ts';
-import { oidcRoutes } from './oidc/routes.ts';
+import { oidcHolder, oidcRoutes } from './oidc/routes.ts';
 import { oidcClientRoutes } from './oidc/client-routes.ts';
 import { observeRequest } from './metrics/registry.ts';
 
@@ -67,6 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   const rateLimiter = deps.rateLimiter ?? dbRateLimiter(deps.db);
   const ctx: Ctx = { ...deps, rateLimiter, config };
   app.decorate('ctx', ctx);
+  app.decorate('oidc', oidcHolder(ctx));
   app.decorateRequest('session', null);
 
   const operations = collectOperations(app);

@@ -13,6 +13,7 @@ import { listOutbox } from './mail/queue.ts';
 import { findUserByEmail } from './accounts/service.ts';
 import { resetTwoFactor } from './factors/lifecycle.ts';
 import { runImport } from './import/cli-import.ts';
+import { listSigningKeys, rotateSigningKey } from './oidc/keys.ts';
 
 const USAGE = `usage: twofold <command>
 
@@ -25,6 +26,9 @@ const USAGE = `usage: twofold <command>
   reset-2fa --email E                     remove a user's second factors, backup codes, trusted
                                           browsers and sessions (they enrol again at next sign-in)
   outbox [--limit N]                      print recent emails and SMS kept in the dev outbox
+  oidc-keys list | rotate                 OpenID Connect signing keys: list them, or add a new
+                                          signing key (the previous one stays published; running
+                                          servers switch within a minute)
   import FILE.jsonl|FILE.csv [--restart]  import members (email, org, role, name, password_hash,
                                           totp_secret); resumes an interrupted import of the same
                                           file; rejected rows go to FILE.rejected.jsonl
@@ -56,7 +60,7 @@ async function withCtx<T>(run: (ctx: Ctx) => Promise<T>): Promise<T> {
 
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
-  const sub = command === 'user' ? rest.shift() : undefined;
+  const sub = command === 'user' || command === 'oidc-keys' ? rest.shift() : undefined;
   const { values, positionals } = parseArgs({
     args: rest,
     options: {
@@ -127,6 +131,18 @@ async function main(argv: string[]): Promise<void> {
       for (const e of entries) {
         process.stdout.write(`── ${e.createdAt}  ${e.channel} to ${e.recipient}  [${e.status}]\n${e.subject ? `Subject: ${e.subject}\n` : ''}${e.text}\n`);
       }
+      return;
+    }
+    case 'oidc-keys': {
+      if (sub === 'rotate') {
+        const { kid, retired } = await withCtx((ctx) => rotateSigningKey(ctx));
+        process.stdout.write(`new signing key ${kid}${retired.length ? `; retired ${retired.join(', ')}` : ''}\n`);
+        return;
+      }
+      if (sub !== 'list') fail('usage: twofold oidc-keys list | rotate');
+      const keys = await withCtx((ctx) => listSigningKeys(ctx));
+      if (keys.length === 0) process.stdout.write('no signing keys yet (the server creates the first one)\n');
+      for (const k of keys) process.stdout.write(`${k.kid}  ${k.alg}  created ${k.createdAt}  ${k.retiredAt ? `retired ${k.retiredAt}` : k.signing ? 'signing' : 'published'}\n`);
       return;
     }
     default:

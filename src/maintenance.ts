@@ -1,10 +1,11 @@
 /**
  * Housekeeping: deletes rows that can never be used again (expired challenges, codes, enrolments, sessions,
- * cooldowns, rate-limit windows). Run periodically by the server; safe on several instances at once
+ * cooldowns, rate-limit windows, expired OpenID Connect codes and tokens). Run periodically by the server; safe on several instances at once
  * (plain deletes by time). Audit rows, invitations and recoveries are history and are kept.
  */
 import type { Ctx } from './context.ts';
 import { MAINTENANCE } from './config/defaults.ts';
+import { pruneOidcPayloads } from './oidc/adapter.ts';
 
 export async function pruneExpired(ctx: Ctx): Promise<number> {
   const now = ctx.clock();
@@ -24,5 +25,7 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
     db.deleteFrom('sessions').where((eb) => eb.or([eb('absolute_expires_at', '<', cutoff), eb('idle_expires_at', '<', cutoff), eb('revoked_at', '<', cutoff)])).executeTakeFirst(),
     db.deleteFrom('rate_limits').where('window_start', '<', cutoff).executeTakeFirst(),
   ]);
-  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
+  // The OpenID Connect provider's codes, tokens, sessions and interactions, by its own expiry.
+  const oidc = await pruneOidcPayloads(ctx.db);
+  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc);
 }

@@ -6,7 +6,7 @@
  * one authorization code or refresh token, only one updates the row. The other is refused as
  * invalid_grant and — since a second use means the code leaked — the grant's tokens are revoked.
  */
-import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Adapter, AdapterPayload, errors as ProviderErrors } from 'oidc-provider';
 import type { Db } from '../db/connect.ts';
 import { findClientMetadata } from './clients.ts';
 
@@ -46,7 +46,7 @@ export async function endOidcSessions(db: Db, userId: string, options: { everyth
   await q.execute();
 }
 
-export function databaseAdapter(db: Db): new (name: string) => Adapter {
+export function databaseAdapter(db: Db, errors: typeof ProviderErrors): new (name: string) => Adapter {
   return class DatabaseAdapter implements Adapter {
     constructor(private readonly model: string) {}
 

@@ -59,3 +59,19 @@ export async function rotateSigningKey(ctx: Ctx): Promise<{ kid: string; retired
   await audit(ctx, null, { event: 'oidc.signing_key_rotated', details: { kid, retired: retired.join(',') } });
   return { kid, retired };
 }
+
+export interface SigningKeyInfo {
+  readonly kid: string;
+  readonly alg: string;
+  readonly createdAt: string;
+  readonly retiredAt: string | null;
+  readonly signing: boolean;
+}
+
+/** Every key, newest first: which one signs, which are published, which are retired. */
+export async function listSigningKeys(ctx: Ctx): Promise<SigningKeyInfo[]> {
+  const rows = await ctx.db.kysely.selectFrom('oidc_signing_keys').select(['kid', 'alg', 'created_at', 'retired_at'])
+    .orderBy('created_at', 'desc').orderBy('kid', 'desc').execute();
+  const signing = rows.find((r) => r.retired_at === null)?.kid;
+  return rows.map((r) => ({ kid: r.kid, alg: r.alg, createdAt: r.created_at, retiredAt: r.retired_at, signing: r.kid === signing }));
+}

@@ -6,7 +6,11 @@
  * Sessions are shared: a provider session is only honoured while the twofold session behind it is live,
  * for the same user, with the same methods and the same authentication time (`twofold_session` check).
  */
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+
+/** The library, loaded when the server first needs it (commands that never serve do not load it). */
+type ProviderModule = typeof import('oidc-provider');
 import type { Ctx } from '../context.ts';
 import { constantTimeEqual } from '../crypto/index.ts';
 import { cookieNames } from '../http/cookies.ts';
@@ -63,8 +67,8 @@ export async function twofoldSession(ctx: Ctx, koa: KoaContextWithOIDC): Promise
   return state.twofoldSession;
 }
 
-function loginPolicy(ctx: Ctx) {
-  const { Check, base } = interactionPolicy;
+function loginPolicy(ctx: Ctx, library: ProviderModule) {
+  const { Check, base } = library.interactionPolicy;
   const policy = base();
   const login = policy.get('login')!;
   login.checks.add(new Check('twofold_session', 'The twofold session does not match', async (koa) => {
@@ -84,9 +88,9 @@ function loginPolicy(ctx: Ctx) {
   return policy;
 }
 
-export function providerConfiguration(ctx: Ctx, keys: SigningKeySet): Configuration {
+export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: ProviderModule): Configuration {
   return {
-    adapter: databaseAdapter(ctx.db),
+    adapter: databaseAdapter(ctx.db, library.errors),
     clients: [],
     findAccount: (koa, sub) => accountClaims(ctx, koa, sub),
     claims: {
@@ -125,9 +129,10 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet): Configurat
     },
     interactions: {
       url: (_koa, interaction) => `/authorize/${interaction.uid}`,
-      policy: loginPolicy(ctx),
+      policy: loginPolicy(ctx, library),
     },
-    // Consent given once is remembered for the user and app, across browsers.
+    // Consent given once is remembered for the user and app, across browsers — until the user signs out
+    // at the app's request (RP-initiated logout revokes that app's grant and its tokens).
     loadExistingGrant: async (koa) => {
       const grantId = koa.oidc.result?.consent?.grantId
         ?? koa.oidc.session!.grantIdFor(koa.oidc.client!.clientId)
@@ -152,8 +157,8 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet): Configurat
 }
 
 /** Builds a provider; the client secret comparison hashes the presented secret under the keyring first. */
-export function createProvider(ctx: Ctx, keys: SigningKeySet): Provider {
-  const provider = new Provider(issuerOf(ctx.config.publicUrl), providerConfiguration(ctx, keys));
+export function createProvider(ctx: Ctx, keys: SigningKeySet, library: ProviderModule): Provider {
+  const provider = new library.Provider(issuerOf(ctx.config.publicUrl), providerConfiguration(ctx, keys, library));
   provider.proxy = ctx.config.trustProxy !== false;
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string): boolean {
     const stored = this.clientSecret;
@@ -174,6 +179,6 @@ export function createProvider(ctx: Ctx, keys: SigningKeySet): Provider {
 }
 
 export async function loadProvider(ctx: Ctx): Promise<{ provider: Provider; version: string }> {
-  const keys = await loadSigningKeys(ctx);
-  return { provider: createProvider(ctx, keys), version: keys.version };
+  const [keys, library] = await Promise.all([loadSigningKeys(ctx), import('oidc-provider')]);
+  return { provider: createProvider(ctx, keys, library), version: keys.version };
 }

@@ -39,7 +39,7 @@ export interface OidcHolder {
   refresh(): Promise<void>;
 }
 
-function oidcHolder(ctx: Ctx): OidcHolder {
+export function oidcHolder(ctx: Ctx): OidcHolder {
   let state: Promise<{ provider: Provider; version: string; checkedAt: number }> | null = null;
   const build = async () => ({ ...(await loadProvider(ctx)), checkedAt: Date.now() });
   const holder: OidcHolder = {
@@ -84,8 +84,7 @@ const SENT = new Set(['sms', 'voice']);
 
 export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
-  const oidc = oidcHolder(ctx);
-  app.decorate('oidc', oidc);
+  const oidc = app.oidc;
 
   // The provider answers everything under /oidc itself, before Fastify reads the body.
   const mount = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -144,8 +143,8 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
 
   /** Must the person prove themselves again now (prompt=login, or max_age exceeded since the last proof)? */
   function needsFreshProof(details: Details, session: CurrentSession, startedAt: string): boolean {
-    const lastProof = authTimeOf(session) * 1000;
-    if (lastProof >= Date.parse(startedAt) - 1000) return false;
+    const lastProof = Math.max(...[session.createdAt, session.reauthenticatedAt, session.steppedUpAt].filter((t): t is string => !!t).map((t) => Date.parse(t)));
+    if (lastProof >= Date.parse(startedAt)) return false;
     if (details.prompt.reasons.includes('login_prompt')) return true;
     const maxAge = Number(details.params.max_age);
     if (details.params.max_age !== undefined && Number.isFinite(maxAge)) return ctx.clock().getTime() - lastProof > maxAge * 1000;
@@ -161,17 +160,18 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     const { provider, details, client } = await interaction(request, reply);
     const uid = details.uid;
     const here = `/authorize/${uid}`;
+    // When this request's sign-in steps began, by twofold's clock: a sign-in or confirmation after it
+    // satisfies prompt=login and max_age.
+    let startedAt = details.result?.twofold?.startedAt;
+    if (!startedAt && details.prompt.name === 'login') {
+      startedAt = ctx.clock().toISOString();
+      await provider.interactionResult(request.raw, reply.raw, { twofold: { startedAt } }, { mergeWithLastSubmission: false });
+    }
     const session = request.session;
     if (!session || session.kind !== 'full' || session.apiKey) {
       return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
     }
-    if (details.prompt.name === 'login') {
-      // When this request's sign-in steps began, by twofold's clock (for prompt=login and max_age).
-      let startedAt = details.result?.twofold?.startedAt;
-      if (!startedAt) {
-        startedAt = ctx.clock().toISOString();
-        await provider.interactionResult(request.raw, reply.raw, { twofold: { startedAt } }, { mergeWithLastSubmission: false });
-      }
+    if (details.prompt.name === 'login' && startedAt) {
       if (!(await membershipIn(client, session.userId))) {
         const org = await orgName(client);
         return show(request, reply, 403, 'No access', (csrf) => notMemberPage(client.name, org, session.user.email, here, csrf));

@@ -45,7 +45,7 @@ async function render(app: FastifyInstance, request: FastifyRequest, reply: Fast
   <p class="muted">Signing in as <strong>${user?.email ?? ''}</strong></p>
   ${notice('error', error ?? phone?.error)}
   ${phone ? sentPrompt(phone.state, ctx.config.phone.codeDigits) : html`<p>${text.prompt}</p>`}
-  ${current === 'passkey' ? passkeyChallengeView(days) : html`<form method="post" action="/sign-in/challenge">
+  ${current === 'passkey' ? passkeyChallengeView(days, safeNext(request.cookies[NEXT_COOKIE], '/profile')) : html`<form method="post" action="/sign-in/challenge">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="method" value="${current}">
     <label for="code">${text.label}</label>

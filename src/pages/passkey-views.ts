@@ -53,11 +53,11 @@ export function passkeyProofButton(): Html {
 }
 
 /** The second step with a passkey on the challenge page. */
-export function passkeyChallengeView(trustDays: number): Html {
+export function passkeyChallengeView(trustDays: number, next = '/profile'): Html {
   return html`${passkeyErrorBox()}
   ${trustDays > 0 ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${trustDays} days</label>
   <p class="hint">You will not be asked for a second step on this browser until then. Don't tick this on a shared computer.</p>` : ''}
-  <p><button type="button" data-passkey-sign-in="second-step" hidden>Use your passkey</button></p>
+  <p><button type="button" data-passkey-sign-in="second-step" data-next="${next}" hidden>Use your passkey</button></p>
   <noscript><p class="hint">Using a passkey needs JavaScript. Choose another way below.</p></noscript>
   ${unsupported}`;
 }

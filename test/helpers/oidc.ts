@@ -65,6 +65,13 @@ export async function authRequest(config: oidcClient.Configuration, extra: Recor
   return { url, verifier, state, nonce };
 }
 
+/** The path of the first form on `page` whose action matches `pattern`. */
+export function formAction(page: Page, pattern: RegExp): string {
+  const action = [...page.body.matchAll(/<form[^>]*action="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')).find((a) => pattern.test(a));
+  if (!action) throw new Error(`no form matching ${pattern} on ${page.url}: ${page.body.slice(0, 1500)}`);
+  return action;
+}
+
 export async function redeem(config: oidcClient.Configuration, request: AuthRequest, callback: string) {
   return oidcClient.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
 }
@@ -133,6 +140,18 @@ export class WebBrowser {
     throw new Error('too many redirects');
   }
 
+  /** A JSON API call with this browser's cookies (as the hosted pages' scripts make them). */
+  async json(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const response = await fetch(`${this.origin}${path}`, {
+      method,
+      headers: { ...this.header(), origin: this.origin, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    this.store(response);
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : null };
+  }
+
   /** Submits the form whose action is `action` on `page`, with its hidden fields and `fields`. */
   async submit(page: Page, action: string, fields: Record<string, string> = {}): Promise<Page> {
     const forms = [...page.body.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)];
@@ -145,12 +164,12 @@ export class WebBrowser {
 }
 
 /** Signs in on twofold's sign-in page (the page the app's request led to), then the second step when asked. */
-export async function signInThrough(browser: WebBrowser, page: Page, email: string, password: string, code?: () => string): Promise<Page> {
+export async function signInThrough(browser: WebBrowser, page: Page, email: string, password: string, code?: () => string, options: { trustDevice?: boolean } = {}): Promise<Page> {
   expect(new URL(page.url).pathname).toBe('/sign-in');
   let next = await browser.submit(page, '/sign-in', { email, password });
   if (new URL(next.url).pathname === '/sign-in/challenge') {
     if (!code) throw new Error('a second factor was asked for');
-    next = await browser.submit(next, '/sign-in/challenge', { code: code() });
+    next = await browser.submit(next, '/sign-in/challenge', { code: code(), ...(options.trustDevice ? { trustDevice: '1' } : {}) });
   }
   return next;
 }

@@ -123,6 +123,22 @@ describe('twofold CLI', () => {
     expect((await cli(['outbox', '--limit', 'lots'])).code).toBe(1);
   });
 
+  it('oidc-keys rotate adds a signing key and keeps the previous one published; list shows which signs', async () => {
+    const rotations: Run[] = [];
+    for (let i = 0; i < 3; i++) rotations.push(await cli(['oidc-keys', 'rotate']));
+    for (const r of rotations) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+    }
+    expect(rotations[2]!.stdout).toMatch(/^new signing key tf-\S+; retired tf-\S+\n$/);
+    const list = await cli(['oidc-keys', 'list']);
+    const lines = list.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/ signing$/);
+    expect(lines[1]).toMatch(/ published$/);
+    expect(lines[2]).toMatch(/ retired \S+$/);
+  }, 120_000);
+
   it('no password ever appears on stdout or stderr', () => {
     expect(outputs.length).toBeGreaterThan(10);
     const all = outputs.join('\n');
