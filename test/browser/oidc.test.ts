@@ -121,6 +121,16 @@ describe.each(DIALECTS)('signing in to an app through twofold in a browser (%s)'
       expect(after).toMatchObject({ acr: 'urn:twofold:aal2', auth_time: before.auth_time, sub: ownerId });
     });
 
+    await step(page, 'oidc-apps-page', async () => {
+      // The same browser is signed in to twofold as the owner: the Apps page lists the app and the issuer.
+      await page.goto(`${rig.base}/orgs/${orgId}/apps`);
+      await expect.poll(() => page.getByRole('heading', { name: /^Apps — / }).count()).toBe(1);
+      expect(await page.locator('#issuer').textContent()).toBe(`${rig.base}/oidc`);
+      await expect.poll(() => page.getByText('Example app').count()).toBeGreaterThan(0);
+      await expectAccessible(page);
+      await page.goto(example.url);
+    });
+
     await step(page, 'oidc-sign-out-confirm', async () => {
       await page.getByRole('link', { name: 'Sign out' }).click();
       await page.waitForURL((url) => onTwofold(url) && url.pathname.startsWith('/oidc/session/end'));

@@ -22,10 +22,10 @@ export interface OidcRig {
   close(): Promise<void>;
 }
 
-export async function startOidcRig(dialect: DialectName, env: Record<string, string> = {}): Promise<OidcRig> {
+export async function startOidcRig(dialect: DialectName, env: Record<string, string> = {}, logLevel = 'info'): Promise<OidcRig> {
   const port = await freePort();
   const base = `http://localhost:${port}`;
-  const t = await createTestApp(dialect, { env: { PUBLIC_URL: base, ...env }, logLevel: 'warn' });
+  const t = await createTestApp(dialect, { env: { PUBLIC_URL: base, ...env }, logLevel });
   await t.app.listen({ port, host: '127.0.0.1' });
   const { owner, orgId, ownerId } = await setUpOwner(t);
   return { t, base, issuer: `${base}/oidc`, owner, orgId, ownerId, close: () => t.close() };

@@ -107,6 +107,12 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(done.url.startsWith(RP_LOGGED_OUT)).toBe(true);
     const profile = await browser.go(`${rig.base}/profile`);
     expect(new URL(profile.url).pathname).toBe('/sign-in');
+    // Nothing secret reached the logs: client secret, code, tokens, the TOTP secret.
+    const logs = rig.t.logs.join('\n');
+    expect(logs).toContain('/oidc/token');
+    for (const value of [app.clientSecret!, new URL(callback.url).searchParams.get('code')!, tokens.access_token, tokens.refresh_token!, tokens.id_token!, secret]) {
+      expect(logs).not.toContain(value);
+    }
     const events = await rig.t.ctx.db.kysely.selectFrom('audit_events').select('event').where('event', 'in', ['oidc.signed_in', 'oidc.consent_given', 'sign_out']).execute();
     expect(new Set(events.map((e) => e.event))).toEqual(new Set(['oidc.signed_in', 'oidc.consent_given', 'sign_out']));
   });
@@ -325,6 +331,35 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(header(newToken).kid).toBe(kid);
     const sealed = await rig.t.ctx.db.kysely.selectFrom('oidc_signing_keys').select('sealed_private_jwk').execute();
     for (const row of sealed) expect(row.sealed_private_jwk).not.toContain('"d"');
+  });
+
+  it('the Apps page registers an app and shows its secret once, saves addresses, gives a new secret and deletes the app', async () => {
+    const page = `/orgs/${rig.orgId}/apps`;
+    expect((await rig.owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: code() })).statusCode).toBe(200);
+    const created = await rig.owner.submitForm(page, page, { name: 'Front desk', kind: 'confidential', tokenAuthMethod: 'client_secret_post', redirectUris: `${RP_CALLBACK}\n  \nhttp://127.0.0.1:9000/cb`, postLogoutRedirectUris: '' });
+    expect(created.statusCode).toBe(201);
+    const shownSecret = /id="client-secret">([^<]+)</.exec(created.body)![1]!;
+    const clientId = /Client ID <code>([^<]+)</.exec(created.body)![1]!;
+    expect(shownSecret).toMatch(/^tfcs_/);
+    const listed = await rig.owner.get(page);
+    expect(listed.body).toContain('Front desk');
+    expect(listed.body).not.toContain(shownSecret);
+    const api = (await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`)).json().client;
+    expect(api).toMatchObject({ kind: 'confidential', tokenAuthMethod: 'client_secret_post', redirectUris: [RP_CALLBACK, 'http://127.0.0.1:9000/cb'] });
+
+    const invalid = await rig.owner.submitForm(page, `${page}/${clientId}/update`, { name: 'Front desk', redirectUris: 'http://evil.example/cb', postLogoutRedirectUris: '' });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.body).toContain('http is only allowed for localhost');
+    const saved = await rig.owner.submitForm(page, `${page}/${clientId}/update`, { name: 'Reception', redirectUris: RP_CALLBACK, postLogoutRedirectUris: RP_LOGGED_OUT });
+    expect(saved.statusCode).toBe(200);
+    expect((await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`)).json().client).toMatchObject({ name: 'Reception', postLogoutRedirectUris: [RP_LOGGED_OUT] });
+
+    const rotated = await rig.owner.submitForm(page, `${page}/${clientId}/rotate-secret`, {});
+    const second = /id="client-secret">([^<]+)</.exec(rotated.body)![1]!;
+    expect(second).not.toBe(shownSecret);
+    const deleted = await rig.owner.submitForm(page, `${page}/${clientId}/delete`, {});
+    expect(deleted.body).toContain('Reception was deleted');
+    expect((await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`)).statusCode).toBe(404);
   });
 
   it('app registration: owners and admins only, sudo to create, addresses checked, every change audited', async () => {
