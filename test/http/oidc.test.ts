@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as oidcClient from 'openid-client';
 import { OWNER } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
+import { codeAt, enrolPasskey, enrolTotp } from '../helpers/two-factor.ts';
+import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
 import { createMember } from '../../src/orgs/service.ts';
 import { rotateSigningKey } from '../../src/oidc/keys.ts';
 import {
@@ -221,6 +222,33 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(ask.body).toContain("Confirm it's you");
     const cancelled = await browser.submit(ask, formAction(ask, /\/abort$/));
     expect(new URL(cancelled.url).searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('step-up with a passkey reports hwk in amr and is audited', async () => {
+    const authenticator = new SoftAuthenticator({ origin: rig.base });
+    expect((await rig.owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: code() })).statusCode).toBe(200);
+    await enrolPasskey(rig.owner, authenticator, { label: 'Security key' });
+    const app = await registerApp(rig, OWNER.password);
+    const config = await rpConfig(rig, app);
+    const browser = new WebBrowser(rig.base);
+    await signInForApp(browser, await authRequest(config), { trustDevice: true });
+    const profile = await browser.go(`${rig.base}/profile`);
+    await browser.submit(profile, '/sign-out');
+    const plain = await authRequest(config);
+    await signInThrough(browser, await browser.go(plain.url.toString()), OWNER.email, OWNER.password);
+
+    const stepUp = await authRequest(config, { acr_values: 'urn:twofold:aal2' });
+    const prompt = await browser.go(stepUp.url.toString());
+    expect(prompt.body).toContain('Use your passkey instead of a code');
+    const options = await browser.json('POST', '/api/v1/me/reauthenticate/passkey/options');
+    expect(options.status).toBe(200);
+    const done = await browser.submit(prompt, formAction(prompt, /\/step-up$/), { method: 'passkey', code: JSON.stringify(authenticator.get(options.json)) });
+    expect(done.url.startsWith(RP_CALLBACK)).toBe(true);
+    const claims = (await redeem(config, stepUp, done.url)).claims()!;
+    expect(claims.acr).toBe('urn:twofold:aal2');
+    expect([...(claims.amr as string[])].sort()).toEqual(['hwk', 'mfa', 'pwd']);
+    const audit = await rig.t.ctx.db.kysely.selectFrom('audit_events').select('event').where('event', '=', 'oidc.stepped_up').execute();
+    expect(audit).toHaveLength(1);
   });
 
   it('a member past the grace deadline is sent to enrolment before the app gets a code', async () => {
