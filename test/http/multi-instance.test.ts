@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken } from '../../src/crypto/index.ts';
 import { bundledMigrations } from '../../src/db/migrations/index.ts';
+import * as oidcClient from 'openid-client';
 import { codeAt } from '../helpers/two-factor.ts';
 import { Browser, newSecretKey, runCli, startServer, type ServerProcess } from '../helpers/process.ts';
 
@@ -179,6 +180,84 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     expect(Number(await redis.get(keys[0]!))).toBe(25);
     expect((await db.query('select key from rate_limits where key = $1', [`ip:sign-in:${ip}`])).rows).toEqual([]);
   }, 30_000);
+
+  it('OpenID Connect across instances: each step of an app\'s sign-in on the other instance, one JWKS, a code redeemed once', async () => {
+    // A public app (PKCE), registered in the shared database.
+    const clientId = `tfc_${randomToken(16)}`;
+    const callback = 'http://rp.test/callback';
+    const orgId = (await db.query<{ id: string }>('select id from orgs limit 1')).rows[0]!.id;
+    const now = new Date().toISOString();
+    await db.query(
+      `insert into oidc_clients (id, org_id, name, kind, secret_hash, token_auth_method, redirect_uris, post_logout_redirect_uris, created_by, created_at, updated_at, secret_rotated_at)
+       values ($1, $2, 'Shared app', 'public', null, 'none', $3, '[]', null, $4, $4, null)`,
+      [clientId, orgId, JSON.stringify([callback]), now],
+    );
+    // Requests for PUBLIC_URL go to A and B in turn, as behind a load balancer.
+    let hop = 0;
+    const balance = (url: string): string => {
+      const parsed = new URL(url);
+      return `${instance(hop++)}${parsed.pathname}${parsed.search}`;
+    };
+    const options = { execute: [oidcClient.allowInsecureRequests], [oidcClient.customFetch]: (url: string, init: RequestInit) => fetch(balance(url), init) };
+    const config = await oidcClient.discovery(new URL(`${ORIGIN}/oidc`), clientId, undefined, oidcClient.None(), options as never);
+    const jwks = await Promise.all([a.url, b.url].map(async (base) => (await (await fetch(`${base}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> }));
+    expect(jwks[0]!.keys.map((k) => k.kid)).toEqual(['tf-1']);
+    expect(jwks[1]).toEqual(jwks[0]);
+
+    const member = { email: 'clerk@multi.test', password: 'walnut-harbor-quartz-58' };
+    const added = await runCli(['user', 'add', '--org', 'Multi Co', '--email', member.email, '--role', 'client', '--password-stdin'], env, `${member.password}\n`);
+    expect(added.code, added.stderr).toBe(0);
+    const browser = new Browser(ORIGIN, newIp());
+    expect((await browser.post(a.url, '/api/v1/sign-in', member)).json.status).toBe('signed_in');
+    const verifier = oidcClient.randomPKCECodeVerifier();
+    const state = oidcClient.randomState();
+    const authUrl = oidcClient.buildAuthorizationUrl(config, {
+      redirect_uri: callback, scope: 'openid email', state, code_challenge: await oidcClient.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    /** Follows redirects and the continuing page, each request on the next instance; stops at the app. */
+    const go = async (url: string, form?: Record<string, string>): Promise<{ url: string; body: string }> => {
+      let next = url;
+      let body = form ? new URLSearchParams(form).toString() : undefined;
+      for (let i = 0; i < 12; i++) {
+        if (next.startsWith(callback)) return { url: next, body: '' };
+        const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+        const response = await fetch(balance(next), {
+          method: body ? 'POST' : 'GET', redirect: 'manual',
+          headers: { cookie, origin: ORIGIN, 'x-forwarded-for': '10.250.0.1', ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+          ...(body ? { body } : {}),
+        });
+        for (const c of response.headers.getSetCookie()) {
+          const [pair = ''] = c.split(';');
+          const at = pair.indexOf('=');
+          if (pair.slice(at + 1)) browser.cookies.set(pair.slice(0, at), pair.slice(at + 1));
+          else browser.cookies.delete(pair.slice(0, at));
+        }
+        body = undefined;
+        const text = await response.text();
+        const location = response.headers.get('location');
+        const refresh = /http-equiv="refresh" content="0;url=([^"]+)"/.exec(text);
+        if (location) next = new URL(location, ORIGIN).toString();
+        else if (refresh) next = refresh[1]!.replace(/&amp;/g, '&');
+        else return { url: next, body: text };
+      }
+      throw new Error('too many hops');
+    };
+    const consent = await go(authUrl.toString());
+    expect(consent.body).toContain('Allow Shared app to sign you in?');
+    const action = /<form method="post" action="(\/authorize\/[^"]+\/consent)"/.exec(consent.body)![1]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(consent.body)![1]!;
+    const back = await go(`${ORIGIN}${action}`, { _csrf: csrf });
+    expect(back.url.startsWith(callback)).toBe(true);
+
+    const redeem = () => oidcClient.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier, expectedState: state });
+    const results = await Promise.allSettled([redeem(), redeem(), redeem(), redeem()]);
+    const ok = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof redeem>>> => r.status === 'fulfilled');
+    expect(ok).toHaveLength(1);
+    const claims = ok[0]!.value.claims()!;
+    expect(claims.email).toBe(member.email);
+    expect(claims.acr).toBe('urn:twofold:aal1');
+    expect(claims.amr).toEqual(['pwd']);
+  }, 60_000);
 
   it('both instances are ready (database and Redis answer)', async () => {
     for (const base of [a.url, b.url]) expect((await fetch(`${base}/readyz`)).status).toBe(200);
