@@ -96,3 +96,16 @@ export function notMemberPage(appName: string, orgName: string, email: string, h
   ${cancelForm(here, csrf, `Return to ${appName}`)}
 </section>`;
 }
+
+/** The app asked for another account than the one signed in to twofold in this browser. */
+export function otherAccountPage(appName: string, email: string, here: string, csrf: string): Html {
+  return html`<section class="card narrow" aria-labelledby="other-account-title">
+  <h1 id="other-account-title">${appName} asks for another account</h1>
+  ${notice('info', `You are signed in as ${email}, but ${appName} asked to continue with a different account.`)}
+  <p>Sign out, then start again from ${appName} and sign in with the account it expects.</p>
+  <div class="row-actions">
+    <form method="post" action="/sign-out" class="inline">${csrfInput(csrf)}<button type="submit">Sign out</button></form>
+    ${cancelForm(here, csrf, `Return to ${appName}`)}
+  </div>
+</section>`;
+}

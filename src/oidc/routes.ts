@@ -26,7 +26,7 @@ import { factorOverview } from '../factors/routes.ts';
 import { findClient, type ClientView } from './clients.ts';
 import { ACR, acrOf, authTimeOf, loadProvider, OIDC_PATH, reportedAmr, wantsAal2 } from './provider.ts';
 import { signingKeysVersion } from './keys.ts';
-import { continuePage, confirmPage, consentPage, enrolPage, notMemberPage, stepUpPage } from './interaction-views.ts';
+import { continuePage, confirmPage, consentPage, enrolPage, notMemberPage, otherAccountPage, stepUpPage } from './interaction-views.ts';
 import { pageFrame } from '../pages/page.ts';
 import { WEBAUTHN_SCRIPT } from '../pages/passkey-views.ts';
 
@@ -81,6 +81,17 @@ interface Details {
 }
 
 const SENT = new Set(['sms', 'voice']);
+
+/** The `sub` of an ID token hint (its signature was checked by the provider before the request got here). */
+function hintedSubject(hint: unknown): string | null {
+  if (typeof hint !== 'string') return null;
+  try {
+    const payload = JSON.parse(Buffer.from(hint.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
+    return typeof payload.sub === 'string' ? payload.sub : null;
+  } catch {
+    return null;
+  }
+}
 
 export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -175,6 +186,12 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       if (!(await membershipIn(client, session.userId))) {
         const org = await orgName(client);
         return show(request, reply, 403, 'No access', (csrf) => notMemberPage(client.name, org, session.user.email, here, csrf));
+      }
+      // The app asked for a particular account (id_token_hint, already verified by the provider), and this
+      // browser is signed in to another one: finishing would only bring the request back here.
+      const hinted = hintedSubject(details.params.id_token_hint);
+      if (hinted && hinted !== session.userId) {
+        return show(request, reply, 409, 'Another account', (csrf) => otherAccountPage(client.name, session.user.email, here, csrf));
       }
       if (session.enrollmentRequired) {
         setCookie(reply, ctx.config, CONTINUE_COOKIE, here, 60 * 60);

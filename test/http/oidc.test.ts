@@ -306,6 +306,26 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(offer.body).toContain('asks for two-factor authentication, and your account does not have it yet');
   });
 
+  it('an id_token_hint for another account than the signed-in one asks what to do instead of looping', async () => {
+    const app = await registerApp(rig, OWNER.password);
+    const config = await rpConfig(rig, app);
+    await createMember(rig.t.ctx, { id: rig.orgId, name: OWNER.orgName, createdAt: '' }, { email: 'clerk@acme.test', role: 'client', password: MEMBER_PASSWORD }, null, null);
+    const clerk = new WebBrowser(rig.base);
+    const clerkRequest = await authRequest(config);
+    const clerkPage = await signInThrough(clerk, await clerk.go(clerkRequest.url.toString()), 'clerk@acme.test', MEMBER_PASSWORD);
+    const clerkToken = (await redeem(config, clerkRequest, (await allow(clerk, clerkPage)).url)).id_token!;
+
+    const owner = new WebBrowser(rig.base);
+    await signInForApp(owner, await authRequest(config));
+    const hinted = await authRequest(config, { id_token_hint: clerkToken });
+    const page = await owner.go(hinted.url.toString());
+    expect(page.status).toBe(409);
+    expect(page.body).toContain('asks for another account');
+    expect(page.body).toContain(`You are signed in as ${OWNER.email}`);
+    const back = await owner.submit(page, formAction(page, /\/abort$/));
+    expect(new URL(back.url).searchParams.get('error')).toBe('access_denied');
+  });
+
   it('rotating or deleting an app shuts out the old secret; signing out everywhere revokes the apps\' refresh tokens', async () => {
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
