@@ -42,7 +42,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** Derives a single-request row from per-request timings collected during `pair`. */
-function derived(label: string, pair: LoadResult, timings: number[], outcomes: Record<string, number>): LoadResult {
+export function derived(label: string, pair: LoadResult, timings: number[], outcomes: Record<string, number>): LoadResult {
   const sorted = Float64Array.from(timings).sort();
   return {
     label, concurrency: pair.concurrency, iterations: timings.length, seconds: pair.seconds, perSecond: timings.length / pair.seconds,

@@ -11,12 +11,19 @@
  *   e. GET /healthz: the app's hooks and headers without a database query (the framework's share);
  *   f. passkey verify step (options + signed assertion) and g. backup-code verify step, beside a
  *      (bench/phases-factors.ts, users seeded by bench/seed-factors.ts);
+ *   i. OpenID Connect silent single sign-on (bench/phases-oidc.ts, app registered by bench/seed-oidc.ts):
+ *      a user signed in with two factors (a session of the pool) who has allowed the app: GET /oidc/auth
+ *      with PKCE, the 303s through /authorize/:uid and back, then POST /oidc/token (client_secret_basic);
+ *      the token request alone is reported too (i-token);
  *   h. growth: the TOTP verify step at 1 k, 100 k (and 1 M) users imported through importMembers;
- *   and the server's RSS after each phase. Then c and a again on PostgreSQL (a fresh schema, dropped).
+ *   and the server's RSS after each phase. Then c and a again on PostgreSQL (a fresh schema, dropped),
+ *   and f, g, i there too when they are selected.
  *
  * Load goes to 127.0.0.1 only; every phase is bounded in time and in requests.
  *
- * Flags: --quick (short phases, ~1 min), --no-pg, --only=hello,e,c,a,f,g,b,d,h,pg, --growth=1000,100000[,1000000] (sizes of phase h), --profile (CPU profile of
+ * Flags: --quick (short phases, ~1 min), --no-pg, --only=hello,e,c,a,f,g,i,b,d,h,pg (`oidc` is another
+ * name for i; the PostgreSQL part runs only when `pg` is listed: --only=i,pg measures i on both databases),
+ * --growth=1000,100000[,1000000] (sizes of phase h), --profile (CPU profile of
  * the twofold server child, top frames printed), --json=FILE (write the figures as JSON), --no-wait (do
  * not wait for other processes on the machine to go quiet before each phase), --server-entry=FILE.js (run
  * a built JavaScript entry point instead of src/cli.ts through tsx), --server-env=NAME=VALUE (repeatable:
@@ -42,6 +49,8 @@ import type { Fixture } from './seed.ts';
 import { printTopFrames } from './profile-top.ts';
 import { measureBackupCodes, measureGrowth, measurePasskey, type Harness } from './phases-factors.ts';
 import type { FactorsFixture } from './seed-factors.ts';
+import { measureOidc } from './phases-oidc.ts';
+import type { OidcFixture } from './seed-oidc.ts';
 import { runPeerAndCompare } from './peer-compare.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,7 +66,7 @@ const { values: flags } = parseArgs({
   strict: true,
 });
 const quick = flags.quick === true;
-const only = flags.only ? new Set(flags.only.split(',')) : null;
+const only = flags.only ? new Set(flags.only.split(',').map((phase) => (phase === 'oidc' ? 'i' : phase))) : null;
 const wants = (phase: string): boolean => only === null || only.has(phase);
 
 /** Durations (s) and sizes. Concurrency 32 for throughput phases. */
@@ -450,6 +459,13 @@ async function seedFactorUsers(databaseUrl: string, pgSchema: string | null, sec
   return JSON.parse(fs.readFileSync(file, 'utf8')) as FactorsFixture;
 }
 
+/** Registers the app of phase i (a confidential OIDC client of the bench org) in the seeded database. */
+async function seedOidcApp(databaseUrl: string, pgSchema: string | null, secretKey: string, file: string): Promise<OidcFixture> {
+  const args = ['bench/seed-oidc.ts', '--database-url', databaseUrl, '--out', file];
+  log(`  ${await runChild(pgSchema ? [...args, '--pg-schema', pgSchema] : args, benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as OidcFixture;
+}
+
 /** A range of users not signed in yet: each signs in once (a TOTP code is accepted once per 30 s step). */
 interface Users {
   next: number;
@@ -501,7 +517,7 @@ async function main(): Promise<void> {
       await measureHello();
     }
 
-    const sqlitePhases = ['e', 'c', 'a', 'f', 'g', 'b', 'd'].filter(wants);
+    const sqlitePhases = ['e', 'c', 'a', 'f', 'g', 'i', 'b', 'd'].filter(wants);
     if (sqlitePhases.length > 0) {
       log('twofold on SQLite');
       const verifyFrom = PLAN.poolUsers;
@@ -515,6 +531,7 @@ async function main(): Promise<void> {
       const factors = wants('f') || wants('g')
         ? await seedFactorUsers(databaseUrl, null, secretKey, path.join(work, 'factors-sqlite.json'), wants('f') ? PLAN.passkeyUsers : 0, wants('g') ? PLAN.backupUsers : 0)
         : null;
+      const oidcApp = wants('i') ? await seedOidcApp(databaseUrl, null, secretKey, path.join(work, 'oidc-sqlite.json')) : null;
       const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data'), profileDir);
       try {
         log(`  started: rss ${memoryOf(server.child.pid).rssMb.toFixed(0)} MB`);
@@ -525,6 +542,7 @@ async function main(): Promise<void> {
         if (wants('a')) await measureVerify(server, 'SQLite');
         if (factors && wants('f')) await measurePasskey(harnessFor(server), factors, 'SQLite');
         if (factors && wants('g')) await measureBackupCodes(harnessFor(server), factors, 'SQLite');
+        if (oidcApp) await measureOidc(harnessFor(server), oidcApp, sessions, 'SQLite');
         if (wants('b')) {
           const users: Users = { next: signInFrom, end: signInFrom + PLAN.signInUsers };
           const [result, cpu] = await cleanly(server.child.pid, () => signInStorm(server, users, 'b. full sign-in, password + TOTP (SQLite)', PLAN.signInSeconds));
@@ -589,6 +607,7 @@ async function main(): Promise<void> {
         const factors = wants('f') || wants('g')
           ? await seedFactorUsers(databaseUrl, schema, secretKey, path.join(work, 'factors-pg.json'), wants('f') ? PLAN.factorUsersPg : 0, wants('g') ? PLAN.factorUsersPg : 0)
           : null;
+        const oidcApp = wants('i') ? await seedOidcApp(databaseUrl, schema, secretKey, path.join(work, 'oidc-pg.json')) : null;
         const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data-pg'), null);
         try {
           const sessions = await sessionPool(server, PLAN.poolUsers);
@@ -596,6 +615,7 @@ async function main(): Promise<void> {
           await measureVerify(server, 'PostgreSQL');
           if (factors && wants('f')) await measurePasskey(harnessFor(server), factors, 'PostgreSQL');
           if (factors && wants('g')) await measureBackupCodes(harnessFor(server), factors, 'PostgreSQL');
+          if (oidcApp) await measureOidc(harnessFor(server), oidcApp, sessions, 'PostgreSQL');
           log(`  server peak rss ${memoryOf(server.child.pid).peakMb.toFixed(0)} MB`);
         } finally {
           await stopChild(server.child);

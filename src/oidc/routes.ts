@@ -174,7 +174,8 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     // When this request's sign-in steps began, by twofold's clock: a sign-in or confirmation after it
     // satisfies prompt=login and max_age.
     let startedAt = details.result?.twofold?.startedAt;
-    if (!startedAt && details.prompt.name === 'login') {
+    const asksFreshProof = String(details.params.prompt ?? '').split(' ').includes('login') || details.params.max_age !== undefined;
+    if (!startedAt && details.prompt.name === 'login' && asksFreshProof) {
       startedAt = ctx.clock().toISOString();
       await provider.interactionResult(request.raw, reply.raw, { twofold: { startedAt } }, { mergeWithLastSubmission: false });
     }
@@ -182,7 +183,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     if (!session || session.kind !== 'full' || session.apiKey) {
       return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
     }
-    if (details.prompt.name === 'login' && startedAt) {
+    if (details.prompt.name === 'login') {
       if (!(await membershipIn(client, session.userId))) {
         const org = await orgName(client);
         return show(request, reply, 403, 'No access', (csrf) => notMemberPage(client.name, org, session.user.email, here, csrf));
@@ -198,7 +199,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
         return show(request, reply, 403, 'Set up two-factor authentication', (csrf) => enrolPage(client.name, true, here, csrf));
       }
       const sent = String((request.query as { sent?: string }).sent ?? '');
-      if (needsFreshProof(details, session, startedAt)) {
+      if (startedAt && needsFreshProof(details, session, startedAt)) {
         const data = await factorOverview(ctx, session.userId);
         return show(request, reply, error?.status ?? 200, 'Confirm it is you', (csrf) => confirmPage(client.name, data, here, csrf, SENT.has(sent) ? sent : null, error?.message ?? null), [WEBAUTHN_SCRIPT]);
       }
