@@ -30,6 +30,7 @@ import { dbRateLimiter } from './throttle/rate-limiter.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { oidcHolder, oidcRoutes } from './oidc/routes.ts';
 import { oidcClientRoutes } from './oidc/client-routes.ts';
+import { connectedAppRoutes } from './oidc/connected-apps.ts';
 import { observeRequest } from './metrics/registry.ts';
 
 /** Routes for the operator's tools (load balancer, Prometheus), outside sessions and CSRF. */
@@ -126,5 +127,6 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(metricsRoutes);
   await app.register(oidcRoutes);
   await app.register(oidcClientRoutes);
+  await app.register(connectedAppRoutes);
   return app;
 }

@@ -41,6 +41,7 @@ export const AUDIT_EVENTS = [
   'oidc.signed_in',
   'oidc.consent_given',
   'oidc.stepped_up',
+  'oidc.access_revoked',
   'oidc.signing_key_rotated',
   'recovery.requested',
   'recovery.admin_requested',

@@ -47,6 +47,7 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   'oidc.signed_in': 'Signed in to an app',
   'oidc.consent_given': 'Allowed an app',
   'oidc.stepped_up': 'Confirmed a second factor for an app',
+  'oidc.access_revoked': "Removed an app's access",
   'oidc.signing_key_rotated': 'Token signing key rotated',
   'backup_codes.regenerated': 'New backup codes generated',
   'backup_code.used': 'Backup code used',

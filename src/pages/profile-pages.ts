@@ -54,7 +54,8 @@ ${requirementBanner(requirement)}
     <dt>Two-factor authentication</dt><dd><span class="badge ${user.twoFactorEnabled ? 'ok' : 'warn'}">${user.twoFactorEnabled ? 'On' : 'Off'}</span></dd>
   </dl>
   <p class="row-actions"><a class="button secondary" href="/profile/security">Security: two-factor authentication</a>
-    <a class="button secondary" href="/profile/activity">Recent security activity</a></p>
+    <a class="button secondary" href="/profile/activity">Recent security activity</a>
+    <a class="button secondary" href="/profile/apps">Apps you signed in to</a></p>
 </section>
 
 <section class="card" aria-labelledby="orgs-title">

@@ -128,6 +128,10 @@ describe.each(DIALECTS)('signing in to an app through twofold in a browser (%s)'
       expect(await page.locator('#issuer').textContent()).toBe(`${rig.base}/oidc`);
       await expect.poll(() => page.getByText('Example app').count()).toBeGreaterThan(0);
       await expectAccessible(page);
+      // And as a person: the apps they allowed.
+      await page.goto(`${rig.base}/profile/apps`);
+      await expect.poll(() => page.getByRole('cell', { name: 'Example app' }).count()).toBe(1);
+      await expectAccessible(page);
       await page.goto(example.url);
     });
 

@@ -326,6 +326,28 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(new URL(back.url).searchParams.get('error')).toBe('access_denied');
   });
 
+  it('the person sees the apps they allowed and can remove one: its refresh token dies and it asks again', async () => {
+    const app = await registerApp(rig, OWNER.password);
+    const config = await rpConfig(rig, app);
+    const browser = new WebBrowser(rig.base);
+    const request = await authRequest(config, { scope: 'openid email org offline_access', prompt: 'consent' });
+    const tokens = await redeem(config, request, await signInForApp(browser, request));
+    const listed = await browser.json('GET', '/api/v1/me/apps');
+    expect(listed.json.apps).toEqual([expect.objectContaining({ clientId: app.clientId, name: 'Patient portal', orgName: OWNER.orgName, scopes: ['email', 'offline_access', 'openid', 'org'] })]);
+    const page = await browser.go(`${rig.base}/profile/apps`);
+    expect(page.body).toContain('Patient portal');
+    expect(page.body).toContain('email address, access while you are away, who you are, organization and role');
+    const removed = await browser.submit(page, `/profile/apps/${app.clientId}/remove`);
+    expect(removed.body).toContain('Patient portal no longer has access to your account.');
+    expect((await browser.json('GET', '/api/v1/me/apps')).json.apps).toEqual([]);
+    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    const again = await browser.go((await authRequest(config)).url.toString());
+    expect(again.body).toContain('Allow Patient portal to sign you in?');
+    expect((await browser.json('DELETE', `/api/v1/me/apps/${app.clientId}`)).status).toBe(404);
+    const events = await rig.t.ctx.db.kysely.selectFrom('audit_events').select('event').where('event', '=', 'oidc.access_revoked').execute();
+    expect(events).toHaveLength(1);
+  });
+
   it('rotating or deleting an app shuts out the old secret; signing out everywhere revokes the apps\' refresh tokens', async () => {
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
