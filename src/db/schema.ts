@@ -226,6 +226,8 @@ export interface OidcClientsTable {
   created_at: string;
   updated_at: string;
   secret_rotated_at: string | null;
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: string | null;
 }
 
 export interface OidcPayloadsTable {

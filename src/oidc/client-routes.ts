@@ -14,7 +14,7 @@ import { notice } from '../pages/layout.ts';
 import { pageFrame } from '../pages/page.ts';
 import { csrfInput } from '../pages/ui.ts';
 import {
-  CLIENT_LIMITS, createClient, deleteClient, getClient, listClients, rotateClientSecret, SECRET_METHODS, updateClient,
+  CLIENT_LIMITS, createClient, deleteClient, getClient, listClients, rotateClientSecret, SECRET_METHODS, SECRET_OVERLAP, updateClient,
   type ClientInput, type ClientKind, type ClientView, type SecretMethod,
 } from './clients.ts';
 import { issuerOf } from './provider.ts';
@@ -76,12 +76,21 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/api/v1/orgs/:orgId/oidc-clients/:clientId/rotate-secret', {
-    schema: { summary: "Replace a confidential app's secret (owner/admin, sudo); the old one stops working at once", params: params(['orgId', 'clientId']) },
+    schema: {
+      summary: "Replace a confidential app's secret (owner/admin, sudo); the old one keeps working for keepOldSecretHours (default 24, 0 = stops at once)",
+      params: params(['orgId', 'clientId']),
+      body: object({ keepOldSecretHours: { type: 'integer', minimum: 0, maximum: SECRET_OVERLAP.maxHours } }),
+    },
+    // The body is optional: a request without one takes the default overlap.
+    preValidation: async (request) => {
+      if (request.body === undefined) request.body = {};
+    },
   }, async (request) => {
     const session = requireSudo(ctx, request);
     const { orgId, clientId } = request.params as { orgId: string; clientId: string };
     await requireManager(ctx, orgId, session.userId);
-    const rotated = await rotateClientSecret(ctx, orgId, clientId, session.userId, meta(request));
+    const body = (request.body ?? {}) as { keepOldSecretHours?: number };
+    const rotated = await rotateClientSecret(ctx, orgId, clientId, session.userId, meta(request), body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
     return { client: clientJson(rotated.client), clientSecret: rotated.clientSecret };
   });
 
@@ -103,7 +112,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     const { org } = await requireManager(ctx, orgId, session.userId);
     const frame = await pageFrame(ctx, request, reply);
     const clients = await listClients(ctx, org.id);
-    return frame.send(status, `Apps — ${org.name}`, appsView(org.id, org.name, issuerOf(ctx.config.publicUrl), clients, frame.csrf, shown, message));
+    return frame.send(status, `Apps — ${org.name}`, appsView(org.id, org.name, issuerOf(ctx.config.publicUrl), clients, frame.csrf, shown, message, ctx.clock().toISOString()));
   }
 
   function pageError(error: unknown): { status: number; text: string } {
@@ -151,9 +160,11 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     const { orgId, clientId } = request.params as { orgId: string; clientId: string };
     if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/apps`)}`, 303);
     await requireManager(ctx, orgId, session.userId);
+    const hours = Number((request.body as { keepOldSecretHours?: string } | undefined)?.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
     try {
-      const rotated = await rotateClientSecret(ctx, orgId, clientId, session.userId, meta(request));
-      return render(request, reply, 200, { clientId, secret: rotated.clientSecret }, { kind: 'success', text: `${rotated.client.name} has a new secret. The old one no longer works.` });
+      const rotated = await rotateClientSecret(ctx, orgId, clientId, session.userId, meta(request), hours);
+      const old = hours === 0 ? 'The old one no longer works.' : `The old one keeps working until ${rotated.client.previousSecretExpiresAt?.replace('T', ' ').slice(0, 16)} UTC: update the app before then.`;
+      return render(request, reply, 200, { clientId, secret: rotated.clientSecret }, { kind: 'success', text: `${rotated.client.name} has a new secret. ${old}` });
     } catch (error) {
       const problem = pageError(error);
       return render(request, reply, problem.status, null, { kind: 'error', text: problem.text });
@@ -170,7 +181,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-function appsView(orgId: string, orgName: string, issuer: string, clients: readonly ClientView[], csrf: string, shown: { clientId: string; secret: string } | null, message: { kind: 'error' | 'success'; text: string } | null): Html {
+function appsView(orgId: string, orgName: string, issuer: string, clients: readonly ClientView[], csrf: string, shown: { clientId: string; secret: string } | null, message: { kind: 'error' | 'success'; text: string } | null, now: string): Html {
   const base = `/orgs/${orgId}/apps`;
   return html`<h1>Apps — ${orgName}</h1>
 ${notice(message?.kind ?? 'info', message?.text)}
@@ -196,7 +207,13 @@ ${shown ? html`<div class="notice notice-success" role="status"><p><strong>Copy 
       <button type="submit">Save</button>
     </form>
     <div class="row-actions">
-      ${c.kind === 'confidential' ? html`<form method="post" action="${base}/${c.clientId}/rotate-secret" class="inline">${csrfInput(csrf)}<button type="submit" class="secondary">New secret</button></form>` : ''}
+      ${c.kind === 'confidential' ? html`<form method="post" action="${base}/${c.clientId}/rotate-secret" class="inline">${csrfInput(csrf)}
+        <label for="keep-${c.clientId}">The old secret keeps working</label>
+        <select id="keep-${c.clientId}" name="keepOldSecretHours">
+          <option value="24">for 24 hours</option><option value="1">for 1 hour</option><option value="168">for 7 days</option><option value="0">no — stop it now (leaked)</option>
+        </select>
+        <button type="submit" class="secondary">New secret</button></form>` : ''}
+      ${c.previousSecretExpiresAt && c.previousSecretExpiresAt > now ? html`<p class="hint">The previous secret works until ${c.previousSecretExpiresAt.replace('T', ' ').slice(0, 16)} UTC.</p>` : ''}
       <form method="post" action="${base}/${c.clientId}/delete" class="inline">${csrfInput(csrf)}<button type="submit" class="danger">Delete app</button></form>
     </div>
   </details>`)}

@@ -21,6 +21,11 @@ export const SECRET_METHODS: readonly SecretMethod[] = ['client_secret_basic', '
 const SECRET_BYTES = 32;
 const SECRET_PREFIX = 'tfcs_';
 export const CLIENT_LIMITS = Object.freeze({ redirectUris: 10, uriChars: 2000, clientsPerOrg: 100 });
+/**
+ * After a rotation the previous secret keeps working for this long by default (so the app's configuration
+ * can be updated without an outage), at most a week; 0 ends it at once (a leaked secret).
+ */
+export const SECRET_OVERLAP = Object.freeze({ defaultHours: 24, maxHours: 7 * 24 });
 
 export interface ClientView {
   readonly clientId: string;
@@ -33,6 +38,8 @@ export interface ClientView {
   readonly postLogoutRedirectUris: string[];
   readonly createdAt: string;
   readonly secretRotatedAt: string | null;
+  /** Until when the secret before the last rotation still works (null: it does not). */
+  readonly previousSecretExpiresAt: string | null;
 }
 
 export interface ClientInput {
@@ -45,7 +52,7 @@ export interface ClientInput {
 
 interface ClientRow {
   id: string; org_id: string; name: string; kind: string; secret_hash: string | null; token_auth_method: string; redirect_uris: string;
-  post_logout_redirect_uris: string; created_at: string; secret_rotated_at: string | null;
+  post_logout_redirect_uris: string; created_at: string; secret_rotated_at: string | null; previous_secret_expires_at: string | null;
 }
 
 function view(row: ClientRow): ClientView {
@@ -53,7 +60,7 @@ function view(row: ClientRow): ClientView {
     clientId: row.id, orgId: row.org_id, name: row.name, kind: row.kind as ClientKind,
     tokenAuthMethod: row.token_auth_method as SecretMethod | 'none',
     redirectUris: JSON.parse(row.redirect_uris) as string[], postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
-    createdAt: row.created_at, secretRotatedAt: row.secret_rotated_at,
+    createdAt: row.created_at, secretRotatedAt: row.secret_rotated_at, previousSecretExpiresAt: row.previous_secret_expires_at,
   };
 }
 
@@ -130,6 +137,8 @@ export async function createClient(ctx: Ctx, orgId: string, actorUserId: string,
     created_at: now,
     updated_at: now,
     secret_rotated_at: null,
+    previous_secret_hash: null,
+    previous_secret_expires_at: null,
   };
   await ctx.db.kysely.insertInto('oidc_clients').values(row).execute();
   await audit(ctx, requestMeta, { event: 'oidc_client.created', actorUserId, orgId, details: { clientId: row.id, name: row.name, kind: row.kind } });
@@ -167,14 +176,26 @@ export async function updateClient(ctx: Ctx, orgId: string, clientId: string, ac
   return getClient(ctx, orgId, clientId);
 }
 
-/** A new secret, returned once; the old one stops working at once. */
-export async function rotateClientSecret(ctx: Ctx, orgId: string, clientId: string, actorUserId: string, requestMeta: RequestMeta): Promise<{ client: ClientView; clientSecret: string }> {
+/**
+ * A new secret, returned once. The previous one keeps working for `keepOldHours` (0: stops at once); a
+ * secret older than that is gone for good.
+ */
+export async function rotateClientSecret(ctx: Ctx, orgId: string, clientId: string, actorUserId: string, requestMeta: RequestMeta, keepOldHours: number = SECRET_OVERLAP.defaultHours): Promise<{ client: ClientView; clientSecret: string }> {
   const current = await getClient(ctx, orgId, clientId);
   if (current.kind !== 'confidential') throw new AppError('conflict', { message: 'A public app has no secret.' });
+  if (!Number.isInteger(keepOldHours) || keepOldHours < 0 || keepOldHours > SECRET_OVERLAP.maxHours) {
+    throw new AppError('invalid_request', { message: `The old secret can keep working for 0 to ${SECRET_OVERLAP.maxHours} hours.`, details: { field: 'keepOldSecretHours' } });
+  }
+  const row = await ctx.db.kysely.selectFrom('oidc_clients').select('secret_hash').where('id', '=', clientId).executeTakeFirstOrThrow();
   const secret = newSecret();
-  await ctx.db.kysely.updateTable('oidc_clients').set({ secret_hash: secretHashes(ctx, secret)[0]!, secret_rotated_at: ctx.clock().toISOString() })
-    .where('id', '=', clientId).where('org_id', '=', orgId).execute();
-  await audit(ctx, requestMeta, { event: 'oidc_client.secret_rotated', actorUserId, orgId, details: { clientId } });
+  const now = ctx.clock();
+  await ctx.db.kysely.updateTable('oidc_clients').set({
+    secret_hash: secretHashes(ctx, secret)[0]!,
+    secret_rotated_at: now.toISOString(),
+    previous_secret_hash: keepOldHours > 0 ? row.secret_hash : null,
+    previous_secret_expires_at: keepOldHours > 0 ? new Date(now.getTime() + keepOldHours * 3_600_000).toISOString() : null,
+  }).where('id', '=', clientId).where('org_id', '=', orgId).execute();
+  await audit(ctx, requestMeta, { event: 'oidc_client.secret_rotated', actorUserId, orgId, details: { clientId, keepOldHours } });
   return { client: await getClient(ctx, orgId, clientId), clientSecret: secret };
 }
 
@@ -208,4 +229,11 @@ export async function findClientMetadata(db: Db, clientId: string): Promise<Adap
     token_endpoint_auth_method: client.tokenAuthMethod,
     ...(client.kind === 'confidential' && row.secret_hash ? { client_secret: row.secret_hash } : {}),
   };
+}
+
+/** The secret before the last rotation, while it still works (its keyed hash), else null. */
+export async function previousSecretHash(ctx: Ctx, clientId: string): Promise<string | null> {
+  const row = await ctx.db.kysely.selectFrom('oidc_clients').select(['previous_secret_hash', 'previous_secret_expires_at']).where('id', '=', clientId).executeTakeFirst();
+  if (!row?.previous_secret_hash || !row.previous_secret_expires_at) return null;
+  return row.previous_secret_expires_at > ctx.clock().toISOString() ? row.previous_secret_hash : null;
 }

@@ -17,7 +17,7 @@ import { cookieNames } from '../http/cookies.ts';
 import { findSession, revokeSession, type CurrentSession } from '../sessions/service.ts';
 import { audit } from '../context.ts';
 import { databaseAdapter, findGrantId } from './adapter.ts';
-import { findClient, secretHashes } from './clients.ts';
+import { findClient, previousSecretHash, secretHashes } from './clients.ts';
 import { loadSigningKeys, type SigningKeySet } from './keys.ts';
 import { OIDC_TTL } from '../config/defaults.ts';
 import { accountClaims } from './claims.ts';
@@ -160,10 +160,14 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
 export function createProvider(ctx: Ctx, keys: SigningKeySet, library: ProviderModule): Provider {
   const provider = new library.Provider(issuerOf(ctx.config.publicUrl), providerConfiguration(ctx, keys, library));
   provider.proxy = ctx.config.trustProxy !== false;
-  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret?: string }, actual: string): boolean {
+  // The current secret, or the previous one during its overlap after a rotation.
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string; clientSecret?: string }, actual: string): Promise<boolean> {
     const stored = this.clientSecret;
     if (!stored || typeof actual !== 'string' || actual.length > 200) return false;
-    return secretHashes(ctx, actual).some((hash) => constantTimeEqual(hash, stored));
+    const presented = secretHashes(ctx, actual);
+    if (presented.some((hash) => constantTimeEqual(hash, stored))) return true;
+    const previous = await previousSecretHash(ctx, this.clientId);
+    return previous !== null && presented.some((hash) => constantTimeEqual(hash, previous));
   };
   // Signing out at an app's request (RP-initiated logout, "Sign out") ends the twofold session too.
   provider.use(async (koa, next) => {

@@ -353,31 +353,49 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const config = await rpConfig(rig, app);
     const browser = new WebBrowser(rig.base);
 
-    // Rotation: the new secret is shown once and never stored in clear; the old one stops working.
+    // Rotation: the new secret is shown once and never stored in clear; the old one keeps working for the
+    // overlap (24 hours by default), then stops.
     const rotated = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients/${app.clientId}/rotate-secret`);
     expect(rotated.statusCode).toBe(200);
     const newSecret = rotated.json().clientSecret as string;
     expect(newSecret).toMatch(/^tfcs_[A-Za-z0-9_-]{43}$/);
-    const stored = await rig.t.ctx.db.kysely.selectFrom('oidc_clients').select('secret_hash').where('id', '=', app.clientId).executeTakeFirstOrThrow();
-    expect(stored.secret_hash).not.toContain(newSecret);
+    expect(Date.parse(rotated.json().client.previousSecretExpiresAt) - rig.t.clock.now().getTime()).toBeGreaterThan(23.9 * 3_600_000);
+    const stored = await rig.t.ctx.db.kysely.selectFrom('oidc_clients').select(['secret_hash', 'previous_secret_hash']).where('id', '=', app.clientId).executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain(newSecret);
+    expect(JSON.stringify(stored)).not.toContain(app.clientSecret!);
     const first = await authRequest(config);
-    const callback = await signInForApp(browser, first);
-    await expect(redeem(config, first, callback)).rejects.toMatchObject(INVALID_CLIENT);
-    const current = await rpConfig(rig, { clientId: app.clientId, clientSecret: newSecret });
+    expect((await redeem(config, first, await signInForApp(browser, first))).claims()!.sub).toBe(rig.ownerId);
+    rig.t.clock.advanceSeconds(25 * 3600);
+    const late = new WebBrowser(rig.base);
+    const second = await authRequest(config);
+    await expect(redeem(config, second, await signInForApp(late, second))).rejects.toMatchObject(INVALID_CLIENT);
+
+    // A leaked secret: rotate with no overlap, and the replaced secret stops at once.
+    expect((await rig.owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(200);
+    expect((await rig.owner.post('/api/v1/sign-in/verify', { method: 'totp', code: code() })).statusCode).toBe(200);
+    const leaked = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients/${app.clientId}/rotate-secret`, { keepOldSecretHours: 0 });
+    expect(leaked.json().client.previousSecretExpiresAt).toBeNull();
+    expect((await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients/${app.clientId}/rotate-secret`, { keepOldSecretHours: 9999 })).statusCode).toBe(400);
+    const third = await authRequest(config);
+    const replaced = await rpConfig(rig, { clientId: app.clientId, clientSecret: newSecret });
+    const thirdPage = await late.go(third.url.toString());
+    expect(thirdPage.url.startsWith(RP_CALLBACK)).toBe(true);
+    await expect(redeem(replaced, third, thirdPage.url)).rejects.toMatchObject(INVALID_CLIENT);
+    const current = await rpConfig(rig, { clientId: app.clientId, clientSecret: leaked.json().clientSecret as string });
     const request = await authRequest(current, { scope: 'openid offline_access', prompt: 'consent' });
-    const page = await browser.go(request.url.toString());
-    const tokens = await redeem(current, request, (page.url.startsWith(RP_CALLBACK) ? page : await allow(browser, page)).url);
+    const page = await late.go(request.url.toString());
+    const tokens = await redeem(current, request, (page.url.startsWith(RP_CALLBACK) ? page : await allow(late, page)).url);
     expect(tokens.refresh_token).toBeTruthy();
 
     // Sign out everywhere: the apps' sessions, grants and refresh tokens go too.
-    expect((await browser.json('POST', '/api/v1/me/sessions/revoke-all')).status).toBe(200);
+    expect((await late.json('POST', '/api/v1/me/sessions/revoke-all')).status).toBe(200);
     await expect(oidcClient.refreshTokenGrant(current, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
 
     // Deleting the app: its requests are refused.
     expect((await rig.owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(200);
     expect((await rig.owner.post('/api/v1/sign-in/verify', { method: 'totp', code: code() })).statusCode).toBe(200);
     expect((await rig.owner.delete(`/api/v1/orgs/${rig.orgId}/oidc-clients/${app.clientId}`)).statusCode).toBe(204);
-    const gone = await browser.go((await authRequest(current)).url.toString());
+    const gone = await late.go((await authRequest(current)).url.toString());
     expect(gone.status).toBe(400);
     expect(gone.body).toContain('invalid_client');
   });
@@ -459,7 +477,8 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const renamed = await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/oidc-clients/${id}`, { name: 'Mobile app', redirectUris: ['com.acme.app:/callback', 'http://127.0.0.1:8123/cb'] });
     expect(renamed.statusCode).toBe(200);
     expect(renamed.json().client.redirectUris).toHaveLength(2);
-    expect((await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients/${id}/rotate-secret`)).json().error.code).toBe('conflict');
+    // (No body at all is fine for rotate-secret; a public app has no secret to rotate.)
+    expect((await rig.owner.request('POST', `/api/v1/orgs/${rig.orgId}/oidc-clients/${id}/rotate-secret`)).json().error.code).toBe('conflict');
     expect((await rig.owner.delete(`/api/v1/orgs/${rig.orgId}/oidc-clients/${id}`)).statusCode).toBe(204);
     expect((await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${id}`)).statusCode).toBe(404);
     const audit = (await rig.owner.get(`/api/v1/orgs/${rig.orgId}/audit?limit=50`)).json() as { events: Array<{ event: string }> };

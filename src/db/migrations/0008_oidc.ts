@@ -19,6 +19,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('secret_rotated_at', 'text')
+    // After a rotation the previous secret keeps working until then, so the app can be updated meanwhile.
+    .addColumn('previous_secret_hash', 'text')
+    .addColumn('previous_secret_expires_at', 'text')
     .execute();
   await db.schema.createIndex('oidc_clients_org').on('oidc_clients').column('org_id').execute();
 
