@@ -92,7 +92,7 @@ class SchemaScopedPostgresDialect extends PostgresDialect {
   }
 }
 
-function openPostgres(url: string, options: OpenOptions): Kysely<Database> {
+function openPostgres(url: string, options: OpenOptions, scopedTo: string | undefined): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -101,7 +101,7 @@ function openPostgres(url: string, options: OpenOptions): Kysely<Database> {
   });
   // A lost connection must not crash the process; queries fail and /readyz reports it.
   pool.on('error', () => {});
-  const dialect = options.pgSchema ? new SchemaScopedPostgresDialect({ pool }, options.pgSchema) : new PostgresDialect({ pool });
+  const dialect = scopedTo ? new SchemaScopedPostgresDialect({ pool }, scopedTo) : new PostgresDialect({ pool });
   return new Kysely<Database>({ dialect });
 }
 
@@ -134,8 +134,10 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db
   if (databaseUrl.startsWith('sqlite:')) {
     return wrapKysely(openSqlite(databaseUrl.slice('sqlite:'.length)), 'sqlite');
   }
-  // A schema named in the URL is where the migrations' bookkeeping tables live too.
-  return wrapKysely(openPostgres(databaseUrl, options), 'postgres', options.pgSchema ?? searchPathSchema(databaseUrl));
+  // A schema named in the URL is where the migrations' bookkeeping tables live too, and the only one the
+  // migrator's introspection reads (another schema dropped meanwhile must not fail a start-up).
+  const schema = options.pgSchema ?? searchPathSchema(databaseUrl);
+  return wrapKysely(openPostgres(databaseUrl, options, schema), 'postgres', schema);
 }
 
 /** Opens a database over any Kysely dialect (tests use this for PGlite). */
