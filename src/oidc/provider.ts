@@ -1,16 +1,13 @@
 /**
  * The OpenID Connect provider (oidc-provider, OpenID Certified) configured for twofold: clients from the
  * orgs' app registrations, storage in the database, signing keys from the key store, and login/consent
- * handled by twofold's own pages (src/oidc/interaction-pages.ts).
+ * handled by twofold's own pages (src/oidc/routes.ts, markup in src/oidc/interaction-views.ts).
  *
  * Sessions are shared: a provider session is only honoured while the twofold session behind it is live,
  * for the same user, with the same methods and the same authentication time (`twofold_session` check).
  */
 import type Provider from 'oidc-provider';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
-
-/** The library, loaded when the server first needs it (commands that never serve do not load it). */
-type ProviderModule = typeof import('oidc-provider');
 import type { Ctx } from '../context.ts';
 import { constantTimeEqual } from '../crypto/index.ts';
 import { cookieNames } from '../http/cookies.ts';
@@ -23,6 +20,9 @@ import { OIDC_TTL } from '../config/defaults.ts';
 import { accountClaims } from './claims.ts';
 import { contentSecurityPolicy } from '../http/headers.ts';
 import { logoutPage, oidcErrorPage, signedOutPage } from './views.ts';
+
+/** The library, loaded when the server first needs it (commands that never serve do not load it). */
+type ProviderModule = typeof import('oidc-provider');
 
 /** Authentication context classes (ISO/IEC 29115 levels as in NIST SP 800-63B §4: AAL1 one factor, AAL2 two). */
 export const ACR = Object.freeze({ aal1: 'urn:twofold:aal1', aal2: 'urn:twofold:aal2' });
