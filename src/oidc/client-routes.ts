@@ -29,10 +29,6 @@ const createSchema = object({
 }, ['name', 'kind', 'redirectUris']);
 const updateSchema = object({ name: str(100, { minLength: 1 }), redirectUris: uris, postLogoutRedirectUris: uris }, ['name', 'redirectUris']);
 
-function clientJson(client: ClientView) {
-  return client;
-}
-
 /** Lines of a textarea → addresses. */
 function lines(value: unknown): string[] {
   return String(value ?? '').slice(0, CLIENT_LIMITS.uriChars * CLIENT_LIMITS.redirectUris).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -46,7 +42,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId: string };
     await requireManager(ctx, orgId, session.userId);
-    return { clients: (await listClients(ctx, orgId)).map(clientJson), issuer: issuerOf(ctx.config.publicUrl) };
+    return { clients: await listClients(ctx, orgId), issuer: issuerOf(ctx.config.publicUrl) };
   });
 
   app.post('/api/v1/orgs/:orgId/oidc-clients', {
@@ -56,14 +52,14 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     const { orgId } = request.params as { orgId: string };
     await requireManager(ctx, orgId, session.userId);
     const created = await createClient(ctx, orgId, session.userId, request.body as ClientInput, meta(request));
-    return reply.status(201).header('location', `${base(orgId)}/${created.client.clientId}`).send({ client: clientJson(created.client), clientSecret: created.clientSecret });
+    return reply.status(201).header('location', `${base(orgId)}/${created.client.clientId}`).send({ client: created.client, clientSecret: created.clientSecret });
   });
 
   app.get('/api/v1/orgs/:orgId/oidc-clients/:clientId', { schema: { summary: 'One app', params: params(['orgId', 'clientId']) } }, async (request) => {
     const session = requireSession(request);
     const { orgId, clientId } = request.params as { orgId: string; clientId: string };
     await requireManager(ctx, orgId, session.userId);
-    return { client: clientJson(await getClient(ctx, orgId, clientId)) };
+    return { client: await getClient(ctx, orgId, clientId) };
   });
 
   app.patch('/api/v1/orgs/:orgId/oidc-clients/:clientId', {
@@ -72,7 +68,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     const session = requireSession(request);
     const { orgId, clientId } = request.params as { orgId: string; clientId: string };
     await requireManager(ctx, orgId, session.userId);
-    return { client: clientJson(await updateClient(ctx, orgId, clientId, session.userId, request.body as Omit<ClientInput, 'kind'>, meta(request))) };
+    return { client: await updateClient(ctx, orgId, clientId, session.userId, request.body as Omit<ClientInput, 'kind'>, meta(request)) };
   });
 
   app.post('/api/v1/orgs/:orgId/oidc-clients/:clientId/rotate-secret', {
@@ -91,7 +87,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     await requireManager(ctx, orgId, session.userId);
     const body = (request.body ?? {}) as { keepOldSecretHours?: number };
     const rotated = await rotateClientSecret(ctx, orgId, clientId, session.userId, meta(request), body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
-    return { client: clientJson(rotated.client), clientSecret: rotated.clientSecret };
+    return { client: rotated.client, clientSecret: rotated.clientSecret };
   });
 
   app.delete('/api/v1/orgs/:orgId/oidc-clients/:clientId', {
@@ -115,70 +111,57 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     return frame.send(status, `Apps — ${org.name}`, appsView(org.id, org.name, issuerOf(ctx.config.publicUrl), clients, frame.csrf, shown, message, ctx.clock().toISOString()));
   }
 
-  function pageError(error: unknown): { status: number; text: string } {
-    if (error instanceof AppError && error.status < 500) return { status: error.status, text: error.message };
-    throw error;
+  interface Outcome { status: number; shown: { clientId: string; secret: string } | null; text: string }
+
+  /**
+   * One form action on the Apps page: owner/admin (and sudo when asked), then `work`; its outcome, or a
+   * 4xx it threw, is shown on the page.
+   */
+  async function pageAction(request: FastifyRequest, reply: FastifyReply, options: { sudo: boolean }, work: (orgId: string, userId: string, body: Record<string, unknown>) => Promise<Outcome>) {
+    const session = requireSession(request);
+    const { orgId } = request.params as { orgId: string };
+    if (options.sudo && !hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/apps`)}`, 303);
+    await requireManager(ctx, orgId, session.userId);
+    try {
+      const outcome = await work(orgId, session.userId, (request.body ?? {}) as Record<string, unknown>);
+      return render(request, reply, outcome.status, outcome.shown, { kind: 'success', text: outcome.text });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      return render(request, reply, error.status, null, { kind: 'error', text: error.message });
+    }
   }
+
+  const clientIdOf = (request: FastifyRequest): string => (request.params as { clientId: string }).clientId;
 
   app.get('/orgs/:orgId/apps', async (request, reply) => render(request, reply, 200, null, null));
 
-  app.post('/orgs/:orgId/apps', async (request, reply) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/apps`)}`, 303);
-    await requireManager(ctx, orgId, session.userId);
-    const body = (request.body ?? {}) as Record<string, unknown>;
+  app.post('/orgs/:orgId/apps', async (request, reply) => pageAction(request, reply, { sudo: true }, async (orgId, userId, body) => {
     const kind: ClientKind = body.kind === 'public' ? 'public' : 'confidential';
     const method: SecretMethod = body.tokenAuthMethod === 'client_secret_post' ? 'client_secret_post' : 'client_secret_basic';
-    try {
-      const created = await createClient(ctx, orgId, session.userId, {
-        name: String(body.name ?? '').slice(0, 100), kind, tokenAuthMethod: method, redirectUris: lines(body.redirectUris), postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
-      }, meta(request));
-      return render(request, reply, 201, created.clientSecret ? { clientId: created.client.clientId, secret: created.clientSecret } : null, { kind: 'success', text: `${created.client.name} is registered. Client ID: ${created.client.clientId}` });
-    } catch (error) {
-      const problem = pageError(error);
-      return render(request, reply, problem.status, null, { kind: 'error', text: problem.text });
-    }
-  });
+    const created = await createClient(ctx, orgId, userId, {
+      name: String(body.name ?? '').slice(0, 100), kind, tokenAuthMethod: method, redirectUris: lines(body.redirectUris), postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
+    }, meta(request));
+    const shown = created.clientSecret ? { clientId: created.client.clientId, secret: created.clientSecret } : null;
+    return { status: 201, shown, text: shown ? `${created.client.name} is registered.` : `${created.client.name} is registered. Client ID: ${created.client.clientId}` };
+  }));
 
-  app.post('/orgs/:orgId/apps/:clientId/update', async (request, reply) => {
-    const session = requireSession(request);
-    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-    await requireManager(ctx, orgId, session.userId);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    try {
-      const client = await updateClient(ctx, orgId, clientId, session.userId, { name: String(body.name ?? '').slice(0, 100), redirectUris: lines(body.redirectUris), postLogoutRedirectUris: lines(body.postLogoutRedirectUris) }, meta(request));
-      return render(request, reply, 200, null, { kind: 'success', text: `${client.name} saved.` });
-    } catch (error) {
-      const problem = pageError(error);
-      return render(request, reply, problem.status, null, { kind: 'error', text: problem.text });
-    }
-  });
+  app.post('/orgs/:orgId/apps/:clientId/update', async (request, reply) => pageAction(request, reply, { sudo: false }, async (orgId, userId, body) => {
+    const client = await updateClient(ctx, orgId, clientIdOf(request), userId, { name: String(body.name ?? '').slice(0, 100), redirectUris: lines(body.redirectUris), postLogoutRedirectUris: lines(body.postLogoutRedirectUris) }, meta(request));
+    return { status: 200, shown: null, text: `${client.name} saved.` };
+  }));
 
-  app.post('/orgs/:orgId/apps/:clientId/rotate-secret', async (request, reply) => {
-    const session = requireSession(request);
-    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-    if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/apps`)}`, 303);
-    await requireManager(ctx, orgId, session.userId);
-    const hours = Number((request.body as { keepOldSecretHours?: string } | undefined)?.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
-    try {
-      const rotated = await rotateClientSecret(ctx, orgId, clientId, session.userId, meta(request), hours);
-      const old = hours === 0 ? 'The old one no longer works.' : `The old one keeps working until ${rotated.client.previousSecretExpiresAt?.replace('T', ' ').slice(0, 16)} UTC: update the app before then.`;
-      return render(request, reply, 200, { clientId, secret: rotated.clientSecret }, { kind: 'success', text: `${rotated.client.name} has a new secret. ${old}` });
-    } catch (error) {
-      const problem = pageError(error);
-      return render(request, reply, problem.status, null, { kind: 'error', text: problem.text });
-    }
-  });
+  app.post('/orgs/:orgId/apps/:clientId/rotate-secret', async (request, reply) => pageAction(request, reply, { sudo: true }, async (orgId, userId, body) => {
+    const hours = Number(body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
+    const rotated = await rotateClientSecret(ctx, orgId, clientIdOf(request), userId, meta(request), hours);
+    const old = hours === 0 ? 'The old one no longer works.' : `The old one keeps working until ${rotated.client.previousSecretExpiresAt?.replace('T', ' ').slice(0, 16)} UTC: update the app before then.`;
+    return { status: 200, shown: { clientId: rotated.client.clientId, secret: rotated.clientSecret }, text: `${rotated.client.name} has a new secret. ${old}` };
+  }));
 
-  app.post('/orgs/:orgId/apps/:clientId/delete', async (request, reply) => {
-    const session = requireSession(request);
-    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-    await requireManager(ctx, orgId, session.userId);
-    const client = await getClient(ctx, orgId, clientId);
-    await deleteClient(ctx, orgId, clientId, session.userId, meta(request));
-    return render(request, reply, 200, null, { kind: 'success', text: `${client.name} was deleted. Its users are signed out of it.` });
-  });
+  app.post('/orgs/:orgId/apps/:clientId/delete', async (request, reply) => pageAction(request, reply, { sudo: false }, async (orgId, userId) => {
+    const client = await getClient(ctx, orgId, clientIdOf(request));
+    await deleteClient(ctx, orgId, client.clientId, userId, meta(request));
+    return { status: 200, shown: null, text: `${client.name} was deleted. Its users are signed out of it.` };
+  }));
 }
 
 function appsView(orgId: string, orgName: string, issuer: string, clients: readonly ClientView[], csrf: string, shown: { clientId: string; secret: string } | null, message: { kind: 'error' | 'success'; text: string } | null, now: string): Html {

@@ -71,7 +71,7 @@ export function consentPage(appName: string, orgName: string, email: string, sco
     <form method="post" action="${here}/consent" class="inline">${csrfInput(csrf)}<button type="submit">Allow</button></form>
     ${cancelForm(here, csrf, 'Deny')}
   </div>
-  <p class="hint">You can sign out of apps at any time by signing out of twofold.</p>
+  <p class="hint">You can take this back at any time under Profile → <a href="/profile/apps">Apps you signed in to</a>.</p>
 </section>`;
 }
 

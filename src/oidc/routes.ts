@@ -81,6 +81,7 @@ interface Details {
 }
 
 const SENT = new Set(['sms', 'voice']);
+const EXPIRED = 'This sign-in request has expired or was already used. Go back to the app and start again.';
 
 /** The `sub` of an ID token hint (its signature was checked by the provider before the request got here). */
 function hintedSubject(hint: unknown): string | null {
@@ -122,10 +123,10 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     try {
       details = (await provider.interactionDetails(request.raw, reply.raw)) as unknown as Details;
     } catch {
-      throw new AppError('challenge_expired', { message: 'This sign-in request has expired or was already used. Go back to the app and start again.' });
+      throw new AppError('challenge_expired', { message: EXPIRED });
     }
     const { uid } = request.params as { uid: string };
-    if (details.uid !== uid) throw new AppError('challenge_expired', { message: 'This sign-in request has expired or was already used. Go back to the app and start again.' });
+    if (details.uid !== uid) throw new AppError('challenge_expired', { message: EXPIRED });
     const client = await findClient(ctx.db, String(details.params.client_id ?? ''));
     if (!client) throw new AppError('not_found', { message: 'The app that sent you here no longer exists.' });
     return { provider, details, client };
