@@ -30,6 +30,8 @@ export interface UsersTable {
   created_at: string;
   updated_at: string;
   last_sign_in_at: string | null;
+  /** When the account was suspended (null: active). */
+  suspended_at: string | null;
 }
 
 export interface OrgsTable {

@@ -6,6 +6,7 @@
 import type { Account, KoaContextWithOIDC } from 'oidc-provider';
 import type { Ctx } from '../context.ts';
 import { findClient } from './clients.ts';
+import { appAccess } from './access.ts';
 
 /**
  * `email_verified` is true once the user has proved control of the address through a link twofold
@@ -20,10 +21,20 @@ export async function emailVerified(ctx: Ctx, userId: string, email: string): Pr
   return !!reset;
 }
 
-export async function accountClaims(ctx: Ctx, koa: KoaContextWithOIDC, sub: string): Promise<Account | undefined> {
+/**
+ * The provider's findAccount. With a `source` (the authorization code, refresh token or access token being
+ * used) the app-access rule is asked again: a member removed, suspended or past an org's 2FA deadline since
+ * consent gets no new tokens and no userinfo (the provider answers invalid_grant / invalid_token). Without
+ * one (the authorization endpoint) the interaction policy asks it instead (src/oidc/provider.ts).
+ */
+export async function accountClaims(ctx: Ctx, koa: KoaContextWithOIDC, sub: string, source?: { clientId?: string }): Promise<Account | undefined> {
   const user = await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', sub).executeTakeFirst();
   if (!user) return undefined;
-  const clientId = koa.oidc.client?.clientId;
+  const clientId = source?.clientId ?? koa.oidc.client?.clientId;
+  if (source) {
+    const client = clientId ? await findClient(ctx.db, clientId) : null;
+    if (!client || !(await appAccess(ctx, user.id, client.orgId)).allowed) return undefined;
+  }
   return {
     accountId: user.id,
     async claims() {

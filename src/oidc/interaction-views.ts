@@ -97,6 +97,15 @@ export function notMemberPage(appName: string, orgName: string, email: string, h
 </section>`;
 }
 
+export function suspendedPage(appName: string, email: string, here: string, csrf: string): Html {
+  return html`<section class="card narrow" aria-labelledby="suspended-title">
+  <h1 id="suspended-title">You can't sign in to ${appName}</h1>
+  ${notice('error', `The account ${email} is suspended.`)}
+  <p>Ask an admin of your organization to reactivate it.</p>
+  ${cancelForm(here, csrf, `Return to ${appName}`)}
+</section>`;
+}
+
 /** The app asked for another account than the one signed in to twofold in this browser. */
 export function otherAccountPage(appName: string, email: string, here: string, csrf: string): Html {
   return html`<section class="card narrow" aria-labelledby="other-account-title">

@@ -18,6 +18,7 @@ import { findClient, previousSecretHash, secretHashes } from './clients.ts';
 import { loadSigningKeys, type SigningKeySet } from './keys.ts';
 import { OIDC_TTL } from '../config/defaults.ts';
 import { accountClaims } from './claims.ts';
+import { appAccess } from './access.ts';
 import { contentSecurityPolicy } from '../http/headers.ts';
 import { logoutPage, oidcErrorPage, signedOutPage } from './views.ts';
 
@@ -80,6 +81,16 @@ function loginPolicy(ctx: Ctx, library: ProviderModule) {
     if (reportedAmr(session.amr).join(' ') !== [...(oidc.session.amr ?? [])].sort().join(' ')) return Check.REQUEST_PROMPT;
     return Check.NO_NEED_TO_PROMPT;
   }), 0);
+  // The app-access rule (src/oidc/access.ts) on every authorization request, so that an existing provider
+  // session (prompt=none, or a grant given earlier) never skips it: a refusal sends the request to the
+  // interaction, where twofold's pages say why (or, with prompt=none, the app gets login_required).
+  login.checks.add(new Check('twofold_access', 'The account may not sign in to this app', async (koa) => {
+    const oidc = koa.oidc;
+    if (!oidc.session?.accountId || !oidc.client) return Check.NO_NEED_TO_PROMPT;
+    const client = await findClient(ctx.db, oidc.client.clientId);
+    if (!client) return Check.REQUEST_PROMPT;
+    return (await appAccess(ctx, oidc.session.accountId, client.orgId)).allowed ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+  }), 1);
   login.checks.add(new Check('aal2_required', 'Two-factor authentication is required', (koa) => {
     const oidc = koa.oidc;
     if (!wantsAal2(oidc.params as Record<string, unknown>, oidc.claims as never)) return Check.NO_NEED_TO_PROMPT;
@@ -92,7 +103,7 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
   return {
     adapter: databaseAdapter(ctx.db, library.errors),
     clients: [],
-    findAccount: (koa, sub) => accountClaims(ctx, koa, sub),
+    findAccount: (koa, sub, token) => accountClaims(ctx, koa, sub, token as { clientId?: string } | undefined),
     claims: {
       // How and when the user authenticated (OIDC Core 1.0 §2) is in every ID token, not only on request.
       openid: ['sub', 'acr', 'amr', 'auth_time'],

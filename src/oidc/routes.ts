@@ -24,9 +24,11 @@ import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { factorOverview } from '../factors/routes.ts';
 import { findClient, type ClientView } from './clients.ts';
-import { ACR, acrOf, authTimeOf, loadProvider, OIDC_PATH, reportedAmr, wantsAal2 } from './provider.ts';
+import { acrOf, authTimeOf, loadProvider, OIDC_PATH, reportedAmr } from './provider.ts';
 import { signingKeysVersion } from './keys.ts';
-import { continuePage, confirmPage, consentPage, enrolPage, notMemberPage, otherAccountPage, stepUpPage } from './interaction-views.ts';
+import { continuePage, confirmPage, consentPage, enrolPage, notMemberPage, otherAccountPage, stepUpPage, suspendedPage } from './interaction-views.ts';
+import { decideInteraction, type Outcome } from './interaction-checks.ts';
+import { appAccess } from './access.ts';
 import { pageFrame } from '../pages/page.ts';
 import { WEBAUTHN_SCRIPT } from '../pages/passkey-views.ts';
 
@@ -83,17 +85,6 @@ interface Details {
 const SENT = new Set(['sms', 'voice']);
 const EXPIRED = 'This sign-in request has expired or was already used. Go back to the app and start again.';
 
-/** The `sub` of an ID token hint (its signature was checked by the provider before the request got here). */
-function hintedSubject(hint: unknown): string | null {
-  if (typeof hint !== 'string') return null;
-  try {
-    const payload = JSON.parse(Buffer.from(hint.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
-    return typeof payload.sub === 'string' ? payload.sub : null;
-  } catch {
-    return null;
-  }
-}
-
 export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const oidc = app.oidc;
@@ -143,24 +134,9 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     return { login: { accountId: session.userId, ts: authTimeOf(session), amr, acr: acrOf(session.amr), remember: true } };
   }
 
-  async function membershipIn(client: ClientView, userId: string): Promise<string | null> {
-    const row = await ctx.db.kysely.selectFrom('memberships').select('role').where('org_id', '=', client.orgId).where('user_id', '=', userId).executeTakeFirst();
-    return row?.role ?? null;
-  }
-
   async function orgName(client: ClientView): Promise<string> {
     const row = await ctx.db.kysely.selectFrom('orgs').select('name').where('id', '=', client.orgId).executeTakeFirst();
     return row?.name ?? '';
-  }
-
-  /** Must the person prove themselves again now (prompt=login, or max_age exceeded since the last proof)? */
-  function needsFreshProof(details: Details, session: CurrentSession, startedAt: string): boolean {
-    const lastProof = Math.max(...[session.createdAt, session.reauthenticatedAt, session.steppedUpAt].filter((t): t is string => !!t).map((t) => Date.parse(t)));
-    if (lastProof >= Date.parse(startedAt)) return false;
-    if (details.prompt.reasons.includes('login_prompt')) return true;
-    const maxAge = Number(details.params.max_age);
-    if (details.params.max_age !== undefined && Number.isFinite(maxAge)) return ctx.clock().getTime() - lastProof > maxAge * 1000;
-    return false;
   }
 
   async function show(request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: (csrf: string) => ReturnType<typeof continuePage>, scripts: string[] = []) {
@@ -168,10 +144,12 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     return frame.send(status, title, body(frame.csrf), scripts);
   }
 
-  async function step(request: FastifyRequest, reply: FastifyReply, error: { status: number; message: string } | null = null): Promise<unknown> {
+  /** Gathers what the ordered checks need and runs them (src/oidc/interaction-checks.ts). */
+  async function decide(request: FastifyRequest, reply: FastifyReply): Promise<{ provider: Provider; details: Details; client: ClientView; session: CurrentSession | null; outcome: Outcome }> {
     const { provider, details, client } = await interaction(request, reply);
-    const uid = details.uid;
-    const here = `/authorize/${uid}`;
+    if (details.prompt.name !== 'login' && details.prompt.name !== 'consent') {
+      throw new AppError('invalid_request', { message: 'This sign-in step is not supported.' });
+    }
     // When this request's sign-in steps began, by twofold's clock: a sign-in or confirmation after it
     // satisfies prompt=login and max_age.
     let startedAt = details.result?.twofold?.startedAt;
@@ -180,50 +158,65 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       startedAt = ctx.clock().toISOString();
       await provider.interactionResult(request.raw, reply.raw, { twofold: { startedAt } }, { mergeWithLastSubmission: false });
     }
-    const session = request.session;
-    if (!session || session.kind !== 'full' || session.apiKey) {
-      return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
-    }
-    if (details.prompt.name === 'login') {
-      if (!(await membershipIn(client, session.userId))) {
+    const full = request.session;
+    const session = full && full.kind === 'full' && !full.apiKey ? full : null;
+    const { outcome } = decideInteraction({
+      prompt: details.prompt.name,
+      reasons: details.prompt.reasons,
+      params: details.params,
+      providerAccountId: details.session?.accountId,
+      session,
+      access: session ? await appAccess(ctx, session.userId, client.orgId) : null,
+      startedAt,
+      now: ctx.clock(),
+    });
+    return { provider, details, client, session, outcome };
+  }
+
+  /** Shows the step the checks decided on, or — every check passed — completes the sign-in for the app. */
+  async function step(request: FastifyRequest, reply: FastifyReply, error: { status: number; message: string } | null = null): Promise<unknown> {
+    const { provider, details, client, session, outcome } = await decide(request, reply);
+    const here = `/authorize/${details.uid}`;
+    if (outcome === 'sign_in' || !session) return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
+    const sent = String((request.query as { sent?: string }).sent ?? '');
+    const sentVia = SENT.has(sent) ? sent : null;
+    switch (outcome) {
+      case 'not_member': {
         const org = await orgName(client);
         return show(request, reply, 403, 'No access', (csrf) => notMemberPage(client.name, org, session.user.email, here, csrf));
       }
-      // The app asked for a particular account (id_token_hint, already verified by the provider), and this
-      // browser is signed in to another one: finishing would only bring the request back here.
-      const hinted = hintedSubject(details.params.id_token_hint);
-      if (hinted && hinted !== session.userId) {
+      case 'suspended':
+        return show(request, reply, 403, 'No access', (csrf) => suspendedPage(client.name, session.user.email, here, csrf));
+      case 'other_account':
+        // The app asked for a particular account (id_token_hint, already verified by the provider), and this
+        // browser is signed in to another one: finishing would only bring the request back here.
         return show(request, reply, 409, 'Another account', (csrf) => otherAccountPage(client.name, session.user.email, here, csrf));
-      }
-      if (session.enrollmentRequired) {
+      case 'enrol_required_by_org':
+      case 'enrol_for_two_factors': {
         setCookie(reply, ctx.config, CONTINUE_COOKIE, here, 60 * 60);
-        return show(request, reply, 403, 'Set up two-factor authentication', (csrf) => enrolPage(client.name, true, here, csrf));
+        const byOrg = outcome === 'enrol_required_by_org';
+        return show(request, reply, 403, byOrg ? 'Set up two-factor authentication' : 'Two-factor authentication required', (csrf) => enrolPage(client.name, byOrg, here, csrf));
       }
-      const sent = String((request.query as { sent?: string }).sent ?? '');
-      if (startedAt && needsFreshProof(details, session, startedAt)) {
+      case 'confirm_it_is_you': {
         const data = await factorOverview(ctx, session.userId);
-        return show(request, reply, error?.status ?? 200, 'Confirm it is you', (csrf) => confirmPage(client.name, data, here, csrf, SENT.has(sent) ? sent : null, error?.message ?? null), [WEBAUTHN_SCRIPT]);
+        return show(request, reply, error?.status ?? 200, 'Confirm it is you', (csrf) => confirmPage(client.name, data, here, csrf, sentVia, error?.message ?? null), [WEBAUTHN_SCRIPT]);
       }
-      if (wantsAal2(details.params) && !session.amr.includes('mfa')) {
-        if (!session.user.twoFactorEnabled) {
-          setCookie(reply, ctx.config, CONTINUE_COOKIE, here, 60 * 60);
-          return show(request, reply, 403, 'Two-factor authentication required', (csrf) => enrolPage(client.name, false, here, csrf));
-        }
+      case 'second_factor': {
         const data = await factorOverview(ctx, session.userId);
-        return show(request, reply, error?.status ?? 200, 'Use your second factor', (csrf) => stepUpPage(client.name, data, here, csrf, SENT.has(sent) ? sent : null, error?.message ?? null), [WEBAUTHN_SCRIPT]);
+        return show(request, reply, error?.status ?? 200, 'Use your second factor', (csrf) => stepUpPage(client.name, data, here, csrf, sentVia, error?.message ?? null), [WEBAUTHN_SCRIPT]);
       }
-      await audit(ctx, meta(request), { event: 'oidc.signed_in', actorUserId: session.userId, targetUserId: session.userId, orgId: client.orgId, details: { clientId: client.clientId, acr: acrOf(session.amr), amr: reportedAmr(session.amr).join(' ') } });
-      if ((request.query as { continue?: string }).continue === '1' || request.method === 'POST') return finish(request, reply, provider, client, loginResult(session));
-      const returnTo = await provider.interactionResult(request.raw, reply.raw, loginResult(session), { mergeWithLastSubmission: false });
-      return reply.redirect(returnTo, 303);
+      case 'consent': {
+        const missing = details.prompt.details as { missingOIDCScope?: string[] };
+        const org = await orgName(client);
+        return show(request, reply, 200, `Allow ${client.name}`, (csrf) => consentPage(client.name, org, session.user.email, missing.missingOIDCScope ?? [], here, csrf));
+      }
+      case 'signed_in': {
+        await audit(ctx, meta(request), { event: 'oidc.signed_in', actorUserId: session.userId, targetUserId: session.userId, orgId: client.orgId, details: { clientId: client.clientId, acr: acrOf(session.amr), amr: reportedAmr(session.amr).join(' ') } });
+        if ((request.query as { continue?: string }).continue === '1' || request.method === 'POST') return finish(request, reply, provider, client, loginResult(session));
+        const returnTo = await provider.interactionResult(request.raw, reply.raw, loginResult(session), { mergeWithLastSubmission: false });
+        return reply.redirect(returnTo, 303);
+      }
     }
-    if (details.prompt.name === 'consent') {
-      if (details.session?.accountId !== session.userId) return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
-      const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
-      const org = await orgName(client);
-      return show(request, reply, 200, `Allow ${client.name}`, (csrf) => consentPage(client.name, org, session.user.email, missing.missingOIDCScope ?? [], here, csrf));
-    }
-    throw new AppError('invalid_request', { message: 'This sign-in step is not supported.' });
   }
 
   const uidParams = { params: params(['uid']) };
@@ -232,9 +225,9 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
 
   /** The person's proof inside an app's request: password (+ factor) for a fresh sign-in, or a factor for step-up. */
   async function prove(request: FastifyRequest, reply: FastifyReply, kind: 'confirm' | 'step-up') {
-    const { details, client } = await interaction(request, reply);
-    const session = request.session;
-    if (!session || session.kind !== 'full' || session.apiKey) return reply.redirect(`/sign-in?next=${encodeURIComponent(`/authorize/${details.uid}?continue=1`)}`, 303);
+    const { client, session, outcome } = await decide(request, reply);
+    // A proof is taken only for the step the checks ask for; anything else shows what they decided.
+    if (!session || outcome !== (kind === 'confirm' ? 'confirm_it_is_you' : 'second_factor')) return step(request, reply);
     const body = (request.body ?? {}) as Record<string, string | undefined>;
     let amr = [...session.amr];
     try {
@@ -267,9 +260,9 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   app.post('/authorize/:uid/step-up', { schema: uidParams }, async (request, reply) => prove(request, reply, 'step-up'));
 
   app.post('/authorize/:uid/consent', { schema: uidParams }, async (request, reply) => {
-    const { provider, details, client } = await interaction(request, reply);
-    const session = request.session;
-    if (!session || details.prompt.name !== 'consent' || details.session?.accountId !== session.userId) throw new AppError('forbidden');
+    const { provider, details, client, session, outcome } = await decide(request, reply);
+    // Consent is saved only when every check passes up to the consent itself; otherwise show what stops it.
+    if (outcome !== 'consent' || !session) return step(request, reply);
     const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
     const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: session.userId, clientId: client.clientId });
     if (!grant) throw new AppError('challenge_expired');
