@@ -12,6 +12,7 @@ import { createMember, findOrgByName, setUp } from './orgs/service.ts';
 import { listOutbox } from './mail/queue.ts';
 import { findUserByEmail } from './accounts/service.ts';
 import { resetTwoFactor } from './factors/lifecycle.ts';
+import { reactivateAccount, suspendAccount } from './accounts/suspension.ts';
 import { runImport } from './import/cli-import.ts';
 import { listSigningKeys, rotateSigningKey } from './oidc/keys.ts';
 
@@ -23,6 +24,8 @@ const USAGE = `usage: twofold <command>
                                           create the first organization and its owner
   user add --org NAME --email E --role ROLE --password-stdin
                                           add a member (role: owner, admin, staff, client)
+  user suspend | reactivate --email E     suspend an account (signed out everywhere; no sign-in, API
+                                          keys or app tokens) or lift the suspension
   reset-2fa --email E                     remove a user's second factors, backup codes, trusted
                                           browsers and sessions (they enrol again at next sign-in)
   outbox [--limit N]                      print recent emails and SMS kept in the dev outbox
@@ -93,6 +96,18 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'user': {
+      if (sub === 'suspend' || sub === 'reactivate') {
+        if (!values.email) fail(`user ${sub} needs --email`);
+        const changed = await withCtx(async (ctx) => {
+          const user = await findUserByEmail(ctx, values.email!);
+          if (!user) fail(`no account with email ${values.email}`);
+          const by = { actorUserId: null, orgId: null, reason: `${sub === 'suspend' ? 'suspended' : 'reactivated'} from the command line` };
+          return sub === 'suspend' ? suspendAccount(ctx, user, by, null) : reactivateAccount(ctx, user, by, null);
+        });
+        const done = sub === 'suspend' ? 'suspended; their sessions were ended' : 'reactivated';
+        process.stdout.write(changed ? `${values.email} ${done}\n` : `${values.email} was already ${sub === 'suspend' ? 'suspended' : 'active'}\n`);
+        return;
+      }
       if (sub !== 'add') fail('usage: twofold user add --org NAME --email E --role ROLE --password-stdin');
       if (!values.org || !values.email || !values.role || !values['password-stdin']) fail('user add needs --org, --email, --role and --password-stdin');
       if (!ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`);

@@ -26,14 +26,16 @@ export interface User {
   readonly twoFactorEnabled: boolean;
   readonly createdAt: string;
   readonly lastSignInAt: string | null;
+  /** When the account was suspended (null: active). */
+  readonly suspendedAt: string | null;
 }
 
-type UserRow = { id: string; email: string; name: string; two_factor_enabled: number; created_at: string; last_sign_in_at: string | null };
+type UserRow = { id: string; email: string; name: string; two_factor_enabled: number; created_at: string; last_sign_in_at: string | null; suspended_at?: string | null };
 
 export function toUser(row: UserRow): User {
   return {
     id: row.id, email: row.email, name: row.name, twoFactorEnabled: Number(row.two_factor_enabled) === 1,
-    createdAt: row.created_at, lastSignInAt: row.last_sign_in_at,
+    createdAt: row.created_at, lastSignInAt: row.last_sign_in_at, suspendedAt: row.suspended_at ?? null,
   };
 }
 
@@ -81,7 +83,7 @@ export async function insertUser(ctx: Ctx, email: string, normalisedPassword: st
     if (/unique|duplicate/i.test(String((error as Error).message))) throw new AppError('email_taken');
     throw error;
   }
-  return { id, email, name, twoFactorEnabled: false, createdAt: now, lastSignInAt: null };
+  return { id, email, name, twoFactorEnabled: false, createdAt: now, lastSignInAt: null, suspendedAt: null };
 }
 
 const passwordKey = (userId: string): string => `pwd:${userId}`;

@@ -17,6 +17,8 @@ export const AUDIT_EVENTS = [
   'member.added',
   'member.role_changed',
   'member.removed',
+  'account.suspended',
+  'account.reactivated',
   'mail.delivery_failed',
   'factor.added',
   'factor.removed',

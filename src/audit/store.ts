@@ -73,13 +73,17 @@ export async function queryAudit(db: Db, query: AuditQuery): Promise<{ rows: Aud
     ]);
   if (query.orgId) {
     const orgId = query.orgId;
-    // An org's log: events tagged with the org, plus its members' own sign-in events.
+    // An org's log: events tagged with the org, plus its members' account-level events (sign-ins, factors…)
+    // from the time they joined it — never a member's history from before, nor events of other orgs.
     q = q.where((eb) =>
       eb.or([
         eb('a.org_id', '=', orgId),
         eb.and([
           eb('a.org_id', 'is', null),
-          eb('a.target_user_id', 'in', eb.selectFrom('memberships').select('user_id').where('org_id', '=', orgId)),
+          eb.exists(
+            eb.selectFrom('memberships as m').select('m.user_id')
+              .where('m.org_id', '=', orgId).whereRef('m.user_id', '=', 'a.target_user_id').whereRef('m.created_at', '<=', 'a.at'),
+          ),
         ]),
       ]),
     );

@@ -53,12 +53,13 @@ const API_KEY_FAILURES = { limit: 20, windowSeconds: 60 };
 async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string): Promise<CurrentSession> {
   const key = BEARER.exec(header)?.[1];
   const principal = key ? await resolveApiKey(ctx, key) : null;
-  const user = principal ? await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name', 'two_factor_enabled']).where('id', '=', principal.userId).executeTakeFirst() : undefined;
+  const user = principal ? await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name', 'two_factor_enabled', 'suspended_at']).where('id', '=', principal.userId).executeTakeFirst() : undefined;
   if (!principal || !user) {
     const limit = await rateLimiter(ctx).hit(`ip:api-key-fail:${request.ip}`, API_KEY_FAILURES.limit, API_KEY_FAILURES.windowSeconds, ctx.clock());
     if (!limit.allowed) throw new AppError('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
     throw new AppError('unauthenticated', { message: 'The API key is not valid.' });
   }
+  if (user.suspended_at) throw new AppError('account_suspended');
   const now = ctx.clock().toISOString();
   return {
     id: `api-key:${principal.id}`, userId: user.id, kind: 'full', amr: ['api_key'], remember: false, createdAt: now, lastSeenAt: now,

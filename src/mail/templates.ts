@@ -54,6 +54,22 @@ export const mailTemplates = {
       notYou: true,
     });
   },
+  accountSuspended(to: string, p: { productName: string; byOperator: boolean }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Your account was suspended',
+      paragraphs: [
+        `${p.byOperator ? 'The server operator' : 'An administrator of your organization'} suspended your account: you were signed out everywhere, and signing in, API keys and apps that sign you in stop working until it is reactivated.`,
+        'If you think this is a mistake, contact your organization administrator.',
+      ],
+    });
+  },
+  accountReactivated(to: string, p: { productName: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Your account was reactivated',
+      paragraphs: ['Your account is active again: you can sign in as before.'],
+      notYou: true,
+    });
+  },
   passwordLocked(to: string, p: { productName: string; minutes: number }): OutgoingMail {
     return build(to, p.productName, {
       subject: 'Sign-in paused after failed attempts',

@@ -46,6 +46,13 @@ export async function endOidcSessions(db: Db, userId: string, options: { everyth
   await q.execute();
 }
 
+/** Ends a user's grants, codes and tokens for the apps of one org (they left it), leaving other apps alone. */
+export async function endOrgAppAccess(db: Db, userId: string, orgId: string): Promise<void> {
+  await db.kysely.deleteFrom('oidc_payloads').where('account_id', '=', userId)
+    .where('client_id', 'in', (eb) => eb.selectFrom('oidc_clients').select('id').where('org_id', '=', orgId))
+    .execute();
+}
+
 export function databaseAdapter(db: Db, errors: typeof ProviderErrors): new (name: string) => Adapter {
   return class DatabaseAdapter implements Adapter {
     constructor(private readonly model: string) {}

@@ -10,7 +10,7 @@ import { listFactors } from '../factors/index.ts';
 import { resetTwoFactor } from '../factors/lifecycle.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { openAdminRequests } from '../recovery/service.ts';
-import { requireManager, roleIn, type MemberView, listMembers, mayManage } from './service.ts';
+import { requireAccountWideAuthority, requireManager, roleIn, type MemberView, listMembers, mayManage } from './service.ts';
 
 export interface ComplianceMember extends MemberView {
   methods: string[];
@@ -89,6 +89,7 @@ export async function resetMemberTwoFactor(ctx: Ctx, actorUserId: string, orgId:
   if (actorUserId === targetUserId) throw new AppError('forbidden', { message: 'You cannot reset your own two-factor authentication here. Use your Security page.' });
   const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);
   if (!mayManage(actorRole, targetRole as Role)) throw new AppError('forbidden', { message: "Admins cannot reset an owner's two-factor authentication." });
+  await requireAccountWideAuthority(ctx, actorUserId, targetUserId, 'reset their two-factor authentication');
   const target = await ctx.db.kysely.selectFrom('users').select(['id', 'email']).where('id', '=', targetUserId).executeTakeFirstOrThrow();
   await resetTwoFactor(ctx, target, { actorUserId, orgId, reason: reason.trim() || 'no reason given' }, meta);
 }

@@ -1,10 +1,11 @@
-/** JSON routes of org security: policy, compliance, reminders, admin 2FA reset. */
+/** JSON routes of org security: policy, compliance, reminders, admin 2FA reset, suspension. */
 import type { FastifyInstance } from 'fastify';
 import { ORG_POLICY } from '../config/defaults.ts';
 import { bool, object, params, str } from '../http/schema.ts';
 import { meta, requireSession, requireSudo } from '../http/request.ts';
 import { requireManager } from './service.ts';
 import { getPolicy, membersWithout2faInScope, updatePolicy, type OrgPolicy } from './policy.ts';
+import { setMemberSuspended } from './suspension.ts';
 import { adoptionSeries, complianceMembers, notifyMembersWithout2fa, resetMemberTwoFactor } from './compliance.ts';
 
 const requirement = { type: 'string', enum: ['off', 'staff', 'everyone'] };
@@ -66,4 +67,22 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
     await resetMemberTwoFactor(ctx, session.userId, orgId, userId, (request.body as { reason?: string } | undefined)?.reason ?? '', meta(request));
     return { status: 'reset' };
   });
+
+  for (const [action, suspended] of [['suspend', true], ['reactivate', false]] as const) {
+    app.post(`/api/v1/orgs/:orgId/members/:userId/${action}`, {
+      schema: {
+        summary: suspended
+          ? "Suspend a member's account (owner/admin, sudo; account-wide: needs authority in each of their orgs): signed out everywhere, no sign-in, API keys or app tokens"
+          : "Reactivate a suspended member's account (owner/admin, sudo; same authority)",
+        params: params(['orgId', 'userId']),
+        body: object({ reason: str(500) }),
+      },
+    }, async (request) => {
+      const session = requireSudo(ctx, request);
+      const { orgId, userId } = request.params as { orgId: string; userId: string };
+      const reason = (request.body as { reason?: string } | undefined)?.reason ?? '';
+      const { changed } = await setMemberSuspended(ctx, session.userId, orgId, userId, { suspended, reason }, meta(request));
+      return { status: suspended ? 'suspended' : 'active', changed };
+    });
+  }
 }

@@ -13,6 +13,7 @@ import type { Role } from '../db/schema.ts';
 import { mailTemplates } from '../mail/templates.ts';
 import { acceptablePasswordFor, checkCredentials, findUserByEmail, insertUser, parseEmail, type User } from '../accounts/service.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
+import { endOrgAppAccess } from '../oidc/adapter.ts';
 
 export interface Org {
   readonly id: string;
@@ -36,6 +37,31 @@ export function mayManage(actor: Role, target: Role, next?: Role): boolean {
   if (actor === 'owner') return true;
   if (actor !== 'admin') return false;
   return target !== 'owner' && next !== 'owner';
+}
+
+/**
+ * An account-wide action on a member — resetting their 2FA, suspending the account, ending every session —
+ * reaches every org the person belongs to, so the actor must be allowed to manage them in each of those
+ * orgs (PRODUCT.md "Org security settings": the reset is account-wide). Never on oneself.
+ * Throws `member_of_other_org` (403) naming what was refused; the CLI stays the break-glass path.
+ */
+export async function requireAccountWideAuthority(ctx: Ctx, actorUserId: string, targetUserId: string, action: string): Promise<void> {
+  if (await mayActAccountWide(ctx, actorUserId, targetUserId)) return;
+  throw new AppError('member_of_other_org', {
+    message: `You can't ${action}: this person also belongs to an organization where you can't manage them, and it would affect their whole account. Ask an owner who manages them everywhere, or the server's operator (twofold reset-2fa).`,
+  });
+}
+
+/** True when `actorUserId` may manage `targetUserId` in every org the target belongs to (and is not the target). */
+export async function mayActAccountWide(ctx: Ctx, actorUserId: string, targetUserId: string): Promise<boolean> {
+  if (actorUserId === targetUserId) return false;
+  const rows = await ctx.db.kysely
+    .selectFrom('memberships as t')
+    .leftJoin('memberships as a', (join) => join.onRef('a.org_id', '=', 't.org_id').on('a.user_id', '=', actorUserId))
+    .select(['t.role as targetRole', 'a.role as actorRole'])
+    .where('t.user_id', '=', targetUserId)
+    .execute();
+  return rows.every((r) => r.actorRole !== null && mayManage(r.actorRole, r.targetRole));
 }
 
 export async function isSetUp(ctx: Ctx): Promise<boolean> {
@@ -128,19 +154,20 @@ export interface MemberView {
   joinedAt: string;
   lastSignInAt: string | null;
   twoFactorEnabled: boolean;
+  suspended: boolean;
 }
 
 export async function listMembers(ctx: Ctx, orgId: string): Promise<MemberView[]> {
   const rows = await ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.name', 'u.last_sign_in_at', 'u.two_factor_enabled', 'm.role', 'm.created_at'])
+    .select(['u.id', 'u.email', 'u.name', 'u.last_sign_in_at', 'u.two_factor_enabled', 'u.suspended_at', 'm.role', 'm.created_at'])
     .where('m.org_id', '=', orgId)
     .orderBy('u.email')
     .execute();
   return rows.map((r) => ({
     userId: r.id, email: r.email, name: r.name, role: r.role, joinedAt: r.created_at,
-    lastSignInAt: r.last_sign_in_at, twoFactorEnabled: Number(r.two_factor_enabled) === 1,
+    lastSignInAt: r.last_sign_in_at, twoFactorEnabled: Number(r.two_factor_enabled) === 1, suspended: r.suspended_at !== null,
   }));
 }
 
@@ -212,7 +239,10 @@ async function removeMemberLocked(ctx: Ctx, actor: User, orgId: string, targetUs
   if (!self && !mayManage(actorRole, targetRole)) throw new AppError('forbidden', { message: 'Admins cannot remove owners.' });
   if (targetRole === 'owner' && (await ownerCount(ctx, orgId)) <= 1) throw new AppError('last_owner');
   await ctx.db.kysely.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', targetUserId).execute();
-  // A removed member keeps their account (they may belong to other orgs) but is signed out everywhere.
-  if (!self) await revokeAllSessions(ctx, targetUserId, null);
+  // A removed member keeps their account (they may belong to other orgs). The org's apps lose them at once;
+  // ending every session is account-wide, so only when the actor manages them in every org they still
+  // belong to (or none is left) — otherwise the other orgs' sessions and apps are not this org's to end.
+  await endOrgAppAccess(ctx.db, targetUserId, orgId);
+  if (!self && (await mayActAccountWide(ctx, actor.id, targetUserId))) await revokeAllSessions(ctx, targetUserId, null);
   await audit(ctx, meta, { event: 'member.removed', actorUserId: actor.id, targetUserId, orgId, details: { role: targetRole } });
 }

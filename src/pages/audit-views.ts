@@ -35,6 +35,8 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   'two_factor.enabled': 'Two-factor authentication turned on',
   'two_factor.disabled': 'Two-factor authentication turned off',
   'two_factor.reset': 'Two-factor authentication reset',
+  'account.suspended': 'Account suspended',
+  'account.reactivated': 'Account reactivated',
   'policy.changed': 'Security policy changed',
   'members.notified': 'Members reminded to set up 2FA',
   'members.imported': 'Members imported',

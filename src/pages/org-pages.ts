@@ -27,7 +27,9 @@ const DONE: Readonly<Record<string, string>> = {
   invited: 'Invitation sent.',
   invited_undelivered: "The invitation was created, but the email could not be delivered right away. We will keep retrying; if it doesn't arrive, revoke it and invite again.",
   role_changed: 'Role updated.',
-  removed: 'Member removed. They were signed out everywhere.',
+  removed: 'Member removed. They no longer have access to this organization or its apps.',
+  suspended: 'Account suspended. They were signed out everywhere.',
+  reactivated: 'Account reactivated. They can sign in again.',
   invitation_revoked: 'Invitation revoked. Its link no longer works.',
 };
 
@@ -88,7 +90,7 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(200, 'Remove member', html`<section class="card narrow" aria-labelledby="remove-title">
   <h1 id="remove-title">Remove ${member.name || member.email}?</h1>
-  <p>${member.email} (${ROLE_LABELS[member.role] ?? member.role}) will lose access to <strong>${org.name}</strong> and be signed out everywhere. Their account itself is kept.</p>
+  <p>${member.email} (${ROLE_LABELS[member.role] ?? member.role}) will lose access to <strong>${org.name}</strong> and its apps at once. They are also signed out everywhere unless they belong to another organization you don't manage. Their account itself is kept.</p>
   <form method="post" action="/orgs/${org.id}/members/${member.userId}/remove" class="row-actions">
     ${csrfInput(frame.csrf)}
     <button type="submit" class="danger">Remove from ${org.name}</button>

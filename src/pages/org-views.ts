@@ -34,7 +34,7 @@ function memberRow(v: MembersViewInput, m: MemberView): Html {
   const manageable = !self && mayManage(v.actorRole, m.role);
   const who = m.name || m.email;
   return html`<tr>
-    <td><strong>${m.name || m.email}</strong>${m.name ? html`<br><span class="muted">${m.email}</span>` : ''}${self ? html` <span class="badge">You</span>` : ''}</td>
+    <td><strong>${m.name || m.email}</strong>${m.name ? html`<br><span class="muted">${m.email}</span>` : ''}${self ? html` <span class="badge">You</span>` : ''}${m.suspended ? html` <span class="badge warn">Suspended</span>` : ''}</td>
     <td>${manageable
       ? html`<form method="post" action="/orgs/${v.orgId}/members/${m.userId}/role" class="role-form">
         ${csrfInput(v.csrf)}
@@ -45,7 +45,7 @@ function memberRow(v: MembersViewInput, m: MemberView): Html {
       : html`${ROLE_LABELS[m.role] ?? m.role}`}</td>
     <td><span class="badge ${m.twoFactorEnabled ? 'ok' : 'warn'}">${m.twoFactorEnabled ? '2FA on' : '2FA off'}</span></td>
     <td class="nowrap">${m.lastSignInAt ? utc(m.lastSignInAt) : html`<span class="muted">Never</span>`}</td>
-    <td>${manageable ? html`<a class="button danger small" href="/orgs/${v.orgId}/members/${m.userId}/remove">Remove<span class="sr-only"> ${who}</span></a>` : ''}</td>
+    <td class="row-actions">${manageable ? html`<a class="button secondary small" href="/orgs/${v.orgId}/members/${m.userId}/suspension">${m.suspended ? 'Reactivate' : 'Suspend'}<span class="sr-only"> ${who}</span></a> <a class="button danger small" href="/orgs/${v.orgId}/members/${m.userId}/remove">Remove<span class="sr-only"> ${who}</span></a>` : ''}</td>
   </tr>`;
 }
 

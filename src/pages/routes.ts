@@ -15,6 +15,7 @@ import { securityPages } from './security-pages.ts';
 import { passkeyPages } from './passkey-pages.ts';
 import { phonePages } from './phone-pages.ts';
 import { orgSecurityPages } from './org-security-pages.ts';
+import { suspensionPages } from './suspension-pages.ts';
 import { apiKeyPages } from './api-key-pages.ts';
 import { recoveryPages } from './recovery-pages.ts';
 import { importPages } from './import-pages.ts';
@@ -65,6 +66,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(passkeyPages);
   await app.register(phonePages);
   await app.register(orgSecurityPages);
+  await app.register(suspensionPages);
   await app.register(apiKeyPages);
   await app.register(recoveryPages);
   await app.register(importPages);

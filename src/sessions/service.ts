@@ -101,11 +101,11 @@ export async function findSession(ctx: Ctx, token: string): Promise<CurrentSessi
     .select([
       's.id', 's.user_id', 's.kind', 's.amr', 's.remember', 's.created_at', 's.last_seen_at', 's.absolute_expires_at',
       's.idle_expires_at', 's.reauthenticated_at', 's.stepped_up_at', 's.ip', 's.user_agent', 's.revoked_at',
-      'u.email', 'u.name', 'u.two_factor_enabled',
+      'u.email', 'u.name', 'u.two_factor_enabled', 'u.suspended_at',
     ])
     .where('s.token_hash', '=', sha256Hex(token))
     .executeTakeFirst();
-  if (!row || row.revoked_at) return null;
+  if (!row || row.revoked_at || row.suspended_at) return null;
   const nowIso = now.toISOString();
   if (row.absolute_expires_at <= nowIso || row.idle_expires_at <= nowIso) return null;
   // Touch at most once a minute, so that a session check is normally a single read.

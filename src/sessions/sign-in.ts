@@ -39,6 +39,11 @@ export type PasswordStepResult =
       readonly expiresAt: string;
     };
 
+/** A suspended account gets neither a session nor a challenge, whichever way it proved itself. */
+function refuseSuspended(user: User): void {
+  if (user.suspendedAt) throw new AppError('account_suspended');
+}
+
 async function defaultMethodOf(ctx: Ctx, userId: string): Promise<string | null> {
   const row = await ctx.db.kysely.selectFrom('users').select('default_method').where('id', '=', userId).executeTakeFirst();
   return row?.default_method ?? null;
@@ -51,6 +56,7 @@ export async function passwordStep(
   browser: BrowserTokens = { deviceId: null, trustToken: undefined },
 ): Promise<PasswordStepResult> {
   const checked = await checkCredentials(ctx, input.email, input.password, meta);
+  refuseSuspended(checked);
   // A recovery whose delay has run out completes now: the factors go, and this sign-in starts fresh.
   const recovered = await completeDueRecovery(ctx, checked, meta);
   const user = recovered ? ((await getUser(ctx, checked.id)) ?? checked) : checked;
@@ -89,6 +95,7 @@ export async function secondStep(
   const challenge = await liveChallenge(ctx, challengeToken);
   const user = await getUser(ctx, challenge.userId);
   if (!user) throw new AppError('challenge_expired');
+  refuseSuspended(user);
   if (challenge.firstStep !== 'pwd' && input.method === 'passkey') {
     throw new AppError('invalid_code', { message: 'A passkey already stood in for your password: choose another way for this step.' });
   }
@@ -128,6 +135,7 @@ export async function passkeyStep(ctx: Ctx, response: unknown, meta: RequestMeta
     await audit(ctx, meta, { event: 'sign_in.failed', targetUserId: outcome.userId, details: { step: 'passkey', reason: outcome.ok ? 'unknown_user' : outcome.reason } });
     throw new AppError('invalid_code', { message: 'That passkey could not be verified. Try again, or sign in with your password.' });
   }
+  refuseSuspended(user);
   if (outcome.userVerified) {
     const amr = [outcome.amr, 'user', 'mfa'];
     // No password was typed: the sudo window stays shut until a re-authentication (PRODUCT.md "Sudo").

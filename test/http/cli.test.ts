@@ -123,6 +123,29 @@ describe('twofold CLI', () => {
     expect((await cli(['outbox', '--limit', 'lots'])).code).toBe(1);
   });
 
+  it('user suspend stops the account signing in; user reactivate lifts it; unknown emails exit 1', async () => {
+    const signIn = async (): Promise<number> => {
+      const db = openDatabase(databaseUrl);
+      const config = resolveConfig({ PUBLIC_URL: ORIGIN, DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data') });
+      const app = await buildApp(config, { db, keyring: ephemeralKeyring(), clock: systemClock, mail: createMailQueue(db, outboxTransport()) });
+      try {
+        const response = await app.inject({ method: 'POST', url: '/api/v1/sign-in', headers: { origin: ORIGIN, 'content-type': 'application/json' }, payload: JSON.stringify({ email: 'staff@acme.test', password: STAFF_PASSWORD }) });
+        return response.statusCode;
+      } finally {
+        await app.close();
+        await db.close();
+      }
+    };
+    const suspended = await cli(['user', 'suspend', '--email', 'staff@acme.test']);
+    expect(suspended.code, suspended.stderr).toBe(0);
+    expect(suspended.stdout).toContain('staff@acme.test suspended');
+    expect(await signIn()).toBe(403);
+    expect((await cli(['user', 'suspend', '--email', 'staff@acme.test'])).stdout).toContain('already suspended');
+    expect((await cli(['user', 'reactivate', '--email', 'staff@acme.test'])).stdout).toContain('staff@acme.test reactivated');
+    expect(await signIn()).toBe(200);
+    expect((await cli(['user', 'suspend', '--email', 'nobody@acme.test'])).code).toBe(1);
+  });
+
   it('oidc-keys rotate adds a signing key and keeps the previous one published; list shows which signs', async () => {
     const rotations: Run[] = [];
     for (let i = 0; i < 3; i++) rotations.push(await cli(['oidc-keys', 'rotate']));

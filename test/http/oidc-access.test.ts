@@ -147,4 +147,14 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
     expect(posted.status).toBe(403);
     expect(posted.url.startsWith(RP_CALLBACK)).toBe(false);
   });
+
+  it('a suspended account gets no refreshed tokens, even with a refresh token issued before', async () => {
+    const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
+    const member = await createMember(rig.t.ctx, acme(), { email: 'nurse@acme.test', role: 'staff', password: PASSWORD }, null, null);
+    const request = await authRequest(config, { scope: 'openid offline_access', prompt: 'consent' });
+    const tokens = await redeem(config, request, await signInAndAllow(new WebBrowser(rig.base), request.url.toString(), 'nurse@acme.test'));
+    // Suspended by any path (the flow also ends every token; here only the flag is set, to test the rule).
+    await rig.t.ctx.db.kysely.updateTable('users').set({ suspended_at: rig.t.clock.now().toISOString() }).where('id', '=', member.id).execute();
+    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
 });
