@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli.ts');
+// The built CLI (dist/cli.js, made by `npm install` / `npm run build`), with stack traces mapped to the sources.
+process.setSourceMapsEnabled(true);
+await import('../dist/cli.js');

@@ -3,7 +3,7 @@
 # PostgreSQL: the server named by TEST_DATABASE_URL, else PGlite in process (never skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-node scripts/build-client.mjs
+node scripts/build.mjs
 npx tsc --noEmit -p .
 npx tsc --noEmit -p src/pages/client
 mkdir -p test-results

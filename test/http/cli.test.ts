@@ -58,6 +58,21 @@ describe('twofold CLI', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('the built command (bin/twofold.js → dist/cli.js, no TypeScript loader) runs', async () => {
+    const built = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, ['bin/twofold.js', 'help'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stdout).toContain('user suspend | reactivate --email E');
+    expect(fs.readFileSync(path.join(ROOT, 'dist/cli.js'), 'utf8')).not.toContain('tsx');
+  });
+
   it('migrate applies the migrations once, then says the database is up to date', async () => {
     const first = await cli(['migrate']);
     expect(first.code).toBe(0);
