@@ -12,6 +12,9 @@ import { OWNER, setUpOwner, type Client } from '../helpers/app.ts';
 import { expectAccessible, freePort, startRig, step, type BrowserRig } from '../helpers/browser.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
+import { createMember } from '../../src/orgs/service.ts';
+
+const MEMBER_PASSWORD = 'quiet-meadow-copper-81';
 
 describe.each(DIALECTS)('signing in to an app through twofold in a browser (%s)', (dialect) => {
   let rig: BrowserRig;
@@ -183,6 +186,34 @@ describe.each(DIALECTS)('signing in to an app through twofold in a browser (%s)'
     });
 
     expect(cspErrors).toEqual([]);
+    await context.close();
+  });
+  it('a member removed after consent: the browser still signed in to twofold gets the no-access page, and the app no code', { timeout: 120_000 }, async () => {
+    const member = await createMember(rig.t.ctx, { id: orgId, name: OWNER.orgName, createdAt: '' }, { email: 'nurse@acme.test', role: 'staff', password: MEMBER_PASSWORD }, null, null);
+    const { context, page } = await rig.newPage();
+    await step(page, 'oidc-member-signs-in', async () => {
+      await page.goto(example.url);
+      await page.getByRole('link', { name: 'Sign in with twofold' }).click();
+      await page.waitForURL((url) => onTwofold(url) && url.pathname === '/sign-in');
+      await page.getByLabel('Email').fill('nurse@acme.test');
+      await page.getByLabel('Password', { exact: true }).fill(MEMBER_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect.poll(() => page.getByRole('heading', { name: 'Allow Example app to sign you in?' }).count()).toBe(1);
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL((url) => onApp(url) && url.pathname === '/');
+      await expect.poll(() => page.getByText('You are signed in as nurse@acme.test.').count()).toBe(1);
+    });
+    await step(page, 'oidc-removed-member-refused', async () => {
+      // The membership goes; the browser keeps its twofold and provider sessions and tries again.
+      await rig.t.ctx.db.kysely.deleteFrom('memberships').where('user_id', '=', member.id).execute();
+      await page.goto(`${example.url}/login`);
+      await page.waitForURL((url) => onTwofold(url) && /^\/authorize\//.test(url.pathname));
+      await expect.poll(() => page.getByRole('heading', { name: "You can't sign in to Example app" }).count()).toBe(1);
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Return to Example app' }).click();
+      await page.waitForURL((url) => onApp(url));
+      await expect.poll(() => page.getByText('twofold did not sign you in', { exact: false }).count()).toBe(1);
+    });
     await context.close();
   });
 });
