@@ -47,32 +47,27 @@ export const DATABASE = Object.freeze({
   /** Opening a PostgreSQL connection (TCP, TLS, authentication: a few round trips); slower means unreachable. */
   connectTimeoutMs: 5000,
   /**
-   * PostgreSQL `statement_timeout` (PostgreSQL docs, "Client Connection Defaults"): the server cancels a
-   * statement that runs, or waits for a lock, longer than this (SQLSTATE 57014); the connection stays usable.
+   * PostgreSQL `statement_timeout` (docs: "Client Connection Defaults"): the server cancels a statement that
+   * runs, or waits for a lock, longer (SQLSTATE 57014); the connection stays usable.
    */
   statementTimeoutMs: 4000,
   /**
-   * node-postgres `query_timeout`: no answer at all within this time means the connection has gone silent; it
-   * is discarded. One second above the statement timeout, so a server that is alive but slow cancels first.
+   * node-postgres `query_timeout`: no answer at all this long means the connection went silent; it is dropped.
+   * One second above the statement timeout, so a server that is alive but slow cancels first.
    */
   queryTimeoutMs: 5000,
   /**
-   * PostgreSQL `idle_in_transaction_session_timeout`: the server ends a session left inside a transaction
-   * (its instance vanished mid-transaction), so the rows it locked do not block the other instances for the
-   * hours the server's own TCP keep-alive takes (tcp_keepalives_idle follows the OS: 2 h on Linux). Our
-   * transactions run a few statements back to back.
+   * PostgreSQL `idle_in_transaction_session_timeout`: the server ends a session left inside a transaction by a
+   * vanished instance, so its row locks do not block the others for the hours the server's TCP keep-alive
+   * takes (2 h on Linux). Our transactions run a few statements back to back.
    */
   idleInTransactionTimeoutMs: 10_000,
   /**
-   * TCP keep-alive probes after this much silence on a connection (node-postgres `keepAlive`): the kernel then
-   * notices a peer that is gone on connections without a query timeout (migrations), and stateful firewalls
-   * and NAT do not silently drop a quiet connection.
+   * TCP keep-alive after this much silence (node-postgres `keepAlive`): the kernel notices a vanished peer on
+   * connections without a query timeout (migrations), and firewalls and NAT keep a quiet connection.
    */
   keepAliveInitialDelayMs: 10_000,
-  /**
-   * /readyz waits this long for `select 1`: below the 1 s a Kubernetes probe waits by default
-   * (timeoutSeconds), so the probe reads a 503 rather than a timeout.
-   */
+  /** /readyz waits this long for `select 1`: below the 1 s a Kubernetes probe waits by default (timeoutSeconds). */
   readinessTimeoutMs: 800,
   /** SQLite `busy_timeout`: how long a write waits for another writer's lock before SQLITE_BUSY (503). */
   sqliteBusyTimeoutMs: 5000,

@@ -62,6 +62,7 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
     await admin.end();
   });
 
+  let initialised = false;
   /** A server whose PostgreSQL connections all go through a proxy the test controls, with the owner signed in. */
   async function proxiedServer(): Promise<{ proxy: TcpProxy; server: ServerProcess; browser: Browser }> {
     const target = new URL(SERVER_URL!);
@@ -78,7 +79,6 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
     expect((await browser.post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
     return { proxy, server, browser };
   }
-  let initialised = false;
 
   it('answers 503 unavailable while it is gone (no 500, no crash) and recovers when it is back', async () => {
     const { proxy, server, browser } = await proxiedServer();
