@@ -39,6 +39,8 @@ const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 export interface BuildOptions {
   /** Pino logger options, or false. Tests pass a stream to scan the logs for secrets. */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Set to draining on SIGTERM (src/server.ts): /readyz then answers 503 and every answer closes its connection. */
+  readonly lifecycle?: { readonly draining: boolean };
 }
 
 function trustHops(hops: number): (address: string, hop: number) => boolean {
@@ -104,8 +106,19 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
     }
   });
 
+  // While draining, clients are told to take their next request elsewhere: new requests here (also the OpenID
+  // Connect ones, answered outside Fastify's reply), and the answers of those already in flight.
+  const draining = (): boolean => options.lifecycle?.draining === true;
+  app.addHook('onRequest', async (request, reply) => {
+    if (draining()) reply.raw.setHeader('connection', 'close');
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (draining()) reply.header('connection', 'close');
+  });
+
   app.get('/healthz', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { summary: 'Readiness: the database answers, and Redis when configured' } }, async (request, reply) => {
+  app.get('/readyz', { schema: { summary: 'Readiness: the database answers, and Redis when configured; 503 once shutting down' } }, async (request, reply) => {
+    if (draining()) return reply.status(503).send({ error: { code: 'unavailable', message: 'This instance is shutting down.' } });
     const [database, redis] = await Promise.all([ctx.db.ping(), rateLimiter.ping()]);
     if (database && redis) return { status: 'ready' };
     const message = database ? 'Redis does not answer.' : 'The database does not answer.';

@@ -10,7 +10,7 @@ import { createMailQueue } from './mail/queue.ts';
 import { outboxTransport, smtpTransport, type MailTransport } from './mail/transport.ts';
 import type { AppDeps } from './context.ts';
 import { dbRateLimiter, withFallback, type RateLimiter } from './throttle/rate-limiter.ts';
-import { openRedis, redisRateLimiter } from './throttle/redis.ts';
+import { logRedisState, openRedis, redisRateLimiter } from './throttle/redis.ts';
 import { countRateLimitFallback } from './metrics/registry.ts';
 import type { Redis } from 'ioredis';
 
@@ -64,11 +64,13 @@ export async function openRuntime(config: Config): Promise<Runtime> {
 
 export async function serve(config: Config): Promise<void> {
   const runtime = await openRuntime(config);
+  const lifecycle = { draining: false };
   const app = await buildApp(config, runtime.deps, {
     logger: {
       level: config.logLevel,
       redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     },
+    lifecycle,
   });
   await app.listen({ port: config.port, host: config.host });
   app.log.info({ database: runtime.deps.db.dialect, rateLimits: runtime.deps.rateLimiter.store, mail: runtime.transport.name, publicUrl: config.publicUrl }, 'twofold is ready');
@@ -87,14 +89,21 @@ export async function serve(config: Config): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'draining');
+    // Readiness fails at once while requests are still served (each answer with `Connection: close`), so the
+    // load balancer moves away before a kept-alive connection is closed under a request it just sent. An
+    // interactive SIGINT skips the wait.
+    lifecycle.draining = true;
+    const drainSeconds = signal === 'SIGTERM' ? config.shutdownDrainSeconds : 0;
+    app.log.info({ signal, drainSeconds }, 'draining');
     clearInterval(retry);
     clearInterval(prune);
+    await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
     // Stops accepting and waits for in-flight requests. A keep-alive connection whose request ends after
     // this point would stay open until its idle timeout: close such connections as they go idle, and cut
     // whatever is left at the deadline.
+    app.log.info({ signal }, 'closing');
     const sweep = setInterval(() => app.server.closeIdleConnections(), SHUTDOWN.idleSweepMs);
-    const deadline = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN.drainSeconds * 1000);
+    const deadline = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN.inFlightSeconds * 1000);
     await app.close();
     clearInterval(sweep);
     clearTimeout(deadline);
@@ -103,17 +112,4 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-/** One log line per Redis transition (not one per failed reconnect): up, or down with the fallback in use. */
-function logRedisState(redis: Redis, log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }): void {
-  let up = redis.status === 'ready';
-  redis.on('ready', () => {
-    if (!up) log.info({ redis: 'up' }, 'redis is reachable: rate limits are shared through redis');
-    up = true;
-  });
-  redis.on('close', () => {
-    if (up) log.warn({ redis: 'down' }, 'redis is unreachable: rate limits fall back to the database');
-    up = false;
-  });
 }

@@ -36,6 +36,43 @@ export const REDIS = Object.freeze({
   maxReconnectDelayMs: 2000,
 });
 
+/**
+ * Database time limits. A network partition seldom closes connections: packets simply stop, and a query then
+ * waits until TCP gives up (about 15 minutes on Linux, tcp(7) tcp_retries2). With these limits a request that
+ * needs the database answers 503 `unavailable` within seconds instead (docs/deployment.md), and the pool
+ * replaces the connections that went silent. Request queries are index look-ups of milliseconds; migrations
+ * run without the PostgreSQL limits (they may wait for a lock or build an index), see src/db/connect.ts.
+ */
+export const DATABASE = Object.freeze({
+  /** Opening a PostgreSQL connection (TCP, TLS, authentication: a few round trips); slower means unreachable. */
+  connectTimeoutMs: 5000,
+  /**
+   * PostgreSQL `statement_timeout` (docs: "Client Connection Defaults"): the server cancels a statement that
+   * runs, or waits for a lock, longer (SQLSTATE 57014); the connection stays usable.
+   */
+  statementTimeoutMs: 4000,
+  /**
+   * node-postgres `query_timeout`: no answer at all this long means the connection went silent; it is dropped.
+   * One second above the statement timeout, so a server that is alive but slow cancels first.
+   */
+  queryTimeoutMs: 5000,
+  /**
+   * PostgreSQL `idle_in_transaction_session_timeout`: the server ends a session left inside a transaction by a
+   * vanished instance, so its row locks do not block the others for the hours the server's TCP keep-alive
+   * takes (2 h on Linux). Our transactions run a few statements back to back.
+   */
+  idleInTransactionTimeoutMs: 10_000,
+  /**
+   * TCP keep-alive after this much silence (node-postgres `keepAlive`): the kernel notices a vanished peer on
+   * connections without a query timeout (migrations), and firewalls and NAT keep a quiet connection.
+   */
+  keepAliveInitialDelayMs: 10_000,
+  /** /readyz waits this long for `select 1`: below the 1 s a Kubernetes probe waits by default (timeoutSeconds). */
+  readinessTimeoutMs: 800,
+  /** SQLite `busy_timeout`: how long a write waits for another writer's lock before SQLITE_BUSY (503). */
+  sqliteBusyTimeoutMs: 5000,
+});
+
 /** /metrics (METRICS_TOKEN): a bearer token of at least 32 characters, e.g. `openssl rand -hex 32`. */
 export const METRICS = Object.freeze({ minTokenLength: 32, maxTokenLength: 256 });
 
@@ -130,10 +167,21 @@ export const MAIL_QUEUE = Object.freeze({
 });
 
 /**
- * Graceful shutdown on SIGTERM: in-flight requests get up to 25 s, inside the 30 s a Kubernetes pod gets by
- * default (terminationGracePeriodSeconds) before it is killed; connections are closed as soon as they idle.
+ * Graceful shutdown on SIGTERM (src/server.ts). First the drain: /readyz answers 503 while the instance keeps
+ * serving, every answer carrying `Connection: close`, so the load balancer stops sending new requests and
+ * moves its kept-alive connections elsewhere before any is closed under a request (a proxy retries a reset
+ * GET, not a POST). 5 s by default (SHUTDOWN_DRAIN_SECONDS, 0–60): about the time a Kubernetes endpoint
+ * removal takes to reach the proxies, or two failed checks at a 2 s interval; set it to what your load
+ * balancer needs to notice a failing /readyz. Then the listener closes and in-flight requests get up to
+ * 20 s. 5 + 20 stays inside the 30 s a Kubernetes pod gets by default (terminationGracePeriodSeconds).
  */
-export const SHUTDOWN = Object.freeze({ drainSeconds: 25, idleSweepMs: 50 });
+export const SHUTDOWN = Object.freeze({
+  defaultDrainSeconds: 5,
+  maxDrainSeconds: 60,
+  inFlightSeconds: 20,
+  /** After the drain, kept-alive connections are closed as soon as their last request ends. */
+  idleSweepMs: 50,
+});
 
 /** Request bodies larger than this are refused with 413 before parsing. */
 export const BODY_LIMIT_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PhoneSettingError, readPhoneConfig, type PhoneConfig } from './phone.ts';
-import { DEFAULTS, METRICS, RECOVERY } from './defaults.ts';
+import { DEFAULTS, METRICS, RECOVERY, SHUTDOWN } from './defaults.ts';
 
 /** The resolved process configuration. Built once at start from the environment, then frozen. */
 export interface Config {
@@ -29,6 +29,8 @@ export interface Config {
   readonly recoveryDelayHours: number;
   /** The SMS / voice factor: provider, code length, allowed countries (./phone.ts). */
   readonly phone: PhoneConfig;
+  /** Seconds between SIGTERM and closing the listener: /readyz fails, requests are still served (0–60). */
+  readonly shutdownDrainSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +107,15 @@ function readRecoveryDelay(env: Env): number {
   return hours;
 }
 
+function readShutdownDrain(env: Env): number {
+  const raw = env.SHUTDOWN_DRAIN_SECONDS;
+  if (raw === undefined || raw === '') return SHUTDOWN.defaultDrainSeconds;
+  if (!/^\d{1,2}$/.test(raw) || Number(raw) > SHUTDOWN.maxDrainSeconds) {
+    throw new ConfigError('SHUTDOWN_DRAIN_SECONDS', `must be a whole number of seconds from 0 to ${SHUTDOWN.maxDrainSeconds}`);
+  }
+  return Number(raw);
+}
+
 function readRedisPrefix(env: Env): string {
   const raw = env.REDIS_PREFIX;
   if (raw === undefined || raw === '') return DEFAULTS.redisPrefix;
@@ -169,5 +180,6 @@ export function resolveConfig(env: Env): Config {
     productName: env.PRODUCT_NAME || DEFAULTS.productName,
     recoveryDelayHours,
     phone,
+    shutdownDrainSeconds: readShutdownDrain(env),
   });
 }

@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type Dialect, type PostgresDialectConfig } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type Dialect, type PostgresDialectConfig, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { DATABASE } from '../config/defaults.ts';
 import type { Database } from './schema.ts';
 import { bundledMigrations } from './migrations/index.ts';
 
@@ -17,15 +18,22 @@ export interface Db {
   readonly dialect: DialectName;
   /** PostgreSQL schema in use when not the default (tests). */
   readonly pgSchema?: string;
-  /** Answers when the database can run a query (for /readyz). */
+  /** Answers when the database can run a query within DATABASE.readinessTimeoutMs (for /readyz). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL: opens a separate one-connection database on the same server without the statement and
+   * query time limits, for work that may legitimately wait or run long (migrations). Close it after use.
+   */
+  openUnlimited?(): Db;
 }
 
 export interface OpenOptions {
   /** PostgreSQL only: the schema to use (tests give each suite its own). */
   readonly pgSchema?: string;
   readonly poolSize?: number;
+  /** PostgreSQL only: false drops the statement, query and idle-in-transaction limits (migrations). */
+  readonly timeLimits?: boolean;
 }
 
 function openSqlite(file: string): Kysely<Database> {
@@ -34,7 +42,7 @@ function openSqlite(file: string): Kysely<Database> {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${DATABASE.sqliteBusyTimeoutMs}`);
   cachePreparedStatements(database);
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
@@ -92,16 +100,60 @@ class SchemaScopedPostgresDialect extends PostgresDialect {
   }
 }
 
+/** node-postgres' message when a query got no answer within `query_timeout`. */
+const READ_TIMEOUT_MESSAGE = 'Query read timeout';
+
+/**
+ * A connection whose query hit the read timeout is discarded, not returned to the pool: node-postgres rejects
+ * the query but the connection still waits for its answer, and every later query on it would wait as well.
+ * Later queries of the same checkout (a transaction's ROLLBACK) fail at once with the same error instead of
+ * waiting once more; releasing the connection with an error makes the pool close it.
+ */
+function discardingSilentConnections(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let silent: Error | null = null;
+      const query = async (text: string, parameters: ReadonlyArray<unknown>) => {
+        if (silent) throw silent;
+        try {
+          return await client.query(text, [...parameters]);
+        } catch (error) {
+          if (error instanceof Error && error.message === READ_TIMEOUT_MESSAGE) silent = error;
+          throw error;
+        }
+      };
+      return {
+        // Kysely calls query(sql, parameters) only: no cursor is configured.
+        query: query as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(silent ?? destroy),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
 function openPostgres(url: string, options: OpenOptions, scopedTo: string | undefined): Kysely<Database> {
+  const timeLimits = options.timeLimits !== false;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: DATABASE.connectTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: DATABASE.keepAliveInitialDelayMs,
+    ...(timeLimits
+      ? {
+        statement_timeout: DATABASE.statementTimeoutMs,
+        query_timeout: DATABASE.queryTimeoutMs,
+        idle_in_transaction_session_timeout: DATABASE.idleInTransactionTimeoutMs,
+      }
+      : {}),
     ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
   });
   // A lost connection must not crash the process; queries fail and /readyz reports it.
   pool.on('error', () => {});
-  const dialect = scopedTo ? new SchemaScopedPostgresDialect({ pool }, scopedTo) : new PostgresDialect({ pool });
+  const config = { pool: discardingSilentConnections(pool) };
+  const dialect = scopedTo ? new SchemaScopedPostgresDialect(config, scopedTo) : new PostgresDialect(config);
   return new Kysely<Database>({ dialect });
 }
 
@@ -111,11 +163,16 @@ export function wrapKysely(kysely: Kysely<Database>, dialect: DialectName, pgSch
     dialect,
     ...(pgSchema ? { pgSchema } : {}),
     async ping() {
+      // A database that does not answer at all (a silent partition) is not ready: give up after a moment.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), DATABASE.readinessTimeoutMs);
+      });
+      const answer = sql`select 1`.execute(kysely).then(() => true, () => false);
       try {
-        await sql`select 1`.execute(kysely);
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([answer, timeout]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {
@@ -137,7 +194,10 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db
   // A schema named in the URL is where the migrations' bookkeeping tables live too, and the only one the
   // migrator's introspection reads (another schema dropped meanwhile must not fail a start-up).
   const schema = options.pgSchema ?? searchPathSchema(databaseUrl);
-  return wrapKysely(openPostgres(databaseUrl, options, schema), 'postgres', schema);
+  return {
+    ...wrapKysely(openPostgres(databaseUrl, options, schema), 'postgres', schema),
+    openUnlimited: () => openDatabase(databaseUrl, { ...options, poolSize: 1, timeLimits: false }),
+  };
 }
 
 /** Opens a database over any Kysely dialect (tests use this for PGlite). */
@@ -150,9 +210,16 @@ export function openWithDialect(dialect: Dialect, name: DialectName): Db {
  * instances starting at once run each migration exactly once.
  */
 export async function migrate(db: Db): Promise<string[]> {
-  // Kysely looks for its bookkeeping tables in every schema unless told which one is ours.
-  const migrator = new Migrator({ db: db.kysely, provider: bundledMigrations, ...(db.pgSchema ? { migrationTableSchema: db.pgSchema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  // Without the request time limits: the lock may be held for as long as another instance migrates, and a
+  // migration may build an index over a large table.
+  const target = db.openUnlimited?.() ?? db;
+  try {
+    // Kysely looks for its bookkeeping tables in every schema unless told which one is ours.
+    const migrator = new Migrator({ db: target.kysely, provider: bundledMigrations, ...(target.pgSchema ? { migrationTableSchema: target.pgSchema } : {}) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  } finally {
+    if (target !== db) await target.close();
+  }
 }

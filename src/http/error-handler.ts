@@ -41,11 +41,13 @@ function fromFastify(error: FastifyError): AppError | null {
 }
 
 /**
- * A store that cannot be reached (socket errors; PostgreSQL SQLSTATE class 08 "connection exception" and
- * 57P01–57P03 "operator intervention"; SQLite busy) is a 503 the client may retry, not a 500.
+ * A store that cannot be reached or did not answer in time (socket errors; PostgreSQL SQLSTATE class 08
+ * "connection exception", 57014 "query_canceled" by statement_timeout, 57P01–57P03 "operator intervention",
+ * 25P03 idle-in-transaction timeout; node-postgres' read timeout; SQLite busy) is a 503 the client may retry,
+ * not a 500.
  */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03', 'SQLITE_BUSY']);
-const UNAVAILABLE_MESSAGE = /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|database is locked|timeout exceeded when trying to connect|not queryable|Client was closed/i;
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', '57014', '57P01', '57P02', '57P03', '25P03', 'SQLITE_BUSY']);
+const UNAVAILABLE_MESSAGE = /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|database is locked|timeout exceeded when trying to connect|not queryable|Client was closed|Query read timeout/i;
 
 function isUnavailable(error: unknown): boolean {
   const code = String((error as { code?: unknown })?.code ?? '');

@@ -48,3 +48,28 @@ export function redisRateLimiter(redis: Redis, prefix: string): RateLimiter {
     },
   };
 }
+
+interface StateLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * One log line per Redis transition (not one per failed reconnect): down (with the fallback in use), up again.
+ * Down counts from the start too: a Redis that is already away when the instance starts is reported at once
+ * if its first connection attempt has failed already, else when that attempt fails.
+ */
+export function logRedisState(redis: Redis, log: StateLog): void {
+  const down = (): void => log.warn({ redis: 'down' }, 'redis is unreachable: rate limits fall back to the database');
+  // 'wait' / 'connecting' / 'connect': the first attempt is still under way.
+  let state: 'unknown' | 'up' | 'down' = redis.status === 'ready' ? 'up' : ['wait', 'connecting', 'connect'].includes(redis.status) ? 'unknown' : 'down';
+  if (state === 'down') down();
+  redis.on('ready', () => {
+    if (state === 'down') log.info({ redis: 'up' }, 'redis is reachable: rate limits are shared through redis');
+    state = 'up';
+  });
+  redis.on('close', () => {
+    if (state !== 'down') down();
+    state = 'down';
+  });
+}

@@ -11,7 +11,8 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken } from '../../src/crypto/index.ts';
-import { Browser, eventually, newSecretKey, runCli, startServer, type ServerProcess } from '../helpers/process.ts';
+import { DATABASE } from '../../src/config/defaults.ts';
+import { Browser, eventually, newSecretKey, runCli, startServer, type HttpResult, type ServerProcess } from '../helpers/process.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 
 const SERVER_URL = process.env.TEST_DATABASE_URL;
@@ -61,7 +62,9 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
     await admin.end();
   });
 
-  it('answers 503 unavailable while it is gone (no 500, no crash) and recovers when it is back', async () => {
+  let initialised = false;
+  /** A server whose PostgreSQL connections all go through a proxy the test controls, with the owner signed in. */
+  async function proxiedServer(): Promise<{ proxy: TcpProxy; server: ServerProcess; browser: Browser }> {
     const target = new URL(SERVER_URL!);
     const proxy: TcpProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     cleanups.push(() => proxy.close());
@@ -70,9 +73,15 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
     url.searchParams.set('options', `-c search_path=${schema}`);
     const env = { DATABASE_URL: url.toString(), DATA_DIR: tempDir(), TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN };
     const server = await serverWith(env);
-    await initOwner(env);
+    if (!initialised) await initOwner(env);
+    initialised = true;
     const browser = new Browser(ORIGIN);
     expect((await browser.post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
+    return { proxy, server, browser };
+  }
+
+  it('answers 503 unavailable while it is gone (no 500, no crash) and recovers when it is back', async () => {
+    const { proxy, server, browser } = await proxiedServer();
 
     await proxy.down();
     const ready = await browser.get(server.url, '/readyz');
@@ -93,6 +102,49 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
     await proxy.up();
     await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 15_000, 'readiness after PostgreSQL is back');
     expect((await browser.get(server.url, '/api/v1/session')).status).toBe(200);
+    expect((await new Browser(ORIGIN).post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
+  }, 60_000);
+
+  it('answers 503 unavailable within seconds while it goes silent (a partition), and recovers at once when the network is back', async () => {
+    const { proxy, server, browser } = await proxiedServer();
+    // Idle pooled connections, a session check and a sign-in in flight when the network stops passing bytes.
+    proxy.stall();
+    const timed = async (request: () => Promise<HttpResult>): Promise<{ status: number; code: string; ms: number }> => {
+      const started = Date.now();
+      const hang = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 15 s')), 15_000).unref());
+      const response = await Promise.race([request(), hang]);
+      return { status: response.status, code: response.json?.error?.code, ms: Date.now() - started };
+    };
+    const probes = () => [
+      timed(() => browser.get(server.url, '/readyz')),
+      timed(() => browser.get(server.url, '/api/v1/session')),
+      timed(() => new Browser(ORIGIN).post(server.url, '/api/v1/sign-in', OWNER)),
+    ];
+    // Twice: first on the connections that went silent, then on new ones that cannot open.
+    for (const round of [1, 2]) {
+      const [ready, session, signIn] = await Promise.all(probes());
+      expect(ready, `round ${round}`).toMatchObject({ status: 503, code: 'unavailable' });
+      expect(ready!.ms).toBeLessThan(DATABASE.readinessTimeoutMs + 1000);
+      for (const answer of [session, signIn]) {
+        expect(answer, `round ${round}`).toMatchObject({ status: 503, code: 'unavailable' });
+        expect(answer!.ms).toBeLessThan(Math.max(DATABASE.queryTimeoutMs, DATABASE.connectTimeoutMs) + 2000);
+      }
+    }
+    expect(server.child.exitCode).toBeNull();
+    expect(server.lines.filter((line) => line.includes('"statusCode":500'))).toEqual([]);
+
+    // The network is back, but the connections that went silent stay dead: the pool must not hand them out again.
+    proxy.resume({ held: 'lost' });
+    await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 3000, 'readiness right after the network is back');
+    // …and stays recovered, also once the queries still waiting on dead connections have timed out (a few
+    // requests at a time, so that every pooled connection is used).
+    const until = Date.now() + DATABASE.queryTimeoutMs + 2000;
+    while (Date.now() < until) {
+      for (const session of await Promise.all([1, 2, 3, 4].map(() => timed(() => browser.get(server.url, '/api/v1/session'))))) {
+        expect(session).toMatchObject({ status: 200 });
+        expect(session.ms).toBeLessThan(1000);
+      }
+    }
     expect((await new Browser(ORIGIN).post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
   }, 60_000);
 });
@@ -137,5 +189,30 @@ describe('Redis unreachable (through a proxy the test closes)', () => {
     await proxy.up();
     await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 15_000, 'readiness after Redis is back');
     expect((await new Browser(ORIGIN, '192.0.2.12').post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
+  }, 60_000);
+
+  it('logs one warn line when Redis is already away at start, then one line per change', async () => {
+    const proxy = await startTcpProxy({ host: REDIS_URL.hostname, port: Number(REDIS_URL.port || 6379) });
+    cleanups.push(() => proxy.close());
+    await proxy.down();
+    const dir = tempDir();
+    const env = {
+      DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`, DATA_DIR: dir, TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN,
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: `twofold-faults-${randomToken(6)}:`,
+    };
+    const server = await serverWith(env);
+    const down = (line: string): boolean => line.includes('"level":40') && line.includes('redis is unreachable: rate limits fall back to the database');
+    const up = (line: string): boolean => line.includes('"level":30') && line.includes('redis is reachable: rate limits are shared through redis');
+    await server.waitForLines(down, 1, 10_000);
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+
+    await proxy.up();
+    await server.waitForLines(up, 1, 10_000);
+    await proxy.down();
+    await server.waitForLines(down, 2, 10_000);
+    // One line per change, not one per failed reconnect.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(server.lines.filter(down)).toHaveLength(2);
+    expect(server.lines.filter(up)).toHaveLength(1);
   }, 60_000);
 });

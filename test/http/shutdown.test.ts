@@ -1,11 +1,14 @@
 /**
- * Graceful shutdown of a real server process (API.md "Process"): on SIGTERM it stops taking connections,
- * lets the requests already in flight finish with their normal answers, and exits 0.
+ * Graceful shutdown of a real server process (API.md "Process"): on SIGTERM /readyz fails at once while the
+ * instance keeps serving for SHUTDOWN_DRAIN_SECONDS — also on connections kept alive from before, each answer
+ * closing its connection — then it stops taking connections, lets the requests in flight finish with their
+ * normal answers, and exits 0.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeptAlive } from '../helpers/kept-alive.ts';
 import { newSecretKey, runCli, startServer } from '../helpers/process.ts';
 
 const ORIGIN = 'http://twofold.test';
@@ -26,7 +29,8 @@ describe('SIGTERM drains in-flight requests', () => {
   });
 
   it('answers every request it had accepted, then exits 0', async () => {
-    const server = await startServer(env);
+    // No drain: the listener closes at once, under the requests in flight.
+    const server = await startServer({ ...env, SHUTDOWN_DRAIN_SECONDS: '0' });
     const signIn = (email: string, password: string): Promise<number> =>
       fetch(`${server.url}/api/v1/sign-in`, {
         method: 'POST',
@@ -43,6 +47,43 @@ describe('SIGTERM drains in-flight requests', () => {
     expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 401, 401]);
     expect(await server.exited).toBe(0);
     expect(server.lines.some((line) => line.includes('"draining"'))).toBe(true);
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('fails /readyz first and keeps serving kept-alive connections through the drain (with Connection: close), then exits 0', async () => {
+    const drainSeconds = 3;
+    const server = await startServer({ ...env, SHUTDOWN_DRAIN_SECONDS: String(drainSeconds) });
+    // A load balancer's pooled connections, each used once and now idle.
+    const [post, get, idle] = await Promise.all([KeptAlive.open(server.url), KeptAlive.open(server.url), KeptAlive.open(server.url)]);
+    for (const connection of [post, get, idle]) {
+      const warm = await connection.request('GET', '/healthz');
+      expect(warm.status).toBe(200);
+      expect(warm.headers.connection).toBe('keep-alive');
+    }
+
+    server.child.kill('SIGTERM');
+    await server.waitForLines((line) => line.includes('"draining"'));
+    const drainStarted = Date.now();
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    expect(ready.headers.get('connection')).toBe('close');
+
+    // A POST (which no proxy retries) on a connection from before SIGTERM is processed and answered.
+    const signIn = await post.request('POST', '/api/v1/sign-in', { json: { email: 'owner@drain.test', password: PASSWORD }, headers: { origin: ORIGIN } });
+    expect(signIn.status).toBe(200);
+    expect(JSON.parse(signIn.body).status).toBe('signed_in');
+    expect(signIn.headers.connection).toBe('close');
+    await post.closed;
+    const health = await get.request('GET', '/healthz');
+    expect(health.status).toBe(200);
+    expect(health.headers.connection).toBe('close');
+
+    // The connection nobody used during the drain is closed only once the drain is over.
+    expect(idle.isClosed).toBe(false);
+    await idle.closed;
+    expect(Date.now() - drainStarted).toBeGreaterThanOrEqual(drainSeconds * 1000 - 200);
+    expect(await server.exited).toBe(0);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });
 });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../../src/config/index.ts';
-import { DEFAULTS } from '../../src/config/defaults.ts';
+import { DEFAULTS, SHUTDOWN } from '../../src/config/defaults.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -57,6 +57,13 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
   });
 
+  it('reads SHUTDOWN_DRAIN_SECONDS: 5 by default, 0 to 60 allowed', () => {
+    expect(resolveConfig({}).shutdownDrainSeconds).toBe(SHUTDOWN.defaultDrainSeconds);
+    expect(SHUTDOWN.defaultDrainSeconds).toBe(5);
+    expect(resolveConfig({ SHUTDOWN_DRAIN_SECONDS: '0' }).shutdownDrainSeconds).toBe(0);
+    expect(resolveConfig({ SHUTDOWN_DRAIN_SECONDS: '60' }).shutdownDrainSeconds).toBe(60);
+  });
+
   const BAD: Array<[setting: string, value: string]> = [
     ['PORT', 'abc'],
     ['PORT', '65536'],
@@ -74,6 +81,10 @@ describe('resolveConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['REDIS_URL', 'http://cache'],
     ['SMTP_URL', 'mailto:a@b.test'],
+    ['SHUTDOWN_DRAIN_SECONDS', '61'],
+    ['SHUTDOWN_DRAIN_SECONDS', '-1'],
+    ['SHUTDOWN_DRAIN_SECONDS', '2.5'],
+    ['SHUTDOWN_DRAIN_SECONDS', '5s'],
   ];
 
   it.each(BAD)('refuses %s=%j with a ConfigError naming the setting', (setting, value) => {
