@@ -26,6 +26,7 @@ export const ERRORS = {
   already_set_up: { status: 409, message: 'twofold is already set up.' },
   last_owner: { status: 409, message: 'An organization needs at least one owner.' },
   two_factor_required_by_org: { status: 409, message: 'Your organization requires two-factor authentication.' },
+  recovery_unavailable: { status: 409, message: 'Account recovery is not possible right now.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send JSON with Content-Type: application/json.' },
   too_many_attempts: { status: 429, message: 'Too many attempts. Try again later.' },

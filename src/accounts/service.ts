@@ -3,7 +3,7 @@
  * passwords. A password reset never touches second factors: the sign-in flow decides what comes after
  * the password (src/sessions/sign-in.ts), so a reset cannot skip it.
  */
-import { PASSWORD_THROTTLE, TOKENS } from '../config/defaults.ts';
+import { DAY_SECONDS, PASSWORD_THROTTLE, RECOVERY, TOKENS } from '../config/defaults.ts';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
 import { addSeconds } from '../core/clock.ts';
@@ -12,7 +12,8 @@ import { checkPassword, normalisePassword } from '../core/password-policy.ts';
 import { AppError } from '../errors.ts';
 import { audit, link, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { mailTemplates } from '../mail/templates.ts';
+import { mailTemplates, type OpenRecoveryNote } from '../mail/templates.ts';
+import { noteEmailPasswordReset, openRecovery } from '../recovery/guard.ts';
 import { clearAttempts, reserveAttempt } from '../throttle/store.ts';
 import { lockSeconds } from '../core/attempts.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
@@ -148,11 +149,22 @@ async function setPassword(ctx: Ctx, userId: string, normalised: string): Promis
   await ctx.db.kysely.updateTable('users').set({ password_hash: hash, updated_at: ctx.clock().toISOString() }).where('id', '=', userId).execute();
 }
 
+/**
+ * A recovery that a password reset leaves in place is named in the reset emails: a reset never cancels it
+ * silently, and the reset blocks it for RECOVERY.afterPasswordResetSeconds (src/recovery/guard.ts).
+ */
+async function openRecoveryNote(ctx: Ctx, userId: string): Promise<OpenRecoveryNote | null> {
+  const open = await openRecovery(ctx, userId);
+  if (!open.pending && !open.linkEmailed) return null;
+  return { completesAt: open.pending?.completesAt ?? null, blockDays: Math.round(RECOVERY.afterPasswordResetSeconds / DAY_SECONDS) };
+}
+
 /** Sends a reset link when the account exists. The caller answers the same either way. */
 export async function requestPasswordReset(ctx: Ctx, emailInput: string, meta: RequestMeta): Promise<void> {
   const user = await findUserByEmail(ctx, emailInput);
-  // Both branches do the same kind of work (an audit row, no waiting for the mail server), so the answer
-  // takes about the same time whether the account exists or not (ASVS 5.0 6.3.8).
+  // Both branches do the same kind of work (the same reads, an audit row, no waiting for the mail server),
+  // so the answer takes about the same time whether the account exists or not (ASVS 5.0 6.3.8).
+  const recovery = await openRecoveryNote(ctx, user?.id ?? '');
   if (!user) {
     await audit(ctx, meta, { event: 'password.reset_requested', details: { accountExists: false } });
     return;
@@ -164,7 +176,7 @@ export async function requestPasswordReset(ctx: Ctx, emailInput: string, meta: R
     .values({ id: randomId(), user_id: user.id, token_hash: sha256Hex(token), created_at: now.toISOString(), expires_at: addSeconds(now, TOKENS.passwordResetSeconds).toISOString(), used_at: null })
     .execute();
   await audit(ctx, meta, { event: 'password.reset_requested', targetUserId: user.id, details: { accountExists: true } });
-  await ctx.mail.enqueue(mailTemplates.passwordReset(user.email, { productName: ctx.config.productName, url: link(ctx, `/reset-password?token=${encodeURIComponent(token)}`) }), now);
+  await ctx.mail.enqueue(mailTemplates.passwordReset(user.email, { productName: ctx.config.productName, url: link(ctx, `/reset-password?token=${encodeURIComponent(token)}`), recovery }), now);
 }
 
 /** True when the token names a live reset (for showing the form). */
@@ -175,7 +187,8 @@ export async function resetTokenIsLive(ctx: Ctx, token: string): Promise<boolean
 
 /**
  * Sets a new password from a reset link. The token is consumed by compare-and-swap; every session ends;
- * the person is NOT signed in: they sign in again, and the second factor (if any) is still asked.
+ * the person is NOT signed in: they sign in again, and the second factor (if any) is still asked. For a
+ * week afterwards no account recovery can start or complete (the mailbox alone never removes 2FA).
  */
 export async function resetPassword(ctx: Ctx, token: string, newPassword: string, meta: RequestMeta): Promise<void> {
   const now = ctx.clock().toISOString();
@@ -191,10 +204,12 @@ export async function resetPassword(ctx: Ctx, token: string, newPassword: string
   if (Number(consumed.numUpdatedRows) !== 1) throw new AppError('invalid_token');
   // Every other outstanding reset link of this user dies with this one.
   await ctx.db.kysely.updateTable('password_resets').set({ used_at: now }).where('user_id', '=', row.user_id).where('used_at', 'is', null).execute();
+  await noteEmailPasswordReset(ctx, row.user_id, now);
   await setPassword(ctx, row.user_id, normalised);
   await clearAttempts(ctx.db, passwordKey(row.user_id));
   await revokeAllSessions(ctx, row.user_id, null);
   await revokeAllTrustedDevices(ctx, row.user_id);
-  await audit(ctx, meta, { event: 'password.reset', targetUserId: row.user_id });
-  await ctx.mail.send(mailTemplates.passwordChanged(row.email, { productName: ctx.config.productName, how: 'reset' }), ctx.clock());
+  const recovery = await openRecoveryNote(ctx, row.user_id);
+  await audit(ctx, meta, { event: 'password.reset', targetUserId: row.user_id, details: { recoveryOpen: recovery !== null } });
+  await ctx.mail.send(mailTemplates.passwordChanged(row.email, { productName: ctx.config.productName, how: 'reset', recovery }), ctx.clock());
 }

@@ -50,6 +50,7 @@ export const AUDIT_EVENTS = [
   'recovery.started',
   'recovery.cancelled',
   'recovery.completed',
+  'recovery.refused',
   'backup_codes.regenerated',
   'backup_code.used',
   'trusted_device.added',

@@ -74,7 +74,12 @@ export const DATABASE = Object.freeze({
 });
 
 /** /metrics (METRICS_TOKEN): a bearer token of at least 32 characters, e.g. `openssl rand -hex 32`. */
-export const METRICS = Object.freeze({ minTokenLength: 32, maxTokenLength: 256 });
+export const METRICS = Object.freeze({
+  minTokenLength: 32,
+  maxTokenLength: 256,
+  /** Wrong tokens per client IP before 429, like unknown API keys (SECURITY.md: every bearer secret is throttled). */
+  failuresPerIp: Object.freeze({ limit: 20, windowSeconds: MINUTE_SECONDS }),
+});
 
 /** Passwords — NIST SP 800-63B rev 3 §5.1.1.2 / rev 4 §3.1.1.2, ASVS 4.0.3 2.1.1–2.1.3 (PRODUCT.md). */
 export const PASSWORD = Object.freeze({
@@ -147,6 +152,17 @@ export const RATE_LIMITS = Object.freeze({
   passwordReset: Object.freeze({ limit: 5, windowSeconds: 15 * MINUTE_SECONDS }),
   invitation: Object.freeze({ limit: 30, windowSeconds: HOUR_SECONDS }),
   setup: Object.freeze({ limit: 10, windowSeconds: 15 * MINUTE_SECONDS }),
+  /**
+   * Recovery links (confirm and cancel), JSON and pages alike: every bearer secret an anonymous caller
+   * presents is throttled (SECURITY.md "Guessing limits"; OWASP ASVS 4.0.3 2.2.1 anti-automation).
+   */
+  recoveryLink: Object.freeze({ limit: 10, windowSeconds: 15 * MINUTE_SECONDS }),
+  /**
+   * Pages that look a link token up just to show their form (password reset, invitation): an answer
+   * "valid / invalid" is a guessing oracle too (ASVS 4.0.3 2.2.1). Looser than the form's own submit limit
+   * because a person may reload the page.
+   */
+  linkView: Object.freeze({ limit: 30, windowSeconds: 15 * MINUTE_SECONDS }),
 });
 
 /** Org defaults — PRODUCT.md "Org security settings". */
@@ -265,6 +281,16 @@ export const RECOVERY = Object.freeze({
   /** Recovery emails per account per hour, and requests per IP per hour. */
   perAccountPerHour: 3,
   perIpPerHour: 10,
+  /**
+   * No recovery is requested, started or completed within 7 days after a password reset by emailed link:
+   * whoever holds only the mailbox could otherwise reset the password, then recover away the second factor
+   * (OWASP Multifactor Authentication Cheat Sheet, "Resetting MFA": the reset process must not give an
+   * attacker a way to bypass MFA; account recovery must be no weaker than regular authentication). The week
+   * gives the owner — signed out everywhere by the reset and told by SMS — time to notice and cancel.
+   */
+  afterPasswordResetSeconds: 7 * DAY_SECONDS,
+  /** A completed recovery stays announced on every signed-in page and in the session for this long. */
+  completedNoticeSeconds: 7 * DAY_SECONDS,
 });
 
 /**

@@ -27,6 +27,8 @@ export interface UsersTable {
   two_factor_enabled: Generated<number>;
   default_method: string | null;
   two_factor_reset_at: string | null;
+  /** The last password reset by an emailed link (blocks account recovery for a week). */
+  password_reset_at: string | null;
   created_at: string;
   updated_at: string;
   last_sign_in_at: string | null;

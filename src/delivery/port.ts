@@ -1,6 +1,6 @@
 /**
- * The phone-message port: one `send` per code, implemented by the outbox (dev), Twilio and a signed
- * webhook. A provider either takes the message or throws a DeliveryError naming the class of failure —
+ * The phone-message port: one `send` per code or notice, implemented by the outbox (dev), Twilio and a
+ * signed webhook. A provider either takes the message or throws a DeliveryError naming the class of failure —
  * never the code, the number or the provider's answer, which may echo them.
  */
 
@@ -10,7 +10,8 @@ export interface PhoneMessage {
   /** E.164. */
   readonly to: string;
   readonly channel: PhoneChannel;
-  readonly code: string;
+  /** The one-time code it carries; null for a notice (account recovery), which carries none. */
+  readonly code: string | null;
   /** The text message, or for a call the whole script as text (outbox, webhook). */
   readonly text: string;
   /** For a call: said once, then said again after a pause. */

@@ -19,9 +19,10 @@ export interface TwilioSettings {
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const xml = (text: string): string => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 
-/** The call script: the digits read twice, slowly (one per comma), with a pause between. */
+/** The call script: the digits read twice, slowly (one per comma), with a pause between; a notice, twice. */
 export function twiml(message: PhoneMessage): string {
   const { intro, digits, again } = message.speech;
+  if (message.code === null) return `<Response><Say>${xml(intro)}</Say><Pause length="1"/><Say>${xml(intro)}</Say></Response>`;
   return `<Response><Say>${xml(`${intro} ${digits}.`)}</Say><Pause length="1"/><Say>${xml(`${again} ${digits}.`)}</Say></Response>`;
 }
 

@@ -14,6 +14,28 @@ interface Message {
 
 const NOT_YOU = 'If this was not you, change your password now and contact your organization administrator.';
 
+/** "2026-11-24 12:00 UTC". */
+const utcMinute = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/** A recovery that a password reset leaves in place (it is never cancelled silently). */
+export interface OpenRecoveryNote {
+  /** When a started recovery can complete at the earliest; null when only its link was emailed. */
+  readonly completesAt: string | null;
+  /** RECOVERY.afterPasswordResetSeconds in days. */
+  readonly blockDays: number;
+}
+
+function recoveryParagraphs(note: OpenRecoveryNote | null | undefined, when: 'requested' | 'done'): string[] {
+  if (!note) return [];
+  const what = note.completesAt
+    ? `Someone started recovery of your account: it would remove your two-factor methods on ${utcMinute(note.completesAt)}.`
+    : 'Someone asked for a recovery link for your account, which would remove your two-factor methods.';
+  const effect = when === 'requested'
+    ? `Resetting your password does not cancel it. No recovery can start or complete within ${note.blockDays} days after a password reset by email.`
+    : `It was not cancelled: after this reset no recovery can start or complete for ${note.blockDays} days, and then only if it is not cancelled.`;
+  return [what, effect, 'If you did not start it, sign in with one of your two-factor methods (that cancels it) or use the cancel link we sent when it started.'];
+}
+
 function build(to: string, productName: string, message: Message): OutgoingMail {
   const paragraphs = message.notYou ? [...message.paragraphs, NOT_YOU] : message.paragraphs;
   const textParts = [...paragraphs];
@@ -36,21 +58,22 @@ export const mailTemplates = {
       link: { label: 'Accept the invitation', url: p.url },
     });
   },
-  passwordReset(to: string, p: { productName: string; url: string }): OutgoingMail {
+  passwordReset(to: string, p: { productName: string; url: string; recovery?: OpenRecoveryNote | null }): OutgoingMail {
     return build(to, p.productName, {
       subject: 'Reset your password',
       paragraphs: [
         'Someone asked to reset the password of your account. The link works once, for one hour.',
         'Resetting your password does not turn off two-factor authentication.',
+        ...recoveryParagraphs(p.recovery, 'requested'),
         'If you did not ask for this, ignore this email: your password stays as it is.',
       ],
       link: { label: 'Choose a new password', url: p.url },
     });
   },
-  passwordChanged(to: string, p: { productName: string; how: 'changed' | 'reset' }): OutgoingMail {
+  passwordChanged(to: string, p: { productName: string; how: 'changed' | 'reset'; recovery?: OpenRecoveryNote | null }): OutgoingMail {
     return build(to, p.productName, {
       subject: 'Your password was changed',
-      paragraphs: [`The password of your account was ${p.how}. Other signed-in sessions were signed out.`],
+      paragraphs: [`The password of your account was ${p.how}. Other signed-in sessions were signed out.`, ...recoveryParagraphs(p.recovery, 'done')],
       notYou: true,
     });
   },
@@ -172,7 +195,8 @@ export const recoveryTemplates = {
       subject: 'Recover access to your account',
       paragraphs: [
         'You asked to recover your account because you cannot use your two-factor methods. The link works once, for one hour.',
-        `For your security, recovery completes ${p.delayHours} hours after you open the link. We will tell this address at once, so that the real owner can cancel it.`,
+        `For your security, recovery completes ${p.delayHours} hours after you open the link. We will tell this address and your phone numbers at once, so that the real owner can cancel it.`,
+        'Until it completes you can cancel it: with the cancel link we send when it starts, by signing in with any of your two-factor methods, or with "Cancel recovery" on any page while signed in.',
         'If you did not ask for this, ignore this email and change your password: someone knows it.',
       ],
       link: { label: 'Start account recovery', url: p.url },
@@ -182,8 +206,8 @@ export const recoveryTemplates = {
     return build(to, p.productName, {
       subject: 'Someone started recovery of your account',
       paragraphs: [
-        `Account recovery was started. On ${p.completesAt.replace('T', ' ').slice(0, 16)} UTC, the next sign-in with your password will remove your two-factor methods.`,
-        'If this was not you, cancel it now and change your password. Signing in with one of your two-factor methods also cancels it.',
+        `Account recovery was started. On ${utcMinute(p.completesAt)}, the next sign-in with your password will remove your two-factor methods.`,
+        'If this was not you, cancel it now and change your password. Signing in with one of your two-factor methods also cancels it, and so does "Cancel recovery" on any page while signed in.',
       ],
       link: { label: 'Cancel the recovery', url: p.cancelUrl },
     });

@@ -27,6 +27,19 @@ function invalidLink(what: string, again: Html): Html {
 export async function accountPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
+  /**
+   * Over a link's rate limit the page says so and nothing else: looking the token up to choose between the
+   * form and "invalid link" would answer the very question the limit is there to stop.
+   */
+  async function renderTooMany(request: FastifyRequest, reply: FastifyReply, title: string, problem: FormError) {
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(problem.status, title, html`<section class="card narrow" aria-labelledby="limited-title">
+  <h1 id="limited-title">${title}</h1>
+  ${notice('error', problem.message)}
+  <p>Too many links were tried from your network. Wait a few minutes, then open the link from your email again.</p>
+</section>`);
+  }
+
   async function renderForgot(request: FastifyRequest, reply: FastifyReply, status: number, email: string, error: FormError | null) {
     const frame = await pageFrame(ctx, request, reply);
     const sent = error ? null : flash(request.query, { sent: SENT });
@@ -78,7 +91,11 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
 </section>`);
   }
 
-  app.get('/reset-password', { config: { public: true } }, async (request, reply) => renderReset(request, reply, 200, linkToken(request.query), null));
+  // Showing the form looks the token up (valid or not): throttled per IP like its submit.
+  app.get('/reset-password', { config: { public: true } }, async (request, reply) => {
+    await limitByIp(ctx, request, 'link-view', RATE_LIMITS.linkView);
+    return renderReset(request, reply, 200, linkToken(request.query), null);
+  });
 
   app.post('/reset-password', { config: { public: true } }, async (request, reply) => {
     const token = linkToken(request.body);
@@ -87,6 +104,7 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       await resetPassword(ctx, token, textField(request.body, 'password', 1024), meta(request));
     } catch (error) {
       const problem = formError(error, reply);
+      if (problem.code === 'rate_limited') return renderTooMany(request, reply, 'Choose a new password', problem);
       return renderReset(request, reply, problem.status, token, problem);
     }
     return reply.redirect('/sign-in?done=password_reset', 303);
@@ -119,7 +137,10 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
 </section>`);
   }
 
-  app.get('/invitations/accept', { config: { public: true } }, async (request, reply) => renderInvitation(request, reply, 200, linkToken(request.query), '', null));
+  app.get('/invitations/accept', { config: { public: true } }, async (request, reply) => {
+    await limitByIp(ctx, request, 'link-view', RATE_LIMITS.linkView);
+    return renderInvitation(request, reply, 200, linkToken(request.query), '', null);
+  });
 
   app.post('/invitations/accept', { config: { public: true } }, async (request, reply) => {
     const body = request.body;
@@ -129,6 +150,7 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       await acceptInvitation(ctx, token, { password: textField(body, 'password', 1024), name: plainText(body, 'name', 200) }, meta(request));
     } catch (error) {
       const problem = formError(error, reply);
+      if (problem.code === 'rate_limited') return renderTooMany(request, reply, 'Accept invitation', problem);
       return renderInvitation(request, reply, problem.status, token, textField(body, 'name', 200), problem);
     }
     return reply.redirect('/sign-in?done=invitation_accepted', 303);

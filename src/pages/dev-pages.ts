@@ -1,10 +1,16 @@
 /**
  * Development only: the mail outbox as a page, so invitations and reset links can be followed without
  * an SMTP server. In production (NODE_ENV=production) the route answers 404 like any unknown page.
+ * It shows reset and recovery links and SMS codes, so even in development only someone on this machine
+ * (a loopback client, src/http/client-address.ts) or a signed-in owner or admin of an org may read it;
+ * anyone else gets 403 with that explanation.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import type { Ctx } from '../context.ts';
+import { isLoopbackClient } from '../http/client-address.ts';
 import { listOutbox } from '../mail/queue.ts';
+import { isManager, membershipsOf } from '../orgs/service.ts';
 import { html, type Html } from './html.ts';
 import { pageFrame } from './page.ts';
 import { utc } from './ui.ts';
@@ -27,14 +33,26 @@ export function linkify(text: string): Html {
   return html`${parts}`;
 }
 
+export const OUTBOX_READERS = 'Only someone on the machine running this server (a loopback address) or a signed-in owner or admin of an organization can read it.';
+
+/** A full session (second step done, not held at enrolment) of an owner or admin of some org. */
+async function isOrgManager(ctx: Ctx, request: FastifyRequest): Promise<boolean> {
+  const session = request.session;
+  if (!session || session.kind !== 'full' || session.apiKey || session.enrollmentRequired) return false;
+  return (await membershipsOf(ctx, session.userId)).some((m) => isManager(m.role));
+}
+
 export async function devPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
   app.get('/dev/outbox', { config: { public: true } }, async (request, reply) => {
     if (ctx.config.production) throw new AppError('not_found');
+    if (!isLoopbackClient(request) && !(await isOrgManager(ctx, request))) {
+      throw new AppError('forbidden', { message: `The development outbox holds sign-in links and codes. ${OUTBOX_READERS}` });
+    }
     const rows = await listOutbox(ctx.db, OUTBOX_ROWS);
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(200, 'Outbox (development)', html`<div class="page-head"><h1>Outbox</h1><p class="muted">Development only: the latest ${OUTBOX_ROWS} messages the server would have sent, newest first. This page does not exist in production.</p></div>
+    return frame.send(200, 'Outbox (development)', html`<div class="page-head"><h1>Outbox</h1><p class="muted">Development only: the latest ${OUTBOX_ROWS} messages the server would have sent, newest first. This page does not exist in production. ${OUTBOX_READERS}</p></div>
 ${rows.length === 0 ? html`<section class="card"><p class="empty">No messages yet.</p></section>` : rows.map((r) => html`<article class="card mail-item" aria-labelledby="mail-${r.id}">
   <h2 id="mail-${r.id}">${r.subject}</h2>
   <dl class="facts compact">

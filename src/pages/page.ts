@@ -4,8 +4,9 @@ import type { Ctx } from '../context.ts';
 import { csrfField } from '../http/csrf.ts';
 import { membershipsOf, isManager } from '../orgs/service.ts';
 import { html, type Html } from './html.ts';
-import { pendingRecovery } from '../recovery/service.ts';
+import { recoveryNotice } from '../recovery/guard.ts';
 import { layout } from './layout.ts';
+import { recoveryBanner } from './recovery-views.ts';
 
 export interface PageFrame {
   readonly csrf: string;
@@ -23,12 +24,9 @@ export async function pageFrame(ctx: Ctx, request: FastifyRequest, reply: Fastif
     const managed = memberships.find((m) => isManager(m.role));
     nav = { email: request.session.user.email, orgId: (managed ?? memberships[0])?.org.id ?? null, isManager: !!managed, csrf };
   }
-  // Every signed-in page of the user shows a pending recovery, with a way to cancel it.
-  const recovery = request.session && !request.session.apiKey ? await pendingRecovery(ctx, request.session.userId) : null;
-  const banner = recovery
-    ? html`<div class="notice notice-error" role="alert"><strong>Someone started recovery of your account.</strong> On ${recovery.completesAt.replace('T', ' ').slice(0, 16)} UTC your two-factor methods will be removed. If this was not you, cancel it and change your password.
-<form method="post" action="/recovery/cancel" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger small">Cancel recovery</button></form></div>`
-    : html``;
+  // Every signed-in page of the user shows a pending recovery, with a way to cancel it, or a recent completion.
+  const recovery = request.session && !request.session.apiKey ? await recoveryNotice(ctx, request.session.userId) : null;
+  const banner = recoveryBanner(recovery, csrf);
   return {
     csrf,
     send(status, title, body, scripts = []) {

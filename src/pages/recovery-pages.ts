@@ -1,24 +1,46 @@
 /**
  * Recovery in the browser. Links in emails open a page with a button: the action is a POST, so a mail
- * scanner that prefetches links cannot start or cancel anything.
+ * scanner that prefetches links cannot start or cancel anything. Every step goes through the recovery
+ * service (src/recovery/service.ts), which throttles the links per client IP and refuses recovery within
+ * a week of a password reset by email; these pages show those refusals with their status.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { getUser } from '../accounts/service.ts';
+import { addSeconds } from '../core/clock.ts';
 import { cookieNames } from '../http/cookies.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { liveChallenge } from '../sessions/challenge.ts';
 import { cancelRecoveriesOf, cancelRecoveryByToken, confirmRecovery, startRecovery } from '../recovery/service.ts';
+import { pendingRecovery, recoveryBlockedUntil, recoveryUnavailable } from '../recovery/guard.ts';
 import { html, type Html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
+import { confirmIntro, linkSent, pendingNote, requestIntro, startedView } from './recovery-views.ts';
 
 function card(title: string, body: Html): Html {
   return html`<section class="card narrow" aria-labelledby="recovery-title"><h1 id="recovery-title">${title}</h1>${body}</section>`;
 }
 
+/** The refusals these pages show in place (with their status); anything else goes to the error page. */
+const SHOWN = new Set(['invalid_token', 'rate_limited', 'recovery_unavailable']);
+
+function shownError(error: unknown, reply: FastifyReply): AppError | null {
+  if (!(error instanceof AppError) || !SHOWN.has(error.code)) return null;
+  if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
+  return error;
+}
+
+function refusalText(error: AppError): string {
+  if (error.code !== 'rate_limited' || error.retryAfterSeconds === null) return error.message;
+  const minutes = Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
+  return `${error.message.replace(/ Try again later\.$/, '')} Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+}
+
 export async function recoveryPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
+  const hours = (): number => ctx.config.recoveryDelayHours;
+  const inDelay = (): string => addSeconds(ctx.clock(), hours() * 3600).toISOString();
 
   async function show(request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: Html) {
     const frame = await pageFrame(ctx, request, reply);
@@ -32,15 +54,27 @@ ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="
 <button type="submit">${button}</button></form>`;
   }
 
+  function refused(request: FastifyRequest, reply: FastifyReply, title: string, error: AppError) {
+    return show(request, reply, error.status, title, html`${notice('error', refusalText(error))}
+${error.code === 'recovery_unavailable' ? html`<p>If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.</p>` : ''}`);
+  }
+
   app.get('/sign-in/recovery', async (request, reply) => {
+    let userId: string;
     try {
-      await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge]);
+      userId = (await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge])).userId;
     } catch {
       return reply.redirect('/sign-in?error=challenge_expired', 303);
     }
-    const hours = ctx.config.recoveryDelayHours;
-    return show(request, reply, 200, "Can't access your device?", html`<p>If you lost your phone, your authenticator app and your backup codes, you can recover your account by email.</p>
-<p>For your security this takes <strong>${hours} hours</strong>: we email you a link, and once you open it, your two-factor methods are removed ${hours} hours later, at your next sign-in. We tell your email address at once so that the real owner can cancel it. If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.</p>
+    const title = "Can't access your device?";
+    const blockedUntil = await recoveryBlockedUntil(ctx, userId);
+    if (blockedUntil) {
+      return show(request, reply, 200, title, html`${notice('error', recoveryUnavailable(blockedUntil).message)}
+<p>If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.</p>
+<p><a href="/sign-in/challenge">Back</a></p>`);
+    }
+    const pending = await pendingRecovery(ctx, userId);
+    return show(request, reply, 200, title, html`${pending ? pendingNote(pending) : ''}${requestIntro(hours(), inDelay())}
 ${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link')}
 <p><a href="/sign-in/challenge">Back</a></p>`);
   });
@@ -60,25 +94,28 @@ ${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link'
         return show(request, reply, 200, 'Ask your administrator', html`<p>${result.orgs.join(', ')} handles lost two-factor devices itself. Contact your administrator: they can reset your two-factor authentication after checking it is you. We have let them know you asked.</p>`);
       }
     } catch (error) {
-      if (error instanceof AppError && error.code === 'rate_limited') return show(request, reply, 429, "Can't access your device?", notice('error', 'Too many recovery requests. Try again later.'));
-      throw error;
+      const shown = shownError(error, reply);
+      if (!shown) throw error;
+      if (shown.code === 'rate_limited') return show(request, reply, 429, "Can't access your device?", notice('error', 'Too many recovery requests. Try again later.'));
+      return refused(request, reply, "Can't access your device?", shown);
     }
-    return show(request, reply, 200, 'Check your email', html`<p>We sent a recovery link to your email address. It works once, for one hour.</p>`);
+    return show(request, reply, 200, 'Check your email', linkSent(hours()));
   });
 
   app.get('/recovery/confirm', async (request, reply) => {
     const token = String((request.query as { token?: string }).token ?? '').slice(0, 200);
-    return show(request, reply, 200, 'Start account recovery', html`<p>Starting recovery removes your two-factor methods after ${ctx.config.recoveryDelayHours} hours, at your next sign-in with your password. We will email you a way to cancel it.</p>
+    return show(request, reply, 200, 'Start account recovery', html`${confirmIntro(hours(), inDelay())}
 ${await form(request, reply, '/recovery/confirm', { token }, 'Start recovery')}`);
   });
 
   app.post('/recovery/confirm', async (request, reply) => {
     try {
       const { completesAt } = await confirmRecovery(ctx, String((request.body as { token?: string }).token ?? '').slice(0, 200), meta(request));
-      return show(request, reply, 200, 'Recovery started', html`<p>Your account can be recovered from <strong>${completesAt.replace('T', ' ').slice(0, 16)} UTC</strong>. Sign in with your password after that time and set up two-factor authentication again.</p>`);
+      return show(request, reply, 200, 'Recovery started', startedView(completesAt, hours()));
     } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_token') return show(request, reply, 400, 'Start account recovery', notice('error', error.message));
-      throw error;
+      const shown = shownError(error, reply);
+      if (!shown) throw error;
+      return refused(request, reply, 'Start account recovery', shown);
     }
   });
 
@@ -94,8 +131,10 @@ ${await form(request, reply, '/recovery/cancel', { token }, 'Cancel the recovery
       if (token) await cancelRecoveryByToken(ctx, token.slice(0, 200), meta(request));
       else await cancelRecoveriesOf(ctx, requireSession(request).userId, 'signed_in_session', meta(request));
     } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_token') return show(request, reply, 400, 'Cancel account recovery', notice('error', 'This recovery was already cancelled, completed or replaced.'));
-      throw error;
+      const shown = shownError(error, reply);
+      if (!shown) throw error;
+      if (shown.code === 'invalid_token') return show(request, reply, 400, 'Cancel account recovery', notice('error', 'This recovery was already cancelled, completed or replaced.'));
+      return refused(request, reply, 'Cancel account recovery', shown);
     }
     return show(request, reply, 200, 'Recovery cancelled', html`<p>The recovery was cancelled: nothing changes on your account. If you did not start it, change your password now.</p>`);
   });

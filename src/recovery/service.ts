@@ -1,23 +1,36 @@
 /**
  * Lost everything (PRODUCT.md "Recovery when everything is lost"): from a pending sign-in challenge
  * (the password is proven) an emailed link (1 h, single use, hashed) starts a recovery that completes
- * only after a delay (24 h by default). The account is told at once, with a cancel link; a sign-in with a
- * second factor during the delay cancels it. When it is due, the next password sign-in removes every
- * factor (like an admin reset). An org may turn this off: then the admin sees a "needs reset" request.
+ * only after a delay (24 h by default). The account is told at once — by email, by SMS to its verified
+ * numbers, and on every signed-in page — with a cancel link; a sign-in with a second factor during the
+ * delay cancels it. When it is due, the next password sign-in removes every factor (like an admin reset).
+ * An org may turn this off: then the admin sees a "needs reset" request.
+ *
+ * Every entry point (JSON routes, pages) goes through the functions here, and each step asks the guard
+ * (./guard.ts): within a week of a password reset by email, no step is possible — the mailbox alone never
+ * removes two-factor authentication. The links are throttled per client IP here too.
  */
-import { RECOVERY } from '../config/defaults.ts';
+import { RATE_LIMITS, RECOVERY } from '../config/defaults.ts';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';
 import { AppError } from '../errors.ts';
 import { audit, link, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { resetTwoFactor } from '../factors/lifecycle.ts';
+import { listPhones } from '../factors/phone/store.ts';
 import { recoveryTemplates } from '../mail/templates.ts';
 import { hitRateLimit } from '../throttle/store.ts';
+import { dbRateLimiter } from '../throttle/rate-limiter.ts';
+import { assertRecoveryAllowed, pendingRecovery, recoveryBlockedUntil, type PendingRecovery } from './guard.ts';
+import { announceByPhone } from './notify.ts';
 
-export interface PendingRecovery {
-  readonly id: string;
-  readonly completesAt: string;
+export { pendingRecovery, type PendingRecovery };
+
+/** Confirm and cancel links are bearer secrets from anonymous callers: counted per client IP first. */
+async function limitLinkUse(ctx: Ctx, meta: RequestMeta): Promise<void> {
+  const rule = RATE_LIMITS.recoveryLink;
+  const result = await (ctx.rateLimiter ?? dbRateLimiter(ctx.db)).hit(`ip:recovery-link:${meta.ip}`, rule.limit, rule.windowSeconds, ctx.clock());
+  if (!result.allowed) throw new AppError('rate_limited', { message: 'Too many recovery links were opened from your network. Try again later.', retryAfterSeconds: result.retryAfterSeconds });
 }
 
 /** Org names that turned self-service recovery off for this user (strictest wins). */
@@ -45,6 +58,7 @@ export async function startRecovery(ctx: Ctx, user: { id: string; email: string 
     }
     return { status: 'contact_admin', orgs: blocking };
   }
+  await assertRecoveryAllowed(ctx, user.id, 'request', meta);
   const token = randomToken(RECOVERY.tokenBytes);
   await ctx.db.kysely.insertInto('recoveries').values({
     id: randomId(), user_id: user.id, status: 'emailed', link_token_hash: sha256Hex(token), link_expires_at: addSeconds(now, RECOVERY.linkSeconds).toISOString(),
@@ -55,12 +69,17 @@ export async function startRecovery(ctx: Ctx, user: { id: string; email: string 
   return { status: 'email_sent' };
 }
 
-/** Step 2: the emailed link starts the delay (single use, compare-and-swap) and notifies the account. */
+/**
+ * Step 2: the emailed link starts the delay (single use, compare-and-swap) and notifies the account on
+ * every channel. A link asked for before a password reset by email and opened after it is refused too.
+ */
 export async function confirmRecovery(ctx: Ctx, token: string, meta: RequestMeta): Promise<{ completesAt: string }> {
+  await limitLinkUse(ctx, meta);
   const now = ctx.clock();
   const row = await ctx.db.kysely.selectFrom('recoveries as r').innerJoin('users as u', 'u.id', 'r.user_id')
     .select(['r.id', 'r.user_id', 'r.status', 'r.link_expires_at', 'u.email']).where('r.link_token_hash', '=', sha256Hex(token)).executeTakeFirst();
   if (!row || row.status !== 'emailed' || !row.link_expires_at || row.link_expires_at <= now.toISOString()) throw new AppError('invalid_token');
+  await assertRecoveryAllowed(ctx, row.user_id, 'start', meta);
   const cancelToken = randomToken(RECOVERY.tokenBytes);
   const completesAt = addSeconds(now, ctx.config.recoveryDelayHours * 3600).toISOString();
   const started = await ctx.db.kysely.updateTable('recoveries')
@@ -71,7 +90,9 @@ export async function confirmRecovery(ctx: Ctx, token: string, meta: RequestMeta
   await ctx.db.kysely.updateTable('recoveries').set({ status: 'superseded', ended_at: now.toISOString() })
     .where('user_id', '=', row.user_id).where('id', '!=', row.id).where('status', 'in', ['emailed', 'pending']).execute();
   await audit(ctx, meta, { event: 'recovery.started', actorUserId: row.user_id, targetUserId: row.user_id, details: { completesAt } });
-  await ctx.mail.send(recoveryTemplates.started(row.email, { productName: ctx.config.productName, completesAt, cancelUrl: link(ctx, `/recovery/cancel?token=${encodeURIComponent(cancelToken)}`) }), now);
+  const cancelUrl = link(ctx, `/recovery/cancel?token=${encodeURIComponent(cancelToken)}`);
+  await ctx.mail.send(recoveryTemplates.started(row.email, { productName: ctx.config.productName, completesAt, cancelUrl }), now);
+  await announceByPhone(ctx, row.user_id, await listPhones(ctx, row.user_id), { kind: 'started', completesAt, cancelUrl }, meta);
   return { completesAt };
 }
 
@@ -90,8 +111,9 @@ async function cancelWhere(ctx: Ctx, filter: { cancelTokenHash: string } | { use
   return cancelled;
 }
 
-/** Cancel from the emailed link. */
+/** Cancel from the emailed (or texted) link. */
 export async function cancelRecoveryByToken(ctx: Ctx, token: string, meta: RequestMeta): Promise<void> {
+  await limitLinkUse(ctx, meta);
   if ((await cancelWhere(ctx, { cancelTokenHash: sha256Hex(token) }, 'cancel_link', meta)) === 0) throw new AppError('invalid_token');
 }
 
@@ -100,23 +122,28 @@ export async function cancelRecoveriesOf(ctx: Ctx, userId: string, reason: 'sign
   return cancelWhere(ctx, { userId }, reason, meta);
 }
 
-export async function pendingRecovery(ctx: Ctx, userId: string): Promise<PendingRecovery | null> {
-  const row = await ctx.db.kysely.selectFrom('recoveries').select(['id', 'completes_at']).where('user_id', '=', userId).where('status', '=', 'pending').executeTakeFirst();
-  return row?.completes_at ? { id: row.id, completesAt: row.completes_at } : null;
-}
-
 /**
  * Step 3, called by the password step: when a recovery is due, complete it (compare-and-swap), then remove
  * every factor, backup code, trusted device and session like an admin reset. Returns whether it did.
+ * A recovery still pending when the password is reset by email is not cancelled, but it cannot complete
+ * until the week after that reset has passed (it stays pending and shown with that later date).
  */
 export async function completeDueRecovery(ctx: Ctx, user: { id: string; email: string }, meta: RequestMeta): Promise<boolean> {
   const now = ctx.clock().toISOString();
   const due = await ctx.db.kysely.selectFrom('recoveries').select('id').where('user_id', '=', user.id).where('status', '=', 'pending').where('completes_at', '<=', now).executeTakeFirst();
   if (!due) return false;
+  const blockedUntil = await recoveryBlockedUntil(ctx, user.id);
+  if (blockedUntil) {
+    await audit(ctx, meta, { event: 'recovery.refused', actorUserId: user.id, targetUserId: user.id, details: { step: 'complete', reason: 'recent_password_reset', availableAt: blockedUntil } });
+    return false;
+  }
+  // The numbers are read before the reset removes them: they are told that it happened.
+  const phones = await listPhones(ctx, user.id);
   const done = await ctx.db.kysely.updateTable('recoveries').set({ status: 'completed', ended_at: now }).where('id', '=', due.id).where('status', '=', 'pending').executeTakeFirst();
   if (Number(done.numUpdatedRows) !== 1) return false;
   await resetTwoFactor(ctx, user, { actorUserId: user.id, orgId: null, reason: 'account recovery' }, meta, 'recovery');
   await audit(ctx, meta, { event: 'recovery.completed', actorUserId: user.id, targetUserId: user.id });
+  await announceByPhone(ctx, user.id, phones, { kind: 'completed' }, meta);
   return true;
 }
 

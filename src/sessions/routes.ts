@@ -17,6 +17,7 @@ import { requirementSummary } from '../orgs/enforcement.ts';
 import { roleInScope } from '../orgs/policy.ts';
 import { passwordStep, secondStep, type PasswordStepResult, type SecondStepResult } from './sign-in.ts';
 import { listSessions, revokeAllSessions, revokeSession, rotateSession, type CurrentSession, type SessionView } from './service.ts';
+import { recoveryNotice } from '../recovery/guard.ts';
 
 export function sessionJson(session: SessionView, currentId: string | null) {
   return {
@@ -37,6 +38,8 @@ export async function sessionResponse(app: FastifyInstance, session: CurrentSess
     amr: session.amr,
     orgs: memberships.map((m) => ({ id: m.org.id, name: m.org.name, role: m.role })),
     enrollmentRequired: session.enrollmentRequired,
+    // A pending account recovery (when it completes) or one completed lately: every session is told.
+    recovery: await recoveryNotice(app.ctx, session.userId),
     // With 2FA on there is no deadline to compute: which orgs require it follows from the memberships.
     twoFactorRequirement: session.user.twoFactorEnabled
       ? { required: memberships.some((m) => roleInScope(m.requireTwoFactor, m.role)), deadline: null, daysLeft: null, overdue: false, orgs: memberships.filter((m) => roleInScope(m.requireTwoFactor, m.role)).map((m) => m.org.name) }

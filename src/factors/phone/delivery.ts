@@ -1,5 +1,5 @@
 /**
- * What a code says and who carries it: the text message (with an origin-bound last line, so browsers
+ * What a code (or a notice) says and who carries it: the text message (with an origin-bound last line, so browsers
  * and phones can offer it for autofill on this site only), the call script (digits read twice, slowly),
  * and the provider chosen by SMS_PROVIDER.
  */
@@ -34,4 +34,9 @@ export function composeMessage(ctx: Ctx, to: string, channel: PhoneChannel, code
     ? `${code} is your ${product} verification code. It expires in ${minutes} minutes. Don't share it with anyone.\n\n@${host} #${code}`
     : `${intro} ${digits}. ${again} ${digits}.`;
   return { to, channel, code, text, speech: { intro, digits, again } };
+}
+
+/** A notice that carries no code: the same text by SMS, or read out twice in a call. */
+export function composeNotice(to: string, channel: PhoneChannel, text: string): PhoneMessage {
+  return { to, channel, code: null, text, speech: { intro: text, digits: '', again: '' } };
 }

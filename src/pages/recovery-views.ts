@@ -1,0 +1,53 @@
+/** What the recovery pages and the recovery banner say: when it completes, and how to cancel it. */
+import type { RecoveryNotice } from '../recovery/guard.ts';
+import { html, type Html } from './html.ts';
+import { utc } from './ui.ts';
+
+/** A moment as a `<time>` element: "2026-11-25 12:00 UTC". */
+export function when(iso: string): Html {
+  return html`<time datetime="${iso}">${utc(iso)}</time>`;
+}
+
+export function howToCancel(): Html {
+  return html`<h2 class="sub">How to cancel it</h2>
+<ul>
+  <li>Open the cancel link in the email “Someone started recovery of your account” (also sent by text message to the account's phone numbers).</li>
+  <li>Or sign in with any of your two-factor methods: that cancels it at once.</li>
+  <li>Or, while signed in, press <strong>Cancel recovery</strong> at the top of any page.</li>
+</ul>`;
+}
+
+export function requestIntro(hours: number, ifOpenedNow: string): Html {
+  return html`<p>If you lost your phone, your authenticator app and your backup codes, you can recover your account by email.</p>
+<p>For your security this takes <strong>${hours} hours</strong>: we email you a link, and once you open it, your two-factor methods are removed ${hours} hours later, at your next sign-in (opened now, that is ${when(ifOpenedNow)}). We tell your email address and your phone numbers at once so that the real owner can cancel it. If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.</p>`;
+}
+
+export function linkSent(hours: number): Html {
+  return html`<p>We sent a recovery link to your email address. It works once, for one hour.</p>
+<p>When you open it, recovery starts: your two-factor methods are removed ${hours} hours later, at your next sign-in with your password. The page that opens shows the exact date and time.</p>
+${howToCancel()}`;
+}
+
+export function pendingNote(pending: { completesAt: string; delayedByPasswordReset: boolean }): Html {
+  return html`<div class="notice notice-info" role="status">A recovery of this account is already under way: it completes on <strong>${when(pending.completesAt)}</strong>${pending.delayedByPasswordReset ? ' (later than planned: the password was reset by email since it started)' : ''}. Sign in with your password after that time.</div>`;
+}
+
+export function confirmIntro(hours: number, ifStartedNow: string): Html {
+  return html`<p>Starting recovery removes your two-factor methods after ${hours} hours, at your next sign-in with your password: started now, on <strong>${when(ifStartedNow)}</strong>. We will email you (and text your phone numbers) a way to cancel it.</p>`;
+}
+
+export function startedView(completesAt: string, hours: number): Html {
+  return html`<p>Your two-factor methods will be removed on <strong>${when(completesAt)}</strong> (in ${hours} hours), at your first sign-in with your password after that time. Then set up two-factor authentication again.</p>
+${howToCancel()}
+<p>If you did not start this, cancel it and change your password: someone knows it and can read your email.</p>`;
+}
+
+/** The banner on every signed-in page: a pending recovery with "Cancel recovery", or a recent completion. */
+export function recoveryBanner(notice: RecoveryNotice | null, csrf: string): Html {
+  if (!notice) return html``;
+  if (notice.status === 'completed') {
+    return html`<div class="notice notice-info" role="status"><strong>Your account was recovered on ${when(notice.completedAt)}.</strong> Its two-factor methods, backup codes and trusted browsers were removed. If this was not you, change your password now and contact your administrator.</div>`;
+  }
+  return html`<div class="notice notice-error" role="alert"><strong>Someone started recovery of your account.</strong> On ${when(notice.completesAt)} your two-factor methods will be removed${notice.delayedByPasswordReset ? ' (delayed: the password was reset by email since)' : ''}. If this was not you, cancel it and change your password.
+<form method="post" action="/recovery/cancel" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger small">Cancel recovery</button></form></div>`;
+}

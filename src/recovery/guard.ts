@@ -1,0 +1,94 @@
+/**
+ * The mailbox alone never removes two-factor authentication (PRODUCT.md "Recovery when everything is
+ * lost"). A password reset by emailed link proves only the mailbox, and a recovery link proves only the
+ * mailbox again: within RECOVERY.afterPasswordResetSeconds of such a reset no recovery is requested, no
+ * recovery link starts one, and no pending recovery completes. Every recovery step asks here, and what a
+ * signed-in session is shown about recovery (the banner, GET /api/v1/session) is computed here too.
+ */
+import { DAY_SECONDS, RECOVERY } from '../config/defaults.ts';
+import { addSeconds } from '../core/clock.ts';
+import { AppError } from '../errors.ts';
+import { audit, type Ctx } from '../context.ts';
+import type { RequestMeta } from '../audit/store.ts';
+
+export type RecoveryStep = 'request' | 'start' | 'complete';
+
+/** "2026-11-24 12:00 UTC". */
+export function utcMinute(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** When recovery becomes possible again after the last password reset by email; null when it is now. */
+export async function recoveryBlockedUntil(ctx: Ctx, userId: string, now: Date = ctx.clock()): Promise<string | null> {
+  const row = await ctx.db.kysely.selectFrom('users').select('password_reset_at').where('id', '=', userId).executeTakeFirst();
+  if (!row?.password_reset_at) return null;
+  const until = addSeconds(new Date(row.password_reset_at), RECOVERY.afterPasswordResetSeconds).toISOString();
+  return until > now.toISOString() ? until : null;
+}
+
+export function recoveryUnavailable(until: string): AppError {
+  const days = Math.round(RECOVERY.afterPasswordResetSeconds / DAY_SECONDS);
+  return new AppError('recovery_unavailable', {
+    message: `Account recovery is possible from ${utcMinute(until)}: the password of this account was reset by email less than ${days} days ago, and email alone cannot also remove two-factor authentication. If you still have a backup code or another two-factor method, use it instead, or ask your administrator.`,
+    details: { availableAt: until },
+  });
+}
+
+/** Throws recovery_unavailable (audited) while a recent password reset by email blocks recovery. */
+export async function assertRecoveryAllowed(ctx: Ctx, userId: string, step: RecoveryStep, meta: RequestMeta | null): Promise<void> {
+  const until = await recoveryBlockedUntil(ctx, userId);
+  if (!until) return;
+  await audit(ctx, meta, { event: 'recovery.refused', actorUserId: userId, targetUserId: userId, details: { step, reason: 'recent_password_reset', availableAt: until } });
+  throw recoveryUnavailable(until);
+}
+
+/**
+ * Called by the password reset before the new password is stored: from now on recovery waits a week.
+ * Written first, so that a crash in between leaves recovery blocked rather than a reset that went unnoticed.
+ */
+export async function noteEmailPasswordReset(ctx: Ctx, userId: string, at: string): Promise<void> {
+  await ctx.db.kysely.updateTable('users').set({ password_reset_at: at }).where('id', '=', userId).execute();
+}
+
+export interface PendingRecovery {
+  readonly id: string;
+  readonly startedAt: string | null;
+  /** When the next password sign-in removes the factors: the delay's end, or later if a reset blocks it. */
+  readonly completesAt: string;
+  /** A password reset by email since pushed completion past the delay's end. */
+  readonly delayedByPasswordReset: boolean;
+}
+
+/** The started recovery of the user (link opened, neither completed nor cancelled), with its real end. */
+export async function pendingRecovery(ctx: Ctx, userId: string): Promise<PendingRecovery | null> {
+  const row = await ctx.db.kysely.selectFrom('recoveries').select(['id', 'started_at', 'completes_at'])
+    .where('user_id', '=', userId).where('status', '=', 'pending').executeTakeFirst();
+  if (!row?.completes_at) return null;
+  const blockedUntil = await recoveryBlockedUntil(ctx, userId);
+  const delayed = blockedUntil !== null && blockedUntil > row.completes_at;
+  return { id: row.id, startedAt: row.started_at, completesAt: delayed ? blockedUntil : row.completes_at, delayedByPasswordReset: delayed };
+}
+
+/** A recovery that is not yet started (link emailed) or pending: what a password reset leaves in place. */
+export async function openRecovery(ctx: Ctx, userId: string): Promise<{ readonly pending: PendingRecovery | null; readonly linkEmailed: boolean }> {
+  const emailed = await ctx.db.kysely.selectFrom('recoveries').select('id').where('user_id', '=', userId).where('status', '=', 'emailed')
+    .where('link_expires_at', '>', ctx.clock().toISOString()).executeTakeFirst();
+  return { pending: await pendingRecovery(ctx, userId), linkEmailed: emailed !== undefined };
+}
+
+export type RecoveryNotice =
+  | ({ readonly status: 'pending' } & Omit<PendingRecovery, 'id'>)
+  | { readonly status: 'completed'; readonly completedAt: string };
+
+/**
+ * What every signed-in session is told: a pending recovery (with its real end and how to cancel it on the
+ * page), or a recovery that completed within RECOVERY.completedNoticeSeconds.
+ */
+export async function recoveryNotice(ctx: Ctx, userId: string): Promise<RecoveryNotice | null> {
+  const pending = await pendingRecovery(ctx, userId);
+  if (pending) return { status: 'pending', startedAt: pending.startedAt, completesAt: pending.completesAt, delayedByPasswordReset: pending.delayedByPasswordReset };
+  const since = addSeconds(ctx.clock(), -RECOVERY.completedNoticeSeconds).toISOString();
+  const done = await ctx.db.kysely.selectFrom('recoveries').select('ended_at').where('user_id', '=', userId).where('status', '=', 'completed')
+    .where('ended_at', '>=', since).orderBy('ended_at', 'desc').executeTakeFirst();
+  return done?.ended_at ? { status: 'completed', completedAt: done.ended_at } : null;
+}
