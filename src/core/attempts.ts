@@ -94,7 +94,9 @@ export function decideAttempt(policy: AttemptPolicy, state: AttemptState, now: D
 /** The state after one more confirmed failure at `now`, and whether it starts a lock. */
 export function afterFailure(policy: AttemptPolicy, state: FailureState, now: Date): { readonly next: FailureState; readonly locksNow: boolean } {
   // A slot taken before a lock began (only possible once an abandoned slot was given up) adds to the count only.
-  if (state.lockedUntil && state.lockedUntil > now) return { next: { ...state, failures: state.failures + 1 }, locksNow: false };
+  if (state.lockedUntil && state.lockedUntil > now) {
+    return { next: { failures: state.failures + 1, locks: state.locks, nextAllowedAt: state.nextAllowedAt, lockedUntil: state.lockedUntil }, locksNow: false };
+  }
   const failures = runningFailures(state) + 1;
   if (failures >= policy.lockAfterFailures) {
     const until = new Date(now.getTime() + lockSeconds(policy, state.locks) * 1000);
