@@ -1,6 +1,6 @@
 /**
  * Password guessing limits (SECURITY.md "Guessing limits"; NIST SP 800-63B rev 4 §3.2.2; ASVS 4.0.3 2.2.1):
- * a per-IP request limit that a forged X-Forwarded-For cannot dodge, a per-account progressive delay and
+ * a per-IP limit on failed sign-ins that a forged X-Forwarded-For cannot dodge, a per-account progressive delay and
  * lock counted atomically (parallel guesses never get more tries than the limit), the same answer while
  * locked, a lockout email and audit row, and a password reset that still works and lifts the lock.
  */
@@ -56,7 +56,7 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
         const codes = responses.map((r) => `${r.statusCode} ${r.json().error.code}`);
         expect(new Set(codes).size).toBeLessThanOrEqual(2);
         for (const code of codes) expect(['401 invalid_credentials', '429 rate_limited']).toContain(code);
-        // The per-IP limit holds: X-Forwarded-For is not believed without TRUST_PROXY.
+        // The per-IP failure limit holds: X-Forwarded-For is not believed without TRUST_PROXY.
         const limited = responses.filter((r) => r.statusCode === 429);
         expect(limited.length).toBe(50 - RATE_LIMITS.signInFailures.limit);
         for (const r of limited) expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
