@@ -15,6 +15,7 @@ import type { RequestMeta } from '../audit/store.ts';
 import { mailTemplates, type OpenRecoveryNote } from '../mail/templates.ts';
 import { noteEmailPasswordReset, openRecovery } from '../recovery/guard.ts';
 import { clearAttempts, reserveAttempt } from '../throttle/store.ts';
+import { withSignInFailureBudget } from '../throttle/failure-budget.ts';
 import { lockSeconds } from '../core/attempts.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
 import { revokeAllTrustedDevices } from '../sessions/devices.ts';
@@ -91,32 +92,45 @@ const passwordKey = (userId: string): string => `pwd:${userId}`;
 
 /**
  * Checks email + password. Unknown email, wrong password and a throttled or locked account all end in
- * the same `invalid_credentials` after about the same work (ASVS 5.0 6.3.8).
+ * the same `invalid_credentials` after about the same work (ASVS 5.0 6.3.8). Every failed check counts
+ * against the client address (429 rate_limited past RATE_LIMITS.signInFailures); a right password never does.
  */
 export async function checkCredentials(ctx: Ctx, emailInput: string, password: string, meta: RequestMeta): Promise<User> {
+  return withSignInFailureBudget(ctx, meta.ip, () => checkPasswordOf(ctx, emailInput, password, meta));
+}
+
+/**
+ * The per-account throttle: an in-flight slot before the password is checked (parallel guesses never get
+ * more evaluations than the limit), turned into a failure only when the password is wrong.
+ */
+async function checkPasswordOf(ctx: Ctx, emailInput: string, password: string, meta: RequestMeta): Promise<User> {
   const normalised = normalisePassword(password);
   const user = await findUserByEmail(ctx, emailInput);
   if (!user || !user.passwordHash) {
     await verifyAgainstDummy(normalised);
     throw new AppError('invalid_credentials');
   }
-  const now = ctx.clock();
-  const reservation = await reserveAttempt(ctx.db, passwordKey(user.id), PASSWORD_THROTTLE, now);
-  if (!reservation.allowed) {
+  const attempt = await reserveAttempt(ctx.db, passwordKey(user.id), PASSWORD_THROTTLE, ctx.clock);
+  if (!attempt.allowed) {
     await verifyAgainstDummy(normalised);
     await audit(ctx, meta, { event: 'sign_in.failed', targetUserId: user.id, details: { reason: 'throttled' } });
     throw new AppError('invalid_credentials');
   }
-  if (!(await verifyPassword(user.passwordHash, normalised))) {
-    await audit(ctx, meta, { event: 'sign_in.failed', targetUserId: user.id, details: { reason: 'wrong_password', failures: reservation.state.failures } });
-    if (reservation.locksNow) {
-      const minutes = Math.round(lockSeconds(PASSWORD_THROTTLE, reservation.state.locks - 1) / 60);
+  const right = await verifyPassword(user.passwordHash, normalised).catch(async (error: unknown) => {
+    await attempt.failed(); // a check that could not finish still used its attempt
+    throw error;
+  });
+  if (!right) {
+    const { state, locksNow } = await attempt.failed();
+    await audit(ctx, meta, { event: 'sign_in.failed', targetUserId: user.id, details: { reason: 'wrong_password', failures: state.failures } });
+    if (locksNow) {
+      const minutes = Math.round(lockSeconds(PASSWORD_THROTTLE, state.locks - 1) / 60);
       await audit(ctx, meta, { event: 'sign_in.locked', targetUserId: user.id, details: { step: 'password', minutes } });
-      await ctx.mail.send(mailTemplates.passwordLocked(user.email, { productName: ctx.config.productName, minutes }), now);
+      await ctx.mail.send(mailTemplates.passwordLocked(user.email, { productName: ctx.config.productName, minutes }), ctx.clock());
     }
     throw new AppError('invalid_credentials');
   }
-  await clearAttempts(ctx.db, passwordKey(user.id));
+  await attempt.succeeded();
   // An imported (bcrypt, scrypt, PBKDF2…) or older hash becomes argon2id at today's parameters.
   if (needsRehash(user.passwordHash)) await setPassword(ctx, user.id, normalised);
   return user;

@@ -146,9 +146,37 @@ export const PASSWORD_THROTTLE = Object.freeze({
   maxLockSeconds: DAY_SECONDS,
 });
 
-/** Request-rate limits per client IP (fixed windows). */
+/**
+ * Attempts being checked in parallel (src/core/attempts.ts): an attempt that finds every slot held by
+ * others waits for one to finish — pausing with decorrelated jitter (AWS Architecture Blog, "Exponential
+ * Backoff And Jitter") and woken at once when a slot is given back on this instance — then decides again.
+ */
+export const IN_FLIGHT = Object.freeze({
+  /** A slot nobody has taken a new one beside for this long belongs to a process that died mid-check. */
+  staleSeconds: 60,
+  firstPauseMs: 20,
+  maxPauseMs: 250,
+  /** Longest wait for a slot: then the attempt is refused as if throttled (a sign-in request is still short). */
+  maxWaitMs: 10_000,
+});
+
+/**
+ * Request-rate limits per client IP (fixed windows). A per-IP limit must not shut out many people behind
+ * one address (OWASP Credential Stuffing Prevention Cheat Sheet, "IP Mitigation and Intelligence"; PRODUCT.md
+ * "Per-IP sign-in limits count failures"): sign-in counts failures, with a generous cap on all requests.
+ */
 export const RATE_LIMITS = Object.freeze({
-  signIn: Object.freeze({ limit: 20, windowSeconds: MINUTE_SECONDS }),
+  /**
+   * Every sign-in request (password or passkey), right or wrong: a flood cap only. 600 a minute lets a site
+   * of several hundred people behind one NAT address sign in at 9:00; at ~15 ms of argon2id per password it
+   * bounds one address to ~9 s of hashing a minute.
+   */
+  signIn: Object.freeze({ limit: 600, windowSeconds: MINUTE_SECONDS }),
+  /**
+   * Failed password checks (wrong password, unknown email, throttled account) per address, counted with
+   * in-flight slots so parallel guesses never pass it (ASVS 4.0.3 2.2.1; NIST SP 800-63B rev 4 §3.2.2).
+   */
+  signInFailures: Object.freeze({ limit: 20, windowSeconds: MINUTE_SECONDS }),
   passwordReset: Object.freeze({ limit: 5, windowSeconds: 15 * MINUTE_SECONDS }),
   invitation: Object.freeze({ limit: 30, windowSeconds: HOUR_SECONDS }),
   setup: Object.freeze({ limit: 10, windowSeconds: 15 * MINUTE_SECONDS }),

@@ -128,6 +128,8 @@ export interface RateLimitsTable {
   key: string;
   window_start: string;
   count: number;
+  /** Budget keys: attempts holding a slot in this window (confirmed failures are `count`). */
+  in_flight: Generated<number>;
 }
 
 export interface AttemptCountersTable {
@@ -136,7 +138,12 @@ export interface AttemptCountersTable {
   locks: Generated<number>;
   next_allowed_at: string | null;
   locked_until: string | null;
+  /** Bumped by every change of the failure state (failures, locks, delay, lock), never by slots. */
   version: Generated<number>;
+  /** Attempts being checked right now. */
+  in_flight: Generated<number>;
+  /** When the latest in-flight slot was taken. */
+  in_flight_at: string | null;
 }
 
 export interface SeenDevicesTable {

@@ -1,7 +1,8 @@
 /**
  * Verifying a second factor, for sign-in, sudo and disabling 2FA alike, as ordered checks:
- * account not locked → attempt counted (before the code is checked) → factor verifies and consumes →
- * outcome recorded (reset on success; audit, lock email on failure). Counted per account across
+ * account not locked → in-flight slot taken (before the code is checked; waits while parallel checks of
+ * the same user hold every slot) → factor verifies and consumes → outcome recorded (slot given back and
+ * failures reset on success; failure counted, audit, lock email otherwise). Counted per account across
  * challenges, sessions and IPs (SECURITY.md "Guessing limits").
  */
 import { SECOND_FACTOR_THROTTLE } from '../config/defaults.ts';
@@ -10,7 +11,7 @@ import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { securityTemplates } from '../mail/templates.ts';
-import { clearAttempts, reserveAttempt } from '../throttle/store.ts';
+import { reserveAttempt } from '../throttle/store.ts';
 import { FACTORS } from './index.ts';
 import type { SecondFactorMethod, VerifyContext, VerifyOutcome, VerifyPurpose } from './factor.ts';
 import { backupCodesLeft } from './backup-codes/store.ts';
@@ -32,22 +33,26 @@ export async function verifySecondFactor(
   purpose: VerifyPurpose,
   context: VerifyContext = {},
 ): Promise<VerifyOutcome> {
-  const now = ctx.clock();
-  const reservation = await reserveAttempt(ctx.db, secondFactorKey(user.id), SECOND_FACTOR_THROTTLE, now);
-  if (!reservation.allowed) {
-    const retryAfterSeconds = Math.max(1, Math.ceil((reservation.retryAt.getTime() - now.getTime()) / 1000));
+  const attempt = await reserveAttempt(ctx.db, secondFactorKey(user.id), SECOND_FACTOR_THROTTLE, ctx.clock);
+  if (!attempt.allowed) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((attempt.retryAt.getTime() - ctx.clock().getTime()) / 1000));
     throw new AppError('too_many_attempts', { retryAfterSeconds });
   }
   let outcome: VerifyOutcome = { ok: false, reason: 'invalid' };
-  for (const factor of FACTORS) {
-    const result = await factor.verify(ctx, user.id, method, code, meta, purpose, context);
-    if (result) {
-      outcome = result;
-      break;
+  try {
+    for (const factor of FACTORS) {
+      const result = await factor.verify(ctx, user.id, method, code, meta, purpose, context);
+      if (result) {
+        outcome = result;
+        break;
+      }
     }
+  } catch (error) {
+    await attempt.failed(); // a check that could not finish still used its attempt
+    throw error;
   }
   if (outcome.ok) {
-    await clearAttempts(ctx.db, secondFactorKey(user.id));
+    await attempt.succeeded();
     if (method === 'backup_code') {
       const left = await backupCodesLeft(ctx, user.id);
       await audit(ctx, meta, { event: 'backup_code.used', actorUserId: user.id, targetUserId: user.id, details: { left, purpose } });
@@ -55,15 +60,16 @@ export async function verifySecondFactor(
     }
     return outcome;
   }
+  const { state, locksNow } = await attempt.failed();
   await audit(ctx, meta, {
     event: 'sign_in.failed',
     targetUserId: user.id,
-    details: { step: 'second_factor', method, reason: outcome.reason, purpose, failures: reservation.state.failures },
+    details: { step: 'second_factor', method, reason: outcome.reason, purpose, failures: state.failures },
   });
-  if (reservation.locksNow) {
-    const minutes = Math.round(lockSeconds(SECOND_FACTOR_THROTTLE, reservation.state.locks - 1) / 60);
+  if (locksNow) {
+    const minutes = Math.round(lockSeconds(SECOND_FACTOR_THROTTLE, state.locks - 1) / 60);
     await audit(ctx, meta, { event: 'sign_in.locked', targetUserId: user.id, details: { step: 'second_factor', minutes } });
-    await ctx.mail.send(securityTemplates.secondFactorLocked(user.email, { productName: ctx.config.productName, minutes }), now);
+    await ctx.mail.send(securityTemplates.secondFactorLocked(user.email, { productName: ctx.config.productName, minutes }), ctx.clock());
   }
   return outcome;
 }

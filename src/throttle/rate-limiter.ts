@@ -7,14 +7,35 @@
  */
 import type { Db } from '../db/connect.ts';
 import { hitRateLimit, type RateLimitResult } from './store.ts';
+import { reserveBudgetSlot, settleBudgetSlot } from './budget-store.ts';
 
 export type { RateLimitResult };
+
+/** An in-flight slot of a failure budget, and the store that holds it. */
+export interface BudgetSlot {
+  readonly key: string;
+  readonly windowSeconds: number;
+  readonly reservedAt: Date;
+  readonly store: 'database' | 'redis';
+}
+
+export type BudgetReservation =
+  | { readonly status: 'reserved'; readonly slot: BudgetSlot }
+  /** `busy`: the budget's remaining room is held by attempts being checked — ask again when one ends. */
+  | { readonly status: 'busy' | 'refused'; readonly retryAfterSeconds: number };
 
 export interface RateLimiter {
   /** Where the counts live: 'database' or 'redis'. */
   readonly store: 'database' | 'redis';
   /** Counts one request against `key` in the fixed window that contains `now`. */
   hit(key: string, limit: number, windowSeconds: number, now: Date): Promise<RateLimitResult>;
+  /**
+   * A failure budget: takes an in-flight slot while confirmed failures + slots stay under `limit` in the
+   * fixed window that contains `now` (src/core/attempts.ts decideBudget).
+   */
+  reserve(key: string, limit: number, windowSeconds: number, now: Date): Promise<BudgetReservation>;
+  /** Gives the slot back; when `failed`, the attempt stays counted as a confirmed failure. */
+  settle(slot: BudgetSlot, failed: boolean, now: Date): Promise<void>;
   /** Whether the store answers (for /readyz). The database limiter leaves that to the database check. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -24,6 +45,12 @@ export function dbRateLimiter(db: Db): RateLimiter {
   return {
     store: 'database',
     hit: (key, limit, windowSeconds, now) => hitRateLimit(db, key, limit, windowSeconds, now),
+    async reserve(key, limit, windowSeconds, now) {
+      const result = await reserveBudgetSlot(db, key, limit, windowSeconds, now);
+      if (result.status !== 'reserved') return { status: result.status, retryAfterSeconds: result.retryAfterSeconds };
+      return { status: 'reserved', slot: { key, windowSeconds, reservedAt: now, store: 'database' } };
+    },
+    settle: (slot, failed, now) => settleBudgetSlot(db, slot.key, slot.windowSeconds, slot.reservedAt, failed, now),
     ping: async () => true,
     close: async () => {},
   };
@@ -49,6 +76,24 @@ export function withFallback(primary: RateLimiter, fallback: RateLimiter, onFall
       } catch (error) {
         onFallback(error);
         return fallback.hit(key, limit, windowSeconds, now);
+      }
+    },
+    async reserve(key, limit, windowSeconds, now) {
+      try {
+        return await primary.reserve(key, limit, windowSeconds, now);
+      } catch (error) {
+        onFallback(error);
+        return fallback.reserve(key, limit, windowSeconds, now);
+      }
+    },
+    async settle(slot, failed, now) {
+      if (slot.store !== primary.store) return fallback.settle(slot, failed, now);
+      try {
+        await primary.settle(slot, failed, now);
+      } catch (error) {
+        // The slot stays in the primary until its window ends; the fallback still counts the failure.
+        onFallback(error);
+        await fallback.settle(slot, failed, now);
       }
     },
     ping: () => primary.ping(),

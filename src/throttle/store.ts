@@ -1,10 +1,16 @@
 /**
- * Database-backed counters shared by every instance: fixed-window request-rate limits and
- * per-account attempt counters (compare-and-swap on a version column).
+ * Database-backed counters shared by every instance: fixed-window request-rate limits and per-account
+ * attempt counters. An attempt takes an in-flight slot with one conditional update, decided on the
+ * confirmed failures it read (guarded by their version); a wrong secret turns the slot into a failure
+ * (compare-and-swap on the version), a right one gives it back and clears the failures in one update.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import { decideAttempt, EMPTY_ATTEMPT_STATE, type AttemptPolicy, type AttemptState } from '../core/attempts.ts';
+import { IN_FLIGHT } from '../config/defaults.ts';
+import {
+  afterFailure, decideAttempt, EMPTY_ATTEMPT_STATE, staleBefore, type AttemptPolicy, type AttemptState, type FailureState,
+} from '../core/attempts.ts';
+import { patiently, wakeNext } from './waiting.ts';
 
 export interface RateLimitResult {
   readonly allowed: boolean;
@@ -29,6 +35,7 @@ export async function hitRateLimit(
     .onConflict((oc) =>
       oc.column('key').doUpdateSet({
         count: sql<number>`case when rate_limits.window_start = excluded.window_start then rate_limits.count + 1 else 1 end`,
+        in_flight: sql<number>`case when rate_limits.window_start = excluded.window_start then rate_limits.in_flight else 0 end`,
         window_start: sql<string>`excluded.window_start`,
       }),
     )
@@ -58,60 +65,133 @@ export async function releaseRateLimitHit(db: Db, key: string, windowSeconds: nu
     .execute();
 }
 
-export type AttemptReservation =
-  | { readonly allowed: false; readonly retryAt: Date }
-  | { readonly allowed: true; readonly locksNow: boolean; readonly state: AttemptState };
+type CounterRow = {
+  failures: number; locks: number; next_allowed_at: string | null; locked_until: string | null;
+  version: number; in_flight: number; in_flight_at: string | null;
+};
 
-function toState(row: { failures: number; locks: number; next_allowed_at: string | null; locked_until: string | null }): AttemptState {
+function toState(row: CounterRow): AttemptState {
   return {
     failures: Number(row.failures),
     locks: Number(row.locks),
     nextAllowedAt: row.next_allowed_at ? new Date(row.next_allowed_at) : null,
     lockedUntil: row.locked_until ? new Date(row.locked_until) : null,
+    inFlight: Number(row.in_flight),
+    inFlightAt: row.in_flight_at ? new Date(row.in_flight_at) : null,
   };
 }
 
-const CAS_RETRIES = 5;
-
-/**
- * Reserves one attempt for `key`: counted as a failure before the secret is checked, so that parallel
- * guesses cannot exceed the limit. Call `clearAttempts` when the secret turns out right.
- */
-export async function reserveAttempt(db: Db, key: string, policy: AttemptPolicy, now: Date): Promise<AttemptReservation> {
+async function counterRow(db: Db, key: string): Promise<CounterRow> {
+  const existing = await db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', key).executeTakeFirst();
+  if (existing) return existing;
   await db.kysely.insertInto('attempt_counters').values({ key }).onConflict((oc) => oc.column('key').doNothing()).execute();
-  for (let round = 0; round < CAS_RETRIES; round += 1) {
-    const row = await db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', key).executeTakeFirst();
-    const state = row ? toState(row) : EMPTY_ATTEMPT_STATE;
-    const decision = decideAttempt(policy, state, now);
-    if (!decision.allowed) return decision;
-    const version = Number(row?.version ?? 0);
+  return db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
+}
+
+/** Rounds of read-and-update before a slot attempt counts as busy (the failure state kept changing). */
+const TAKE_ROUNDS = 3;
+/** Rounds for turning a slot into a failure: only other failures and successes of the same key compete. */
+const SETTLE_ROUNDS = 50;
+
+export type SlotAttempt = { readonly kind: 'refused'; readonly retryAt: Date } | { readonly kind: 'busy' } | { readonly kind: 'taken' };
+
+/** One try at an in-flight slot for `key`, at `now`. */
+export async function takeAttemptSlot(db: Db, key: string, policy: AttemptPolicy, now: Date): Promise<SlotAttempt> {
+  for (let round = 0; round < TAKE_ROUNDS; round += 1) {
+    const row = await counterRow(db, key);
+    const decision = decideAttempt(policy, toState(row), now, IN_FLIGHT.staleSeconds);
+    if (decision.kind !== 'allowed') return decision;
+    // Slots taken before `stale` are abandoned (src/core/attempts.ts liveInFlight): counted as none.
+    const stale = staleBefore(now, IN_FLIGHT.staleSeconds).toISOString();
+    const live = sql<number>`(case when in_flight_at is not null and in_flight_at > ${stale} then in_flight else 0 end)`;
+    const taken = await db.kysely
+      .updateTable('attempt_counters')
+      .set({ in_flight: sql<number>`${live} + 1`, in_flight_at: now.toISOString() })
+      .where('key', '=', key)
+      .where('version', '=', Number(row.version))
+      .where(sql<boolean>`${live} < ${decision.slots}`)
+      .executeTakeFirst();
+    if (Number(taken.numUpdatedRows) === 1) return { kind: 'taken' };
+  }
+  return { kind: 'busy' };
+}
+
+/** A wrong secret: its slot becomes a confirmed failure; the delay or lock is computed now. */
+export async function settleFailure(db: Db, key: string, policy: AttemptPolicy, now: Date): Promise<{ state: FailureState; locksNow: boolean }> {
+  for (let round = 0; round < SETTLE_ROUNDS; round += 1) {
+    const row = await counterRow(db, key);
+    const { next, locksNow } = afterFailure(policy, toState(row), now);
     const result = await db.kysely
       .updateTable('attempt_counters')
       .set({
-        failures: decision.next.failures,
-        locks: decision.next.locks,
-        next_allowed_at: decision.next.nextAllowedAt?.toISOString() ?? null,
-        locked_until: decision.next.lockedUntil?.toISOString() ?? null,
-        version: version + 1,
+        failures: next.failures,
+        locks: next.locks,
+        next_allowed_at: next.nextAllowedAt?.toISOString() ?? null,
+        locked_until: next.lockedUntil?.toISOString() ?? null,
+        version: sql<number>`version + 1`,
+        in_flight: sql<number>`case when in_flight > 0 then in_flight - 1 else 0 end`,
       })
       .where('key', '=', key)
-      .where('version', '=', version)
+      .where('version', '=', Number(row.version))
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 1) {
-      return { allowed: true, locksNow: decision.locksNow, state: decision.next };
+      wakeNext(key);
+      return { state: next, locksNow };
     }
   }
-  // Lost every race: another attempt for the same account is being counted right now. Refuse this one.
-  return { allowed: false, retryAt: new Date(now.getTime() + 1000) };
+  throw new Error(`attempt counter ${key.split(':')[0]} kept changing`);
 }
 
-/** A correct secret ends the run of failures and any lock history. */
+/** A right secret: its slot is given back and the run of failures (and lock history) ends, in one update. */
+export async function settleSuccess(db: Db, key: string): Promise<void> {
+  await db.kysely
+    .updateTable('attempt_counters')
+    .set({
+      failures: 0, locks: 0, next_allowed_at: null, locked_until: null,
+      // Only a change of the failure state moves the version, so parallel successes do not disturb slot takers.
+      version: sql<number>`case when failures <> 0 or locks <> 0 or next_allowed_at is not null or locked_until is not null then version + 1 else version end`,
+      in_flight: sql<number>`case when in_flight > 0 then in_flight - 1 else 0 end`,
+    })
+    .where('key', '=', key)
+    .execute();
+  wakeNext(key);
+}
+
+export type AttemptReservation =
+  | { readonly allowed: false; readonly retryAt: Date }
+  | {
+    readonly allowed: true;
+    /** The secret was wrong (or could not be checked): the failure it adds, and whether it locks the step. */
+    failed(): Promise<{ state: FailureState; locksNow: boolean }>;
+    /** The secret was right. */
+    succeeded(): Promise<void>;
+  };
+
+/**
+ * Reserves one attempt for `key`: refused while locked or delayed by confirmed failures; while every slot
+ * is held by attempts being checked, waits for one (bounded) and decides again. Call exactly one of
+ * `failed` or `succeeded` once the secret is checked.
+ */
+export async function reserveAttempt(db: Db, key: string, policy: AttemptPolicy, clock: () => Date): Promise<AttemptReservation> {
+  const attempt = await patiently(key, () => takeAttemptSlot(db, key, policy, clock()), (a) => a.kind === 'busy');
+  if (attempt.kind === 'refused') return { allowed: false, retryAt: attempt.retryAt };
+  // Still busy after the longest wait: refused like a throttled attempt.
+  if (attempt.kind === 'busy') return { allowed: false, retryAt: new Date(clock().getTime() + 1000) };
+  return {
+    allowed: true,
+    failed: () => settleFailure(db, key, policy, clock()),
+    succeeded: () => settleSuccess(db, key),
+  };
+}
+
+/** Ends the run of failures and any lock history (a password reset); slots in flight are left alone. */
 export async function clearAttempts(db: Db, key: string): Promise<void> {
   await db.kysely
     .updateTable('attempt_counters')
     .set({ failures: 0, locks: 0, next_allowed_at: null, locked_until: null, version: sql`version + 1` })
     .where('key', '=', key)
     .execute();
+  wakeNext(key);
 }
 
 export async function readAttempts(db: Db, key: string): Promise<AttemptState> {

@@ -164,7 +164,7 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     expect(counter.locked_until).not.toBeNull();
   }, 60_000);
 
-  it('the per-IP sign-in limit (20 a minute) counts requests on A and B together, in Redis', async () => {
+  it('the per-IP failed sign-in limit (20 a minute) counts failures on A and B together, in Redis', async () => {
     // Stay inside one fixed one-minute window.
     if (new Date().getSeconds() > 50) await sleep((61 - new Date().getSeconds()) * 1000);
     const ip = newIp();
@@ -175,9 +175,13 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     expect(statuses.filter((s) => s === 401)).toHaveLength(20);
     expect(statuses.filter((s) => s === 429)).toHaveLength(5);
     expect(responses.find((r) => r.status === 429)!.json.error.code).toBe('rate_limited');
+    // Every request counts against the flood cap; the failures (and no slot left in flight) in the budget.
     const keys = await redis.keys(`${prefix}rate:ip:sign-in:${ip}:*`);
     expect(keys).toHaveLength(1);
     expect(Number(await redis.get(keys[0]!))).toBe(25);
+    const budget = await redis.keys(`${prefix}budget:{ip:sign-in-failures:${ip}}:*`);
+    expect(budget).toHaveLength(1);
+    expect(await redis.hgetall(budget[0]!)).toEqual({ f: '20', p: '0' });
     expect((await db.query('select key from rate_limits where key = $1', [`ip:sign-in:${ip}`])).rows).toEqual([]);
   }, 30_000);
 

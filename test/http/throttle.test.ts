@@ -1,6 +1,6 @@
 /**
  * Password guessing limits (SECURITY.md "Guessing limits"; NIST SP 800-63B rev 4 §3.2.2; ASVS 4.0.3 2.2.1):
- * a per-IP request limit that a forged X-Forwarded-For cannot dodge, a per-account progressive delay and
+ * a per-IP limit on failed sign-ins that a forged X-Forwarded-For cannot dodge, a per-account progressive delay and
  * lock counted atomically (parallel guesses never get more tries than the limit), the same answer while
  * locked, a lockout email and audit row, and a password reset that still works and lifts the lock.
  */
@@ -56,9 +56,9 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
         const codes = responses.map((r) => `${r.statusCode} ${r.json().error.code}`);
         expect(new Set(codes).size).toBeLessThanOrEqual(2);
         for (const code of codes) expect(['401 invalid_credentials', '429 rate_limited']).toContain(code);
-        // The per-IP limit holds: X-Forwarded-For is not believed without TRUST_PROXY.
+        // The per-IP failure limit holds: X-Forwarded-For is not believed without TRUST_PROXY.
         const limited = responses.filter((r) => r.statusCode === 429);
-        expect(limited.length).toBe(50 - RATE_LIMITS.signIn.limit);
+        expect(limited.length).toBe(50 - RATE_LIMITS.signInFailures.limit);
         for (const r of limited) expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
         const row = await counterRow(t, ownerId);
         expect(Number(row!.failures)).toBeLessThanOrEqual(PASSWORD_THROTTLE.lockAfterFailures);
@@ -66,7 +66,7 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
         if (locked) extra += 1;
         // Past the longest progressive delay, then to the start of a fresh per-IP window.
         t.clock.advanceSeconds(PASSWORD_THROTTLE.maxDelaySeconds + 1);
-        const windowMs = RATE_LIMITS.signIn.windowSeconds * 1000;
+        const windowMs = RATE_LIMITS.signInFailures.windowSeconds * 1000;
         t.clock.advanceSeconds((windowMs - (t.clock.now().getTime() % windowMs)) / 1000);
       }
       const row = await counterRow(t, ownerId);
@@ -173,7 +173,7 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
 
     it('X-Forwarded-For from the trusted proxy is believed: each client address has its own bucket', async () => {
       const first = [];
-      for (let i = 0; i < RATE_LIMITS.signIn.limit; i += 1) first.push((await signInVia('192.0.2.1')).statusCode);
+      for (let i = 0; i < RATE_LIMITS.signInFailures.limit; i += 1) first.push((await signInVia('192.0.2.1')).statusCode);
       expect(first.every((s) => s === 401)).toBe(true);
       const over = await signInVia('192.0.2.1');
       expect(over.statusCode).toBe(429);
@@ -193,7 +193,7 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
     });
 
     it('X-Forwarded-For from an untrusted peer is ignored', async () => {
-      for (let i = 0; i < RATE_LIMITS.signIn.limit; i += 1) await signInVia(`192.0.2.${i + 10}`, '203.0.113.99');
+      for (let i = 0; i < RATE_LIMITS.signInFailures.limit; i += 1) await signInVia(`192.0.2.${i + 10}`, '203.0.113.99');
       const over = await signInVia('192.0.2.200', '203.0.113.99');
       expect(over.statusCode).toBe(429);
     });

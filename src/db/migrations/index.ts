@@ -8,6 +8,7 @@ import * as m0005 from './0005_recovery.ts';
 import * as m0006 from './0006_phone.ts';
 import * as m0007 from './0007_import.ts';
 import * as m0008 from './0008_oidc.ts';
+import * as m0009 from './0009_attempts_in_flight.ts';
 import * as m0010 from './0010_recovery_guard.ts';
 import * as m0013 from './0013_account_suspension.ts';
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_phone': m0006,
   '0007_import': m0007,
   '0008_oidc': m0008,
+  '0009_attempts_in_flight': m0009,
   '0010_recovery_guard': m0010,
   '0013_account_suspension': m0013,
 };
