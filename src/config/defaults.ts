@@ -104,6 +104,13 @@ export const PASSWORD_THROTTLE = Object.freeze({
   maxLockSeconds: DAY_SECONDS,
 });
 
+/**
+ * Return addresses (`next`, the continue cookie): only paths on PUBLIC_URL's origin, and no longer than
+ * this — OWASP Unvalidated Redirects and Forwards Cheat Sheet ("validate against an allow-list"); the bound
+ * keeps a redirect header well inside common 8 KiB header limits.
+ */
+export const RETURN_TO = Object.freeze({ maxLength: 2000 });
+
 /** Request-rate limits per client IP (fixed windows). */
 export const RATE_LIMITS = Object.freeze({
   signIn: Object.freeze({ limit: 20, windowSeconds: MINUTE_SECONDS }),
