@@ -128,7 +128,7 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
       },
     },
     interactions: {
-      url: (_koa, interaction) => `/authorize/${interaction.uid}`,
+      url: (_koa, interaction) => `${ctx.config.publicUrl}/authorize/${interaction.uid}`,
       policy: loginPolicy(ctx, library),
     },
     // Consent given once is remembered for the user and app, across browsers — until the user signs out
@@ -159,7 +159,9 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
 /** Builds a provider; the client secret comparison hashes the presented secret under the keyring first. */
 export function createProvider(ctx: Ctx, keys: SigningKeySet, library: ProviderModule): Provider {
   const provider = new library.Provider(issuerOf(ctx.config.publicUrl), providerConfiguration(ctx, keys, library));
-  provider.proxy = ctx.config.trustProxy !== false;
+  // The mount (src/oidc/routes.ts) sets X-Forwarded-Host/-Proto/-For from PUBLIC_URL and Fastify's client
+  // address on every request it passes here, so the provider always reads them.
+  provider.proxy = true;
   // The current secret, or the previous one during its overlap after a rotation.
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string; clientSecret?: string }, actual: string): Promise<boolean> {
     const stored = this.clientSecret;
