@@ -89,6 +89,8 @@ export const TOKENS = Object.freeze({
   bytes: 32,
   passwordResetSeconds: HOUR_SECONDS,
   invitationSeconds: 7 * DAY_SECONDS,
+  /** Email verification links: as long as an invitation (the same kind of "prove this mailbox" link). */
+  emailVerificationSeconds: 7 * DAY_SECONDS,
 });
 
 /** Password guessing per account — NIST SP 800-63B rev 4 §3.2.2, ASVS 4.0.3 2.2.1. */
@@ -117,6 +119,10 @@ export const RATE_LIMITS = Object.freeze({
   passwordReset: Object.freeze({ limit: 5, windowSeconds: 15 * MINUTE_SECONDS }),
   invitation: Object.freeze({ limit: 30, windowSeconds: HOUR_SECONDS }),
   setup: Object.freeze({ limit: 10, windowSeconds: 15 * MINUTE_SECONDS }),
+  /** Following email verification links (every guessable secret is throttled — NIST SP 800-63B rev 4 §3.2.2). */
+  emailVerification: Object.freeze({ limit: 10, windowSeconds: 15 * MINUTE_SECONDS }),
+  /** Asking for a new verification email (a mailbox is not to be flooded — OWASP Forgot Password Cheat Sheet). */
+  emailVerificationSend: Object.freeze({ limit: 5, windowSeconds: HOUR_SECONDS }),
 });
 
 /** Org defaults — PRODUCT.md "Org security settings". */

@@ -8,6 +8,7 @@ import * as m0005 from './0005_recovery.ts';
 import * as m0006 from './0006_phone.ts';
 import * as m0007 from './0007_import.ts';
 import * as m0008 from './0008_oidc.ts';
+import * as m0011 from './0011_email_verification.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_phone': m0006,
   '0007_import': m0007,
   '0008_oidc': m0008,
+  '0011_email_verification': m0011,
 };
 
 export const bundledMigrations: MigrationProvider = {
