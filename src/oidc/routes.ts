@@ -24,7 +24,7 @@ import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { factorOverview } from '../factors/routes.ts';
 import { findClient, type ClientView } from './clients.ts';
-import { ACR, acrOf, authTimeOf, loadProvider, OIDC_PATH, reportedAmr, wantsAal2 } from './provider.ts';
+import { ACR, acrOf, authTimeOf, loadProvider, OIDC_PATH, pinToPublicUrl, reportedAmr, wantsAal2 } from './provider.ts';
 import { signingKeysVersion } from './keys.ts';
 import { continuePage, confirmPage, consentPage, enrolPage, notMemberPage, otherAccountPage, stepUpPage } from './interaction-views.ts';
 import { pageFrame } from '../pages/page.ts';
@@ -94,25 +94,6 @@ function hintedSubject(hint: unknown): string | null {
   }
 }
 
-/**
- * The provider builds its absolute URLs (discovery, the interaction's return address, the sign-out form)
- * from the request's host and scheme as koa sees them (`ctx.href`, X-Forwarded-* with `proxy`). Those are
- * PUBLIC_URL's, whatever Host or X-Forwarded-Host the client or a proxy sent: a proxy that passes on its
- * upstream's name, or an attacker's Host, must not end up in an issuer's metadata. The client address the
- * provider reads (audit of a sign-out) is the one Fastify resolved under TRUST_PROXY.
- */
-function pinToPublicUrl(ctx: Ctx, request: FastifyRequest): void {
-  const publicUrl = new URL(ctx.config.publicUrl);
-  // Fastify reads the forwarding headers when asked: take the address before they change.
-  const clientIp = request.ip;
-  const headers = request.raw.headers;
-  for (const name of ['forwarded', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for', 'x-forwarded-port', ':authority']) delete headers[name];
-  headers.host = publicUrl.host;
-  headers['x-forwarded-host'] = publicUrl.host;
-  headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
-  headers['x-forwarded-for'] = clientIp;
-}
-
 export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const oidc = app.oidc;
@@ -125,7 +106,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     const url = raw.url ?? OIDC_PATH;
     raw.originalUrl = url;
     raw.url = url.slice(OIDC_PATH.length) || '/';
-    pinToPublicUrl(ctx, request);
+    pinToPublicUrl(ctx.config, raw, request.ip);
     reply.raw.setHeader('x-request-id', request.id);
     reply.raw.setHeader('X-Content-Type-Options', 'nosniff');
     reply.raw.setHeader('X-Frame-Options', 'DENY');
