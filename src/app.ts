@@ -14,6 +14,7 @@ import { loggerOptions, newRequestId } from './http/log.ts';
 import { applySecurityHeaders, securityHeaders } from './http/headers.ts';
 import { checkCsrf } from './http/csrf.ts';
 import { checkApiKeyReach, resolveSession } from './http/request.ts';
+import { isApiRoute } from './http/route.ts';
 import { collectOperations, openApiDocument } from './http/openapi.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
@@ -88,7 +89,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   app.addHook('onResponse', observeRequest);
   app.addHook('preValidation', async (request) => {
     // JSON routes take only JSON: a form post cannot reach them (API.md "CSRF").
-    if (request.url.startsWith('/api/') && request.body !== undefined && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+    if (isApiRoute(request) && request.body !== undefined && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
       throw new AppError('unsupported_media_type');
     }
   });
@@ -100,7 +101,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
     await resolveSession(ctx, request);
     checkCsrf(ctx, request);
     checkApiKeyReach(request);
-    if (request.session?.enrollmentRequired && request.url.startsWith('/api/')) {
+    if (request.session?.enrollmentRequired && isApiRoute(request)) {
       const config = request.routeOptions.config as { enrolment?: boolean; public?: boolean };
       if (!config.enrolment && !config.public) throw new AppError('two_factor_enrollment_required');
     }

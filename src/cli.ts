@@ -11,6 +11,7 @@ import type { Ctx } from './context.ts';
 import { createMember, findOrgByName, setUp } from './orgs/service.ts';
 import { listOutbox } from './mail/queue.ts';
 import { findUserByEmail } from './accounts/service.ts';
+import type { VerificationEmail } from './accounts/verification.ts';
 import { resetTwoFactor } from './factors/lifecycle.ts';
 import { reactivateAccount, suspendAccount } from './accounts/suspension.ts';
 import { runImport } from './import/cli-import.ts';
@@ -20,10 +21,13 @@ const USAGE = `usage: twofold <command>
 
   serve                                   start the server (default command)
   migrate                                 run database migrations
-  init --org NAME --email E --password-stdin
-                                          create the first organization and its owner
+  init --org NAME --email E --password-stdin [--email-verified]
+                                          create the first organization and its owner; the
+                                          owner is emailed a link to verify the address, unless
+                                          --email-verified (mail not set up yet: you vouch for it)
   user add --org NAME --email E --role ROLE --password-stdin
-                                          add a member (role: owner, admin, staff, client)
+                                          add a member (role: owner, admin, staff, client); a new
+                                          account is emailed a link to verify its address
   user suspend | reactivate --email E     suspend an account (signed out everywhere; no sign-in, API
                                           keys or app tokens) or lift the suspension
   reset-2fa --email E                     remove a user's second factors, backup codes, trusted
@@ -34,8 +38,16 @@ const USAGE = `usage: twofold <command>
                                           servers switch within a minute)
   import FILE.jsonl|FILE.csv [--restart]  import members (email, org, role, name, password_hash,
                                           totp_secret); resumes an interrupted import of the same
-                                          file; rejected rows go to FILE.rejected.jsonl
+                                          file; rejected rows go to FILE.rejected.jsonl; new
+                                          accounts are emailed a link to verify their address
 `;
+
+/** What happened to the address's verification link, for the operator. */
+function verificationNote(email: string, sent: VerificationEmail | null): string {
+  if (sent === 'sent') return `sent ${email} a link to verify the email address\n`;
+  if (sent === 'queued') return `a link to verify the email address is queued for ${email}: the mail server did not take it yet; a running server retries\n`;
+  return '';
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -69,6 +81,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' },
       'password-stdin': { type: 'boolean' }, limit: { type: 'string' }, help: { type: 'boolean' }, restart: { type: 'boolean' },
+      'email-verified': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: true,
@@ -91,8 +104,10 @@ async function main(argv: string[]): Promise<void> {
     case 'init': {
       if (!values.org || !values.email || !values['password-stdin']) fail('init needs --org, --email and --password-stdin');
       const password = await readStdin();
-      const { org, user } = await withCtx((ctx) => setUp(ctx, { orgName: values.org!, email: values.email!, password }, null));
-      process.stdout.write(`created organization "${org.name}" with owner ${user.email}\n`);
+      const emailVerified = values['email-verified'] === true;
+      const { org, user, verificationEmail } = await withCtx((ctx) => setUp(ctx, { orgName: values.org!, email: values.email!, password, emailVerified }, null));
+      const note = emailVerified ? `marked ${user.email} as a verified email address (--email-verified)\n` : verificationNote(user.email, verificationEmail);
+      process.stdout.write(`created organization "${org.name}" with owner ${user.email}\n${note}`);
       return;
     }
     case 'user': {
@@ -117,7 +132,7 @@ async function main(argv: string[]): Promise<void> {
         if (!org) fail(`no organization named "${values.org}"`);
         return createMember(ctx, org, { email: values.email!, role: values.role as Role, password }, null, null);
       });
-      process.stdout.write(`added ${user.email} to "${values.org}" as ${values.role}\n`);
+      process.stdout.write(`added ${user.email} to "${values.org}" as ${values.role}\n${verificationNote(user.email, user.verificationEmail)}`);
       return;
     }
     case 'reset-2fa': {
@@ -135,7 +150,7 @@ async function main(argv: string[]): Promise<void> {
       const file = positionals[0];
       if (!file) fail('usage: twofold import FILE.jsonl|FILE.csv [--restart]');
       const report = await withCtx((ctx) => runImport(ctx, file, { restart: values.restart === true }));
-      process.stdout.write(`read ${report.read} rows: ${report.imported} new accounts, ${report.existing} already there, ${report.rejected} rejected${report.resumedAfterLine ? ` (resumed after line ${report.resumedAfterLine})` : ''}\n`);
+      process.stdout.write(`read ${report.read} rows: ${report.imported} new accounts, ${report.existing} already there, ${report.rejected} rejected${report.resumedAfterLine ? ` (resumed after line ${report.resumedAfterLine})` : ''}\n${report.imported ? `${report.imported} email${report.imported === 1 ? '' : 's'} with a link to verify the address queued; a running server sends them\n` : ''}`);
       return;
     }
     case 'outbox': {

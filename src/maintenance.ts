@@ -21,6 +21,7 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
     db.deleteFrom('phone_codes').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('phone_send_cooldowns').where('available_at', '<', nowIso).executeTakeFirst(),
     db.deleteFrom('password_resets').where('expires_at', '<', cutoff).executeTakeFirst(),
+    db.deleteFrom('email_verifications').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('trusted_devices').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('sessions').where((eb) => eb.or([eb('absolute_expires_at', '<', cutoff), eb('idle_expires_at', '<', cutoff), eb('revoked_at', '<', cutoff)])).executeTakeFirst(),
     db.deleteFrom('rate_limits').where('window_start', '<', cutoff).executeTakeFirst(),

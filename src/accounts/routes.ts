@@ -1,4 +1,4 @@
-/** JSON routes: own account, password change, password reset by email, own security activity. */
+/** JSON routes: own account, password change, password reset by email, email verification, own security activity. */
 import type { FastifyInstance } from 'fastify';
 import { RATE_LIMITS } from '../config/defaults.ts';
 import { queryAudit } from '../audit/store.ts';
@@ -6,6 +6,7 @@ import { email, object, password, str, token } from '../http/schema.ts';
 import { limitByIp, meta, requireSession, requireSudo } from '../http/request.ts';
 import { sessionResponse } from '../sessions/routes.ts';
 import { changePassword, requestPasswordReset, resetPassword } from './service.ts';
+import { confirmEmailVerification, requestEmailVerification } from './verification.ts';
 
 export const auditQuerySchema = object({
   event: str(64, { pattern: '^[a-z_.]+$' }),
@@ -53,6 +54,23 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     const body = request.body as { token: string; password: string };
     await resetPassword(ctx, body.token, body.password, meta(request));
     return { status: 'password_reset' };
+  });
+
+  app.post('/api/v1/me/email/verification', {
+    schema: { summary: 'Email me a new link to verify my email address (409 when it is already verified)' },
+  }, async (request, reply) => {
+    const session = requireSession(request);
+    await limitByIp(ctx, request, 'email-verification-send', RATE_LIMITS.emailVerificationSend);
+    const status = await requestEmailVerification(ctx, session.user, meta(request));
+    return reply.status(202).send({ status });
+  });
+
+  app.post('/api/v1/email-verification/confirm', { config: { public: true },
+    schema: { summary: 'Verify an email address with the token of an emailed link (single use)', body: object({ token: token() }, ['token']) },
+  }, async (request) => {
+    await limitByIp(ctx, request, 'email-verification', RATE_LIMITS.emailVerification);
+    await confirmEmailVerification(ctx, (request.body as { token: string }).token, meta(request));
+    return { status: 'verified' };
   });
 
   app.get('/api/v1/me/audit', { schema: { summary: 'My security activity', querystring: auditQuerySchema } }, async (request) => {

@@ -20,6 +20,7 @@ import { lockSeconds } from '../core/attempts.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
 import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { isCommonPassword } from './common-passwords.ts';
+import { markEmailVerified } from './verification.ts';
 
 export interface User {
   readonly id: string;
@@ -220,6 +221,8 @@ export async function resetPassword(ctx: Ctx, token: string, newPassword: string
   await ctx.db.kysely.updateTable('password_resets').set({ used_at: now }).where('user_id', '=', row.user_id).where('used_at', 'is', null).execute();
   await noteEmailPasswordReset(ctx, row.user_id, now);
   await setPassword(ctx, row.user_id, normalised);
+  // The link went to the account's address: following it proves control of that mailbox.
+  await markEmailVerified(ctx, row.user_id, 'password_reset', meta);
   await clearAttempts(ctx.db, passwordKey(row.user_id));
   await revokeAllSessions(ctx, row.user_id, null);
   await revokeAllTrustedDevices(ctx, row.user_id);

@@ -11,6 +11,8 @@ export const AUDIT_EVENTS = [
   'password.changed',
   'password.reset_requested',
   'password.reset',
+  'email.verification_sent',
+  'email.verified',
   'invitation.sent',
   'invitation.accepted',
   'invitation.revoked',

@@ -131,6 +131,8 @@ export const TOKENS = Object.freeze({
   bytes: 32,
   passwordResetSeconds: HOUR_SECONDS,
   invitationSeconds: 7 * DAY_SECONDS,
+  /** Email verification links: as long as an invitation (the same kind of "prove this mailbox" link). */
+  emailVerificationSeconds: 7 * DAY_SECONDS,
 });
 
 /** Password guessing per account — NIST SP 800-63B rev 4 §3.2.2, ASVS 4.0.3 2.2.1. */
@@ -145,6 +147,13 @@ export const PASSWORD_THROTTLE = Object.freeze({
   firstLockSeconds: 15 * MINUTE_SECONDS,
   maxLockSeconds: DAY_SECONDS,
 });
+
+/**
+ * Return addresses (`next`, the continue cookie): only paths on PUBLIC_URL's origin, and no longer than
+ * this — OWASP Unvalidated Redirects and Forwards Cheat Sheet ("validate against an allow-list"); the bound
+ * keeps a redirect header well inside common 8 KiB header limits.
+ */
+export const RETURN_TO = Object.freeze({ maxLength: 2000 });
 
 /**
  * Attempts being checked in parallel (src/core/attempts.ts): an attempt that finds every slot held by
@@ -191,6 +200,10 @@ export const RATE_LIMITS = Object.freeze({
    * because a person may reload the page.
    */
   linkView: Object.freeze({ limit: 30, windowSeconds: 15 * MINUTE_SECONDS }),
+  /** Following email verification links (every guessable secret is throttled — NIST SP 800-63B rev 4 §3.2.2). */
+  emailVerification: Object.freeze({ limit: 10, windowSeconds: 15 * MINUTE_SECONDS }),
+  /** Asking for a new verification email (a mailbox is not to be flooded — OWASP Forgot Password Cheat Sheet). */
+  emailVerificationSend: Object.freeze({ limit: 5, windowSeconds: HOUR_SECONDS }),
 });
 
 /** Org defaults — PRODUCT.md "Org security settings". */

@@ -34,6 +34,8 @@ export interface UsersTable {
   last_sign_in_at: string | null;
   /** When the account was suspended (null: active). */
   suspended_at: string | null;
+  /** When the person proved control of `email` (a link twofold emailed), or null. */
+  email_verified_at: string | null;
 }
 
 export interface OrgsTable {
@@ -91,6 +93,16 @@ export interface SessionsTable {
 export interface PasswordResetsTable {
   id: string;
   user_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface EmailVerificationsTable {
+  id: string;
+  user_id: string;
+  email: string;
   token_hash: string;
   created_at: string;
   expires_at: string;
@@ -215,6 +227,7 @@ export interface Database {
   invitations: InvitationsTable;
   sessions: SessionsTable;
   password_resets: PasswordResetsTable;
+  email_verifications: EmailVerificationsTable;
   audit_events: AuditEventsTable;
   mail_outbox: MailOutboxTable;
   rate_limits: RateLimitsTable;

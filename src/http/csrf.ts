@@ -11,6 +11,7 @@ import { constantTimeEqual, randomToken } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import { cookieNames, setCookie } from './cookies.ts';
+import { isApiRoute } from './route.ts';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -38,7 +39,7 @@ function carriesAuthCookie(ctx: Ctx, request: FastifyRequest): boolean {
 /** preHandler: refuses cross-site state changes. Bearer-authenticated API calls need neither check. */
 export function checkCsrf(ctx: Ctx, request: FastifyRequest): void {
   if (!STATE_CHANGING.has(request.method)) return;
-  const isApi = request.url.startsWith('/api/');
+  const isApi = isApiRoute(request);
   if (isApi && typeof request.headers.authorization === 'string' && !carriesAuthCookie(ctx, request)) return;
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== ctx.config.publicOrigin) {

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
+import { wantsJson } from './route.ts';
 
 function fromFastify(error: FastifyError): AppError | null {
   if (error.validation) {
@@ -75,7 +76,7 @@ export function errorHandler(renderPage: PageErrorRenderer) {
     if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
     if (appError.retryAfterSeconds !== null) reply.header('Retry-After', String(appError.retryAfterSeconds));
     reply.status(appError.status);
-    if (!request.url.startsWith('/api/') && request.url !== '/openapi.json') {
+    if (!wantsJson(request)) {
       return renderPage(request, reply, appError);
     }
     return reply.send(errorBody(appError));

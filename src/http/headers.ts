@@ -4,6 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/index.ts';
+import { matchedRoute } from './route.ts';
 
 const DIRECTIVES = [
   "default-src 'self'",
@@ -43,7 +44,7 @@ export function applySecurityHeaders(config: Config, request: FastifyRequest, re
   reply.header('Cross-Origin-Resource-Policy', 'same-origin');
   reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
   if (config.secure) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-  if (!request.url.startsWith('/static/')) reply.header('Cache-Control', 'no-store');
+  if (matchedRoute(request) !== '/static/:file') reply.header('Cache-Control', 'no-store');
 }
 
 export function securityHeaders(config: Config) {

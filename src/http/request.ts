@@ -9,6 +9,7 @@ import { dbRateLimiter, type RateLimiter } from '../throttle/rate-limiter.ts';
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import { cookieNames, setCookie } from './cookies.ts';
+import { isApiRoute, routeOrgId } from './route.ts';
 import { DEVICE_ID, SESSION } from '../config/defaults.ts';
 import { newDeviceId } from '../sessions/devices.ts';
 import type { BrowserTokens } from '../sessions/sign-in.ts';
@@ -75,14 +76,14 @@ export function checkApiKeyReach(request: FastifyRequest): void {
   const key = request.session?.apiKey;
   if (!key) return;
   if (key.scope === 'read' && request.method !== 'GET') throw new AppError('forbidden', { message: 'This API key is read-only.' });
-  if (key.orgId && !request.url.startsWith(`/api/v1/orgs/${key.orgId}/`)) {
+  if (key.orgId && routeOrgId(request) !== key.orgId) {
     throw new AppError('forbidden', { message: "An organization's API key only works on that organization's routes." });
   }
 }
 
 export async function resolveSession(ctx: Ctx, request: FastifyRequest): Promise<void> {
   const authorization = request.headers.authorization;
-  if (typeof authorization === 'string' && request.url.startsWith('/api/')) {
+  if (typeof authorization === 'string' && isApiRoute(request)) {
     request.session = await resolveBearer(ctx, request, authorization);
     return;
   }

@@ -3,6 +3,8 @@
  * sit in memory), writes each batch in one transaction together with the progress mark, so an interrupted
  * import resumes after its last committed batch and never half-writes a batch. Existing accounts keep
  * their password and factors and only gain the membership. Imported TOTP seeds are sealed like any other.
+ * A new account's address was typed in elsewhere, so it is not verified: its verification link and email are
+ * written with the batch (the mail queue delivers them), so a resumed import never sends one twice.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -11,6 +13,8 @@ import { randomId } from '../crypto/index.ts';
 import { base32Decode } from '../core/base32.ts';
 import type { Ctx } from '../context.ts';
 import { checkRow, splitCsvLine, type ImportRow } from './rows.ts';
+import { newVerification } from '../accounts/verification.ts';
+import { queuedMailRow } from '../mail/queue.ts';
 
 export const IMPORT_BATCH_ROWS = 1000;
 
@@ -57,6 +61,10 @@ async function writeBatch(ctx: Ctx, rows: readonly ImportRow[], lastLine: number
         id, email: row.email, name: row.name, password_hash: row.passwordHash, two_factor_enabled: row.totpSecret ? 1 : 0,
         default_method: null, two_factor_reset_at: null, created_at: now, updated_at: now, last_sign_in_at: null,
       }))).execute();
+      const at = new Date(now);
+      const verifications = newUsers.map(({ id, row }) => newVerification(ctx, { id, email: row.email }, at));
+      await trx.insertInto('email_verifications').values(verifications.map((v) => v.row)).execute();
+      await trx.insertInto('mail_outbox').values(verifications.map((v) => queuedMailRow(v.mail, at))).execute();
       const seeded = newUsers.filter(({ row }) => row.totpSecret);
       if (seeded.length > 0) {
         await trx.insertInto('totp_factors').values(seeded.map(({ id: userId, row }) => {

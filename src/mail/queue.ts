@@ -3,7 +3,9 @@
  * delivery ('stored'). With SMTP a failed attempt stays 'pending' with a doubling retry time until
  * MAIL_QUEUE.maxAttempts, then 'failed' (and audited): a message is never dropped silently.
  */
+import type { Insertable } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import type { MailOutboxTable } from '../db/schema.ts';
 import { randomId } from '../crypto/index.ts';
 import { MAIL_QUEUE } from '../config/defaults.ts';
 import { recordAudit } from '../audit/store.ts';
@@ -27,6 +29,17 @@ export interface MailQueue {
 function describeError(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? code : error instanceof Error ? error.name : 'error';
+}
+
+/**
+ * A pending outbox row for `mail`, for writers that queue mail inside their own transaction (a bulk import):
+ * the mail leaves with the transaction's other writes or not at all, and the retry loop delivers it.
+ */
+export function queuedMailRow(mail: OutgoingMail, now: Date): Insertable<MailOutboxTable> & { id: string } {
+  return {
+    id: randomId(), created_at: now.toISOString(), channel: 'email', recipient: mail.to, subject: mail.subject,
+    body_text: mail.text, body_html: mail.html, status: 'pending', attempts: 0, next_attempt_at: now.toISOString(),
+  };
 }
 
 export function createMailQueue(db: Db, transport: MailTransport): MailQueue {
@@ -59,15 +72,9 @@ export function createMailQueue(db: Db, transport: MailTransport): MailQueue {
   }
 
   async function insert(mail: OutgoingMail, now: Date): Promise<string> {
-    const id = randomId();
-    await db.kysely
-      .insertInto('mail_outbox')
-      .values({
-        id, created_at: now.toISOString(), channel: 'email', recipient: mail.to, subject: mail.subject,
-        body_text: mail.text, body_html: mail.html, status: 'pending', attempts: 0, next_attempt_at: now.toISOString(),
-      })
-      .execute();
-    return id;
+    const row = queuedMailRow(mail, now);
+    await db.kysely.insertInto('mail_outbox').values(row).execute();
+    return row.id;
   }
 
   return {

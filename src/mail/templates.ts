@@ -70,6 +70,19 @@ export const mailTemplates = {
       link: { label: 'Choose a new password', url: p.url },
     });
   },
+  emailVerification(to: string, p: { productName: string; url: string; expiresAt: string; requested: boolean }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: 'Confirm your email address',
+      paragraphs: [
+        p.requested
+          ? `You asked to confirm the email address of your ${p.productName} account. Open the link and press the button.`
+          : `An account on ${p.productName} was created for this email address. Open the link and press the button to confirm it is yours: apps you sign in to may ask for a confirmed address.`,
+        `The link works once and expires on ${p.expiresAt.slice(0, 10)}.`,
+        'If you do not know this account, ignore this email.',
+      ],
+      link: { label: 'Confirm your email address', url: p.url },
+    });
+  },
   passwordChanged(to: string, p: { productName: string; how: 'changed' | 'reset'; recovery?: OpenRecoveryNote | null }): OutgoingMail {
     return build(to, p.productName, {
       subject: 'Your password was changed',

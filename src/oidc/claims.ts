@@ -9,26 +9,13 @@ import { findClient } from './clients.ts';
 import { appAccess } from './access.ts';
 
 /**
- * `email_verified` is true once the user has proved control of the address through a link twofold
- * emailed: an accepted invitation or a completed password reset.
- */
-export async function emailVerified(ctx: Ctx, userId: string, email: string): Promise<boolean> {
-  const invitation = await ctx.db.kysely.selectFrom('invitations').select('id')
-    .where('email', '=', email).where('accepted_at', 'is not', null).executeTakeFirst();
-  if (invitation) return true;
-  const reset = await ctx.db.kysely.selectFrom('password_resets').select('id')
-    .where('user_id', '=', userId).where('used_at', 'is not', null).executeTakeFirst();
-  return !!reset;
-}
-
-/**
  * The provider's findAccount. With a `source` (the authorization code, refresh token or access token being
  * used) the app-access rule is asked again: a member removed, suspended or past an org's 2FA deadline since
  * consent gets no new tokens and no userinfo (the provider answers invalid_grant / invalid_token). Without
  * one (the authorization endpoint) the interaction policy asks it instead (src/oidc/provider.ts).
  */
 export async function accountClaims(ctx: Ctx, koa: KoaContextWithOIDC, sub: string, source?: { clientId?: string }): Promise<Account | undefined> {
-  const user = await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', sub).executeTakeFirst();
+  const user = await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name', 'email_verified_at']).where('id', '=', sub).executeTakeFirst();
   if (!user) return undefined;
   const clientId = source?.clientId ?? koa.oidc.client?.clientId;
   if (source) {
@@ -46,7 +33,8 @@ export async function accountClaims(ctx: Ctx, koa: KoaContextWithOIDC, sub: stri
       return {
         sub: user.id,
         email: user.email,
-        email_verified: await emailVerified(ctx, user.id, user.email),
+        // The stored fact (src/accounts/verification.ts): the person followed a link twofold emailed.
+        email_verified: user.email_verified_at !== null,
         name: user.name || undefined,
         ...(membership ? { org_id: membership.id, org_name: membership.name, roles: [membership.role] } : {}),
       };

@@ -6,9 +6,11 @@
  * Sessions are shared: a provider session is only honoured while the twofold session behind it is live,
  * for the same user, with the same methods and the same authentication time (`twofold_session` check).
  */
+import type { IncomingMessage } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { Ctx } from '../context.ts';
+import type { Config } from '../config/index.ts';
 import { constantTimeEqual } from '../crypto/index.ts';
 import { cookieNames } from '../http/cookies.ts';
 import { findSession, revokeSession, type CurrentSession } from '../sessions/service.ts';
@@ -139,7 +141,7 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
       },
     },
     interactions: {
-      url: (_koa, interaction) => `/authorize/${interaction.uid}`,
+      url: (_koa, interaction) => `${ctx.config.publicUrl}/authorize/${interaction.uid}`,
       policy: loginPolicy(ctx, library),
     },
     // Consent given once is remembered for the user and app, across browsers — until the user signs out
@@ -167,10 +169,29 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
   };
 }
 
+/**
+ * The provider builds its absolute URLs (discovery, the interaction's return address, the sign-out form)
+ * from the request's host and scheme as koa sees them (`ctx.href`, X-Forwarded-* with `proxy`). Before a
+ * request reaches it, those become PUBLIC_URL's, whatever Host or X-Forwarded-Host the client or a proxy
+ * sent: a proxy passing on its upstream's name, or an attacker's Host, must not end up in an issuer's
+ * metadata. The client address it reads (audit of a sign-out) is `clientIp`, the one Fastify resolved
+ * under TRUST_PROXY — read by the caller before the headers change.
+ */
+export function pinToPublicUrl(config: Config, raw: IncomingMessage, clientIp: string): void {
+  const publicUrl = new URL(config.publicUrl);
+  const headers = raw.headers;
+  for (const name of ['forwarded', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for', 'x-forwarded-port', ':authority']) delete headers[name];
+  headers.host = publicUrl.host;
+  headers['x-forwarded-host'] = publicUrl.host;
+  headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
+  headers['x-forwarded-for'] = clientIp;
+}
+
 /** Builds a provider; the client secret comparison hashes the presented secret under the keyring first. */
 export function createProvider(ctx: Ctx, keys: SigningKeySet, library: ProviderModule): Provider {
   const provider = new library.Provider(issuerOf(ctx.config.publicUrl), providerConfiguration(ctx, keys, library));
-  provider.proxy = ctx.config.trustProxy !== false;
+  // Every request reaches the provider through pinToPublicUrl, which sets X-Forwarded-Host/-Proto/-For.
+  provider.proxy = true;
   // The current secret, or the previous one during its overlap after a rotation.
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string; clientSecret?: string }, actual: string): Promise<boolean> {
     const stored = this.clientSecret;

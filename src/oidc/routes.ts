@@ -24,7 +24,7 @@ import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { factorOverview } from '../factors/routes.ts';
 import { findClient, type ClientView } from './clients.ts';
-import { acrOf, authTimeOf, loadProvider, OIDC_PATH, reportedAmr } from './provider.ts';
+import { acrOf, authTimeOf, loadProvider, OIDC_PATH, pinToPublicUrl, reportedAmr } from './provider.ts';
 import { signingKeysVersion } from './keys.ts';
 import { continuePage, confirmPage, consentPage, enrolPage, notMemberPage, otherAccountPage, stepUpPage, suspendedPage } from './interaction-views.ts';
 import { decideInteraction, type Outcome } from './interaction-checks.ts';
@@ -97,6 +97,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     const url = raw.url ?? OIDC_PATH;
     raw.originalUrl = url;
     raw.url = url.slice(OIDC_PATH.length) || '/';
+    pinToPublicUrl(ctx.config, raw, request.ip);
     reply.raw.setHeader('x-request-id', request.id);
     reply.raw.setHeader('X-Content-Type-Options', 'nosniff');
     reply.raw.setHeader('X-Frame-Options', 'DENY');

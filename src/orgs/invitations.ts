@@ -9,6 +9,7 @@ import type { Role } from '../db/schema.ts';
 import { mailTemplates } from '../mail/templates.ts';
 import { acceptablePasswordFor, checkCredentials, findUserByEmail, insertUser, parseEmail, type User } from '../accounts/service.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
+import { markEmailVerified } from '../accounts/verification.ts';
 import { addMember, mayManage, requireManager } from './service.ts';
 
 export interface InvitationView {
@@ -115,11 +116,14 @@ export async function acceptInvitation(ctx: Ctx, token: string, input: { passwor
     }
     await addMember(ctx, invitation.orgId, user.id, invitation.role);
     await audit(ctx, meta, { event: 'invitation.accepted', actorUserId: user.id, targetUserId: user.id, orgId: invitation.orgId, details: { role: invitation.role } });
+    await markEmailVerified(ctx, user.id, 'invitation', meta);
     return user;
   }
   if (!(await consume(ctx, invitation.id))) throw new AppError('invalid_token');
   await addMember(ctx, invitation.orgId, user.id, invitation.role);
   await audit(ctx, meta, { event: 'invitation.accepted', actorUserId: user.id, targetUserId: user.id, orgId: invitation.orgId, details: { role: invitation.role } });
+  // The invitation link went to this account's address.
+  await markEmailVerified(ctx, user.id, 'invitation', meta);
   return user;
 }
 

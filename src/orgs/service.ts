@@ -14,6 +14,7 @@ import { mailTemplates } from '../mail/templates.ts';
 import { acceptablePasswordFor, checkCredentials, findUserByEmail, insertUser, parseEmail, type User } from '../accounts/service.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
 import { endOrgAppAccess } from '../oidc/adapter.ts';
+import { markEmailVerified, sendEmailVerification, type VerificationEmail } from '../accounts/verification.ts';
 
 export interface Org {
   readonly id: string;
@@ -79,13 +80,15 @@ export function parseOrgName(input: string): string {
 
 /**
  * First run: creates the first org and its owner, once. The 'setup_done' flag's primary key makes a
- * second (or concurrent) setup fail on every instance.
+ * second (or concurrent) setup fail on every instance. The owner's address is verified by a link sent
+ * now — or taken as verified when the operator says so (`twofold init --email-verified`, for a machine
+ * whose mail is not set up yet).
  */
 export async function setUp(
   ctx: Ctx,
-  input: { orgName: string; email: string; password: string; name?: string },
+  input: { orgName: string; email: string; password: string; name?: string; emailVerified?: boolean },
   meta: RequestMeta | null,
-): Promise<{ user: User; org: Org }> {
+): Promise<{ user: User; org: Org; verificationEmail: VerificationEmail | null }> {
   const orgName = parseOrgName(input.orgName);
   const email = parseEmail(input.email);
   const normalised = acceptablePasswordFor(input.password, email, [orgName]);
@@ -108,7 +111,11 @@ export async function setUp(
   await ctx.db.kysely.insertInto('orgs').values({ id: org.id, name: org.name, created_at: now, staff_required_since: null, everyone_required_since: null }).execute();
   await ctx.db.kysely.insertInto('memberships').values({ org_id: org.id, user_id: user.id, role: 'owner', created_at: now, role_changed_at: now }).execute();
   await audit(ctx, meta, { event: 'setup.completed', actorUserId: user.id, targetUserId: user.id, orgId: org.id });
-  return { user, org };
+  if (input.emailVerified) {
+    await markEmailVerified(ctx, user.id, 'operator', meta);
+    return { user, org, verificationEmail: null };
+  }
+  return { user, org, verificationEmail: await sendEmailVerification(ctx, user, meta) };
 }
 
 export async function membershipsOf(ctx: Ctx, userId: string): Promise<Membership[]> {
@@ -149,6 +156,8 @@ export async function requireManager(ctx: Ctx, orgId: string, userId: string): P
 export interface MemberView {
   userId: string;
   email: string;
+  /** The member proved control of the address (a link twofold emailed). */
+  emailVerified: boolean;
   name: string;
   role: Role;
   joinedAt: string;
@@ -161,12 +170,12 @@ export async function listMembers(ctx: Ctx, orgId: string): Promise<MemberView[]
   const rows = await ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.name', 'u.last_sign_in_at', 'u.two_factor_enabled', 'u.suspended_at', 'm.role', 'm.created_at'])
+    .select(['u.id', 'u.email', 'u.email_verified_at', 'u.name', 'u.last_sign_in_at', 'u.two_factor_enabled', 'u.suspended_at', 'm.role', 'm.created_at'])
     .where('m.org_id', '=', orgId)
     .orderBy('u.email')
     .execute();
   return rows.map((r) => ({
-    userId: r.id, email: r.email, name: r.name, role: r.role, joinedAt: r.created_at,
+    userId: r.id, email: r.email, emailVerified: r.email_verified_at !== null, name: r.name, role: r.role, joinedAt: r.created_at,
     lastSignInAt: r.last_sign_in_at, twoFactorEnabled: Number(r.two_factor_enabled) === 1, suspended: r.suspended_at !== null,
   }));
 }
@@ -180,14 +189,20 @@ export async function addMember(ctx: Ctx, orgId: string, userId: string, role: R
     .execute();
 }
 
-/** Creates a member directly (CLI `user add`, admin). A new account needs an acceptable password. */
-export async function createMember(ctx: Ctx, org: Org, input: { email: string; role: Role; password: string }, actorUserId: string | null, meta: RequestMeta | null): Promise<User> {
+/**
+ * Creates a member directly (CLI `user add`, admin). A new account needs an acceptable password, and its
+ * address — typed in by someone else — gets a verification link (`verificationEmail`; null for an
+ * existing account, which only gains the membership).
+ */
+export async function createMember(
+  ctx: Ctx, org: Org, input: { email: string; role: Role; password: string }, actorUserId: string | null, meta: RequestMeta | null,
+): Promise<User & { verificationEmail: VerificationEmail | null }> {
   const email = parseEmail(input.email);
-  let user: User | null = await findUserByEmail(ctx, email);
-  if (!user) user = await insertUser(ctx, email, acceptablePasswordFor(input.password, email, [org.name]));
+  const existing: User | null = await findUserByEmail(ctx, email);
+  const user = existing ?? await insertUser(ctx, email, acceptablePasswordFor(input.password, email, [org.name]));
   await addMember(ctx, org.id, user.id, input.role);
   await audit(ctx, meta, { event: 'member.added', actorUserId, targetUserId: user.id, orgId: org.id, details: { role: input.role } });
-  return user;
+  return { ...user, verificationEmail: existing ? null : await sendEmailVerification(ctx, user, meta) };
 }
 
 async function ownerCount(ctx: Ctx, orgId: string): Promise<number> {

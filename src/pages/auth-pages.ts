@@ -15,7 +15,8 @@ import { finishSignIn, passwordStep } from '../sessions/sign-in.ts';
 import { applyPasswordStep } from '../sessions/routes.ts';
 import { html } from './html.ts';
 import { notice } from './layout.ts';
-import { pageFrame, safeNext } from './page.ts';
+import { pageFrame } from './page.ts';
+import { safeReturnTo } from '../http/return-to.ts';
 import { passkeySignInButton, WEBAUTHN_SCRIPT } from './passkey-views.ts';
 import { csrfInput, flash, formError, input, plainText, textField, type FormError } from './ui.ts';
 
@@ -118,7 +119,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
   app.get('/sign-in', { config: { public: true } }, async (request, reply) => {
     if (request.session) return reply.redirect('/profile', 303);
     if (!(await isSetUp(ctx))) return reply.redirect('/setup', 303);
-    return renderSignIn(request, reply, 200, { email: '', rememberMe: false, next: safeNext(textField(request.query, 'next', 2000), '') }, null);
+    return renderSignIn(request, reply, 200, { email: '', rememberMe: false, next: safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '') }, null);
   });
 
   app.post('/sign-in', { config: { public: true } }, async (request, reply) => {
@@ -126,7 +127,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     const values: SignInValues = {
       email: textField(body, 'email', 320),
       rememberMe: textField(body, 'rememberMe') === '1',
-      next: safeNext(textField(body, 'next', 2000), ''),
+      next: safeReturnTo(ctx.config, (body as { next?: unknown } | undefined)?.next, ''),
     };
     try {
       await limitByIp(ctx, request, 'sign-in', RATE_LIMITS.signIn);

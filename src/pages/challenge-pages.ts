@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import { getUser } from '../accounts/service.ts';
 import { clearCookie, cookieNames } from '../http/cookies.ts';
 import { NEXT_COOKIE } from './auth-pages.ts';
-import { safeNext } from './page.ts';
+import { safeReturnTo } from '../http/return-to.ts';
 import { browserTokens, meta } from '../http/request.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
@@ -45,7 +45,7 @@ async function render(app: FastifyInstance, request: FastifyRequest, reply: Fast
   <p class="muted">Signing in as <strong>${user?.email ?? ''}</strong></p>
   ${notice('error', error ?? phone?.error)}
   ${phone ? sentPrompt(phone.state, ctx.config.phone.codeDigits) : html`<p>${text.prompt}</p>`}
-  ${current === 'passkey' ? passkeyChallengeView(days, safeNext(request.cookies[NEXT_COOKIE], '/profile')) : html`<form method="post" action="/sign-in/challenge">
+  ${current === 'passkey' ? passkeyChallengeView(days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile')) : html`<form method="post" action="/sign-in/challenge">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="method" value="${current}">
     <label for="code">${text.label}</label>
@@ -101,7 +101,7 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
         browserTokens(ctx, request, reply),
       );
       applySecondStep(ctx, reply, result);
-      const next = safeNext(request.cookies[NEXT_COOKIE], '');
+      const next = safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '');
       if (next) clearCookie(reply, ctx.config, NEXT_COOKIE);
       return reply.redirect(result.recoveryCancelled ? '/profile/security?done=recovery_cancelled' : next || '/profile', 303);
     } catch (error) {

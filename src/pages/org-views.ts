@@ -34,7 +34,7 @@ function memberRow(v: MembersViewInput, m: MemberView): Html {
   const manageable = !self && mayManage(v.actorRole, m.role);
   const who = m.name || m.email;
   return html`<tr>
-    <td><strong>${m.name || m.email}</strong>${m.name ? html`<br><span class="muted">${m.email}</span>` : ''}${self ? html` <span class="badge">You</span>` : ''}${m.suspended ? html` <span class="badge warn">Suspended</span>` : ''}</td>
+    <td><strong>${m.name || m.email}</strong>${m.name ? html`<br><span class="muted">${m.email}</span>` : ''}${self ? html` <span class="badge">You</span>` : ''}${m.emailVerified ? '' : html` <span class="badge warn">Email not verified</span>`}${m.suspended ? html` <span class="badge warn">Suspended</span>` : ''}</td>
     <td>${manageable
       ? html`<form method="post" action="/orgs/${v.orgId}/members/${m.userId}/role" class="role-form">
         ${csrfInput(v.csrf)}

@@ -35,8 +35,3 @@ export async function pageFrame(ctx: Ctx, request: FastifyRequest, reply: Fastif
     },
   };
 }
-
-/** A relative path to go back to after a detour (never another origin). */
-export function safeNext(value: unknown, fallback: string): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value : fallback;
-}

@@ -17,7 +17,8 @@ import { beginPhoneSetup, finishPhoneSetup, resendPhoneSetup, sendChallengeCode,
 import { listPhones, liveEnrollment } from '../factors/phone/store.ts';
 import { html } from './html.ts';
 import { notice } from './layout.ts';
-import { pageFrame, safeNext } from './page.ts';
+import { pageFrame } from './page.ts';
+import { safeReturnTo } from '../http/return-to.ts';
 import { phoneCodeView, phoneSetupView, PHONE_SCRIPT, type PhoneCodeState } from './phone-views.ts';
 import { backupCodesView } from './security-views.ts';
 import { textField } from './ui.ts';
@@ -138,7 +139,7 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
   // "Text me a code" on the re-authentication and "turn off" forms.
   app.post(`${SETUP_PATH}/send-proof`, async (request, reply) => {
     const session = requireSession(request);
-    const next = safeNext(textField(request.body, 'next', 500), '/profile/security');
+    const next = safeReturnTo(ctx.config, (request.body as { next?: unknown } | undefined)?.next, '/profile/security');
     const channel = channelField(request.body);
     try {
       await sendReauthCode(ctx, session.userId, channel, meta(request));

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { audit } from '../context.ts';
 import { changePassword } from '../accounts/service.ts';
+import { isEmailVerified } from '../accounts/verification.ts';
 import { hasRecentReauth } from '../sessions/service.ts';
 import { queryAudit } from '../audit/store.ts';
 import { describeUserAgent } from '../core/user-agent.ts';
@@ -25,6 +26,7 @@ import { flash, formError, input, postButton, csrfInput, ROLE_LABELS, textField,
 const DONE: Readonly<Record<string, string>> = {
   password_changed: 'Password changed. Your other sessions were signed out.',
   session_revoked: 'That session was signed out.',
+  verification_sent: 'We sent a link to your email address. Open it and press the button to verify the address.',
 };
 
 const ACTIVITY_PAGE_SIZE = 25;
@@ -35,10 +37,11 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
   async function renderProfile(request: FastifyRequest, reply: FastifyReply, status: number, error: FormError | null) {
     const session = requireSession(request);
     const frame = await pageFrame(ctx, request, reply);
-    const [sessions, memberships, requirement] = await Promise.all([
+    const [sessions, memberships, requirement, emailVerified] = await Promise.all([
       listSessions(ctx, session.userId),
       membershipsOf(ctx, session.userId),
       requirementSummary(ctx, session.userId, session.user.twoFactorEnabled),
+      isEmailVerified(ctx, session.userId),
     ]);
     const user = session.user;
     const passwordError = error && (error.field === 'currentPassword' || error.field === 'password') ? error : null;
@@ -49,7 +52,9 @@ ${requirementBanner(requirement)}
 <section class="card" aria-labelledby="account-title">
   <h2 id="account-title">Account</h2>
   <dl class="facts">
-    <dt>Email</dt><dd>${user.email}</dd>
+    <dt>Email</dt><dd>${user.email} ${emailVerified
+      ? html`<span class="badge ok">Verified</span>`
+      : html`<span class="badge warn">Not verified</span> ${postButton('/profile/email/verification', frame.csrf, 'Send a verification link')}`}</dd>
     <dt>Name</dt><dd>${user.name || html`<span class="muted">Not set</span>`}</dd>
     <dt>Two-factor authentication</dt><dd><span class="badge ${user.twoFactorEnabled ? 'ok' : 'warn'}">${user.twoFactorEnabled ? 'On' : 'Off'}</span></dd>
   </dl>

@@ -19,6 +19,7 @@ import { suspensionPages } from './suspension-pages.ts';
 import { apiKeyPages } from './api-key-pages.ts';
 import { recoveryPages } from './recovery-pages.ts';
 import { importPages } from './import-pages.ts';
+import { emailVerificationPages } from './email-verification-pages.ts';
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
 const STATIC_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
@@ -70,4 +71,5 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(apiKeyPages);
   await app.register(recoveryPages);
   await app.register(importPages);
+  await app.register(emailVerificationPages);
 }

@@ -10,7 +10,7 @@ import { hasRecentReauth, rotateSession } from '../sessions/service.ts';
 import { issueSessionCookie, meta, requireSession, upgradeAfterFirstFactor } from '../http/request.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
 import { clearCookie, cookieNames, CONTINUE_COOKIE } from '../http/cookies.ts';
-import { audit } from '../context.ts';
+import { audit, type Ctx } from '../context.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { disableTwoFactor, regenerateBackupCodes, removeFactor } from '../factors/lifecycle.ts';
@@ -19,7 +19,8 @@ import { beginTotpSetup, finishTotpSetup } from '../factors/totp/routes.ts';
 import { listTrustedDevices, revokeTrustedDevice } from '../sessions/devices.ts';
 import { html, raw, type Html } from './html.ts';
 import { notice } from './layout.ts';
-import { pageFrame, safeNext } from './page.ts';
+import { pageFrame } from './page.ts';
+import { safeReturnTo } from '../http/return-to.ts';
 import { WEBAUTHN_SCRIPT } from './passkey-views.ts';
 import { backupCodesView, factorCodeFields, overviewView, phoneProofFor, requirementBanner } from './security-views.ts';
 
@@ -41,8 +42,8 @@ const DONE: Record<string, string> = {
 type Body = Record<string, string | undefined>;
 
 /** The app sign-in request to go back to after setting up 2FA (see src/oidc/routes.ts). */
-function continuePath(request: FastifyRequest): string {
-  const value = safeNext(request.cookies[CONTINUE_COOKIE], '');
+function continuePath(ctx: Ctx, request: FastifyRequest): string {
+  const value = safeReturnTo(ctx.config, request.cookies[CONTINUE_COOKIE], '');
   return /^\/authorize\/[A-Za-z0-9_-]+$/.test(value) ? value : '';
 }
 
@@ -61,7 +62,7 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const devices = await listTrustedDevices(ctx, session.userId);
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
     const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
-    const continueTo = continuePath(request);
+    const continueTo = continuePath(ctx, request);
     const onward = continueTo && data.twoFactorEnabled && !requirement.overdue
       ? html`<div class="notice notice-info" role="status">Two-factor authentication is set up. <a href="${continueTo}">Continue signing in to the app</a></div>`
       : html``;
@@ -111,17 +112,17 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
   <h1 id="reminder-title">Set up two-factor authentication</h1>
   ${requirementBanner(requirement)}
   <p>It takes about two minutes: scan a QR code with an authenticator app on your phone and save your backup codes.</p>
-  <p class="row-actions"><a class="button" href="/profile/security/totp">Set up now</a> <a class="button secondary" href="${safeNext((request.query as { next?: string }).next, '/profile')}">Later</a></p>
+  <p class="row-actions"><a class="button" href="/profile/security/totp">Set up now</a> <a class="button secondary" href="${safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '/profile')}">Later</a></p>
 </section>`);
   });
 
   // Other pages send people here when an action needs a fresh re-authentication.
-  app.get('/profile/security/confirm', async (request, reply) => askReauth(request, reply, safeNext((request.query as { next?: string }).next, '/profile/security')));
+  app.get('/profile/security/confirm', async (request, reply) => askReauth(request, reply, safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '/profile/security')));
 
   app.post('/profile/security/reauthenticate', async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
     const body = request.body as Body;
-    const next = safeNext(body.next, '/profile/security');
+    const next = safeReturnTo(ctx.config, body.next, '/profile/security');
     try {
       await checkCredentials(ctx, session.user.email, body.password ?? '', meta(request));
       if (session.user.twoFactorEnabled) {
@@ -180,7 +181,7 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
       const result = await finishTotpSetup(ctx, session.user, { enrollmentId: body.enrollmentId ?? '', code: body.code ?? '', label: body.label }, meta(request));
       if (!result.backupCodes) return reply.redirect('/profile/security?done=totp_added', 303);
       await upgradeAfterFirstFactor(ctx, request, reply, ['otp']);
-      const continueTo = continuePath(request);
+      const continueTo = continuePath(ctx, request);
       if (continueTo) clearCookie(reply, ctx.config, CONTINUE_COOKIE);
       return show(request, reply, 200, backupCodesView(result.backupCodes, ctx.config.productName, session.user.email, true, continueTo || undefined), ['/static/backup-codes.js']);
     } catch (error) {

@@ -31,11 +31,11 @@ describe('twofold CLI', () => {
   let databaseUrl: string;
   const outputs: string[] = [];
 
-  function cli(args: string[], stdin = ''): Promise<Run> {
+  function cli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data'), NODE_NO_WARNINGS: '1' },
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data'), NODE_NO_WARNINGS: '1', ...env },
       });
       let stdout = '';
       let stderr = '';
@@ -82,15 +82,18 @@ describe('twofold CLI', () => {
     expect(second.stdout).toBe('database is up to date\n');
   });
 
-  it('init reads the password from stdin, creates the org and its owner, and refuses a second time', async () => {
-    const [empty, init] = await Promise.all([
-      cli(['outbox']),
-      cli(['init', '--org', 'Acme Clinic', '--email', 'Owner@Acme.test', '--password-stdin'], `${OWNER_PASSWORD}\n`),
-    ]);
+  it('init reads the password from stdin, creates the org and its owner, emails the owner a verification link, and refuses a second time', async () => {
+    const empty = await cli(['outbox']);
+    const init = await cli(['init', '--org', 'Acme Clinic', '--email', 'Owner@Acme.test', '--password-stdin'], `${OWNER_PASSWORD}\n`);
     expect(empty.stdout).toBe('the outbox is empty\n');
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toContain('Acme Clinic');
     expect(init.stdout).toContain('owner@acme.test');
+    expect(init.stdout).toContain('sent owner@acme.test a link to verify the email address');
+    const outbox = await cli(['outbox']);
+    expect(outbox.stdout).toContain('email to owner@acme.test');
+    expect(outbox.stdout).toContain('Subject: Confirm your email address');
+    expect(outbox.stdout).toContain(`${ORIGIN}/verify-email?token=`);
     // The key file was created in DATA_DIR.
     expect(fs.existsSync(path.join(dir, 'data', 'twofold.key'))).toBe(true);
 
@@ -109,6 +112,7 @@ describe('twofold CLI', () => {
     ]);
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain('staff@acme.test');
+    expect(added.stdout).toContain('sent staff@acme.test a link to verify the email address');
     for (const failed of [noOrg, badRole, weak]) expect(failed.code).toBe(1);
     expect(weak.stderr).toContain('password_rejected');
     expect(weak.stderr).not.toContain('password1234');
@@ -159,6 +163,40 @@ describe('twofold CLI', () => {
     expect((await cli(['user', 'reactivate', '--email', 'staff@acme.test'])).stdout).toContain('staff@acme.test reactivated');
     expect(await signIn()).toBe(200);
     expect((await cli(['user', 'suspend', '--email', 'nobody@acme.test'])).code).toBe(1);
+  });
+
+  it('init --email-verified vouches for the owner\'s address and sends nothing; the member list shows who is verified', async () => {
+    const other = `sqlite:${path.join(dir, 'vouched.db')}`;
+    const init = await cli(['init', '--org', 'Vouched Clinic', '--email', 'boss@vouched.test', '--password-stdin', '--email-verified'], `${OWNER_PASSWORD}\n`, { DATABASE_URL: other });
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain('marked boss@vouched.test as a verified email address');
+    expect((await cli(['outbox'], '', { DATABASE_URL: other })).stdout).toBe('the outbox is empty\n');
+    const added = await cli(['user', 'add', '--org', 'Vouched Clinic', '--email', 'typed@vouched.test', '--role', 'client', '--password-stdin'], STAFF_PASSWORD, { DATABASE_URL: other });
+    expect(added.stdout).toContain('sent typed@vouched.test a link to verify the email address');
+    const file = path.join(dir, 'people.jsonl');
+    fs.writeFileSync(file, `${JSON.stringify({ email: 'imported@vouched.test', org: 'Vouched Clinic', role: 'client' })}\n${JSON.stringify({ email: 'boss@vouched.test', org: 'Vouched Clinic', role: 'owner' })}\n`);
+    const imported = await cli(['import', file], '', { DATABASE_URL: other });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('1 new accounts');
+    expect(imported.stdout).toContain('1 email with a link to verify the address queued');
+
+    const db = openDatabase(other);
+    const config = resolveConfig({ PUBLIC_URL: ORIGIN, DATABASE_URL: other, DATA_DIR: path.join(dir, 'data') });
+    const app = await buildApp(config, { db, keyring: ephemeralKeyring(), clock: systemClock, mail: createMailQueue(db, outboxTransport()) });
+    try {
+      const headers = { origin: ORIGIN, 'content-type': 'application/json' };
+      const signIn = await app.inject({ method: 'POST', url: '/api/v1/sign-in', headers, payload: JSON.stringify({ email: 'boss@vouched.test', password: OWNER_PASSWORD }) });
+      expect(signIn.statusCode).toBe(200);
+      const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      const orgs = await app.inject({ method: 'GET', url: '/api/v1/orgs', headers: { cookie } });
+      const orgId = (orgs.json() as { orgs: Array<{ id: string }> }).orgs[0]!.id;
+      const members = await app.inject({ method: 'GET', url: `/api/v1/orgs/${orgId}/members`, headers: { cookie } });
+      const verified = Object.fromEntries((members.json() as { members: Array<{ email: string; emailVerified: boolean }> }).members.map((m) => [m.email, m.emailVerified]));
+      expect(verified).toEqual({ 'boss@vouched.test': true, 'typed@vouched.test': false, 'imported@vouched.test': false });
+    } finally {
+      await app.close();
+      await db.close();
+    }
   });
 
   it('oidc-keys rotate adds a signing key and keeps the previous one published; list shows which signs', async () => {

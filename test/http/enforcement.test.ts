@@ -20,7 +20,7 @@ const ENROLMENT_ROUTES = new Set([
 /** Routes that take no session at all. */
 const PUBLIC_ROUTES = new Set([
   'get /healthz', 'get /readyz', 'get /api/v1/setup', 'post /api/v1/setup', 'post /api/v1/sign-in', 'post /api/v1/sign-in/verify',
-  'post /api/v1/password-reset', 'post /api/v1/password-reset/confirm', 'post /api/v1/invitations/accept',
+  'post /api/v1/password-reset', 'post /api/v1/password-reset/confirm', 'post /api/v1/invitations/accept', 'post /api/v1/email-verification/confirm',
   'post /api/v1/sign-in/passkey/options', 'post /api/v1/sign-in/passkey', 'post /api/v1/sign-in/send',
   'post /api/v1/recovery', 'post /api/v1/recovery/confirm', 'post /api/v1/recovery/cancel',
 ]);

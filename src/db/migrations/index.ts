@@ -10,7 +10,8 @@ import * as m0007 from './0007_import.ts';
 import * as m0008 from './0008_oidc.ts';
 import * as m0009 from './0009_attempts_in_flight.ts';
 import * as m0010 from './0010_recovery_guard.ts';
-import * as m0013 from './0013_account_suspension.ts';
+import * as m0011 from './0011_email_verification.ts';
+import * as m0012 from './0012_account_suspension.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -23,7 +24,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_oidc': m0008,
   '0009_attempts_in_flight': m0009,
   '0010_recovery_guard': m0010,
-  '0013_account_suspension': m0013,
+  '0011_email_verification': m0011,
+  '0012_account_suspension': m0012,
 };
 
 export const bundledMigrations: MigrationProvider = {
