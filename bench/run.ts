@@ -43,7 +43,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { TOTP_DEFAULTS, totp } from '../src/core/otp.ts';
-import { busyCoresSince, cpuSecondsOf, machineTicks, memoryOf, CORES, type Memory } from './machine.ts';
+import { busyCoresSince, cpuSecondsOf, machineTicks, memoryOf, type Memory } from './machine.ts';
 import { cookieFrom, formatResult, runLoad, send, type Iteration, type LoadResult, type Target } from './loader.ts';
 import type { Fixture } from './seed.ts';
 import { printTopFrames } from './profile-top.ts';

@@ -79,7 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
 
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request) => {
+  app.setNotFoundHandler(() => {
     throw new AppError('not_found');
   });
   app.addHook('onRequest', async (request, reply) => {

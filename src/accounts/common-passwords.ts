@@ -16,8 +16,3 @@ export function isCommonPassword(lowerCased: string): boolean {
   blocklist ??= load();
   return blocklist.has(lowerCased);
 }
-
-export function commonPasswordCount(): number {
-  blocklist ??= load();
-  return blocklist.size;
-}

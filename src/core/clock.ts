@@ -6,7 +6,3 @@ export const systemClock: Clock = () => new Date();
 export function addSeconds(date: Date, seconds: number): Date {
   return new Date(date.getTime() + seconds * 1000);
 }
-
-export function iso(date: Date): string {
-  return date.toISOString();
-}

@@ -4,7 +4,7 @@
  * generic 500 that never echoes the internal message.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { wantsJson } from './route.ts';
 
 function fromFastify(error: FastifyError): AppError | null {
@@ -81,8 +81,4 @@ export function errorHandler(renderPage: PageErrorRenderer) {
     }
     return reply.send(errorBody(appError));
   };
-}
-
-export function errorCodes(): ErrorCode[] {
-  return Object.keys(ERRORS) as ErrorCode[];
 }

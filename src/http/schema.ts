@@ -25,8 +25,3 @@ export function object(properties: Record<string, JsonSchema>, required: string[
 export function params(names: string[]): JsonSchema {
   return object(Object.fromEntries(names.map((n) => [n, id()])), names);
 }
-
-export const errorResponse: JsonSchema = {
-  type: 'object',
-  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
-};

@@ -110,7 +110,7 @@ export async function importMembers(ctx: Ctx, input: Readable, options: ImportOp
     }
     if (line <= resumeAfter || text.trim() === '') continue;
     report.read += 1;
-    let raw: Record<string, unknown> | null = null;
+    let raw: Record<string, unknown> | null;
     if (options.format === 'csv') {
       const fields = splitCsvLine(text);
       raw = Object.fromEntries(header!.map((h, i) => [h, fields[i] ?? '']));

@@ -8,7 +8,6 @@ import type { RequestMeta } from '../audit/store.ts';
 import type { Role } from '../db/schema.ts';
 import { mailTemplates } from '../mail/templates.ts';
 import { acceptablePasswordFor, checkCredentials, findUserByEmail, insertUser, parseEmail, type User } from '../accounts/service.ts';
-import { revokeAllSessions } from '../sessions/service.ts';
 import { markEmailVerified } from '../accounts/verification.ts';
 import { addMember, mayManage, requireManager } from './service.ts';
 

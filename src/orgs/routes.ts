@@ -12,7 +12,7 @@ import { userJson } from '../sessions/routes.ts';
 import { createSession } from '../sessions/service.ts';
 import { finishSignIn } from '../sessions/sign-in.ts';
 import { complianceMembers } from './compliance.ts';
-import { changeRole, isSetUp, listMembers, membershipsOf, removeMember, requireManager, roleIn, setUp } from './service.ts';
+import { changeRole, isSetUp, membershipsOf, removeMember, requireManager, roleIn, setUp } from './service.ts';
 import { acceptInvitation, invite, listInvitations, revokeInvitation } from './invitations.ts';
 
 async function actor(app: FastifyInstance, userId: string) {

@@ -3,15 +3,12 @@
  * owner: everything, incl. other owners · admin: manage staff, clients and admins, not owners ·
  * staff, client: their own account only.
  */
-import { TOKENS } from '../config/defaults.ts';
-import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
-import { addSeconds } from '../core/clock.ts';
+import { randomId } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
-import { audit, link, type Ctx } from '../context.ts';
+import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import type { Role } from '../db/schema.ts';
-import { mailTemplates } from '../mail/templates.ts';
-import { acceptablePasswordFor, checkCredentials, findUserByEmail, insertUser, parseEmail, type User } from '../accounts/service.ts';
+import { acceptablePasswordFor, findUserByEmail, insertUser, parseEmail, type User } from '../accounts/service.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
 import { endOrgAppAccess } from '../oidc/adapter.ts';
 import { markEmailVerified, sendEmailVerification, type VerificationEmail } from '../accounts/verification.ts';

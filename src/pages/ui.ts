@@ -12,6 +12,8 @@ export function textField(source: unknown, name: string, maxChars = 1000): strin
   return typeof value === 'string' ? value.slice(0, maxChars) : '';
 }
 
+// Matching control characters is the point here (they are refused in names and labels).
+// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /**

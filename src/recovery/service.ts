@@ -21,10 +21,10 @@ import { listPhones } from '../factors/phone/store.ts';
 import { recoveryTemplates } from '../mail/templates.ts';
 import { hitRateLimit } from '../throttle/store.ts';
 import { dbRateLimiter } from '../throttle/rate-limiter.ts';
-import { assertRecoveryAllowed, pendingRecovery, recoveryBlockedUntil, type PendingRecovery } from './guard.ts';
+import { assertRecoveryAllowed, pendingRecovery, recoveryBlockedUntil } from './guard.ts';
 import { announceByPhone } from './notify.ts';
 
-export { pendingRecovery, type PendingRecovery };
+export { pendingRecovery };
 
 /** Confirm and cancel links are bearer secrets from anonymous callers: counted per client IP first. */
 async function limitLinkUse(ctx: Ctx, meta: RequestMeta): Promise<void> {

@@ -3,7 +3,6 @@
  * Idle and absolute timeouts are enforced here, server-side. A new token is issued on every sign-in and
  * on every change of assurance (`rotate`), which kills the old one.
  */
-import { sql } from 'kysely';
 import { SESSION } from '../config/defaults.ts';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';

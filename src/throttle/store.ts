@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import { IN_FLIGHT } from '../config/defaults.ts';
 import {
-  afterFailure, decideAttempt, EMPTY_ATTEMPT_STATE, staleBefore, type AttemptPolicy, type AttemptState, type FailureState,
+  afterFailure, decideAttempt, staleBefore, type AttemptPolicy, type AttemptState, type FailureState,
 } from '../core/attempts.ts';
 import { patiently, wakeNext } from './waiting.ts';
 
@@ -192,9 +192,4 @@ export async function clearAttempts(db: Db, key: string): Promise<void> {
     .where('key', '=', key)
     .execute();
   wakeNext(key);
-}
-
-export async function readAttempts(db: Db, key: string): Promise<AttemptState> {
-  const row = await db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', key).executeTakeFirst();
-  return row ? toState(row) : EMPTY_ATTEMPT_STATE;
 }
