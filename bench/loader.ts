@@ -42,7 +42,13 @@ export function send(target: Target, spec: RequestSpec, readBody = false): Promi
         const chunks: Buffer[] = [];
         if (readBody) res.on('data', (chunk: Buffer) => chunks.push(chunk));
         else res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: readBody ? Buffer.concat(chunks).toString('utf8') : '' }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: readBody ? Buffer.concat(chunks).toString('utf8') : '',
+          }),
+        );
         res.on('error', reject);
       },
     );
@@ -109,7 +115,11 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 export async function runLoad(options: LoadOptions, iteration: Iteration): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency });
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: options.concurrency,
+    maxFreeSockets: options.concurrency,
+  });
   const target: Target = { host: options.host ?? '127.0.0.1', port: options.port, agent };
   const latencies = new Float64Array(options.maxIterations);
   const outcomes: Record<string, number> = {};
@@ -158,8 +168,12 @@ export async function runLoad(options: LoadOptions, iteration: Iteration): Promi
 }
 
 export function formatResult(r: LoadResult): string {
-  const outcomes = Object.entries(r.outcomes).map(([k, v]) => `${k}×${v}`).join(' ');
-  return `${r.label.padEnd(34)} c=${String(r.concurrency).padStart(2)}  ${r.perSecond.toFixed(0).padStart(6)}/s  ` +
+  const outcomes = Object.entries(r.outcomes)
+    .map(([k, v]) => `${k}×${v}`)
+    .join(' ');
+  return (
+    `${r.label.padEnd(34)} c=${String(r.concurrency).padStart(2)}  ${r.perSecond.toFixed(0).padStart(6)}/s  ` +
     `p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  max ${r.maxMs.toFixed(1)} ms  ` +
-    `n=${r.iterations} in ${r.seconds.toFixed(2)} s  errors=${r.errors}  [${outcomes}]${r.exhausted ? '  (fixtures exhausted)' : ''}`;
+    `n=${r.iterations} in ${r.seconds.toFixed(2)} s  errors=${r.errors}  [${outcomes}]${r.exhausted ? '  (fixtures exhausted)' : ''}`
+  );
 }

@@ -23,7 +23,11 @@ export function cpuSecondsOf(pid: number | undefined): number {
 
 /** Busy and total jiffies of the whole machine (all cores), from the first line of /proc/stat. */
 export function machineTicks(): { busy: number; total: number } {
-  const [, user, nice, system, idle, iowait, irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).map(Number);
+  const [, user, nice, system, idle, iowait, irq, softirq, steal] = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .split(/\s+/)
+    .map(Number);
   const busy = user! + nice! + system! + irq! + softirq! + steal!;
   return { busy, total: busy + idle! + iowait! };
 }

@@ -27,7 +27,12 @@ const SHARED: Array<{ ours: string; theirs: string; label: string; target: numbe
   { ours: 'b', theirs: 'b', label: 'full password + TOTP sign-in', target: 5 },
 ];
 
-export function runPeerAndCompare(root: string, quick: boolean, own: readonly OwnFigure[], log: (line: string) => void): void {
+export function runPeerAndCompare(
+  root: string,
+  quick: boolean,
+  own: readonly OwnFigure[],
+  log: (line: string) => void,
+): void {
   const peerDir = path.join(root, 'bench', 'peer');
   if (!fs.existsSync(path.join(peerDir, 'node_modules', 'better-auth'))) {
     log('\ninstalling the peer (bench/peer) …');
@@ -35,7 +40,11 @@ export function runPeerAndCompare(root: string, quick: boolean, own: readonly Ow
   }
   const json = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'peer-')), 'peer.json');
   log('\npeer: better-auth + twoFactor (bench/peer/run-peer.ts)');
-  execFileSync(process.execPath, ['--import', 'tsx', path.join(peerDir, 'run-peer.ts'), ...(quick ? ['--quick'] : []), `--json=${json}`], { cwd: root, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(peerDir, 'run-peer.ts'), ...(quick ? ['--quick'] : []), `--json=${json}`],
+    { cwd: root, stdio: 'inherit' },
+  );
   const peer = JSON.parse(fs.readFileSync(json, 'utf8')) as { phases: PeerPhase[]; memory: { peakRssMb: number } };
   log('\n| flow (SQLite, c=32) | twofold /s (p99 ms) | peer /s (p99 ms) | twofold / peer | target |');
   log('|---|---:|---:|---:|---|');
@@ -44,7 +53,9 @@ export function runPeerAndCompare(root: string, quick: boolean, own: readonly Ow
     const theirs = peer.phases.find((p) => p.phase === flow.theirs);
     if (!ours || !theirs) continue;
     const ratio = ours.perSecond / theirs.perSecond;
-    log(`| ${flow.label} | ${ours.perSecond.toFixed(0)} (${ours.p99Ms.toFixed(1)}) | ${theirs.perSecond.toFixed(0)} (${theirs.p99Ms.toFixed(1)}) | ${ratio.toFixed(1)}× | ≥ ${flow.target}× ${ratio >= flow.target ? 'met' : 'missed'} |`);
+    log(
+      `| ${flow.label} | ${ours.perSecond.toFixed(0)} (${ours.p99Ms.toFixed(1)}) | ${theirs.perSecond.toFixed(0)} (${theirs.p99Ms.toFixed(1)}) | ${ratio.toFixed(1)}× | ≥ ${flow.target}× ${ratio >= flow.target ? 'met' : 'missed'} |`,
+    );
   }
   log(`| peak server RSS MB | | ${peer.memory.peakRssMb.toFixed(0)} | | |`);
 }

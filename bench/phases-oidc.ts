@@ -66,7 +66,8 @@ class CookieJar {
   header(requestPath: string): string {
     const parts: string[] = [];
     for (const [name, { value, path }] of this.cookies) {
-      if (requestPath === path || requestPath.startsWith(path.endsWith('/') ? path : `${path}/`)) parts.push(`${name}=${value}`);
+      if (requestPath === path || requestPath.startsWith(path.endsWith('/') ? path : `${path}/`))
+        parts.push(`${name}=${value}`);
     }
     return parts.join('; ');
   }
@@ -95,7 +96,8 @@ function hopKind(pathname: string): 'auth' | 'authorize' | 'resume' | null {
 function percentiles(values: readonly number[]): string {
   if (values.length === 0) return 'none';
   const sorted = Float64Array.from(values).sort();
-  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+  const at = (p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
   return `p50 ${at(50).toFixed(2)} / p99 ${at(99).toFixed(2)} ms`;
 }
 
@@ -110,101 +112,167 @@ async function verifyAgainstJwks(h: Harness, target: Target, jwt: string): Promi
   const jwks = await send(target, { method: 'GET', path: '/oidc/jwks' }, true);
   if (jwks.status !== 200) throw new Error(`oidc: GET /oidc/jwks answered ${jwks.status}`);
   const key = (JSON.parse(jwks.body) as { keys: Array<Record<string, unknown>> }).keys.find((k) => k.kid === kid);
-  if (alg !== 'RS256' || !key) throw new Error(`oidc: ID token signed with ${alg} by ${kid}, not a published RS256 key`);
+  if (alg !== 'RS256' || !key)
+    throw new Error(`oidc: ID token signed with ${alg} by ${kid}, not a published RS256 key`);
   const publicKey = crypto.createPublicKey({ key: key as crypto.JsonWebKey, format: 'jwk' });
-  const ok = crypto.verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature ?? '', 'base64url'));
+  const ok = crypto.verify(
+    'sha256',
+    Buffer.from(`${header}.${payload}`),
+    publicKey,
+    Buffer.from(signature ?? '', 'base64url'),
+  );
   if (!ok) throw new Error('oidc: the ID token signature does not verify against the JWKS');
-  h.log(`  ID token signature verified against /oidc/jwks (RS256, kid ${kid}); claims: ${JSON.stringify(decodeJwtPart(payload), ['acr', 'amr', 'aud', 'auth_time'])}`);
+  h.log(
+    `  ID token signature verified against /oidc/jwks (RS256, kid ${kid}); claims: ${JSON.stringify(decodeJwtPart(payload), ['acr', 'amr', 'aud', 'auth_time'])}`,
+  );
 }
 
-export async function measureOidc(h: Harness, app: OidcFixture, sessions: readonly string[], database: string): Promise<void> {
+export async function measureOidc(
+  h: Harness,
+  app: OidcFixture,
+  sessions: readonly string[],
+  database: string,
+): Promise<void> {
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.clientSecret)}`).toString('base64')}`;
   let timings = newTimings();
   let firstIdToken: string | null = null;
 
   /** One sign-in at the app, start to tokens. With `consent`, the consent page is expected and allowed. */
-  const flow = (consent: boolean): Iteration => async (target, index) => {
-    const user = index % sessions.length;
-    const ip = h.clientIp(user);
-    const jar = new CookieJar();
-    jar.set('tf_session', sessions[user]!);
-    const verifier = crypto.randomBytes(32).toString('base64url');
-    const state = crypto.randomBytes(16).toString('base64url');
-    const nonce = crypto.randomBytes(16).toString('base64url');
-    const query = new URLSearchParams({
-      client_id: app.clientId, response_type: 'code', scope: 'openid', redirect_uri: app.redirectUri,
-      code_challenge: crypto.createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', state, nonce,
-    });
-    let next = `/oidc/auth?${query}`;
-    let consented = false;
-    let callback: URL | null = null;
-    for (let hop = 0; hop < MAX_HOPS && !callback; hop++) {
-      const pathname = next.split('?')[0]!;
-      const kind = hopKind(pathname);
-      const t0 = performance.now();
-      const response = await send(target, { method: 'GET', path: next, headers: { cookie: jar.header(pathname), 'x-forwarded-for': ip } }, consent);
-      if (kind) timings[kind].push(performance.now() - t0);
-      jar.store(response, pathname);
-      const location = response.headers.location;
-      if (response.status === 303 || response.status === 302) {
-        if (!location) return `hop${hop}:${response.status}-no-location`;
-        if (location.startsWith(`${app.redirectUri}?`)) {
-          callback = new URL(location);
-          break;
+  const flow =
+    (consent: boolean): Iteration =>
+    async (target, index) => {
+      const user = index % sessions.length;
+      const ip = h.clientIp(user);
+      const jar = new CookieJar();
+      jar.set('tf_session', sessions[user]!);
+      const verifier = crypto.randomBytes(32).toString('base64url');
+      const state = crypto.randomBytes(16).toString('base64url');
+      const nonce = crypto.randomBytes(16).toString('base64url');
+      const query = new URLSearchParams({
+        client_id: app.clientId,
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: app.redirectUri,
+        code_challenge: crypto.createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      });
+      let next = `/oidc/auth?${query}`;
+      let consented = false;
+      let callback: URL | null = null;
+      for (let hop = 0; hop < MAX_HOPS && !callback; hop++) {
+        const pathname = next.split('?')[0]!;
+        const kind = hopKind(pathname);
+        const t0 = performance.now();
+        const response = await send(
+          target,
+          { method: 'GET', path: next, headers: { cookie: jar.header(pathname), 'x-forwarded-for': ip } },
+          consent,
+        );
+        if (kind) timings[kind].push(performance.now() - t0);
+        jar.store(response, pathname);
+        const location = response.headers.location;
+        if (response.status === 303 || response.status === 302) {
+          if (!location) return `hop${hop}:${response.status}-no-location`;
+          if (location.startsWith(`${app.redirectUri}?`)) {
+            callback = new URL(location);
+            break;
+          }
+          const url = new URL(location, h.origin);
+          if (url.origin !== h.origin) return `left:${url.origin}`;
+          next = `${url.pathname}${url.search}`;
+          continue;
         }
-        const url = new URL(location, h.origin);
+        // Only the consent round may meet a page: the consent page, then the "continuing to the app" page.
+        if (!consent || response.status !== 200 || kind !== 'authorize')
+          return `hop${hop}:${kind ?? pathname}:${response.status}`;
+        if (consented) return `hop${hop}:page-after-consent`;
+        const csrf =
+          /<form method="post" action="[^"]*\/consent"[^>]*><input type="hidden" name="_csrf" value="([^"]+)">/.exec(
+            response.body,
+          )?.[1];
+        if (!csrf) return `hop${hop}:no-consent-form`;
+        const action = `${pathname}/consent`;
+        const allowed = await send(
+          target,
+          {
+            method: 'POST',
+            path: action,
+            headers: {
+              cookie: jar.header(action),
+              origin: h.origin,
+              'content-type': 'application/x-www-form-urlencoded',
+              'x-forwarded-for': ip,
+            },
+            body: new URLSearchParams({ _csrf: csrf.replace(/&amp;/g, '&') }).toString(),
+          },
+          true,
+        );
+        jar.store(allowed, action);
+        const refresh = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(allowed.body)?.[1];
+        if (allowed.status !== 200 || !refresh) return `consent:${allowed.status}`;
+        const url = new URL(refresh.replace(/&amp;/g, '&'), h.origin);
         if (url.origin !== h.origin) return `left:${url.origin}`;
         next = `${url.pathname}${url.search}`;
-        continue;
+        consented = true;
       }
-      // Only the consent round may meet a page: the consent page, then the "continuing to the app" page.
-      if (!consent || response.status !== 200 || kind !== 'authorize') return `hop${hop}:${kind ?? pathname}:${response.status}`;
-      if (consented) return `hop${hop}:page-after-consent`;
-      const csrf = /<form method="post" action="[^"]*\/consent"[^>]*><input type="hidden" name="_csrf" value="([^"]+)">/.exec(response.body)?.[1];
-      if (!csrf) return `hop${hop}:no-consent-form`;
-      const action = `${pathname}/consent`;
-      const allowed = await send(target, {
-        method: 'POST', path: action,
-        headers: { cookie: jar.header(action), origin: h.origin, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
-        body: new URLSearchParams({ _csrf: csrf.replace(/&amp;/g, '&') }).toString(),
-      }, true);
-      jar.store(allowed, action);
-      const refresh = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(allowed.body)?.[1];
-      if (allowed.status !== 200 || !refresh) return `consent:${allowed.status}`;
-      const url = new URL(refresh.replace(/&amp;/g, '&'), h.origin);
-      if (url.origin !== h.origin) return `left:${url.origin}`;
-      next = `${url.pathname}${url.search}`;
-      consented = true;
-    }
-    if (!callback) return 'too-many-hops';
-    if (callback.searchParams.get('error')) return `callback:${callback.searchParams.get('error')}`;
-    if (callback.searchParams.get('state') !== state) return 'callback:state';
-    const code = callback.searchParams.get('code');
-    if (!code) return 'callback:no-code';
+      if (!callback) return 'too-many-hops';
+      if (callback.searchParams.get('error')) return `callback:${callback.searchParams.get('error')}`;
+      if (callback.searchParams.get('state') !== state) return 'callback:state';
+      const code = callback.searchParams.get('code');
+      if (!code) return 'callback:no-code';
 
-    const t0 = performance.now();
-    const token = await send(target, {
-      method: 'POST', path: '/oidc/token',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': h.clientIp(APP_SERVER_IP_INDEX) },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: app.redirectUri, code_verifier: verifier }).toString(),
-    }, true);
-    timings.token.push(performance.now() - t0);
-    timings.tokenOutcomes[String(token.status)] = (timings.tokenOutcomes[String(token.status)] ?? 0) + 1;
-    if (token.status !== 200) return `token:${token.status}`;
-    const idToken = (JSON.parse(token.body) as { id_token?: string }).id_token;
-    if (!idToken) return 'token:no-id-token';
-    const claims = decodeJwtPart(idToken.split('.')[1]);
-    if (claims.acr !== AAL2) return `acr:${String(claims.acr)}`;
-    if (claims.nonce !== nonce || claims.aud !== app.clientId) return 'id-token:nonce-or-aud';
-    firstIdToken ??= idToken;
-    if (consent) return consented ? 'consented+ok' : 'ok-without-consent';
-    return 'ok';
-  };
+      const t0 = performance.now();
+      const token = await send(
+        target,
+        {
+          method: 'POST',
+          path: '/oidc/token',
+          headers: {
+            authorization: basic,
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-forwarded-for': h.clientIp(APP_SERVER_IP_INDEX),
+          },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: app.redirectUri,
+            code_verifier: verifier,
+          }).toString(),
+        },
+        true,
+      );
+      timings.token.push(performance.now() - t0);
+      timings.tokenOutcomes[String(token.status)] = (timings.tokenOutcomes[String(token.status)] ?? 0) + 1;
+      if (token.status !== 200) return `token:${token.status}`;
+      const idToken = (JSON.parse(token.body) as { id_token?: string }).id_token;
+      if (!idToken) return 'token:no-id-token';
+      const claims = decodeJwtPart(idToken.split('.')[1]);
+      if (claims.acr !== AAL2) return `acr:${String(claims.acr)}`;
+      if (claims.nonce !== nonce || claims.aud !== app.clientId) return 'id-token:nonce-or-aud';
+      firstIdToken ??= idToken;
+      if (consent) return consented ? 'consented+ok' : 'ok-without-consent';
+      return 'ok';
+    };
 
   // Consent, once per pool user, through the real page.
-  const round = await runLoad({ label: 'consent (one flow per user)', port: h.port, concurrency: 8, durationSeconds: 60, maxIterations: sessions.length, expected: ['consented+ok'] }, flow(true));
-  if (round.errors > 0 || round.iterations !== sessions.length) throw new Error(`oidc consent round: ${JSON.stringify(round.outcomes)}`);
-  h.log(`  ${sessions.length} users allowed the app through the consent page (one full flow each, ${round.seconds.toFixed(1)} s)`);
+  const round = await runLoad(
+    {
+      label: 'consent (one flow per user)',
+      port: h.port,
+      concurrency: 8,
+      durationSeconds: 60,
+      maxIterations: sessions.length,
+      expected: ['consented+ok'],
+    },
+    flow(true),
+  );
+  if (round.errors > 0 || round.iterations !== sessions.length)
+    throw new Error(`oidc consent round: ${JSON.stringify(round.outcomes)}`);
+  h.log(
+    `  ${sessions.length} users allowed the app through the consent page (one full flow each, ${round.seconds.toFixed(1)} s)`,
+  );
   const agent = new http.Agent();
   await verifyAgainstJwks(h, { host: '127.0.0.1', port: h.port, agent }, firstIdToken!);
   agent.destroy();
@@ -213,9 +281,18 @@ export async function measureOidc(h: Harness, app: OidcFixture, sessions: readon
   await runLoad({ ...base, label: 'warm-up', durationSeconds: h.warmupSeconds }, flow(false));
   const whole: LoadResult = await h.measure('i', database, () => {
     timings = newTimings();
-    return runLoad({ ...base, label: `i. OIDC silent SSO, code + token (${database})`, durationSeconds: h.seconds }, flow(false));
+    return runLoad(
+      { ...base, label: `i. OIDC silent SSO, code + token (${database})`, durationSeconds: h.seconds },
+      flow(false),
+    );
   });
-  h.recordDerived('i-token', database, derived(`i. OIDC token request alone (${database})`, whole, timings.token, timings.tokenOutcomes));
-  h.log(`  per request: GET /oidc/auth ${percentiles(timings.auth)}; GET /authorize/:uid ${percentiles(timings.authorize)}; ` +
-    `GET /oidc/auth/:uid ${percentiles(timings.resume)}; POST /oidc/token ${percentiles(timings.token)}`);
+  h.recordDerived(
+    'i-token',
+    database,
+    derived(`i. OIDC token request alone (${database})`, whole, timings.token, timings.tokenOutcomes),
+  );
+  h.log(
+    `  per request: GET /oidc/auth ${percentiles(timings.auth)}; GET /authorize/:uid ${percentiles(timings.authorize)}; ` +
+      `GET /oidc/auth/:uid ${percentiles(timings.resume)}; POST /oidc/token ${percentiles(timings.token)}`,
+  );
 }

@@ -53,9 +53,11 @@ export function printTopFrames(file: string, limit = 30): void {
   }
   const pct = (us: number): string => `${((us / busy) * 100).toFixed(1).padStart(5)} %`;
   process.stdout.write(`busy (non-idle) time: ${(busy / 1e6).toFixed(1)} s\n\nself time by origin:\n`);
-  for (const [o, us] of [...origins].sort((a, b) => b[1] - a[1]).slice(0, 15)) process.stdout.write(`  ${pct(us)}  ${o}\n`);
+  for (const [o, us] of [...origins].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    process.stdout.write(`  ${pct(us)}  ${o}\n`);
   process.stdout.write(`\ntop ${limit} functions by self time:\n`);
-  for (const [key, us] of [...frames].sort((a, b) => b[1] - a[1]).slice(0, limit)) process.stdout.write(`  ${pct(us)}  ${key}\n`);
+  for (const [key, us] of [...frames].sort((a, b) => b[1] - a[1]).slice(0, limit))
+    process.stdout.write(`  ${pct(us)}  ${key}\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2]) {

@@ -58,9 +58,15 @@ const PG_BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5
 
 const { values: flags } = parseArgs({
   options: {
-    quick: { type: 'boolean' }, 'no-pg': { type: 'boolean' }, only: { type: 'string' },
-    profile: { type: 'boolean' }, json: { type: 'string' }, 'no-wait': { type: 'boolean' },
-    'server-entry': { type: 'string' }, 'server-env': { type: 'string', multiple: true }, growth: { type: 'string' },
+    quick: { type: 'boolean' },
+    'no-pg': { type: 'boolean' },
+    only: { type: 'string' },
+    profile: { type: 'boolean' },
+    json: { type: 'string' },
+    'no-wait': { type: 'boolean' },
+    'server-entry': { type: 'string' },
+    'server-env': { type: 'string', multiple: true },
+    growth: { type: 'string' },
     peer: { type: 'boolean' },
   },
   strict: true,
@@ -119,7 +125,12 @@ const watchdog = setTimeout(() => {
   if (activeSchema) {
     const script = `import pg from 'pg'; const c = new pg.Client({ connectionString: process.env.URL }); await c.connect(); await c.query('drop schema if exists ${activeSchema} cascade'); await c.end();`;
     try {
-      execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: { ...process.env, URL: PG_BASE_URL }, timeout: 10_000, stdio: 'ignore' });
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: ROOT,
+        env: { ...process.env, URL: PG_BASE_URL },
+        timeout: 10_000,
+        stdio: 'ignore',
+      });
     } catch {
       process.stderr.write(`bench: could not drop schema ${activeSchema}\n`);
     }
@@ -143,7 +154,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-function spawnNode(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): ChildProcess & { stderrText: () => string } {
+function spawnNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeFlags: string[] = [],
+): ChildProcess & { stderrText: () => string } {
   return spawnPlain([...nodeFlags, '--import', 'tsx', ...args], env);
 }
 
@@ -152,13 +167,20 @@ function spawnPlain(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { st
   children.add(child);
   child.on('exit', () => children.delete(child));
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   child.stdout?.resume();
   return Object.assign(child, { stderrText: () => stderr });
 }
 
 /** Polls until `check` passes (or the child died, or the time ran out). */
-async function waitUntil(what: string, child: ChildProcess & { stderrText: () => string }, check: () => Promise<boolean>, seconds = 30): Promise<void> {
+async function waitUntil(
+  what: string,
+  child: ChildProcess & { stderrText: () => string },
+  check: () => Promise<boolean>,
+  seconds = 30,
+): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${child.stderrText()}`);
@@ -181,16 +203,13 @@ async function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<string>
   const child = spawnNode(args, env);
   let stdout = '';
   child.stdout?.removeAllListeners('data');
-  child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   if (code !== 0) throw new Error(`${args.join(' ')} failed (${code}): ${child.stderrText()}`);
   return stdout.trim();
 }
-
-
-
-
-
 
 /** CPU seconds used so far by the PostgreSQL server processes (the database's share of a phase). */
 function postgresCpuSeconds(): number {
@@ -237,7 +256,11 @@ async function withCpu<T>(pid: number | undefined, work: () => Promise<T>): Prom
  * times) when other processes took more than BUSY_MACHINE_CORES meanwhile. `work` must draw fresh
  * fixtures on each call.
  */
-async function cleanly<T>(pid: number | undefined, work: () => Promise<T>, attempts = PLAN.attempts): Promise<[T, CpuUse]> {
+async function cleanly<T>(
+  pid: number | undefined,
+  work: () => Promise<T>,
+  attempts = PLAN.attempts,
+): Promise<[T, CpuUse]> {
   for (let attempt = 1; ; attempt++) {
     await waitForQuiet(PLAN.quietWaitSeconds);
     const [result, cpu] = await withCpu(pid, work);
@@ -276,7 +299,6 @@ async function waitForQuiet(seconds: number): Promise<void> {
   if (waited) log('  (quiet)');
 }
 
-
 function benchEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   // A minimal environment: nothing from the caller's shell (SMTP_URL, REDIS_URL…) leaks into the server.
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), ...extra };
@@ -300,7 +322,13 @@ interface TwofoldTarget {
   readonly secrets: Uint8Array[];
 }
 
-async function verifyStep(t: TwofoldTarget, target: Target, user: number, challengeToken: string, deviceId: string | null): Promise<{ status: number; session: string | null }> {
+async function verifyStep(
+  t: TwofoldTarget,
+  target: Target,
+  user: number,
+  challengeToken: string,
+  deviceId: string | null,
+): Promise<{ status: number; session: string | null }> {
   const cookie = `tf_challenge=${challengeToken}${deviceId ? `; tf_device=${deviceId}` : ''}`;
   const response = await send(target, {
     method: 'POST',
@@ -312,7 +340,11 @@ async function verifyStep(t: TwofoldTarget, target: Target, user: number, challe
 }
 
 /** The whole sign-in of one user: password step, then the TOTP step. Outcome "ok" or where it failed. */
-async function fullSignIn(t: TwofoldTarget, target: Target, user: number): Promise<{ outcome: string; session: string | null }> {
+async function fullSignIn(
+  t: TwofoldTarget,
+  target: Target,
+  user: number,
+): Promise<{ outcome: string; session: string | null }> {
   const first = await send(target, {
     method: 'POST',
     path: '/api/v1/sign-in',
@@ -322,7 +354,9 @@ async function fullSignIn(t: TwofoldTarget, target: Target, user: number): Promi
   const challenge = cookieFrom(first, 'tf_challenge');
   if (first.status !== 200 || !challenge) return { outcome: `sign-in:${first.status}`, session: null };
   const second = await verifyStep(t, target, user, challenge, cookieFrom(first, 'tf_device'));
-  return second.status === 200 ? { outcome: 'ok', session: second.session } : { outcome: `verify:${second.status}`, session: null };
+  return second.status === 200
+    ? { outcome: 'ok', session: second.session }
+    : { outcome: `verify:${second.status}`, session: null };
 }
 
 function sessionCheck(t: TwofoldTarget, sessions: readonly string[]): Iteration {
@@ -330,7 +364,11 @@ function sessionCheck(t: TwofoldTarget, sessions: readonly string[]): Iteration 
     const response = await send(target, {
       method: 'GET',
       path: '/api/v1/session',
-      headers: { origin: t.origin, cookie: `tf_session=${sessions[index % sessions.length]}`, 'x-forwarded-for': clientIp(index % sessions.length) },
+      headers: {
+        origin: t.origin,
+        cookie: `tf_session=${sessions[index % sessions.length]}`,
+        'x-forwarded-for': clientIp(index % sessions.length),
+      },
     });
     return String(response.status);
   };
@@ -350,8 +388,10 @@ const rows: Row[] = [];
 
 function record(phase: string, database: string, result: LoadResult, memory: Memory | null, cpu: CpuUse | null): void {
   rows.push({ phase, database, result, memory, cpu });
-  log(`  ${formatResult(result)}${memory ? `  rss ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakMb.toFixed(0)})` : ''}` +
-    `${cpu ? `  cpu server ${cpu.server.toFixed(2)} loader ${cpu.loader.toFixed(2)} postgres ${cpu.database.toFixed(2)} others ${cpu.others.toFixed(2)}${cpu.others > BUSY_MACHINE_CORES ? ' (BUSY MACHINE)' : ''}` : ''}`);
+  log(
+    `  ${formatResult(result)}${memory ? `  rss ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakMb.toFixed(0)})` : ''}` +
+      `${cpu ? `  cpu server ${cpu.server.toFixed(2)} loader ${cpu.loader.toFixed(2)} postgres ${cpu.database.toFixed(2)} others ${cpu.others.toFixed(2)}${cpu.others > BUSY_MACHINE_CORES ? ' (BUSY MACHINE)' : ''}` : ''}`,
+  );
 }
 
 async function measureHello(): Promise<void> {
@@ -361,7 +401,9 @@ async function measureHello(): Promise<void> {
   const iteration: Iteration = async (target) => String((await send(target, { method: 'GET', path: '/' })).status);
   const base = { port, concurrency: PLAN.concurrency, maxIterations: 2_000_000, expected: ['200'] };
   await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, iteration);
-  const [result, cpu] = await cleanly(child.pid, () => runLoad({ ...base, label: 'bare node:http hello (ceiling)', durationSeconds: PLAN.helloSeconds }, iteration));
+  const [result, cpu] = await cleanly(child.pid, () =>
+    runLoad({ ...base, label: 'bare node:http hello (ceiling)', durationSeconds: PLAN.helloSeconds }, iteration),
+  );
   record('hello', '—', result, memoryOf(child.pid), cpu);
   await stopChild(child);
 }
@@ -371,13 +413,28 @@ interface Server {
   readonly t: TwofoldTarget;
 }
 
-async function startTwofold(databaseUrl: string, fixture: Fixture, secretKey: string, dataDir: string, profileDir: string | null): Promise<Server> {
+async function startTwofold(
+  databaseUrl: string,
+  fixture: Fixture,
+  secretKey: string,
+  dataDir: string,
+  profileDir: string | null,
+): Promise<Server> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const extraEnv = Object.fromEntries((flags['server-env'] ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  const extraEnv = Object.fromEntries(
+    (flags['server-env'] ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
   const env = benchEnv({
-    PORT: String(port), DATABASE_URL: databaseUrl, PUBLIC_URL: origin, TWOFOLD_SECRET_KEY: secretKey,
-    DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'production', TRUST_PROXY: '127.0.0.1', ...extraEnv,
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    PUBLIC_URL: origin,
+    TWOFOLD_SECRET_KEY: secretKey,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+    TRUST_PROXY: '127.0.0.1',
+    ...extraEnv,
   });
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = flags['server-entry']
@@ -392,7 +449,14 @@ async function startTwofold(databaseUrl: string, fixture: Fixture, secretKey: st
 async function sessionPool(server: Server, count: number): Promise<string[]> {
   const sessions: string[] = [];
   const result = await runLoad(
-    { label: 'session pool (sign-in + verify)', port: server.t.port, concurrency: 8, durationSeconds: 60, maxIterations: count, expected: ['ok'] },
+    {
+      label: 'session pool (sign-in + verify)',
+      port: server.t.port,
+      concurrency: 8,
+      durationSeconds: 60,
+      maxIterations: count,
+      expected: ['ok'],
+    },
     async (target, index) => {
       const { outcome, session } = await fullSignIn(server.t, target, index);
       if (session) sessions.push(session);
@@ -406,18 +470,32 @@ async function sessionPool(server: Server, count: number): Promise<string[]> {
 async function measureSessions(server: Server, sessions: string[], database: string): Promise<void> {
   const base = { port: server.t.port, concurrency: PLAN.concurrency, maxIterations: 2_000_000, expected: ['200'] };
   await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, sessionCheck(server.t, sessions));
-  const [result, cpu] = await cleanly(server.child.pid, () => runLoad({ ...base, label: `c. session check (${database})`, durationSeconds: PLAN.sessionSeconds }, sessionCheck(server.t, sessions)));
+  const [result, cpu] = await cleanly(server.child.pid, () =>
+    runLoad(
+      { ...base, label: `c. session check (${database})`, durationSeconds: PLAN.sessionSeconds },
+      sessionCheck(server.t, sessions),
+    ),
+  );
   record('c', database, result, memoryOf(server.child.pid), cpu);
 }
 
 /** GET /healthz: every hook and header of the app, but no database query — the framework's share. */
 async function measureFloor(server: Server): Promise<void> {
-  const iteration: Iteration = async (target, index) => String((await send(target, {
-    method: 'GET', path: '/healthz', headers: { origin: server.t.origin, 'x-forwarded-for': clientIp(index % 64) },
-  })).status);
+  const iteration: Iteration = async (target, index) =>
+    String(
+      (
+        await send(target, {
+          method: 'GET',
+          path: '/healthz',
+          headers: { origin: server.t.origin, 'x-forwarded-for': clientIp(index % 64) },
+        })
+      ).status,
+    );
   const base = { port: server.t.port, concurrency: PLAN.concurrency, maxIterations: 2_000_000, expected: ['200'] };
   await runLoad({ ...base, label: 'warm-up', durationSeconds: PLAN.warmupSeconds }, iteration);
-  const [result, cpu] = await cleanly(server.child.pid, () => runLoad({ ...base, label: 'e. GET /healthz (no database)', durationSeconds: PLAN.floorSeconds }, iteration));
+  const [result, cpu] = await cleanly(server.child.pid, () =>
+    runLoad({ ...base, label: 'e. GET /healthz (no database)', durationSeconds: PLAN.floorSeconds }, iteration),
+  );
   record('e', 'none', result, memoryOf(server.child.pid), cpu);
 }
 
@@ -426,22 +504,49 @@ async function measureVerify(server: Server, database: string): Promise<void> {
   let next = 0;
   const verify: Iteration = async (target) => {
     const challenge = challenges[next++]!;
-    return String((await verifyStep(server.t, target, challenge.user, challenge.token, `bench-device-${challenge.user}`)).status);
+    return String(
+      (await verifyStep(server.t, target, challenge.user, challenge.token, `bench-device-${challenge.user}`)).status,
+    );
   };
   const warmup = Math.min(Math.floor(challenges.length / 10), 2_000);
-  await runLoad({ label: 'warm-up', port: server.t.port, concurrency: PLAN.concurrency, durationSeconds: PLAN.warmupSeconds, maxIterations: warmup, expected: ['200'] }, verify);
-  const [result, cpu] = await cleanly(server.child.pid, () => runLoad({
-    label: `a. TOTP verify step (${database})`, port: server.t.port, concurrency: PLAN.concurrency,
-    durationSeconds: PLAN.verifySeconds, maxIterations: challenges.length - next, expected: ['200'],
-  }, verify));
+  await runLoad(
+    {
+      label: 'warm-up',
+      port: server.t.port,
+      concurrency: PLAN.concurrency,
+      durationSeconds: PLAN.warmupSeconds,
+      maxIterations: warmup,
+      expected: ['200'],
+    },
+    verify,
+  );
+  const [result, cpu] = await cleanly(server.child.pid, () =>
+    runLoad(
+      {
+        label: `a. TOTP verify step (${database})`,
+        port: server.t.port,
+        concurrency: PLAN.concurrency,
+        durationSeconds: PLAN.verifySeconds,
+        maxIterations: challenges.length - next,
+        expected: ['200'],
+      },
+      verify,
+    ),
+  );
   record('a', database, result, memoryOf(server.child.pid), cpu);
 }
 
 /** What bench/phases-factors.ts needs of this harness. */
 function harnessFor(server: Server): Harness {
   return {
-    port: server.t.port, origin: server.t.origin, pid: server.child.pid, concurrency: PLAN.concurrency,
-    warmupSeconds: PLAN.warmupSeconds, seconds: PLAN.verifySeconds, clientIp, log,
+    port: server.t.port,
+    origin: server.t.origin,
+    pid: server.child.pid,
+    concurrency: PLAN.concurrency,
+    warmupSeconds: PLAN.warmupSeconds,
+    seconds: PLAN.verifySeconds,
+    clientIp,
+    log,
     async measure(phase, database, work, options) {
       const [result, cpu] = await cleanly(server.child.pid, work, options?.once ? 1 : PLAN.attempts);
       record(phase, database, result, memoryOf(server.child.pid), cpu);
@@ -453,16 +558,44 @@ function harnessFor(server: Server): Harness {
   };
 }
 
-async function seedFactorUsers(databaseUrl: string, pgSchema: string | null, secretKey: string, file: string, passkeys: number, backup: number): Promise<FactorsFixture> {
-  const args = ['bench/seed-factors.ts', '--mode', 'factors', '--database-url', databaseUrl, '--passkeys', String(passkeys), '--backup', String(backup), '--out', file];
-  log(`  ${await runChild(pgSchema ? [...args, '--pg-schema', pgSchema] : args, benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
+async function seedFactorUsers(
+  databaseUrl: string,
+  pgSchema: string | null,
+  secretKey: string,
+  file: string,
+  passkeys: number,
+  backup: number,
+): Promise<FactorsFixture> {
+  const args = [
+    'bench/seed-factors.ts',
+    '--mode',
+    'factors',
+    '--database-url',
+    databaseUrl,
+    '--passkeys',
+    String(passkeys),
+    '--backup',
+    String(backup),
+    '--out',
+    file,
+  ];
+  log(
+    `  ${await runChild(pgSchema ? [...args, '--pg-schema', pgSchema] : args, benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`,
+  );
   return JSON.parse(fs.readFileSync(file, 'utf8')) as FactorsFixture;
 }
 
 /** Registers the app of phase i (a confidential OIDC client of the bench org) in the seeded database. */
-async function seedOidcApp(databaseUrl: string, pgSchema: string | null, secretKey: string, file: string): Promise<OidcFixture> {
+async function seedOidcApp(
+  databaseUrl: string,
+  pgSchema: string | null,
+  secretKey: string,
+  file: string,
+): Promise<OidcFixture> {
   const args = ['bench/seed-oidc.ts', '--database-url', databaseUrl, '--out', file];
-  log(`  ${await runChild(pgSchema ? [...args, '--pg-schema', pgSchema] : args, benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
+  log(
+    `  ${await runChild(pgSchema ? [...args, '--pg-schema', pgSchema] : args, benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`,
+  );
   return JSON.parse(fs.readFileSync(file, 'utf8')) as OidcFixture;
 }
 
@@ -474,7 +607,14 @@ interface Users {
 
 function signInStorm(server: Server, users: Users, label: string, seconds: number): Promise<LoadResult> {
   return runLoad(
-    { label, port: server.t.port, concurrency: PLAN.concurrency, durationSeconds: seconds, maxIterations: Math.max(0, users.end - users.next), expected: ['ok'] },
+    {
+      label,
+      port: server.t.port,
+      concurrency: PLAN.concurrency,
+      durationSeconds: seconds,
+      maxIterations: Math.max(0, users.end - users.next),
+      expected: ['ok'],
+    },
     async (target) => (await fullSignIn(server.t, target, users.next++)).outcome,
   );
 }
@@ -482,7 +622,9 @@ function signInStorm(server: Server, users: Users, label: string, seconds: numbe
 // ——— the run —————————————————————————————————————————————————————————————————————————————————————————————
 
 function versions(): Record<string, string> {
-  const version = (pkg: string): string => (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (pkg: string): string =>
+    (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string })
+      .version;
   const cpu = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
   const git = (...args: string[]): string => {
     try {
@@ -494,9 +636,16 @@ function versions(): Record<string, string> {
   const changed = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
   return {
     source: `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${changed ? ` + ${changed} uncommitted change(s) in src/` : ''}`,
-    cpus: String(os.availableParallelism()), cpu, memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`, kernel: os.release(),
-    node: process.version, fastify: version('fastify'), kysely: version('kysely'), 'better-sqlite3': version('better-sqlite3'),
-    pg: version('pg'), '@node-rs/argon2': version('@node-rs/argon2'),
+    cpus: String(os.availableParallelism()),
+    cpu,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    kernel: os.release(),
+    node: process.version,
+    fastify: version('fastify'),
+    kysely: version('kysely'),
+    'better-sqlite3': version('better-sqlite3'),
+    pg: version('pg'),
+    '@node-rs/argon2': version('@node-rs/argon2'),
   };
 }
 
@@ -505,7 +654,9 @@ async function main(): Promise<void> {
   const info = versions();
   log(`twofold benchmark  ${new Date().toISOString()}  ${quick ? '(quick)' : ''}`);
   log(`source: ${info.source}`);
-  log(`machine: ${info.cpus} cores, ${info.cpu}, ${info.memory}; node ${info.node}; fastify ${info.fastify}, kysely ${info.kysely}, better-sqlite3 ${info['better-sqlite3']}, pg ${info.pg}, @node-rs/argon2 ${info['@node-rs/argon2']}`);
+  log(
+    `machine: ${info.cpus} cores, ${info.cpu}, ${info.memory}; node ${info.node}; fastify ${info.fastify}, kysely ${info.kysely}, better-sqlite3 ${info['better-sqlite3']}, pg ${info.pg}, @node-rs/argon2 ${info['@node-rs/argon2']}`,
+  );
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'twofold-bench-'));
   const secretKey = randomBytes(32).toString('base64url');
   const profileDir = flags.profile ? path.join(work, 'profile') : null;
@@ -526,17 +677,31 @@ async function main(): Promise<void> {
       const totalUsers = stormFrom + PLAN.stormUsers;
       const databaseUrl = `sqlite:${path.join(work, 'twofold.db')}`;
       const fixtureFile = path.join(work, 'fixture-sqlite.json');
-      log(`  ${await runChild(['bench/seed.ts', '--database-url', databaseUrl, '--users', String(totalUsers), '--challenges', `${verifyFrom}:${signInFrom}`, '--out', fixtureFile], benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
+      log(
+        `  ${await runChild(['bench/seed.ts', '--database-url', databaseUrl, '--users', String(totalUsers), '--challenges', `${verifyFrom}:${signInFrom}`, '--out', fixtureFile], benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`,
+      );
       const fixture = JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as Fixture;
-      const factors = wants('f') || wants('g')
-        ? await seedFactorUsers(databaseUrl, null, secretKey, path.join(work, 'factors-sqlite.json'), wants('f') ? PLAN.passkeyUsers : 0, wants('g') ? PLAN.backupUsers : 0)
+      const factors =
+        wants('f') || wants('g')
+          ? await seedFactorUsers(
+              databaseUrl,
+              null,
+              secretKey,
+              path.join(work, 'factors-sqlite.json'),
+              wants('f') ? PLAN.passkeyUsers : 0,
+              wants('g') ? PLAN.backupUsers : 0,
+            )
+          : null;
+      const oidcApp = wants('i')
+        ? await seedOidcApp(databaseUrl, null, secretKey, path.join(work, 'oidc-sqlite.json'))
         : null;
-      const oidcApp = wants('i') ? await seedOidcApp(databaseUrl, null, secretKey, path.join(work, 'oidc-sqlite.json')) : null;
       const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data'), profileDir);
       try {
         log(`  started: rss ${memoryOf(server.child.pid).rssMb.toFixed(0)} MB`);
         const sessions = await sessionPool(server, PLAN.poolUsers);
-        log(`  ${sessions.length} sessions signed in through the API: rss ${memoryOf(server.child.pid).rssMb.toFixed(0)} MB`);
+        log(
+          `  ${sessions.length} sessions signed in through the API: rss ${memoryOf(server.child.pid).rssMb.toFixed(0)} MB`,
+        );
         if (wants('e')) await measureFloor(server);
         if (wants('c')) await measureSessions(server, sessions, 'SQLite');
         if (wants('a')) await measureVerify(server, 'SQLite');
@@ -545,18 +710,35 @@ async function main(): Promise<void> {
         if (oidcApp) await measureOidc(harnessFor(server), oidcApp, sessions, 'SQLite');
         if (wants('b')) {
           const users: Users = { next: signInFrom, end: signInFrom + PLAN.signInUsers };
-          const [result, cpu] = await cleanly(server.child.pid, () => signInStorm(server, users, 'b. full sign-in, password + TOTP (SQLite)', PLAN.signInSeconds));
+          const [result, cpu] = await cleanly(server.child.pid, () =>
+            signInStorm(server, users, 'b. full sign-in, password + TOTP (SQLite)', PLAN.signInSeconds),
+          );
           record('b', 'SQLite', result, memoryOf(server.child.pid), cpu);
         }
         if (wants('d')) {
-          const base = { port: server.t.port, concurrency: PLAN.stormSessionConcurrency, maxIterations: 2_000_000, expected: ['200'] };
-          const [quiet, quietCpu] = await cleanly(server.child.pid, () => runLoad({ ...base, label: 'd0. session check, quiet (SQLite)', durationSeconds: PLAN.quietSeconds }, sessionCheck(server.t, sessions)));
+          const base = {
+            port: server.t.port,
+            concurrency: PLAN.stormSessionConcurrency,
+            maxIterations: 2_000_000,
+            expected: ['200'],
+          };
+          const [quiet, quietCpu] = await cleanly(server.child.pid, () =>
+            runLoad(
+              { ...base, label: 'd0. session check, quiet (SQLite)', durationSeconds: PLAN.quietSeconds },
+              sessionCheck(server.t, sessions),
+            ),
+          );
           record('d0', 'SQLite', quiet, memoryOf(server.child.pid), quietCpu);
           const users: Users = { next: stormFrom, end: stormFrom + PLAN.stormUsers };
-          const [[during, storm], cpu] = await cleanly(server.child.pid, () => Promise.all([
-            runLoad({ ...base, label: 'd. session check during storm', durationSeconds: PLAN.stormSeconds }, sessionCheck(server.t, sessions)),
-            signInStorm(server, users, 'd. the sign-in storm itself', PLAN.stormSeconds),
-          ]));
+          const [[during, storm], cpu] = await cleanly(server.child.pid, () =>
+            Promise.all([
+              runLoad(
+                { ...base, label: 'd. session check during storm', durationSeconds: PLAN.stormSeconds },
+                sessionCheck(server.t, sessions),
+              ),
+              signInStorm(server, users, 'd. the sign-in storm itself', PLAN.stormSeconds),
+            ]),
+          );
           const memory = memoryOf(server.child.pid);
           record('d', 'SQLite', during, memory, cpu);
           record('d-storm', 'SQLite', storm, memory, cpu);
@@ -574,10 +756,22 @@ async function main(): Promise<void> {
       // The schema first, so the server starts on a migrated database; the first import adds the users.
       const server = await startTwofold(databaseUrl, empty, secretKey, path.join(work, 'data-growth'), null);
       try {
-        await measureGrowth(harnessFor(server), {
-          sizes: PLAN.growthSizes, challenges: PLAN.growthChallenges, warmup: PLAN.growthWarmup, concurrency: PLAN.growthConcurrency, workDir: work,
-          seed: (args) => runChild(['bench/seed-factors.ts', '--mode', 'grow', '--database-url', databaseUrl, ...args], benchEnv({ TWOFOLD_SECRET_KEY: secretKey })),
-        }, 'SQLite');
+        await measureGrowth(
+          harnessFor(server),
+          {
+            sizes: PLAN.growthSizes,
+            challenges: PLAN.growthChallenges,
+            warmup: PLAN.growthWarmup,
+            concurrency: PLAN.growthConcurrency,
+            workDir: work,
+            seed: (args) =>
+              runChild(
+                ['bench/seed-factors.ts', '--mode', 'grow', '--database-url', databaseUrl, ...args],
+                benchEnv({ TWOFOLD_SECRET_KEY: secretKey }),
+              ),
+          },
+          'SQLite',
+        );
         log(`  server peak rss ${memoryOf(server.child.pid).peakMb.toFixed(0)} MB`);
       } finally {
         await stopChild(server.child);
@@ -595,19 +789,33 @@ async function main(): Promise<void> {
         return;
       }
       try {
-        pgVersion.push(String((await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version));
+        pgVersion.push(
+          String((await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version),
+        );
         log(`  PostgreSQL ${pgVersion[0]}, schema ${schema}`);
         await admin.query(`create schema ${schema}`);
         activeSchema = schema;
         const databaseUrl = `${PG_BASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
         const fixtureFile = path.join(work, 'fixture-pg.json');
         const totalUsers = PLAN.poolUsers + PLAN.verifyChallengesPg;
-        log(`  ${await runChild(['bench/seed.ts', '--database-url', databaseUrl, '--pg-schema', schema, '--users', String(totalUsers), '--challenges', `${PLAN.poolUsers}:${totalUsers}`, '--out', fixtureFile], benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`);
+        log(
+          `  ${await runChild(['bench/seed.ts', '--database-url', databaseUrl, '--pg-schema', schema, '--users', String(totalUsers), '--challenges', `${PLAN.poolUsers}:${totalUsers}`, '--out', fixtureFile], benchEnv({ TWOFOLD_SECRET_KEY: secretKey }))}`,
+        );
         const fixture = JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as Fixture;
-        const factors = wants('f') || wants('g')
-          ? await seedFactorUsers(databaseUrl, schema, secretKey, path.join(work, 'factors-pg.json'), wants('f') ? PLAN.factorUsersPg : 0, wants('g') ? PLAN.factorUsersPg : 0)
+        const factors =
+          wants('f') || wants('g')
+            ? await seedFactorUsers(
+                databaseUrl,
+                schema,
+                secretKey,
+                path.join(work, 'factors-pg.json'),
+                wants('f') ? PLAN.factorUsersPg : 0,
+                wants('g') ? PLAN.factorUsersPg : 0,
+              )
+            : null;
+        const oidcApp = wants('i')
+          ? await seedOidcApp(databaseUrl, schema, secretKey, path.join(work, 'oidc-pg.json'))
           : null;
-        const oidcApp = wants('i') ? await seedOidcApp(databaseUrl, schema, secretKey, path.join(work, 'oidc-pg.json')) : null;
         const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data-pg'), null);
         try {
           const sessions = await sessionPool(server, PLAN.poolUsers);
@@ -629,7 +837,17 @@ async function main(): Promise<void> {
   } finally {
     summary(info, pgVersion[0] ?? null);
     if (flags.peer) {
-      runPeerAndCompare(ROOT, quick, rows.map((r) => ({ phase: r.phase, database: r.database, perSecond: r.result.perSecond, p99Ms: r.result.p99Ms })), log);
+      runPeerAndCompare(
+        ROOT,
+        quick,
+        rows.map((r) => ({
+          phase: r.phase,
+          database: r.database,
+          perSecond: r.result.perSecond,
+          p99Ms: r.result.p99Ms,
+        })),
+        log,
+      );
     }
     log(`\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`);
     if (profileDir && fs.existsSync(profileDir)) {
@@ -647,14 +865,27 @@ async function main(): Promise<void> {
 function summary(info: Record<string, string>, pgVersion: string | null): void {
   const hello = rows.find((r) => r.phase === 'hello')?.result.perSecond ?? null;
   const ratio = (value: number): string => (hello ? `${((value / hello) * 100).toFixed(1)} %` : '—');
-  log('\n| phase | database | c | per second | p50 ms | p99 ms | errors | outcomes | vs ceiling | server RSS MB (peak) | CPU cores: server / loader / PostgreSQL / other processes | server CPU per request |');
+  log(
+    '\n| phase | database | c | per second | p50 ms | p99 ms | errors | outcomes | vs ceiling | server RSS MB (peak) | CPU cores: server / loader / PostgreSQL / other processes | server CPU per request |',
+  );
   log('|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|');
   for (const { phase, database, result: r, memory, cpu } of rows) {
-    const outcomes = Object.entries(r.outcomes).map(([k, v]) => `${k}: ${v}`).join(', ');
-    log(`| ${r.label} | ${database} | ${r.concurrency} | ${r.perSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${outcomes} | ${phase === 'hello' ? '100 %' : ratio(r.perSecond)} | ${memory ? `${memory.rssMb.toFixed(0)} (${memory.peakMb.toFixed(0)})` : '—'} | ${cpu ? `${cpu.server.toFixed(2)} / ${cpu.loader.toFixed(2)} / ${cpu.database.toFixed(2)} / ${cpu.others.toFixed(2)}${cpu.others > BUSY_MACHINE_CORES ? ' (busy machine)' : ''}` : '—'} | ${cpu && r.perSecond > 0 && !phase.startsWith('d') ? `${((cpu.server * 1e6) / r.perSecond).toFixed(0)} µs` : '—'} |`);
+    const outcomes = Object.entries(r.outcomes)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
+    log(
+      `| ${r.label} | ${database} | ${r.concurrency} | ${r.perSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${outcomes} | ${phase === 'hello' ? '100 %' : ratio(r.perSecond)} | ${memory ? `${memory.rssMb.toFixed(0)} (${memory.peakMb.toFixed(0)})` : '—'} | ${cpu ? `${cpu.server.toFixed(2)} / ${cpu.loader.toFixed(2)} / ${cpu.database.toFixed(2)} / ${cpu.others.toFixed(2)}${cpu.others > BUSY_MACHINE_CORES ? ' (busy machine)' : ''}` : '—'} | ${cpu && r.perSecond > 0 && !phase.startsWith('d') ? `${((cpu.server * 1e6) / r.perSecond).toFixed(0)} µs` : '—'} |`,
+    );
   }
   if (flags.json) {
-    fs.writeFileSync(flags.json, JSON.stringify({ date: new Date().toISOString(), quick, machine: info, postgres: pgVersion, plan: PLAN, rows }, null, 2));
+    fs.writeFileSync(
+      flags.json,
+      JSON.stringify(
+        { date: new Date().toISOString(), quick, machine: info, postgres: pgVersion, plan: PLAN, rows },
+        null,
+        2,
+      ),
+    );
     log(`\nfigures written to ${flags.json}`);
   }
 }

@@ -98,7 +98,19 @@ const BATCH = 500;
 function coseEs256(x: Buffer, y: Buffer): Buffer {
   const int = (n: number): Buffer => Buffer.from([n >= 0 ? n : 0x20 | (-1 - n)]);
   const bytes = (b: Buffer): Buffer => Buffer.concat([Buffer.from([0x58, b.length]), b]);
-  return Buffer.concat([Buffer.from([0xa5]), int(1), int(2), int(3), Buffer.from([0x26]), int(-1), int(1), int(-2), bytes(x), int(-3), bytes(y)]);
+  return Buffer.concat([
+    Buffer.from([0xa5]),
+    int(1),
+    int(2),
+    int(3),
+    Buffer.from([0x26]),
+    int(-1),
+    int(1),
+    int(-2),
+    bytes(x),
+    int(-3),
+    bytes(y),
+  ]);
 }
 
 function contextFor(databaseUrl: string, pgSchema: string | undefined, secretKey: string) {
@@ -109,7 +121,13 @@ function contextFor(databaseUrl: string, pgSchema: string | undefined, secretKey
   return ctx;
 }
 
-export async function seedFactors(options: { databaseUrl: string; pgSchema?: string; secretKey: string; passkeys: number; backup: number }): Promise<FactorsFixture> {
+export async function seedFactors(options: {
+  databaseUrl: string;
+  pgSchema?: string;
+  secretKey: string;
+  passkeys: number;
+  backup: number;
+}): Promise<FactorsFixture> {
   const ctx = contextFor(options.databaseUrl, options.pgSchema, options.secretKey);
   const { db } = ctx;
   try {
@@ -121,8 +139,15 @@ export async function seedFactors(options: { databaseUrl: string; pgSchema?: str
     await db.kysely.transaction().execute(async (trx) => {
       const trxCtx: Ctx = { ...ctx, db: wrapKysely(trx, db.dialect, db.pgSchema) };
       const userRow = (id: string, kind: string, i: number, method: string) => ({
-        id, email: `${kind}${i}@bench.example`, name: `Bench ${kind} ${i}`, password_hash: passwordHash, two_factor_enabled: 1,
-        default_method: method, created_at: now, updated_at: now, last_sign_in_at: null,
+        id,
+        email: `${kind}${i}@bench.example`,
+        name: `Bench ${kind} ${i}`,
+        password_hash: passwordHash,
+        two_factor_enabled: 1,
+        default_method: method,
+        created_at: now,
+        updated_at: now,
+        last_sign_in_at: null,
       });
       // Passkey users.
       const passkeyUsers: { id: string; fixture: Omit<PasskeyFixture, 'token'> }[] = [];
@@ -134,18 +159,41 @@ export async function seedFactors(options: { databaseUrl: string; pgSchema?: str
           const userId = randomId();
           const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
           const jwk = publicKey.export({ format: 'jwk' });
-          const cose = coseEs256(Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')).toString('base64url');
+          const cose = coseEs256(Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')).toString(
+            'base64url',
+          );
           const credentialId = crypto.randomBytes(32).toString('base64url');
           users.push(userRow(userId, 'passkey', i, 'passkey'));
           credentials.push({
-            id: randomId(), user_id: userId, credential_id: credentialId, public_key: cose, counter: 0,
-            transports: JSON.stringify(['internal']), device_type: 'singleDevice' as const, backed_up: 0, label: 'Laptop',
-            aaguid: '00000000-0000-0000-0000-000000000000', created_at: now, last_used_at: null,
+            id: randomId(),
+            user_id: userId,
+            credential_id: credentialId,
+            public_key: cose,
+            counter: 0,
+            transports: JSON.stringify(['internal']),
+            device_type: 'singleDevice' as const,
+            backed_up: 0,
+            label: 'Laptop',
+            aaguid: '00000000-0000-0000-0000-000000000000',
+            created_at: now,
+            last_used_at: null,
           });
-          members.push({ org_id: org.id, user_id: userId, role: 'staff' as const, created_at: now, role_changed_at: now });
+          members.push({
+            org_id: org.id,
+            user_id: userId,
+            role: 'staff' as const,
+            created_at: now,
+            role_changed_at: now,
+          });
           passkeyUsers.push({
             id: userId,
-            fixture: { user: PASSKEY_USER_BASE + i, userId, credentialId, cose, privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url') },
+            fixture: {
+              user: PASSKEY_USER_BASE + i,
+              userId,
+              credentialId,
+              cose,
+              privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url'),
+            },
           });
         }
         await trx.insertInto('users').values(users).execute();
@@ -164,7 +212,13 @@ export async function seedFactors(options: { databaseUrl: string; pgSchema?: str
         for (let i = start; i < Math.min(options.backup, start + BATCH); i++) {
           const userId = randomId();
           users.push(userRow(userId, 'backup', i, 'backup_code'));
-          members.push({ org_id: org.id, user_id: userId, role: 'staff' as const, created_at: now, role_changed_at: now });
+          members.push({
+            org_id: org.id,
+            user_id: userId,
+            role: 'staff' as const,
+            created_at: now,
+            role_changed_at: now,
+          });
           backupUsers.push(userId);
         }
         await trx.insertInto('users').values(users).execute();
@@ -189,20 +243,32 @@ function* growthLines(from: number, to: number): Generator<string> {
 }
 
 export async function seedGrowth(options: {
-  databaseUrl: string; pgSchema?: string; secretKey: string; from: number; to: number; challenges: number; warmup: number; exclude: ReadonlySet<number>;
+  databaseUrl: string;
+  pgSchema?: string;
+  secretKey: string;
+  from: number;
+  to: number;
+  challenges: number;
+  warmup: number;
+  exclude: ReadonlySet<number>;
 }): Promise<GrowthFixture> {
   const ctx = contextFor(options.databaseUrl, options.pgSchema, options.secretKey);
   try {
     await migrate(ctx.db);
     const started = performance.now();
-    const report = await importMembers(ctx, Readable.from(growthLines(options.from, options.to)), { format: 'jsonl', resumeKey: null });
+    const report = await importMembers(ctx, Readable.from(growthLines(options.from, options.to)), {
+      format: 'jsonl',
+      resumeKey: null,
+    });
     const importSeconds = (performance.now() - started) / 1000;
-    if (report.rejected > 0 || report.imported !== options.to - options.from) throw new Error(`import: ${JSON.stringify(report)}`);
+    if (report.rejected > 0 || report.imported !== options.to - options.from)
+      throw new Error(`import: ${JSON.stringify(report)}`);
     // K users drawn at random from the whole population, none drawn before.
     const picked: number[] = [];
     const taken = new Set(options.exclude);
     const available = options.to - taken.size;
-    if (available < options.challenges) throw new Error(`only ${available} users left for ${options.challenges} challenges`);
+    if (available < options.challenges)
+      throw new Error(`only ${available} users left for ${options.challenges} challenges`);
     while (picked.length < options.challenges) {
       const i = crypto.randomInt(options.to);
       if (taken.has(i)) continue;
@@ -215,13 +281,18 @@ export async function seedGrowth(options: {
       const trxCtx: Ctx = { ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema) };
       for (let start = 0; start < picked.length; start += BATCH) {
         const slice = picked.slice(start, start + BATCH);
-        const rows = await trx.selectFrom('users').select(['id', 'email']).where('email', 'in', slice.map(growthEmail)).execute();
+        const rows = await trx
+          .selectFrom('users')
+          .select(['id', 'email'])
+          .where('email', 'in', slice.map(growthEmail))
+          .execute();
         const ids = new Map(rows.map((r) => [r.email, r.id]));
         for (const i of slice) {
           const userId = ids.get(growthEmail(i))!;
           const { token } = await createChallenge(trxCtx, userId);
           challenges.push({ token, user: i });
-          if (warmup.length < options.warmup) warmup.push({ token: (await createChallenge(trxCtx, userId)).token, user: i });
+          if (warmup.length < options.warmup)
+            warmup.push({ token: (await createChallenge(trxCtx, userId)).token, user: i });
         }
       }
     });
@@ -234,9 +305,17 @@ export async function seedGrowth(options: {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      mode: { type: 'string' }, 'database-url': { type: 'string' }, 'pg-schema': { type: 'string' }, out: { type: 'string' },
-      passkeys: { type: 'string' }, backup: { type: 'string' },
-      from: { type: 'string' }, to: { type: 'string' }, challenges: { type: 'string' }, warmup: { type: 'string' }, exclude: { type: 'string' },
+      mode: { type: 'string' },
+      'database-url': { type: 'string' },
+      'pg-schema': { type: 'string' },
+      out: { type: 'string' },
+      passkeys: { type: 'string' },
+      backup: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      challenges: { type: 'string' },
+      warmup: { type: 'string' },
+      exclude: { type: 'string' },
     },
     strict: true,
   });
@@ -248,17 +327,38 @@ async function main(): Promise<void> {
   const schema = values['pg-schema'] ? { pgSchema: values['pg-schema'] } : {};
   const started = performance.now();
   if (values.mode === 'factors') {
-    const fixture = await seedFactors({ databaseUrl, ...schema, secretKey, passkeys: Number(values.passkeys ?? 0), backup: Number(values.backup ?? 0) });
+    const fixture = await seedFactors({
+      databaseUrl,
+      ...schema,
+      secretKey,
+      passkeys: Number(values.passkeys ?? 0),
+      backup: Number(values.backup ?? 0),
+    });
     fs.writeFileSync(values.out, JSON.stringify(fixture));
-    process.stdout.write(`seeded ${fixture.passkeys.length} passkey users and ${fixture.backup.length} backup-code users, a challenge each, in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `seeded ${fixture.passkeys.length} passkey users and ${fixture.backup.length} backup-code users, a challenge each, in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
     return;
   }
-  const exclude = new Set<number>(values.exclude && fs.existsSync(values.exclude) ? (JSON.parse(fs.readFileSync(values.exclude, 'utf8')) as number[]) : []);
+  const exclude = new Set<number>(
+    values.exclude && fs.existsSync(values.exclude)
+      ? (JSON.parse(fs.readFileSync(values.exclude, 'utf8')) as number[])
+      : [],
+  );
   const fixture = await seedGrowth({
-    databaseUrl, ...schema, secretKey, from: Number(values.from ?? 0), to: Number(values.to ?? 0), challenges: Number(values.challenges ?? 0), warmup: Number(values.warmup ?? 0), exclude,
+    databaseUrl,
+    ...schema,
+    secretKey,
+    from: Number(values.from ?? 0),
+    to: Number(values.to ?? 0),
+    challenges: Number(values.challenges ?? 0),
+    warmup: Number(values.warmup ?? 0),
+    exclude,
   });
   fs.writeFileSync(values.out, JSON.stringify(fixture));
-  process.stdout.write(`imported ${fixture.imported} users through importMembers in ${fixture.importSeconds.toFixed(1)} s (${(fixture.imported / fixture.importSeconds).toFixed(0)}/s); ${fixture.challenges.length} challenges; ${((performance.now() - started) / 1000).toFixed(1)} s in all\n`);
+  process.stdout.write(
+    `imported ${fixture.imported} users through importMembers in ${fixture.importSeconds.toFixed(1)} s (${(fixture.imported / fixture.importSeconds).toFixed(0)}/s); ${fixture.challenges.length} challenges; ${((performance.now() - started) / 1000).toFixed(1)} s in all\n`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

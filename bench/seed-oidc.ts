@@ -27,22 +27,45 @@ export interface OidcFixture {
   readonly redirectUri: string;
 }
 
-export async function seedOidcClient(options: { databaseUrl: string; pgSchema?: string; secretKey: string }): Promise<OidcFixture> {
+export async function seedOidcClient(options: {
+  databaseUrl: string;
+  pgSchema?: string;
+  secretKey: string;
+}): Promise<OidcFixture> {
   const db = openDatabase(options.databaseUrl, options.pgSchema ? { pgSchema: options.pgSchema } : {});
   try {
-    const keyring = keyringFromMasterKeys('env', new Map([['env', new Uint8Array(Buffer.from(options.secretKey, 'base64url'))]]));
+    const keyring = keyringFromMasterKeys(
+      'env',
+      new Map([['env', new Uint8Array(Buffer.from(options.secretKey, 'base64url'))]]),
+    );
     const org = await db.kysely.selectFrom('orgs').select('id').where('name', '=', BENCH_ORG).executeTakeFirstOrThrow();
-    const owner = await db.kysely.selectFrom('memberships').select('user_id').where('org_id', '=', org.id).where('role', '=', 'owner').executeTakeFirstOrThrow();
+    const owner = await db.kysely
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('org_id', '=', org.id)
+      .where('role', '=', 'owner')
+      .executeTakeFirstOrThrow();
     // As createClient (src/oidc/clients.ts) writes it: id tfc_…, secret tfcs_… (32 random bytes), keyed hash only.
     const clientId = `tfc_${randomToken(16)}`;
     const clientSecret = `tfcs_${randomToken(32)}`;
     const now = systemClock().toISOString();
-    await db.kysely.insertInto('oidc_clients').values({
-      id: clientId, org_id: org.id, name: 'Bench app', kind: 'confidential',
-      secret_hash: secretHashes({ keyring }, clientSecret)[0]!, token_auth_method: 'client_secret_basic',
-      redirect_uris: JSON.stringify([BENCH_REDIRECT_URI]), post_logout_redirect_uris: JSON.stringify([]),
-      created_by: owner.user_id, created_at: now, updated_at: now, secret_rotated_at: null,
-    }).execute();
+    await db.kysely
+      .insertInto('oidc_clients')
+      .values({
+        id: clientId,
+        org_id: org.id,
+        name: 'Bench app',
+        kind: 'confidential',
+        secret_hash: secretHashes({ keyring }, clientSecret)[0]!,
+        token_auth_method: 'client_secret_basic',
+        redirect_uris: JSON.stringify([BENCH_REDIRECT_URI]),
+        post_logout_redirect_uris: JSON.stringify([]),
+        created_by: owner.user_id,
+        created_at: now,
+        updated_at: now,
+        secret_rotated_at: null,
+      })
+      .execute();
     return { clientId, clientSecret, redirectUri: BENCH_REDIRECT_URI };
   } finally {
     await db.close();
@@ -58,9 +81,15 @@ async function main(): Promise<void> {
   if (!values['database-url'] || !values.out || !secretKey) {
     throw new Error('usage: TWOFOLD_SECRET_KEY=… seed-oidc.ts --database-url URL --out FILE [--pg-schema S]');
   }
-  const fixture = await seedOidcClient({ databaseUrl: values['database-url'], ...(values['pg-schema'] ? { pgSchema: values['pg-schema'] } : {}), secretKey });
+  const fixture = await seedOidcClient({
+    databaseUrl: values['database-url'],
+    ...(values['pg-schema'] ? { pgSchema: values['pg-schema'] } : {}),
+    secretKey,
+  });
   fs.writeFileSync(values.out, JSON.stringify(fixture));
-  process.stdout.write(`registered OIDC app ${fixture.clientId} (confidential, client_secret_basic, ${fixture.redirectUri})\n`);
+  process.stdout.write(
+    `registered OIDC app ${fixture.clientId} (confidential, client_secret_basic, ${fixture.redirectUri})\n`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

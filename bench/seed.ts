@@ -56,15 +56,26 @@ export function benchEmail(index: number): string {
 }
 
 export async function seed(options: SeedOptions): Promise<Fixture> {
-  const config = resolveConfig({ DATABASE_URL: options.databaseUrl, TWOFOLD_SECRET_KEY: options.secretKey, LOG_LEVEL: 'silent' });
+  const config = resolveConfig({
+    DATABASE_URL: options.databaseUrl,
+    TWOFOLD_SECRET_KEY: options.secretKey,
+    LOG_LEVEL: 'silent',
+  });
   const db = openDatabase(options.databaseUrl, options.pgSchema ? { pgSchema: options.pgSchema } : {});
   try {
     await migrate(db);
-    const keyring = keyringFromMasterKeys('env', new Map([['env', new Uint8Array(Buffer.from(options.secretKey, 'base64url'))]]));
+    const keyring = keyringFromMasterKeys(
+      'env',
+      new Map([['env', new Uint8Array(Buffer.from(options.secretKey, 'base64url'))]]),
+    );
     const ctx: Ctx = { db, keyring, clock: systemClock, mail: createMailQueue(db, outboxTransport()), config };
 
     // The org and its owner, through the first-run set-up (the owner is not used by the load).
-    const { org } = await setUp(ctx, { orgName: BENCH_ORG, email: 'owner@bench.example', password: BENCH_PASSWORD }, null);
+    const { org } = await setUp(
+      ctx,
+      { orgName: BENCH_ORG, email: 'owner@bench.example', password: BENCH_PASSWORD },
+      null,
+    );
     const passwordHash = await hashPassword(normalisePassword(BENCH_PASSWORD));
 
     const now = systemClock().toISOString();
@@ -85,11 +96,33 @@ export async function seed(options: SeedOptions): Promise<Fixture> {
           users.push({ email, secret: Buffer.from(secret).toString('base64url') });
           userIds.push(userId);
           userRows.push({
-            id: userId, email, name: `Bench User ${i}`, password_hash: passwordHash, two_factor_enabled: 1,
-            default_method: 'totp', created_at: now, updated_at: now, last_sign_in_at: null,
+            id: userId,
+            email,
+            name: `Bench User ${i}`,
+            password_hash: passwordHash,
+            two_factor_enabled: 1,
+            default_method: 'totp',
+            created_at: now,
+            updated_at: now,
+            last_sign_in_at: null,
           });
-          factorRows.push({ id: factorId, user_id: userId, label: 'Phone', secret_sealed: sealed, key_id: keyId, last_used_step: null, created_at: now, last_used_at: null });
-          memberRows.push({ org_id: org.id, user_id: userId, role: 'staff' as const, created_at: now, role_changed_at: now });
+          factorRows.push({
+            id: factorId,
+            user_id: userId,
+            label: 'Phone',
+            secret_sealed: sealed,
+            key_id: keyId,
+            last_used_step: null,
+            created_at: now,
+            last_used_at: null,
+          });
+          memberRows.push({
+            org_id: org.id,
+            user_id: userId,
+            role: 'staff' as const,
+            created_at: now,
+            role_changed_at: now,
+          });
         }
         await trx.insertInto('users').values(userRows).execute();
         await trx.insertInto('totp_factors').values(factorRows).execute();
@@ -111,24 +144,35 @@ export async function seed(options: SeedOptions): Promise<Fixture> {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      'database-url': { type: 'string' }, 'pg-schema': { type: 'string' }, users: { type: 'string' },
-      challenges: { type: 'string' }, out: { type: 'string' },
+      'database-url': { type: 'string' },
+      'pg-schema': { type: 'string' },
+      users: { type: 'string' },
+      challenges: { type: 'string' },
+      out: { type: 'string' },
     },
     strict: true,
   });
   const secretKey = process.env.TWOFOLD_SECRET_KEY;
   if (!values['database-url'] || !values.users || !values.out || !secretKey) {
-    throw new Error('usage: TWOFOLD_SECRET_KEY=… seed.ts --database-url URL --users N [--challenges FROM:TO] --out FILE [--pg-schema S]');
+    throw new Error(
+      'usage: TWOFOLD_SECRET_KEY=… seed.ts --database-url URL --users N [--challenges FROM:TO] --out FILE [--pg-schema S]',
+    );
   }
   const users = Number(values.users);
   const [from, to] = (values.challenges ?? '0:0').split(':').map(Number);
   const started = performance.now();
   const fixture = await seed({
-    databaseUrl: values['database-url'], ...(values['pg-schema'] ? { pgSchema: values['pg-schema'] } : {}),
-    secretKey, users, challengeFrom: from ?? 0, challengeTo: to ?? 0,
+    databaseUrl: values['database-url'],
+    ...(values['pg-schema'] ? { pgSchema: values['pg-schema'] } : {}),
+    secretKey,
+    users,
+    challengeFrom: from ?? 0,
+    challengeTo: to ?? 0,
   });
   fs.writeFileSync(values.out, JSON.stringify(fixture));
-  process.stdout.write(`seeded ${fixture.users.length} users and ${fixture.challenges.length} challenges in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `seeded ${fixture.users.length} users and ${fixture.challenges.length} challenges in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -89,7 +89,11 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   app.addHook('onResponse', observeRequest);
   app.addHook('preValidation', async (request) => {
     // JSON routes take only JSON: a form post cannot reach them (API.md "CSRF").
-    if (isApiRoute(request) && request.body !== undefined && !String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+    if (
+      isApiRoute(request) &&
+      request.body !== undefined &&
+      !String(request.headers['content-type'] ?? '').startsWith('application/json')
+    ) {
       throw new AppError('unsupported_media_type');
     }
   });
@@ -118,13 +122,18 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   });
 
   app.get('/healthz', { schema: { summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { summary: 'Readiness: the database answers, and Redis when configured; 503 once shutting down' } }, async (request, reply) => {
-    if (draining()) return reply.status(503).send({ error: { code: 'unavailable', message: 'This instance is shutting down.' } });
-    const [database, redis] = await Promise.all([ctx.db.ping(), rateLimiter.ping()]);
-    if (database && redis) return { status: 'ready' };
-    const message = database ? 'Redis does not answer.' : 'The database does not answer.';
-    return reply.status(503).send({ error: { code: 'unavailable', message } });
-  });
+  app.get(
+    '/readyz',
+    { schema: { summary: 'Readiness: the database answers, and Redis when configured; 503 once shutting down' } },
+    async (request, reply) => {
+      if (draining())
+        return reply.status(503).send({ error: { code: 'unavailable', message: 'This instance is shutting down.' } });
+      const [database, redis] = await Promise.all([ctx.db.ping(), rateLimiter.ping()]);
+      if (database && redis) return { status: 'ready' };
+      const message = database ? 'Redis does not answer.' : 'The database does not answer.';
+      return reply.status(503).send({ error: { code: 'unavailable', message } });
+    },
+  );
   app.get('/openapi.json', async () => openApiDocument(operations, config.publicUrl));
 
   await app.register(sessionRoutes);

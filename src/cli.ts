@@ -45,14 +45,17 @@ const USAGE = `usage: twofold <command>
 /** What happened to the address's verification link, for the operator. */
 function verificationNote(email: string, sent: VerificationEmail | null): string {
   if (sent === 'sent') return `sent ${email} a link to verify the email address\n`;
-  if (sent === 'queued') return `a link to verify the email address is queued for ${email}: the mail server did not take it yet; a running server retries\n`;
+  if (sent === 'queued')
+    return `a link to verify the email address is queued for ${email}: the mail server did not take it yet; a running server retries\n`;
   return '';
 }
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function fail(message: string): never {
@@ -79,8 +82,13 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: rest,
     options: {
-      org: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' },
-      'password-stdin': { type: 'boolean' }, limit: { type: 'string' }, help: { type: 'boolean' }, restart: { type: 'boolean' },
+      org: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      limit: { type: 'string' },
+      help: { type: 'boolean' },
+      restart: { type: 'boolean' },
       'email-verified': { type: 'boolean' },
     },
     strict: true,
@@ -102,11 +110,16 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'init': {
-      if (!values.org || !values.email || !values['password-stdin']) fail('init needs --org, --email and --password-stdin');
+      if (!values.org || !values.email || !values['password-stdin'])
+        fail('init needs --org, --email and --password-stdin');
       const password = await readStdin();
       const emailVerified = values['email-verified'] === true;
-      const { org, user, verificationEmail } = await withCtx((ctx) => setUp(ctx, { orgName: values.org!, email: values.email!, password, emailVerified }, null));
-      const note = emailVerified ? `marked ${user.email} as a verified email address (--email-verified)\n` : verificationNote(user.email, verificationEmail);
+      const { org, user, verificationEmail } = await withCtx((ctx) =>
+        setUp(ctx, { orgName: values.org!, email: values.email!, password, emailVerified }, null),
+      );
+      const note = emailVerified
+        ? `marked ${user.email} as a verified email address (--email-verified)\n`
+        : verificationNote(user.email, verificationEmail);
       process.stdout.write(`created organization "${org.name}" with owner ${user.email}\n${note}`);
       return;
     }
@@ -116,15 +129,24 @@ async function main(argv: string[]): Promise<void> {
         const changed = await withCtx(async (ctx) => {
           const user = await findUserByEmail(ctx, values.email!);
           if (!user) fail(`no account with email ${values.email}`);
-          const by = { actorUserId: null, orgId: null, reason: `${sub === 'suspend' ? 'suspended' : 'reactivated'} from the command line` };
+          const by = {
+            actorUserId: null,
+            orgId: null,
+            reason: `${sub === 'suspend' ? 'suspended' : 'reactivated'} from the command line`,
+          };
           return sub === 'suspend' ? suspendAccount(ctx, user, by, null) : reactivateAccount(ctx, user, by, null);
         });
         const done = sub === 'suspend' ? 'suspended; their sessions were ended' : 'reactivated';
-        process.stdout.write(changed ? `${values.email} ${done}\n` : `${values.email} was already ${sub === 'suspend' ? 'suspended' : 'active'}\n`);
+        process.stdout.write(
+          changed
+            ? `${values.email} ${done}\n`
+            : `${values.email} was already ${sub === 'suspend' ? 'suspended' : 'active'}\n`,
+        );
         return;
       }
       if (sub !== 'add') fail('usage: twofold user add --org NAME --email E --role ROLE --password-stdin');
-      if (!values.org || !values.email || !values.role || !values['password-stdin']) fail('user add needs --org, --email, --role and --password-stdin');
+      if (!values.org || !values.email || !values.role || !values['password-stdin'])
+        fail('user add needs --org, --email, --role and --password-stdin');
       if (!ROLES.includes(values.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`);
       const password = await readStdin();
       const user = await withCtx(async (ctx) => {
@@ -132,7 +154,9 @@ async function main(argv: string[]): Promise<void> {
         if (!org) fail(`no organization named "${values.org}"`);
         return createMember(ctx, org, { email: values.email!, role: values.role as Role, password }, null, null);
       });
-      process.stdout.write(`added ${user.email} to "${values.org}" as ${values.role}\n${verificationNote(user.email, user.verificationEmail)}`);
+      process.stdout.write(
+        `added ${user.email} to "${values.org}" as ${values.role}\n${verificationNote(user.email, user.verificationEmail)}`,
+      );
       return;
     }
     case 'reset-2fa': {
@@ -140,7 +164,12 @@ async function main(argv: string[]): Promise<void> {
       const email = await withCtx(async (ctx) => {
         const user = await findUserByEmail(ctx, values.email!);
         if (!user) fail(`no account with email ${values.email}`);
-        await resetTwoFactor(ctx, user, { actorUserId: null, orgId: null, reason: 'reset from the command line' }, null);
+        await resetTwoFactor(
+          ctx,
+          user,
+          { actorUserId: null, orgId: null, reason: 'reset from the command line' },
+          null,
+        );
         return user.email;
       });
       process.stdout.write(`reset two-factor authentication of ${email}; their sessions were ended\n`);
@@ -150,7 +179,9 @@ async function main(argv: string[]): Promise<void> {
       const file = positionals[0];
       if (!file) fail('usage: twofold import FILE.jsonl|FILE.csv [--restart]');
       const report = await withCtx((ctx) => runImport(ctx, file, { restart: values.restart === true }));
-      process.stdout.write(`read ${report.read} rows: ${report.imported} new accounts, ${report.existing} already there, ${report.rejected} rejected${report.resumedAfterLine ? ` (resumed after line ${report.resumedAfterLine})` : ''}\n${report.imported ? `${report.imported} email${report.imported === 1 ? '' : 's'} with a link to verify the address queued; a running server sends them\n` : ''}`);
+      process.stdout.write(
+        `read ${report.read} rows: ${report.imported} new accounts, ${report.existing} already there, ${report.rejected} rejected${report.resumedAfterLine ? ` (resumed after line ${report.resumedAfterLine})` : ''}\n${report.imported ? `${report.imported} email${report.imported === 1 ? '' : 's'} with a link to verify the address queued; a running server sends them\n` : ''}`,
+      );
       return;
     }
     case 'outbox': {
@@ -159,7 +190,9 @@ async function main(argv: string[]): Promise<void> {
       const entries = await withCtx((ctx) => listOutbox(ctx.db, limit));
       if (entries.length === 0) process.stdout.write('the outbox is empty\n');
       for (const e of entries) {
-        process.stdout.write(`── ${e.createdAt}  ${e.channel} to ${e.recipient}  [${e.status}]\n${e.subject ? `Subject: ${e.subject}\n` : ''}${e.text}\n`);
+        process.stdout.write(
+          `── ${e.createdAt}  ${e.channel} to ${e.recipient}  [${e.status}]\n${e.subject ? `Subject: ${e.subject}\n` : ''}${e.text}\n`,
+        );
       }
       return;
     }
@@ -172,7 +205,10 @@ async function main(argv: string[]): Promise<void> {
       if (sub !== 'list') fail('usage: twofold oidc-keys list | rotate');
       const keys = await withCtx((ctx) => listSigningKeys(ctx));
       if (keys.length === 0) process.stdout.write('no signing keys yet (the server creates the first one)\n');
-      for (const k of keys) process.stdout.write(`${k.kid}  ${k.alg}  created ${k.createdAt}  ${k.retiredAt ? `retired ${k.retiredAt}` : k.signing ? 'signing' : 'published'}\n`);
+      for (const k of keys)
+        process.stdout.write(
+          `${k.kid}  ${k.alg}  created ${k.createdAt}  ${k.retiredAt ? `retired ${k.retiredAt}` : k.signing ? 'signing' : 'published'}\n`,
+        );
       return;
     }
     default:

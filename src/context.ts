@@ -35,5 +35,7 @@ export function link(ctx: Ctx, pathAndQuery: string): string {
  */
 export async function inTransaction<T>(ctx: Ctx, work: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.db.kysely.isTransaction) return work(ctx);
-  return ctx.db.kysely.transaction().execute((trx) => work({ ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema) }));
+  return ctx.db.kysely
+    .transaction()
+    .execute((trx) => work({ ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema) }));
 }

@@ -17,8 +17,15 @@ export const ERRORS = {
   reauthentication_required: { status: 403, message: 'Please confirm your password to continue.' },
   forbidden: { status: 403, message: 'You are not allowed to do that.' },
   two_factor_enrollment_required: { status: 403, message: 'Set up two-factor authentication to continue.' },
-  member_of_other_org: { status: 403, message: "This person also belongs to an organization where you can't manage them, and this action affects their whole account." },
-  account_suspended: { status: 403, message: 'This account is suspended. Ask an admin of your organization to reactivate it.' },
+  member_of_other_org: {
+    status: 403,
+    message:
+      "This person also belongs to an organization where you can't manage them, and this action affects their whole account.",
+  },
+  account_suspended: {
+    status: 403,
+    message: 'This account is suspended. Ask an admin of your organization to reactivate it.',
+  },
   not_found: { status: 404, message: 'Not found.' },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
   conflict: { status: 409, message: 'That conflicts with the current state.' },

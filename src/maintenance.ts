@@ -23,7 +23,16 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
     db.deleteFrom('password_resets').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('email_verifications').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('trusted_devices').where('expires_at', '<', cutoff).executeTakeFirst(),
-    db.deleteFrom('sessions').where((eb) => eb.or([eb('absolute_expires_at', '<', cutoff), eb('idle_expires_at', '<', cutoff), eb('revoked_at', '<', cutoff)])).executeTakeFirst(),
+    db
+      .deleteFrom('sessions')
+      .where((eb) =>
+        eb.or([
+          eb('absolute_expires_at', '<', cutoff),
+          eb('idle_expires_at', '<', cutoff),
+          eb('revoked_at', '<', cutoff),
+        ]),
+      )
+      .executeTakeFirst(),
     db.deleteFrom('rate_limits').where('window_start', '<', cutoff).executeTakeFirst(),
   ]);
   // The OpenID Connect provider's codes, tokens, sessions and interactions, by its own expiry.

@@ -38,7 +38,11 @@ export interface Runtime {
 function openRateLimiter(config: Config, db: Db): { rateLimiter: RateLimiter; redis: Redis | null } {
   if (!config.redisUrl) return { rateLimiter: dbRateLimiter(db), redis: null };
   const redis = openRedis(config.redisUrl);
-  const rateLimiter = withFallback(redisRateLimiter(redis, config.redisPrefix), dbRateLimiter(db), countRateLimitFallback);
+  const rateLimiter = withFallback(
+    redisRateLimiter(redis, config.redisPrefix),
+    dbRateLimiter(db),
+    countRateLimitFallback,
+  );
   return { rateLimiter, redis };
 }
 
@@ -68,16 +72,29 @@ export async function serve(config: Config): Promise<void> {
   const app = await buildApp(config, runtime.deps, {
     logger: {
       level: config.logLevel,
-      redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+        censor: '[redacted]',
+      },
     },
     lifecycle,
   });
   await app.listen({ port: config.port, host: config.host });
-  app.log.info({ database: runtime.deps.db.dialect, rateLimits: runtime.deps.rateLimiter.store, mail: runtime.transport.name, publicUrl: config.publicUrl }, 'twofold is ready');
+  app.log.info(
+    {
+      database: runtime.deps.db.dialect,
+      rateLimits: runtime.deps.rateLimiter.store,
+      mail: runtime.transport.name,
+      publicUrl: config.publicUrl,
+    },
+    'twofold is ready',
+  );
   if (runtime.redis) logRedisState(runtime.redis, app.log);
 
   const retry = setInterval(() => {
-    runtime.deps.mail.retryDue(systemClock()).catch((error: unknown) => app.log.warn({ err: error }, 'mail retry failed'));
+    runtime.deps.mail
+      .retryDue(systemClock())
+      .catch((error: unknown) => app.log.warn({ err: error }, 'mail retry failed'));
   }, MAIL_QUEUE.pollSeconds * 1000);
   retry.unref();
   const prune = setInterval(() => {

@@ -27,7 +27,10 @@ const AAL2 = 'urn:twofold:aal2';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value) {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  return String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
 }
 
 function page(title, body) {
@@ -56,12 +59,15 @@ ${body}
 }
 
 function signedOutView() {
-  return page('Signed out', `<h1>Example app</h1>
+  return page(
+    'Signed out',
+    `<h1>Example app</h1>
 <p>You are not signed in.</p>
 <p class="actions">
   <a href="/login">Sign in with twofold</a>
   <a href="/login?aal2=1">Sign in with two-factor required</a>
-</p>`);
+</p>`,
+  );
 }
 
 function formatTime(seconds) {
@@ -82,7 +88,9 @@ function signedInView(claims) {
     ['amr', 'Methods used (amr)', amr],
     ['auth_time', 'Authenticated at (auth_time)', formatTime(claims.auth_time)],
   ];
-  return page('Signed in', `<h1>Example app</h1>
+  return page(
+    'Signed in',
+    `<h1>Example app</h1>
 <p>You are signed in${claims.email ? ` as <strong>${escapeHtml(claims.email)}</strong>` : ''}.</p>
 <table aria-label="Who signed in and how">
 ${rows.map(([key, label, value]) => `  <tr><th scope="row">${escapeHtml(label)}</th><td data-claim="${escapeHtml(key)}">${escapeHtml(value)}</td></tr>`).join('\n')}
@@ -92,13 +100,17 @@ ${rows.map(([key, label, value]) => `  <tr><th scope="row">${escapeHtml(label)}<
 <p class="actions">
   <a href="/login?aal2=1">Sign in again with two-factor required</a>
   <a href="/logout">Sign out</a>
-</p>`);
+</p>`,
+  );
 }
 
 function errorView(message) {
-  return page('Sign-in failed', `<h1>Sign-in failed</h1>
+  return page(
+    'Sign-in failed',
+    `<h1>Sign-in failed</h1>
 <p class="error" role="alert">${escapeHtml(message)}</p>
-<p><a href="/">Back to the start</a></p>`);
+<p><a href="/">Back to the start</a></p>`,
+  );
 }
 
 function readCookie(request, name) {
@@ -123,18 +135,20 @@ export async function startExampleApp({ issuer, clientId, clientSecret = null, p
   let config = null;
   /** The issuer's discovery document is fetched on first use (twofold may start after this app). */
   async function configuration() {
-    config ??= client.discovery(
-      issuerUrl,
-      clientId,
-      undefined,
-      clientSecret ? client.ClientSecretBasic(clientSecret) : client.None(),
-      // openid-client refuses plain http. Allow it only for an http:// issuer (a twofold on localhost
-      // during development); with an https issuer every request must use https.
-      issuerUrl.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
-    ).catch((error) => {
-      config = null;
-      throw error;
-    });
+    config ??= client
+      .discovery(
+        issuerUrl,
+        clientId,
+        undefined,
+        clientSecret ? client.ClientSecretBasic(clientSecret) : client.None(),
+        // openid-client refuses plain http. Allow it only for an http:// issuer (a twofold on localhost
+        // during development); with an https issuer every request must use https.
+        issuerUrl.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+      )
+      .catch((error) => {
+        config = null;
+        throw error;
+      });
     return config;
   }
 
@@ -174,14 +188,18 @@ export async function startExampleApp({ issuer, clientId, clientSecret = null, p
 
   function clearSession(response, current) {
     if (current) sessions.delete(current.id);
-    response.setHeader('Set-Cookie', `${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`);
+    response.setHeader(
+      'Set-Cookie',
+      `${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`,
+    );
   }
 
   function send(response, status, body) {
     response.writeHead(status, {
       'Content-Type': 'text/html; charset=utf-8',
       'Cache-Control': 'no-store',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
     });
@@ -195,7 +213,8 @@ export async function startExampleApp({ issuer, clientId, clientSecret = null, p
 
   async function handle(request, response) {
     const url = new URL(request.url ?? '/', base);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, errorView('Method not allowed.'));
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return send(response, 405, errorView('Method not allowed.'));
     const current = sessionOf(request);
 
     if (url.pathname === '/') {
@@ -223,7 +242,8 @@ export async function startExampleApp({ issuer, clientId, clientSecret = null, p
 
     if (url.pathname === '/callback') {
       const pending = current?.entry.pending;
-      if (!pending) return send(response, 400, errorView('This sign-in was not started here, or it took too long. Start again.'));
+      if (!pending)
+        return send(response, 400, errorView('This sign-in was not started here, or it took too long. Start again.'));
       sessions.delete(current.id);
       const oidc = await configuration();
       let tokens;
@@ -239,7 +259,11 @@ export async function startExampleApp({ issuer, clientId, clientSecret = null, p
         const reason = error?.error_description ?? error?.error ?? error?.message ?? 'unknown error';
         return send(response, 400, errorView(`twofold did not sign you in: ${reason}`));
       }
-      newSession(response, { claims: tokens.claims(), idToken: tokens.id_token, expiresAt: Date.now() + SESSION_TTL_MS });
+      newSession(response, {
+        claims: tokens.claims(),
+        idToken: tokens.id_token,
+        expiresAt: Date.now() + SESSION_TTL_MS,
+      });
       return redirect(response, '/');
     }
 
@@ -249,7 +273,11 @@ export async function startExampleApp({ issuer, clientId, clientSecret = null, p
       if (!idToken) return redirect(response, '/');
       // Ends the twofold session too (RP-initiated logout); twofold asks the person to confirm first.
       const oidc = await configuration();
-      return redirect(response, client.buildEndSessionUrl(oidc, { id_token_hint: idToken, post_logout_redirect_uri: postLogoutRedirectUri }).href);
+      return redirect(
+        response,
+        client.buildEndSessionUrl(oidc, { id_token_hint: idToken, post_logout_redirect_uri: postLogoutRedirectUri })
+          .href,
+      );
     }
 
     return send(response, 404, errorView('Not found.'));
@@ -265,17 +293,20 @@ export async function startExampleApp({ issuer, clientId, clientSecret = null, p
 
   return {
     url: base,
-    close: () => new Promise((resolve, reject) => {
-      server.closeAllConnections?.();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.closeAllConnections?.();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }
 
 const runDirectly = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
 if (runDirectly) {
   if (!process.env.TWOFOLD_ISSUER || !process.env.CLIENT_ID) {
-    console.error('Set TWOFOLD_ISSUER (e.g. http://localhost:3000/oidc) and CLIENT_ID (and CLIENT_SECRET for a server-side app).');
+    console.error(
+      'Set TWOFOLD_ISSUER (e.g. http://localhost:3000/oidc) and CLIENT_ID (and CLIENT_SECRET for a server-side app).',
+    );
     process.exit(1);
   }
   const port = Number(process.env.PORT ?? 4000);

@@ -28,55 +28,99 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     return sessionResponse(app, requireSession(request));
   });
 
-  app.post('/api/v1/me/password', {
-    schema: { summary: 'Change my password (other sessions end)', body: object({ currentPassword: password(), newPassword: password() }, ['currentPassword', 'newPassword']) },
-  }, async (request) => {
-    const session = requireSession(request);
-    // With 2FA on, a password change is a sudo action: the second factor too, within the last 10 minutes.
-    if (session.user.twoFactorEnabled) requireSudo(ctx, request);
-    const body = request.body as { currentPassword: string; newPassword: string };
-    await changePassword(ctx, session.user, body.currentPassword, body.newPassword, session.id, meta(request));
-    return { status: 'changed' };
-  });
+  app.post(
+    '/api/v1/me/password',
+    {
+      schema: {
+        summary: 'Change my password (other sessions end)',
+        body: object({ currentPassword: password(), newPassword: password() }, ['currentPassword', 'newPassword']),
+      },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      // With 2FA on, a password change is a sudo action: the second factor too, within the last 10 minutes.
+      if (session.user.twoFactorEnabled) requireSudo(ctx, request);
+      const body = request.body as { currentPassword: string; newPassword: string };
+      await changePassword(ctx, session.user, body.currentPassword, body.newPassword, session.id, meta(request));
+      return { status: 'changed' };
+    },
+  );
 
-  app.post('/api/v1/password-reset', { config: { public: true },
-    schema: { summary: 'Email a password-reset link (same answer for every address)', body: object({ email: email() }, ['email']) },
-  }, async (request, reply) => {
-    await limitByIp(ctx, request, 'password-reset', RATE_LIMITS.passwordReset);
-    await requestPasswordReset(ctx, (request.body as { email: string }).email, meta(request));
-    return reply.status(202).send({ status: 'sent_if_account_exists' });
-  });
+  app.post(
+    '/api/v1/password-reset',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Email a password-reset link (same answer for every address)',
+        body: object({ email: email() }, ['email']),
+      },
+    },
+    async (request, reply) => {
+      await limitByIp(ctx, request, 'password-reset', RATE_LIMITS.passwordReset);
+      await requestPasswordReset(ctx, (request.body as { email: string }).email, meta(request));
+      return reply.status(202).send({ status: 'sent_if_account_exists' });
+    },
+  );
 
-  app.post('/api/v1/password-reset/confirm', { config: { public: true },
-    schema: { summary: 'Set a new password from a reset link (does not sign in)', body: object({ token: token(), password: password() }, ['token', 'password']) },
-  }, async (request) => {
-    await limitByIp(ctx, request, 'password-reset-confirm', RATE_LIMITS.passwordReset);
-    const body = request.body as { token: string; password: string };
-    await resetPassword(ctx, body.token, body.password, meta(request));
-    return { status: 'password_reset' };
-  });
+  app.post(
+    '/api/v1/password-reset/confirm',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Set a new password from a reset link (does not sign in)',
+        body: object({ token: token(), password: password() }, ['token', 'password']),
+      },
+    },
+    async (request) => {
+      await limitByIp(ctx, request, 'password-reset-confirm', RATE_LIMITS.passwordReset);
+      const body = request.body as { token: string; password: string };
+      await resetPassword(ctx, body.token, body.password, meta(request));
+      return { status: 'password_reset' };
+    },
+  );
 
-  app.post('/api/v1/me/email/verification', {
-    schema: { summary: 'Email me a new link to verify my email address (409 when it is already verified)' },
-  }, async (request, reply) => {
-    const session = requireSession(request);
-    await limitByIp(ctx, request, 'email-verification-send', RATE_LIMITS.emailVerificationSend);
-    const status = await requestEmailVerification(ctx, session.user, meta(request));
-    return reply.status(202).send({ status });
-  });
+  app.post(
+    '/api/v1/me/email/verification',
+    {
+      schema: { summary: 'Email me a new link to verify my email address (409 when it is already verified)' },
+    },
+    async (request, reply) => {
+      const session = requireSession(request);
+      await limitByIp(ctx, request, 'email-verification-send', RATE_LIMITS.emailVerificationSend);
+      const status = await requestEmailVerification(ctx, session.user, meta(request));
+      return reply.status(202).send({ status });
+    },
+  );
 
-  app.post('/api/v1/email-verification/confirm', { config: { public: true },
-    schema: { summary: 'Verify an email address with the token of an emailed link (single use)', body: object({ token: token() }, ['token']) },
-  }, async (request) => {
-    await limitByIp(ctx, request, 'email-verification', RATE_LIMITS.emailVerification);
-    await confirmEmailVerification(ctx, (request.body as { token: string }).token, meta(request));
-    return { status: 'verified' };
-  });
+  app.post(
+    '/api/v1/email-verification/confirm',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Verify an email address with the token of an emailed link (single use)',
+        body: object({ token: token() }, ['token']),
+      },
+    },
+    async (request) => {
+      await limitByIp(ctx, request, 'email-verification', RATE_LIMITS.emailVerification);
+      await confirmEmailVerification(ctx, (request.body as { token: string }).token, meta(request));
+      return { status: 'verified' };
+    },
+  );
 
-  app.get('/api/v1/me/audit', { schema: { summary: 'My security activity', querystring: auditQuerySchema } }, async (request) => {
-    const session = requireSession(request);
-    const q = request.query as { event?: string; before?: string; limit?: string };
-    const page = await queryAudit(ctx.db, { userId: session.userId, event: q.event, before: q.before, limit: pageLimit(q.limit) });
-    return { events: page.rows, nextCursor: page.nextCursor };
-  });
+  app.get(
+    '/api/v1/me/audit',
+    { schema: { summary: 'My security activity', querystring: auditQuerySchema } },
+    async (request) => {
+      const session = requireSession(request);
+      const q = request.query as { event?: string; before?: string; limit?: string };
+      const page = await queryAudit(ctx.db, {
+        userId: session.userId,
+        event: q.event,
+        before: q.before,
+        limit: pageLimit(q.limit),
+      });
+      return { events: page.rows, nextCursor: page.nextCursor };
+    },
+  );
 }

@@ -33,37 +33,74 @@ export interface User {
   readonly suspendedAt: string | null;
 }
 
-type UserRow = { id: string; email: string; name: string; two_factor_enabled: number; created_at: string; last_sign_in_at: string | null; suspended_at?: string | null };
+type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  two_factor_enabled: number;
+  created_at: string;
+  last_sign_in_at: string | null;
+  suspended_at?: string | null;
+};
 
 export function toUser(row: UserRow): User {
   return {
-    id: row.id, email: row.email, name: row.name, twoFactorEnabled: Number(row.two_factor_enabled) === 1,
-    createdAt: row.created_at, lastSignInAt: row.last_sign_in_at, suspendedAt: row.suspended_at ?? null,
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    twoFactorEnabled: Number(row.two_factor_enabled) === 1,
+    createdAt: row.created_at,
+    lastSignInAt: row.last_sign_in_at,
+    suspendedAt: row.suspended_at ?? null,
   };
 }
 
 export function parseEmail(input: string, field = 'email'): string {
   const email = normaliseEmail(input);
-  if (!isValidEmail(email)) throw new AppError('invalid_request', { message: 'Enter a valid email address.', details: { field } });
+  if (!isValidEmail(email))
+    throw new AppError('invalid_request', { message: 'Enter a valid email address.', details: { field } });
   return email;
 }
 
 /** Validates a new password for an account; throws password_rejected with the reason. */
-export async function acceptablePassword(ctx: Ctx, password: string, email: string, userId: string | null): Promise<string> {
+export async function acceptablePassword(
+  ctx: Ctx,
+  password: string,
+  email: string,
+  userId: string | null,
+): Promise<string> {
   const orgNames = userId
-    ? (await ctx.db.kysely.selectFrom('memberships as m').innerJoin('orgs as o', 'o.id', 'm.org_id').select('o.name').where('m.user_id', '=', userId).execute()).map((r) => r.name)
+    ? (
+        await ctx.db.kysely
+          .selectFrom('memberships as m')
+          .innerJoin('orgs as o', 'o.id', 'm.org_id')
+          .select('o.name')
+          .where('m.user_id', '=', userId)
+          .execute()
+      ).map((r) => r.name)
     : [];
   return acceptablePasswordFor(password, email, orgNames);
 }
 
 export function acceptablePasswordFor(password: string, email: string, orgNames: readonly string[]): string {
   const verdict = checkPassword(password, { email, orgNames }, isCommonPassword);
-  if (!verdict.ok) throw new AppError('password_rejected', { message: verdict.reason, details: { field: 'password', reason: verdict.reason } });
+  if (!verdict.ok)
+    throw new AppError('password_rejected', {
+      message: verdict.reason,
+      details: { field: 'password', reason: verdict.reason },
+    });
   return verdict.normalised;
 }
 
-export async function findUserByEmail(ctx: Ctx, email: string): Promise<(User & { passwordHash: string | null }) | null> {
-  const row = await ctx.db.kysely.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
+export async function findUserByEmail(
+  ctx: Ctx,
+  email: string,
+): Promise<(User & { passwordHash: string | null }) | null> {
+  const row = await ctx.db.kysely
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', normaliseEmail(email))
+    .executeTakeFirst();
   return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
 }
 
@@ -80,7 +117,17 @@ export async function insertUser(ctx: Ctx, email: string, normalisedPassword: st
   try {
     await ctx.db.kysely
       .insertInto('users')
-      .values({ id, email, name, password_hash: passwordHash, default_method: null, two_factor_reset_at: null, created_at: now, updated_at: now, last_sign_in_at: null })
+      .values({
+        id,
+        email,
+        name,
+        password_hash: passwordHash,
+        default_method: null,
+        two_factor_reset_at: null,
+        created_at: now,
+        updated_at: now,
+        last_sign_in_at: null,
+      })
       .execute();
   } catch (error) {
     if (/unique|duplicate/i.test(String((error as Error).message))) throw new AppError('email_taken');
@@ -96,7 +143,12 @@ const passwordKey = (userId: string): string => `pwd:${userId}`;
  * the same `invalid_credentials` after about the same work (ASVS 5.0 6.3.8). Every failed check counts
  * against the client address (429 rate_limited past RATE_LIMITS.signInFailures); a right password never does.
  */
-export async function checkCredentials(ctx: Ctx, emailInput: string, password: string, meta: RequestMeta): Promise<User> {
+export async function checkCredentials(
+  ctx: Ctx,
+  emailInput: string,
+  password: string,
+  meta: RequestMeta,
+): Promise<User> {
   return withSignInFailureBudget(ctx, meta.ip, () => checkPasswordOf(ctx, emailInput, password, meta));
 }
 
@@ -123,11 +175,22 @@ async function checkPasswordOf(ctx: Ctx, emailInput: string, password: string, m
   });
   if (!right) {
     const { state, locksNow } = await attempt.failed();
-    await audit(ctx, meta, { event: 'sign_in.failed', targetUserId: user.id, details: { reason: 'wrong_password', failures: state.failures } });
+    await audit(ctx, meta, {
+      event: 'sign_in.failed',
+      targetUserId: user.id,
+      details: { reason: 'wrong_password', failures: state.failures },
+    });
     if (locksNow) {
       const minutes = Math.round(lockSeconds(PASSWORD_THROTTLE, state.locks - 1) / 60);
-      await audit(ctx, meta, { event: 'sign_in.locked', targetUserId: user.id, details: { step: 'password', minutes } });
-      await ctx.mail.send(mailTemplates.passwordLocked(user.email, { productName: ctx.config.productName, minutes }), ctx.clock());
+      await audit(ctx, meta, {
+        event: 'sign_in.locked',
+        targetUserId: user.id,
+        details: { step: 'password', minutes },
+      });
+      await ctx.mail.send(
+        mailTemplates.passwordLocked(user.email, { productName: ctx.config.productName, minutes }),
+        ctx.clock(),
+      );
     }
     throw new AppError('invalid_credentials');
   }
@@ -147,7 +210,10 @@ export async function changePassword(
 ): Promise<void> {
   await checkCredentials(ctx, user.email, currentPassword, meta).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'invalid_credentials') {
-      throw new AppError('invalid_credentials', { message: 'Your current password is incorrect.', details: { field: 'currentPassword' } });
+      throw new AppError('invalid_credentials', {
+        message: 'Your current password is incorrect.',
+        details: { field: 'currentPassword' },
+      });
     }
     throw error;
   });
@@ -156,12 +222,19 @@ export async function changePassword(
   await revokeAllSessions(ctx, user.id, keepSessionId);
   await revokeAllTrustedDevices(ctx, user.id);
   await audit(ctx, meta, { event: 'password.changed', actorUserId: user.id, targetUserId: user.id });
-  await ctx.mail.send(mailTemplates.passwordChanged(user.email, { productName: ctx.config.productName, how: 'changed' }), ctx.clock());
+  await ctx.mail.send(
+    mailTemplates.passwordChanged(user.email, { productName: ctx.config.productName, how: 'changed' }),
+    ctx.clock(),
+  );
 }
 
 async function setPassword(ctx: Ctx, userId: string, normalised: string): Promise<void> {
   const hash = await hashPassword(normalised);
-  await ctx.db.kysely.updateTable('users').set({ password_hash: hash, updated_at: ctx.clock().toISOString() }).where('id', '=', userId).execute();
+  await ctx.db.kysely
+    .updateTable('users')
+    .set({ password_hash: hash, updated_at: ctx.clock().toISOString() })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /**
@@ -171,7 +244,10 @@ async function setPassword(ctx: Ctx, userId: string, normalised: string): Promis
 async function openRecoveryNote(ctx: Ctx, userId: string): Promise<OpenRecoveryNote | null> {
   const open = await openRecovery(ctx, userId);
   if (!open.pending && !open.linkEmailed) return null;
-  return { completesAt: open.pending?.completesAt ?? null, blockDays: Math.round(RECOVERY.afterPasswordResetSeconds / DAY_SECONDS) };
+  return {
+    completesAt: open.pending?.completesAt ?? null,
+    blockDays: Math.round(RECOVERY.afterPasswordResetSeconds / DAY_SECONDS),
+  };
 }
 
 /** Sends a reset link when the account exists. The caller answers the same either way. */
@@ -188,15 +264,37 @@ export async function requestPasswordReset(ctx: Ctx, emailInput: string, meta: R
   const token = randomToken(TOKENS.bytes);
   await ctx.db.kysely
     .insertInto('password_resets')
-    .values({ id: randomId(), user_id: user.id, token_hash: sha256Hex(token), created_at: now.toISOString(), expires_at: addSeconds(now, TOKENS.passwordResetSeconds).toISOString(), used_at: null })
+    .values({
+      id: randomId(),
+      user_id: user.id,
+      token_hash: sha256Hex(token),
+      created_at: now.toISOString(),
+      expires_at: addSeconds(now, TOKENS.passwordResetSeconds).toISOString(),
+      used_at: null,
+    })
     .execute();
-  await audit(ctx, meta, { event: 'password.reset_requested', targetUserId: user.id, details: { accountExists: true } });
-  await ctx.mail.enqueue(mailTemplates.passwordReset(user.email, { productName: ctx.config.productName, url: link(ctx, `/reset-password?token=${encodeURIComponent(token)}`), recovery }), now);
+  await audit(ctx, meta, {
+    event: 'password.reset_requested',
+    targetUserId: user.id,
+    details: { accountExists: true },
+  });
+  await ctx.mail.enqueue(
+    mailTemplates.passwordReset(user.email, {
+      productName: ctx.config.productName,
+      url: link(ctx, `/reset-password?token=${encodeURIComponent(token)}`),
+      recovery,
+    }),
+    now,
+  );
 }
 
 /** True when the token names a live reset (for showing the form). */
 export async function resetTokenIsLive(ctx: Ctx, token: string): Promise<boolean> {
-  const row = await ctx.db.kysely.selectFrom('password_resets').select(['expires_at', 'used_at']).where('token_hash', '=', sha256Hex(token)).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('password_resets')
+    .select(['expires_at', 'used_at'])
+    .where('token_hash', '=', sha256Hex(token))
+    .executeTakeFirst();
   return !!row && !row.used_at && row.expires_at > ctx.clock().toISOString();
 }
 
@@ -215,10 +313,20 @@ export async function resetPassword(ctx: Ctx, token: string, newPassword: string
     .executeTakeFirst();
   if (!row || row.used_at || row.expires_at <= now) throw new AppError('invalid_token');
   const normalised = await acceptablePassword(ctx, newPassword, row.email, row.user_id);
-  const consumed = await ctx.db.kysely.updateTable('password_resets').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
+  const consumed = await ctx.db.kysely
+    .updateTable('password_resets')
+    .set({ used_at: now })
+    .where('id', '=', row.id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   if (Number(consumed.numUpdatedRows) !== 1) throw new AppError('invalid_token');
   // Every other outstanding reset link of this user dies with this one.
-  await ctx.db.kysely.updateTable('password_resets').set({ used_at: now }).where('user_id', '=', row.user_id).where('used_at', 'is', null).execute();
+  await ctx.db.kysely
+    .updateTable('password_resets')
+    .set({ used_at: now })
+    .where('user_id', '=', row.user_id)
+    .where('used_at', 'is', null)
+    .execute();
   await noteEmailPasswordReset(ctx, row.user_id, now);
   await setPassword(ctx, row.user_id, normalised);
   // The link went to the account's address: following it proves control of that mailbox.
@@ -227,6 +335,13 @@ export async function resetPassword(ctx: Ctx, token: string, newPassword: string
   await revokeAllSessions(ctx, row.user_id, null);
   await revokeAllTrustedDevices(ctx, row.user_id);
   const recovery = await openRecoveryNote(ctx, row.user_id);
-  await audit(ctx, meta, { event: 'password.reset', targetUserId: row.user_id, details: { recoveryOpen: recovery !== null } });
-  await ctx.mail.send(mailTemplates.passwordChanged(row.email, { productName: ctx.config.productName, how: 'reset', recovery }), ctx.clock());
+  await audit(ctx, meta, {
+    event: 'password.reset',
+    targetUserId: row.user_id,
+    details: { recoveryOpen: recovery !== null },
+  });
+  await ctx.mail.send(
+    mailTemplates.passwordChanged(row.email, { productName: ctx.config.productName, how: 'reset', recovery }),
+    ctx.clock(),
+  );
 }

@@ -16,24 +16,63 @@ export interface SuspensionActor {
 }
 
 /** Suspends the account; false when it already was. */
-export async function suspendAccount(ctx: Ctx, target: { id: string; email: string }, by: SuspensionActor, meta: RequestMeta | null): Promise<boolean> {
+export async function suspendAccount(
+  ctx: Ctx,
+  target: { id: string; email: string },
+  by: SuspensionActor,
+  meta: RequestMeta | null,
+): Promise<boolean> {
   const now = ctx.clock().toISOString();
-  const result = await ctx.db.kysely.updateTable('users').set({ suspended_at: now, updated_at: now })
-    .where('id', '=', target.id).where('suspended_at', 'is', null).executeTakeFirst();
+  const result = await ctx.db.kysely
+    .updateTable('users')
+    .set({ suspended_at: now, updated_at: now })
+    .where('id', '=', target.id)
+    .where('suspended_at', 'is', null)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return false;
   await revokeAllSessions(ctx, target.id, null);
-  await audit(ctx, meta, { event: 'account.suspended', actorUserId: by.actorUserId, targetUserId: target.id, orgId: by.orgId, details: { reason: by.reason } });
-  await ctx.mail.send(mailTemplates.accountSuspended(target.email, { productName: ctx.config.productName, byOperator: by.actorUserId === null }), ctx.clock());
+  await audit(ctx, meta, {
+    event: 'account.suspended',
+    actorUserId: by.actorUserId,
+    targetUserId: target.id,
+    orgId: by.orgId,
+    details: { reason: by.reason },
+  });
+  await ctx.mail.send(
+    mailTemplates.accountSuspended(target.email, {
+      productName: ctx.config.productName,
+      byOperator: by.actorUserId === null,
+    }),
+    ctx.clock(),
+  );
   return true;
 }
 
 /** Lifts a suspension; false when the account was not suspended. */
-export async function reactivateAccount(ctx: Ctx, target: { id: string; email: string }, by: SuspensionActor, meta: RequestMeta | null): Promise<boolean> {
+export async function reactivateAccount(
+  ctx: Ctx,
+  target: { id: string; email: string },
+  by: SuspensionActor,
+  meta: RequestMeta | null,
+): Promise<boolean> {
   const now = ctx.clock().toISOString();
-  const result = await ctx.db.kysely.updateTable('users').set({ suspended_at: null, updated_at: now })
-    .where('id', '=', target.id).where('suspended_at', 'is not', null).executeTakeFirst();
+  const result = await ctx.db.kysely
+    .updateTable('users')
+    .set({ suspended_at: null, updated_at: now })
+    .where('id', '=', target.id)
+    .where('suspended_at', 'is not', null)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return false;
-  await audit(ctx, meta, { event: 'account.reactivated', actorUserId: by.actorUserId, targetUserId: target.id, orgId: by.orgId, details: { reason: by.reason } });
-  await ctx.mail.send(mailTemplates.accountReactivated(target.email, { productName: ctx.config.productName }), ctx.clock());
+  await audit(ctx, meta, {
+    event: 'account.reactivated',
+    actorUserId: by.actorUserId,
+    targetUserId: target.id,
+    orgId: by.orgId,
+    details: { reason: by.reason },
+  });
+  await ctx.mail.send(
+    mailTemplates.accountReactivated(target.email, { productName: ctx.config.productName }),
+    ctx.clock(),
+  );
   return true;
 }

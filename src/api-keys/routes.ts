@@ -5,7 +5,10 @@ import { meta, requireSession, requireSudo } from '../http/request.ts';
 import { requireManager } from '../orgs/service.ts';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from './service.ts';
 
-const createSchema = object({ name: str(100, { minLength: 1 }), scope: { type: 'string', enum: ['read', 'write'] } }, ['name', 'scope']);
+const createSchema = object({ name: str(100, { minLength: 1 }), scope: { type: 'string', enum: ['read', 'write'] } }, [
+  'name',
+  'scope',
+]);
 
 export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -15,39 +18,80 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     return { apiKeys: await listApiKeys(ctx, { userId: session.userId }) };
   });
 
-  app.post('/api/v1/me/api-keys', { schema: { summary: 'Create a personal API key (sudo); the key is returned once', body: createSchema } }, async (request, reply) => {
-    const session = requireSudo(ctx, request);
-    const body = request.body as { name: string; scope: ApiKeyScope };
-    return reply.status(201).send(await createApiKey(ctx, { userId: session.userId, orgId: null }, body, meta(request)));
-  });
+  app.post(
+    '/api/v1/me/api-keys',
+    { schema: { summary: 'Create a personal API key (sudo); the key is returned once', body: createSchema } },
+    async (request, reply) => {
+      const session = requireSudo(ctx, request);
+      const body = request.body as { name: string; scope: ApiKeyScope };
+      return reply
+        .status(201)
+        .send(await createApiKey(ctx, { userId: session.userId, orgId: null }, body, meta(request)));
+    },
+  );
 
-  app.delete('/api/v1/me/api-keys/:id', { schema: { summary: 'Revoke a personal API key', params: params(['id']) } }, async (request, reply) => {
-    const session = requireSession(request);
-    await revokeApiKey(ctx, session.userId, { userId: session.userId }, (request.params as { id: string }).id, meta(request));
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/v1/me/api-keys/:id',
+    { schema: { summary: 'Revoke a personal API key', params: params(['id']) } },
+    async (request, reply) => {
+      const session = requireSession(request);
+      await revokeApiKey(
+        ctx,
+        session.userId,
+        { userId: session.userId },
+        (request.params as { id: string }).id,
+        meta(request),
+      );
+      return reply.status(204).send();
+    },
+  );
 
-  app.get('/api/v1/orgs/:orgId/api-keys', { schema: { summary: "The organization's API keys", params: params(['orgId']) } }, async (request) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return { apiKeys: await listApiKeys(ctx, { orgId }) };
-  });
+  app.get(
+    '/api/v1/orgs/:orgId/api-keys',
+    { schema: { summary: "The organization's API keys", params: params(['orgId']) } },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return { apiKeys: await listApiKeys(ctx, { orgId }) };
+    },
+  );
 
-  app.post('/api/v1/orgs/:orgId/api-keys', {
-    schema: { summary: 'Create an organization API key (owner/admin, sudo); the key is returned once', params: params(['orgId']), body: createSchema },
-  }, async (request, reply) => {
-    const session = requireSudo(ctx, request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return reply.status(201).send(await createApiKey(ctx, { userId: session.userId, orgId }, request.body as { name: string; scope: ApiKeyScope }, meta(request)));
-  });
+  app.post(
+    '/api/v1/orgs/:orgId/api-keys',
+    {
+      schema: {
+        summary: 'Create an organization API key (owner/admin, sudo); the key is returned once',
+        params: params(['orgId']),
+        body: createSchema,
+      },
+    },
+    async (request, reply) => {
+      const session = requireSudo(ctx, request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return reply
+        .status(201)
+        .send(
+          await createApiKey(
+            ctx,
+            { userId: session.userId, orgId },
+            request.body as { name: string; scope: ApiKeyScope },
+            meta(request),
+          ),
+        );
+    },
+  );
 
-  app.delete('/api/v1/orgs/:orgId/api-keys/:id', { schema: { summary: 'Revoke an organization API key', params: params(['orgId', 'id']) } }, async (request, reply) => {
-    const session = requireSession(request);
-    const { orgId, id } = request.params as { orgId: string; id: string };
-    await requireManager(ctx, orgId, session.userId);
-    await revokeApiKey(ctx, session.userId, { orgId }, id, meta(request));
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/v1/orgs/:orgId/api-keys/:id',
+    { schema: { summary: 'Revoke an organization API key', params: params(['orgId', 'id']) } },
+    async (request, reply) => {
+      const session = requireSession(request);
+      const { orgId, id } = request.params as { orgId: string; id: string };
+      await requireManager(ctx, orgId, session.userId);
+      await revokeApiKey(ctx, session.userId, { orgId }, id, meta(request));
+      return reply.status(204).send();
+    },
+  );
 }

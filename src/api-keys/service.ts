@@ -54,41 +54,102 @@ export async function createApiKey(
 ): Promise<{ key: string; apiKey: ApiKeyView }> {
   const key = newKey();
   const view: ApiKeyView = {
-    id: randomId(), name: input.name.trim(), prefix: key.slice(0, 8), scope: input.scope, orgId: owner.orgId,
-    createdAt: ctx.clock().toISOString(), lastUsedAt: null,
+    id: randomId(),
+    name: input.name.trim(),
+    prefix: key.slice(0, 8),
+    scope: input.scope,
+    orgId: owner.orgId,
+    createdAt: ctx.clock().toISOString(),
+    lastUsedAt: null,
   };
-  if (!view.name) throw new AppError('invalid_request', { message: 'Give the key a name.', details: { field: 'name' } });
+  if (!view.name)
+    throw new AppError('invalid_request', { message: 'Give the key a name.', details: { field: 'name' } });
   await ctx.db.kysely
     .insertInto('api_keys')
-    .values({ id: view.id, user_id: owner.userId, org_id: owner.orgId, name: view.name, prefix: view.prefix, key_hash: sha256Hex(key), scope: view.scope, created_at: view.createdAt, last_used_at: null, revoked_at: null })
+    .values({
+      id: view.id,
+      user_id: owner.userId,
+      org_id: owner.orgId,
+      name: view.name,
+      prefix: view.prefix,
+      key_hash: sha256Hex(key),
+      scope: view.scope,
+      created_at: view.createdAt,
+      last_used_at: null,
+      revoked_at: null,
+    })
     .execute();
-  await audit(ctx, meta, { event: 'api_key.created', actorUserId: owner.userId, targetUserId: owner.userId, orgId: owner.orgId, details: { apiKeyId: view.id, name: view.name, scope: view.scope } });
+  await audit(ctx, meta, {
+    event: 'api_key.created',
+    actorUserId: owner.userId,
+    targetUserId: owner.userId,
+    orgId: owner.orgId,
+    details: { apiKeyId: view.id, name: view.name, scope: view.scope },
+  });
   return { key, apiKey: view };
 }
 
 export async function listApiKeys(ctx: Ctx, owner: { userId: string } | { orgId: string }): Promise<ApiKeyView[]> {
   let q = ctx.db.kysely.selectFrom('api_keys').selectAll().where('revoked_at', 'is', null);
-  q = 'orgId' in owner ? q.where('org_id', '=', owner.orgId) : q.where('user_id', '=', owner.userId).where('org_id', 'is', null);
+  q =
+    'orgId' in owner
+      ? q.where('org_id', '=', owner.orgId)
+      : q.where('user_id', '=', owner.userId).where('org_id', 'is', null);
   const rows = await q.orderBy('created_at', 'desc').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, scope: r.scope, orgId: r.org_id, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    scope: r.scope,
+    orgId: r.org_id,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+  }));
 }
 
-export async function revokeApiKey(ctx: Ctx, actorUserId: string, owner: { userId: string } | { orgId: string }, id: string, meta: RequestMeta): Promise<void> {
-  let q = ctx.db.kysely.updateTable('api_keys').set({ revoked_at: ctx.clock().toISOString() }).where('id', '=', id).where('revoked_at', 'is', null);
-  q = 'orgId' in owner ? q.where('org_id', '=', owner.orgId) : q.where('user_id', '=', owner.userId).where('org_id', 'is', null);
+export async function revokeApiKey(
+  ctx: Ctx,
+  actorUserId: string,
+  owner: { userId: string } | { orgId: string },
+  id: string,
+  meta: RequestMeta,
+): Promise<void> {
+  let q = ctx.db.kysely
+    .updateTable('api_keys')
+    .set({ revoked_at: ctx.clock().toISOString() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null);
+  q =
+    'orgId' in owner
+      ? q.where('org_id', '=', owner.orgId)
+      : q.where('user_id', '=', owner.userId).where('org_id', 'is', null);
   const result = await q.executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found');
-  await audit(ctx, meta, { event: 'api_key.revoked', actorUserId, orgId: 'orgId' in owner ? owner.orgId : null, details: { apiKeyId: id } });
+  await audit(ctx, meta, {
+    event: 'api_key.revoked',
+    actorUserId,
+    orgId: 'orgId' in owner ? owner.orgId : null,
+    details: { apiKeyId: id },
+  });
 }
 
 /** The live key behind a bearer token, or null. Records its use at most once a minute. */
 export async function resolveApiKey(ctx: Ctx, key: string): Promise<ApiKeyPrincipal | null> {
   if (!hasValidChecksum(key)) return null;
-  const row = await ctx.db.kysely.selectFrom('api_keys').selectAll().where('key_hash', '=', sha256Hex(key)).where('revoked_at', 'is', null).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('key_hash', '=', sha256Hex(key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   if (!row) return null;
   const now = ctx.clock();
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
-    await ctx.db.kysely.updateTable('api_keys').set({ last_used_at: now.toISOString() }).where('id', '=', row.id).execute();
+    await ctx.db.kysely
+      .updateTable('api_keys')
+      .set({ last_used_at: now.toISOString() })
+      .where('id', '=', row.id)
+      .execute();
   }
   return { id: row.id, userId: row.user_id, orgId: row.org_id, scope: row.scope };
 }

@@ -68,8 +68,17 @@ export async function queryAudit(db: Db, query: AuditQuery): Promise<{ rows: Aud
     .leftJoin('users as actor', 'actor.id', 'a.actor_user_id')
     .leftJoin('users as target', 'target.id', 'a.target_user_id')
     .select([
-      'a.id', 'a.at', 'a.event', 'a.actor_user_id', 'a.target_user_id', 'a.org_id', 'a.ip', 'a.user_agent', 'a.details',
-      'actor.email as actor_email', 'target.email as target_email',
+      'a.id',
+      'a.at',
+      'a.event',
+      'a.actor_user_id',
+      'a.target_user_id',
+      'a.org_id',
+      'a.ip',
+      'a.user_agent',
+      'a.details',
+      'actor.email as actor_email',
+      'target.email as target_email',
     ]);
   if (query.orgId) {
     const orgId = query.orgId;
@@ -81,8 +90,12 @@ export async function queryAudit(db: Db, query: AuditQuery): Promise<{ rows: Aud
         eb.and([
           eb('a.org_id', 'is', null),
           eb.exists(
-            eb.selectFrom('memberships as m').select('m.user_id')
-              .where('m.org_id', '=', orgId).whereRef('m.user_id', '=', 'a.target_user_id').whereRef('m.created_at', '<=', 'a.at'),
+            eb
+              .selectFrom('memberships as m')
+              .select('m.user_id')
+              .where('m.org_id', '=', orgId)
+              .whereRef('m.user_id', '=', 'a.target_user_id')
+              .whereRef('m.created_at', '<=', 'a.at'),
           ),
         ]),
       ]),
@@ -97,7 +110,11 @@ export async function queryAudit(db: Db, query: AuditQuery): Promise<{ rows: Aud
     const [at, id] = query.before.split('|');
     if (at && id) q = q.where((eb) => eb.or([eb('a.at', '<', at), eb.and([eb('a.at', '=', at), eb('a.id', '<', id)])]));
   }
-  const rows = await q.orderBy('a.at', 'desc').orderBy('a.id', 'desc').limit(query.limit + 1).execute();
+  const rows = await q
+    .orderBy('a.at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {

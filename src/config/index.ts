@@ -34,7 +34,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly setting: string, detail: string) {
+  constructor(
+    readonly setting: string,
+    detail: string,
+  ) {
     super(`${setting}: ${detail}`);
   }
 }
@@ -92,7 +95,10 @@ function readSecretKey(env: Env): string | null {
   if (raw === undefined || raw === '') return null;
   const bytes = Buffer.from(raw, 'base64url');
   if (bytes.length !== 32 || !/^[A-Za-z0-9_-]+=*$/.test(raw)) {
-    throw new ConfigError('TWOFOLD_SECRET_KEY', 'must be 32 random bytes in base64url (e.g. `openssl rand -base64 32 | tr "+/" "-_"`)');
+    throw new ConfigError(
+      'TWOFOLD_SECRET_KEY',
+      'must be 32 random bytes in base64url (e.g. `openssl rand -base64 32 | tr "+/" "-_"`)',
+    );
   }
   return raw;
 }
@@ -102,7 +108,10 @@ function readRecoveryDelay(env: Env): number {
   if (raw === undefined || raw === '') return RECOVERY.defaultDelayHours;
   const hours = Number(raw);
   if (!/^\d{1,2}$/.test(raw) || hours < RECOVERY.minDelayHours || hours > RECOVERY.maxDelayHours) {
-    throw new ConfigError('RECOVERY_DELAY_HOURS', `must be a whole number of hours from ${RECOVERY.minDelayHours} to ${RECOVERY.maxDelayHours}`);
+    throw new ConfigError(
+      'RECOVERY_DELAY_HOURS',
+      `must be a whole number of hours from ${RECOVERY.minDelayHours} to ${RECOVERY.maxDelayHours}`,
+    );
   }
   return hours;
 }
@@ -111,7 +120,10 @@ function readShutdownDrain(env: Env): number {
   const raw = env.SHUTDOWN_DRAIN_SECONDS;
   if (raw === undefined || raw === '') return SHUTDOWN.defaultDrainSeconds;
   if (!/^\d{1,2}$/.test(raw) || Number(raw) > SHUTDOWN.maxDrainSeconds) {
-    throw new ConfigError('SHUTDOWN_DRAIN_SECONDS', `must be a whole number of seconds from 0 to ${SHUTDOWN.maxDrainSeconds}`);
+    throw new ConfigError(
+      'SHUTDOWN_DRAIN_SECONDS',
+      `must be a whole number of seconds from 0 to ${SHUTDOWN.maxDrainSeconds}`,
+    );
   }
   return Number(raw);
 }
@@ -119,7 +131,8 @@ function readShutdownDrain(env: Env): number {
 function readRedisPrefix(env: Env): string {
   const raw = env.REDIS_PREFIX;
   if (raw === undefined || raw === '') return DEFAULTS.redisPrefix;
-  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) throw new ConfigError('REDIS_PREFIX', 'must be 1–64 letters, digits or : _ . -');
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw))
+    throw new ConfigError('REDIS_PREFIX', 'must be 1–64 letters, digits or : _ . -');
   return raw;
 }
 
@@ -127,7 +140,10 @@ function readMetricsToken(env: Env): string | null {
   const raw = env.METRICS_TOKEN;
   if (raw === undefined || raw === '') return null;
   if (raw.length < METRICS.minTokenLength || raw.length > METRICS.maxTokenLength || !/^[\x21-\x7e]+$/.test(raw)) {
-    throw new ConfigError('METRICS_TOKEN', `must be ${METRICS.minTokenLength}–${METRICS.maxTokenLength} printable characters without spaces (e.g. \`openssl rand -hex 32\`)`);
+    throw new ConfigError(
+      'METRICS_TOKEN',
+      `must be ${METRICS.minTokenLength}–${METRICS.maxTokenLength} printable characters without spaces (e.g. \`openssl rand -hex 32\`)`,
+    );
   }
   return raw;
 }

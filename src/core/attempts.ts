@@ -35,7 +35,14 @@ export interface AttemptState extends FailureState {
   readonly inFlightAt: Date | null;
 }
 
-export const EMPTY_ATTEMPT_STATE: AttemptState = { failures: 0, locks: 0, nextAllowedAt: null, lockedUntil: null, inFlight: 0, inFlightAt: null };
+export const EMPTY_ATTEMPT_STATE: AttemptState = {
+  failures: 0,
+  locks: 0,
+  nextAllowedAt: null,
+  lockedUntil: null,
+  inFlight: 0,
+  inFlightAt: null,
+};
 
 export type AttemptDecision =
   /** Locked or delayed by confirmed failures: answered like a wrong secret. */
@@ -69,7 +76,11 @@ export function slotsFor(policy: AttemptPolicy, failures: number): number {
  * In-flight slots still held. When no slot was taken for `staleSeconds`, every slot is older than that: no
  * check takes so long, so they belong to a process that died mid-check and are given up.
  */
-export function liveInFlight(state: Pick<AttemptState, 'inFlight' | 'inFlightAt'>, now: Date, staleSeconds: number): number {
+export function liveInFlight(
+  state: Pick<AttemptState, 'inFlight' | 'inFlightAt'>,
+  now: Date,
+  staleSeconds: number,
+): number {
   if (!state.inFlightAt || state.inFlightAt.getTime() <= staleBefore(now, staleSeconds).getTime()) return 0;
   return Math.max(0, state.inFlight);
 }
@@ -83,19 +94,37 @@ function runningFailures(state: FailureState): number {
   return state.lockedUntil ? 0 : state.failures;
 }
 
-export function decideAttempt(policy: AttemptPolicy, state: AttemptState, now: Date, staleSeconds: number): AttemptDecision {
+export function decideAttempt(
+  policy: AttemptPolicy,
+  state: AttemptState,
+  now: Date,
+  staleSeconds: number,
+): AttemptDecision {
   if (state.lockedUntil && state.lockedUntil > now) return { kind: 'refused', retryAt: state.lockedUntil };
-  if (!state.lockedUntil && state.nextAllowedAt && state.nextAllowedAt > now) return { kind: 'refused', retryAt: state.nextAllowedAt };
+  if (!state.lockedUntil && state.nextAllowedAt && state.nextAllowedAt > now)
+    return { kind: 'refused', retryAt: state.nextAllowedAt };
   const slots = slotsFor(policy, runningFailures(state));
   if (liveInFlight(state, now, staleSeconds) >= slots) return { kind: 'busy' };
   return { kind: 'allowed', slots };
 }
 
 /** The state after one more confirmed failure at `now`, and whether it starts a lock. */
-export function afterFailure(policy: AttemptPolicy, state: FailureState, now: Date): { readonly next: FailureState; readonly locksNow: boolean } {
+export function afterFailure(
+  policy: AttemptPolicy,
+  state: FailureState,
+  now: Date,
+): { readonly next: FailureState; readonly locksNow: boolean } {
   // A slot taken before a lock began (only possible once an abandoned slot was given up) adds to the count only.
   if (state.lockedUntil && state.lockedUntil > now) {
-    return { next: { failures: state.failures + 1, locks: state.locks, nextAllowedAt: state.nextAllowedAt, lockedUntil: state.lockedUntil }, locksNow: false };
+    return {
+      next: {
+        failures: state.failures + 1,
+        locks: state.locks,
+        nextAllowedAt: state.nextAllowedAt,
+        lockedUntil: state.lockedUntil,
+      },
+      locksNow: false,
+    };
   }
   const failures = runningFailures(state) + 1;
   if (failures >= policy.lockAfterFailures) {
@@ -104,7 +133,12 @@ export function afterFailure(policy: AttemptPolicy, state: FailureState, now: Da
   }
   const delay = delaySeconds(policy, failures);
   return {
-    next: { failures, locks: state.locks, nextAllowedAt: delay > 0 ? new Date(now.getTime() + delay * 1000) : null, lockedUntil: null },
+    next: {
+      failures,
+      locks: state.locks,
+      nextAllowedAt: delay > 0 ? new Date(now.getTime() + delay * 1000) : null,
+      lockedUntil: null,
+    },
     locksNow: false,
   };
 }

@@ -6,8 +6,7 @@
 import { PASSWORD } from '../config/defaults.ts';
 
 export type PasswordVerdict =
-  | { readonly ok: true; readonly normalised: string }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly normalised: string } | { readonly ok: false; readonly reason: string };
 
 export interface PasswordContext {
   readonly email?: string;

@@ -46,7 +46,9 @@ export function keyringFromMasterKeys(currentKeyId: string, masterKeys: Readonly
       return keyedHash(hashKey(currentKeyId, purpose), value);
     },
     keyedHashes(purpose, value) {
-      return [currentKeyId, ...[...masterKeys.keys()].filter((id) => id !== currentKeyId)].map((id) => keyedHash(hashKey(id, purpose), value));
+      return [currentKeyId, ...[...masterKeys.keys()].filter((id) => id !== currentKeyId)].map((id) =>
+        keyedHash(hashKey(id, purpose), value),
+      );
     },
   };
 

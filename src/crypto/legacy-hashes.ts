@@ -32,12 +32,16 @@ function timingSafe(a: Buffer, b: Buffer): boolean {
 }
 
 function pbkdf2(password: string, salt: Buffer, rounds: number, digest: string, length: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => crypto.pbkdf2(password, salt, rounds, length, digest, (e, key) => (e ? reject(e) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    crypto.pbkdf2(password, salt, rounds, length, digest, (e, key) => (e ? reject(e) : resolve(key))),
+  );
 }
 
 function scrypt(password: string, salt: Buffer, n: number, r: number, p: number, length: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    crypto.scrypt(password, salt, length, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 }, (e, key) => (e ? reject(e) : resolve(key))),
+    crypto.scrypt(password, salt, length, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 }, (e, key) =>
+      e ? reject(e) : resolve(key),
+    ),
   );
 }
 
@@ -53,14 +57,27 @@ export async function verifyImportedHash(encoded: string, password: string): Pro
         const [, , params, salt, hash] = encoded.split('$');
         const values = Object.fromEntries(params!.split(',').map((kv) => kv.split('=') as [string, string]));
         const expected = Buffer.from(hash!, 'base64');
-        const actual = await scrypt(password, Buffer.from(salt!, 'base64'), 2 ** Number(values.ln), Number(values.r), Number(values.p), expected.length);
+        const actual = await scrypt(
+          password,
+          Buffer.from(salt!, 'base64'),
+          2 ** Number(values.ln),
+          Number(values.r),
+          Number(values.p),
+          expected.length,
+        );
         return timingSafe(actual, expected);
       }
       case 'pbkdf2': {
         if (encoded.startsWith('pbkdf2_')) {
           const [algorithm, rounds, salt, hash] = encoded.split('$');
           const expected = Buffer.from(hash!, 'base64');
-          const actual = await pbkdf2(password, Buffer.from(salt!, 'utf8'), Number(rounds), algorithm === 'pbkdf2_sha1' ? 'sha1' : 'sha256', expected.length);
+          const actual = await pbkdf2(
+            password,
+            Buffer.from(salt!, 'utf8'),
+            Number(rounds),
+            algorithm === 'pbkdf2_sha1' ? 'sha1' : 'sha256',
+            expected.length,
+          );
           return timingSafe(actual, expected);
         }
         const [, scheme, rounds, salt, hash] = encoded.split('$');

@@ -5,7 +5,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type Dialect, type PostgresDialectConfig, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type DatabaseIntrospector,
+  type Dialect,
+  type PostgresDialectConfig,
+  type PostgresPool,
+  type PostgresPoolClient,
+} from 'kysely';
 import pg from 'pg';
 import { DATABASE } from '../config/defaults.ts';
 import type { Database } from './schema.ts';
@@ -75,7 +86,10 @@ function cachePreparedStatements(database: SQLite.Database): void {
  * (tests, or tenants) neither see nor trip over each other's tables.
  */
 class SchemaScopedPostgresDialect extends PostgresDialect {
-  constructor(config: PostgresDialectConfig, private readonly schema: string) {
+  constructor(
+    config: PostgresDialectConfig,
+    private readonly schema: string,
+  ) {
     super(config);
   }
 
@@ -91,7 +105,12 @@ class SchemaScopedPostgresDialect extends PostgresDialect {
           .select(['table_name', 'table_type'])
           .where('table_schema', '=', schema)
           .execute();
-        return rows.map((r: { table_name: string; table_type: string }) => ({ name: r.table_name, schema, isView: r.table_type === 'VIEW', columns: [] }));
+        return rows.map((r: { table_name: string; table_type: string }) => ({
+          name: r.table_name,
+          schema,
+          isView: r.table_type === 'VIEW',
+          columns: [],
+        }));
       },
       async getMetadata() {
         return { tables: await this.getTables() };
@@ -143,10 +162,10 @@ function openPostgres(url: string, options: OpenOptions, scopedTo: string | unde
     keepAliveInitialDelayMillis: DATABASE.keepAliveInitialDelayMs,
     ...(timeLimits
       ? {
-        statement_timeout: DATABASE.statementTimeoutMs,
-        query_timeout: DATABASE.queryTimeoutMs,
-        idle_in_transaction_session_timeout: DATABASE.idleInTransactionTimeoutMs,
-      }
+          statement_timeout: DATABASE.statementTimeoutMs,
+          query_timeout: DATABASE.queryTimeoutMs,
+          idle_in_transaction_session_timeout: DATABASE.idleInTransactionTimeoutMs,
+        }
       : {}),
     ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
   });
@@ -168,7 +187,10 @@ export function wrapKysely(kysely: Kysely<Database>, dialect: DialectName, pgSch
       const timeout = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), DATABASE.readinessTimeoutMs);
       });
-      const answer = sql`select 1`.execute(kysely).then(() => true, () => false);
+      const answer = sql`select 1`.execute(kysely).then(
+        () => true,
+        () => false,
+      );
       try {
         return await Promise.race([answer, timeout]);
       } finally {
@@ -215,7 +237,11 @@ export async function migrate(db: Db): Promise<string[]> {
   const target = db.openUnlimited?.() ?? db;
   try {
     // Kysely looks for its bookkeeping tables in every schema unless told which one is ours.
-    const migrator = new Migrator({ db: target.kysely, provider: bundledMigrations, ...(target.pgSchema ? { migrationTableSchema: target.pgSchema } : {}) });
+    const migrator = new Migrator({
+      db: target.kysely,
+      provider: bundledMigrations,
+      ...(target.pgSchema ? { migrationTableSchema: target.pgSchema } : {}),
+    });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

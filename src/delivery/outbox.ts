@@ -16,8 +16,18 @@ export function outboxPhoneProvider(db: Db, clock: () => Date): PhoneProvider {
       await db.kysely
         .insertInto('mail_outbox')
         .values({
-          id: randomId(), created_at: now, channel: message.channel, recipient: message.to, subject: SUBJECT[message.channel],
-          body_text: message.text, body_html: null, status: 'stored', attempts: 1, next_attempt_at: null, last_error: null, sent_at: now,
+          id: randomId(),
+          created_at: now,
+          channel: message.channel,
+          recipient: message.to,
+          subject: SUBJECT[message.channel],
+          body_text: message.text,
+          body_html: null,
+          status: 'stored',
+          attempts: 1,
+          next_attempt_at: null,
+          last_error: null,
+          sent_at: now,
         })
         .execute();
     },

@@ -31,7 +31,10 @@ export interface PhoneProvider {
 export type DeliveryFailure = 'network' | 'rejected' | 'unexpected';
 
 export class DeliveryError extends Error {
-  constructor(readonly failure: DeliveryFailure, readonly status: number | null = null) {
+  constructor(
+    readonly failure: DeliveryFailure,
+    readonly status: number | null = null,
+  ) {
     super(`phone delivery failed: ${failure}${status === null ? '' : ` (HTTP ${status})`}`);
     this.name = 'DeliveryError';
   }
@@ -48,10 +51,20 @@ export function failureOfStatus(status: number): DeliveryFailure | null {
  * POSTs to a provider with a timeout (AbortSignal.timeout) and without following redirects; a request
  * that never got an answer is a 'network' failure. The caller reads the body only on success.
  */
-export async function postWithTimeout(url: string, init: { headers: Record<string, string>; body: string }, timeoutMs: number): Promise<Response> {
+export async function postWithTimeout(
+  url: string,
+  init: { headers: Record<string, string>; body: string },
+  timeoutMs: number,
+): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: init.headers, body: init.body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: init.headers,
+      body: init.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch {
     throw new DeliveryError('network');
   }

@@ -22,7 +22,8 @@ const xml = (text: string): string => text.replace(/[&<>"']/g, (c) => XML_ESCAPE
 /** The call script: the digits read twice, slowly (one per comma), with a pause between; a notice, twice. */
 export function twiml(message: PhoneMessage): string {
   const { intro, digits, again } = message.speech;
-  if (message.code === null) return `<Response><Say>${xml(intro)}</Say><Pause length="1"/><Say>${xml(intro)}</Say></Response>`;
+  if (message.code === null)
+    return `<Response><Say>${xml(intro)}</Say><Pause length="1"/><Say>${xml(intro)}</Say></Response>`;
   return `<Response><Say>${xml(`${intro} ${digits}.`)}</Say><Pause length="1"/><Say>${xml(`${again} ${digits}.`)}</Say></Response>`;
 }
 
@@ -41,17 +42,22 @@ export function twilioProvider(settings: TwilioSettings): PhoneProvider {
         form.set('Twiml', twiml(message));
       }
       const url = `${account}/${message.channel === 'sms' ? 'Messages' : 'Calls'}.json`;
-      const response = await postWithTimeout(url, {
-        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: form.toString(),
-      }, settings.timeoutMs);
+      const response = await postWithTimeout(
+        url,
+        {
+          headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: form.toString(),
+        },
+        settings.timeoutMs,
+      );
       let body: unknown;
       try {
         body = await response.json();
       } catch {
         throw new DeliveryError('unexpected', response.status);
       }
-      if (typeof (body as { sid?: unknown } | null)?.sid !== 'string') throw new DeliveryError('unexpected', response.status);
+      if (typeof (body as { sid?: unknown } | null)?.sid !== 'string')
+        throw new DeliveryError('unexpected', response.status);
     },
   };
 }

@@ -25,16 +25,25 @@ export function webhookProvider(settings: WebhookSettings): PhoneProvider {
   return {
     name: 'webhook',
     async send(message) {
-      const body = JSON.stringify({ to: message.to, channel: message.channel, message: message.text, code: message.code });
+      const body = JSON.stringify({
+        to: message.to,
+        channel: message.channel,
+        message: message.text,
+        code: message.code,
+      });
       const timestamp = String(Math.floor(settings.clock().getTime() / 1000));
-      await postWithTimeout(settings.url, {
-        headers: {
-          'content-type': 'application/json',
-          'x-twofold-timestamp': timestamp,
-          'x-twofold-signature': webhookSignature(settings.secret, timestamp, body),
+      await postWithTimeout(
+        settings.url,
+        {
+          headers: {
+            'content-type': 'application/json',
+            'x-twofold-timestamp': timestamp,
+            'x-twofold-signature': webhookSignature(settings.secret, timestamp, body),
+          },
+          body,
         },
-        body,
-      }, settings.timeoutMs);
+        settings.timeoutMs,
+      );
     },
   };
 }

@@ -43,7 +43,15 @@ export interface Factor {
   methodsFor(ctx: Ctx, userId: string): Promise<readonly SecondFactorMethod[]>;
   list(ctx: Ctx, userId: string): Promise<readonly FactorEntry[]>;
   /** Checks a code for `method`, consuming it atomically when right. Null when the method is not this factor's. */
-  verify(ctx: Ctx, userId: string, method: SecondFactorMethod, code: string, meta: RequestMeta, purpose: VerifyPurpose, context?: VerifyContext): Promise<VerifyOutcome | null>;
+  verify(
+    ctx: Ctx,
+    userId: string,
+    method: SecondFactorMethod,
+    code: string,
+    meta: RequestMeta,
+    purpose: VerifyPurpose,
+    context?: VerifyContext,
+  ): Promise<VerifyOutcome | null>;
   /** Renames one registered factor; false when the user has no such factor here (or it has no name). */
   rename?(ctx: Ctx, userId: string, factorId: string, label: string): Promise<boolean>;
   /** Removes one registered factor; false when the user has no such factor here. */

@@ -15,7 +15,11 @@ export const FACTORS: readonly Factor[] = [totpFactor, passkeyFactor, phoneFacto
  * Every sign-in method the user has, default first. Empty when the user has no primary factor: backup
  * codes alone never make a second step.
  */
-export async function methodsForUser(ctx: Ctx, userId: string, defaultMethod: string | null = null): Promise<SecondFactorMethod[]> {
+export async function methodsForUser(
+  ctx: Ctx,
+  userId: string,
+  defaultMethod: string | null = null,
+): Promise<SecondFactorMethod[]> {
   const methods: SecondFactorMethod[] = [];
   let hasPrimary = false;
   for (const factor of FACTORS) {

@@ -55,8 +55,16 @@ export async function verifySecondFactor(
     await attempt.succeeded();
     if (method === 'backup_code') {
       const left = await backupCodesLeft(ctx, user.id);
-      await audit(ctx, meta, { event: 'backup_code.used', actorUserId: user.id, targetUserId: user.id, details: { left, purpose } });
-      await ctx.mail.send(securityTemplates.backupCodeUsed(user.email, { productName: ctx.config.productName, left }), ctx.clock());
+      await audit(ctx, meta, {
+        event: 'backup_code.used',
+        actorUserId: user.id,
+        targetUserId: user.id,
+        details: { left, purpose },
+      });
+      await ctx.mail.send(
+        securityTemplates.backupCodeUsed(user.email, { productName: ctx.config.productName, left }),
+        ctx.clock(),
+      );
     }
     return outcome;
   }
@@ -68,8 +76,15 @@ export async function verifySecondFactor(
   });
   if (locksNow) {
     const minutes = Math.round(lockSeconds(SECOND_FACTOR_THROTTLE, state.locks - 1) / 60);
-    await audit(ctx, meta, { event: 'sign_in.locked', targetUserId: user.id, details: { step: 'second_factor', minutes } });
-    await ctx.mail.send(securityTemplates.secondFactorLocked(user.email, { productName: ctx.config.productName, minutes }), ctx.clock());
+    await audit(ctx, meta, {
+      event: 'sign_in.locked',
+      targetUserId: user.id,
+      details: { step: 'second_factor', minutes },
+    });
+    await ctx.mail.send(
+      securityTemplates.secondFactorLocked(user.email, { productName: ctx.config.productName, minutes }),
+      ctx.clock(),
+    );
   }
   return outcome;
 }
@@ -84,7 +99,9 @@ export function failedCode(outcome: Extract<VerifyOutcome, { ok: false }>): AppE
     });
   }
   if (outcome.reason === 'replayed') {
-    return new AppError('invalid_code', { message: 'That code was already used. Wait for the next code and try again.' });
+    return new AppError('invalid_code', {
+      message: 'That code was already used. Wait for the next code and try again.',
+    });
   }
   return new AppError('invalid_code');
 }

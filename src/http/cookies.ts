@@ -27,7 +27,13 @@ export function cookieNames(config: Config): CookieNames {
 /** After a detour to set up 2FA during an app's sign-in request, the security pages offer to continue there. */
 export const CONTINUE_COOKIE = 'tf_continue';
 
-export function setCookie(reply: FastifyReply, config: Config, name: string, value: string, maxAgeSeconds: number | null): void {
+export function setCookie(
+  reply: FastifyReply,
+  config: Config,
+  name: string,
+  value: string,
+  maxAgeSeconds: number | null,
+): void {
   reply.setCookie(name, value, {
     path: '/',
     httpOnly: true,

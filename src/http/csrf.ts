@@ -56,7 +56,11 @@ export function checkCsrf(ctx: Ctx, request: FastifyRequest): void {
   const body = request.body as Record<string, unknown> | undefined;
   const field = body && typeof body._csrf === 'string' ? body._csrf : '';
   // Any key of the keyring: a page rendered just before a key rotation still submits.
-  if (!cookie || !field || !ctx.keyring.keyedHashes('csrf', cookie).some((expected) => constantTimeEqual(field, expected))) {
+  if (
+    !cookie ||
+    !field ||
+    !ctx.keyring.keyedHashes('csrf', cookie).some((expected) => constantTimeEqual(field, expected))
+  ) {
     throw new AppError('csrf_failed');
   }
 }

@@ -14,7 +14,11 @@ function fromFastify(error: FastifyError): AppError | null {
     const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
     const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
     const field = missing ?? extra ?? (path || (error.validationContext ?? 'body'));
-    const message = extra ? `Unknown field "${extra}".` : missing ? `"${missing}" is required.` : `"${field}" ${first?.message ?? 'is not valid'}.`;
+    const message = extra
+      ? `Unknown field "${extra}".`
+      : missing
+        ? `"${missing}" is required.`
+        : `"${field}" ${first?.message ?? 'is not valid'}.`;
     return new AppError('invalid_request', { message, details: { field } });
   }
   switch (error.code) {
@@ -47,8 +51,22 @@ function fromFastify(error: FastifyError): AppError | null {
  * 25P03 idle-in-transaction timeout; node-postgres' read timeout; SQLite busy) is a 503 the client may retry,
  * not a 500.
  */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', '57014', '57P01', '57P02', '57P03', '25P03', 'SQLITE_BUSY']);
-const UNAVAILABLE_MESSAGE = /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|database is locked|timeout exceeded when trying to connect|not queryable|Client was closed|Query read timeout/i;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  '25P03',
+  'SQLITE_BUSY',
+]);
+const UNAVAILABLE_MESSAGE =
+  /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|database is locked|timeout exceeded when trying to connect|not queryable|Client was closed|Query read timeout/i;
 
 function isUnavailable(error: unknown): boolean {
   const code = String((error as { code?: unknown })?.code ?? '');

@@ -24,14 +24,18 @@ const CSP = contentSecurityPolicy([]);
  * sign-out confirmation of an app, which redirects to the app's registered post-logout address).
  */
 export function contentSecurityPolicy(formTargets: readonly string[]): string {
-  const origins = [...new Set(formTargets.flatMap((uri) => {
-    try {
-      const url = new URL(uri);
-      return /^https?:$/.test(url.protocol) ? [url.origin] : [];
-    } catch {
-      return [];
-    }
-  }))];
+  const origins = [
+    ...new Set(
+      formTargets.flatMap((uri) => {
+        try {
+          const url = new URL(uri);
+          return /^https?:$/.test(url.protocol) ? [url.origin] : [];
+        } catch {
+          return [];
+        }
+      }),
+    ),
+  ];
   return [...DIRECTIVES, ["form-action 'self'", ...origins].join(' ')].join('; ');
 }
 
@@ -48,5 +52,6 @@ export function applySecurityHeaders(config: Config, request: FastifyRequest, re
 }
 
 export function securityHeaders(config: Config) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => applySecurityHeaders(config, request, reply);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> =>
+    applySecurityHeaders(config, request, reply);
 }

@@ -15,7 +15,11 @@ export function collectOperations(app: FastifyInstance): Operation[] {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      operations.push({ method: method.toLowerCase(), url: route.url, schema: (route.schema ?? {}) as Record<string, unknown> });
+      operations.push({
+        method: method.toLowerCase(),
+        url: route.url,
+        schema: (route.schema ?? {}) as Record<string, unknown>,
+      });
     }
   });
   return operations;
@@ -32,23 +36,37 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
     const query = op.schema.querystring as { properties?: Record<string, unknown> } | undefined;
     const parameters = [
       ...pathParameters(op.url).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-      ...Object.entries(query?.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+      ...Object.entries(query?.properties ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema,
+      })),
     ];
     paths[path] ??= {};
     paths[path][op.method] = {
       summary: op.schema.summary ?? '',
       ...(parameters.length ? { parameters } : {}),
-      ...(op.schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.schema.body } } } } : {}),
+      ...(op.schema.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: op.schema.body } } } }
+        : {}),
       responses: {
         '2XX': { description: 'Success' },
-        default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
       security: [{ cookie: [] }, { bearer: [] }],
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'twofold', version: '1', description: 'Two-factor authentication server. Error codes: ' + Object.keys(ERRORS).join(', ') },
+    info: {
+      title: 'twofold',
+      version: '1',
+      description: 'Two-factor authentication server. Error codes: ' + Object.keys(ERRORS).join(', '),
+    },
     servers: [{ url: serverUrl }],
     paths,
     components: {
@@ -59,7 +77,13 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
       schemas: {
         Error: {
           type: 'object',
-          properties: { error: { type: 'object', properties: { code: { type: 'string', enum: Object.keys(ERRORS) }, message: { type: 'string' } }, required: ['code', 'message'] } },
+          properties: {
+            error: {
+              type: 'object',
+              properties: { code: { type: 'string', enum: Object.keys(ERRORS) }, message: { type: 'string' } },
+              required: ['code', 'message'],
+            },
+          },
         },
       },
     },

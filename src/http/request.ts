@@ -54,17 +54,39 @@ const API_KEY_FAILURES = { limit: 20, windowSeconds: 60 };
 async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string): Promise<CurrentSession> {
   const key = BEARER.exec(header)?.[1];
   const principal = key ? await resolveApiKey(ctx, key) : null;
-  const user = principal ? await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name', 'two_factor_enabled', 'suspended_at']).where('id', '=', principal.userId).executeTakeFirst() : undefined;
+  const user = principal
+    ? await ctx.db.kysely
+        .selectFrom('users')
+        .select(['id', 'email', 'name', 'two_factor_enabled', 'suspended_at'])
+        .where('id', '=', principal.userId)
+        .executeTakeFirst()
+    : undefined;
   if (!principal || !user) {
-    const limit = await rateLimiter(ctx).hit(`ip:api-key-fail:${request.ip}`, API_KEY_FAILURES.limit, API_KEY_FAILURES.windowSeconds, ctx.clock());
+    const limit = await rateLimiter(ctx).hit(
+      `ip:api-key-fail:${request.ip}`,
+      API_KEY_FAILURES.limit,
+      API_KEY_FAILURES.windowSeconds,
+      ctx.clock(),
+    );
     if (!limit.allowed) throw new AppError('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
     throw new AppError('unauthenticated', { message: 'The API key is not valid.' });
   }
   if (user.suspended_at) throw new AppError('account_suspended');
   const now = ctx.clock().toISOString();
   return {
-    id: `api-key:${principal.id}`, userId: user.id, kind: 'full', amr: ['api_key'], remember: false, createdAt: now, lastSeenAt: now,
-    absoluteExpiresAt: now, idleExpiresAt: now, reauthenticatedAt: null, steppedUpAt: null, ip: request.ip, userAgent: '',
+    id: `api-key:${principal.id}`,
+    userId: user.id,
+    kind: 'full',
+    amr: ['api_key'],
+    remember: false,
+    createdAt: now,
+    lastSeenAt: now,
+    absoluteExpiresAt: now,
+    idleExpiresAt: now,
+    reauthenticatedAt: null,
+    steppedUpAt: null,
+    ip: request.ip,
+    userAgent: '',
     user: { id: user.id, email: user.email, name: user.name, twoFactorEnabled: Number(user.two_factor_enabled) === 1 },
     enrollmentRequired: false,
     apiKey: { id: principal.id, orgId: principal.orgId, scope: principal.scope },
@@ -75,7 +97,8 @@ async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string):
 export function checkApiKeyReach(request: FastifyRequest): void {
   const key = request.session?.apiKey;
   if (!key) return;
-  if (key.scope === 'read' && request.method !== 'GET') throw new AppError('forbidden', { message: 'This API key is read-only.' });
+  if (key.scope === 'read' && request.method !== 'GET')
+    throw new AppError('forbidden', { message: 'This API key is read-only.' });
   if (key.orgId && routeOrgId(request) !== key.orgId) {
     throw new AppError('forbidden', { message: "An organization's API key only works on that organization's routes." });
   }
@@ -90,7 +113,8 @@ export async function resolveSession(ctx: Ctx, request: FastifyRequest): Promise
   const token = request.cookies[cookieNames(ctx.config).session];
   const session = token ? await findSession(ctx, token) : null;
   // Enforcement is evaluated on every request, so a shortened grace period blocks at the next one.
-  if (session && !session.user.twoFactorEnabled) session.enrollmentRequired = await enrolmentOverdue(ctx, session.userId, false);
+  if (session && !session.user.twoFactorEnabled)
+    session.enrollmentRequired = await enrolmentOverdue(ctx, session.userId, false);
   request.session = session;
 }
 
@@ -113,15 +137,31 @@ export function requireSudo(ctx: Ctx, request: FastifyRequest, options: { enrolm
 }
 
 /** After the first factor is confirmed: a change of assurance, so the session gets a new token. */
-export async function upgradeAfterFirstFactor(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, amr: readonly string[]): Promise<void> {
+export async function upgradeAfterFirstFactor(
+  ctx: Ctx,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  amr: readonly string[],
+): Promise<void> {
   const session = requireSession(request, { enrolment: true });
   const combined = [...new Set([...session.amr, ...amr, 'mfa'])];
-  issueSessionCookie(ctx, reply, await rotateSession(ctx, session.id, { amr: combined, reauthenticated: true }), session.remember);
+  issueSessionCookie(
+    ctx,
+    reply,
+    await rotateSession(ctx, session.id, { amr: combined, reauthenticated: true }),
+    session.remember,
+  );
 }
 
 export function issueSessionCookie(ctx: Ctx, reply: FastifyReply, token: string, remember: boolean): void {
   // A remember-me session gets a persistent cookie; otherwise the cookie ends with the browser.
-  setCookie(reply, ctx.config, cookieNames(ctx.config).session, token, remember ? SESSION.rememberAbsoluteSeconds : null);
+  setCookie(
+    reply,
+    ctx.config,
+    cookieNames(ctx.config).session,
+    token,
+    remember ? SESSION.rememberAbsoluteSeconds : null,
+  );
 }
 
 /** The deployment's request-rate limiter (Redis with the database as fallback, or the database alone). */
@@ -130,7 +170,12 @@ function rateLimiter(ctx: Ctx): RateLimiter {
 }
 
 /** Counts a request against a per-IP limit; throws 429 rate_limited with Retry-After when over. */
-export async function limitByIp(ctx: Ctx, request: FastifyRequest, name: string, rule: { limit: number; windowSeconds: number }): Promise<void> {
+export async function limitByIp(
+  ctx: Ctx,
+  request: FastifyRequest,
+  name: string,
+  rule: { limit: number; windowSeconds: number },
+): Promise<void> {
   const result = await rateLimiter(ctx).hit(`ip:${name}:${request.ip}`, rule.limit, rule.windowSeconds, ctx.clock());
   if (!result.allowed) throw new AppError('rate_limited', { retryAfterSeconds: result.retryAfterSeconds });
 }

@@ -24,7 +24,11 @@ function decodedOnce(value: string): string | null {
 }
 
 /** `value` as a path (+ query + fragment) on PUBLIC_URL's origin, or `fallback`. */
-export function safeReturnTo(config: Pick<Config, 'publicUrl' | 'publicOrigin'>, value: unknown, fallback: string): string {
+export function safeReturnTo(
+  config: Pick<Config, 'publicUrl' | 'publicOrigin'>,
+  value: unknown,
+  fallback: string,
+): string {
   if (typeof value !== 'string' || value === '' || value.length > RETURN_TO.maxLength) return fallback;
   const decoded = decodedOnce(value);
   if (decoded === null || FORBIDDEN.test(value) || FORBIDDEN.test(decoded)) return fallback;

@@ -8,8 +8,18 @@ export type JsonSchema = Record<string, unknown>;
  */
 const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
 
-export const str = (maxLength: number, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', maxLength, pattern: NO_CONTROL_CHARACTERS, ...extra });
-export const email = (): JsonSchema => ({ type: 'string', minLength: 3, maxLength: 320, pattern: NO_CONTROL_CHARACTERS });
+export const str = (maxLength: number, extra: JsonSchema = {}): JsonSchema => ({
+  type: 'string',
+  maxLength,
+  pattern: NO_CONTROL_CHARACTERS,
+  ...extra,
+});
+export const email = (): JsonSchema => ({
+  type: 'string',
+  minLength: 3,
+  maxLength: 320,
+  pattern: NO_CONTROL_CHARACTERS,
+});
 export const password = (): JsonSchema => ({ type: 'string', minLength: 1, maxLength: 1024 });
 export const bool = (): JsonSchema => ({ type: 'boolean' });
 export const role = (): JsonSchema => ({ type: 'string', enum: ['owner', 'admin', 'staff', 'client'] });

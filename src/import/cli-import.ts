@@ -18,7 +18,9 @@ export async function runImport(ctx: Ctx, file: string, options: { restart: bool
     const share = stat.size > 0 ? Math.min(1, input.bytesRead / stat.size) : 1;
     const filled = Math.round(share * 30);
     const rate = Math.round(input.bytesRead / Math.max(1, (Date.now() - started) / 1000) / 1024);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${(share * 100).toFixed(1)}%  ${rate} KiB/s`);
+    process.stderr.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${(share * 100).toFixed(1)}%  ${rate} KiB/s`,
+    );
   };
   try {
     return await importMembers(ctx, input, {

@@ -41,47 +41,115 @@ async function orgIds(ctx: Ctx, names: readonly string[], now: string): Promise<
     if (found) ids.set(name, found.id);
     else {
       const id = randomId();
-      await ctx.db.kysely.insertInto('orgs').values({ id, name, created_at: now, staff_required_since: null, everyone_required_since: null }).execute();
+      await ctx.db.kysely
+        .insertInto('orgs')
+        .values({ id, name, created_at: now, staff_required_since: null, everyone_required_since: null })
+        .execute();
       ids.set(name, id);
     }
   }
   return ids;
 }
 
-async function writeBatch(ctx: Ctx, rows: readonly ImportRow[], lastLine: number, resumeKey: string | null): Promise<{ imported: number; existing: number }> {
+async function writeBatch(
+  ctx: Ctx,
+  rows: readonly ImportRow[],
+  lastLine: number,
+  resumeKey: string | null,
+): Promise<{ imported: number; existing: number }> {
   const now = ctx.clock().toISOString();
-  const orgs = await orgIds(ctx, rows.map((r) => r.org), now);
+  const orgs = await orgIds(
+    ctx,
+    rows.map((r) => r.org),
+    now,
+  );
   return ctx.db.kysely.transaction().execute(async (trx) => {
     const emails = rows.map((r) => r.email);
-    const before = new Set((await trx.selectFrom('users').select('email').where('email', 'in', emails).execute()).map((u) => u.email));
+    const before = new Set(
+      (await trx.selectFrom('users').select('email').where('email', 'in', emails).execute()).map((u) => u.email),
+    );
     const fresh = rows.filter((r, i) => !before.has(r.email) && emails.indexOf(r.email) === i);
     const newUsers = fresh.map((r) => ({ id: randomId(), row: r }));
     if (newUsers.length > 0) {
-      await trx.insertInto('users').values(newUsers.map(({ id, row }) => ({
-        id, email: row.email, name: row.name, password_hash: row.passwordHash, two_factor_enabled: row.totpSecret ? 1 : 0,
-        default_method: null, two_factor_reset_at: null, created_at: now, updated_at: now, last_sign_in_at: null,
-      }))).execute();
+      await trx
+        .insertInto('users')
+        .values(
+          newUsers.map(({ id, row }) => ({
+            id,
+            email: row.email,
+            name: row.name,
+            password_hash: row.passwordHash,
+            two_factor_enabled: row.totpSecret ? 1 : 0,
+            default_method: null,
+            two_factor_reset_at: null,
+            created_at: now,
+            updated_at: now,
+            last_sign_in_at: null,
+          })),
+        )
+        .execute();
       const at = new Date(now);
       const verifications = newUsers.map(({ id, row }) => newVerification(ctx, { id, email: row.email }, at));
-      await trx.insertInto('email_verifications').values(verifications.map((v) => v.row)).execute();
-      await trx.insertInto('mail_outbox').values(verifications.map((v) => queuedMailRow(v.mail, at))).execute();
+      await trx
+        .insertInto('email_verifications')
+        .values(verifications.map((v) => v.row))
+        .execute();
+      await trx
+        .insertInto('mail_outbox')
+        .values(verifications.map((v) => queuedMailRow(v.mail, at)))
+        .execute();
       const seeded = newUsers.filter(({ row }) => row.totpSecret);
       if (seeded.length > 0) {
-        await trx.insertInto('totp_factors').values(seeded.map(({ id: userId, row }) => {
-          const factorId = randomId();
-          const { keyId, sealed } = ctx.keyring.seal(base32Decode(row.totpSecret!), `totp:${factorId}`);
-          return { id: factorId, user_id: userId, label: 'Authenticator app', secret_sealed: sealed, key_id: keyId, last_used_step: null, created_at: now, last_used_at: null };
-        })).execute();
+        await trx
+          .insertInto('totp_factors')
+          .values(
+            seeded.map(({ id: userId, row }) => {
+              const factorId = randomId();
+              const { keyId, sealed } = ctx.keyring.seal(base32Decode(row.totpSecret!), `totp:${factorId}`);
+              return {
+                id: factorId,
+                user_id: userId,
+                label: 'Authenticator app',
+                secret_sealed: sealed,
+                key_id: keyId,
+                last_used_step: null,
+                created_at: now,
+                last_used_at: null,
+              };
+            }),
+          )
+          .execute();
       }
     }
-    const userIds = new Map((await trx.selectFrom('users').select(['id', 'email']).where('email', 'in', emails).execute()).map((u) => [u.email, u.id]));
-    await trx.insertInto('memberships')
-      .values(rows.map((r) => ({ org_id: orgs.get(r.org)!, user_id: userIds.get(r.email)!, role: r.role, created_at: now, role_changed_at: now })))
+    const userIds = new Map(
+      (await trx.selectFrom('users').select(['id', 'email']).where('email', 'in', emails).execute()).map((u) => [
+        u.email,
+        u.id,
+      ]),
+    );
+    await trx
+      .insertInto('memberships')
+      .values(
+        rows.map((r) => ({
+          org_id: orgs.get(r.org)!,
+          user_id: userIds.get(r.email)!,
+          role: r.role,
+          created_at: now,
+          role_changed_at: now,
+        })),
+      )
       .onConflict((oc) => oc.columns(['org_id', 'user_id']).doNothing())
       .execute();
     if (resumeKey) {
-      await trx.insertInto('import_progress').values({ key: resumeKey, line: lastLine, updated_at: now })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ line: sql<number>`excluded.line`, updated_at: sql<string>`excluded.updated_at` })).execute();
+      await trx
+        .insertInto('import_progress')
+        .values({ key: resumeKey, line: lastLine, updated_at: now })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet({ line: sql<number>`excluded.line`, updated_at: sql<string>`excluded.updated_at` }),
+        )
+        .execute();
     }
     return { imported: newUsers.length, existing: rows.length - newUsers.length };
   });
@@ -89,7 +157,15 @@ async function writeBatch(ctx: Ctx, rows: readonly ImportRow[], lastLine: number
 
 export async function importMembers(ctx: Ctx, input: Readable, options: ImportOptions): Promise<ImportReport> {
   const resumeAfter = options.resumeKey
-    ? Number((await ctx.db.kysely.selectFrom('import_progress').select('line').where('key', '=', options.resumeKey).executeTakeFirst())?.line ?? 0)
+    ? Number(
+        (
+          await ctx.db.kysely
+            .selectFrom('import_progress')
+            .select('line')
+            .where('key', '=', options.resumeKey)
+            .executeTakeFirst()
+        )?.line ?? 0,
+      )
     : 0;
   const report: ImportReport = { read: 0, imported: 0, existing: 0, rejected: 0, resumedAfterLine: resumeAfter };
   let header: string[] | null = null;
@@ -117,7 +193,8 @@ export async function importMembers(ctx: Ctx, input: Readable, options: ImportOp
     } else {
       try {
         const parsed: unknown = JSON.parse(text);
-        raw = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+        raw =
+          parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
       } catch {
         raw = null;
       }

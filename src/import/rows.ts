@@ -18,7 +18,8 @@ export interface ImportRow {
   readonly totpSecret: string | null;
 }
 
-export type RowResult = { readonly ok: true; readonly row: ImportRow } | { readonly ok: false; readonly reason: string };
+export type RowResult =
+  { readonly ok: true; readonly row: ImportRow } | { readonly ok: false; readonly reason: string };
 
 /** Authenticator apps commonly use 80-bit seeds (RFC 4226 §4 requires ≥ 128 for new ones; we make 160). */
 const MIN_IMPORTED_SEED_BYTES = 10;
@@ -32,7 +33,8 @@ export function checkRow(raw: Record<string, unknown>): RowResult {
   const role = text('role').toLowerCase();
   if (!ROLES.includes(role as Role)) return { ok: false, reason: `role must be one of ${ROLES.join(', ')}` };
   const passwordHash = text('password_hash') || text('passwordHash');
-  if (passwordHash && !hashScheme(passwordHash)) return { ok: false, reason: 'password_hash is not argon2, bcrypt, scrypt or PBKDF2 in a known encoding' };
+  if (passwordHash && !hashScheme(passwordHash))
+    return { ok: false, reason: 'password_hash is not argon2, bcrypt, scrypt or PBKDF2 in a known encoding' };
   const seedText = text('totp_secret') || text('totpSecret');
   let totpSecret: string | null = null;
   if (seedText) {
@@ -44,7 +46,17 @@ export function checkRow(raw: Record<string, unknown>): RowResult {
       return { ok: false, reason: 'totp_secret is not base32' };
     }
   }
-  return { ok: true, row: { email, org, role: role as Role, name: text('name').slice(0, 200), passwordHash: passwordHash || null, totpSecret } };
+  return {
+    ok: true,
+    row: {
+      email,
+      org,
+      role: role as Role,
+      name: text('name').slice(0, 200),
+      passwordHash: passwordHash || null,
+      totpSecret,
+    },
+  };
 }
 
 /** Splits one CSV line (RFC 4180 quoting; no line breaks inside fields). */

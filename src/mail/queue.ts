@@ -37,8 +37,16 @@ function describeError(error: unknown): string {
  */
 export function queuedMailRow(mail: OutgoingMail, now: Date): Insertable<MailOutboxTable> & { id: string } {
   return {
-    id: randomId(), created_at: now.toISOString(), channel: 'email', recipient: mail.to, subject: mail.subject,
-    body_text: mail.text, body_html: mail.html, status: 'pending', attempts: 0, next_attempt_at: now.toISOString(),
+    id: randomId(),
+    created_at: now.toISOString(),
+    channel: 'email',
+    recipient: mail.to,
+    subject: mail.subject,
+    body_text: mail.text,
+    body_html: mail.html,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now.toISOString(),
   };
 }
 
@@ -48,7 +56,12 @@ export function createMailQueue(db: Db, transport: MailTransport): MailQueue {
       await transport.deliver(mail);
       await db.kysely
         .updateTable('mail_outbox')
-        .set({ status: transport.name === 'outbox' ? 'stored' : 'sent', sent_at: now.toISOString(), attempts: attemptsBefore + 1, next_attempt_at: null })
+        .set({
+          status: transport.name === 'outbox' ? 'stored' : 'sent',
+          sent_at: now.toISOString(),
+          attempts: attemptsBefore + 1,
+          next_attempt_at: null,
+        })
         .where('id', '=', id)
         .execute();
       countMailDelivery(transport.name, 'delivered');
@@ -60,7 +73,12 @@ export function createMailQueue(db: Db, transport: MailTransport): MailQueue {
       const retryAt = new Date(now.getTime() + MAIL_QUEUE.firstRetrySeconds * 1000 * 2 ** (attempts - 1));
       await db.kysely
         .updateTable('mail_outbox')
-        .set({ status: giveUp ? 'failed' : 'pending', attempts, last_error: describeError(error), next_attempt_at: giveUp ? null : retryAt.toISOString() })
+        .set({
+          status: giveUp ? 'failed' : 'pending',
+          attempts,
+          last_error: describeError(error),
+          next_attempt_at: giveUp ? null : retryAt.toISOString(),
+        })
         .where('id', '=', id)
         .execute();
       await recordAudit(db, now, null, {
@@ -128,6 +146,20 @@ export interface OutboxEntry {
 }
 
 export async function listOutbox(db: Db, limit: number): Promise<OutboxEntry[]> {
-  const rows = await db.kysely.selectFrom('mail_outbox').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, createdAt: r.created_at, channel: r.channel, recipient: r.recipient, subject: r.subject, text: r.body_text, status: r.status }));
+  const rows = await db.kysely
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: r.created_at,
+    channel: r.channel,
+    recipient: r.recipient,
+    subject: r.subject,
+    text: r.body_text,
+    status: r.status,
+  }));
 }

@@ -30,10 +30,15 @@ function recoveryParagraphs(note: OpenRecoveryNote | null | undefined, when: 're
   const what = note.completesAt
     ? `Someone started recovery of your account: it would remove your two-factor methods on ${utcMinute(note.completesAt)}.`
     : 'Someone asked for a recovery link for your account, which would remove your two-factor methods.';
-  const effect = when === 'requested'
-    ? `Resetting your password does not cancel it. No recovery can start or complete within ${note.blockDays} days after a password reset by email.`
-    : `It was not cancelled: after this reset no recovery can start or complete for ${note.blockDays} days, and then only if it is not cancelled.`;
-  return [what, effect, 'If you did not start it, sign in with one of your two-factor methods (that cancels it) or use the cancel link we sent when it started.'];
+  const effect =
+    when === 'requested'
+      ? `Resetting your password does not cancel it. No recovery can start or complete within ${note.blockDays} days after a password reset by email.`
+      : `It was not cancelled: after this reset no recovery can start or complete for ${note.blockDays} days, and then only if it is not cancelled.`;
+  return [
+    what,
+    effect,
+    'If you did not start it, sign in with one of your two-factor methods (that cancels it) or use the cancel link we sent when it started.',
+  ];
 }
 
 function build(to: string, productName: string, message: Message): OutgoingMail {
@@ -44,11 +49,19 @@ function build(to: string, productName: string, message: Message): OutgoingMail 
 <h1 style="font-size:18px">${message.subject}</h1>
 ${paragraphs.map((p, i) => html`<p>${p}</p>${i === 0 && message.link ? html`<p><a href="${message.link.url}">${message.link.label}</a></p>` : ''}`)}
 <p style="color:#6b7280;font-size:12px">— ${productName}</p></body></html>`;
-  return { to, subject: `${message.subject} — ${productName}`, text: `${textParts.join('\n\n')}\n\n— ${productName}\n`, html: body.value };
+  return {
+    to,
+    subject: `${message.subject} — ${productName}`,
+    text: `${textParts.join('\n\n')}\n\n— ${productName}\n`,
+    html: body.value,
+  };
 }
 
 export const mailTemplates = {
-  invitation(to: string, p: { productName: string; orgName: string; inviterEmail: string; role: string; url: string; expiresAt: string }): OutgoingMail {
+  invitation(
+    to: string,
+    p: { productName: string; orgName: string; inviterEmail: string; role: string; url: string; expiresAt: string },
+  ): OutgoingMail {
     return build(to, p.productName, {
       subject: `You're invited to ${p.orgName}`,
       paragraphs: [
@@ -70,7 +83,10 @@ export const mailTemplates = {
       link: { label: 'Choose a new password', url: p.url },
     });
   },
-  emailVerification(to: string, p: { productName: string; url: string; expiresAt: string; requested: boolean }): OutgoingMail {
+  emailVerification(
+    to: string,
+    p: { productName: string; url: string; expiresAt: string; requested: boolean },
+  ): OutgoingMail {
     return build(to, p.productName, {
       subject: 'Confirm your email address',
       paragraphs: [
@@ -83,10 +99,16 @@ export const mailTemplates = {
       link: { label: 'Confirm your email address', url: p.url },
     });
   },
-  passwordChanged(to: string, p: { productName: string; how: 'changed' | 'reset'; recovery?: OpenRecoveryNote | null }): OutgoingMail {
+  passwordChanged(
+    to: string,
+    p: { productName: string; how: 'changed' | 'reset'; recovery?: OpenRecoveryNote | null },
+  ): OutgoingMail {
     return build(to, p.productName, {
       subject: 'Your password was changed',
-      paragraphs: [`The password of your account was ${p.how}. Other signed-in sessions were signed out.`, ...recoveryParagraphs(p.recovery, 'done')],
+      paragraphs: [
+        `The password of your account was ${p.how}. Other signed-in sessions were signed out.`,
+        ...recoveryParagraphs(p.recovery, 'done'),
+      ],
       notYou: true,
     });
   },
@@ -120,7 +142,11 @@ export const mailTemplates = {
 
 export const securityTemplates = {
   factorAdded(to: string, p: { productName: string; what: string }): OutgoingMail {
-    return build(to, p.productName, { subject: 'A sign-in method was added', paragraphs: [`${p.what} was added to your account as a second sign-in step.`], notYou: true });
+    return build(to, p.productName, {
+      subject: 'A sign-in method was added',
+      paragraphs: [`${p.what} was added to your account as a second sign-in step.`],
+      notYou: true,
+    });
   },
   phoneChanged(to: string, p: { productName: string; oldNumber: string; newNumber: string }): OutgoingMail {
     return build(to, p.productName, {
@@ -130,7 +156,11 @@ export const securityTemplates = {
     });
   },
   factorRemoved(to: string, p: { productName: string; what: string }): OutgoingMail {
-    return build(to, p.productName, { subject: 'A sign-in method was removed', paragraphs: [`${p.what} was removed from your account.`], notYou: true });
+    return build(to, p.productName, {
+      subject: 'A sign-in method was removed',
+      paragraphs: [`${p.what} was removed from your account.`],
+      notYou: true,
+    });
   },
   twoFactorDisabled(to: string, p: { productName: string }): OutgoingMail {
     return build(to, p.productName, {
@@ -149,13 +179,20 @@ export const securityTemplates = {
       notYou: true,
     });
   },
-  pleaseEnable2fa(to: string, p: { productName: string; orgName: string; deadline: string | null; url: string }): OutgoingMail {
+  pleaseEnable2fa(
+    to: string,
+    p: { productName: string; orgName: string; deadline: string | null; url: string },
+  ): OutgoingMail {
     return build(to, p.productName, {
       subject: `${p.orgName} asks you to turn on two-factor authentication`,
       paragraphs: [
         `${p.orgName} protects its accounts with two-factor authentication: after your password, you confirm it's you with a code from an authenticator app on your phone. A stolen password alone is then not enough to get in.`,
         'Setting it up takes about two minutes: open the link, scan the QR code with an authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and save your backup codes.',
-        ...(p.deadline ? [`Please set it up before ${p.deadline.slice(0, 10)}: after that date you will be asked to set it up before you can continue.`] : []),
+        ...(p.deadline
+          ? [
+              `Please set it up before ${p.deadline.slice(0, 10)}: after that date you will be asked to set it up before you can continue.`,
+            ]
+          : []),
       ],
       link: { label: 'Set up two-factor authentication', url: p.url },
     });
@@ -171,12 +208,18 @@ export const securityTemplates = {
     });
   },
   backupCodesRegenerated(to: string, p: { productName: string }): OutgoingMail {
-    return build(to, p.productName, { subject: 'New backup codes were generated', paragraphs: ['A new set of backup codes was generated. The old codes no longer work.'], notYou: true });
+    return build(to, p.productName, {
+      subject: 'New backup codes were generated',
+      paragraphs: ['A new set of backup codes was generated. The old codes no longer work.'],
+      notYou: true,
+    });
   },
   newSignIn(to: string, p: { productName: string; browser: string; ip: string; at: string }): OutgoingMail {
     return build(to, p.productName, {
       subject: 'New sign-in to your account',
-      paragraphs: [`Your account was signed in to from a device we had not seen before: ${p.browser}, IP address ${p.ip}, at ${p.at.replace('T', ' ').slice(0, 16)} UTC.`],
+      paragraphs: [
+        `Your account was signed in to from a device we had not seen before: ${p.browser}, IP address ${p.ip}, at ${p.at.replace('T', ' ').slice(0, 16)} UTC.`,
+      ],
       notYou: true,
     });
   },

@@ -52,7 +52,8 @@ const requestDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-const text = (value: unknown, fallback: string): string => (typeof value === 'string' && value !== '' ? value : fallback);
+const text = (value: unknown, fallback: string): string =>
+  typeof value === 'string' && value !== '' ? value : fallback;
 
 /** Maps an audit event to the counters it stands for (called once per recorded audit row). */
 export function countAuditEvent(entry: AuditEntry): void {
@@ -60,11 +61,13 @@ export function countAuditEvent(entry: AuditEntry): void {
   switch (entry.event) {
     case 'sign_in.succeeded':
       signIns.inc({ outcome: 'succeeded' });
-      if (details.method !== undefined) secondFactor.inc({ method: text(details.method, 'unknown'), outcome: 'succeeded' });
+      if (details.method !== undefined)
+        secondFactor.inc({ method: text(details.method, 'unknown'), outcome: 'succeeded' });
       return;
     case 'sign_in.failed':
       if (details.step === 'second_factor') {
-        if (details.purpose === 'sign_in') secondFactor.inc({ method: text(details.method, 'unknown'), outcome: 'failed' });
+        if (details.purpose === 'sign_in')
+          secondFactor.inc({ method: text(details.method, 'unknown'), outcome: 'failed' });
       } else if (details.step === 'passkey') {
         secondFactor.inc({ method: 'passkey', outcome: 'failed' });
       } else {

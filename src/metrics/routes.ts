@@ -22,13 +22,20 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     const presented = BEARER.exec(String(request.headers.authorization ?? ''))?.[1] ?? '';
     if (!constantTimeEqual(presented, token)) {
       const rule = METRICS.failuresPerIp;
-      const limit = await (app.ctx.rateLimiter ?? dbRateLimiter(app.ctx.db)).hit(`ip:metrics-fail:${request.ip}`, rule.limit, rule.windowSeconds, app.ctx.clock());
+      const limit = await (app.ctx.rateLimiter ?? dbRateLimiter(app.ctx.db)).hit(
+        `ip:metrics-fail:${request.ip}`,
+        rule.limit,
+        rule.windowSeconds,
+        app.ctx.clock(),
+      );
       if (!limit.allowed) {
         reply.header('Retry-After', String(limit.retryAfterSeconds));
         return reply.status(429).send(errorBody(new AppError('rate_limited')));
       }
       reply.header('WWW-Authenticate', 'Bearer');
-      return reply.status(401).send(errorBody(new AppError('unauthenticated', { message: 'Send the metrics token as a Bearer token.' })));
+      return reply
+        .status(401)
+        .send(errorBody(new AppError('unauthenticated', { message: 'Send the metrics token as a Bearer token.' })));
     }
     reply.header('Content-Type', metricsRegistry.contentType);
     return metricsRegistry.metrics();

@@ -23,6 +23,7 @@ export async function appAccess(ctx: Ctx, userId: string, orgId: string): Promis
     .executeTakeFirst();
   if (!row || !row.role) return { allowed: false, reason: 'not_member' };
   if (row.suspended_at) return { allowed: false, reason: 'suspended' };
-  if (await enrolmentOverdue(ctx, userId, Number(row.two_factor_enabled) === 1)) return { allowed: false, reason: 'enrollment_required' };
+  if (await enrolmentOverdue(ctx, userId, Number(row.two_factor_enabled) === 1))
+    return { allowed: false, reason: 'enrollment_required' };
   return { allowed: true, role: row.role };
 }

@@ -13,7 +13,13 @@ import { findClientMetadata } from './clients.ts';
 /** Expiry follows the provider's own clock (it checks `exp` with Date.now too). */
 const now = (): number => Date.now();
 
-function fields(payload: AdapterPayload): { grant_id: string | null; uid: string | null; user_code: string | null; account_id: string | null; client_id: string | null } {
+function fields(payload: AdapterPayload): {
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  account_id: string | null;
+  client_id: string | null;
+} {
   return {
     grant_id: payload.grantId ?? null,
     uid: payload.uid ?? null,
@@ -23,7 +29,9 @@ function fields(payload: AdapterPayload): { grant_id: string | null; uid: string
   };
 }
 
-function parse(row: { payload: string; consumed_at: number | string | null; expires_at: number | string | null } | undefined): AdapterPayload | undefined {
+function parse(
+  row: { payload: string; consumed_at: number | string | null; expires_at: number | string | null } | undefined,
+): AdapterPayload | undefined {
   if (!row) return undefined;
   if (row.expires_at !== null && Number(row.expires_at) <= now()) return undefined;
   const payload = JSON.parse(row.payload) as AdapterPayload;
@@ -48,7 +56,9 @@ export async function endOidcSessions(db: Db, userId: string, options: { everyth
 
 /** Ends a user's grants, codes and tokens for the apps of one org (they left it), leaving other apps alone. */
 export async function endOrgAppAccess(db: Db, userId: string, orgId: string): Promise<void> {
-  await db.kysely.deleteFrom('oidc_payloads').where('account_id', '=', userId)
+  await db.kysely
+    .deleteFrom('oidc_payloads')
+    .where('account_id', '=', userId)
     .where('client_id', 'in', (eb) => eb.selectFrom('oidc_clients').select('id').where('org_id', '=', orgId))
     .execute();
 }
@@ -72,30 +82,50 @@ export function databaseAdapter(db: Db, errors: typeof ProviderErrors): new (nam
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (this.model === 'Client') return findClientMetadata(db, id);
-      const row = await db.kysely.selectFrom('oidc_payloads').select(['payload', 'consumed_at', 'expires_at'])
-        .where('model', '=', this.model).where('id', '=', id).executeTakeFirst();
+      const row = await db.kysely
+        .selectFrom('oidc_payloads')
+        .select(['payload', 'consumed_at', 'expires_at'])
+        .where('model', '=', this.model)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return parse(row);
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      const row = await db.kysely.selectFrom('oidc_payloads').select(['payload', 'consumed_at', 'expires_at'])
-        .where('model', '=', this.model).where('user_code', '=', userCode).executeTakeFirst();
+      const row = await db.kysely
+        .selectFrom('oidc_payloads')
+        .select(['payload', 'consumed_at', 'expires_at'])
+        .where('model', '=', this.model)
+        .where('user_code', '=', userCode)
+        .executeTakeFirst();
       return parse(row);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const row = await db.kysely.selectFrom('oidc_payloads').select(['payload', 'consumed_at', 'expires_at'])
-        .where('model', '=', this.model).where('uid', '=', uid).executeTakeFirst();
+      const row = await db.kysely
+        .selectFrom('oidc_payloads')
+        .select(['payload', 'consumed_at', 'expires_at'])
+        .where('model', '=', this.model)
+        .where('uid', '=', uid)
+        .executeTakeFirst();
       return parse(row);
     }
 
     async consume(id: string): Promise<void> {
-      const result = await db.kysely.updateTable('oidc_payloads').set({ consumed_at: now() })
-        .where('model', '=', this.model).where('id', '=', id).where('consumed_at', 'is', null)
+      const result = await db.kysely
+        .updateTable('oidc_payloads')
+        .set({ consumed_at: now() })
+        .where('model', '=', this.model)
+        .where('id', '=', id)
+        .where('consumed_at', 'is', null)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 1) return;
-      const row = await db.kysely.selectFrom('oidc_payloads').select('grant_id')
-        .where('model', '=', this.model).where('id', '=', id).executeTakeFirst();
+      const row = await db.kysely
+        .selectFrom('oidc_payloads')
+        .select('grant_id')
+        .where('model', '=', this.model)
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (row?.grant_id) await revokeGrant(db, row.grant_id);
       throw new errors.InvalidGrant('grant request is invalid');
     }
@@ -105,17 +135,26 @@ export function databaseAdapter(db: Db, errors: typeof ProviderErrors): new (nam
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await db.kysely.deleteFrom('oidc_payloads').where('model', '=', this.model).where('grant_id', '=', grantId).execute();
+      await db.kysely
+        .deleteFrom('oidc_payloads')
+        .where('model', '=', this.model)
+        .where('grant_id', '=', grantId)
+        .execute();
     }
   };
 }
 
 /** The newest unexpired grant of this user for this app: consent given once is remembered across browsers. */
 export async function findGrantId(db: Db, accountId: string, clientId: string): Promise<string | undefined> {
-  const row = await db.kysely.selectFrom('oidc_payloads').select('id')
-    .where('model', '=', 'Grant').where('account_id', '=', accountId).where('client_id', '=', clientId)
+  const row = await db.kysely
+    .selectFrom('oidc_payloads')
+    .select('id')
+    .where('model', '=', 'Grant')
+    .where('account_id', '=', accountId)
+    .where('client_id', '=', clientId)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
-    .orderBy('expires_at', 'desc').executeTakeFirst();
+    .orderBy('expires_at', 'desc')
+    .executeTakeFirst();
   return row?.id;
 }
 

@@ -14,8 +14,17 @@ import { appAccess } from './access.ts';
  * consent gets no new tokens and no userinfo (the provider answers invalid_grant / invalid_token). Without
  * one (the authorization endpoint) the interaction policy asks it instead (src/oidc/provider.ts).
  */
-export async function accountClaims(ctx: Ctx, koa: KoaContextWithOIDC, sub: string, source?: { clientId?: string }): Promise<Account | undefined> {
-  const user = await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'name', 'email_verified_at']).where('id', '=', sub).executeTakeFirst();
+export async function accountClaims(
+  ctx: Ctx,
+  koa: KoaContextWithOIDC,
+  sub: string,
+  source?: { clientId?: string },
+): Promise<Account | undefined> {
+  const user = await ctx.db.kysely
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'email_verified_at'])
+    .where('id', '=', sub)
+    .executeTakeFirst();
   if (!user) return undefined;
   const clientId = source?.clientId ?? koa.oidc.client?.clientId;
   if (source) {
@@ -27,8 +36,13 @@ export async function accountClaims(ctx: Ctx, koa: KoaContextWithOIDC, sub: stri
     async claims() {
       const client = clientId ? await findClient(ctx.db, clientId) : null;
       const membership = client
-        ? await ctx.db.kysely.selectFrom('memberships as m').innerJoin('orgs as o', 'o.id', 'm.org_id')
-          .select(['o.id', 'o.name', 'm.role']).where('m.org_id', '=', client.orgId).where('m.user_id', '=', user.id).executeTakeFirst()
+        ? await ctx.db.kysely
+            .selectFrom('memberships as m')
+            .innerJoin('orgs as o', 'o.id', 'm.org_id')
+            .select(['o.id', 'o.name', 'm.role'])
+            .where('m.org_id', '=', client.orgId)
+            .where('m.user_id', '=', user.id)
+            .executeTakeFirst()
         : undefined;
       return {
         sub: user.id,

@@ -14,113 +14,222 @@ import { notice } from '../pages/layout.ts';
 import { pageFrame } from '../pages/page.ts';
 import { csrfInput } from '../pages/ui.ts';
 import {
-  CLIENT_LIMITS, createClient, deleteClient, getClient, listClients, rotateClientSecret, SECRET_METHODS, SECRET_OVERLAP, updateClient,
-  type ClientInput, type ClientKind, type ClientView, type SecretMethod,
+  CLIENT_LIMITS,
+  createClient,
+  deleteClient,
+  getClient,
+  listClients,
+  rotateClientSecret,
+  SECRET_METHODS,
+  SECRET_OVERLAP,
+  updateClient,
+  type ClientInput,
+  type ClientKind,
+  type ClientView,
+  type SecretMethod,
 } from './clients.ts';
 import { issuerOf } from './provider.ts';
 
-const uris = { type: 'array', maxItems: CLIENT_LIMITS.redirectUris, items: str(CLIENT_LIMITS.uriChars, { minLength: 1 }) };
-const createSchema = object({
-  name: str(100, { minLength: 1 }),
-  kind: { type: 'string', enum: ['confidential', 'public'] },
-  tokenAuthMethod: { type: 'string', enum: [...SECRET_METHODS] },
-  redirectUris: uris,
-  postLogoutRedirectUris: uris,
-}, ['name', 'kind', 'redirectUris']);
-const updateSchema = object({ name: str(100, { minLength: 1 }), redirectUris: uris, postLogoutRedirectUris: uris }, ['name', 'redirectUris']);
+const uris = {
+  type: 'array',
+  maxItems: CLIENT_LIMITS.redirectUris,
+  items: str(CLIENT_LIMITS.uriChars, { minLength: 1 }),
+};
+const createSchema = object(
+  {
+    name: str(100, { minLength: 1 }),
+    kind: { type: 'string', enum: ['confidential', 'public'] },
+    tokenAuthMethod: { type: 'string', enum: [...SECRET_METHODS] },
+    redirectUris: uris,
+    postLogoutRedirectUris: uris,
+  },
+  ['name', 'kind', 'redirectUris'],
+);
+const updateSchema = object({ name: str(100, { minLength: 1 }), redirectUris: uris, postLogoutRedirectUris: uris }, [
+  'name',
+  'redirectUris',
+]);
 
 /** Lines of a textarea → addresses. */
 function lines(value: unknown): string[] {
-  return String(value ?? '').slice(0, CLIENT_LIMITS.uriChars * CLIENT_LIMITS.redirectUris).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return String(value ?? '')
+    .slice(0, CLIENT_LIMITS.uriChars * CLIENT_LIMITS.redirectUris)
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
   const base = (orgId: string) => `/api/v1/orgs/${orgId}/oidc-clients`;
 
-  app.get('/api/v1/orgs/:orgId/oidc-clients', { schema: { summary: 'Apps that sign in through twofold (OpenID Connect clients)', params: params(['orgId']) } }, async (request) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return { clients: await listClients(ctx, orgId), issuer: issuerOf(ctx.config.publicUrl) };
-  });
-
-  app.post('/api/v1/orgs/:orgId/oidc-clients', {
-    schema: { summary: 'Register an app (owner/admin, sudo); a confidential app\'s secret is returned once', params: params(['orgId']), body: createSchema },
-  }, async (request, reply) => {
-    const session = requireSudo(ctx, request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    const created = await createClient(ctx, orgId, session.userId, request.body as ClientInput, meta(request));
-    return reply.status(201).header('location', `${base(orgId)}/${created.client.clientId}`).send({ client: created.client, clientSecret: created.clientSecret });
-  });
-
-  app.get('/api/v1/orgs/:orgId/oidc-clients/:clientId', { schema: { summary: 'One app', params: params(['orgId', 'clientId']) } }, async (request) => {
-    const session = requireSession(request);
-    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return { client: await getClient(ctx, orgId, clientId) };
-  });
-
-  app.patch('/api/v1/orgs/:orgId/oidc-clients/:clientId', {
-    schema: { summary: "Change an app's name and addresses (owner/admin)", params: params(['orgId', 'clientId']), body: updateSchema },
-  }, async (request) => {
-    const session = requireSession(request);
-    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return { client: await updateClient(ctx, orgId, clientId, session.userId, request.body as Omit<ClientInput, 'kind'>, meta(request)) };
-  });
-
-  app.post('/api/v1/orgs/:orgId/oidc-clients/:clientId/rotate-secret', {
-    schema: {
-      summary: "Replace a confidential app's secret (owner/admin, sudo); the old one keeps working for keepOldSecretHours (default 24, 0 = stops at once)",
-      params: params(['orgId', 'clientId']),
-      body: object({ keepOldSecretHours: { type: 'integer', minimum: 0, maximum: SECRET_OVERLAP.maxHours } }),
+  app.get(
+    '/api/v1/orgs/:orgId/oidc-clients',
+    { schema: { summary: 'Apps that sign in through twofold (OpenID Connect clients)', params: params(['orgId']) } },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return { clients: await listClients(ctx, orgId), issuer: issuerOf(ctx.config.publicUrl) };
     },
-    // The body is optional: a request without one takes the default overlap.
-    preValidation: async (request) => {
-      if (request.body === undefined) request.body = {};
-    },
-  }, async (request) => {
-    const session = requireSudo(ctx, request);
-    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-    await requireManager(ctx, orgId, session.userId);
-    const body = (request.body ?? {}) as { keepOldSecretHours?: number };
-    const rotated = await rotateClientSecret(ctx, orgId, clientId, session.userId, meta(request), body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
-    return { client: rotated.client, clientSecret: rotated.clientSecret };
-  });
+  );
 
-  app.delete('/api/v1/orgs/:orgId/oidc-clients/:clientId', {
-    schema: { summary: 'Delete an app and every token issued to it (owner/admin)', params: params(['orgId', 'clientId']) },
-  }, async (request, reply) => {
-    const session = requireSession(request);
-    const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-    await requireManager(ctx, orgId, session.userId);
-    await deleteClient(ctx, orgId, clientId, session.userId, meta(request));
-    return reply.status(204).send();
-  });
+  app.post(
+    '/api/v1/orgs/:orgId/oidc-clients',
+    {
+      schema: {
+        summary: "Register an app (owner/admin, sudo); a confidential app's secret is returned once",
+        params: params(['orgId']),
+        body: createSchema,
+      },
+    },
+    async (request, reply) => {
+      const session = requireSudo(ctx, request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      const created = await createClient(ctx, orgId, session.userId, request.body as ClientInput, meta(request));
+      return reply
+        .status(201)
+        .header('location', `${base(orgId)}/${created.client.clientId}`)
+        .send({ client: created.client, clientSecret: created.clientSecret });
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/oidc-clients/:clientId',
+    { schema: { summary: 'One app', params: params(['orgId', 'clientId']) } },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return { client: await getClient(ctx, orgId, clientId) };
+    },
+  );
+
+  app.patch(
+    '/api/v1/orgs/:orgId/oidc-clients/:clientId',
+    {
+      schema: {
+        summary: "Change an app's name and addresses (owner/admin)",
+        params: params(['orgId', 'clientId']),
+        body: updateSchema,
+      },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return {
+        client: await updateClient(
+          ctx,
+          orgId,
+          clientId,
+          session.userId,
+          request.body as Omit<ClientInput, 'kind'>,
+          meta(request),
+        ),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/orgs/:orgId/oidc-clients/:clientId/rotate-secret',
+    {
+      schema: {
+        summary:
+          "Replace a confidential app's secret (owner/admin, sudo); the old one keeps working for keepOldSecretHours (default 24, 0 = stops at once)",
+        params: params(['orgId', 'clientId']),
+        body: object({ keepOldSecretHours: { type: 'integer', minimum: 0, maximum: SECRET_OVERLAP.maxHours } }),
+      },
+      // The body is optional: a request without one takes the default overlap.
+      preValidation: async (request) => {
+        if (request.body === undefined) request.body = {};
+      },
+    },
+    async (request) => {
+      const session = requireSudo(ctx, request);
+      const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+      await requireManager(ctx, orgId, session.userId);
+      const body = (request.body ?? {}) as { keepOldSecretHours?: number };
+      const rotated = await rotateClientSecret(
+        ctx,
+        orgId,
+        clientId,
+        session.userId,
+        meta(request),
+        body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours,
+      );
+      return { client: rotated.client, clientSecret: rotated.clientSecret };
+    },
+  );
+
+  app.delete(
+    '/api/v1/orgs/:orgId/oidc-clients/:clientId',
+    {
+      schema: {
+        summary: 'Delete an app and every token issued to it (owner/admin)',
+        params: params(['orgId', 'clientId']),
+      },
+    },
+    async (request, reply) => {
+      const session = requireSession(request);
+      const { orgId, clientId } = request.params as { orgId: string; clientId: string };
+      await requireManager(ctx, orgId, session.userId);
+      await deleteClient(ctx, orgId, clientId, session.userId, meta(request));
+      return reply.status(204).send();
+    },
+  );
 
   // ---- Organization → Apps (pages) ----
 
-  async function render(request: FastifyRequest, reply: FastifyReply, status: number, shown: { clientId: string; secret: string } | null, message: { kind: 'error' | 'success'; text: string } | null) {
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    shown: { clientId: string; secret: string } | null,
+    message: { kind: 'error' | 'success'; text: string } | null,
+  ) {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId: string };
     const { org } = await requireManager(ctx, orgId, session.userId);
     const frame = await pageFrame(ctx, request, reply);
     const clients = await listClients(ctx, org.id);
-    return frame.send(status, `Apps — ${org.name}`, appsView(org.id, org.name, issuerOf(ctx.config.publicUrl), clients, frame.csrf, shown, message, ctx.clock().toISOString()));
+    return frame.send(
+      status,
+      `Apps — ${org.name}`,
+      appsView(
+        org.id,
+        org.name,
+        issuerOf(ctx.config.publicUrl),
+        clients,
+        frame.csrf,
+        shown,
+        message,
+        ctx.clock().toISOString(),
+      ),
+    );
   }
 
-  interface Outcome { status: number; shown: { clientId: string; secret: string } | null; text: string }
+  interface Outcome {
+    status: number;
+    shown: { clientId: string; secret: string } | null;
+    text: string;
+  }
 
   /**
    * One form action on the Apps page: owner/admin (and sudo when asked), then `work`; its outcome, or a
    * 4xx it threw, is shown on the page.
    */
-  async function pageAction(request: FastifyRequest, reply: FastifyReply, options: { sudo: boolean }, work: (orgId: string, userId: string, body: Record<string, unknown>) => Promise<Outcome>) {
+  async function pageAction(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { sudo: boolean },
+    work: (orgId: string, userId: string, body: Record<string, unknown>) => Promise<Outcome>,
+  ) {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId: string };
-    if (options.sudo && !hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/apps`)}`, 303);
+    if (options.sudo && !hasRecentReauth(ctx, session))
+      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/apps`)}`, 303);
     await requireManager(ctx, orgId, session.userId);
     try {
       const outcome = await work(orgId, session.userId, (request.body ?? {}) as Record<string, unknown>);
@@ -135,36 +244,88 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/orgs/:orgId/apps', async (request, reply) => render(request, reply, 200, null, null));
 
-  app.post('/orgs/:orgId/apps', async (request, reply) => pageAction(request, reply, { sudo: true }, async (orgId, userId, body) => {
-    const kind: ClientKind = body.kind === 'public' ? 'public' : 'confidential';
-    const method: SecretMethod = body.tokenAuthMethod === 'client_secret_post' ? 'client_secret_post' : 'client_secret_basic';
-    const created = await createClient(ctx, orgId, userId, {
-      name: String(body.name ?? '').slice(0, 100), kind, tokenAuthMethod: method, redirectUris: lines(body.redirectUris), postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
-    }, meta(request));
-    const shown = created.clientSecret ? { clientId: created.client.clientId, secret: created.clientSecret } : null;
-    return { status: 201, shown, text: shown ? `${created.client.name} is registered.` : `${created.client.name} is registered. Client ID: ${created.client.clientId}` };
-  }));
+  app.post('/orgs/:orgId/apps', async (request, reply) =>
+    pageAction(request, reply, { sudo: true }, async (orgId, userId, body) => {
+      const kind: ClientKind = body.kind === 'public' ? 'public' : 'confidential';
+      const method: SecretMethod =
+        body.tokenAuthMethod === 'client_secret_post' ? 'client_secret_post' : 'client_secret_basic';
+      const created = await createClient(
+        ctx,
+        orgId,
+        userId,
+        {
+          name: String(body.name ?? '').slice(0, 100),
+          kind,
+          tokenAuthMethod: method,
+          redirectUris: lines(body.redirectUris),
+          postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
+        },
+        meta(request),
+      );
+      const shown = created.clientSecret ? { clientId: created.client.clientId, secret: created.clientSecret } : null;
+      return {
+        status: 201,
+        shown,
+        text: shown
+          ? `${created.client.name} is registered.`
+          : `${created.client.name} is registered. Client ID: ${created.client.clientId}`,
+      };
+    }),
+  );
 
-  app.post('/orgs/:orgId/apps/:clientId/update', async (request, reply) => pageAction(request, reply, { sudo: false }, async (orgId, userId, body) => {
-    const client = await updateClient(ctx, orgId, clientIdOf(request), userId, { name: String(body.name ?? '').slice(0, 100), redirectUris: lines(body.redirectUris), postLogoutRedirectUris: lines(body.postLogoutRedirectUris) }, meta(request));
-    return { status: 200, shown: null, text: `${client.name} saved.` };
-  }));
+  app.post('/orgs/:orgId/apps/:clientId/update', async (request, reply) =>
+    pageAction(request, reply, { sudo: false }, async (orgId, userId, body) => {
+      const client = await updateClient(
+        ctx,
+        orgId,
+        clientIdOf(request),
+        userId,
+        {
+          name: String(body.name ?? '').slice(0, 100),
+          redirectUris: lines(body.redirectUris),
+          postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
+        },
+        meta(request),
+      );
+      return { status: 200, shown: null, text: `${client.name} saved.` };
+    }),
+  );
 
-  app.post('/orgs/:orgId/apps/:clientId/rotate-secret', async (request, reply) => pageAction(request, reply, { sudo: true }, async (orgId, userId, body) => {
-    const hours = Number(body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
-    const rotated = await rotateClientSecret(ctx, orgId, clientIdOf(request), userId, meta(request), hours);
-    const old = hours === 0 ? 'The old one no longer works.' : `The old one keeps working until ${rotated.client.previousSecretExpiresAt?.replace('T', ' ').slice(0, 16)} UTC: update the app before then.`;
-    return { status: 200, shown: { clientId: rotated.client.clientId, secret: rotated.clientSecret }, text: `${rotated.client.name} has a new secret. ${old}` };
-  }));
+  app.post('/orgs/:orgId/apps/:clientId/rotate-secret', async (request, reply) =>
+    pageAction(request, reply, { sudo: true }, async (orgId, userId, body) => {
+      const hours = Number(body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
+      const rotated = await rotateClientSecret(ctx, orgId, clientIdOf(request), userId, meta(request), hours);
+      const old =
+        hours === 0
+          ? 'The old one no longer works.'
+          : `The old one keeps working until ${rotated.client.previousSecretExpiresAt?.replace('T', ' ').slice(0, 16)} UTC: update the app before then.`;
+      return {
+        status: 200,
+        shown: { clientId: rotated.client.clientId, secret: rotated.clientSecret },
+        text: `${rotated.client.name} has a new secret. ${old}`,
+      };
+    }),
+  );
 
-  app.post('/orgs/:orgId/apps/:clientId/delete', async (request, reply) => pageAction(request, reply, { sudo: false }, async (orgId, userId) => {
-    const client = await getClient(ctx, orgId, clientIdOf(request));
-    await deleteClient(ctx, orgId, client.clientId, userId, meta(request));
-    return { status: 200, shown: null, text: `${client.name} was deleted. Its users are signed out of it.` };
-  }));
+  app.post('/orgs/:orgId/apps/:clientId/delete', async (request, reply) =>
+    pageAction(request, reply, { sudo: false }, async (orgId, userId) => {
+      const client = await getClient(ctx, orgId, clientIdOf(request));
+      await deleteClient(ctx, orgId, client.clientId, userId, meta(request));
+      return { status: 200, shown: null, text: `${client.name} was deleted. Its users are signed out of it.` };
+    }),
+  );
 }
 
-function appsView(orgId: string, orgName: string, issuer: string, clients: readonly ClientView[], csrf: string, shown: { clientId: string; secret: string } | null, message: { kind: 'error' | 'success'; text: string } | null, now: string): Html {
+function appsView(
+  orgId: string,
+  orgName: string,
+  issuer: string,
+  clients: readonly ClientView[],
+  csrf: string,
+  shown: { clientId: string; secret: string } | null,
+  message: { kind: 'error' | 'success'; text: string } | null,
+  now: string,
+): Html {
   const base = `/orgs/${orgId}/apps`;
   return html`<h1>Apps — ${orgName}</h1>
 ${notice(message?.kind ?? 'info', message?.text)}
@@ -177,7 +338,11 @@ ${shown ? html`<div class="notice notice-success" role="status"><p><strong>Copy 
 </section>
 <section class="card" aria-labelledby="apps-title">
   <h2 id="apps-title">Registered apps</h2>
-  ${clients.length === 0 ? html`<p class="muted">No apps yet.</p>` : clients.map((c) => html`<details class="app-entry">
+  ${
+    clients.length === 0
+      ? html`<p class="muted">No apps yet.</p>`
+      : clients.map(
+          (c) => html`<details class="app-entry">
     <summary><strong>${c.name}</strong> <span class="muted">(${c.kind === 'public' ? 'public, PKCE' : 'confidential'})</span> <code>${c.clientId}</code></summary>
     <form method="post" action="${base}/${c.clientId}/update">
       ${csrfInput(csrf)}
@@ -190,16 +355,22 @@ ${shown ? html`<div class="notice notice-success" role="status"><p><strong>Copy 
       <button type="submit">Save</button>
     </form>
     <div class="row-actions">
-      ${c.kind === 'confidential' ? html`<form method="post" action="${base}/${c.clientId}/rotate-secret" class="inline">${csrfInput(csrf)}
+      ${
+        c.kind === 'confidential'
+          ? html`<form method="post" action="${base}/${c.clientId}/rotate-secret" class="inline">${csrfInput(csrf)}
         <label for="keep-${c.clientId}">The old secret keeps working</label>
         <select id="keep-${c.clientId}" name="keepOldSecretHours">
           <option value="24">for 24 hours</option><option value="1">for 1 hour</option><option value="168">for 7 days</option><option value="0">no — stop it now (leaked)</option>
         </select>
-        <button type="submit" class="secondary">New secret</button></form>` : ''}
+        <button type="submit" class="secondary">New secret</button></form>`
+          : ''
+      }
       ${c.previousSecretExpiresAt && c.previousSecretExpiresAt > now ? html`<p class="hint">The previous secret works until ${c.previousSecretExpiresAt.replace('T', ' ').slice(0, 16)} UTC.</p>` : ''}
       <form method="post" action="${base}/${c.clientId}/delete" class="inline">${csrfInput(csrf)}<button type="submit" class="danger">Delete app</button></form>
     </div>
-  </details>`)}
+  </details>`,
+        )
+  }
 </section>
 <section class="card" aria-labelledby="new-app-title">
   <h2 id="new-app-title">Register an app</h2>

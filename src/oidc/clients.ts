@@ -51,16 +51,31 @@ export interface ClientInput {
 }
 
 interface ClientRow {
-  id: string; org_id: string; name: string; kind: string; secret_hash: string | null; token_auth_method: string; redirect_uris: string;
-  post_logout_redirect_uris: string; created_at: string; secret_rotated_at: string | null; previous_secret_expires_at: string | null;
+  id: string;
+  org_id: string;
+  name: string;
+  kind: string;
+  secret_hash: string | null;
+  token_auth_method: string;
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  created_at: string;
+  secret_rotated_at: string | null;
+  previous_secret_expires_at: string | null;
 }
 
 function view(row: ClientRow): ClientView {
   return {
-    clientId: row.id, orgId: row.org_id, name: row.name, kind: row.kind as ClientKind,
+    clientId: row.id,
+    orgId: row.org_id,
+    name: row.name,
+    kind: row.kind as ClientKind,
     tokenAuthMethod: row.token_auth_method as SecretMethod | 'none',
-    redirectUris: JSON.parse(row.redirect_uris) as string[], postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
-    createdAt: row.created_at, secretRotatedAt: row.secret_rotated_at, previousSecretExpiresAt: row.previous_secret_expires_at,
+    redirectUris: JSON.parse(row.redirect_uris) as string[],
+    postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
+    createdAt: row.created_at,
+    secretRotatedAt: row.secret_rotated_at,
+    previousSecretExpiresAt: row.previous_secret_expires_at,
   };
 }
 
@@ -82,7 +97,8 @@ export function checkRedirectUri(value: string, kind: ClientKind, field: string)
   const fail = (reason: string): never => {
     throw new AppError('invalid_request', { message: `${field}: ${reason}`, details: { field } });
   };
-  if (value.length === 0 || value.length > CLIENT_LIMITS.uriChars) fail(`each address must be 1–${CLIENT_LIMITS.uriChars} characters.`);
+  if (value.length === 0 || value.length > CLIENT_LIMITS.uriChars)
+    fail(`each address must be 1–${CLIENT_LIMITS.uriChars} characters.`);
   let url: URL;
   try {
     url = new URL(value);
@@ -97,17 +113,28 @@ export function checkRedirectUri(value: string, kind: ClientKind, field: string)
     return value;
   }
   if (kind === 'public' && /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) return value;
-  return fail('use https (http only for localhost; public native apps may use a reverse-domain scheme such as com.example.app:/callback).');
+  return fail(
+    'use https (http only for localhost; public native apps may use a reverse-domain scheme such as com.example.app:/callback).',
+  );
 }
 
 function checkInput(input: ClientInput): { name: string; redirectUris: string[]; postLogoutRedirectUris: string[] } {
   const name = input.name.trim();
   if (!name) throw new AppError('invalid_request', { message: 'Give the app a name.', details: { field: 'name' } });
   const redirectUris = [...new Set(input.redirectUris.map((u) => u.trim()).filter(Boolean))];
-  const postLogoutRedirectUris = [...new Set((input.postLogoutRedirectUris ?? []).map((u) => u.trim()).filter(Boolean))];
-  if (redirectUris.length === 0) throw new AppError('invalid_request', { message: 'Add at least one redirect URI.', details: { field: 'redirectUris' } });
+  const postLogoutRedirectUris = [
+    ...new Set((input.postLogoutRedirectUris ?? []).map((u) => u.trim()).filter(Boolean)),
+  ];
+  if (redirectUris.length === 0)
+    throw new AppError('invalid_request', {
+      message: 'Add at least one redirect URI.',
+      details: { field: 'redirectUris' },
+    });
   if (redirectUris.length > CLIENT_LIMITS.redirectUris || postLogoutRedirectUris.length > CLIENT_LIMITS.redirectUris) {
-    throw new AppError('invalid_request', { message: `At most ${CLIENT_LIMITS.redirectUris} addresses of each kind.`, details: { field: 'redirectUris' } });
+    throw new AppError('invalid_request', {
+      message: `At most ${CLIENT_LIMITS.redirectUris} addresses of each kind.`,
+      details: { field: 'redirectUris' },
+    });
   }
   redirectUris.forEach((u) => checkRedirectUri(u, input.kind, 'redirectUris'));
   postLogoutRedirectUris.forEach((u) => checkRedirectUri(u, input.kind, 'postLogoutRedirectUris'));
@@ -118,10 +145,23 @@ function newSecret(): string {
   return `${SECRET_PREFIX}${randomToken(SECRET_BYTES)}`;
 }
 
-export async function createClient(ctx: Ctx, orgId: string, actorUserId: string, input: ClientInput, requestMeta: RequestMeta): Promise<{ client: ClientView; clientSecret: string | null }> {
+export async function createClient(
+  ctx: Ctx,
+  orgId: string,
+  actorUserId: string,
+  input: ClientInput,
+  requestMeta: RequestMeta,
+): Promise<{ client: ClientView; clientSecret: string | null }> {
   const checked = checkInput(input);
-  const count = await ctx.db.kysely.selectFrom('oidc_clients').select((eb) => eb.fn.countAll().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow();
-  if (Number(count.n) >= CLIENT_LIMITS.clientsPerOrg) throw new AppError('conflict', { message: `An organization can register at most ${CLIENT_LIMITS.clientsPerOrg} apps.` });
+  const count = await ctx.db.kysely
+    .selectFrom('oidc_clients')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  if (Number(count.n) >= CLIENT_LIMITS.clientsPerOrg)
+    throw new AppError('conflict', {
+      message: `An organization can register at most ${CLIENT_LIMITS.clientsPerOrg} apps.`,
+    });
   const now = ctx.clock().toISOString();
   const secret = input.kind === 'confidential' ? newSecret() : null;
   const row = {
@@ -141,17 +181,32 @@ export async function createClient(ctx: Ctx, orgId: string, actorUserId: string,
     previous_secret_expires_at: null,
   };
   await ctx.db.kysely.insertInto('oidc_clients').values(row).execute();
-  await audit(ctx, requestMeta, { event: 'oidc_client.created', actorUserId, orgId, details: { clientId: row.id, name: row.name, kind: row.kind } });
+  await audit(ctx, requestMeta, {
+    event: 'oidc_client.created',
+    actorUserId,
+    orgId,
+    details: { clientId: row.id, name: row.name, kind: row.kind },
+  });
   return { client: view(row), clientSecret: secret };
 }
 
 export async function listClients(ctx: Ctx, orgId: string): Promise<ClientView[]> {
-  const rows = await ctx.db.kysely.selectFrom('oidc_clients').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+  const rows = await ctx.db.kysely
+    .selectFrom('oidc_clients')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('created_at')
+    .execute();
   return rows.map(view);
 }
 
 export async function getClient(ctx: Ctx, orgId: string, clientId: string): Promise<ClientView> {
-  const row = await ctx.db.kysely.selectFrom('oidc_clients').selectAll().where('org_id', '=', orgId).where('id', '=', clientId).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('oidc_clients')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', clientId)
+    .executeTakeFirst();
   if (!row) throw new AppError('not_found');
   return view(row);
 }
@@ -163,15 +218,27 @@ export async function findClient(db: Db, clientId: string): Promise<ClientView |
   return row ? view(row) : null;
 }
 
-export async function updateClient(ctx: Ctx, orgId: string, clientId: string, actorUserId: string, input: Omit<ClientInput, 'kind'>, requestMeta: RequestMeta): Promise<ClientView> {
+export async function updateClient(
+  ctx: Ctx,
+  orgId: string,
+  clientId: string,
+  actorUserId: string,
+  input: Omit<ClientInput, 'kind'>,
+  requestMeta: RequestMeta,
+): Promise<ClientView> {
   const current = await getClient(ctx, orgId, clientId);
   const checked = checkInput({ ...input, kind: current.kind });
-  await ctx.db.kysely.updateTable('oidc_clients').set({
-    name: checked.name.slice(0, 100),
-    redirect_uris: JSON.stringify(checked.redirectUris),
-    post_logout_redirect_uris: JSON.stringify(checked.postLogoutRedirectUris),
-    updated_at: ctx.clock().toISOString(),
-  }).where('id', '=', clientId).where('org_id', '=', orgId).execute();
+  await ctx.db.kysely
+    .updateTable('oidc_clients')
+    .set({
+      name: checked.name.slice(0, 100),
+      redirect_uris: JSON.stringify(checked.redirectUris),
+      post_logout_redirect_uris: JSON.stringify(checked.postLogoutRedirectUris),
+      updated_at: ctx.clock().toISOString(),
+    })
+    .where('id', '=', clientId)
+    .where('org_id', '=', orgId)
+    .execute();
   await audit(ctx, requestMeta, { event: 'oidc_client.updated', actorUserId, orgId, details: { clientId } });
   return getClient(ctx, orgId, clientId);
 }
@@ -180,31 +247,67 @@ export async function updateClient(ctx: Ctx, orgId: string, clientId: string, ac
  * A new secret, returned once. The previous one keeps working for `keepOldHours` (0: stops at once); a
  * secret older than that is gone for good.
  */
-export async function rotateClientSecret(ctx: Ctx, orgId: string, clientId: string, actorUserId: string, requestMeta: RequestMeta, keepOldHours: number = SECRET_OVERLAP.defaultHours): Promise<{ client: ClientView; clientSecret: string }> {
+export async function rotateClientSecret(
+  ctx: Ctx,
+  orgId: string,
+  clientId: string,
+  actorUserId: string,
+  requestMeta: RequestMeta,
+  keepOldHours: number = SECRET_OVERLAP.defaultHours,
+): Promise<{ client: ClientView; clientSecret: string }> {
   const current = await getClient(ctx, orgId, clientId);
   if (current.kind !== 'confidential') throw new AppError('conflict', { message: 'A public app has no secret.' });
   if (!Number.isInteger(keepOldHours) || keepOldHours < 0 || keepOldHours > SECRET_OVERLAP.maxHours) {
-    throw new AppError('invalid_request', { message: `The old secret can keep working for 0 to ${SECRET_OVERLAP.maxHours} hours.`, details: { field: 'keepOldSecretHours' } });
+    throw new AppError('invalid_request', {
+      message: `The old secret can keep working for 0 to ${SECRET_OVERLAP.maxHours} hours.`,
+      details: { field: 'keepOldSecretHours' },
+    });
   }
-  const row = await ctx.db.kysely.selectFrom('oidc_clients').select('secret_hash').where('id', '=', clientId).executeTakeFirstOrThrow();
+  const row = await ctx.db.kysely
+    .selectFrom('oidc_clients')
+    .select('secret_hash')
+    .where('id', '=', clientId)
+    .executeTakeFirstOrThrow();
   const secret = newSecret();
   const now = ctx.clock();
-  await ctx.db.kysely.updateTable('oidc_clients').set({
-    secret_hash: secretHashes(ctx, secret)[0]!,
-    secret_rotated_at: now.toISOString(),
-    previous_secret_hash: keepOldHours > 0 ? row.secret_hash : null,
-    previous_secret_expires_at: keepOldHours > 0 ? new Date(now.getTime() + keepOldHours * 3_600_000).toISOString() : null,
-  }).where('id', '=', clientId).where('org_id', '=', orgId).execute();
-  await audit(ctx, requestMeta, { event: 'oidc_client.secret_rotated', actorUserId, orgId, details: { clientId, keepOldHours } });
+  await ctx.db.kysely
+    .updateTable('oidc_clients')
+    .set({
+      secret_hash: secretHashes(ctx, secret)[0]!,
+      secret_rotated_at: now.toISOString(),
+      previous_secret_hash: keepOldHours > 0 ? row.secret_hash : null,
+      previous_secret_expires_at:
+        keepOldHours > 0 ? new Date(now.getTime() + keepOldHours * 3_600_000).toISOString() : null,
+    })
+    .where('id', '=', clientId)
+    .where('org_id', '=', orgId)
+    .execute();
+  await audit(ctx, requestMeta, {
+    event: 'oidc_client.secret_rotated',
+    actorUserId,
+    orgId,
+    details: { clientId, keepOldHours },
+  });
   return { client: await getClient(ctx, orgId, clientId), clientSecret: secret };
 }
 
 /** Deletes the app and everything issued to it (grants, codes, tokens). */
-export async function deleteClient(ctx: Ctx, orgId: string, clientId: string, actorUserId: string, requestMeta: RequestMeta): Promise<void> {
+export async function deleteClient(
+  ctx: Ctx,
+  orgId: string,
+  clientId: string,
+  actorUserId: string,
+  requestMeta: RequestMeta,
+): Promise<void> {
   const current = await getClient(ctx, orgId, clientId);
   await ctx.db.kysely.deleteFrom('oidc_clients').where('id', '=', clientId).where('org_id', '=', orgId).execute();
   await ctx.db.kysely.deleteFrom('oidc_payloads').where('client_id', '=', clientId).execute();
-  await audit(ctx, requestMeta, { event: 'oidc_client.deleted', actorUserId, orgId, details: { clientId, name: current.name } });
+  await audit(ctx, requestMeta, {
+    event: 'oidc_client.deleted',
+    actorUserId,
+    orgId,
+    details: { clientId, name: current.name },
+  });
 }
 
 /**
@@ -233,7 +336,11 @@ export async function findClientMetadata(db: Db, clientId: string): Promise<Adap
 
 /** The secret before the last rotation, while it still works (its keyed hash), else null. */
 export async function previousSecretHash(ctx: Ctx, clientId: string): Promise<string | null> {
-  const row = await ctx.db.kysely.selectFrom('oidc_clients').select(['previous_secret_hash', 'previous_secret_expires_at']).where('id', '=', clientId).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('oidc_clients')
+    .select(['previous_secret_hash', 'previous_secret_expires_at'])
+    .where('id', '=', clientId)
+    .executeTakeFirst();
   if (!row?.previous_secret_hash || !row.previous_secret_expires_at) return null;
   return row.previous_secret_expires_at > ctx.clock().toISOString() ? row.previous_secret_hash : null;
 }

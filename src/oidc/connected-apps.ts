@@ -23,11 +23,13 @@ export interface ConnectedApp {
 }
 
 export async function listConnectedApps(ctx: Ctx, userId: string): Promise<ConnectedApp[]> {
-  const rows = await ctx.db.kysely.selectFrom('oidc_payloads as p')
+  const rows = await ctx.db.kysely
+    .selectFrom('oidc_payloads as p')
     .innerJoin('oidc_clients as c', 'c.id', 'p.client_id')
     .innerJoin('orgs as o', 'o.id', 'c.org_id')
     .select(['p.client_id', 'p.payload', 'p.expires_at', 'c.name', 'o.name as org_name'])
-    .where('p.model', '=', 'Grant').where('p.account_id', '=', userId)
+    .where('p.model', '=', 'Grant')
+    .where('p.account_id', '=', userId)
     .execute();
   const apps = new Map<string, ConnectedApp>();
   for (const row of rows) {
@@ -37,7 +39,9 @@ export async function listConnectedApps(ctx: Ctx, userId: string): Promise<Conne
     const allowedAt = new Date((payload.iat ?? 0) * 1000).toISOString();
     const known = apps.get(row.client_id!);
     apps.set(row.client_id!, {
-      clientId: row.client_id!, name: row.name, orgName: row.org_name,
+      clientId: row.client_id!,
+      name: row.name,
+      orgName: row.org_name,
       scopes: [...new Set([...(known?.scopes ?? []), ...scopes])].sort(),
       allowedAt: known && known.allowedAt < allowedAt ? known.allowedAt : allowedAt,
     });
@@ -47,16 +51,36 @@ export async function listConnectedApps(ctx: Ctx, userId: string): Promise<Conne
 
 /** Removes the app's access: its grants, codes and tokens for this user. False when it had none. */
 export async function revokeConnectedApp(ctx: Ctx, userId: string, clientId: string): Promise<boolean> {
-  const grants = await ctx.db.kysely.selectFrom('oidc_payloads').select('id')
-    .where('model', '=', 'Grant').where('account_id', '=', userId).where('client_id', '=', clientId).execute();
+  const grants = await ctx.db.kysely
+    .selectFrom('oidc_payloads')
+    .select('id')
+    .where('model', '=', 'Grant')
+    .where('account_id', '=', userId)
+    .where('client_id', '=', clientId)
+    .execute();
   if (grants.length === 0) return false;
-  await ctx.db.kysely.deleteFrom('oidc_payloads').where('account_id', '=', userId).where('client_id', '=', clientId).execute();
-  await ctx.db.kysely.deleteFrom('oidc_payloads').where('grant_id', 'in', grants.map((g) => g.id)).execute();
+  await ctx.db.kysely
+    .deleteFrom('oidc_payloads')
+    .where('account_id', '=', userId)
+    .where('client_id', '=', clientId)
+    .execute();
+  await ctx.db.kysely
+    .deleteFrom('oidc_payloads')
+    .where(
+      'grant_id',
+      'in',
+      grants.map((g) => g.id),
+    )
+    .execute();
   return true;
 }
 
 const SCOPE_NAMES: Record<string, string> = {
-  openid: 'who you are', email: 'email address', profile: 'name', org: 'organization and role', offline_access: 'access while you are away',
+  openid: 'who you are',
+  email: 'email address',
+  profile: 'name',
+  org: 'organization and role',
+  offline_access: 'access while you are away',
 };
 
 export async function connectedAppRoutes(app: FastifyInstance): Promise<void> {
@@ -65,38 +89,68 @@ export async function connectedAppRoutes(app: FastifyInstance): Promise<void> {
   async function revoke(userId: string, clientId: string, request: Parameters<typeof meta>[0]): Promise<ConnectedApp> {
     const found = (await listConnectedApps(ctx, userId)).find((a) => a.clientId === clientId);
     if (!found || !(await revokeConnectedApp(ctx, userId, clientId))) throw new AppError('not_found');
-    await audit(ctx, meta(request), { event: 'oidc.access_revoked', actorUserId: userId, targetUserId: userId, details: { clientId } });
+    await audit(ctx, meta(request), {
+      event: 'oidc.access_revoked',
+      actorUserId: userId,
+      targetUserId: userId,
+      details: { clientId },
+    });
     return found;
   }
 
-  app.get('/api/v1/me/apps', { schema: { summary: 'Apps I allowed to sign me in (OpenID Connect), with what they may see' } }, async (request) => {
-    const session = requireSession(request);
-    return { apps: await listConnectedApps(ctx, session.userId) };
-  });
+  app.get(
+    '/api/v1/me/apps',
+    { schema: { summary: 'Apps I allowed to sign me in (OpenID Connect), with what they may see' } },
+    async (request) => {
+      const session = requireSession(request);
+      return { apps: await listConnectedApps(ctx, session.userId) };
+    },
+  );
 
-  app.delete('/api/v1/me/apps/:clientId', { schema: { summary: "Remove an app's access: its tokens stop working and it must ask again", params: params(['clientId']) } }, async (request, reply) => {
-    const session = requireSession(request);
-    await revoke(session.userId, (request.params as { clientId: string }).clientId, request);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/v1/me/apps/:clientId',
+    {
+      schema: {
+        summary: "Remove an app's access: its tokens stop working and it must ask again",
+        params: params(['clientId']),
+      },
+    },
+    async (request, reply) => {
+      const session = requireSession(request);
+      await revoke(session.userId, (request.params as { clientId: string }).clientId, request);
+      return reply.status(204).send();
+    },
+  );
 
   app.get('/profile/apps', async (request, reply) => {
     const session = requireSession(request);
     const apps = await listConnectedApps(ctx, session.userId);
     const done = (request.query as { removed?: string }).removed;
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(200, 'Apps', html`<h1>Apps you signed in to</h1>
+    return frame.send(
+      200,
+      'Apps',
+      html`<h1>Apps you signed in to</h1>
 ${notice('success', done ? `${done.slice(0, 100)} no longer has access to your account.` : null)}
 <section class="card" aria-labelledby="apps-title">
   <h2 id="apps-title">Apps with access</h2>
-  ${apps.length === 0 ? html`<p class="muted">You have not allowed any app yet.</p>` : html`<table>
+  ${
+    apps.length === 0
+      ? html`<p class="muted">You have not allowed any app yet.</p>`
+      : html`<table>
     <caption class="sr-only">Apps you allowed to sign you in</caption>
     <thead><tr><th scope="col">App</th><th scope="col">Organization</th><th scope="col">It can see</th><th scope="col">Allowed</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-    <tbody>${apps.map((a) => html`<tr><td>${a.name}</td><td>${a.orgName}</td><td>${a.scopes.map((s) => SCOPE_NAMES[s] ?? s).join(', ')}</td><td>${day(a.allowedAt)}</td>
-      <td><form method="post" action="/profile/apps/${a.clientId}/remove" class="inline">${csrfInput(frame.csrf)}<button type="submit" class="danger small">Remove access</button></form></td></tr>`)}</tbody>
-  </table>`}
+    <tbody>${apps.map(
+      (
+        a,
+      ) => html`<tr><td>${a.name}</td><td>${a.orgName}</td><td>${a.scopes.map((s) => SCOPE_NAMES[s] ?? s).join(', ')}</td><td>${day(a.allowedAt)}</td>
+      <td><form method="post" action="/profile/apps/${a.clientId}/remove" class="inline">${csrfInput(frame.csrf)}<button type="submit" class="danger small">Remove access</button></form></td></tr>`,
+    )}</tbody>
+  </table>`
+  }
   <p class="hint">Removing access signs you out of the app and stops its tokens; it asks for your permission again the next time you sign in to it.</p>
-</section>`);
+</section>`,
+    );
   });
 
   app.post('/profile/apps/:clientId/remove', async (request, reply) => {

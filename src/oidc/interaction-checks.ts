@@ -47,7 +47,9 @@ interface Check {
 export function hintedSubject(hint: unknown): string | null {
   if (typeof hint !== 'string') return null;
   try {
-    const payload = JSON.parse(Buffer.from(hint.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
+    const payload = JSON.parse(Buffer.from(hint.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      sub?: unknown;
+    };
     return typeof payload.sub === 'string' ? payload.sub : null;
   } catch {
     return null;
@@ -56,7 +58,11 @@ export function hintedSubject(hint: unknown): string | null {
 
 /** When the person last proved themselves in this session: sign-in, re-authentication or step-up (ms). */
 function lastProofMs(session: CurrentSession): number {
-  return Math.max(...[session.createdAt, session.reauthenticatedAt, session.steppedUpAt].filter((t): t is string => !!t).map((t) => Date.parse(t)));
+  return Math.max(
+    ...[session.createdAt, session.reauthenticatedAt, session.steppedUpAt]
+      .filter((t): t is string => !!t)
+      .map((t) => Date.parse(t)),
+  );
 }
 
 /** Must the person prove themselves again now (prompt=login, or max_age exceeded since the last proof)? */
@@ -66,7 +72,8 @@ export function needsFreshProof(state: InteractionState, session: CurrentSession
   if (lastProof >= Date.parse(state.startedAt)) return false;
   if (state.reasons.includes('login_prompt')) return true;
   const maxAge = Number(state.params.max_age);
-  if (state.params.max_age !== undefined && Number.isFinite(maxAge)) return state.now.getTime() - lastProof > maxAge * 1000;
+  if (state.params.max_age !== undefined && Number.isFinite(maxAge))
+    return state.now.getTime() - lastProof > maxAge * 1000;
   return false;
 }
 
@@ -76,24 +83,39 @@ const denied = (state: InteractionState, reason: 'not_member' | 'suspended' | 'e
 export const INTERACTION_CHECKS: readonly Check[] = Object.freeze([
   { name: 'signed in', run: (s) => (s.session ? null : 'sign_in') },
   // Consent belongs to the account the provider session signed in; another account in this browser signs in anew.
-  { name: 'same account as the request', run: (s) => (s.prompt === 'consent' && s.providerAccountId !== s.session?.userId ? 'sign_in' : null) },
+  {
+    name: 'same account as the request',
+    run: (s) => (s.prompt === 'consent' && s.providerAccountId !== s.session?.userId ? 'sign_in' : null),
+  },
   { name: 'member', run: (s) => (denied(s, 'not_member') ? 'not_member' : null) },
   { name: 'not suspended', run: (s) => (denied(s, 'suspended') ? 'suspended' : null) },
-  { name: 'hinted account', run: (s) => {
-    const hinted = hintedSubject(s.params.id_token_hint);
-    return hinted && hinted !== s.session?.userId ? 'other_account' : null;
-  } },
+  {
+    name: 'hinted account',
+    run: (s) => {
+      const hinted = hintedSubject(s.params.id_token_hint);
+      return hinted && hinted !== s.session?.userId ? 'other_account' : null;
+    },
+  },
   { name: 'enrolled', run: (s) => (denied(s, 'enrollment_required') ? 'enrol_required_by_org' : null) },
-  { name: 'fresh proof', run: (s) => (s.prompt === 'login' && s.session && needsFreshProof(s, s.session) ? 'confirm_it_is_you' : null) },
-  { name: 'two factors', run: (s) => {
-    if (s.prompt !== 'login' || !s.session || !wantsAal2(s.params) || s.session.amr.includes('mfa')) return null;
-    return s.session.user.twoFactorEnabled ? 'second_factor' : 'enrol_for_two_factors';
-  } },
+  {
+    name: 'fresh proof',
+    run: (s) => (s.prompt === 'login' && s.session && needsFreshProof(s, s.session) ? 'confirm_it_is_you' : null),
+  },
+  {
+    name: 'two factors',
+    run: (s) => {
+      if (s.prompt !== 'login' || !s.session || !wantsAal2(s.params) || s.session.amr.includes('mfa')) return null;
+      return s.session.user.twoFactorEnabled ? 'second_factor' : 'enrol_for_two_factors';
+    },
+  },
   { name: 'consent', run: (s) => (s.prompt === 'consent' ? 'consent' : null) },
 ]);
 
 /** Runs the table in order; the first check that does not pass decides. All passed: the person is signed in. */
-export function decideInteraction(state: InteractionState): { readonly check: string | null; readonly outcome: Outcome } {
+export function decideInteraction(state: InteractionState): {
+  readonly check: string | null;
+  readonly outcome: Outcome;
+} {
   for (const check of INTERACTION_CHECKS) {
     const outcome = check.run(state);
     if (outcome) return { check: check.name, outcome };

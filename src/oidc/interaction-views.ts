@@ -17,10 +17,13 @@ const SCOPE_TEXT: Record<string, string> = {
 
 /** Shown for an instant between twofold's last step and the app; the link is there without refresh too. */
 export function continuePage(productName: string, appName: string, returnTo: string, cancelled: boolean): Html {
-  return layout({ title: `Continuing to ${appName}`, productName, refreshTo: returnTo }, html`<section class="card narrow" aria-labelledby="continue-title">
+  return layout(
+    { title: `Continuing to ${appName}`, productName, refreshTo: returnTo },
+    html`<section class="card narrow" aria-labelledby="continue-title">
   <h1 id="continue-title">${cancelled ? `Returning to ${appName}` : `Continuing to ${appName}`}</h1>
   <p><a class="button" href="${returnTo}">Continue</a></p>
-</section>`);
+</section>`,
+  );
 }
 
 function cancelForm(here: string, csrf: string, label = 'Cancel'): Html {
@@ -28,7 +31,14 @@ function cancelForm(here: string, csrf: string, label = 'Cancel'): Html {
 }
 
 /** A fresh proof: the app asked for it (prompt=login, max_age). Password, and the second factor when on. */
-export function confirmPage(appName: string, data: Overview, here: string, csrf: string, sent: string | null, error: string | null): Html {
+export function confirmPage(
+  appName: string,
+  data: Overview,
+  here: string,
+  csrf: string,
+  sent: string | null,
+  error: string | null,
+): Html {
   return html`<section class="card narrow" aria-labelledby="confirm-title">
   <h1 id="confirm-title">Confirm it's you</h1>
   <p><strong>${appName}</strong> asks you to sign in again${data.twoFactorEnabled ? ' with your password and your second factor' : ''}.</p>
@@ -46,7 +56,14 @@ export function confirmPage(appName: string, data: Overview, here: string, csrf:
 }
 
 /** The app asked for two factors (acr_values urn:twofold:aal2) and this session has one. */
-export function stepUpPage(appName: string, data: Overview, here: string, csrf: string, sent: string | null, error: string | null): Html {
+export function stepUpPage(
+  appName: string,
+  data: Overview,
+  here: string,
+  csrf: string,
+  sent: string | null,
+  error: string | null,
+): Html {
   return html`<section class="card narrow" aria-labelledby="step-up-title">
   <h1 id="step-up-title">Use your second factor</h1>
   <p><strong>${appName}</strong> asks for two-factor authentication to continue.</p>
@@ -61,7 +78,14 @@ export function stepUpPage(appName: string, data: Overview, here: string, csrf: 
 </section>`;
 }
 
-export function consentPage(appName: string, orgName: string, email: string, scopes: readonly string[], here: string, csrf: string): Html {
+export function consentPage(
+  appName: string,
+  orgName: string,
+  email: string,
+  scopes: readonly string[],
+  here: string,
+  csrf: string,
+): Html {
   const listed = scopes.filter((s) => SCOPE_TEXT[s]);
   return html`<section class="card narrow" aria-labelledby="consent-title">
   <h1 id="consent-title">Allow ${appName} to sign you in?</h1>
@@ -79,9 +103,12 @@ export function consentPage(appName: string, orgName: string, email: string, sco
 export function enrolPage(appName: string, orgRequires: boolean, here: string, csrf: string): Html {
   return html`<section class="card narrow" aria-labelledby="enrol-title">
   <h1 id="enrol-title">Set up two-factor authentication</h1>
-  ${notice('info', orgRequires
-    ? `Your organization requires two-factor authentication before you can continue to ${appName}.`
-    : `${appName} asks for two-factor authentication, and your account does not have it yet.`)}
+  ${notice(
+    'info',
+    orgRequires
+      ? `Your organization requires two-factor authentication before you can continue to ${appName}.`
+      : `${appName} asks for two-factor authentication, and your account does not have it yet.`,
+  )}
   <p>It takes about two minutes. When you are done, you come back here and continue to ${appName}.</p>
   <p class="row-actions"><a class="button" href="/profile/security/totp">Set up an authenticator app</a> <a class="button secondary" href="/profile/security">Other methods</a></p>
   ${cancelForm(here, csrf, `Cancel and return to ${appName}`)}

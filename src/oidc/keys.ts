@@ -26,8 +26,13 @@ function sealKey(ctx: Ctx, kid: string): { key_id: string; sealed_private_jwk: s
 }
 
 async function activeRows(ctx: Ctx) {
-  return ctx.db.kysely.selectFrom('oidc_signing_keys').selectAll().where('retired_at', 'is', null)
-    .orderBy('created_at', 'desc').orderBy('kid', 'desc').execute();
+  return ctx.db.kysely
+    .selectFrom('oidc_signing_keys')
+    .selectAll()
+    .where('retired_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('kid', 'desc')
+    .execute();
 }
 
 export async function signingKeysVersion(ctx: Ctx): Promise<string> {
@@ -38,13 +43,25 @@ export async function signingKeysVersion(ctx: Ctx): Promise<string> {
 export async function loadSigningKeys(ctx: Ctx): Promise<SigningKeySet> {
   let rows = await activeRows(ctx);
   if (rows.length === 0) {
-    await ctx.db.kysely.insertInto('oidc_signing_keys')
-      .values({ kid: FIRST_KID, alg: 'RS256', ...sealKey(ctx, FIRST_KID), created_at: ctx.clock().toISOString(), retired_at: null })
+    await ctx.db.kysely
+      .insertInto('oidc_signing_keys')
+      .values({
+        kid: FIRST_KID,
+        alg: 'RS256',
+        ...sealKey(ctx, FIRST_KID),
+        created_at: ctx.clock().toISOString(),
+        retired_at: null,
+      })
       .onConflict((oc) => oc.column('kid').doNothing())
       .execute();
     rows = await activeRows(ctx);
   }
-  const keys = rows.map((row) => JSON.parse(new TextDecoder().decode(ctx.keyring.open(row.key_id, row.sealed_private_jwk, `oidc-signing-key:${row.kid}`))) as Record<string, string>);
+  const keys = rows.map(
+    (row) =>
+      JSON.parse(
+        new TextDecoder().decode(ctx.keyring.open(row.key_id, row.sealed_private_jwk, `oidc-signing-key:${row.kid}`)),
+      ) as Record<string, string>,
+  );
   return { keys, version: rows.map((r) => r.kid).join(',') };
 }
 
@@ -52,10 +69,14 @@ export async function loadSigningKeys(ctx: Ctx): Promise<SigningKeySet> {
 export async function rotateSigningKey(ctx: Ctx): Promise<{ kid: string; retired: string[] }> {
   const kid = `tf-${ctx.clock().toISOString().slice(0, 10)}-${randomToken(6)}`;
   const now = ctx.clock().toISOString();
-  await ctx.db.kysely.insertInto('oidc_signing_keys').values({ kid, alg: 'RS256', ...sealKey(ctx, kid), created_at: now, retired_at: null }).execute();
+  await ctx.db.kysely
+    .insertInto('oidc_signing_keys')
+    .values({ kid, alg: 'RS256', ...sealKey(ctx, kid), created_at: now, retired_at: null })
+    .execute();
   const rows = await activeRows(ctx);
   const retired = rows.slice(PUBLISHED_KEYS).map((r) => r.kid);
-  if (retired.length > 0) await ctx.db.kysely.updateTable('oidc_signing_keys').set({ retired_at: now }).where('kid', 'in', retired).execute();
+  if (retired.length > 0)
+    await ctx.db.kysely.updateTable('oidc_signing_keys').set({ retired_at: now }).where('kid', 'in', retired).execute();
   await audit(ctx, null, { event: 'oidc.signing_key_rotated', details: { kid, retired: retired.join(',') } });
   return { kid, retired };
 }
@@ -70,8 +91,18 @@ export interface SigningKeyInfo {
 
 /** Every key, newest first: which one signs, which are published, which are retired. */
 export async function listSigningKeys(ctx: Ctx): Promise<SigningKeyInfo[]> {
-  const rows = await ctx.db.kysely.selectFrom('oidc_signing_keys').select(['kid', 'alg', 'created_at', 'retired_at'])
-    .orderBy('created_at', 'desc').orderBy('kid', 'desc').execute();
+  const rows = await ctx.db.kysely
+    .selectFrom('oidc_signing_keys')
+    .select(['kid', 'alg', 'created_at', 'retired_at'])
+    .orderBy('created_at', 'desc')
+    .orderBy('kid', 'desc')
+    .execute();
   const signing = rows.find((r) => r.retired_at === null)?.kid;
-  return rows.map((r) => ({ kid: r.kid, alg: r.alg, createdAt: r.created_at, retiredAt: r.retired_at, signing: r.kid === signing }));
+  return rows.map((r) => ({
+    kid: r.kid,
+    alg: r.alg,
+    createdAt: r.created_at,
+    retiredAt: r.retired_at,
+    signing: r.kid === signing,
+  }));
 }

@@ -49,12 +49,17 @@ export function acrOf(amr: readonly string[]): string {
 
 /** When the user last proved their presence in this session: sign-in, re-authentication or step-up (epoch s). */
 export function authTimeOf(session: Pick<CurrentSession, 'createdAt' | 'reauthenticatedAt' | 'steppedUpAt'>): number {
-  const times = [session.createdAt, session.reauthenticatedAt, session.steppedUpAt].filter((t): t is string => !!t).map((t) => Date.parse(t));
+  const times = [session.createdAt, session.reauthenticatedAt, session.steppedUpAt]
+    .filter((t): t is string => !!t)
+    .map((t) => Date.parse(t));
   return Math.floor(Math.max(...times) / 1000);
 }
 
 /** Did the app ask for two factors (acr_values, or an acr claim request)? */
-export function wantsAal2(params: Record<string, unknown>, claims?: { id_token?: { acr?: { value?: string; values?: string[] } } }): boolean {
+export function wantsAal2(
+  params: Record<string, unknown>,
+  claims?: { id_token?: { acr?: { value?: string; values?: string[] } } },
+): boolean {
   const acrValues = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];
   const claim = claims?.id_token?.acr;
   const claimed = [...(claim?.values ?? []), ...(claim?.value ? [claim.value] : [])];
@@ -74,30 +79,41 @@ function loginPolicy(ctx: Ctx, library: ProviderModule) {
   const { Check, base } = library.interactionPolicy;
   const policy = base();
   const login = policy.get('login')!;
-  login.checks.add(new Check('twofold_session', 'The twofold session does not match', async (koa) => {
-    const oidc = koa.oidc;
-    if (!oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
-    const session = await twofoldSession(ctx, koa);
-    if (!session || session.kind !== 'full' || session.userId !== oidc.session.accountId) return Check.REQUEST_PROMPT;
-    if (oidc.session.loginTs !== authTimeOf(session)) return Check.REQUEST_PROMPT;
-    if (reportedAmr(session.amr).join(' ') !== [...(oidc.session.amr ?? [])].sort().join(' ')) return Check.REQUEST_PROMPT;
-    return Check.NO_NEED_TO_PROMPT;
-  }), 0);
+  login.checks.add(
+    new Check('twofold_session', 'The twofold session does not match', async (koa) => {
+      const oidc = koa.oidc;
+      if (!oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
+      const session = await twofoldSession(ctx, koa);
+      if (!session || session.kind !== 'full' || session.userId !== oidc.session.accountId) return Check.REQUEST_PROMPT;
+      if (oidc.session.loginTs !== authTimeOf(session)) return Check.REQUEST_PROMPT;
+      if (reportedAmr(session.amr).join(' ') !== [...(oidc.session.amr ?? [])].sort().join(' '))
+        return Check.REQUEST_PROMPT;
+      return Check.NO_NEED_TO_PROMPT;
+    }),
+    0,
+  );
   // The app-access rule (src/oidc/access.ts) on every authorization request, so that an existing provider
   // session (prompt=none, or a grant given earlier) never skips it: a refusal sends the request to the
   // interaction, where twofold's pages say why (or, with prompt=none, the app gets login_required).
-  login.checks.add(new Check('twofold_access', 'The account may not sign in to this app', async (koa) => {
-    const oidc = koa.oidc;
-    if (!oidc.session?.accountId || !oidc.client) return Check.NO_NEED_TO_PROMPT;
-    const client = await findClient(ctx.db, oidc.client.clientId);
-    if (!client) return Check.REQUEST_PROMPT;
-    return (await appAccess(ctx, oidc.session.accountId, client.orgId)).allowed ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
-  }), 1);
-  login.checks.add(new Check('aal2_required', 'Two-factor authentication is required', (koa) => {
-    const oidc = koa.oidc;
-    if (!wantsAal2(oidc.params as Record<string, unknown>, oidc.claims as never)) return Check.NO_NEED_TO_PROMPT;
-    return oidc.acr === ACR.aal2 ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
-  }));
+  login.checks.add(
+    new Check('twofold_access', 'The account may not sign in to this app', async (koa) => {
+      const oidc = koa.oidc;
+      if (!oidc.session?.accountId || !oidc.client) return Check.NO_NEED_TO_PROMPT;
+      const client = await findClient(ctx.db, oidc.client.clientId);
+      if (!client) return Check.REQUEST_PROMPT;
+      return (await appAccess(ctx, oidc.session.accountId, client.orgId)).allowed
+        ? Check.NO_NEED_TO_PROMPT
+        : Check.REQUEST_PROMPT;
+    }),
+    1,
+  );
+  login.checks.add(
+    new Check('aal2_required', 'Two-factor authentication is required', (koa) => {
+      const oidc = koa.oidc;
+      if (!wantsAal2(oidc.params as Record<string, unknown>, oidc.claims as never)) return Check.NO_NEED_TO_PROMPT;
+      return oidc.acr === ACR.aal2 ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
   return policy;
 }
 
@@ -147,9 +163,12 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
     // Consent given once is remembered for the user and app, across browsers — until the user signs out
     // at the app's request (RP-initiated logout revokes that app's grant and its tokens).
     loadExistingGrant: async (koa) => {
-      const grantId = koa.oidc.result?.consent?.grantId
-        ?? koa.oidc.session!.grantIdFor(koa.oidc.client!.clientId)
-        ?? (koa.oidc.session!.accountId ? await findGrantId(ctx.db, koa.oidc.session!.accountId, koa.oidc.client!.clientId) : undefined);
+      const grantId =
+        koa.oidc.result?.consent?.grantId ??
+        koa.oidc.session!.grantIdFor(koa.oidc.client!.clientId) ??
+        (koa.oidc.session!.accountId
+          ? await findGrantId(ctx.db, koa.oidc.session!.accountId, koa.oidc.client!.clientId)
+          : undefined);
       return grantId ? koa.oidc.provider.Grant.find(grantId) : undefined;
     },
     rotateRefreshToken: true,
@@ -180,7 +199,15 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
 export function pinToPublicUrl(config: Config, raw: IncomingMessage, clientIp: string): void {
   const publicUrl = new URL(config.publicUrl);
   const headers = raw.headers;
-  for (const name of ['forwarded', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for', 'x-forwarded-port', ':authority']) delete headers[name];
+  for (const name of [
+    'forwarded',
+    'x-forwarded-host',
+    'x-forwarded-proto',
+    'x-forwarded-for',
+    'x-forwarded-port',
+    ':authority',
+  ])
+    delete headers[name];
   headers.host = publicUrl.host;
   headers['x-forwarded-host'] = publicUrl.host;
   headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
@@ -193,7 +220,10 @@ export function createProvider(ctx: Ctx, keys: SigningKeySet, library: ProviderM
   // Every request reaches the provider through pinToPublicUrl, which sets X-Forwarded-Host/-Proto/-For.
   provider.proxy = true;
   // The current secret, or the previous one during its overlap after a rotation.
-  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string; clientSecret?: string }, actual: string): Promise<boolean> {
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(
+    this: { clientId: string; clientSecret?: string },
+    actual: string,
+  ): Promise<boolean> {
     const stored = this.clientSecret;
     if (!stored || typeof actual !== 'string' || actual.length > 200) return false;
     const presented = secretHashes(ctx, actual);
@@ -208,7 +238,16 @@ export function createProvider(ctx: Ctx, keys: SigningKeySet, library: ProviderM
     if (koa.oidc?.route !== 'end_session_confirm' || koa.status !== 303 || !body?.logout) return;
     const session = await twofoldSession(ctx, koa as KoaContextWithOIDC);
     if (session && (await revokeSession(ctx, session.userId, session.id))) {
-      await audit(ctx, { ip: koa.ip, userAgent: String(koa.get('user-agent')).slice(0, 512) }, { event: 'sign_out', actorUserId: session.userId, targetUserId: session.userId, details: { via: 'oidc_logout' } });
+      await audit(
+        ctx,
+        { ip: koa.ip, userAgent: String(koa.get('user-agent')).slice(0, 512) },
+        {
+          event: 'sign_out',
+          actorUserId: session.userId,
+          targetUserId: session.userId,
+          details: { via: 'oidc_logout' },
+        },
+      );
     }
   });
   return provider;

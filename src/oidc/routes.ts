@@ -26,7 +26,16 @@ import { factorOverview } from '../factors/routes.ts';
 import { findClient, type ClientView } from './clients.ts';
 import { acrOf, authTimeOf, loadProvider, OIDC_PATH, pinToPublicUrl, reportedAmr } from './provider.ts';
 import { signingKeysVersion } from './keys.ts';
-import { continuePage, confirmPage, consentPage, enrolPage, notMemberPage, otherAccountPage, stepUpPage, suspendedPage } from './interaction-views.ts';
+import {
+  continuePage,
+  confirmPage,
+  consentPage,
+  enrolPage,
+  notMemberPage,
+  otherAccountPage,
+  stepUpPage,
+  suspendedPage,
+} from './interaction-views.ts';
 import { decideInteraction, type Outcome } from './interaction-checks.ts';
 import { appAccess } from './access.ts';
 import { pageFrame } from '../pages/page.ts';
@@ -106,10 +115,19 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   };
   const methods = ['GET', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'] as const;
   for (const url of [OIDC_PATH, `${OIDC_PATH}/*`]) {
-    app.route({ method: [...methods], url, config: { public: true }, onRequest: mount, handler: async () => undefined });
+    app.route({
+      method: [...methods],
+      url,
+      config: { public: true },
+      onRequest: mount,
+      handler: async () => undefined,
+    });
   }
 
-  async function interaction(request: FastifyRequest, reply: FastifyReply): Promise<{ provider: Provider; details: Details; client: ClientView }> {
+  async function interaction(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ provider: Provider; details: Details; client: ClientView }> {
     const provider = await oidc.current();
     let details: Details;
     try {
@@ -125,14 +143,27 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   }
 
   /** Saves the result and shows the page that moves on to the provider (and from there to the app). */
-  async function finish(request: FastifyRequest, reply: FastifyReply, provider: Provider, client: ClientView, result: InteractionResults) {
-    const returnTo = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
-    return reply.status(200).type('text/html; charset=utf-8').send(continuePage(ctx.config.productName, client.name, returnTo, result.error !== undefined).value);
+  async function finish(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    provider: Provider,
+    client: ClientView,
+    result: InteractionResults,
+  ) {
+    const returnTo = await provider.interactionResult(request.raw, reply.raw, result, {
+      mergeWithLastSubmission: false,
+    });
+    return reply
+      .status(200)
+      .type('text/html; charset=utf-8')
+      .send(continuePage(ctx.config.productName, client.name, returnTo, result.error !== undefined).value);
   }
 
   function loginResult(session: CurrentSession): InteractionResults {
     const amr = reportedAmr(session.amr);
-    return { login: { accountId: session.userId, ts: authTimeOf(session), amr, acr: acrOf(session.amr), remember: true } };
+    return {
+      login: { accountId: session.userId, ts: authTimeOf(session), amr, acr: acrOf(session.amr), remember: true },
+    };
   }
 
   async function orgName(client: ClientView): Promise<string> {
@@ -140,13 +171,29 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     return row?.name ?? '';
   }
 
-  async function show(request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: (csrf: string) => ReturnType<typeof continuePage>, scripts: string[] = []) {
+  async function show(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    body: (csrf: string) => ReturnType<typeof continuePage>,
+    scripts: string[] = [],
+  ) {
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(status, title, body(frame.csrf), scripts);
   }
 
   /** Gathers what the ordered checks need and runs them (src/oidc/interaction-checks.ts). */
-  async function decide(request: FastifyRequest, reply: FastifyReply): Promise<{ provider: Provider; details: Details; client: ClientView; session: CurrentSession | null; outcome: Outcome }> {
+  async function decide(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{
+    provider: Provider;
+    details: Details;
+    client: ClientView;
+    session: CurrentSession | null;
+    outcome: Outcome;
+  }> {
     const { provider, details, client } = await interaction(request, reply);
     if (details.prompt.name !== 'login' && details.prompt.name !== 'consent') {
       throw new AppError('invalid_request', { message: 'This sign-in step is not supported.' });
@@ -154,10 +201,18 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     // When this request's sign-in steps began, by twofold's clock: a sign-in or confirmation after it
     // satisfies prompt=login and max_age.
     let startedAt = details.result?.twofold?.startedAt;
-    const asksFreshProof = String(details.params.prompt ?? '').split(' ').includes('login') || details.params.max_age !== undefined;
+    const asksFreshProof =
+      String(details.params.prompt ?? '')
+        .split(' ')
+        .includes('login') || details.params.max_age !== undefined;
     if (!startedAt && details.prompt.name === 'login' && asksFreshProof) {
       startedAt = ctx.clock().toISOString();
-      await provider.interactionResult(request.raw, reply.raw, { twofold: { startedAt } }, { mergeWithLastSubmission: false });
+      await provider.interactionResult(
+        request.raw,
+        reply.raw,
+        { twofold: { startedAt } },
+        { mergeWithLastSubmission: false },
+      );
     }
     const full = request.session;
     const session = full && full.kind === 'full' && !full.apiKey ? full : null;
@@ -175,46 +230,88 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   }
 
   /** Shows the step the checks decided on, or — every check passed — completes the sign-in for the app. */
-  async function step(request: FastifyRequest, reply: FastifyReply, error: { status: number; message: string } | null = null): Promise<unknown> {
+  async function step(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error: { status: number; message: string } | null = null,
+  ): Promise<unknown> {
     const { provider, details, client, session, outcome } = await decide(request, reply);
     const here = `/authorize/${details.uid}`;
-    if (outcome === 'sign_in' || !session) return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
+    if (outcome === 'sign_in' || !session)
+      return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
     const sent = String((request.query as { sent?: string }).sent ?? '');
     const sentVia = SENT.has(sent) ? sent : null;
     switch (outcome) {
       case 'not_member': {
         const org = await orgName(client);
-        return show(request, reply, 403, 'No access', (csrf) => notMemberPage(client.name, org, session.user.email, here, csrf));
+        return show(request, reply, 403, 'No access', (csrf) =>
+          notMemberPage(client.name, org, session.user.email, here, csrf),
+        );
       }
       case 'suspended':
-        return show(request, reply, 403, 'No access', (csrf) => suspendedPage(client.name, session.user.email, here, csrf));
+        return show(request, reply, 403, 'No access', (csrf) =>
+          suspendedPage(client.name, session.user.email, here, csrf),
+        );
       case 'other_account':
         // The app asked for a particular account (id_token_hint, already verified by the provider), and this
         // browser is signed in to another one: finishing would only bring the request back here.
-        return show(request, reply, 409, 'Another account', (csrf) => otherAccountPage(client.name, session.user.email, here, csrf));
+        return show(request, reply, 409, 'Another account', (csrf) =>
+          otherAccountPage(client.name, session.user.email, here, csrf),
+        );
       case 'enrol_required_by_org':
       case 'enrol_for_two_factors': {
         setCookie(reply, ctx.config, CONTINUE_COOKIE, here, 60 * 60);
         const byOrg = outcome === 'enrol_required_by_org';
-        return show(request, reply, 403, byOrg ? 'Set up two-factor authentication' : 'Two-factor authentication required', (csrf) => enrolPage(client.name, byOrg, here, csrf));
+        return show(
+          request,
+          reply,
+          403,
+          byOrg ? 'Set up two-factor authentication' : 'Two-factor authentication required',
+          (csrf) => enrolPage(client.name, byOrg, here, csrf),
+        );
       }
       case 'confirm_it_is_you': {
         const data = await factorOverview(ctx, session.userId);
-        return show(request, reply, error?.status ?? 200, 'Confirm it is you', (csrf) => confirmPage(client.name, data, here, csrf, sentVia, error?.message ?? null), [WEBAUTHN_SCRIPT]);
+        return show(
+          request,
+          reply,
+          error?.status ?? 200,
+          'Confirm it is you',
+          (csrf) => confirmPage(client.name, data, here, csrf, sentVia, error?.message ?? null),
+          [WEBAUTHN_SCRIPT],
+        );
       }
       case 'second_factor': {
         const data = await factorOverview(ctx, session.userId);
-        return show(request, reply, error?.status ?? 200, 'Use your second factor', (csrf) => stepUpPage(client.name, data, here, csrf, sentVia, error?.message ?? null), [WEBAUTHN_SCRIPT]);
+        return show(
+          request,
+          reply,
+          error?.status ?? 200,
+          'Use your second factor',
+          (csrf) => stepUpPage(client.name, data, here, csrf, sentVia, error?.message ?? null),
+          [WEBAUTHN_SCRIPT],
+        );
       }
       case 'consent': {
         const missing = details.prompt.details as { missingOIDCScope?: string[] };
         const org = await orgName(client);
-        return show(request, reply, 200, `Allow ${client.name}`, (csrf) => consentPage(client.name, org, session.user.email, missing.missingOIDCScope ?? [], here, csrf));
+        return show(request, reply, 200, `Allow ${client.name}`, (csrf) =>
+          consentPage(client.name, org, session.user.email, missing.missingOIDCScope ?? [], here, csrf),
+        );
       }
       case 'signed_in': {
-        await audit(ctx, meta(request), { event: 'oidc.signed_in', actorUserId: session.userId, targetUserId: session.userId, orgId: client.orgId, details: { clientId: client.clientId, acr: acrOf(session.amr), amr: reportedAmr(session.amr).join(' ') } });
-        if ((request.query as { continue?: string }).continue === '1' || request.method === 'POST') return finish(request, reply, provider, client, loginResult(session));
-        const returnTo = await provider.interactionResult(request.raw, reply.raw, loginResult(session), { mergeWithLastSubmission: false });
+        await audit(ctx, meta(request), {
+          event: 'oidc.signed_in',
+          actorUserId: session.userId,
+          targetUserId: session.userId,
+          orgId: client.orgId,
+          details: { clientId: client.clientId, acr: acrOf(session.amr), amr: reportedAmr(session.amr).join(' ') },
+        });
+        if ((request.query as { continue?: string }).continue === '1' || request.method === 'POST')
+          return finish(request, reply, provider, client, loginResult(session));
+        const returnTo = await provider.interactionResult(request.raw, reply.raw, loginResult(session), {
+          mergeWithLastSubmission: false,
+        });
         return reply.redirect(returnTo, 303);
       }
     }
@@ -222,13 +319,16 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
 
   const uidParams = { params: params(['uid']) };
 
-  app.get('/authorize/:uid', { schema: uidParams, config: { enrolment: true } }, async (request, reply) => step(request, reply));
+  app.get('/authorize/:uid', { schema: uidParams, config: { enrolment: true } }, async (request, reply) =>
+    step(request, reply),
+  );
 
   /** The person's proof inside an app's request: password (+ factor) for a fresh sign-in, or a factor for step-up. */
   async function prove(request: FastifyRequest, reply: FastifyReply, kind: 'confirm' | 'step-up') {
     const { client, session, outcome } = await decide(request, reply);
     // A proof is taken only for the step the checks ask for; anything else shows what they decided.
-    if (!session || outcome !== (kind === 'confirm' ? 'confirm_it_is_you' : 'second_factor')) return step(request, reply);
+    if (!session || outcome !== (kind === 'confirm' ? 'confirm_it_is_you' : 'second_factor'))
+      return step(request, reply);
     const body = (request.body ?? {}) as Record<string, string | undefined>;
     let amr = [...session.amr];
     try {
@@ -237,7 +337,14 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
         amr = ['pwd'];
       }
       if (session.user.twoFactorEnabled) {
-        const outcome = await verifySecondFactor(ctx, session.user, String(body.method ?? 'totp') as SecondFactorMethod, String(body.code ?? '').slice(0, 4096), meta(request), 'reauthenticate');
+        const outcome = await verifySecondFactor(
+          ctx,
+          session.user,
+          String(body.method ?? 'totp') as SecondFactorMethod,
+          String(body.code ?? '').slice(0, 4096),
+          meta(request),
+          'reauthenticate',
+        );
         if (!outcome.ok) throw failedCode(outcome);
         amr = [...new Set([...amr, ...outcome.amr, 'mfa'])];
       }
@@ -248,35 +355,69 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       }
       throw error;
     }
-    const token = await rotateSession(ctx, session.id, kind === 'confirm' ? { reauthenticated: true, amr } : { steppedUp: true, amr });
+    const token = await rotateSession(
+      ctx,
+      session.id,
+      kind === 'confirm' ? { reauthenticated: true, amr } : { steppedUp: true, amr },
+    );
     issueSessionCookie(ctx, reply, token, session.remember);
-    await audit(ctx, meta(request), { event: kind === 'confirm' ? 'reauthenticated' : 'oidc.stepped_up', actorUserId: session.userId, targetUserId: session.userId, orgId: client.orgId, details: { clientId: client.clientId } });
+    await audit(ctx, meta(request), {
+      event: kind === 'confirm' ? 'reauthenticated' : 'oidc.stepped_up',
+      actorUserId: session.userId,
+      targetUserId: session.userId,
+      orgId: client.orgId,
+      details: { clientId: client.clientId },
+    });
     const now = ctx.clock().toISOString();
-    const updated: CurrentSession = { ...session, amr, ...(kind === 'confirm' ? { reauthenticatedAt: now } : { steppedUpAt: now }) };
+    const updated: CurrentSession = {
+      ...session,
+      amr,
+      ...(kind === 'confirm' ? { reauthenticatedAt: now } : { steppedUpAt: now }),
+    };
     request.session = updated;
     return step(request, reply);
   }
 
-  app.post('/authorize/:uid/confirm', { schema: uidParams }, async (request, reply) => prove(request, reply, 'confirm'));
-  app.post('/authorize/:uid/step-up', { schema: uidParams }, async (request, reply) => prove(request, reply, 'step-up'));
+  app.post('/authorize/:uid/confirm', { schema: uidParams }, async (request, reply) =>
+    prove(request, reply, 'confirm'),
+  );
+  app.post('/authorize/:uid/step-up', { schema: uidParams }, async (request, reply) =>
+    prove(request, reply, 'step-up'),
+  );
 
   app.post('/authorize/:uid/consent', { schema: uidParams }, async (request, reply) => {
     const { provider, details, client, session, outcome } = await decide(request, reply);
     // Consent is saved only when every check passes up to the consent itself; otherwise show what stops it.
     if (outcome !== 'consent' || !session) return step(request, reply);
-    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: session.userId, clientId: client.clientId });
+    const missing = details.prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: session.userId, clientId: client.clientId });
     if (!grant) throw new AppError('challenge_expired');
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
-    await audit(ctx, meta(request), { event: 'oidc.consent_given', actorUserId: session.userId, targetUserId: session.userId, orgId: client.orgId, details: { clientId: client.clientId, scope: (missing.missingOIDCScope ?? []).join(' ') } });
+    await audit(ctx, meta(request), {
+      event: 'oidc.consent_given',
+      actorUserId: session.userId,
+      targetUserId: session.userId,
+      orgId: client.orgId,
+      details: { clientId: client.clientId, scope: (missing.missingOIDCScope ?? []).join(' ') },
+    });
     return finish(request, reply, provider, client, { consent: { grantId } });
   });
 
   app.post('/authorize/:uid/abort', { schema: uidParams }, async (request, reply) => {
     const { provider, client } = await interaction(request, reply);
-    return finish(request, reply, provider, client, { error: 'access_denied', error_description: 'The user cancelled the sign-in.' });
+    return finish(request, reply, provider, client, {
+      error: 'access_denied',
+      error_description: 'The user cancelled the sign-in.',
+    });
   });
 }

@@ -10,7 +10,14 @@ import { listFactors } from '../factors/index.ts';
 import { resetTwoFactor } from '../factors/lifecycle.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { openAdminRequests } from '../recovery/service.ts';
-import { requireAccountWideAuthority, requireManager, roleIn, type MemberView, listMembers, mayManage } from './service.ts';
+import {
+  requireAccountWideAuthority,
+  requireManager,
+  roleIn,
+  type MemberView,
+  listMembers,
+  mayManage,
+} from './service.ts';
 
 export interface ComplianceMember extends MemberView {
   methods: string[];
@@ -22,19 +29,38 @@ export interface ComplianceMember extends MemberView {
 
 export async function complianceMembers(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
   const org = await ctx.db.kysely.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow();
-  const scopes = await ctx.db.kysely.selectFrom('memberships').select(['user_id', 'role_changed_at']).where('org_id', '=', orgId).execute();
+  const scopes = await ctx.db.kysely
+    .selectFrom('memberships')
+    .select(['user_id', 'role_changed_at'])
+    .where('org_id', '=', orgId)
+    .execute();
   const scopeOf = new Map(scopes.map((s) => [s.user_id, s.role_changed_at]));
   const now = ctx.clock();
   const members = await listMembers(ctx, orgId);
   const askedForReset = await openAdminRequests(ctx, orgId);
-  return Promise.all(members.map(async (m) => {
-    const due = m.twoFactorEnabled ? null : deadlineFor(
-      { requirement: org.require_two_factor as Requirement, gracePeriodDays: Number(org.grace_period_days), staffRequiredSince: org.staff_required_since, everyoneRequiredSince: org.everyone_required_since },
-      { role: m.role, scopeChangedAt: scopeOf.get(m.userId) ?? m.joinedAt },
-    );
-    const methods = [...new Set((await listFactors(ctx, m.userId)).map((f) => f.type))];
-    return { ...m, methods, deadline: due?.toISOString() ?? null, overdue: due !== null && due <= now, needsReset: askedForReset.has(m.userId) };
-  }));
+  return Promise.all(
+    members.map(async (m) => {
+      const due = m.twoFactorEnabled
+        ? null
+        : deadlineFor(
+            {
+              requirement: org.require_two_factor as Requirement,
+              gracePeriodDays: Number(org.grace_period_days),
+              staffRequiredSince: org.staff_required_since,
+              everyoneRequiredSince: org.everyone_required_since,
+            },
+            { role: m.role, scopeChangedAt: scopeOf.get(m.userId) ?? m.joinedAt },
+          );
+      const methods = [...new Set((await listFactors(ctx, m.userId)).map((f) => f.type))];
+      return {
+        ...m,
+        methods,
+        deadline: due?.toISOString() ?? null,
+        overdue: due !== null && due <= now,
+        needsReset: askedForReset.has(m.userId),
+      };
+    }),
+  );
 }
 
 export interface AdoptionPoint {
@@ -48,15 +74,29 @@ export interface AdoptionPoint {
  * (two_factor.enabled / disabled / reset). Members without such events keep their current state.
  */
 export async function adoptionSeries(ctx: Ctx, orgId: string, days: number): Promise<AdoptionPoint[]> {
-  const members = await ctx.db.kysely.selectFrom('memberships as m').innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.two_factor_enabled', 'm.created_at']).where('m.org_id', '=', orgId).execute();
+  const members = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.two_factor_enabled', 'm.created_at'])
+    .where('m.org_id', '=', orgId)
+    .execute();
   const ids = members.map((m) => m.id);
-  const events = ids.length === 0 ? [] : await ctx.db.kysely.selectFrom('audit_events').select(['target_user_id', 'event', 'at'])
-    .where('event', 'in', ['two_factor.enabled', 'two_factor.disabled', 'two_factor.reset']).where('target_user_id', 'in', ids).orderBy('at').execute();
+  const events =
+    ids.length === 0
+      ? []
+      : await ctx.db.kysely
+          .selectFrom('audit_events')
+          .select(['target_user_id', 'event', 'at'])
+          .where('event', 'in', ['two_factor.enabled', 'two_factor.disabled', 'two_factor.reset'])
+          .where('target_user_id', 'in', ids)
+          .orderBy('at')
+          .execute();
   const now = ctx.clock();
   const points: AdoptionPoint[] = [];
   for (let back = days - 1; back >= 0; back -= 1) {
-    const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - back, 23, 59, 59, 999)).toISOString();
+    const end = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - back, 23, 59, 59, 999),
+    ).toISOString();
     let enabled = 0;
     let count = 0;
     for (const m of members) {
@@ -73,23 +113,51 @@ export async function adoptionSeries(ctx: Ctx, orgId: string, days: number): Pro
 }
 
 /** Emails every member without 2FA the heads-up: what it is, why, how, and the deadline if any. */
-export async function notifyMembersWithout2fa(ctx: Ctx, actorUserId: string, orgId: string, meta: RequestMeta): Promise<number> {
+export async function notifyMembersWithout2fa(
+  ctx: Ctx,
+  actorUserId: string,
+  orgId: string,
+  meta: RequestMeta,
+): Promise<number> {
   const { org } = await requireManager(ctx, orgId, actorUserId);
   const members = (await complianceMembers(ctx, orgId)).filter((m) => !m.twoFactorEnabled);
   for (const m of members) {
-    await ctx.mail.send(securityTemplates.pleaseEnable2fa(m.email, { productName: ctx.config.productName, orgName: org.name, deadline: m.deadline, url: link(ctx, '/profile/security') }), ctx.clock());
+    await ctx.mail.send(
+      securityTemplates.pleaseEnable2fa(m.email, {
+        productName: ctx.config.productName,
+        orgName: org.name,
+        deadline: m.deadline,
+        url: link(ctx, '/profile/security'),
+      }),
+      ctx.clock(),
+    );
   }
   await audit(ctx, meta, { event: 'members.notified', actorUserId, orgId, details: { count: members.length } });
   return members.length;
 }
 
 /** Admin reset: owner/admin (sudo checked by the route); admins cannot reset owners; nobody resets themselves here. */
-export async function resetMemberTwoFactor(ctx: Ctx, actorUserId: string, orgId: string, targetUserId: string, reason: string, meta: RequestMeta): Promise<void> {
+export async function resetMemberTwoFactor(
+  ctx: Ctx,
+  actorUserId: string,
+  orgId: string,
+  targetUserId: string,
+  reason: string,
+  meta: RequestMeta,
+): Promise<void> {
   const { role: actorRole } = await requireManager(ctx, orgId, actorUserId);
-  if (actorUserId === targetUserId) throw new AppError('forbidden', { message: 'You cannot reset your own two-factor authentication here. Use your Security page.' });
+  if (actorUserId === targetUserId)
+    throw new AppError('forbidden', {
+      message: 'You cannot reset your own two-factor authentication here. Use your Security page.',
+    });
   const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);
-  if (!mayManage(actorRole, targetRole as Role)) throw new AppError('forbidden', { message: "Admins cannot reset an owner's two-factor authentication." });
+  if (!mayManage(actorRole, targetRole as Role))
+    throw new AppError('forbidden', { message: "Admins cannot reset an owner's two-factor authentication." });
   await requireAccountWideAuthority(ctx, actorUserId, targetUserId, 'reset their two-factor authentication');
-  const target = await ctx.db.kysely.selectFrom('users').select(['id', 'email']).where('id', '=', targetUserId).executeTakeFirstOrThrow();
+  const target = await ctx.db.kysely
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('id', '=', targetUserId)
+    .executeTakeFirstOrThrow();
   await resetTwoFactor(ctx, target, { actorUserId, orgId, reason: reason.trim() || 'no reason given' }, meta);
 }

@@ -13,7 +13,16 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['o.name', 'o.require_two_factor', 'o.grace_period_days', 'o.staff_required_since', 'o.everyone_required_since', 'm.role', 'm.role_changed_at', 'u.two_factor_reset_at'])
+    .select([
+      'o.name',
+      'o.require_two_factor',
+      'o.grace_period_days',
+      'o.staff_required_since',
+      'o.everyone_required_since',
+      'm.role',
+      'm.role_changed_at',
+      'u.two_factor_reset_at',
+    ])
     .where('m.user_id', '=', userId)
     .where('o.require_two_factor', '!=', 'off')
     .execute();
@@ -21,7 +30,12 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
   const orgNames: string[] = [];
   for (const r of rows) {
     const due = deadlineFor(
-      { requirement: r.require_two_factor as Requirement, gracePeriodDays: Number(r.grace_period_days), staffRequiredSince: r.staff_required_since, everyoneRequiredSince: r.everyone_required_since },
+      {
+        requirement: r.require_two_factor as Requirement,
+        gracePeriodDays: Number(r.grace_period_days),
+        staffRequiredSince: r.staff_required_since,
+        everyoneRequiredSince: r.everyone_required_since,
+      },
       { role: r.role, scopeChangedAt: r.role_changed_at },
     );
     if (!due) continue;
@@ -52,9 +66,20 @@ export interface RequirementSummary {
 }
 
 /** What the sign-in answer, the session and the banners say about a pending requirement. */
-export async function requirementSummary(ctx: Ctx, userId: string, twoFactorEnabled: boolean): Promise<RequirementSummary> {
+export async function requirementSummary(
+  ctx: Ctx,
+  userId: string,
+  twoFactorEnabled: boolean,
+): Promise<RequirementSummary> {
   const { deadline, orgNames } = await requirementFor(ctx, userId);
-  if (twoFactorEnabled || !deadline) return { required: orgNames.length > 0, deadline: null, daysLeft: null, overdue: false, orgs: orgNames };
+  if (twoFactorEnabled || !deadline)
+    return { required: orgNames.length > 0, deadline: null, daysLeft: null, overdue: false, orgs: orgNames };
   const now = ctx.clock();
-  return { required: true, deadline: deadline.toISOString(), daysLeft: daysLeft(deadline, now), overdue: deadline <= now, orgs: orgNames };
+  return {
+    required: true,
+    deadline: deadline.toISOString(),
+    daysLeft: daysLeft(deadline, now),
+    overdue: deadline <= now,
+    orgs: orgNames,
+  };
 }

@@ -89,7 +89,10 @@ export async function methodAllowed(ctx: Ctx, userId: string, method: string): P
 
 export async function assertMethodAllowed(ctx: Ctx, userId: string, method: string): Promise<void> {
   if (!(await methodAllowed(ctx, userId, method))) {
-    throw new AppError('forbidden', { message: 'Your organization does not allow this sign-in method. Choose another one.', details: { method } });
+    throw new AppError('forbidden', {
+      message: 'Your organization does not allow this sign-in method. Choose another one.',
+      details: { method },
+    });
   }
 }
 
@@ -101,11 +104,18 @@ export async function updatePolicy(
   meta: RequestMeta,
 ): Promise<OrgPolicy> {
   const before = await getPolicy(ctx, orgId);
-  const row = await ctx.db.kysely.selectFrom('orgs').select(['staff_required_since', 'everyone_required_since']).where('id', '=', orgId).executeTakeFirstOrThrow();
+  const row = await ctx.db.kysely
+    .selectFrom('orgs')
+    .select(['staff_required_since', 'everyone_required_since'])
+    .where('id', '=', orgId)
+    .executeTakeFirstOrThrow();
   const next: OrgPolicy = { ...before, ...patch };
   // A safer method than SMS/voice must always stay available (NIST SP 800-63B rev 4 §3.1.3.1).
   if (next.allowedMethods.length > 0 && !next.allowedMethods.some((m) => m === 'totp' || m === 'passkey')) {
-    throw new AppError('invalid_request', { message: 'Allow at least the authenticator app or passkeys.', details: { field: 'allowedMethods' } });
+    throw new AppError('invalid_request', {
+      message: 'Allow at least the authenticator app or passkeys.',
+      details: { field: 'allowedMethods' },
+    });
   }
   const times = nextRequirementTimes(
     { staffRequiredSince: row.staff_required_since, everyoneRequiredSince: row.everyone_required_since },
@@ -127,7 +137,8 @@ export async function updatePolicy(
     .execute();
   const changed: Record<string, string> = {};
   for (const key of Object.keys(next) as Array<keyof OrgPolicy>) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(next[key])) changed[key] = `${JSON.stringify(before[key])} → ${JSON.stringify(next[key])}`;
+    if (JSON.stringify(before[key]) !== JSON.stringify(next[key]))
+      changed[key] = `${JSON.stringify(before[key])} → ${JSON.stringify(next[key])}`;
   }
   await audit(ctx, meta, { event: 'policy.changed', actorUserId, orgId, details: changed });
   return getPolicy(ctx, orgId);

@@ -24,22 +24,39 @@ async function actor(app: FastifyInstance, userId: string) {
 export async function orgRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  app.get('/api/v1/setup', { config: { public: true }, schema: { summary: 'Whether first-run setup is still open' } }, async () => ({ setupOpen: !(await isSetUp(ctx)) }));
+  app.get(
+    '/api/v1/setup',
+    { config: { public: true }, schema: { summary: 'Whether first-run setup is still open' } },
+    async () => ({ setupOpen: !(await isSetUp(ctx)) }),
+  );
 
-  app.post('/api/v1/setup', { config: { public: true },
-    schema: {
-      summary: 'First run: create the first organization and its owner (once)',
-      body: object({ orgName: str(200), email: email(), password: password(), name: str(200) }, ['orgName', 'email', 'password']),
+  app.post(
+    '/api/v1/setup',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'First run: create the first organization and its owner (once)',
+        body: object({ orgName: str(200), email: email(), password: password(), name: str(200) }, [
+          'orgName',
+          'email',
+          'password',
+        ]),
+      },
     },
-  }, async (request, reply) => {
-    await limitByIp(ctx, request, 'setup', RATE_LIMITS.setup);
-    const body = request.body as { orgName: string; email: string; password: string; name?: string };
-    const { user, org } = await setUp(ctx, body, meta(request));
-    const { token: sessionToken } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: false }, meta(request));
-    await finishSignIn(ctx, user, ['pwd'], meta(request), browserTokens(ctx, request, reply).deviceId);
-    issueSessionCookie(ctx, reply, sessionToken, false);
-    return reply.status(201).send({ user: userJson(user), org: { id: org.id, name: org.name } });
-  });
+    async (request, reply) => {
+      await limitByIp(ctx, request, 'setup', RATE_LIMITS.setup);
+      const body = request.body as { orgName: string; email: string; password: string; name?: string };
+      const { user, org } = await setUp(ctx, body, meta(request));
+      const { token: sessionToken } = await createSession(
+        ctx,
+        { userId: user.id, amr: ['pwd'], remember: false },
+        meta(request),
+      );
+      await finishSignIn(ctx, user, ['pwd'], meta(request), browserTokens(ctx, request, reply).deviceId);
+      issueSessionCookie(ctx, reply, sessionToken, false);
+      return reply.status(201).send({ user: userJson(user), org: { id: org.id, name: org.name } });
+    },
+  );
 
   app.get('/api/v1/orgs', { schema: { summary: 'My organizations' } }, async (request) => {
     const session = requireSession(request);
@@ -47,74 +64,141 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     return { orgs: memberships.map((m) => ({ id: m.org.id, name: m.org.name, role: m.role })) };
   });
 
-  app.get('/api/v1/orgs/:orgId/members', { schema: { summary: 'Members of an organization (owner/admin)', params: params(['orgId']) } }, async (request) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return { members: await complianceMembers(ctx, orgId) };
-  });
+  app.get(
+    '/api/v1/orgs/:orgId/members',
+    { schema: { summary: 'Members of an organization (owner/admin)', params: params(['orgId']) } },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return { members: await complianceMembers(ctx, orgId) };
+    },
+  );
 
-  app.patch('/api/v1/orgs/:orgId/members/:userId', {
-    schema: { summary: "Change a member's role", params: params(['orgId', 'userId']), body: object({ role: role() }, ['role']) },
-  }, async (request) => {
-    const session = requireSession(request);
-    const { orgId, userId } = request.params as { orgId: string; userId: string };
-    await changeRole(ctx, await actor(app, session.userId), orgId, userId, (request.body as { role: Role }).role, meta(request));
-    return { userId, role: (await roleIn(ctx, orgId, userId)).role };
-  });
+  app.patch(
+    '/api/v1/orgs/:orgId/members/:userId',
+    {
+      schema: {
+        summary: "Change a member's role",
+        params: params(['orgId', 'userId']),
+        body: object({ role: role() }, ['role']),
+      },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId, userId } = request.params as { orgId: string; userId: string };
+      await changeRole(
+        ctx,
+        await actor(app, session.userId),
+        orgId,
+        userId,
+        (request.body as { role: Role }).role,
+        meta(request),
+      );
+      return { userId, role: (await roleIn(ctx, orgId, userId)).role };
+    },
+  );
 
-  app.delete('/api/v1/orgs/:orgId/members/:userId', {
-    schema: { summary: 'Remove a member (or leave, for yourself)', params: params(['orgId', 'userId']) },
-  }, async (request, reply) => {
-    const session = requireSession(request);
-    const { orgId, userId } = request.params as { orgId: string; userId: string };
-    await removeMember(ctx, await actor(app, session.userId), orgId, userId, meta(request));
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/v1/orgs/:orgId/members/:userId',
+    {
+      schema: { summary: 'Remove a member (or leave, for yourself)', params: params(['orgId', 'userId']) },
+    },
+    async (request, reply) => {
+      const session = requireSession(request);
+      const { orgId, userId } = request.params as { orgId: string; userId: string };
+      await removeMember(ctx, await actor(app, session.userId), orgId, userId, meta(request));
+      return reply.status(204).send();
+    },
+  );
 
-  app.get('/api/v1/orgs/:orgId/invitations', { schema: { summary: 'Invitations of an organization', params: params(['orgId']) } }, async (request) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return { invitations: await listInvitations(ctx, orgId) };
-  });
+  app.get(
+    '/api/v1/orgs/:orgId/invitations',
+    { schema: { summary: 'Invitations of an organization', params: params(['orgId']) } },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return { invitations: await listInvitations(ctx, orgId) };
+    },
+  );
 
-  app.post('/api/v1/orgs/:orgId/invitations', {
-    schema: { summary: 'Invite someone by email (7 days, single use)', params: params(['orgId']), body: object({ email: email(), role: role() }, ['email', 'role']) },
-  }, async (request, reply) => {
-    const session = requireSession(request);
-    await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
-    const { orgId } = request.params as { orgId: string };
-    const result = await invite(ctx, await actor(app, session.userId), orgId, request.body as { email: string; role: Role }, meta(request));
-    return reply.status(201).send(result);
-  });
+  app.post(
+    '/api/v1/orgs/:orgId/invitations',
+    {
+      schema: {
+        summary: 'Invite someone by email (7 days, single use)',
+        params: params(['orgId']),
+        body: object({ email: email(), role: role() }, ['email', 'role']),
+      },
+    },
+    async (request, reply) => {
+      const session = requireSession(request);
+      await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
+      const { orgId } = request.params as { orgId: string };
+      const result = await invite(
+        ctx,
+        await actor(app, session.userId),
+        orgId,
+        request.body as { email: string; role: Role },
+        meta(request),
+      );
+      return reply.status(201).send(result);
+    },
+  );
 
-  app.delete('/api/v1/orgs/:orgId/invitations/:invitationId', {
-    schema: { summary: 'Revoke a pending invitation', params: params(['orgId', 'invitationId']) },
-  }, async (request, reply) => {
-    const session = requireSession(request);
-    const { orgId, invitationId } = request.params as { orgId: string; invitationId: string };
-    await revokeInvitation(ctx, await actor(app, session.userId), orgId, invitationId, meta(request));
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/v1/orgs/:orgId/invitations/:invitationId',
+    {
+      schema: { summary: 'Revoke a pending invitation', params: params(['orgId', 'invitationId']) },
+    },
+    async (request, reply) => {
+      const session = requireSession(request);
+      const { orgId, invitationId } = request.params as { orgId: string; invitationId: string };
+      await revokeInvitation(ctx, await actor(app, session.userId), orgId, invitationId, meta(request));
+      return reply.status(204).send();
+    },
+  );
 
-  app.post('/api/v1/invitations/accept', { config: { public: true },
-    schema: { summary: 'Accept an invitation (new account: set a password; existing: prove it)', body: object({ token: token(), password: password(), name: str(200) }, ['token', 'password']) },
-  }, async (request, reply) => {
-    await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
-    const body = request.body as { token: string; password: string; name?: string };
-    const user = await acceptInvitation(ctx, body.token, body, meta(request));
-    return reply.status(200).send({ status: 'accepted', user: userJson(user) });
-  });
+  app.post(
+    '/api/v1/invitations/accept',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Accept an invitation (new account: set a password; existing: prove it)',
+        body: object({ token: token(), password: password(), name: str(200) }, ['token', 'password']),
+      },
+    },
+    async (request, reply) => {
+      await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
+      const body = request.body as { token: string; password: string; name?: string };
+      const user = await acceptInvitation(ctx, body.token, body, meta(request));
+      return reply.status(200).send({ status: 'accepted', user: userJson(user) });
+    },
+  );
 
-  app.get('/api/v1/orgs/:orgId/audit', {
-    schema: { summary: "The organization's audit log (owner/admin), newest first, paged", params: params(['orgId']), querystring: auditQuerySchema },
-  }, async (request) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    const q = request.query as { event?: string; userId?: string; before?: string; limit?: string };
-    const page = await queryAudit(ctx.db, { orgId, userId: q.userId, event: q.event, before: q.before, limit: pageLimit(q.limit) });
-    return { events: page.rows, nextCursor: page.nextCursor };
-  });
+  app.get(
+    '/api/v1/orgs/:orgId/audit',
+    {
+      schema: {
+        summary: "The organization's audit log (owner/admin), newest first, paged",
+        params: params(['orgId']),
+        querystring: auditQuerySchema,
+      },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      const q = request.query as { event?: string; userId?: string; before?: string; limit?: string };
+      const page = await queryAudit(ctx.db, {
+        orgId,
+        userId: q.userId,
+        event: q.event,
+        before: q.before,
+        limit: pageLimit(q.limit),
+      });
+      return { events: page.rows, nextCursor: page.nextCursor };
+    },
+  );
 }

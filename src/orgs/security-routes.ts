@@ -13,76 +13,144 @@ export const policySchema = object({
   requireTwoFactor: requirement,
   gracePeriodDays: { type: 'integer', minimum: 0, maximum: ORG_POLICY.gracePeriodMaxDays },
   trustedDeviceDays: { type: 'integer', minimum: 0, maximum: ORG_POLICY.trustedDeviceMaxDays },
-  allowedMethods: { type: 'array', maxItems: 4, uniqueItems: true, items: { type: 'string', enum: ['totp', 'passkey', 'sms', 'voice'] } },
+  allowedMethods: {
+    type: 'array',
+    maxItems: 4,
+    uniqueItems: true,
+    items: { type: 'string', enum: ['totp', 'passkey', 'sms', 'voice'] },
+  },
   selfServiceRecovery: bool(),
 });
 
 export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  app.get('/api/v1/orgs/:orgId/policy', { schema: { summary: "The organization's security policy", params: params(['orgId']) } }, async (request) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return getPolicy(ctx, orgId);
-  });
+  app.get(
+    '/api/v1/orgs/:orgId/policy',
+    { schema: { summary: "The organization's security policy", params: params(['orgId']) } },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return getPolicy(ctx, orgId);
+    },
+  );
 
-  app.get('/api/v1/orgs/:orgId/policy/preview', {
-    schema: { summary: 'How many members without 2FA a requirement would cover', params: params(['orgId']), querystring: object({ requireTwoFactor: requirement }, ['requireTwoFactor']) },
-  }, async (request) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return { affectedMembers: await membersWithout2faInScope(ctx, orgId, (request.query as { requireTwoFactor: string }).requireTwoFactor) };
-  });
-
-  app.patch('/api/v1/orgs/:orgId/policy', {
-    schema: { summary: 'Change the security policy (owner/admin, sudo); deadlines are recomputed at once', params: params(['orgId']), body: policySchema },
-  }, async (request) => {
-    const session = requireSudo(ctx, request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    const policy = await updatePolicy(ctx, session.userId, orgId, request.body as Partial<OrgPolicy>, meta(request));
-    return { policy, affectedMembers: await membersWithout2faInScope(ctx, orgId, policy.requireTwoFactor) };
-  });
-
-  app.get('/api/v1/orgs/:orgId/compliance', { schema: { summary: '2FA status of every member and adoption over the last 30 days', params: params(['orgId']) } }, async (request) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    await requireManager(ctx, orgId, session.userId);
-    return { members: await complianceMembers(ctx, orgId), adoption: await adoptionSeries(ctx, orgId, 30) };
-  });
-
-  app.post('/api/v1/orgs/:orgId/notify-without-2fa', { schema: { summary: 'Email every member without 2FA how and why to set it up', params: params(['orgId']) } }, async (request) => {
-    const session = requireSession(request);
-    const { orgId } = request.params as { orgId: string };
-    return { notified: await notifyMembersWithout2fa(ctx, session.userId, orgId, meta(request)) };
-  });
-
-  app.post('/api/v1/orgs/:orgId/members/:userId/reset-two-factor', {
-    schema: { summary: "Reset a member's 2FA (owner/admin, sudo): factors, backup codes, trusted devices and sessions go", params: params(['orgId', 'userId']), body: object({ reason: str(500) }) },
-  }, async (request) => {
-    const session = requireSudo(ctx, request);
-    const { orgId, userId } = request.params as { orgId: string; userId: string };
-    await resetMemberTwoFactor(ctx, session.userId, orgId, userId, (request.body as { reason?: string } | undefined)?.reason ?? '', meta(request));
-    return { status: 'reset' };
-  });
-
-  for (const [action, suspended] of [['suspend', true], ['reactivate', false]] as const) {
-    app.post(`/api/v1/orgs/:orgId/members/:userId/${action}`, {
+  app.get(
+    '/api/v1/orgs/:orgId/policy/preview',
+    {
       schema: {
-        summary: suspended
-          ? "Suspend a member's account (owner/admin, sudo; account-wide: needs authority in each of their orgs): signed out everywhere, no sign-in, API keys or app tokens"
-          : "Reactivate a suspended member's account (owner/admin, sudo; same authority)",
+        summary: 'How many members without 2FA a requirement would cover',
+        params: params(['orgId']),
+        querystring: object({ requireTwoFactor: requirement }, ['requireTwoFactor']),
+      },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return {
+        affectedMembers: await membersWithout2faInScope(
+          ctx,
+          orgId,
+          (request.query as { requireTwoFactor: string }).requireTwoFactor,
+        ),
+      };
+    },
+  );
+
+  app.patch(
+    '/api/v1/orgs/:orgId/policy',
+    {
+      schema: {
+        summary: 'Change the security policy (owner/admin, sudo); deadlines are recomputed at once',
+        params: params(['orgId']),
+        body: policySchema,
+      },
+    },
+    async (request) => {
+      const session = requireSudo(ctx, request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      const policy = await updatePolicy(ctx, session.userId, orgId, request.body as Partial<OrgPolicy>, meta(request));
+      return { policy, affectedMembers: await membersWithout2faInScope(ctx, orgId, policy.requireTwoFactor) };
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/compliance',
+    { schema: { summary: '2FA status of every member and adoption over the last 30 days', params: params(['orgId']) } },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      await requireManager(ctx, orgId, session.userId);
+      return { members: await complianceMembers(ctx, orgId), adoption: await adoptionSeries(ctx, orgId, 30) };
+    },
+  );
+
+  app.post(
+    '/api/v1/orgs/:orgId/notify-without-2fa',
+    { schema: { summary: 'Email every member without 2FA how and why to set it up', params: params(['orgId']) } },
+    async (request) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      return { notified: await notifyMembersWithout2fa(ctx, session.userId, orgId, meta(request)) };
+    },
+  );
+
+  app.post(
+    '/api/v1/orgs/:orgId/members/:userId/reset-two-factor',
+    {
+      schema: {
+        summary: "Reset a member's 2FA (owner/admin, sudo): factors, backup codes, trusted devices and sessions go",
         params: params(['orgId', 'userId']),
         body: object({ reason: str(500) }),
       },
-    }, async (request) => {
+    },
+    async (request) => {
       const session = requireSudo(ctx, request);
       const { orgId, userId } = request.params as { orgId: string; userId: string };
-      const reason = (request.body as { reason?: string } | undefined)?.reason ?? '';
-      const { changed } = await setMemberSuspended(ctx, session.userId, orgId, userId, { suspended, reason }, meta(request));
-      return { status: suspended ? 'suspended' : 'active', changed };
-    });
+      await resetMemberTwoFactor(
+        ctx,
+        session.userId,
+        orgId,
+        userId,
+        (request.body as { reason?: string } | undefined)?.reason ?? '',
+        meta(request),
+      );
+      return { status: 'reset' };
+    },
+  );
+
+  for (const [action, suspended] of [
+    ['suspend', true],
+    ['reactivate', false],
+  ] as const) {
+    app.post(
+      `/api/v1/orgs/:orgId/members/:userId/${action}`,
+      {
+        schema: {
+          summary: suspended
+            ? "Suspend a member's account (owner/admin, sudo; account-wide: needs authority in each of their orgs): signed out everywhere, no sign-in, API keys or app tokens"
+            : "Reactivate a suspended member's account (owner/admin, sudo; same authority)",
+          params: params(['orgId', 'userId']),
+          body: object({ reason: str(500) }),
+        },
+      },
+      async (request) => {
+        const session = requireSudo(ctx, request);
+        const { orgId, userId } = request.params as { orgId: string; userId: string };
+        const reason = (request.body as { reason?: string } | undefined)?.reason ?? '';
+        const { changed } = await setMemberSuspended(
+          ctx,
+          session.userId,
+          orgId,
+          userId,
+          { suspended, reason },
+          meta(request),
+        );
+        return { status: suspended ? 'suspended' : 'active', changed };
+      },
+    );
   }
 }

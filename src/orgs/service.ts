@@ -43,7 +43,12 @@ export function mayManage(actor: Role, target: Role, next?: Role): boolean {
  * orgs (PRODUCT.md "Org security settings": the reset is account-wide). Never on oneself.
  * Throws `member_of_other_org` (403) naming what was refused; the CLI stays the break-glass path.
  */
-export async function requireAccountWideAuthority(ctx: Ctx, actorUserId: string, targetUserId: string, action: string): Promise<void> {
+export async function requireAccountWideAuthority(
+  ctx: Ctx,
+  actorUserId: string,
+  targetUserId: string,
+  action: string,
+): Promise<void> {
   if (await mayActAccountWide(ctx, actorUserId, targetUserId)) return;
   throw new AppError('member_of_other_org', {
     message: `You can't ${action}: this person also belongs to an organization where you can't manage them, and it would affect their whole account. Ask an owner who manages them everywhere, or the server's operator (twofold reset-2fa).`,
@@ -63,14 +68,21 @@ export async function mayActAccountWide(ctx: Ctx, actorUserId: string, targetUse
 }
 
 export async function isSetUp(ctx: Ctx): Promise<boolean> {
-  const row = await ctx.db.kysely.selectFrom('system_flags').select('key').where('key', '=', 'setup_done').executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('system_flags')
+    .select('key')
+    .where('key', '=', 'setup_done')
+    .executeTakeFirst();
   return !!row;
 }
 
 export function parseOrgName(input: string): string {
   const name = input.normalize('NFKC').trim().replace(/\s+/g, ' ');
   if (name.length < 2 || name.length > 100) {
-    throw new AppError('invalid_request', { message: 'The organization name must be 2–100 characters.', details: { field: 'orgName' } });
+    throw new AppError('invalid_request', {
+      message: 'The organization name must be 2–100 characters.',
+      details: { field: 'orgName' },
+    });
   }
   return name;
 }
@@ -105,8 +117,14 @@ export async function setUp(
     throw error;
   }
   const org = { id: randomId(), name: orgName, createdAt: now };
-  await ctx.db.kysely.insertInto('orgs').values({ id: org.id, name: org.name, created_at: now, staff_required_since: null, everyone_required_since: null }).execute();
-  await ctx.db.kysely.insertInto('memberships').values({ org_id: org.id, user_id: user.id, role: 'owner', created_at: now, role_changed_at: now }).execute();
+  await ctx.db.kysely
+    .insertInto('orgs')
+    .values({ id: org.id, name: org.name, created_at: now, staff_required_since: null, everyone_required_since: null })
+    .execute();
+  await ctx.db.kysely
+    .insertInto('memberships')
+    .values({ org_id: org.id, user_id: user.id, role: 'owner', created_at: now, role_changed_at: now })
+    .execute();
   await audit(ctx, meta, { event: 'setup.completed', actorUserId: user.id, targetUserId: user.id, orgId: org.id });
   if (input.emailVerified) {
     await markEmailVerified(ctx, user.id, 'operator', meta);
@@ -123,7 +141,11 @@ export async function membershipsOf(ctx: Ctx, userId: string): Promise<Membershi
     .where('m.user_id', '=', userId)
     .orderBy('o.created_at')
     .execute();
-  return rows.map((r) => ({ org: { id: r.id, name: r.name, createdAt: r.created_at }, role: r.role, requireTwoFactor: r.require_two_factor }));
+  return rows.map((r) => ({
+    org: { id: r.id, name: r.name, createdAt: r.created_at },
+    role: r.role,
+    requireTwoFactor: r.require_two_factor,
+  }));
 }
 
 export async function findOrgByName(ctx: Ctx, name: string): Promise<Org | null> {
@@ -167,13 +189,30 @@ export async function listMembers(ctx: Ctx, orgId: string): Promise<MemberView[]
   const rows = await ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.email_verified_at', 'u.name', 'u.last_sign_in_at', 'u.two_factor_enabled', 'u.suspended_at', 'm.role', 'm.created_at'])
+    .select([
+      'u.id',
+      'u.email',
+      'u.email_verified_at',
+      'u.name',
+      'u.last_sign_in_at',
+      'u.two_factor_enabled',
+      'u.suspended_at',
+      'm.role',
+      'm.created_at',
+    ])
     .where('m.org_id', '=', orgId)
     .orderBy('u.email')
     .execute();
   return rows.map((r) => ({
-    userId: r.id, email: r.email, emailVerified: r.email_verified_at !== null, name: r.name, role: r.role, joinedAt: r.created_at,
-    lastSignInAt: r.last_sign_in_at, twoFactorEnabled: Number(r.two_factor_enabled) === 1, suspended: r.suspended_at !== null,
+    userId: r.id,
+    email: r.email,
+    emailVerified: r.email_verified_at !== null,
+    name: r.name,
+    role: r.role,
+    joinedAt: r.created_at,
+    lastSignInAt: r.last_sign_in_at,
+    twoFactorEnabled: Number(r.two_factor_enabled) === 1,
+    suspended: r.suspended_at !== null,
   }));
 }
 
@@ -192,18 +231,33 @@ export async function addMember(ctx: Ctx, orgId: string, userId: string, role: R
  * existing account, which only gains the membership).
  */
 export async function createMember(
-  ctx: Ctx, org: Org, input: { email: string; role: Role; password: string }, actorUserId: string | null, meta: RequestMeta | null,
+  ctx: Ctx,
+  org: Org,
+  input: { email: string; role: Role; password: string },
+  actorUserId: string | null,
+  meta: RequestMeta | null,
 ): Promise<User & { verificationEmail: VerificationEmail | null }> {
   const email = parseEmail(input.email);
   const existing: User | null = await findUserByEmail(ctx, email);
-  const user = existing ?? await insertUser(ctx, email, acceptablePasswordFor(input.password, email, [org.name]));
+  const user = existing ?? (await insertUser(ctx, email, acceptablePasswordFor(input.password, email, [org.name])));
   await addMember(ctx, org.id, user.id, input.role);
-  await audit(ctx, meta, { event: 'member.added', actorUserId, targetUserId: user.id, orgId: org.id, details: { role: input.role } });
+  await audit(ctx, meta, {
+    event: 'member.added',
+    actorUserId,
+    targetUserId: user.id,
+    orgId: org.id,
+    details: { role: input.role },
+  });
   return { ...user, verificationEmail: existing ? null : await sendEmailVerification(ctx, user, meta) };
 }
 
 async function ownerCount(ctx: Ctx, orgId: string): Promise<number> {
-  const row = await ctx.db.kysely.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).where('role', '=', 'owner').executeTakeFirstOrThrow();
+  const row = await ctx.db.kysely
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'owner')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -216,45 +270,98 @@ async function ownerCount(ctx: Ctx, orgId: string): Promise<number> {
  */
 async function withOrgLocked<T>(ctx: Ctx, orgId: string, work: (locked: Ctx) => Promise<T>): Promise<T> {
   return ctx.db.kysely.transaction().execute(async (trx) => {
-    await trx.updateTable('orgs').set((eb) => ({ name: eb.ref('name') })).where('id', '=', orgId).execute();
+    await trx
+      .updateTable('orgs')
+      .set((eb) => ({ name: eb.ref('name') }))
+      .where('id', '=', orgId)
+      .execute();
     return work({ ...ctx, db: { ...ctx.db, kysely: trx } });
   });
 }
 
-export async function changeRole(ctx: Ctx, actor: User, orgId: string, targetUserId: string, role: Role, meta: RequestMeta): Promise<void> {
+export async function changeRole(
+  ctx: Ctx,
+  actor: User,
+  orgId: string,
+  targetUserId: string,
+  role: Role,
+  meta: RequestMeta,
+): Promise<void> {
   return withOrgLocked(ctx, orgId, (locked) => changeRoleLocked(locked, actor, orgId, targetUserId, role, meta));
 }
 
-async function changeRoleLocked(ctx: Ctx, actor: User, orgId: string, targetUserId: string, role: Role, meta: RequestMeta): Promise<void> {
+async function changeRoleLocked(
+  ctx: Ctx,
+  actor: User,
+  orgId: string,
+  targetUserId: string,
+  role: Role,
+  meta: RequestMeta,
+): Promise<void> {
   const { role: actorRole } = await requireManager(ctx, orgId, actor.id);
   const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);
-  if (!mayManage(actorRole, targetRole, role)) throw new AppError('forbidden', { message: 'Admins cannot change owners or make new owners.' });
+  if (!mayManage(actorRole, targetRole, role))
+    throw new AppError('forbidden', { message: 'Admins cannot change owners or make new owners.' });
   if (targetRole === role) return;
   if (targetRole === 'owner' && (await ownerCount(ctx, orgId)) <= 1) throw new AppError('last_owner');
   // Moving between client and staff roles moves the member into or out of a "staff" 2FA requirement:
   // that is when its grace period starts (src/core/enforcement.ts).
   const crossesScope = (targetRole === 'client') !== (role === 'client');
-  const result = await ctx.db.kysely.updateTable('memberships').set({ role, ...(crossesScope ? { role_changed_at: ctx.clock().toISOString() } : {}) })
-    .where('org_id', '=', orgId).where('user_id', '=', targetUserId).where('role', '=', targetRole).executeTakeFirst();
+  const result = await ctx.db.kysely
+    .updateTable('memberships')
+    .set({ role, ...(crossesScope ? { role_changed_at: ctx.clock().toISOString() } : {}) })
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', targetUserId)
+    .where('role', '=', targetRole)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new AppError('conflict');
-  await audit(ctx, meta, { event: 'member.role_changed', actorUserId: actor.id, targetUserId, orgId, details: { from: targetRole, to: role } });
+  await audit(ctx, meta, {
+    event: 'member.role_changed',
+    actorUserId: actor.id,
+    targetUserId,
+    orgId,
+    details: { from: targetRole, to: role },
+  });
 }
 
-export async function removeMember(ctx: Ctx, actor: User, orgId: string, targetUserId: string, meta: RequestMeta): Promise<void> {
+export async function removeMember(
+  ctx: Ctx,
+  actor: User,
+  orgId: string,
+  targetUserId: string,
+  meta: RequestMeta,
+): Promise<void> {
   return withOrgLocked(ctx, orgId, (locked) => removeMemberLocked(locked, actor, orgId, targetUserId, meta));
 }
 
-async function removeMemberLocked(ctx: Ctx, actor: User, orgId: string, targetUserId: string, meta: RequestMeta): Promise<void> {
+async function removeMemberLocked(
+  ctx: Ctx,
+  actor: User,
+  orgId: string,
+  targetUserId: string,
+  meta: RequestMeta,
+): Promise<void> {
   const self = actor.id === targetUserId;
   const { role: actorRole } = self ? await roleIn(ctx, orgId, actor.id) : await requireManager(ctx, orgId, actor.id);
   const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);
-  if (!self && !mayManage(actorRole, targetRole)) throw new AppError('forbidden', { message: 'Admins cannot remove owners.' });
+  if (!self && !mayManage(actorRole, targetRole))
+    throw new AppError('forbidden', { message: 'Admins cannot remove owners.' });
   if (targetRole === 'owner' && (await ownerCount(ctx, orgId)) <= 1) throw new AppError('last_owner');
-  await ctx.db.kysely.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', targetUserId).execute();
+  await ctx.db.kysely
+    .deleteFrom('memberships')
+    .where('org_id', '=', orgId)
+    .where('user_id', '=', targetUserId)
+    .execute();
   // A removed member keeps their account (they may belong to other orgs). The org's apps lose them at once;
   // ending every session is account-wide, so only when the actor manages them in every org they still
   // belong to (or none is left) — otherwise the other orgs' sessions and apps are not this org's to end.
   await endOrgAppAccess(ctx.db, targetUserId, orgId);
   if (!self && (await mayActAccountWide(ctx, actor.id, targetUserId))) await revokeAllSessions(ctx, targetUserId, null);
-  await audit(ctx, meta, { event: 'member.removed', actorUserId: actor.id, targetUserId, orgId, details: { role: targetRole } });
+  await audit(ctx, meta, {
+    event: 'member.removed',
+    actorUserId: actor.id,
+    targetUserId,
+    orgId,
+    details: { role: targetRole },
+  });
 }

@@ -18,12 +18,25 @@ export async function setMemberSuspended(
   meta: RequestMeta,
 ): Promise<{ changed: boolean }> {
   const { role: actorRole } = await requireManager(ctx, orgId, actorUserId);
-  if (actorUserId === targetUserId) throw new AppError('forbidden', { message: 'You cannot suspend or reactivate your own account.' });
+  if (actorUserId === targetUserId)
+    throw new AppError('forbidden', { message: 'You cannot suspend or reactivate your own account.' });
   const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);
-  if (!mayManage(actorRole, targetRole)) throw new AppError('forbidden', { message: 'Admins cannot suspend or reactivate owners.' });
-  await requireAccountWideAuthority(ctx, actorUserId, targetUserId, change.suspended ? 'suspend this account' : 'reactivate this account');
-  const target = await ctx.db.kysely.selectFrom('users').select(['id', 'email']).where('id', '=', targetUserId).executeTakeFirstOrThrow();
+  if (!mayManage(actorRole, targetRole))
+    throw new AppError('forbidden', { message: 'Admins cannot suspend or reactivate owners.' });
+  await requireAccountWideAuthority(
+    ctx,
+    actorUserId,
+    targetUserId,
+    change.suspended ? 'suspend this account' : 'reactivate this account',
+  );
+  const target = await ctx.db.kysely
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('id', '=', targetUserId)
+    .executeTakeFirstOrThrow();
   const by = { actorUserId, orgId, reason: change.reason.trim() || 'no reason given' };
-  const changed = change.suspended ? await suspendAccount(ctx, target, by, meta) : await reactivateAccount(ctx, target, by, meta);
+  const changed = change.suspended
+    ? await suspendAccount(ctx, target, by, meta)
+    : await reactivateAccount(ctx, target, by, meta);
   return { changed };
 }

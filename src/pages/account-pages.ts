@@ -12,9 +12,20 @@ import { html, type Html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { NEW_PASSWORD_HINT } from './auth-pages.ts';
-import { csrfInput, flash, formError, input, linkToken, plainText, ROLE_LABELS, textField, type FormError } from './ui.ts';
+import {
+  csrfInput,
+  flash,
+  formError,
+  input,
+  linkToken,
+  plainText,
+  ROLE_LABELS,
+  textField,
+  type FormError,
+} from './ui.ts';
 
-const SENT = 'If an account exists for that address, we sent a link to choose a new password. It works once, for one hour. Check your spam folder if nothing arrives in a few minutes.';
+const SENT =
+  'If an account exists for that address, we sent a link to choose a new password. It works once, for one hour. Check your spam folder if nothing arrives in a few minutes.';
 
 function invalidLink(what: string, again: Html): Html {
   return html`<section class="card narrow" aria-labelledby="invalid-title">
@@ -33,17 +44,30 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
    */
   async function renderTooMany(request: FastifyRequest, reply: FastifyReply, title: string, problem: FormError) {
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(problem.status, title, html`<section class="card narrow" aria-labelledby="limited-title">
+    return frame.send(
+      problem.status,
+      title,
+      html`<section class="card narrow" aria-labelledby="limited-title">
   <h1 id="limited-title">${title}</h1>
   ${notice('error', problem.message)}
   <p>Too many links were tried from your network. Wait a few minutes, then open the link from your email again.</p>
-</section>`);
+</section>`,
+    );
   }
 
-  async function renderForgot(request: FastifyRequest, reply: FastifyReply, status: number, email: string, error: FormError | null) {
+  async function renderForgot(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    email: string,
+    error: FormError | null,
+  ) {
     const frame = await pageFrame(ctx, request, reply);
     const sent = error ? null : flash(request.query, { sent: SENT });
-    return frame.send(status, 'Forgot your password?', html`<section class="card narrow" aria-labelledby="forgot-title">
+    return frame.send(
+      status,
+      'Forgot your password?',
+      html`<section class="card narrow" aria-labelledby="forgot-title">
   <h1 id="forgot-title">Forgot your password?</h1>
   ${notice('success', sent)}${notice('error', error?.message)}
   <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
@@ -54,10 +78,13 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
   </form>
   <p class="hint">Resetting your password does not turn off two-factor authentication.</p>
   <p class="form-foot"><a href="/sign-in">Back to sign in</a></p>
-</section>`);
+</section>`,
+    );
   }
 
-  app.get('/forgot-password', { config: { public: true } }, async (request, reply) => renderForgot(request, reply, 200, '', null));
+  app.get('/forgot-password', { config: { public: true } }, async (request, reply) =>
+    renderForgot(request, reply, 200, '', null),
+  );
 
   app.post('/forgot-password', { config: { public: true } }, async (request, reply) => {
     const body = request.body;
@@ -72,13 +99,29 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     return reply.redirect('/forgot-password?done=sent', 303);
   });
 
-  async function renderReset(request: FastifyRequest, reply: FastifyReply, status: number, token: string, error: FormError | null) {
+  async function renderReset(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    token: string,
+    error: FormError | null,
+  ) {
     const frame = await pageFrame(ctx, request, reply);
     if (!token || !(await resetTokenIsLive(ctx, token))) {
-      return frame.send(error ? error.status : 400, 'Reset link expired', invalidLink('password reset', html`<p>You can ask for a new one.</p>
-  <p><a class="button" href="/forgot-password">Send a new reset link</a></p>`));
+      return frame.send(
+        error ? error.status : 400,
+        'Reset link expired',
+        invalidLink(
+          'password reset',
+          html`<p>You can ask for a new one.</p>
+  <p><a class="button" href="/forgot-password">Send a new reset link</a></p>`,
+        ),
+      );
     }
-    return frame.send(status, 'Choose a new password', html`<section class="card narrow" aria-labelledby="reset-title">
+    return frame.send(
+      status,
+      'Choose a new password',
+      html`<section class="card narrow" aria-labelledby="reset-title">
   <h1 id="reset-title">Choose a new password</h1>
   ${notice('error', error?.message)}
   <form method="post" action="/reset-password">
@@ -88,7 +131,8 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     <button type="submit" class="wide">Change password</button>
   </form>
   <p class="hint">You will be signed out everywhere and asked to sign in again. Two-factor authentication stays on.</p>
-</section>`);
+</section>`,
+    );
   }
 
   // Showing the form looks the token up (valid or not): throttled per IP like its submit.
@@ -110,15 +154,32 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     return reply.redirect('/sign-in?done=password_reset', 303);
   });
 
-  async function renderInvitation(request: FastifyRequest, reply: FastifyReply, status: number, token: string, name: string, error: FormError | null) {
+  async function renderInvitation(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    token: string,
+    name: string,
+    error: FormError | null,
+  ) {
     const frame = await pageFrame(ctx, request, reply);
     const invitation: PendingInvitation | null = token ? await findInvitation(ctx, token) : null;
     if (!invitation) {
-      return frame.send(error ? error.status : 400, 'Invitation expired', invalidLink('invitation', html`<p>Ask the person who invited you to send a new invitation. If you already accepted it, just sign in.</p>
-  <p><a class="button" href="/sign-in">Sign in</a></p>`));
+      return frame.send(
+        error ? error.status : 400,
+        'Invitation expired',
+        invalidLink(
+          'invitation',
+          html`<p>Ask the person who invited you to send a new invitation. If you already accepted it, just sign in.</p>
+  <p><a class="button" href="/sign-in">Sign in</a></p>`,
+        ),
+      );
     }
     const role = ROLE_LABELS[invitation.role] ?? invitation.role;
-    return frame.send(status, 'Accept invitation', html`<section class="card narrow" aria-labelledby="invite-title">
+    return frame.send(
+      status,
+      'Accept invitation',
+      html`<section class="card narrow" aria-labelledby="invite-title">
   <h1 id="invite-title">Join ${invitation.orgName}</h1>
   <p class="lead">You were invited to <strong>${invitation.orgName}</strong> as <strong>${role}</strong>.</p>
   ${notice('error', error?.message)}
@@ -127,14 +188,17 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     <input type="hidden" name="token" value="${token}">
     <label for="invite-email">Email</label>
     <input id="invite-email" type="email" value="${invitation.email}" autocomplete="username" readonly>
-    ${invitation.accountExists
-      ? html`<p class="hint">You already have an account with this address. Enter the password of your account to join.</p>
+    ${
+      invitation.accountExists
+        ? html`<p class="hint">You already have an account with this address. Enter the password of your account to join.</p>
     ${input({ id: 'password', name: 'password', type: 'password', label: 'Password of your account', autocomplete: 'current-password', maxlength: 1024, invalid: error !== null, autofocus: true })}`
-      : html`${input({ id: 'name', name: 'name', label: 'Your name', value: name, autocomplete: 'name', maxlength: 200, required: false, autofocus: true })}
-    ${input({ id: 'password', name: 'password', type: 'password', label: 'Choose a password', autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: NEW_PASSWORD_HINT })}`}
+        : html`${input({ id: 'name', name: 'name', label: 'Your name', value: name, autocomplete: 'name', maxlength: 200, required: false, autofocus: true })}
+    ${input({ id: 'password', name: 'password', type: 'password', label: 'Choose a password', autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: NEW_PASSWORD_HINT })}`
+    }
     <button type="submit" class="wide">Accept invitation</button>
   </form>
-</section>`);
+</section>`,
+    );
   }
 
   app.get('/invitations/accept', { config: { public: true } }, async (request, reply) => {
@@ -147,7 +211,12 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     const token = linkToken(body);
     try {
       await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
-      await acceptInvitation(ctx, token, { password: textField(body, 'password', 1024), name: plainText(body, 'name', 200) }, meta(request));
+      await acceptInvitation(
+        ctx,
+        token,
+        { password: textField(body, 'password', 1024), name: plainText(body, 'name', 200) },
+        meta(request),
+      );
     } catch (error) {
       const problem = formError(error, reply);
       if (problem.code === 'rate_limited') return renderTooMany(request, reply, 'Accept invitation', problem);

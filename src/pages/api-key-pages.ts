@@ -11,18 +11,32 @@ import { pageFrame } from './page.ts';
 
 type Owner = { userId: string } | { orgId: string };
 
-function keysView(base: string, keys: readonly ApiKeyView[], csrf: string, created: string | null, error: string | null): Html {
+function keysView(
+  base: string,
+  keys: readonly ApiKeyView[],
+  csrf: string,
+  created: string | null,
+  error: string | null,
+): Html {
   return html`${notice('error', error)}
 ${created ? html`<div class="notice notice-success" role="status"><p><strong>Copy your new key now: it is shown only once.</strong></p><p><code class="uri" id="new-api-key">${created}</code></p></div>` : ''}
 <section class="card" aria-labelledby="keys-title">
   <h2 id="keys-title">Keys</h2>
-  ${keys.length === 0 ? html`<p class="muted">No API keys yet.</p>` : html`<table>
+  ${
+    keys.length === 0
+      ? html`<p class="muted">No API keys yet.</p>`
+      : html`<table>
     <caption class="sr-only">API keys</caption>
     <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Access</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-    <tbody>${keys.map((k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.scope === 'read' ? 'Read only' : 'Read and write'}</td>
+    <tbody>${keys.map(
+      (
+        k,
+      ) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.scope === 'read' ? 'Read only' : 'Read and write'}</td>
       <td>${k.createdAt.slice(0, 10)}</td><td>${k.lastUsedAt?.slice(0, 10) ?? 'never'}</td>
-      <td><form method="post" action="${base}/${k.id}/revoke" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger small">Revoke</button></form></td></tr>`)}</tbody>
-  </table>`}
+      <td><form method="post" action="${base}/${k.id}/revoke" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger small">Revoke</button></form></td></tr>`,
+    )}</tbody>
+  </table>`
+  }
 </section>
 <section class="card" aria-labelledby="new-key-title">
   <h2 id="new-key-title">Create a key</h2>
@@ -41,30 +55,60 @@ ${created ? html`<div class="notice notice-success" role="status"><p><strong>Cop
 export async function apiKeyPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  async function context(request: FastifyRequest): Promise<{ owner: Owner; base: string; title: string; userId: string }> {
+  async function context(
+    request: FastifyRequest,
+  ): Promise<{ owner: Owner; base: string; title: string; userId: string }> {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId?: string };
-    if (!orgId) return { owner: { userId: session.userId }, base: '/profile/api-keys', title: 'Your API keys', userId: session.userId };
+    if (!orgId)
+      return {
+        owner: { userId: session.userId },
+        base: '/profile/api-keys',
+        title: 'Your API keys',
+        userId: session.userId,
+      };
     const { org } = await requireManager(ctx, orgId, session.userId);
-    return { owner: { orgId: org.id }, base: `/orgs/${org.id}/api-keys`, title: `API keys — ${org.name}`, userId: session.userId };
+    return {
+      owner: { orgId: org.id },
+      base: `/orgs/${org.id}/api-keys`,
+      title: `API keys — ${org.name}`,
+      userId: session.userId,
+    };
   }
 
-  async function render(request: FastifyRequest, reply: FastifyReply, status: number, created: string | null, error: string | null) {
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    created: string | null,
+    error: string | null,
+  ) {
     const c = await context(request);
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, c.title, html`<h1>${c.title}</h1>${keysView(c.base, await listApiKeys(ctx, c.owner), frame.csrf, created, error)}`);
+    return frame.send(
+      status,
+      c.title,
+      html`<h1>${c.title}</h1>${keysView(c.base, await listApiKeys(ctx, c.owner), frame.csrf, created, error)}`,
+    );
   }
 
   async function create(request: FastifyRequest, reply: FastifyReply) {
     const c = await context(request);
-    if (!hasRecentReauth(ctx, requireSession(request))) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(c.base)}`, 303);
+    if (!hasRecentReauth(ctx, requireSession(request)))
+      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(c.base)}`, 303);
     const body = request.body as { name?: string; scope?: string };
     const scope: ApiKeyScope = body.scope === 'write' ? 'write' : 'read';
     try {
-      const { key } = await createApiKey(ctx, { userId: c.userId, orgId: 'orgId' in c.owner ? c.owner.orgId : null }, { name: String(body.name ?? '').slice(0, 100), scope }, meta(request));
+      const { key } = await createApiKey(
+        ctx,
+        { userId: c.userId, orgId: 'orgId' in c.owner ? c.owner.orgId : null },
+        { name: String(body.name ?? '').slice(0, 100), scope },
+        meta(request),
+      );
       return render(request, reply, 201, key, null);
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return render(request, reply, error.status, null, error.message);
+      if (error instanceof AppError && error.status < 500)
+        return render(request, reply, error.status, null, error.message);
       throw error;
     }
   }

@@ -67,7 +67,8 @@ const CURSOR = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\|[A-Za-z0-9_-]{1,64}$/;
 export function cursorParam(query: unknown): string | undefined {
   const value = textField(query, 'before', 200);
   if (!value) return undefined;
-  if (!CURSOR.test(value)) throw new AppError('invalid_request', { message: 'That page link is not valid.', details: { field: 'before' } });
+  if (!CURSOR.test(value))
+    throw new AppError('invalid_request', { message: 'That page link is not valid.', details: { field: 'before' } });
   return value;
 }
 
@@ -77,7 +78,10 @@ function detailsList(details: Record<string, unknown>): Html {
   return html`<ul class="kv">${entries.map(([key, value]) => html`<li><span class="k">${key}</span> ${typeof value === 'string' ? value : JSON.stringify(value)}</li>`)}</ul>`;
 }
 
-export function auditTable(rows: readonly AuditRow[], options: { readonly people: boolean; readonly caption: string }): Html {
+export function auditTable(
+  rows: readonly AuditRow[],
+  options: { readonly people: boolean; readonly caption: string },
+): Html {
   if (rows.length === 0) return html`<p class="empty">No events to show.</p>`;
   return html`<div class="table-scroll" role="region" aria-label="${options.caption}" tabindex="0">
 <table class="audit">
@@ -87,14 +91,16 @@ export function auditTable(rows: readonly AuditRow[], options: { readonly people
     ${options.people ? html`<th scope="col">Actor</th><th scope="col">Target</th>` : ''}
     <th scope="col">IP address</th><th scope="col">User agent</th><th scope="col">Details</th>
   </tr></thead>
-  <tbody>${rows.map((r) => html`<tr>
+  <tbody>${rows.map(
+    (r) => html`<tr>
     <td class="nowrap">${utc(r.at)}</td>
     <td>${eventLabel(r.event)}<br><code class="event">${r.event}</code></td>
     ${options.people ? html`<td>${r.actorEmail ?? html`<span class="muted">—</span>`}</td><td>${r.targetEmail ?? html`<span class="muted">—</span>`}</td>` : ''}
     <td class="nowrap">${r.ip || '—'}</td>
     <td>${r.userAgent ? html`<details class="ua"><summary>${describeUserAgent(r.userAgent)}</summary><span>${r.userAgent}</span></details>` : '—'}</td>
     <td class="details">${detailsList(r.details)}</td>
-  </tr>`)}</tbody>
+  </tr>`,
+  )}</tbody>
 </table>
 </div>`;
 }

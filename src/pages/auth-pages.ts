@@ -51,9 +51,18 @@ interface SetupValues {
 export async function authPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  async function renderSetup(request: FastifyRequest, reply: FastifyReply, status: number, values: SetupValues, error: FormError | null) {
+  async function renderSetup(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    values: SetupValues,
+    error: FormError | null,
+  ) {
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, 'Set up', html`<section class="card narrow" aria-labelledby="setup-title">
+    return frame.send(
+      status,
+      'Set up',
+      html`<section class="card narrow" aria-labelledby="setup-title">
   <h1 id="setup-title">Welcome to ${ctx.config.productName}</h1>
   <p class="lead">Create your organization and the owner account. You can invite your team right after.</p>
   ${notice('error', error?.message)}
@@ -65,7 +74,8 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     ${input({ id: 'password', name: 'password', type: 'password', label: 'Choose a password', autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: NEW_PASSWORD_HINT })}
     <button type="submit">Create organization</button>
   </form>
-</section>`);
+</section>`,
+    );
   }
 
   app.get('/setup', { config: { public: true } }, async (request, reply) => {
@@ -76,12 +86,23 @@ export async function authPages(app: FastifyInstance): Promise<void> {
   app.post('/setup', { config: { public: true } }, async (request, reply) => {
     if (await isSetUp(ctx)) return reply.redirect('/sign-in', 303);
     const body = request.body;
-    const values: SetupValues = { orgName: textField(body, 'orgName', 200), name: textField(body, 'name', 200), email: textField(body, 'email', 320) };
+    const values: SetupValues = {
+      orgName: textField(body, 'orgName', 200),
+      name: textField(body, 'name', 200),
+      email: textField(body, 'email', 320),
+    };
     try {
       await limitByIp(ctx, request, 'setup', RATE_LIMITS.setup);
-      const { user, org } = await setUp(ctx, {
-        orgName: plainText(body, 'orgName', 200), name: plainText(body, 'name', 200), email: plainText(body, 'email'), password: textField(body, 'password', 1024),
-      }, meta(request));
+      const { user, org } = await setUp(
+        ctx,
+        {
+          orgName: plainText(body, 'orgName', 200),
+          name: plainText(body, 'name', 200),
+          email: plainText(body, 'email'),
+          password: textField(body, 'password', 1024),
+        },
+        meta(request),
+      );
       // Like POST /api/v1/setup: the owner is signed in straight away.
       const { token } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: false }, meta(request));
       await finishSignIn(ctx, user, ['pwd'], meta(request), browserTokens(ctx, request, reply).deviceId);
@@ -94,12 +115,21 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     }
   });
 
-  async function renderSignIn(request: FastifyRequest, reply: FastifyReply, status: number, values: SignInValues, error: FormError | null) {
+  async function renderSignIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    values: SignInValues,
+    error: FormError | null,
+  ) {
     const frame = await pageFrame(ctx, request, reply);
     const query = request.query;
     const info = error ? null : flash(query, SIGN_IN_DONE);
-    const earlier = error ? null : SIGN_IN_ERRORS[textField(query, 'error', 64)] ?? null;
-    return frame.send(status, 'Sign in', html`<section class="card narrow" aria-labelledby="sign-in-title">
+    const earlier = error ? null : (SIGN_IN_ERRORS[textField(query, 'error', 64)] ?? null);
+    return frame.send(
+      status,
+      'Sign in',
+      html`<section class="card narrow" aria-labelledby="sign-in-title">
   <h1 id="sign-in-title">Sign in</h1>
   ${notice('success', info)}${notice('error', earlier)}${notice('error', error?.message)}
   <form method="post" action="/sign-in">
@@ -113,13 +143,21 @@ export async function authPages(app: FastifyInstance): Promise<void> {
   </form>
   ${passkeySignInButton(values.next || '/profile')}
   <p class="form-foot"><a href="/forgot-password">Forgot your password?</a></p>
-</section>`, [WEBAUTHN_SCRIPT]);
+</section>`,
+      [WEBAUTHN_SCRIPT],
+    );
   }
 
   app.get('/sign-in', { config: { public: true } }, async (request, reply) => {
     if (request.session) return reply.redirect('/profile', 303);
     if (!(await isSetUp(ctx))) return reply.redirect('/setup', 303);
-    return renderSignIn(request, reply, 200, { email: '', rememberMe: false, next: safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '') }, null);
+    return renderSignIn(
+      request,
+      reply,
+      200,
+      { email: '', rememberMe: false, next: safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '') },
+      null,
+    );
   });
 
   app.post('/sign-in', { config: { public: true } }, async (request, reply) => {
@@ -144,9 +182,11 @@ export async function authPages(app: FastifyInstance): Promise<void> {
           const requirement = await requirementSummary(ctx, result.user.id, result.user.twoFactorEnabled);
           // Past an org's deadline only enrolment is open; during the grace period a reminder comes first.
           // (An app's sign-in request shows the requirement on its own page, and comes back there after.)
-          if (requirement.overdue) return reply.redirect(values.next.startsWith('/authorize/') ? values.next : '/profile/security', 303);
+          if (requirement.overdue)
+            return reply.redirect(values.next.startsWith('/authorize/') ? values.next : '/profile/security', 303);
           const destination = values.next || '/profile';
-          if (requirement.deadline) return reply.redirect(`/sign-in/two-factor-reminder?next=${encodeURIComponent(destination)}`, 303);
+          if (requirement.deadline)
+            return reply.redirect(`/sign-in/two-factor-reminder?next=${encodeURIComponent(destination)}`, 303);
           return reply.redirect(destination, 303);
         }
         case 'second_factor_required':

@@ -21,46 +21,100 @@ import { sendSignInCode } from '../factors/phone/setup.ts';
 import { textField } from './ui.ts';
 
 const METHOD_TEXT: Record<SecondFactorMethod, { title: string; prompt: string; label: string; other: string }> = {
-  totp: { title: 'Enter the code from your authenticator app', prompt: 'Open your authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and enter the 6-digit code for this account.', label: 'Authentication code', other: 'Use your authenticator app' },
-  backup_code: { title: 'Enter a backup code', prompt: 'Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once.', label: 'Backup code', other: 'Use a backup code' },
-  passkey: { title: 'Use your passkey', prompt: 'Use the passkey saved on this device or on your phone.', label: 'Passkey', other: 'Use your passkey' },
-  sms: { title: 'Enter the code sent to your phone', prompt: 'We send a code by text message.', label: 'Code', other: 'Get a code by text message' },
-  voice: { title: 'Enter the code sent to your phone', prompt: 'We call you and read out a code.', label: 'Code', other: 'Get a code by phone call' },
+  totp: {
+    title: 'Enter the code from your authenticator app',
+    prompt:
+      'Open your authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and enter the 6-digit code for this account.',
+    label: 'Authentication code',
+    other: 'Use your authenticator app',
+  },
+  backup_code: {
+    title: 'Enter a backup code',
+    prompt:
+      'Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once.',
+    label: 'Backup code',
+    other: 'Use a backup code',
+  },
+  passkey: {
+    title: 'Use your passkey',
+    prompt: 'Use the passkey saved on this device or on your phone.',
+    label: 'Passkey',
+    other: 'Use your passkey',
+  },
+  sms: {
+    title: 'Enter the code sent to your phone',
+    prompt: 'We send a code by text message.',
+    label: 'Code',
+    other: 'Get a code by text message',
+  },
+  voice: {
+    title: 'Enter the code sent to your phone',
+    prompt: 'We call you and read out a code.',
+    label: 'Code',
+    other: 'Get a code by phone call',
+  },
 };
 
 const CODE_METHODS: readonly SecondFactorMethod[] = ['totp', 'backup_code', 'sms', 'voice'];
 
-async function render(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, status: number, method: string | undefined, error: string | null) {
+async function render(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  method: string | undefined,
+  error: string | null,
+) {
   const ctx = app.ctx;
   const challenge = await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge]);
   const user = await getUser(ctx, challenge.userId);
-  const methods = (await methodsForChallenge(ctx, challenge)).filter((m) => m === 'passkey' || CODE_METHODS.includes(m));
+  const methods = (await methodsForChallenge(ctx, challenge)).filter(
+    (m) => m === 'passkey' || CODE_METHODS.includes(m),
+  );
   const current = methods.find((m) => m === method) ?? methods[0] ?? 'backup_code';
   const text = METHOD_TEXT[current];
   const days = await trustedDeviceDays(ctx, challenge.userId);
-  const phone = current === 'sms' || current === 'voice' ? await openPhoneChallenge(ctx, request, challenge, current) : null;
+  const phone =
+    current === 'sms' || current === 'voice' ? await openPhoneChallenge(ctx, request, challenge, current) : null;
   const frame = await pageFrame(ctx, request, reply);
-  return frame.send(status, 'Two-factor authentication', html`<section class="card narrow" aria-labelledby="challenge-title">
+  return frame.send(
+    status,
+    'Two-factor authentication',
+    html`<section class="card narrow" aria-labelledby="challenge-title">
   <h1 id="challenge-title">${text.title}</h1>
   <p class="muted">Signing in as <strong>${user?.email ?? ''}</strong></p>
   ${notice('error', error ?? phone?.error)}
   ${phone ? sentPrompt(phone.state, ctx.config.phone.codeDigits) : html`<p>${text.prompt}</p>`}
-  ${current === 'passkey' ? passkeyChallengeView(days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile')) : html`<form method="post" action="/sign-in/challenge">
+  ${
+    current === 'passkey'
+      ? passkeyChallengeView(days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile'))
+      : html`<form method="post" action="/sign-in/challenge">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="method" value="${current}">
     <label for="code">${text.label}</label>
     <input id="code" name="code" type="text" required autofocus autocomplete="one-time-code" spellcheck="false"
       ${current === 'backup_code' ? html`maxlength="20" placeholder="xxxx-xxxx-xxxx-x"` : html`inputmode="numeric" pattern="[0-9 ]*" maxlength="10"`}>
-    ${days > 0 ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${days} days</label>
-    <p class="hint">You will not be asked for a code on this browser until then. Don't tick this on a shared computer.</p>` : ''}
+    ${
+      days > 0
+        ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${days} days</label>
+    <p class="hint">You will not be asked for a code on this browser until then. Don't tick this on a shared computer.</p>`
+        : ''
+    }
     <button type="submit">Verify</button>
-  </form>`}
+  </form>`
+  }
   ${phone ? resendForm({ csrf: frame.csrf, action: '/sign-in/challenge/send', state: phone.state }) : ''}
-  ${methods.length > 1 ? html`<h2 class="sub">Try another way</h2>
-  <ul class="plain">${methods.filter((m) => m !== current && !(phone && (m === 'sms' || m === 'voice'))).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${METHOD_TEXT[m].other}</a></li>`)}</ul>` : ''}
+  ${
+    methods.length > 1
+      ? html`<h2 class="sub">Try another way</h2>
+  <ul class="plain">${methods.filter((m) => m !== current && !(phone && (m === 'sms' || m === 'voice'))).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${METHOD_TEXT[m].other}</a></li>`)}</ul>`
+      : ''
+  }
   <p><a href="/sign-in/recovery">Can't access your device?</a></p>
   <p><a href="/sign-in">Cancel and start again</a></p>
-</section>`, current === 'passkey' ? [WEBAUTHN_SCRIPT] : phone ? [PHONE_SCRIPT] : []);
+</section>`,
+    current === 'passkey' ? [WEBAUTHN_SCRIPT] : phone ? [PHONE_SCRIPT] : [],
+  );
 }
 
 export async function challengePages(app: FastifyInstance): Promise<void> {
@@ -70,7 +124,8 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
     try {
       return await render(app, request, reply, 200, (request.query as { method?: string }).method, null);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
+      if (error instanceof AppError && error.code === 'challenge_expired')
+        return reply.redirect('/sign-in?error=challenge_expired', 303);
       throw error;
     }
   });
@@ -103,15 +158,22 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
       applySecondStep(ctx, reply, result);
       const next = safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '');
       if (next) clearCookie(reply, ctx.config, NEXT_COOKIE);
-      return reply.redirect(result.recoveryCancelled ? '/profile/security?done=recovery_cancelled' : next || '/profile', 303);
+      return reply.redirect(
+        result.recoveryCancelled ? '/profile/security?done=recovery_cancelled' : next || '/profile',
+        303,
+      );
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
       const left = error.details.attemptsLeft;
-      const message = typeof left === 'number' && left > 0 ? `${error.message} ${left} attempt${left === 1 ? '' : 's'} left.` : error.message;
+      const message =
+        typeof left === 'number' && left > 0
+          ? `${error.message} ${left} attempt${left === 1 ? '' : 's'} left.`
+          : error.message;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
       return render(app, request, reply, error.status, method, message).catch((inner: unknown) => {
-        if (inner instanceof AppError && inner.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
+        if (inner instanceof AppError && inner.code === 'challenge_expired')
+          return reply.redirect('/sign-in?error=challenge_expired', 303);
         throw inner;
       });
     }

@@ -33,7 +33,8 @@ export function linkify(text: string): Html {
   return html`${parts}`;
 }
 
-export const OUTBOX_READERS = 'Only someone on the machine running this server (a loopback address) or a signed-in owner or admin of an organization can read it.';
+export const OUTBOX_READERS =
+  'Only someone on the machine running this server (a loopback address) or a signed-in owner or admin of an organization can read it.';
 
 /** A full session (second step done, not held at enrolment) of an owner or admin of some org. */
 async function isOrgManager(ctx: Ctx, request: FastifyRequest): Promise<boolean> {
@@ -48,12 +49,21 @@ export async function devPages(app: FastifyInstance): Promise<void> {
   app.get('/dev/outbox', { config: { public: true } }, async (request, reply) => {
     if (ctx.config.production) throw new AppError('not_found');
     if (!isLoopbackClient(request) && !(await isOrgManager(ctx, request))) {
-      throw new AppError('forbidden', { message: `The development outbox holds sign-in links and codes. ${OUTBOX_READERS}` });
+      throw new AppError('forbidden', {
+        message: `The development outbox holds sign-in links and codes. ${OUTBOX_READERS}`,
+      });
     }
     const rows = await listOutbox(ctx.db, OUTBOX_ROWS);
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(200, 'Outbox (development)', html`<div class="page-head"><h1>Outbox</h1><p class="muted">Development only: the latest ${OUTBOX_ROWS} messages the server would have sent, newest first. This page does not exist in production. ${OUTBOX_READERS}</p></div>
-${rows.length === 0 ? html`<section class="card"><p class="empty">No messages yet.</p></section>` : rows.map((r) => html`<article class="card mail-item" aria-labelledby="mail-${r.id}">
+    return frame.send(
+      200,
+      'Outbox (development)',
+      html`<div class="page-head"><h1>Outbox</h1><p class="muted">Development only: the latest ${OUTBOX_ROWS} messages the server would have sent, newest first. This page does not exist in production. ${OUTBOX_READERS}</p></div>
+${
+  rows.length === 0
+    ? html`<section class="card"><p class="empty">No messages yet.</p></section>`
+    : rows.map(
+        (r) => html`<article class="card mail-item" aria-labelledby="mail-${r.id}">
   <h2 id="mail-${r.id}">${r.subject}</h2>
   <dl class="facts compact">
     <dt>To</dt><dd>${r.recipient}</dd>
@@ -62,6 +72,9 @@ ${rows.length === 0 ? html`<section class="card"><p class="empty">No messages ye
     <dt>Time</dt><dd>${utc(r.createdAt)}</dd>
   </dl>
   <pre class="mail">${linkify(r.text)}</pre>
-</article>`)}`);
+</article>`,
+      )
+}`,
+    );
   });
 }

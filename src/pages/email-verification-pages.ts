@@ -20,7 +20,13 @@ function card(title: string, body: Html): Html {
 export async function emailVerificationPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  async function show(request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: (csrf: string) => Html) {
+  async function show(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    body: (csrf: string) => Html,
+  ) {
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(status, title, card(title, body(frame.csrf)));
   }
@@ -31,9 +37,15 @@ export async function emailVerificationPages(app: FastifyInstance): Promise<void
   app.get('/verify-email', { config: { public: true } }, async (request, reply) => {
     const token = linkToken(request.query);
     if (!token) return show(request, reply, 400, 'Verify your email address', () => invalid);
-    return show(request, reply, 200, 'Verify your email address', (csrf) => html`<p>Press the button to confirm that this email address is yours.</p>
+    return show(
+      request,
+      reply,
+      200,
+      'Verify your email address',
+      (csrf) => html`<p>Press the button to confirm that this email address is yours.</p>
 <form method="post" action="/verify-email">${csrfInput(csrf)}<input type="hidden" name="token" value="${token}">
-<button type="submit" class="wide">Verify my email address</button></form>`);
+<button type="submit" class="wide">Verify my email address</button></form>`,
+    );
   });
 
   app.post('/verify-email', { config: { public: true } }, async (request, reply) => {
@@ -42,11 +54,19 @@ export async function emailVerificationPages(app: FastifyInstance): Promise<void
       const token = linkToken(request.body);
       if (!token) throw new AppError('invalid_token');
       const { email } = await confirmEmailVerification(ctx, token, meta(request));
-      return show(request, reply, 200, 'Email address verified', () => html`${notice('success', `${email} is verified. Thank you.`)}
-<p class="form-foot"><a href="/profile">Go to your profile</a></p>`);
+      return show(
+        request,
+        reply,
+        200,
+        'Email address verified',
+        () => html`${notice('success', `${email} is verified. Thank you.`)}
+<p class="form-foot"><a href="/profile">Go to your profile</a></p>`,
+      );
     } catch (error) {
       const problem = formError(error, reply);
-      return show(request, reply, problem.status, 'Verify your email address', () => (problem.code === 'invalid_token' ? invalid : notice('error', problem.message)));
+      return show(request, reply, problem.status, 'Verify your email address', () =>
+        problem.code === 'invalid_token' ? invalid : notice('error', problem.message),
+      );
     }
   });
 
@@ -59,7 +79,14 @@ export async function emailVerificationPages(app: FastifyInstance): Promise<void
     } catch (error) {
       const problem = formError(error, reply);
       if (problem.code === 'conflict') return reply.redirect('/profile', 303);
-      return show(request, reply, problem.status, 'Verify your email address', () => html`${notice('error', problem.message)}<p class="form-foot"><a href="/profile">Back to your profile</a></p>`);
+      return show(
+        request,
+        reply,
+        problem.status,
+        'Verify your email address',
+        () =>
+          html`${notice('error', problem.message)}<p class="form-foot"><a href="/profile">Back to your profile</a></p>`,
+      );
     }
     return reply.redirect('/profile?done=verification_sent', 303);
   });

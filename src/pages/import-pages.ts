@@ -17,13 +17,19 @@ import { pageFrame } from './page.ts';
 
 /** Rewrites pasted CSV so that every row belongs to `orgName`, whatever its org column says. */
 function intoOrg(csv: string, orgName: string): string {
-  const lines = csv.replace(/\r\n/g, '\n').split('\n').filter((l) => l.trim() !== '');
+  const lines = csv
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   if (lines.length === 0) return '';
   const original = splitCsvLine(lines[0]!).map((h) => h.trim().toLowerCase());
   const quote = (v: string): string => `"${v.replace(/"/g, '""')}"`;
   const rows = lines.slice(1).map((line) => {
     const fields = splitCsvLine(line);
-    const kept = original.map((h, i) => [h, fields[i] ?? ''] as const).filter(([h]) => h !== 'org').map(([, v]) => quote(v));
+    const kept = original
+      .map((h, i) => [h, fields[i] ?? ''] as const)
+      .filter(([h]) => h !== 'org')
+      .map(([, v]) => quote(v));
     return [...kept, quote(orgName)].join(',');
   });
   return [[...original.filter((h) => h !== 'org'), 'org'].join(','), ...rows].join('\n');
@@ -32,11 +38,21 @@ function intoOrg(csv: string, orgName: string): string {
 export async function importPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  async function render(request: FastifyRequest, reply: FastifyReply, status: number, report: ImportReport | null, rejected: string[], error: string | null) {
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    report: ImportReport | null,
+    rejected: string[],
+    error: string | null,
+  ) {
     const session = requireSession(request);
     const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, session.userId);
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, 'Import members', html`<h1>Import members — ${org.name}</h1>
+    return frame.send(
+      status,
+      'Import members',
+      html`<h1>Import members — ${org.name}</h1>
 ${notice('error', error)}
 ${report ? html`<div class="notice notice-success" role="status">Read ${report.read} rows: ${report.imported} new accounts, ${report.existing} already had an account and joined, ${report.rejected} rejected.</div>` : ''}
 ${rejected.length ? html`<section class="card" aria-labelledby="rejected-title"><h2 id="rejected-title">Rejected rows</h2><ul>${rejected.map((r) => html`<li>${r}</li>`)}</ul></section>` : ''}
@@ -51,7 +67,8 @@ ${rejected.length ? html`<section class="card" aria-labelledby="rejected-title">
     <textarea id="csv" name="csv" rows="10" required></textarea>
     <button type="submit">Import</button>
   </form>
-</section>`);
+</section>`,
+    );
   }
 
   app.get('/orgs/:orgId/import', async (request, reply) => render(request, reply, 200, null, [], null));
@@ -59,7 +76,8 @@ ${rejected.length ? html`<section class="card" aria-labelledby="rejected-title">
   app.post('/orgs/:orgId/import', async (request, reply) => {
     const session = requireSession(request);
     const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, session.userId);
-    if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${org.id}/import`)}`, 303);
+    if (!hasRecentReauth(ctx, session))
+      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${org.id}/import`)}`, 303);
     const csv = String((request.body as { csv?: string }).csv ?? '').slice(0, BODY_LIMIT_BYTES);
     const rejected: string[] = [];
     const report = await importMembers(ctx, Readable.from([intoOrg(csv, org.name)]), {
@@ -67,7 +85,12 @@ ${rejected.length ? html`<section class="card" aria-labelledby="rejected-title">
       resumeKey: null,
       onRejected: (line, email, reason) => rejected.push(`Line ${line}${email ? ` (${email})` : ''}: ${reason}`),
     });
-    await audit(ctx, meta(request), { event: 'members.imported', actorUserId: session.userId, orgId: org.id, details: { read: report.read, imported: report.imported, existing: report.existing, rejected: report.rejected } });
+    await audit(ctx, meta(request), {
+      event: 'members.imported',
+      actorUserId: session.userId,
+      orgId: org.id,
+      details: { read: report.read, imported: report.imported, existing: report.existing, rejected: report.rejected },
+    });
     return render(request, reply, 200, report, rejected, null);
   });
 }

@@ -5,7 +5,12 @@ export interface LayoutOptions {
   readonly title: string;
   readonly productName: string;
   /** Signed-in navigation; omitted on public pages. */
-  readonly nav?: { readonly email: string; readonly orgId: string | null; readonly isManager: boolean; readonly csrf: string } | null;
+  readonly nav?: {
+    readonly email: string;
+    readonly orgId: string | null;
+    readonly isManager: boolean;
+    readonly csrf: string;
+  } | null;
   readonly scripts?: readonly string[];
   /** Moves on to this address at once (a new navigation, not a redirect of the form post that led here). */
   readonly refreshTo?: string;
@@ -31,25 +36,29 @@ ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
 <a class="skip" href="#main">Skip to content</a>
 <header class="topbar">
   <a class="brand" href="/">${options.productName}</a>
-  ${nav
-    ? html`<nav aria-label="Main">
+  ${
+    nav
+      ? html`<nav aria-label="Main">
       <ul>
         <li><a href="/profile">Profile</a></li>
         <li><a href="/profile/security">Security</a></li>
-        ${nav.orgId && nav.isManager
-          ? html`<li><a href="/orgs/${nav.orgId}/members">People</a></li>
+        ${
+          nav.orgId && nav.isManager
+            ? html`<li><a href="/orgs/${nav.orgId}/members">People</a></li>
         <li><a href="/orgs/${nav.orgId}/compliance">2FA compliance</a></li>
         <li><a href="/orgs/${nav.orgId}/settings">Organization</a></li>
         <li><a href="/orgs/${nav.orgId}/apps">Apps</a></li>
         <li><a href="/orgs/${nav.orgId}/audit">Audit log</a></li>`
-          : ''}
+            : ''
+        }
       </ul>
       <form method="post" action="/sign-out" class="inline">
         <input type="hidden" name="_csrf" value="${nav.csrf}">
         <button type="submit" class="link">Sign out <span class="muted">(${nav.email})</span></button>
       </form>
     </nav>`
-    : ''}
+      : ''
+  }
 </header>
 <main id="main">
 ${body}

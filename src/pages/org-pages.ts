@@ -25,7 +25,8 @@ import { csrfInput, day, flash, formError, plainText, plural, ROLE_LABELS, textF
 const DONE: Readonly<Record<string, string>> = {
   welcome: 'Your organization is ready. Invite your team below: each person gets an email link to set their password.',
   invited: 'Invitation sent.',
-  invited_undelivered: "The invitation was created, but the email could not be delivered right away. We will keep retrying; if it doesn't arrive, revoke it and invite again.",
+  invited_undelivered:
+    "The invitation was created, but the email could not be delivered right away. We will keep retrying; if it doesn't arrive, revoke it and invite again.",
   role_changed: 'Role updated.',
   removed: 'Member removed. They no longer have access to this organization or its apps.',
   suspended: 'Account suspended. They were signed out everywhere.',
@@ -34,7 +35,11 @@ const DONE: Readonly<Record<string, string>> = {
 };
 
 const AUDIT_PAGE_SIZE = 50;
-const REQUIREMENT_TEXT: Readonly<Record<string, string>> = { off: 'Off — members choose for themselves', staff: 'Required for owners, admins and staff', everyone: 'Required for everyone, clients included' };
+const REQUIREMENT_TEXT: Readonly<Record<string, string>> = {
+  off: 'Off — members choose for themselves',
+  staff: 'Required for owners, admins and staff',
+  everyone: 'Required for everyone, clients included',
+};
 
 function parseRole(value: string): Role {
   const role = ROLES.find((r) => r === value);
@@ -57,15 +62,25 @@ export async function orgPages(app: FastifyInstance): Promise<void> {
     return { actor, org, role };
   }
 
-  async function renderMembers(request: FastifyRequest, reply: FastifyReply, status: number, error: FormError | null, inviteValues = { email: '', role: 'staff' as Role, error: null as FormError | null }) {
+  async function renderMembers(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: FormError | null,
+    inviteValues = { email: '', role: 'staff' as Role, error: null as FormError | null },
+  ) {
     const { actor, org, role } = await manager(request);
     const frame = await pageFrame(ctx, request, reply);
     const [members, invitations] = await Promise.all([listMembers(ctx, org.id), listInvitations(ctx, org.id)]);
     const done = error || inviteValues.error ? null : flash(request.query, DONE);
-    return frame.send(status, `Staff & clients — ${org.name}`, html`<div class="page-head"><h1>Staff &amp; clients</h1><p class="muted">${org.name}</p></div>
+    return frame.send(
+      status,
+      `Staff & clients — ${org.name}`,
+      html`<div class="page-head"><h1>Staff &amp; clients</h1><p class="muted">${org.name}</p></div>
 ${orgTabs(org.id, 'members')}
 ${notice('success', done)}${notice('error', error?.message)}
-${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invitations, csrf: frame.csrf, invite: inviteValues })}`);
+${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invitations, csrf: frame.csrf, invite: inviteValues })}`,
+    );
   }
 
   app.get('/orgs/:orgId/members', orgParams, async (request, reply) => renderMembers(request, reply, 200, null));
@@ -88,7 +103,10 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
     const member = (await listMembers(ctx, org.id)).find((m) => m.userId === userId);
     if (!member) throw new AppError('not_found');
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(200, 'Remove member', html`<section class="card narrow" aria-labelledby="remove-title">
+    return frame.send(
+      200,
+      'Remove member',
+      html`<section class="card narrow" aria-labelledby="remove-title">
   <h1 id="remove-title">Remove ${member.name || member.email}?</h1>
   <p>${member.email} (${ROLE_LABELS[member.role] ?? member.role}) will lose access to <strong>${org.name}</strong> and its apps at once. They are also signed out everywhere unless they belong to another organization you don't manage. Their account itself is kept.</p>
   <form method="post" action="/orgs/${org.id}/members/${member.userId}/remove" class="row-actions">
@@ -96,7 +114,8 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
     <button type="submit" class="danger">Remove from ${org.name}</button>
     <a class="button secondary" href="/orgs/${org.id}/members">Cancel</a>
   </form>
-</section>`);
+</section>`,
+    );
   });
 
   app.post('/orgs/:orgId/members/:userId/remove', memberParams, async (request, reply) => {
@@ -114,11 +133,20 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
   app.post('/orgs/:orgId/invitations', orgParams, async (request, reply) => {
     const { actor, org } = await manager(request);
     const body = request.body;
-    const values = { email: textField(body, 'email', 320), role: ROLES.find((r) => r === textField(body, 'role', 20)) ?? 'staff' };
+    const values = {
+      email: textField(body, 'email', 320),
+      role: ROLES.find((r) => r === textField(body, 'role', 20)) ?? 'staff',
+    };
     let delivered: boolean;
     try {
       await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
-      const result = await invite(ctx, actor, org.id, { email: plainText(body, 'email'), role: parseRole(textField(body, 'role', 20)) }, meta(request));
+      const result = await invite(
+        ctx,
+        actor,
+        org.id,
+        { email: plainText(body, 'email'), role: parseRole(textField(body, 'role', 20)) },
+        meta(request),
+      );
       delivered = result.emailDelivered;
     } catch (error) {
       const problem = formError(error, reply);
@@ -127,23 +155,37 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
     return reply.redirect(`/orgs/${org.id}/members?done=${delivered ? 'invited' : 'invited_undelivered'}`, 303);
   });
 
-  app.post('/orgs/:orgId/invitations/:invitationId/revoke', { schema: { params: params(['orgId', 'invitationId']) } }, async (request, reply) => {
-    const { actor, org } = await manager(request);
-    const { invitationId } = request.params as { invitationId: string };
-    try {
-      await revokeInvitation(ctx, actor, org.id, invitationId, meta(request));
-    } catch (error) {
-      const problem = formError(error, reply);
-      return renderMembers(request, reply, problem.status, problem.code === 'not_found' ? { ...problem, message: 'That invitation was already accepted, revoked or has expired.' } : problem);
-    }
-    return reply.redirect(`/orgs/${org.id}/members?done=invitation_revoked`, 303);
-  });
+  app.post(
+    '/orgs/:orgId/invitations/:invitationId/revoke',
+    { schema: { params: params(['orgId', 'invitationId']) } },
+    async (request, reply) => {
+      const { actor, org } = await manager(request);
+      const { invitationId } = request.params as { invitationId: string };
+      try {
+        await revokeInvitation(ctx, actor, org.id, invitationId, meta(request));
+      } catch (error) {
+        const problem = formError(error, reply);
+        return renderMembers(
+          request,
+          reply,
+          problem.status,
+          problem.code === 'not_found'
+            ? { ...problem, message: 'That invitation was already accepted, revoked or has expired.' }
+            : problem,
+        );
+      }
+      return reply.redirect(`/orgs/${org.id}/members?done=invitation_revoked`, 303);
+    },
+  );
 
   app.get('/orgs/:orgId/settings', orgParams, async (request, reply) => {
     const { org, role } = await manager(request);
     const [policy, members] = await Promise.all([getPolicy(ctx, org.id), listMembers(ctx, org.id)]);
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(200, `Settings — ${org.name}`, html`<div class="page-head"><h1>Organization settings</h1><p class="muted">${org.name}</p></div>
+    return frame.send(
+      200,
+      `Settings — ${org.name}`,
+      html`<div class="page-head"><h1>Organization settings</h1><p class="muted">${org.name}</p></div>
 ${orgTabs(org.id, 'settings')}
 <section class="card" aria-labelledby="org-title">
   <h2 id="org-title">Organization</h2>
@@ -170,7 +212,8 @@ ${orgTabs(org.id, 'settings')}
     <li><a href="/orgs/${org.id}/api-keys">API keys</a> for scripts and integrations</li>
     <li><a href="/orgs/${org.id}/import">Import members</a> from another system (CSV)</li>
   </ul>
-</section>`);
+</section>`,
+    );
   });
 
   app.get('/orgs/:orgId/audit', orgParams, async (request, reply) => {
@@ -178,18 +221,33 @@ ${orgTabs(org.id, 'settings')}
     const query = request.query;
     const event = textField(query, 'event', 64);
     const userId = textField(query, 'userId', 64);
-    if (event && !AUDIT_EVENTS.some((e) => e === event)) throw new AppError('invalid_request', { message: 'Choose an event from the list.', details: { field: 'event' } });
-    if (userId && !/^[A-Za-z0-9_-]{1,64}$/.test(userId)) throw new AppError('invalid_request', { message: 'Choose a person from the list.', details: { field: 'userId' } });
+    if (event && !AUDIT_EVENTS.some((e) => e === event))
+      throw new AppError('invalid_request', { message: 'Choose an event from the list.', details: { field: 'event' } });
+    if (userId && !/^[A-Za-z0-9_-]{1,64}$/.test(userId))
+      throw new AppError('invalid_request', {
+        message: 'Choose a person from the list.',
+        details: { field: 'userId' },
+      });
     const before = cursorParam(query);
     const [members, page] = await Promise.all([
       listMembers(ctx, org.id),
-      queryAudit(ctx.db, { orgId: org.id, userId: userId || undefined, event: event || undefined, before, limit: AUDIT_PAGE_SIZE }),
+      queryAudit(ctx.db, {
+        orgId: org.id,
+        userId: userId || undefined,
+        event: event || undefined,
+        before,
+        limit: AUDIT_PAGE_SIZE,
+      }),
     ]);
     const filters = new URLSearchParams({ ...(userId ? { userId } : {}), ...(event ? { event } : {}) }).toString();
     const base = `/orgs/${org.id}/audit?${filters ? `${filters}&` : ''}`;
     const frame = await pageFrame(ctx, request, reply);
-    const option = (value: string, label: string, selected: boolean): Html => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
-    return frame.send(200, `Audit log — ${org.name}`, html`<div class="page-head"><h1>Audit log</h1><p class="muted">${org.name} · newest first · times in UTC</p></div>
+    const option = (value: string, label: string, selected: boolean): Html =>
+      html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
+    return frame.send(
+      200,
+      `Audit log — ${org.name}`,
+      html`<div class="page-head"><h1>Audit log</h1><p class="muted">${org.name} · newest first · times in UTC</p></div>
 ${orgTabs(org.id, 'audit')}
 <form method="get" action="/orgs/${org.id}/audit" class="card row filters" aria-label="Filter the audit log">
   <div><label for="filter-user">Person</label>
@@ -201,7 +259,8 @@ ${orgTabs(org.id, 'audit')}
 <section class="card" aria-label="Events">
   ${auditTable(page.rows, { people: true, caption: `Audit log of ${org.name}` })}
   ${pager(base, before, page.nextCursor)}
-</section>`);
+</section>`,
+    );
   });
 
   // Keeps /orgs/:orgId reachable as a short link to the members page.

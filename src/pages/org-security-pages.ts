@@ -9,7 +9,12 @@ import { hasRecentReauth } from '../sessions/service.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { requireManager, roleIn } from '../orgs/service.ts';
 import { getPolicy, membersWithout2faInScope, updatePolicy, type OrgPolicy } from '../orgs/policy.ts';
-import { adoptionSeries, complianceMembers, notifyMembersWithout2fa, resetMemberTwoFactor } from '../orgs/compliance.ts';
+import {
+  adoptionSeries,
+  complianceMembers,
+  notifyMembersWithout2fa,
+  resetMemberTwoFactor,
+} from '../orgs/compliance.ts';
 import { html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
@@ -27,11 +32,13 @@ function readPolicy(body: Body): PolicyFormValues {
   const list = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);
   const int = (v: string | string[] | undefined, max: number, field: string): number => {
     const n = Number(v);
-    if (typeof v !== 'string' || !/^\d{1,3}$/.test(v) || n > max) throw new AppError('invalid_request', { message: `Enter a whole number from 0 to ${max}.`, details: { field } });
+    if (typeof v !== 'string' || !/^\d{1,3}$/.test(v) || n > max)
+      throw new AppError('invalid_request', { message: `Enter a whole number from 0 to ${max}.`, details: { field } });
     return n;
   };
   const requirement = body.requireTwoFactor;
-  if (requirement !== 'off' && requirement !== 'staff' && requirement !== 'everyone') throw new AppError('invalid_request', { details: { field: 'requireTwoFactor' } });
+  if (requirement !== 'off' && requirement !== 'staff' && requirement !== 'everyone')
+    throw new AppError('invalid_request', { details: { field: 'requireTwoFactor' } });
   return {
     requireTwoFactor: requirement,
     gracePeriodDays: int(body.gracePeriodDays, ORG_POLICY.gracePeriodMaxDays, 'gracePeriodDays'),
@@ -56,13 +63,24 @@ export async function orgSecurityPages(app: FastifyInstance): Promise<void> {
     return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(next)}`, 303);
   }
 
-  async function showPolicy(request: FastifyRequest, reply: FastifyReply, status: number, values: OrgPolicy | PolicyFormValues, error: string | null, confirm: number | null) {
+  async function showPolicy(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    values: OrgPolicy | PolicyFormValues,
+    error: string | null,
+    confirm: number | null,
+  ) {
     const { org } = await manager(request);
     const frame = await pageFrame(ctx, request, reply);
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
-    return frame.send(status, 'Security policy', html`<h1>Security policy — ${org.name}</h1>
+    return frame.send(
+      status,
+      'Security policy',
+      html`<h1>Security policy — ${org.name}</h1>
 ${notice('error', error)}${notice('success', done)}
-${policyForm(org.id, values, frame.csrf, confirm)}`);
+${policyForm(org.id, values, frame.csrf, confirm)}`,
+    );
   }
 
   app.get('/orgs/:orgId/security', async (request, reply) => {
@@ -76,13 +94,21 @@ ${policyForm(org.id, values, frame.csrf, confirm)}`);
     try {
       values = readPolicy(request.body as Body);
     } catch (error) {
-      if (error instanceof AppError) return showPolicy(request, reply, 400, await getPolicy(ctx, org.id), error.message, null);
+      if (error instanceof AppError)
+        return showPolicy(request, reply, 400, await getPolicy(ctx, org.id), error.message, null);
       throw error;
     }
     const body = request.body as Body;
     if (body.confirmed !== '1') {
       // First submit: say how many members the change affects and ask to confirm.
-      return showPolicy(request, reply, 200, values, null, await membersWithout2faInScope(ctx, org.id, values.requireTwoFactor));
+      return showPolicy(
+        request,
+        reply,
+        200,
+        values,
+        null,
+        await membersWithout2faInScope(ctx, org.id, values.requireTwoFactor),
+      );
     }
     const redirect = needSudo(request, reply, `/orgs/${org.id}/security`);
     if (redirect) return redirect;
@@ -97,7 +123,10 @@ ${policyForm(org.id, values, frame.csrf, confirm)}`);
     const series = await adoptionSeries(ctx, org.id, 30);
     const frame = await pageFrame(ctx, request, reply);
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
-    return frame.send(200, 'Two-factor compliance', html`<h1>Two-factor compliance — ${org.name}</h1>
+    return frame.send(
+      200,
+      'Two-factor compliance',
+      html`<h1>Two-factor compliance — ${org.name}</h1>
 ${notice('success', done)}
 <section class="card" aria-labelledby="adoption-title"><h2 id="adoption-title">Adoption, last 30 days</h2>${adoptionChart(series)}</section>
 <section class="card" aria-labelledby="members-title">
@@ -109,7 +138,8 @@ ${notice('success', done)}
     <button type="submit" class="secondary">Email everyone without 2FA</button>
     <p class="hint">Sends what two-factor authentication is, why your organization uses it, how to set it up, and their deadline.</p>
   </form>
-</section>`);
+</section>`,
+    );
   });
 
   app.post('/orgs/:orgId/compliance/notify', async (request, reply) => {
@@ -122,9 +152,16 @@ ${notice('success', done)}
     const { org } = await manager(request);
     const { userId } = request.params as { userId: string };
     await roleIn(ctx, org.id, userId);
-    const target = await ctx.db.kysely.selectFrom('users').select(['email']).where('id', '=', userId).executeTakeFirstOrThrow();
+    const target = await ctx.db.kysely
+      .selectFrom('users')
+      .select(['email'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, 'Reset two-factor authentication', html`<section class="card narrow" aria-labelledby="reset-title">
+    return frame.send(
+      status,
+      'Reset two-factor authentication',
+      html`<section class="card narrow" aria-labelledby="reset-title">
   <h1 id="reset-title">Reset two-factor authentication of ${target.email}?</h1>
   ${notice('error', error)}
   <p>This removes their sign-in methods, backup codes and trusted browsers, and signs them out everywhere. They will set up a new method at their next sign-in. They get an email about it.</p>
@@ -135,7 +172,8 @@ ${notice('success', done)}
     <button type="submit" class="danger">Reset 2FA</button>
     <a class="button secondary" href="/orgs/${org.id}/compliance">Cancel</a>
   </form>
-</section>`);
+</section>`,
+    );
   }
 
   app.get('/orgs/:orgId/members/:userId/reset', async (request, reply) => showReset(request, reply, 200, null));
@@ -147,9 +185,17 @@ ${notice('success', done)}
     if (redirect) return redirect;
     try {
       const reason = (request.body as Body).reason;
-      await resetMemberTwoFactor(ctx, session.userId, org.id, userId, typeof reason === 'string' ? reason.slice(0, 500) : '', meta(request));
+      await resetMemberTwoFactor(
+        ctx,
+        session.userId,
+        org.id,
+        userId,
+        typeof reason === 'string' ? reason.slice(0, 500) : '',
+        meta(request),
+      );
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return showReset(request, reply, error.status, error.message);
+      if (error instanceof AppError && error.status < 500)
+        return showReset(request, reply, error.status, error.message);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/compliance?done=reset`, 303);

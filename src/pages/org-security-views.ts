@@ -10,7 +10,12 @@ const REQUIREMENTS: Array<[OrgPolicy['requireTwoFactor'], string, string]> = [
   ['staff', 'Staff', 'Owners, admins and staff must use two-factor authentication. Clients choose for themselves.'],
   ['everyone', 'Everyone', 'Everybody in the organization, clients included.'],
 ];
-const METHODS: Array<[string, string]> = [['totp', 'Authenticator app'], ['passkey', 'Passkey'], ['sms', 'Text message (SMS)'], ['voice', 'Phone call']];
+const METHODS: Array<[string, string]> = [
+  ['totp', 'Authenticator app'],
+  ['passkey', 'Passkey'],
+  ['sms', 'Text message (SMS)'],
+  ['voice', 'Phone call'],
+];
 
 export function policyForm(orgId: string, v: PolicyFormValues, csrf: string, confirmAffected: number | null): Html {
   const allowed = (m: string): boolean => v.allowedMethods.length === 0 || v.allowedMethods.includes(m);
@@ -29,13 +34,17 @@ export function policyForm(orgId: string, v: PolicyFormValues, csrf: string, con
     ${METHODS.map(([value, label]) => html`<label class="checkbox"><input type="checkbox" name="allowedMethods" value="${value}" ${allowed(value) ? html`checked` : ''}> ${label}</label>`)}
   </fieldset>
   <label class="checkbox"><input type="checkbox" name="selfServiceRecovery" value="1" ${v.selfServiceRecovery ? html`checked` : ''}> Members who lost every method may recover their account by email after a 24-hour delay</label>
-  ${confirmAffected === null
-    ? html`<button type="submit">Review change</button>`
-    : html`<input type="hidden" name="confirmed" value="1">
-  <div class="notice notice-info" role="alert">${confirmAffected === 0
+  ${
+    confirmAffected === null
+      ? html`<button type="submit">Review change</button>`
+      : html`<input type="hidden" name="confirmed" value="1">
+  <div class="notice notice-info" role="alert">${
+    confirmAffected === 0
       ? 'No member without two-factor authentication is affected by this policy.'
-      : `${confirmAffected} member${confirmAffected === 1 ? '' : 's'} without two-factor authentication will have to set it up${v.gracePeriodDays > 0 ? ` within ${v.gracePeriodDays} days` : ' at their next sign-in'}.`} Confirm to save.</div>
-  <button type="submit">Confirm and save</button> <a class="button secondary" href="/orgs/${orgId}/security">Cancel</a>`}
+      : `${confirmAffected} member${confirmAffected === 1 ? '' : 's'} without two-factor authentication will have to set it up${v.gracePeriodDays > 0 ? ` within ${v.gracePeriodDays} days` : ' at their next sign-in'}.`
+  } Confirm to save.</div>
+  <button type="submit">Confirm and save</button> <a class="button secondary" href="/orgs/${orgId}/security">Cancel</a>`
+  }
 </form>`;
 }
 
@@ -46,7 +55,8 @@ export function complianceTable(orgId: string, members: readonly ComplianceMembe
   return html`<table>
   <caption class="sr-only">Members and their two-factor status</caption>
   <thead><tr><th scope="col">Member</th><th scope="col">Role</th><th scope="col">2FA</th><th scope="col">Methods</th><th scope="col">Deadline</th><th scope="col">Last sign-in</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-  <tbody>${members.map((m) => html`<tr>
+  <tbody>${members.map(
+    (m) => html`<tr>
     <td>${m.email}${m.name ? html`<br><span class="muted">${m.name}</span>` : ''}${m.needsReset ? html`<br><span class="badge warn">needs reset: lost their devices</span>` : ''}</td>
     <td>${m.role}</td>
     <td><span class="badge ${m.twoFactorEnabled ? 'ok' : 'warn'}">${m.twoFactorEnabled ? 'On' : 'Off'}</span></td>
@@ -54,7 +64,8 @@ export function complianceTable(orgId: string, members: readonly ComplianceMembe
     <td>${m.deadline ? html`${day(m.deadline)}${m.overdue ? html` <span class="badge warn">overdue</span>` : ''}` : '—'}</td>
     <td>${day(m.lastSignInAt)}</td>
     <td>${m.twoFactorEnabled ? html`<a href="/orgs/${orgId}/members/${m.userId}/reset">Reset 2FA</a>` : ''}</td>
-  </tr>`)}</tbody>
+  </tr>`,
+  )}</tbody>
 </table>`;
 }
 
@@ -66,7 +77,9 @@ export function adoptionChart(points: readonly AdoptionPoint[]): Html {
   const max = Math.max(1, ...points.map((p) => p.members));
   const barWidth = (width - pad * 2) / Math.max(1, points.length);
   const last = points[points.length - 1];
-  const summary = last ? `${last.enabled} of ${last.members} members use two-factor authentication today.` : 'No members yet.';
+  const summary = last
+    ? `${last.enabled} of ${last.members} members use two-factor authentication today.`
+    : 'No members yet.';
   return html`<p>${summary}</p>
 <svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${`Two-factor adoption over the last ${points.length} days. ${summary}`}">
   <line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#8a94a6"/>

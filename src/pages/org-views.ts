@@ -25,7 +25,9 @@ export interface MembersViewInput {
 }
 
 function roleOptions(actorRole: Role, currentRole: Role | null, selected: Role): Html {
-  const allowed = ROLES.filter((r) => (currentRole === null ? mayManage(actorRole, r, r) : mayManage(actorRole, currentRole, r)));
+  const allowed = ROLES.filter((r) =>
+    currentRole === null ? mayManage(actorRole, r, r) : mayManage(actorRole, currentRole, r),
+  );
   return html`${allowed.map((r) => html`<option value="${r}"${r === selected ? html` selected` : ''}>${ROLE_LABELS[r] ?? r}</option>`)}`;
 }
 
@@ -35,14 +37,16 @@ function memberRow(v: MembersViewInput, m: MemberView): Html {
   const who = m.name || m.email;
   return html`<tr>
     <td><strong>${m.name || m.email}</strong>${m.name ? html`<br><span class="muted">${m.email}</span>` : ''}${self ? html` <span class="badge">You</span>` : ''}${m.emailVerified ? '' : html` <span class="badge warn">Email not verified</span>`}${m.suspended ? html` <span class="badge warn">Suspended</span>` : ''}</td>
-    <td>${manageable
-      ? html`<form method="post" action="/orgs/${v.orgId}/members/${m.userId}/role" class="role-form">
+    <td>${
+      manageable
+        ? html`<form method="post" action="/orgs/${v.orgId}/members/${m.userId}/role" class="role-form">
         ${csrfInput(v.csrf)}
         <label class="sr-only" for="role-${m.userId}">Role of ${who}</label>
         <select id="role-${m.userId}" name="role">${roleOptions(v.actorRole, m.role, m.role)}</select>
         <button type="submit" class="secondary small">Save<span class="sr-only"> role of ${who}</span></button>
       </form>`
-      : html`${ROLE_LABELS[m.role] ?? m.role}`}</td>
+        : html`${ROLE_LABELS[m.role] ?? m.role}`
+    }</td>
     <td><span class="badge ${m.twoFactorEnabled ? 'ok' : 'warn'}">${m.twoFactorEnabled ? '2FA on' : '2FA off'}</span></td>
     <td class="nowrap">${m.lastSignInAt ? utc(m.lastSignInAt) : html`<span class="muted">Never</span>`}</td>
     <td class="row-actions">${manageable ? html`<a class="button secondary small" href="/orgs/${v.orgId}/members/${m.userId}/suspension">${m.suspended ? 'Reactivate' : 'Suspend'}<span class="sr-only"> ${who}</span></a> <a class="button danger small" href="/orgs/${v.orgId}/members/${m.userId}/remove">Remove<span class="sr-only"> ${who}</span></a>` : ''}</td>
@@ -78,16 +82,22 @@ export function membersView(v: MembersViewInput): Html {
 
 <section class="card" aria-labelledby="pending-title">
   <h2 id="pending-title">Pending invitations <span class="count">${pending.length}</span></h2>
-  ${pending.length === 0 ? html`<p class="empty">No pending invitations.</p>` : html`<div class="table-scroll" role="region" aria-labelledby="pending-title" tabindex="0">
+  ${
+    pending.length === 0
+      ? html`<p class="empty">No pending invitations.</p>`
+      : html`<div class="table-scroll" role="region" aria-labelledby="pending-title" tabindex="0">
   <table>
     <caption class="sr-only">Invitations not yet accepted</caption>
     <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Sent</th><th scope="col">Expires</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-    <tbody>${pending.map((i) => html`<tr>
+    <tbody>${pending.map(
+      (i) => html`<tr>
       <td>${i.email}</td><td>${ROLE_LABELS[i.role] ?? i.role}</td><td class="nowrap">${day(i.createdAt)}</td><td class="nowrap">${day(i.expiresAt)}</td>
       <td>${postButton(`/orgs/${v.orgId}/invitations/${i.id}/revoke`, v.csrf, html`Revoke<span class="sr-only"> invitation for ${i.email}</span>`, 'danger')}</td>
-    </tr>`)}</tbody>
+    </tr>`,
+    )}</tbody>
   </table>
-  </div>`}
+  </div>`
+  }
 </section>`;
 }
 

@@ -22,10 +22,16 @@ export async function pageFrame(ctx: Ctx, request: FastifyRequest, reply: Fastif
   } else if (request.session && request.session.kind === 'full') {
     const memberships = await membershipsOf(ctx, request.session.userId);
     const managed = memberships.find((m) => isManager(m.role));
-    nav = { email: request.session.user.email, orgId: (managed ?? memberships[0])?.org.id ?? null, isManager: !!managed, csrf };
+    nav = {
+      email: request.session.user.email,
+      orgId: (managed ?? memberships[0])?.org.id ?? null,
+      isManager: !!managed,
+      csrf,
+    };
   }
   // Every signed-in page of the user shows a pending recovery, with a way to cancel it, or a recent completion.
-  const recovery = request.session && !request.session.apiKey ? await recoveryNotice(ctx, request.session.userId) : null;
+  const recovery =
+    request.session && !request.session.apiKey ? await recoveryNotice(ctx, request.session.userId) : null;
   const banner = recoveryBanner(recovery, csrf);
   return {
     csrf,

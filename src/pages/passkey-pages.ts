@@ -37,21 +37,34 @@ export async function passkeyPages(app: FastifyInstance): Promise<void> {
 
   app.get(SETUP_PATH, async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
-    if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(SETUP_PATH)}`, 303);
+    if (!hasRecentReauth(ctx, session))
+      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(SETUP_PATH)}`, 303);
     return renderSetup(request, reply, 200, null);
   });
 
   app.post(SETUP_PATH, async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
     try {
-      const result = await finishPasskeySetup(ctx, session.user, parseJson((request.body as Body).response), meta(request));
+      const result = await finishPasskeySetup(
+        ctx,
+        session.user,
+        parseJson((request.body as Body).response),
+        meta(request),
+      );
       if (!result.backupCodes) return reply.redirect('/profile/security?done=passkey_added', 303);
       await upgradeAfterFirstFactor(ctx, request, reply, [result.amr]);
       const frame = await pageFrame(ctx, request, reply);
-      const view = backupCodesView(result.backupCodes, ctx.config.productName, session.user.email, true, '/profile/security?done=passkey_added');
+      const view = backupCodesView(
+        result.backupCodes,
+        ctx.config.productName,
+        session.user.email,
+        true,
+        '/profile/security?done=passkey_added',
+      );
       return frame.send(200, 'Save your backup codes', view, ['/static/backup-codes.js']);
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return renderSetup(request, reply, error.status, error.message);
+      if (error instanceof AppError && error.status < 500)
+        return renderSetup(request, reply, error.status, error.message);
       throw error;
     }
   });
@@ -64,7 +77,12 @@ export async function passkeyPages(app: FastifyInstance): Promise<void> {
     if (!factor) throw new AppError('not_found');
     if (!label) throw new AppError('invalid_request', { message: 'Enter a name.' });
     if (await renameFactor(ctx, session.userId, id, label)) {
-      await audit(ctx, meta(request), { event: 'factor.renamed', actorUserId: session.userId, targetUserId: session.userId, details: { type: factor.type, label } });
+      await audit(ctx, meta(request), {
+        event: 'factor.renamed',
+        actorUserId: session.userId,
+        targetUserId: session.userId,
+        details: { type: factor.type, label },
+      });
     }
     return reply.redirect('/profile/security?done=renamed', 303);
   });

@@ -17,7 +17,8 @@ const unsupported = html`<p class="hint" data-passkey-unsupported hidden>This br
 /** "Synced passkey" or "Passkey on one device" — from the credential's device type (backup eligibility). */
 export function passkeyKind(entry: FactorEntry): string {
   if (!entry.passkey) return 'passkey';
-  if (entry.passkey.deviceType === 'multiDevice') return entry.passkey.backedUp ? 'synced passkey, backed up' : 'synced passkey, not backed up yet';
+  if (entry.passkey.deviceType === 'multiDevice')
+    return entry.passkey.backedUp ? 'synced passkey, backed up' : 'synced passkey, not backed up yet';
   return 'passkey on one device or security key';
 }
 
@@ -55,8 +56,12 @@ export function passkeyProofButton(): Html {
 /** The second step with a passkey on the challenge page. */
 export function passkeyChallengeView(trustDays: number, next = '/profile'): Html {
   return html`${passkeyErrorBox()}
-  ${trustDays > 0 ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${trustDays} days</label>
-  <p class="hint">You will not be asked for a second step on this browser until then. Don't tick this on a shared computer.</p>` : ''}
+  ${
+    trustDays > 0
+      ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${trustDays} days</label>
+  <p class="hint">You will not be asked for a second step on this browser until then. Don't tick this on a shared computer.</p>`
+      : ''
+  }
   <p><button type="button" data-passkey-sign-in="second-step" data-next="${next}" hidden>Use your passkey</button></p>
   <noscript><p class="hint">Using a passkey needs JavaScript. Choose another way below.</p></noscript>
   ${unsupported}`;

@@ -13,7 +13,13 @@ import { hasRecentReauth } from '../sessions/service.ts';
 import type { Challenge } from '../sessions/challenge.ts';
 import { cooldownSecondsLeft, liveCode, type CodeBinding } from '../factors/phone/codes.ts';
 import { countryChoices, maskPhone } from '../factors/phone/numbers.ts';
-import { beginPhoneSetup, finishPhoneSetup, resendPhoneSetup, sendChallengeCode, sendReauthCode } from '../factors/phone/setup.ts';
+import {
+  beginPhoneSetup,
+  finishPhoneSetup,
+  resendPhoneSetup,
+  sendChallengeCode,
+  sendReauthCode,
+} from '../factors/phone/setup.ts';
 import { listPhones, liveEnrollment } from '../factors/phone/store.ts';
 import { html } from './html.ts';
 import { notice } from './layout.ts';
@@ -29,14 +35,23 @@ const channelField = (body: unknown): PhoneChannel => (textField(body, 'channel'
 
 async function codeState(ctx: Ctx, binding: CodeBinding, fallback: PhoneChannel): Promise<PhoneCodeState> {
   const live = await liveCode(ctx, binding);
-  return { sentTo: live ? maskPhone(live.e164) : null, channel: live?.channel ?? fallback, cooldownSeconds: await cooldownSecondsLeft(ctx, binding) };
+  return {
+    sentTo: live ? maskPhone(live.e164) : null,
+    channel: live?.channel ?? fallback,
+    cooldownSeconds: await cooldownSecondsLeft(ctx, binding),
+  };
 }
 
 /**
  * The challenge page's phone state. Opening the page (GET) sends a code when none is live and the
  * cooldown is over; a failure to send is shown on the page, which still offers every other way.
  */
-export async function openPhoneChallenge(ctx: Ctx, request: FastifyRequest, challenge: Challenge, channel: PhoneChannel): Promise<{ state: PhoneCodeState; error: string | null }> {
+export async function openPhoneChallenge(
+  ctx: Ctx,
+  request: FastifyRequest,
+  challenge: Challenge,
+  channel: PhoneChannel,
+): Promise<{ state: PhoneCodeState; error: string | null }> {
   const binding: CodeBinding = { purpose: 'sign_in', userId: challenge.userId, challengeId: challenge.id };
   let error: string | null = null;
   if (request.method === 'GET' && !(await liveCode(ctx, binding)) && (await cooldownSecondsLeft(ctx, binding)) === 0) {
@@ -60,36 +75,76 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
     const replaceId = textField(body, 'replacesFactorId', 64) || (query.replace ?? '');
     const replaced = (await listPhones(ctx, session.userId)).find((p) => p.id === replaceId);
     const frame = await pageFrame(ctx, request, reply);
-    const values = { phone: textField(body, 'phone', 40), country: textField(body, 'country', 2) || (ctx.config.phone.allowedCountries[0] ?? 'US'), channel: channelField(body) };
-    const view = phoneSetupView({ csrf: frame.csrf, countries: countryChoices(ctx.config.phone.allowedCountries), replaces: replaced ? { id: replaced.id, label: replaced.label } : null, error, values });
+    const values = {
+      phone: textField(body, 'phone', 40),
+      country: textField(body, 'country', 2) || (ctx.config.phone.allowedCountries[0] ?? 'US'),
+      channel: channelField(body),
+    };
+    const view = phoneSetupView({
+      csrf: frame.csrf,
+      countries: countryChoices(ctx.config.phone.allowedCountries),
+      replaces: replaced ? { id: replaced.id, label: replaced.label } : null,
+      error,
+      values,
+    });
     return frame.send(status, replaced ? 'Change your phone number' : 'Add a phone number', view);
   }
 
-  async function renderCode(request: FastifyRequest, reply: FastifyReply, enrollmentId: string, status: number, error: string | null, sentNotice: string | null) {
+  async function renderCode(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    enrollmentId: string,
+    status: number,
+    error: string | null,
+    sentNotice: string | null,
+  ) {
     const session = requireSession(request, { enrolment: true });
     const enrollment = await liveEnrollment(ctx, session.userId, enrollmentId);
-    if (!enrollment) return renderSetup(request, reply, 404, 'This phone setup has expired. Start again to get a new code.');
-    const state = await codeState(ctx, { purpose: 'verify_phone', userId: session.userId, enrollmentId }, enrollment.channel);
+    if (!enrollment)
+      return renderSetup(request, reply, 404, 'This phone setup has expired. Start again to get a new code.');
+    const state = await codeState(
+      ctx,
+      { purpose: 'verify_phone', userId: session.userId, enrollmentId },
+      enrollment.channel,
+    );
     const frame = await pageFrame(ctx, request, reply);
-    const view = phoneCodeView({ csrf: frame.csrf, enrollmentId, e164Masked: maskPhone(enrollment.e164), state, digits: ctx.config.phone.codeDigits, error, sentNotice });
+    const view = phoneCodeView({
+      csrf: frame.csrf,
+      enrollmentId,
+      e164Masked: maskPhone(enrollment.e164),
+      state,
+      digits: ctx.config.phone.codeDigits,
+      error,
+      sentNotice,
+    });
     return frame.send(status, 'Enter the code', view, [PHONE_SCRIPT]);
   }
 
   app.get(SETUP_PATH, async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
-    if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(request.url)}`, 303);
+    if (!hasRecentReauth(ctx, session))
+      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(request.url)}`, 303);
     return renderSetup(request, reply, 200, null);
   });
 
   app.post(SETUP_PATH, async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
-    if (!hasRecentReauth(ctx, session)) return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(SETUP_PATH)}`, 303);
+    if (!hasRecentReauth(ctx, session))
+      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(SETUP_PATH)}`, 303);
     const body = request.body;
     try {
       const replacesFactorId = textField(body, 'replacesFactorId', 64);
-      const started = await beginPhoneSetup(ctx, session.user, {
-        phone: textField(body, 'phone', 40), country: textField(body, 'country', 2), channel: channelField(body), ...(replacesFactorId ? { replacesFactorId } : {}),
-      }, meta(request));
+      const started = await beginPhoneSetup(
+        ctx,
+        session.user,
+        {
+          phone: textField(body, 'phone', 40),
+          country: textField(body, 'country', 2),
+          channel: channelField(body),
+          ...(replacesFactorId ? { replacesFactorId } : {}),
+        },
+        meta(request),
+      );
       return reply.redirect(`${SETUP_PATH}/verify?id=${encodeURIComponent(started.enrollmentId)}`, 303);
     } catch (error) {
       if (error instanceof AppError && error.status !== 500) {
@@ -121,17 +176,31 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
     const session = requireSession(request, { enrolment: true });
     const enrollmentId = textField(request.body, 'enrollmentId', 64);
     try {
-      const result = await finishPhoneSetup(ctx, session.user, { enrollmentId, code: textField(request.body, 'code', 16) }, meta(request));
+      const result = await finishPhoneSetup(
+        ctx,
+        session.user,
+        { enrollmentId, code: textField(request.body, 'code', 16) },
+        meta(request),
+      );
       const done = result.changed ? 'phone_changed' : 'phone_added';
       if (!result.backupCodes) return reply.redirect(`/profile/security?done=${done}`, 303);
       await upgradeAfterFirstFactor(ctx, request, reply, ['sms']);
       const frame = await pageFrame(ctx, request, reply);
-      const view = backupCodesView(result.backupCodes, ctx.config.productName, session.user.email, true, `/profile/security?done=${done}`);
+      const view = backupCodesView(
+        result.backupCodes,
+        ctx.config.productName,
+        session.user.email,
+        true,
+        `/profile/security?done=${done}`,
+      );
       return frame.send(200, 'Save your backup codes', view, ['/static/backup-codes.js']);
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       const left = error.details.attemptsLeft;
-      const message = typeof left === 'number' && left > 0 ? `${error.message} ${left} attempt${left === 1 ? '' : 's'} left.` : error.message;
+      const message =
+        typeof left === 'number' && left > 0
+          ? `${error.message} ${left} attempt${left === 1 ? '' : 's'} left.`
+          : error.message;
       return renderCode(request, reply, enrollmentId, error.status, message, null);
     }
   });
@@ -147,7 +216,11 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
       const frame = await pageFrame(ctx, request, reply);
-      return frame.send(error.status, 'Code not sent', html`<section class="card narrow"><h1>Code not sent</h1>${notice('error', error.message)}<p><a href="${next}">Go back</a></p></section>`);
+      return frame.send(
+        error.status,
+        'Code not sent',
+        html`<section class="card narrow"><h1>Code not sent</h1>${notice('error', error.message)}<p><a href="${next}">Go back</a></p></section>`,
+      );
     }
     if (next === '/profile/security') return reply.redirect('/profile/security?done=phone_code_sent', 303);
     // An app's sign-in request asks for the factor on its own page.

@@ -26,7 +26,13 @@ export function saferMethodNotice(): Html {
   <a href="/profile/security/totp">Set up an authenticator app</a> or <a href="/profile/security/passkey">add a passkey</a> instead, or as well.</div>`;
 }
 
-export function phoneSetupView(p: { csrf: string; countries: readonly CountryChoice[]; replaces: { id: string; label: string } | null; error: string | null; values: { phone: string; country: string; channel: PhoneChannel } }): Html {
+export function phoneSetupView(p: {
+  csrf: string;
+  countries: readonly CountryChoice[];
+  replaces: { id: string; label: string } | null;
+  error: string | null;
+  values: { phone: string; country: string; channel: PhoneChannel };
+}): Html {
   return html`<section class="card narrow" aria-labelledby="phone-title">
   <h1 id="phone-title">${p.replaces ? 'Change your phone number' : 'Add a phone number'}</h1>
   ${notice('error', p.error)}
@@ -70,7 +76,12 @@ export function sentPrompt(state: PhoneCodeState, digits: number): Html {
 }
 
 /** Resend / switch channel, as one form whose buttons name the channel; the countdown is in the text. */
-export function resendForm(p: { csrf: string; action: string; state: PhoneCodeState; hidden?: Record<string, string> }): Html {
+export function resendForm(p: {
+  csrf: string;
+  action: string;
+  state: PhoneCodeState;
+  hidden?: Record<string, string>;
+}): Html {
   const { state } = p;
   const wait = state.cooldownSeconds;
   return html`<form method="post" action="${p.action}" class="resend" data-resend-cooldown="${wait}">
@@ -84,7 +95,15 @@ export function resendForm(p: { csrf: string; action: string; state: PhoneCodeSt
   </form>`;
 }
 
-export function phoneCodeView(p: { csrf: string; enrollmentId: string; e164Masked: string; state: PhoneCodeState; digits: number; error: string | null; sentNotice: string | null }): Html {
+export function phoneCodeView(p: {
+  csrf: string;
+  enrollmentId: string;
+  e164Masked: string;
+  state: PhoneCodeState;
+  digits: number;
+  error: string | null;
+  sentNotice: string | null;
+}): Html {
   return html`<section class="card narrow" aria-labelledby="phone-code-title">
   <h1 id="phone-code-title">Enter the code</h1>
   ${notice('error', p.error)}

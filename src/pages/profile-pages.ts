@@ -45,16 +45,21 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
     ]);
     const user = session.user;
     const passwordError = error && (error.field === 'currentPassword' || error.field === 'password') ? error : null;
-    return frame.send(status, 'Your profile', html`<h1>Your profile</h1>
+    return frame.send(
+      status,
+      'Your profile',
+      html`<h1>Your profile</h1>
 ${notice('success', error ? null : flash(request.query, DONE))}
 ${error && !passwordError ? notice('error', error.message) : ''}
 ${requirementBanner(requirement)}
 <section class="card" aria-labelledby="account-title">
   <h2 id="account-title">Account</h2>
   <dl class="facts">
-    <dt>Email</dt><dd>${user.email} ${emailVerified
-      ? html`<span class="badge ok">Verified</span>`
-      : html`<span class="badge warn">Not verified</span> ${postButton('/profile/email/verification', frame.csrf, 'Send a verification link')}`}</dd>
+    <dt>Email</dt><dd>${user.email} ${
+      emailVerified
+        ? html`<span class="badge ok">Verified</span>`
+        : html`<span class="badge warn">Not verified</span> ${postButton('/profile/email/verification', frame.csrf, 'Send a verification link')}`
+    }</dd>
     <dt>Name</dt><dd>${user.name || html`<span class="muted">Not set</span>`}</dd>
     <dt>Two-factor authentication</dt><dd><span class="badge ${user.twoFactorEnabled ? 'ok' : 'warn'}">${user.twoFactorEnabled ? 'On' : 'Off'}</span></dd>
   </dl>
@@ -65,10 +70,16 @@ ${requirementBanner(requirement)}
 
 <section class="card" aria-labelledby="orgs-title">
   <h2 id="orgs-title">Your organizations</h2>
-  ${memberships.length === 0 ? html`<p class="empty">You are not a member of any organization.</p>` : html`<ul class="plain orgs">${memberships.map((m) => html`<li>
+  ${
+    memberships.length === 0
+      ? html`<p class="empty">You are not a member of any organization.</p>`
+      : html`<ul class="plain orgs">${memberships.map(
+          (m) => html`<li>
     <strong>${m.org.name}</strong> <span class="badge">${ROLE_LABELS[m.role] ?? m.role}</span>
     ${isManager(m.role) ? html` <a href="/orgs/${m.org.id}/members">Manage staff &amp; clients</a>` : ''}
-  </li>`)}</ul>`}
+  </li>`,
+        )}</ul>`
+  }
 </section>
 
 <section class="card" aria-labelledby="sessions-title">
@@ -78,13 +89,20 @@ ${requirementBanner(requirement)}
   <table class="sessions">
     <caption class="sr-only">Your signed-in sessions</caption>
     <thead><tr><th scope="col">Device</th><th scope="col">IP address</th><th scope="col">Signed in</th><th scope="col">Last active</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-    <tbody>${sessions.map((s) => html`<tr${s.id === session.id ? html` class="current"` : ''}>
+    <tbody>${sessions.map(
+      (s) => html`<tr${s.id === session.id ? html` class="current"` : ''}>
       <td>${describeUserAgent(s.userAgent)} ${s.id === session.id ? html`<span class="badge ok">This device</span>` : ''}</td>
       <td class="nowrap">${s.ip}</td><td class="nowrap">${utc(s.createdAt)}</td><td class="nowrap">${utc(s.lastSeenAt)}</td>
-      <td>${postButton(`/profile/sessions/${s.id}/revoke`, frame.csrf, s.id === session.id
-        ? html`Sign out<span class="sr-only"> of this device</span>`
-        : html`Revoke<span class="sr-only"> ${describeUserAgent(s.userAgent)} session from ${s.ip}</span>`, 'danger')}</td>
-    </tr>`)}</tbody>
+      <td>${postButton(
+        `/profile/sessions/${s.id}/revoke`,
+        frame.csrf,
+        s.id === session.id
+          ? html`Sign out<span class="sr-only"> of this device</span>`
+          : html`Revoke<span class="sr-only"> ${describeUserAgent(s.userAgent)} session from ${s.ip}</span>`,
+        'danger',
+      )}</td>
+    </tr>`,
+    )}</tbody>
   </table>
   </div>
   ${postButton('/profile/sessions/revoke-all', frame.csrf, 'Sign out everywhere', 'secondary')}
@@ -101,7 +119,8 @@ ${requirementBanner(requirement)}
     <button type="submit">Change password</button>
     <p class="hint">Your other sessions will be signed out.</p>
   </form>
-</section>`);
+</section>`,
+    );
   }
 
   app.get('/profile', async (request, reply) => renderProfile(request, reply, 200, null));
@@ -114,7 +133,14 @@ ${requirementBanner(requirement)}
     }
     const body = request.body;
     try {
-      await changePassword(ctx, session.user, textField(body, 'currentPassword', 1024), textField(body, 'newPassword', 1024), session.id, meta(request));
+      await changePassword(
+        ctx,
+        session.user,
+        textField(body, 'currentPassword', 1024),
+        textField(body, 'newPassword', 1024),
+        session.id,
+        meta(request),
+      );
     } catch (error) {
       return renderProfile(request, reply, ...asProfileError(formError(error, reply)));
     }
@@ -125,9 +151,19 @@ ${requirementBanner(requirement)}
     const session = requireSession(request);
     const { id } = request.params as { id: string };
     if (!(await revokeSession(ctx, session.userId, id))) {
-      return renderProfile(request, reply, 404, { code: 'not_found', status: 404, message: 'That session has already ended.', field: null });
+      return renderProfile(request, reply, 404, {
+        code: 'not_found',
+        status: 404,
+        message: 'That session has already ended.',
+        field: null,
+      });
     }
-    await audit(ctx, meta(request), { event: 'session.revoked', actorUserId: session.userId, targetUserId: session.userId, details: { sessionId: id } });
+    await audit(ctx, meta(request), {
+      event: 'session.revoked',
+      actorUserId: session.userId,
+      targetUserId: session.userId,
+      details: { sessionId: id },
+    });
     if (id === session.id) return signedOut(reply, 'signed_out');
     return reply.redirect('/profile?done=session_revoked', 303);
   });
@@ -135,7 +171,12 @@ ${requirementBanner(requirement)}
   app.post('/profile/sessions/revoke-all', async (request, reply) => {
     const session = requireSession(request);
     const count = await revokeAllSessions(ctx, session.userId, null);
-    await audit(ctx, meta(request), { event: 'sessions.revoked_all', actorUserId: session.userId, targetUserId: session.userId, details: { count } });
+    await audit(ctx, meta(request), {
+      event: 'sessions.revoked_all',
+      actorUserId: session.userId,
+      targetUserId: session.userId,
+      details: { count },
+    });
     return signedOut(reply, 'signed_out_everywhere');
   });
 
@@ -149,13 +190,17 @@ ${requirementBanner(requirement)}
     const before = cursorParam(request.query);
     const page = await queryAudit(ctx.db, { userId: session.userId, before, limit: ACTIVITY_PAGE_SIZE });
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(200, 'Recent security activity', html`<h1>Recent security activity</h1>
+    return frame.send(
+      200,
+      'Recent security activity',
+      html`<h1>Recent security activity</h1>
 <p class="lead">Sign-ins, password changes and other security events on your account, newest first. Times are in UTC.</p>
 <section class="card">
   ${auditTable(page.rows, { people: false, caption: 'Your security activity' })}
   ${pager('/profile/activity?', before, page.nextCursor)}
 </section>
-<p><a href="/profile">Back to your profile</a></p>`);
+<p><a href="/profile">Back to your profile</a></p>`,
+    );
   });
 }
 

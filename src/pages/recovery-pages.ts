@@ -47,7 +47,13 @@ export async function recoveryPages(app: FastifyInstance): Promise<void> {
     return frame.send(status, title, card(title, body));
   }
 
-  async function form(request: FastifyRequest, reply: FastifyReply, action: string, fields: Record<string, string>, button: string): Promise<Html> {
+  async function form(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    action: string,
+    fields: Record<string, string>,
+    button: string,
+  ): Promise<Html> {
     const frame = await pageFrame(ctx, request, reply);
     return html`<form method="post" action="${action}"><input type="hidden" name="_csrf" value="${frame.csrf}">
 ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
@@ -55,8 +61,14 @@ ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="
   }
 
   function refused(request: FastifyRequest, reply: FastifyReply, title: string, error: AppError) {
-    return show(request, reply, error.status, title, html`${notice('error', refusalText(error))}
-${error.code === 'recovery_unavailable' ? html`<p>If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.</p>` : ''}`);
+    return show(
+      request,
+      reply,
+      error.status,
+      title,
+      html`${notice('error', refusalText(error))}
+${error.code === 'recovery_unavailable' ? html`<p>If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.</p>` : ''}`,
+    );
   }
 
   app.get('/sign-in/recovery', async (request, reply) => {
@@ -69,14 +81,26 @@ ${error.code === 'recovery_unavailable' ? html`<p>If you still have a backup cod
     const title = "Can't access your device?";
     const blockedUntil = await recoveryBlockedUntil(ctx, userId);
     if (blockedUntil) {
-      return show(request, reply, 200, title, html`${notice('error', recoveryUnavailable(blockedUntil).message)}
+      return show(
+        request,
+        reply,
+        200,
+        title,
+        html`${notice('error', recoveryUnavailable(blockedUntil).message)}
 <p>If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.</p>
-<p><a href="/sign-in/challenge">Back</a></p>`);
+<p><a href="/sign-in/challenge">Back</a></p>`,
+      );
     }
     const pending = await pendingRecovery(ctx, userId);
-    return show(request, reply, 200, title, html`${pending ? pendingNote(pending) : ''}${requestIntro(hours(), inDelay())}
+    return show(
+      request,
+      reply,
+      200,
+      title,
+      html`${pending ? pendingNote(pending) : ''}${requestIntro(hours(), inDelay())}
 ${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link')}
-<p><a href="/sign-in/challenge">Back</a></p>`);
+<p><a href="/sign-in/challenge">Back</a></p>`,
+    );
   });
 
   app.post('/sign-in/recovery', async (request, reply) => {
@@ -91,12 +115,25 @@ ${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link'
     try {
       const result = await startRecovery(ctx, user, meta(request));
       if (result.status === 'contact_admin') {
-        return show(request, reply, 200, 'Ask your administrator', html`<p>${result.orgs.join(', ')} handles lost two-factor devices itself. Contact your administrator: they can reset your two-factor authentication after checking it is you. We have let them know you asked.</p>`);
+        return show(
+          request,
+          reply,
+          200,
+          'Ask your administrator',
+          html`<p>${result.orgs.join(', ')} handles lost two-factor devices itself. Contact your administrator: they can reset your two-factor authentication after checking it is you. We have let them know you asked.</p>`,
+        );
       }
     } catch (error) {
       const shown = shownError(error, reply);
       if (!shown) throw error;
-      if (shown.code === 'rate_limited') return show(request, reply, 429, "Can't access your device?", notice('error', 'Too many recovery requests. Try again later.'));
+      if (shown.code === 'rate_limited')
+        return show(
+          request,
+          reply,
+          429,
+          "Can't access your device?",
+          notice('error', 'Too many recovery requests. Try again later.'),
+        );
       return refused(request, reply, "Can't access your device?", shown);
     }
     return show(request, reply, 200, 'Check your email', linkSent(hours()));
@@ -104,13 +141,23 @@ ${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link'
 
   app.get('/recovery/confirm', async (request, reply) => {
     const token = String((request.query as { token?: string }).token ?? '').slice(0, 200);
-    return show(request, reply, 200, 'Start account recovery', html`${confirmIntro(hours(), inDelay())}
-${await form(request, reply, '/recovery/confirm', { token }, 'Start recovery')}`);
+    return show(
+      request,
+      reply,
+      200,
+      'Start account recovery',
+      html`${confirmIntro(hours(), inDelay())}
+${await form(request, reply, '/recovery/confirm', { token }, 'Start recovery')}`,
+    );
   });
 
   app.post('/recovery/confirm', async (request, reply) => {
     try {
-      const { completesAt } = await confirmRecovery(ctx, String((request.body as { token?: string }).token ?? '').slice(0, 200), meta(request));
+      const { completesAt } = await confirmRecovery(
+        ctx,
+        String((request.body as { token?: string }).token ?? '').slice(0, 200),
+        meta(request),
+      );
       return show(request, reply, 200, 'Recovery started', startedView(completesAt, hours()));
     } catch (error) {
       const shown = shownError(error, reply);
@@ -121,8 +168,14 @@ ${await form(request, reply, '/recovery/confirm', { token }, 'Start recovery')}`
 
   app.get('/recovery/cancel', async (request, reply) => {
     const token = String((request.query as { token?: string }).token ?? '').slice(0, 200);
-    return show(request, reply, 200, 'Cancel account recovery', html`<p>If you did not start this recovery, cancel it and change your password: someone knows it.</p>
-${await form(request, reply, '/recovery/cancel', { token }, 'Cancel the recovery')}`);
+    return show(
+      request,
+      reply,
+      200,
+      'Cancel account recovery',
+      html`<p>If you did not start this recovery, cancel it and change your password: someone knows it.</p>
+${await form(request, reply, '/recovery/cancel', { token }, 'Cancel the recovery')}`,
+    );
   });
 
   app.post('/recovery/cancel', async (request, reply) => {
@@ -133,9 +186,22 @@ ${await form(request, reply, '/recovery/cancel', { token }, 'Cancel the recovery
     } catch (error) {
       const shown = shownError(error, reply);
       if (!shown) throw error;
-      if (shown.code === 'invalid_token') return show(request, reply, 400, 'Cancel account recovery', notice('error', 'This recovery was already cancelled, completed or replaced.'));
+      if (shown.code === 'invalid_token')
+        return show(
+          request,
+          reply,
+          400,
+          'Cancel account recovery',
+          notice('error', 'This recovery was already cancelled, completed or replaced.'),
+        );
       return refused(request, reply, 'Cancel account recovery', shown);
     }
-    return show(request, reply, 200, 'Recovery cancelled', html`<p>The recovery was cancelled: nothing changes on your account. If you did not start it, change your password now.</p>`);
+    return show(
+      request,
+      reply,
+      200,
+      'Recovery cancelled',
+      html`<p>The recovery was cancelled: nothing changes on your account. If you did not start it, change your password now.</p>`,
+    );
   });
 }

@@ -22,12 +22,17 @@ import { importPages } from './import-pages.ts';
 import { emailVerificationPages } from './email-verification-pages.ts';
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
-const STATIC_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
+const STATIC_TYPES: Record<string, string> = {
+  css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  svg: 'image/svg+xml',
+};
 
 export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, error: AppError): unknown {
   // Past an org's 2FA deadline, every page leads to enrolment.
   if (error.code === 'two_factor_enrollment_required') return reply.redirect('/profile/security', 303);
-  if (error.code === 'unauthenticated' && request.method === 'GET') return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+  if (error.code === 'unauthenticated' && request.method === 'GET')
+    return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
   const productName = (request.server as FastifyInstance).ctx?.config.productName ?? 'twofold';
   const page = layout(
     { title: error.status === 404 ? 'Not found' : 'Something went wrong', productName },

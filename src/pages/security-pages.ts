@@ -50,7 +50,13 @@ function continuePath(ctx: Ctx, request: FastifyRequest): string {
 export async function securityPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  async function show(request: FastifyRequest, reply: FastifyReply, status: number, content: Html, scripts: string[] = []) {
+  async function show(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    content: Html,
+    scripts: string[] = [],
+  ) {
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(status, 'Security', content, scripts);
   }
@@ -63,18 +69,33 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
     const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
     const continueTo = continuePath(ctx, request);
-    const onward = continueTo && data.twoFactorEnabled && !requirement.overdue
-      ? html`<div class="notice notice-info" role="status">Two-factor authentication is set up. <a href="${continueTo}">Continue signing in to the app</a></div>`
-      : html``;
-    return frame.send(status, 'Security', html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf)}`, [WEBAUTHN_SCRIPT]);
+    const onward =
+      continueTo && data.twoFactorEnabled && !requirement.overdue
+        ? html`<div class="notice notice-info" role="status">Two-factor authentication is set up. <a href="${continueTo}">Continue signing in to the app</a></div>`
+        : html``;
+    return frame.send(
+      status,
+      'Security',
+      html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf)}`,
+      [WEBAUTHN_SCRIPT],
+    );
   }
 
   /** The re-authentication form, posting back to `next` once confirmed. */
-  async function askReauth(request: FastifyRequest, reply: FastifyReply, next: string, status = 200, error: string | null = null) {
+  async function askReauth(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    next: string,
+    status = 200,
+    error: string | null = null,
+  ) {
     const session = requireSession(request, { enrolment: true });
     const frame = await pageFrame(ctx, request, reply);
     const data = await factorOverview(ctx, session.userId);
-    return frame.send(status, 'Confirm it is you', html`<section class="card narrow" aria-labelledby="reauth-title">
+    return frame.send(
+      status,
+      'Confirm it is you',
+      html`<section class="card narrow" aria-labelledby="reauth-title">
   <h1 id="reauth-title">Confirm it's you</h1>
   <p>For your security, enter your password${data.twoFactorEnabled ? ' and use your second factor' : ''} before changing security settings.</p>
   ${notice('error', error)}
@@ -87,7 +108,9 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     ${data.twoFactorEnabled ? factorCodeFields(data) : ''}
     <button type="submit">Confirm</button>
   </form>
-</section>`, [WEBAUTHN_SCRIPT]);
+</section>`,
+      [WEBAUTHN_SCRIPT],
+    );
   }
 
   /** Runs `action` when the sudo window is open, else shows the re-auth form leading back to `next`. */
@@ -107,17 +130,29 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
   app.get('/sign-in/two-factor-reminder', async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
     const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
-    if (!requirement.deadline || requirement.overdue) return reply.redirect(requirement.overdue ? '/profile/security' : '/profile', 303);
-    return show(request, reply, 200, html`<section class="card narrow" aria-labelledby="reminder-title">
+    if (!requirement.deadline || requirement.overdue)
+      return reply.redirect(requirement.overdue ? '/profile/security' : '/profile', 303);
+    return show(
+      request,
+      reply,
+      200,
+      html`<section class="card narrow" aria-labelledby="reminder-title">
   <h1 id="reminder-title">Set up two-factor authentication</h1>
   ${requirementBanner(requirement)}
   <p>It takes about two minutes: scan a QR code with an authenticator app on your phone and save your backup codes.</p>
   <p class="row-actions"><a class="button" href="/profile/security/totp">Set up now</a> <a class="button secondary" href="${safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '/profile')}">Later</a></p>
-</section>`);
+</section>`,
+    );
   });
 
   // Other pages send people here when an action needs a fresh re-authentication.
-  app.get('/profile/security/confirm', async (request, reply) => askReauth(request, reply, safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '/profile/security')));
+  app.get('/profile/security/confirm', async (request, reply) =>
+    askReauth(
+      request,
+      reply,
+      safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '/profile/security'),
+    ),
+  );
 
   app.post('/profile/security/reauthenticate', async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
@@ -126,15 +161,27 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     try {
       await checkCredentials(ctx, session.user.email, body.password ?? '', meta(request));
       if (session.user.twoFactorEnabled) {
-        const outcome = await verifySecondFactor(ctx, session.user, (body.method ?? 'totp') as SecondFactorMethod, body.code ?? '', meta(request), 'reauthenticate');
+        const outcome = await verifySecondFactor(
+          ctx,
+          session.user,
+          (body.method ?? 'totp') as SecondFactorMethod,
+          body.code ?? '',
+          meta(request),
+          'reauthenticate',
+        );
         if (!outcome.ok) throw failedCode(outcome);
       }
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return askReauth(request, reply, next, error.status, error.message);
+      if (error instanceof AppError && error.status < 500)
+        return askReauth(request, reply, next, error.status, error.message);
       throw error;
     }
     issueSessionCookie(ctx, reply, await rotateSession(ctx, session.id, { reauthenticated: true }), session.remember);
-    await audit(ctx, meta(request), { event: 'reauthenticated', actorUserId: session.userId, targetUserId: session.userId });
+    await audit(ctx, meta(request), {
+      event: 'reauthenticated',
+      actorUserId: session.userId,
+      targetUserId: session.userId,
+    });
     return reply.redirect(next === '/profile/security' ? '/profile/security?done=reauthenticated' : next, 303);
   });
 
@@ -148,7 +195,10 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const session = requireSession(request, { enrolment: true });
     const setup = await beginTotpSetup(ctx, session.user);
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, 'Set up an authenticator app', html`<section class="card" aria-labelledby="totp-title">
+    return frame.send(
+      status,
+      'Set up an authenticator app',
+      html`<section class="card" aria-labelledby="totp-title">
   <h1 id="totp-title">Set up an authenticator app</h1>
   ${notice('error', error)}
   <ol class="steps">
@@ -171,21 +221,34 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     <button type="submit">Turn on</button>
     <a class="button secondary" href="/profile/security">Cancel</a>
   </form>
-</section>`);
+</section>`,
+    );
   }
 
   app.post('/profile/security/totp', async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
     const body = request.body as Body;
     try {
-      const result = await finishTotpSetup(ctx, session.user, { enrollmentId: body.enrollmentId ?? '', code: body.code ?? '', label: body.label }, meta(request));
+      const result = await finishTotpSetup(
+        ctx,
+        session.user,
+        { enrollmentId: body.enrollmentId ?? '', code: body.code ?? '', label: body.label },
+        meta(request),
+      );
       if (!result.backupCodes) return reply.redirect('/profile/security?done=totp_added', 303);
       await upgradeAfterFirstFactor(ctx, request, reply, ['otp']);
       const continueTo = continuePath(ctx, request);
       if (continueTo) clearCookie(reply, ctx.config, CONTINUE_COOKIE);
-      return show(request, reply, 200, backupCodesView(result.backupCodes, ctx.config.productName, session.user.email, true, continueTo || undefined), ['/static/backup-codes.js']);
+      return show(
+        request,
+        reply,
+        200,
+        backupCodesView(result.backupCodes, ctx.config.productName, session.user.email, true, continueTo || undefined),
+        ['/static/backup-codes.js'],
+      );
     } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_code') return renderTotpSetup(request, reply, 401, `${error.message} Scan the new QR code below and try again.`);
+      if (error instanceof AppError && error.code === 'invalid_code')
+        return renderTotpSetup(request, reply, 401, `${error.message} Scan the new QR code below and try again.`);
       if (error instanceof AppError && error.status < 500) return overview(request, reply, error.status, error.message);
       throw error;
     }
@@ -195,7 +258,9 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const session = requireSession(request);
     return withSudo(request, reply, '/profile/security', async () => {
       const codes = await regenerateBackupCodes(ctx, session.user, meta(request));
-      return show(request, reply, 200, backupCodesView(codes, ctx.config.productName, session.user.email, false), ['/static/backup-codes.js']);
+      return show(request, reply, 200, backupCodesView(codes, ctx.config.productName, session.user.email, false), [
+        '/static/backup-codes.js',
+      ]);
     });
   });
 
@@ -214,7 +279,11 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const data = await factorOverview(ctx, session.userId);
     const factor = data.factors.find((f) => f.id === id);
     if (!factor) throw new AppError('not_found');
-    await ctx.db.kysely.updateTable('users').set({ default_method: factor.methods[0] ?? null }).where('id', '=', session.userId).execute();
+    await ctx.db.kysely
+      .updateTable('users')
+      .set({ default_method: factor.methods[0] ?? null })
+      .where('id', '=', session.userId)
+      .execute();
     return reply.redirect('/profile/security?done=default', 303);
   });
 
@@ -230,7 +299,14 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const body = request.body as Body;
     try {
       await checkCredentials(ctx, session.user.email, body.password ?? '', meta(request));
-      const outcome = await verifySecondFactor(ctx, session.user, (body.method ?? 'totp') as SecondFactorMethod, body.code ?? '', meta(request), 'disable');
+      const outcome = await verifySecondFactor(
+        ctx,
+        session.user,
+        (body.method ?? 'totp') as SecondFactorMethod,
+        body.code ?? '',
+        meta(request),
+        'disable',
+      );
       if (!outcome.ok) throw failedCode(outcome);
       await disableTwoFactor(ctx, session.user, meta(request), 'user');
     } catch (error) {

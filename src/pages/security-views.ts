@@ -20,14 +20,18 @@ export function factorCodeFields(data: Pick<Overview, 'backupCodesLeft' | 'facto
   const hasApp = data.factors.some((f) => f.type === 'totp') || (!hasPasskey && !hasPhone);
   const hasBackupCodes = data.backupCodesLeft > 0;
   return html`${hasPasskey ? passkeyProofButton() : ''}
-    ${hasApp || hasBackupCodes || hasPhone ? html`<label for="method">${hasPasskey ? 'Or enter a code' : 'Second factor'}</label>
+    ${
+      hasApp || hasBackupCodes || hasPhone
+        ? html`<label for="method">${hasPasskey ? 'Or enter a code' : 'Second factor'}</label>
     <select id="method" name="method">
       ${hasApp ? html`<option value="totp">Authenticator app code</option>` : ''}
       ${hasPhone ? html`<option value="sms">Code by text message</option><option value="voice">Code by phone call</option>` : ''}
       ${hasBackupCodes ? html`<option value="backup_code">Backup code</option>` : ''}
     </select>
     <label for="factor-code">Code</label>
-    <input id="factor-code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" maxlength="20" required>` : ''}`;
+    <input id="factor-code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" maxlength="20" required>`
+        : ''
+    }`;
 }
 
 /** "Text me a code" before a form that asks for a second factor, when the user has a phone. */
@@ -40,30 +44,46 @@ function postButton(action: string, csrf: string, label: string, kind = 'seconda
 }
 
 function kindOf(f: Overview['factors'][number]): string {
-  return f.type === 'totp' ? 'authenticator app' : f.type === 'passkey' ? passkeyKind(f) : f.type === 'phone' ? 'codes by text or call' : f.type;
+  return f.type === 'totp'
+    ? 'authenticator app'
+    : f.type === 'passkey'
+      ? passkeyKind(f)
+      : f.type === 'phone'
+        ? 'codes by text or call'
+        : f.type;
 }
 
 export function overviewView(data: Overview, devices: readonly TrustedDeviceView[], csrf: string): Html {
   return html`<h1>Security</h1>
 <section class="card" aria-labelledby="twofa-title">
   <h2 id="twofa-title">Two-factor authentication <span class="badge ${data.twoFactorEnabled ? 'ok' : 'warn'}">${data.twoFactorEnabled ? 'On' : 'Off'}</span></h2>
-  <p>${data.twoFactorEnabled
-    ? 'When you sign in on a browser we do not recognise, we ask for a second step after your password.'
-    : 'Protect your account with a second step after your password: a code from an authenticator app, or a passkey.'}</p>
-  ${data.factors.length > 0 ? html`<table>
+  <p>${
+    data.twoFactorEnabled
+      ? 'When you sign in on a browser we do not recognise, we ask for a second step after your password.'
+      : 'Protect your account with a second step after your password: a code from an authenticator app, or a passkey.'
+  }</p>
+  ${
+    data.factors.length > 0
+      ? html`<table>
     <caption class="sr-only">Your sign-in methods</caption>
     <thead><tr><th scope="col">Method</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-    <tbody>${data.factors.map((f) => html`<tr>
+    <tbody>${data.factors.map(
+      (f) => html`<tr>
       <td>${f.label} ${kindOf(f).toLowerCase() === f.label.toLowerCase() ? '' : html`<span class="muted">(${kindOf(f)})</span>`} ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
       <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
         ${postButton(`/profile/security/factors/${f.id}/remove`, csrf, 'Remove', 'danger')}
         ${f.type === 'phone' ? html`<a class="button secondary small" href="/profile/security/phone?replace=${f.id}">Change number</a>` : renameForm(f, csrf)}</td>
-    </tr>`)}</tbody>
-  </table>` : ''}
+    </tr>`,
+    )}</tbody>
+  </table>`
+      : ''
+  }
   <p class="row-actions"><a class="button" href="/profile/security/totp">Set up authenticator app</a> <a class="button secondary" href="/profile/security/passkey">Add a passkey</a> <a class="button secondary" href="/profile/security/phone">Add a phone number</a></p>
 </section>
-${data.twoFactorEnabled ? html`<section class="card" aria-labelledby="backup-title">
+${
+  data.twoFactorEnabled
+    ? html`<section class="card" aria-labelledby="backup-title">
   <h2 id="backup-title">Backup codes</h2>
   <p>${data.backupCodesLeft} of 10 backup codes left. Each one works once, if you can't use your other methods.</p>
   ${data.backupCodesLow ? html`<div class="notice notice-error" role="alert">You are running low on backup codes. Generate a new set and keep it somewhere safe.</div>` : ''}
@@ -72,12 +92,18 @@ ${data.twoFactorEnabled ? html`<section class="card" aria-labelledby="backup-tit
 </section>
 <section class="card" aria-labelledby="devices-title">
   <h2 id="devices-title">Trusted browsers</h2>
-  ${devices.length === 0 ? html`<p class="muted">No trusted browsers. Tick "Trust this device" when you sign in to skip the code on a browser you use often.</p>` : html`<table>
+  ${
+    devices.length === 0
+      ? html`<p class="muted">No trusted browsers. Tick "Trust this device" when you sign in to skip the code on a browser you use often.</p>`
+      : html`<table>
     <caption class="sr-only">Browsers that skip the second step</caption>
     <thead><tr><th scope="col">Browser</th><th scope="col">IP address</th><th scope="col">Last used</th><th scope="col">Trusted until</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-    <tbody>${devices.map((d) => html`<tr><td>${d.browser}</td><td>${d.ip}</td><td>${day(d.lastUsedAt)}</td><td>${day(d.expiresAt)}</td>
-      <td>${postButton(`/profile/security/devices/${d.id}/revoke`, csrf, 'Revoke', 'danger')}</td></tr>`)}</tbody>
-  </table>`}
+    <tbody>${devices.map(
+      (d) => html`<tr><td>${d.browser}</td><td>${d.ip}</td><td>${day(d.lastUsedAt)}</td><td>${day(d.expiresAt)}</td>
+      <td>${postButton(`/profile/security/devices/${d.id}/revoke`, csrf, 'Revoke', 'danger')}</td></tr>`,
+    )}</tbody>
+  </table>`
+  }
 </section>
 <section class="card" aria-labelledby="disable-title">
   <h2 id="disable-title">Turn off two-factor authentication</h2>
@@ -90,12 +116,20 @@ ${data.twoFactorEnabled ? html`<section class="card" aria-labelledby="backup-tit
     ${factorCodeFields(data)}
     <button type="submit" class="danger">Turn off two-factor authentication</button>
   </form>
-</section>` : ''}
+</section>`
+    : ''
+}
 <p><a href="/profile">Back to your profile</a></p>`;
 }
 
 /** Backup codes, shown once: download (.txt), print and copy; the list itself works without JavaScript. */
-export function backupCodesView(codes: readonly string[], productName: string, email: string, justEnabled: boolean, doneHref = '/profile/security?done=totp_added'): Html {
+export function backupCodesView(
+  codes: readonly string[],
+  productName: string,
+  email: string,
+  justEnabled: boolean,
+  doneHref = '/profile/security?done=totp_added',
+): Html {
   const text = `${productName} backup codes for ${email}\nEach code works once.\n\n${codes.join('\n')}\n`;
   return html`<section class="card" aria-labelledby="codes-title">
   <h1 id="codes-title">${justEnabled ? 'Two-factor authentication is on — save your backup codes' : 'Your new backup codes'}</h1>
@@ -106,7 +140,7 @@ export function backupCodesView(codes: readonly string[], productName: string, e
     <button type="button" class="secondary" data-action="print" hidden>Print</button>
     <button type="button" class="secondary" data-action="copy" data-copy="${codes.join('\n')}" hidden>Copy</button>
   </p>
-  <p><a class="button" href="${justEnabled ? doneHref : "/profile/security"}">I have saved my codes</a></p>
+  <p><a class="button" href="${justEnabled ? doneHref : '/profile/security'}">I have saved my codes</a></p>
 </section>`;
 }
 

@@ -22,7 +22,11 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
     const { orgId, userId } = request.params as { orgId: string; userId: string };
     const { org } = await requireManager(ctx, orgId, session.userId);
     await roleIn(ctx, org.id, userId);
-    const user = await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'suspended_at']).where('id', '=', userId).executeTakeFirstOrThrow();
+    const user = await ctx.db.kysely
+      .selectFrom('users')
+      .select(['id', 'email', 'suspended_at'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
     return { session, org, user };
   }
 
@@ -31,12 +35,17 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
     const suspend = !user.suspended_at;
     const frame = await pageFrame(ctx, request, reply);
     const action = `/orgs/${org.id}/members/${user.id}/suspension`;
-    return frame.send(status, suspend ? 'Suspend account' : 'Reactivate account', html`<section class="card narrow" aria-labelledby="suspend-title">
+    return frame.send(
+      status,
+      suspend ? 'Suspend account' : 'Reactivate account',
+      html`<section class="card narrow" aria-labelledby="suspend-title">
   <h1 id="suspend-title">${suspend ? 'Suspend' : 'Reactivate'} the account of ${user.email}?</h1>
   ${notice('error', error)}
-  <p>${suspend
-    ? 'They are signed out everywhere, and signing in, their API keys and the apps that sign them in stop working until the account is reactivated. Their sign-in methods and memberships are kept. They get an email about it.'
-    : 'They can sign in again as before. They get an email about it.'}</p>
+  <p>${
+    suspend
+      ? 'They are signed out everywhere, and signing in, their API keys and the apps that sign them in stop working until the account is reactivated. Their sign-in methods and memberships are kept. They get an email about it.'
+      : 'They can sign in again as before. They get an email about it.'
+  }</p>
   <form method="post" action="${action}">
     ${csrfInput(frame.csrf)}
     <label for="reason">Reason <span class="muted">(kept in the audit log)</span></label>
@@ -46,7 +55,8 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
       <a class="button secondary" href="/orgs/${org.id}/members">Cancel</a>
     </div>
   </form>
-</section>`);
+</section>`,
+    );
   }
 
   app.get('/orgs/:orgId/members/:userId/suspension', async (request, reply) => show(request, reply, 200, null));
@@ -56,13 +66,17 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
     const raw = (request.body as Record<string, unknown> | undefined)?.reason;
     const reason = typeof raw === 'string' ? raw.slice(0, 500) : '';
     if (!hasRecentReauth(ctx, session)) {
-      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${org.id}/members/${user.id}/suspension`)}`, 303);
+      return reply.redirect(
+        `/profile/security/confirm?next=${encodeURIComponent(`/orgs/${org.id}/members/${user.id}/suspension`)}`,
+        303,
+      );
     }
     const suspended = !user.suspended_at;
     try {
       await setMemberSuspended(ctx, session.userId, org.id, user.id, { suspended, reason }, meta(request));
     } catch (error) {
-      if (error instanceof AppError && error.status < 500) return show(request, reply, error.status, error.message, reason);
+      if (error instanceof AppError && error.status < 500)
+        return show(request, reply, error.status, error.message, reason);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/members?done=${suspended ? 'suspended' : 'reactivated'}`, 303);

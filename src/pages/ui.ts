@@ -22,7 +22,11 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
  */
 export function plainText(source: unknown, name: string, maxChars = 320): string {
   const value = textField(source, name, maxChars);
-  if (CONTROL_CHARACTERS.test(value)) throw new AppError('invalid_request', { message: 'Remove the special characters from this field.', details: { field: name } });
+  if (CONTROL_CHARACTERS.test(value))
+    throw new AppError('invalid_request', {
+      message: 'Remove the special characters from this field.',
+      details: { field: name },
+    });
   return value;
 }
 
@@ -63,7 +67,12 @@ export function input(o: InputOptions): Html {
 }
 
 /** A one-button form (revoke, remove…): state changes are always POSTs with the CSRF field. */
-export function postButton(action: string, csrf: string, label: Html | string, kind: 'primary' | 'secondary' | 'danger' = 'secondary'): Html {
+export function postButton(
+  action: string,
+  csrf: string,
+  label: Html | string,
+  kind: 'primary' | 'secondary' | 'danger' = 'secondary',
+): Html {
   return html`<form method="post" action="${action}" class="inline">${csrfInput(csrf)}<button type="submit" class="${kind === 'primary' ? '' : kind} small">${label}</button></form>`;
 }
 
@@ -106,4 +115,9 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export const ROLE_LABELS: Readonly<Record<string, string>> = Object.freeze({ owner: 'Owner', admin: 'Admin', staff: 'Staff', client: 'Client' });
+export const ROLE_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  owner: 'Owner',
+  admin: 'Admin',
+  staff: 'Staff',
+  client: 'Client',
+});

@@ -20,7 +20,11 @@ export function utcMinute(iso: string): string {
 
 /** When recovery becomes possible again after the last password reset by email; null when it is now. */
 export async function recoveryBlockedUntil(ctx: Ctx, userId: string, now: Date = ctx.clock()): Promise<string | null> {
-  const row = await ctx.db.kysely.selectFrom('users').select('password_reset_at').where('id', '=', userId).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('users')
+    .select('password_reset_at')
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (!row?.password_reset_at) return null;
   const until = addSeconds(new Date(row.password_reset_at), RECOVERY.afterPasswordResetSeconds).toISOString();
   return until > now.toISOString() ? until : null;
@@ -35,10 +39,20 @@ export function recoveryUnavailable(until: string): AppError {
 }
 
 /** Throws recovery_unavailable (audited) while a recent password reset by email blocks recovery. */
-export async function assertRecoveryAllowed(ctx: Ctx, userId: string, step: RecoveryStep, meta: RequestMeta | null): Promise<void> {
+export async function assertRecoveryAllowed(
+  ctx: Ctx,
+  userId: string,
+  step: RecoveryStep,
+  meta: RequestMeta | null,
+): Promise<void> {
   const until = await recoveryBlockedUntil(ctx, userId);
   if (!until) return;
-  await audit(ctx, meta, { event: 'recovery.refused', actorUserId: userId, targetUserId: userId, details: { step, reason: 'recent_password_reset', availableAt: until } });
+  await audit(ctx, meta, {
+    event: 'recovery.refused',
+    actorUserId: userId,
+    targetUserId: userId,
+    details: { step, reason: 'recent_password_reset', availableAt: until },
+  });
   throw recoveryUnavailable(until);
 }
 
@@ -61,18 +75,35 @@ export interface PendingRecovery {
 
 /** The started recovery of the user (link opened, neither completed nor cancelled), with its real end. */
 export async function pendingRecovery(ctx: Ctx, userId: string): Promise<PendingRecovery | null> {
-  const row = await ctx.db.kysely.selectFrom('recoveries').select(['id', 'started_at', 'completes_at'])
-    .where('user_id', '=', userId).where('status', '=', 'pending').executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('recoveries')
+    .select(['id', 'started_at', 'completes_at'])
+    .where('user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   if (!row?.completes_at) return null;
   const blockedUntil = await recoveryBlockedUntil(ctx, userId);
   const delayed = blockedUntil !== null && blockedUntil > row.completes_at;
-  return { id: row.id, startedAt: row.started_at, completesAt: delayed ? blockedUntil : row.completes_at, delayedByPasswordReset: delayed };
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    completesAt: delayed ? blockedUntil : row.completes_at,
+    delayedByPasswordReset: delayed,
+  };
 }
 
 /** A recovery that is not yet started (link emailed) or pending: what a password reset leaves in place. */
-export async function openRecovery(ctx: Ctx, userId: string): Promise<{ readonly pending: PendingRecovery | null; readonly linkEmailed: boolean }> {
-  const emailed = await ctx.db.kysely.selectFrom('recoveries').select('id').where('user_id', '=', userId).where('status', '=', 'emailed')
-    .where('link_expires_at', '>', ctx.clock().toISOString()).executeTakeFirst();
+export async function openRecovery(
+  ctx: Ctx,
+  userId: string,
+): Promise<{ readonly pending: PendingRecovery | null; readonly linkEmailed: boolean }> {
+  const emailed = await ctx.db.kysely
+    .selectFrom('recoveries')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('status', '=', 'emailed')
+    .where('link_expires_at', '>', ctx.clock().toISOString())
+    .executeTakeFirst();
   return { pending: await pendingRecovery(ctx, userId), linkEmailed: emailed !== undefined };
 }
 
@@ -86,9 +117,21 @@ export type RecoveryNotice =
  */
 export async function recoveryNotice(ctx: Ctx, userId: string): Promise<RecoveryNotice | null> {
   const pending = await pendingRecovery(ctx, userId);
-  if (pending) return { status: 'pending', startedAt: pending.startedAt, completesAt: pending.completesAt, delayedByPasswordReset: pending.delayedByPasswordReset };
+  if (pending)
+    return {
+      status: 'pending',
+      startedAt: pending.startedAt,
+      completesAt: pending.completesAt,
+      delayedByPasswordReset: pending.delayedByPasswordReset,
+    };
   const since = addSeconds(ctx.clock(), -RECOVERY.completedNoticeSeconds).toISOString();
-  const done = await ctx.db.kysely.selectFrom('recoveries').select('ended_at').where('user_id', '=', userId).where('status', '=', 'completed')
-    .where('ended_at', '>=', since).orderBy('ended_at', 'desc').executeTakeFirst();
+  const done = await ctx.db.kysely
+    .selectFrom('recoveries')
+    .select('ended_at')
+    .where('user_id', '=', userId)
+    .where('status', '=', 'completed')
+    .where('ended_at', '>=', since)
+    .orderBy('ended_at', 'desc')
+    .executeTakeFirst();
   return done?.ended_at ? { status: 'completed', completedAt: done.ended_at } : null;
 }

@@ -16,7 +16,9 @@ import type { PhoneFactorRow } from '../factors/phone/store.ts';
 import { maskPhone } from '../factors/phone/numbers.ts';
 import { utcMinute } from './guard.ts';
 
-export type RecoveryNoticeKind = { readonly kind: 'started'; readonly completesAt: string; readonly cancelUrl: string } | { readonly kind: 'completed' };
+export type RecoveryNoticeKind =
+  | { readonly kind: 'started'; readonly completesAt: string; readonly cancelUrl: string }
+  | { readonly kind: 'completed' };
 
 export function noticeText(productName: string, channel: 'sms' | 'voice', notice: RecoveryNoticeKind): string {
   if (notice.kind === 'completed') {
@@ -29,19 +31,35 @@ export function noticeText(productName: string, channel: 'sms' | 'voice', notice
 }
 
 /** Sends the notice to every number; returns how many the provider took. */
-export async function announceByPhone(ctx: Ctx, userId: string, phones: readonly PhoneFactorRow[], notice: RecoveryNoticeKind, meta: RequestMeta | null): Promise<number> {
+export async function announceByPhone(
+  ctx: Ctx,
+  userId: string,
+  phones: readonly PhoneFactorRow[],
+  notice: RecoveryNoticeKind,
+  meta: RequestMeta | null,
+): Promise<number> {
   const provider = phoneProvider(ctx);
   let sent = 0;
   for (const phone of phones) {
     try {
-      await provider.send(composeNotice(phone.e164, phone.channel, noticeText(ctx.config.productName, phone.channel, notice)));
+      await provider.send(
+        composeNotice(phone.e164, phone.channel, noticeText(ctx.config.productName, phone.channel, notice)),
+      );
       sent += 1;
     } catch (error) {
       // Anything but a DeliveryError is a fault of ours (a 500), as for codes.
       if (!(error instanceof DeliveryError)) throw error;
       await audit(ctx, meta, {
-        event: 'phone.delivery_failed', targetUserId: userId,
-        details: { provider: provider.name, channel: phone.channel, purpose: `recovery_${notice.kind}`, failure: error.failure, status: error.status, to: maskPhone(phone.e164) },
+        event: 'phone.delivery_failed',
+        targetUserId: userId,
+        details: {
+          provider: provider.name,
+          channel: phone.channel,
+          purpose: `recovery_${notice.kind}`,
+          failure: error.failure,
+          status: error.status,
+          to: maskPhone(phone.e164),
+        },
       });
     }
   }

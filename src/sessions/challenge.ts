@@ -22,13 +22,32 @@ export interface Challenge {
   readonly firstStep: 'pwd' | 'hwk' | 'swk';
 }
 
-export async function createChallenge(ctx: Ctx, userId: string, firstStep: Challenge['firstStep'] = 'pwd'): Promise<{ token: string; challenge: Challenge }> {
+export async function createChallenge(
+  ctx: Ctx,
+  userId: string,
+  firstStep: Challenge['firstStep'] = 'pwd',
+): Promise<{ token: string; challenge: Challenge }> {
   const now = ctx.clock();
   const token = randomToken(CHALLENGE.tokenBytes);
-  const challenge: Challenge = { id: randomId(), userId, expiresAt: addSeconds(now, CHALLENGE.lifetimeSeconds).toISOString(), failures: 0, firstStep };
+  const challenge: Challenge = {
+    id: randomId(),
+    userId,
+    expiresAt: addSeconds(now, CHALLENGE.lifetimeSeconds).toISOString(),
+    failures: 0,
+    firstStep,
+  };
   await ctx.db.kysely
     .insertInto('challenges')
-    .values({ id: challenge.id, token_hash: sha256Hex(token), user_id: userId, created_at: now.toISOString(), expires_at: challenge.expiresAt, failures: 0, consumed_at: null, first_step: firstStep })
+    .values({
+      id: challenge.id,
+      token_hash: sha256Hex(token),
+      user_id: userId,
+      created_at: now.toISOString(),
+      expires_at: challenge.expiresAt,
+      failures: 0,
+      consumed_at: null,
+      first_step: firstStep,
+    })
     .execute();
   return { token, challenge };
 }
@@ -36,11 +55,26 @@ export async function createChallenge(ctx: Ctx, userId: string, firstStep: Chall
 /** The live challenge named by the cookie token, or challenge_expired. */
 export async function liveChallenge(ctx: Ctx, token: string | undefined): Promise<Challenge> {
   if (!token || token.length > 100) throw new AppError('challenge_expired');
-  const row = await ctx.db.kysely.selectFrom('challenges').selectAll().where('token_hash', '=', sha256Hex(token)).executeTakeFirst();
-  if (!row || row.consumed_at || row.expires_at <= ctx.clock().toISOString() || Number(row.failures) >= CHALLENGE.maxFailures) {
+  const row = await ctx.db.kysely
+    .selectFrom('challenges')
+    .selectAll()
+    .where('token_hash', '=', sha256Hex(token))
+    .executeTakeFirst();
+  if (
+    !row ||
+    row.consumed_at ||
+    row.expires_at <= ctx.clock().toISOString() ||
+    Number(row.failures) >= CHALLENGE.maxFailures
+  ) {
     throw new AppError('challenge_expired');
   }
-  return { id: row.id, userId: row.user_id, expiresAt: row.expires_at, failures: Number(row.failures), firstStep: row.first_step === 'hwk' || row.first_step === 'swk' ? row.first_step : 'pwd' };
+  return {
+    id: row.id,
+    userId: row.user_id,
+    expiresAt: row.expires_at,
+    failures: Number(row.failures),
+    firstStep: row.first_step === 'hwk' || row.first_step === 'swk' ? row.first_step : 'pwd',
+  };
 }
 
 /**
@@ -70,6 +104,10 @@ export async function consumeChallenge(ctx: Ctx, challengeId: string): Promise<v
 }
 
 export async function attemptsLeft(ctx: Ctx, challengeId: string): Promise<number> {
-  const row = await ctx.db.kysely.selectFrom('challenges').select('failures').where('id', '=', challengeId).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('challenges')
+    .select('failures')
+    .where('id', '=', challengeId)
+    .executeTakeFirst();
   return Math.max(0, CHALLENGE.maxFailures - Number(row?.failures ?? CHALLENGE.maxFailures));
 }

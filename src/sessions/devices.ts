@@ -21,7 +21,12 @@ export interface TrustedDeviceView {
   expiresAt: string;
 }
 
-export async function trustDevice(ctx: Ctx, userId: string, days: number, meta: RequestMeta): Promise<{ token: string; maxAgeSeconds: number }> {
+export async function trustDevice(
+  ctx: Ctx,
+  userId: string,
+  days: number,
+  meta: RequestMeta,
+): Promise<{ token: string; maxAgeSeconds: number }> {
   const now = ctx.clock();
   const token = randomToken(TRUSTED_DEVICE.tokenBytes);
   const maxAgeSeconds = days * 86400;
@@ -29,16 +34,33 @@ export async function trustDevice(ctx: Ctx, userId: string, days: number, meta: 
   await ctx.db.kysely
     .insertInto('trusted_devices')
     .values({
-      id, user_id: userId, token_hash: sha256Hex(token), created_at: now.toISOString(), expires_at: addSeconds(now, maxAgeSeconds).toISOString(),
-      last_used_at: now.toISOString(), ip: meta.ip, user_agent: meta.userAgent.slice(0, 512), revoked_at: null,
+      id,
+      user_id: userId,
+      token_hash: sha256Hex(token),
+      created_at: now.toISOString(),
+      expires_at: addSeconds(now, maxAgeSeconds).toISOString(),
+      last_used_at: now.toISOString(),
+      ip: meta.ip,
+      user_agent: meta.userAgent.slice(0, 512),
+      revoked_at: null,
     })
     .execute();
-  await audit(ctx, meta, { event: 'trusted_device.added', actorUserId: userId, targetUserId: userId, details: { deviceId: id, days } });
+  await audit(ctx, meta, {
+    event: 'trusted_device.added',
+    actorUserId: userId,
+    targetUserId: userId,
+    details: { deviceId: id, days },
+  });
   return { token, maxAgeSeconds };
 }
 
 /** True when `token` is a live trusted device of this user (and records its use). */
-export async function isTrustedDevice(ctx: Ctx, userId: string, token: string | undefined, meta: RequestMeta): Promise<boolean> {
+export async function isTrustedDevice(
+  ctx: Ctx,
+  userId: string,
+  token: string | undefined,
+  meta: RequestMeta,
+): Promise<boolean> {
   if (!token || token.length > 100) return false;
   const nowIso = ctx.clock().toISOString();
   const result = await ctx.db.kysely
@@ -54,26 +76,57 @@ export async function isTrustedDevice(ctx: Ctx, userId: string, token: string | 
 
 export async function listTrustedDevices(ctx: Ctx, userId: string): Promise<TrustedDeviceView[]> {
   const nowIso = ctx.clock().toISOString();
-  const rows = await ctx.db.kysely.selectFrom('trusted_devices').selectAll().where('user_id', '=', userId)
-    .where('revoked_at', 'is', null).where('expires_at', '>', nowIso).orderBy('last_used_at', 'desc').execute();
+  const rows = await ctx.db.kysely
+    .selectFrom('trusted_devices')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', nowIso)
+    .orderBy('last_used_at', 'desc')
+    .execute();
   return rows.map((r) => ({
-    id: r.id, browser: describeUserAgent(r.user_agent), userAgent: r.user_agent, ip: r.ip,
-    createdAt: r.created_at, lastUsedAt: r.last_used_at, expiresAt: r.expires_at,
+    id: r.id,
+    browser: describeUserAgent(r.user_agent),
+    userAgent: r.user_agent,
+    ip: r.ip,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    expiresAt: r.expires_at,
   }));
 }
 
-export async function revokeTrustedDevice(ctx: Ctx, userId: string, deviceId: string, meta: RequestMeta): Promise<boolean> {
-  const result = await ctx.db.kysely.updateTable('trusted_devices').set({ revoked_at: ctx.clock().toISOString() })
-    .where('id', '=', deviceId).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+export async function revokeTrustedDevice(
+  ctx: Ctx,
+  userId: string,
+  deviceId: string,
+  meta: RequestMeta,
+): Promise<boolean> {
+  const result = await ctx.db.kysely
+    .updateTable('trusted_devices')
+    .set({ revoked_at: ctx.clock().toISOString() })
+    .where('id', '=', deviceId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   const revoked = Number(result.numUpdatedRows) === 1;
-  if (revoked) await audit(ctx, meta, { event: 'trusted_device.revoked', actorUserId: userId, targetUserId: userId, details: { deviceId } });
+  if (revoked)
+    await audit(ctx, meta, {
+      event: 'trusted_device.revoked',
+      actorUserId: userId,
+      targetUserId: userId,
+      details: { deviceId },
+    });
   return revoked;
 }
 
 /** Forgets every trusted device of the user (password change or reset, 2FA off or reset, recovery). */
 export async function revokeAllTrustedDevices(ctx: Ctx, userId: string): Promise<number> {
-  const result = await ctx.db.kysely.updateTable('trusted_devices').set({ revoked_at: ctx.clock().toISOString() })
-    .where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await ctx.db.kysely
+    .updateTable('trusted_devices')
+    .set({ revoked_at: ctx.clock().toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
@@ -85,14 +138,34 @@ export function newDeviceId(): string {
  * Remembers this browser for the user; emails "new sign-in" when the user had signed in before from
  * other browsers but never from this one.
  */
-export async function noteSignInDevice(ctx: Ctx, user: { id: string; email: string }, deviceId: string, meta: RequestMeta): Promise<void> {
+export async function noteSignInDevice(
+  ctx: Ctx,
+  user: { id: string; email: string },
+  deviceId: string,
+  meta: RequestMeta,
+): Promise<void> {
   const now = ctx.clock().toISOString();
   const deviceHash = sha256Hex(`device:${deviceId}`);
-  const known = await ctx.db.kysely.selectFrom('seen_devices').select(['device_hash']).where('user_id', '=', user.id).execute();
+  const known = await ctx.db.kysely
+    .selectFrom('seen_devices')
+    .select(['device_hash'])
+    .where('user_id', '=', user.id)
+    .execute();
   if (known.some((d) => d.device_hash === deviceHash)) return;
-  await ctx.db.kysely.insertInto('seen_devices').values({ user_id: user.id, device_hash: deviceHash, first_seen_at: now })
-    .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doNothing()).execute();
+  await ctx.db.kysely
+    .insertInto('seen_devices')
+    .values({ user_id: user.id, device_hash: deviceHash, first_seen_at: now })
+    .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doNothing())
+    .execute();
   if (known.length > 0) {
-    await ctx.mail.send(securityTemplates.newSignIn(user.email, { productName: ctx.config.productName, browser: describeUserAgent(meta.userAgent), ip: meta.ip, at: now }), ctx.clock());
+    await ctx.mail.send(
+      securityTemplates.newSignIn(user.email, {
+        productName: ctx.config.productName,
+        browser: describeUserAgent(meta.userAgent),
+        ip: meta.ip,
+        at: now,
+      }),
+      ctx.clock(),
+    );
   }
 }

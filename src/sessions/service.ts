@@ -38,16 +38,36 @@ export interface CurrentSession extends SessionView {
 }
 
 interface SessionRow {
-  id: string; user_id: string; kind: string; amr: string; remember: number; created_at: string; last_seen_at: string;
-  absolute_expires_at: string; idle_expires_at: string; reauthenticated_at: string | null; stepped_up_at: string | null; ip: string; user_agent: string;
+  id: string;
+  user_id: string;
+  kind: string;
+  amr: string;
+  remember: number;
+  created_at: string;
+  last_seen_at: string;
+  absolute_expires_at: string;
+  idle_expires_at: string;
+  reauthenticated_at: string | null;
+  stepped_up_at: string | null;
+  ip: string;
+  user_agent: string;
 }
 
 function view(row: SessionRow): SessionView {
   return {
-    id: row.id, userId: row.user_id, kind: row.kind as SessionKind, amr: JSON.parse(row.amr) as string[],
-    remember: Number(row.remember) === 1, createdAt: row.created_at, lastSeenAt: row.last_seen_at,
-    absoluteExpiresAt: row.absolute_expires_at, idleExpiresAt: row.idle_expires_at,
-    reauthenticatedAt: row.reauthenticated_at, steppedUpAt: row.stepped_up_at, ip: row.ip, userAgent: row.user_agent,
+    id: row.id,
+    userId: row.user_id,
+    kind: row.kind as SessionKind,
+    amr: JSON.parse(row.amr) as string[],
+    remember: Number(row.remember) === 1,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    absoluteExpiresAt: row.absolute_expires_at,
+    idleExpiresAt: row.idle_expires_at,
+    reauthenticatedAt: row.reauthenticated_at,
+    steppedUpAt: row.stepped_up_at,
+    ip: row.ip,
+    userAgent: row.user_agent,
   };
 }
 
@@ -64,7 +84,11 @@ export interface NewSession {
   readonly freshProof?: boolean;
 }
 
-export async function createSession(ctx: Ctx, input: NewSession, meta: RequestMeta): Promise<{ token: string; session: SessionView }> {
+export async function createSession(
+  ctx: Ctx,
+  input: NewSession,
+  meta: RequestMeta,
+): Promise<{ token: string; session: SessionView }> {
   const now = ctx.clock();
   const token = randomToken(SESSION.tokenBytes);
   const absolute = input.remember ? SESSION.rememberAbsoluteSeconds : SESSION.absoluteSeconds;
@@ -98,9 +122,24 @@ export async function findSession(ctx: Ctx, token: string): Promise<CurrentSessi
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select([
-      's.id', 's.user_id', 's.kind', 's.amr', 's.remember', 's.created_at', 's.last_seen_at', 's.absolute_expires_at',
-      's.idle_expires_at', 's.reauthenticated_at', 's.stepped_up_at', 's.ip', 's.user_agent', 's.revoked_at',
-      'u.email', 'u.name', 'u.two_factor_enabled', 'u.suspended_at',
+      's.id',
+      's.user_id',
+      's.kind',
+      's.amr',
+      's.remember',
+      's.created_at',
+      's.last_seen_at',
+      's.absolute_expires_at',
+      's.idle_expires_at',
+      's.reauthenticated_at',
+      's.stepped_up_at',
+      's.ip',
+      's.user_agent',
+      's.revoked_at',
+      'u.email',
+      'u.name',
+      'u.two_factor_enabled',
+      'u.suspended_at',
     ])
     .where('s.token_hash', '=', sha256Hex(token))
     .executeTakeFirst();
@@ -111,7 +150,10 @@ export async function findSession(ctx: Ctx, token: string): Promise<CurrentSessi
   if (now.getTime() - new Date(row.last_seen_at).getTime() >= SESSION.touchEverySeconds * 1000) {
     await ctx.db.kysely
       .updateTable('sessions')
-      .set({ last_seen_at: nowIso, idle_expires_at: addSeconds(now, idleSeconds(Number(row.remember) === 1)).toISOString() })
+      .set({
+        last_seen_at: nowIso,
+        idle_expires_at: addSeconds(now, idleSeconds(Number(row.remember) === 1)).toISOString(),
+      })
       .where('id', '=', row.id)
       .execute();
   }

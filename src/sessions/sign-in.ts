@@ -19,7 +19,14 @@ import { AppError } from '../errors.ts';
 import { cancelRecoveriesOf, completeDueRecovery } from '../recovery/service.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
 import { createSession, type SessionView } from './service.ts';
-import { attemptsLeft, consumeChallenge, countChallengeAttempt, createChallenge, liveChallenge, type Challenge } from './challenge.ts';
+import {
+  attemptsLeft,
+  consumeChallenge,
+  countChallengeAttempt,
+  createChallenge,
+  liveChallenge,
+  type Challenge,
+} from './challenge.ts';
 import { verifyAssertion } from '../factors/passkey/ceremony.ts';
 import { isTrustedDevice, noteSignInDevice, trustDevice } from './devices.ts';
 
@@ -45,7 +52,11 @@ function refuseSuspended(user: User): void {
 }
 
 async function defaultMethodOf(ctx: Ctx, userId: string): Promise<string | null> {
-  const row = await ctx.db.kysely.selectFrom('users').select('default_method').where('id', '=', userId).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('users')
+    .select('default_method')
+    .where('id', '=', userId)
+    .executeTakeFirst();
   return row?.default_method ?? null;
 }
 
@@ -62,13 +73,21 @@ export async function passwordStep(
   const user = recovered ? ((await getUser(ctx, checked.id)) ?? checked) : checked;
   const methods = await methodsForUser(ctx, user.id, await defaultMethodOf(ctx, user.id));
   if (methods.length === 0) {
-    const { token, session } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: input.rememberMe }, meta);
+    const { token, session } = await createSession(
+      ctx,
+      { userId: user.id, amr: ['pwd'], remember: input.rememberMe },
+      meta,
+    );
     await finishSignIn(ctx, user, ['pwd'], meta, browser.deviceId);
     return { status: 'signed_in', user, token, session };
   }
   if (await isTrustedDevice(ctx, user.id, browser.trustToken, meta)) {
     // Skips only the second step; the session is below AAL2, so sudo will ask for the factor again.
-    const { token, session } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: false, freshProof: false }, meta);
+    const { token, session } = await createSession(
+      ctx,
+      { userId: user.id, amr: ['pwd'], remember: false, freshProof: false },
+      meta,
+    );
     await finishSignIn(ctx, user, ['pwd'], meta, browser.deviceId, { trustedDevice: true });
     return { status: 'signed_in', user, token, session };
   }
@@ -97,10 +116,14 @@ export async function secondStep(
   if (!user) throw new AppError('challenge_expired');
   refuseSuspended(user);
   if (challenge.firstStep !== 'pwd' && input.method === 'passkey') {
-    throw new AppError('invalid_code', { message: 'A passkey already stood in for your password: choose another way for this step.' });
+    throw new AppError('invalid_code', {
+      message: 'A passkey already stood in for your password: choose another way for this step.',
+    });
   }
   await countChallengeAttempt(ctx, challenge.id);
-  const outcome = await verifySecondFactor(ctx, user, input.method, input.code, meta, 'sign_in', { challengeId: challenge.id });
+  const outcome = await verifySecondFactor(ctx, user, input.method, input.code, meta, 'sign_in', {
+    challengeId: challenge.id,
+  });
   if (!outcome.ok) {
     const error = failedCode(outcome);
     throw Object.assign(error, { details: { ...error.details, attemptsLeft: await attemptsLeft(ctx, challenge.id) } });
@@ -128,24 +151,44 @@ export async function methodsForChallenge(ctx: Ctx, challenge: Challenge): Promi
  * Passwordless sign-in with a discoverable passkey. Failures are audited but not counted against the
  * account: a signature cannot be guessed, and counting would let anyone lock a user out by credential id.
  */
-export async function passkeyStep(ctx: Ctx, response: unknown, meta: RequestMeta, browser: BrowserTokens): Promise<PasswordStepResult> {
+export async function passkeyStep(
+  ctx: Ctx,
+  response: unknown,
+  meta: RequestMeta,
+  browser: BrowserTokens,
+): Promise<PasswordStepResult> {
   const outcome = await verifyAssertion(ctx, response, { purpose: 'passwordless', userId: null }, meta);
   const user = outcome.userId ? await getUser(ctx, outcome.userId) : null;
   if (!outcome.ok || !user) {
-    await audit(ctx, meta, { event: 'sign_in.failed', targetUserId: outcome.userId, details: { step: 'passkey', reason: outcome.ok ? 'unknown_user' : outcome.reason } });
-    throw new AppError('invalid_code', { message: 'That passkey could not be verified. Try again, or sign in with your password.' });
+    await audit(ctx, meta, {
+      event: 'sign_in.failed',
+      targetUserId: outcome.userId,
+      details: { step: 'passkey', reason: outcome.ok ? 'unknown_user' : outcome.reason },
+    });
+    throw new AppError('invalid_code', {
+      message: 'That passkey could not be verified. Try again, or sign in with your password.',
+    });
   }
   refuseSuspended(user);
   if (outcome.userVerified) {
     const amr = [outcome.amr, 'user', 'mfa'];
     // No password was typed: the sudo window stays shut until a re-authentication (PRODUCT.md "Sudo").
-    const { token, session } = await createSession(ctx, { userId: user.id, amr, remember: false, freshProof: false }, meta);
+    const { token, session } = await createSession(
+      ctx,
+      { userId: user.id, amr, remember: false, freshProof: false },
+      meta,
+    );
     await finishSignIn(ctx, user, amr, meta, browser.deviceId, { method: 'passkey', passwordless: true });
     return { status: 'signed_in', user, token, session };
   }
-  const methods = (await methodsForUser(ctx, user.id, await defaultMethodOf(ctx, user.id))).filter((m) => m !== 'passkey');
+  const methods = (await methodsForUser(ctx, user.id, await defaultMethodOf(ctx, user.id))).filter(
+    (m) => m !== 'passkey',
+  );
   if (methods.length === 0) {
-    throw new AppError('invalid_code', { message: 'This passkey did not verify you (no PIN, fingerprint or face), so it cannot sign you in alone. Sign in with your password.' });
+    throw new AppError('invalid_code', {
+      message:
+        'This passkey did not verify you (no PIN, fingerprint or face), so it cannot sign you in alone. Sign in with your password.',
+    });
   }
   const { token, challenge } = await createChallenge(ctx, user.id, outcome.amr);
   return { status: 'second_factor_required', user, methods, challengeToken: token, expiresAt: challenge.expiresAt };
@@ -160,7 +203,16 @@ export async function finishSignIn(
   deviceId: string | null,
   details: Record<string, string | boolean> = {},
 ): Promise<void> {
-  await ctx.db.kysely.updateTable('users').set({ last_sign_in_at: ctx.clock().toISOString() }).where('id', '=', user.id).execute();
-  await audit(ctx, meta, { event: 'sign_in.succeeded', actorUserId: user.id, targetUserId: user.id, details: { amr: amr.join(' '), ...details } });
+  await ctx.db.kysely
+    .updateTable('users')
+    .set({ last_sign_in_at: ctx.clock().toISOString() })
+    .where('id', '=', user.id)
+    .execute();
+  await audit(ctx, meta, {
+    event: 'sign_in.succeeded',
+    actorUserId: user.id,
+    targetUserId: user.id,
+    details: { amr: amr.join(' '), ...details },
+  });
   if (deviceId) await noteSignInDevice(ctx, user, deviceId, meta);
 }

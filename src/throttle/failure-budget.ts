@@ -18,8 +18,13 @@ export async function withSignInFailureBudget<T>(ctx: Ctx, ip: string, check: ()
   const limiter = ctx.rateLimiter ?? dbRateLimiter(ctx.db);
   const rule = RATE_LIMITS.signInFailures;
   const key = `ip:sign-in-failures:${ip}`;
-  const reservation = await patiently(key, () => limiter.reserve(key, rule.limit, rule.windowSeconds, ctx.clock()), (r) => r.status === 'busy');
-  if (reservation.status !== 'reserved') throw new AppError('rate_limited', { retryAfterSeconds: reservation.retryAfterSeconds });
+  const reservation = await patiently(
+    key,
+    () => limiter.reserve(key, rule.limit, rule.windowSeconds, ctx.clock()),
+    (r) => r.status === 'busy',
+  );
+  if (reservation.status !== 'reserved')
+    throw new AppError('rate_limited', { retryAfterSeconds: reservation.retryAfterSeconds });
   let failed = true;
   try {
     const result = await check();

@@ -67,7 +67,11 @@ export function fixedWindow(now: Date, windowSeconds: number): { startMs: number
  * Counts in `primary`; when it fails (down, timing out), counts this request in `fallback` instead.
  * `onFallback` is told every time, for a metric; the server logs Redis' own up/down transitions.
  */
-export function withFallback(primary: RateLimiter, fallback: RateLimiter, onFallback: (error: unknown) => void = () => {}): RateLimiter {
+export function withFallback(
+  primary: RateLimiter,
+  fallback: RateLimiter,
+  onFallback: (error: unknown) => void = () => {},
+): RateLimiter {
   return {
     store: primary.store,
     async hit(key, limit, windowSeconds, now) {

@@ -58,20 +58,38 @@ export function redisRateLimiter(redis: Redis, prefix: string): RateLimiter {
     store: 'redis',
     async hit(key, limit, windowSeconds, now) {
       const { startMs, retryAfterSeconds } = fixedWindow(now, windowSeconds);
-      const count = Number(await redis.eval(HIT_SCRIPT, 1, `${prefix}rate:${key}:${startMs}`, String(2 * windowSeconds * 1000)));
+      const count = Number(
+        await redis.eval(HIT_SCRIPT, 1, `${prefix}rate:${key}:${startMs}`, String(2 * windowSeconds * 1000)),
+      );
       return { allowed: count <= limit, count, retryAfterSeconds };
     },
     async reserve(key, limit, windowSeconds, now) {
       const { startMs, retryAfterSeconds } = fixedWindow(now, windowSeconds);
-      const [taken, failures, inFlight] = (await redis.eval(RESERVE_SCRIPT, 1, budgetKey(key, startMs), String(limit), String(2 * windowSeconds * 1000))) as number[];
-      if (Number(taken) === 1) return { status: 'reserved', slot: { key, windowSeconds, reservedAt: now, store: 'redis' } };
+      const [taken, failures, inFlight] = (await redis.eval(
+        RESERVE_SCRIPT,
+        1,
+        budgetKey(key, startMs),
+        String(limit),
+        String(2 * windowSeconds * 1000),
+      )) as number[];
+      if (Number(taken) === 1)
+        return { status: 'reserved', slot: { key, windowSeconds, reservedAt: now, store: 'redis' } };
       const decision = decideBudget(limit, Number(failures), Number(inFlight));
-      return decision === 'refused' ? { status: 'refused', retryAfterSeconds } : { status: 'busy', retryAfterSeconds: 1 };
+      return decision === 'refused'
+        ? { status: 'refused', retryAfterSeconds }
+        : { status: 'busy', retryAfterSeconds: 1 };
     },
     async settle(slot, failed, now) {
       const reserved = fixedWindow(slot.reservedAt, slot.windowSeconds).startMs;
       const current = fixedWindow(now, slot.windowSeconds).startMs;
-      await redis.eval(SETTLE_SCRIPT, 2, budgetKey(slot.key, reserved), budgetKey(slot.key, current), failed ? '1' : '0', String(2 * slot.windowSeconds * 1000));
+      await redis.eval(
+        SETTLE_SCRIPT,
+        2,
+        budgetKey(slot.key, reserved),
+        budgetKey(slot.key, current),
+        failed ? '1' : '0',
+        String(2 * slot.windowSeconds * 1000),
+      );
     },
     async ping() {
       if (redis.status !== 'ready') return false;
@@ -100,7 +118,8 @@ interface StateLog {
 export function logRedisState(redis: Redis, log: StateLog): void {
   const down = (): void => log.warn({ redis: 'down' }, 'redis is unreachable: rate limits fall back to the database');
   // 'wait' / 'connecting' / 'connect': the first attempt is still under way.
-  let state: 'unknown' | 'up' | 'down' = redis.status === 'ready' ? 'up' : ['wait', 'connecting', 'connect'].includes(redis.status) ? 'unknown' : 'down';
+  let state: 'unknown' | 'up' | 'down' =
+    redis.status === 'ready' ? 'up' : ['wait', 'connecting', 'connect'].includes(redis.status) ? 'unknown' : 'down';
   if (state === 'down') down();
   redis.on('ready', () => {
     if (state === 'down') log.info({ redis: 'up' }, 'redis is reachable: rate limits are shared through redis');

@@ -8,7 +8,12 @@ import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import { IN_FLIGHT } from '../config/defaults.ts';
 import {
-  afterFailure, decideAttempt, staleBefore, type AttemptPolicy, type AttemptState, type FailureState,
+  afterFailure,
+  decideAttempt,
+  staleBefore,
+  type AttemptPolicy,
+  type AttemptState,
+  type FailureState,
 } from '../core/attempts.ts';
 import { patiently, wakeNext } from './waiting.ts';
 
@@ -66,8 +71,13 @@ export async function releaseRateLimitHit(db: Db, key: string, windowSeconds: nu
 }
 
 type CounterRow = {
-  failures: number; locks: number; next_allowed_at: string | null; locked_until: string | null;
-  version: number; in_flight: number; in_flight_at: string | null;
+  failures: number;
+  locks: number;
+  next_allowed_at: string | null;
+  locked_until: string | null;
+  version: number;
+  in_flight: number;
+  in_flight_at: string | null;
 };
 
 function toState(row: CounterRow): AttemptState {
@@ -84,7 +94,11 @@ function toState(row: CounterRow): AttemptState {
 async function counterRow(db: Db, key: string): Promise<CounterRow> {
   const existing = await db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', key).executeTakeFirst();
   if (existing) return existing;
-  await db.kysely.insertInto('attempt_counters').values({ key }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await db.kysely
+    .insertInto('attempt_counters')
+    .values({ key })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
   return db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
 }
 
@@ -93,7 +107,8 @@ const TAKE_ROUNDS = 3;
 /** Rounds for turning a slot into a failure: only other failures and successes of the same key compete. */
 const SETTLE_ROUNDS = 50;
 
-export type SlotAttempt = { readonly kind: 'refused'; readonly retryAt: Date } | { readonly kind: 'busy' } | { readonly kind: 'taken' };
+export type SlotAttempt =
+  { readonly kind: 'refused'; readonly retryAt: Date } | { readonly kind: 'busy' } | { readonly kind: 'taken' };
 
 /** One try at an in-flight slot for `key`, at `now`. */
 export async function takeAttemptSlot(db: Db, key: string, policy: AttemptPolicy, now: Date): Promise<SlotAttempt> {
@@ -117,7 +132,12 @@ export async function takeAttemptSlot(db: Db, key: string, policy: AttemptPolicy
 }
 
 /** A wrong secret: its slot becomes a confirmed failure; the delay or lock is computed now. */
-export async function settleFailure(db: Db, key: string, policy: AttemptPolicy, now: Date): Promise<{ state: FailureState; locksNow: boolean }> {
+export async function settleFailure(
+  db: Db,
+  key: string,
+  policy: AttemptPolicy,
+  now: Date,
+): Promise<{ state: FailureState; locksNow: boolean }> {
   for (let round = 0; round < SETTLE_ROUNDS; round += 1) {
     const row = await counterRow(db, key);
     const { next, locksNow } = afterFailure(policy, toState(row), now);
@@ -147,7 +167,10 @@ export async function settleSuccess(db: Db, key: string): Promise<void> {
   await db.kysely
     .updateTable('attempt_counters')
     .set({
-      failures: 0, locks: 0, next_allowed_at: null, locked_until: null,
+      failures: 0,
+      locks: 0,
+      next_allowed_at: null,
+      locked_until: null,
       // Only a change of the failure state moves the version, so parallel successes do not disturb slot takers.
       version: sql<number>`case when failures <> 0 or locks <> 0 or next_allowed_at is not null or locked_until is not null then version + 1 else version end`,
       in_flight: sql<number>`case when in_flight > 0 then in_flight - 1 else 0 end`,
@@ -160,20 +183,29 @@ export async function settleSuccess(db: Db, key: string): Promise<void> {
 export type AttemptReservation =
   | { readonly allowed: false; readonly retryAt: Date }
   | {
-    readonly allowed: true;
-    /** The secret was wrong (or could not be checked): the failure it adds, and whether it locks the step. */
-    failed(): Promise<{ state: FailureState; locksNow: boolean }>;
-    /** The secret was right. */
-    succeeded(): Promise<void>;
-  };
+      readonly allowed: true;
+      /** The secret was wrong (or could not be checked): the failure it adds, and whether it locks the step. */
+      failed(): Promise<{ state: FailureState; locksNow: boolean }>;
+      /** The secret was right. */
+      succeeded(): Promise<void>;
+    };
 
 /**
  * Reserves one attempt for `key`: refused while locked or delayed by confirmed failures; while every slot
  * is held by attempts being checked, waits for one (bounded) and decides again. Call exactly one of
  * `failed` or `succeeded` once the secret is checked.
  */
-export async function reserveAttempt(db: Db, key: string, policy: AttemptPolicy, clock: () => Date): Promise<AttemptReservation> {
-  const attempt = await patiently(key, () => takeAttemptSlot(db, key, policy, clock()), (a) => a.kind === 'busy');
+export async function reserveAttempt(
+  db: Db,
+  key: string,
+  policy: AttemptPolicy,
+  clock: () => Date,
+): Promise<AttemptReservation> {
+  const attempt = await patiently(
+    key,
+    () => takeAttemptSlot(db, key, policy, clock()),
+    (a) => a.kind === 'busy',
+  );
   if (attempt.kind === 'refused') return { allowed: false, retryAt: attempt.retryAt };
   // Still busy after the longest wait: refused like a throttled attempt.
   if (attempt.kind === 'busy') return { allowed: false, retryAt: new Date(clock().getTime() + 1000) };

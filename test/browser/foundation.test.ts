@@ -12,7 +12,12 @@ import { expectAccessible, startRig, type BrowserRig } from '../helpers/browser.
 
 const RESULTS_DIR = path.resolve('test-results');
 
-const OWNER = { orgName: 'Harbour Family Clinic', name: 'Olivia Owner', email: 'olivia@harbour.test', password: 'violet-harbor-lantern-42' };
+const OWNER = {
+  orgName: 'Harbour Family Clinic',
+  name: 'Olivia Owner',
+  email: 'olivia@harbour.test',
+  password: 'violet-harbor-lantern-42',
+};
 const STAFF = { name: 'Sam Staff', email: 'sam@harbour.test', password: 'copper-meadow-violin-58' };
 
 /** SCREENSHOTS=1 saves a picture of the key pages to test-results/ or SCREENSHOTS_DIR (for reviewing the look). */
@@ -46,7 +51,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       // The pages run under their real CSP (axe is evaluated from the automation side, not as page
       // script): any inline style or script the CSP refuses shows up here.
       page.on('console', (message) => {
-        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspErrors.push(`${page.url()}: ${message.text()}`);
+        if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+          cspErrors.push(`${page.url()}: ${message.text()}`);
       });
       return page;
     }
@@ -61,7 +67,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         for (const context of contexts) {
           for (const page of context.pages()) {
             index += 1;
-            await page.screenshot({ path: path.join(RESULTS_DIR, `foundation-${dialect}-${name.replace(/\W+/g, '-')}-${index}.png`), fullPage: true }).catch(() => undefined);
+            await page
+              .screenshot({
+                path: path.join(RESULTS_DIR, `foundation-${dialect}-${name.replace(/\W+/g, '-')}-${index}.png`),
+                fullPage: true,
+              })
+              .catch(() => undefined);
           }
         }
         throw error;
@@ -113,7 +124,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await expectAccessible(owner);
         await snap(owner, 'members');
         await visit(owner, '/dev/outbox');
-        invitationLink = (await owner.locator('pre.mail a[href*="/invitations/accept?token="]').first().getAttribute('href')) ?? '';
+        invitationLink =
+          (await owner.locator('pre.mail a[href*="/invitations/accept?token="]').first().getAttribute('href')) ?? '';
         expect(invitationLink.startsWith(`${base}/invitations/accept?token=`)).toBe(true);
       });
 
@@ -141,7 +153,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await visit(staff, '/profile');
         const rows = staff.locator('table.sessions tbody tr');
         await expect(rows.count()).resolves.toBe(2);
-        await staff.locator('table.sessions tbody tr:not(.current)').getByRole('button', { name: /Revoke/ }).click();
+        await staff
+          .locator('table.sessions tbody tr:not(.current)')
+          .getByRole('button', { name: /Revoke/ })
+          .click();
         await staff.waitForURL('**/profile?done=session_revoked');
         await expect(rows.count()).resolves.toBe(1);
         await expectAccessible(staff);
@@ -152,7 +167,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       });
 
       await step('sign out', async () => {
-        await staff.getByRole('button', { name: /Sign out/ }).first().click();
+        await staff
+          .getByRole('button', { name: /Sign out/ })
+          .first()
+          .click();
         await staff.waitForURL('**/sign-in?done=signed_out');
         expect(await staff.getByRole('status').first().textContent()).toContain('You are signed out.');
         await staff.goto('/profile');
@@ -162,7 +180,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await step('audit log', async () => {
         await visit(owner, `/orgs/${orgId}/audit`);
         const log = (await owner.locator('table.audit').textContent()) ?? '';
-        for (const event of ['invitation.sent', 'invitation.accepted', 'sign_in.succeeded', 'session.revoked', 'sign_out']) expect(log, event).toContain(event);
+        for (const event of [
+          'invitation.sent',
+          'invitation.accepted',
+          'sign_in.succeeded',
+          'session.revoked',
+          'sign_out',
+        ])
+          expect(log, event).toContain(event);
         expect(log).toContain(STAFF.email);
         await owner.getByLabel('Event', { exact: true }).selectOption('session.revoked');
         await owner.getByRole('button', { name: 'Filter' }).click();
@@ -181,7 +206,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         const page = await newPage();
         await visit(page, '/forgot-password');
         await visit(page, '/sign-in');
-        for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement?.id)) !== 'email'; i += 1) await page.keyboard.press('Tab');
+        for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement?.id)) !== 'email'; i += 1)
+          await page.keyboard.press('Tab');
         expect(await page.evaluate(() => document.activeElement?.id)).toBe('email');
         await page.keyboard.type(OWNER.email);
         await page.keyboard.press('Tab');

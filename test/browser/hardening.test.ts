@@ -8,7 +8,12 @@ import type { Page } from 'playwright-core';
 import { expectAccessible, startRig, step, type BrowserRig } from '../helpers/browser.ts';
 import { tokenFromLink } from '../helpers/app.ts';
 
-const OWNER = { orgName: 'Harbour Family Clinic', name: 'Olivia Owner', email: 'olivia@harbour.test', password: 'violet-harbor-lantern-42' };
+const OWNER = {
+  orgName: 'Harbour Family Clinic',
+  name: 'Olivia Owner',
+  email: 'olivia@harbour.test',
+  password: 'violet-harbor-lantern-42',
+};
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`email verification and return addresses in a browser (${dialect})`, () => {
@@ -30,8 +35,13 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     }
 
     async function newestVerificationLink(): Promise<string> {
-      const row = await rig.t.ctx.db.kysely.selectFrom('mail_outbox').select('body_text').where('recipient', '=', OWNER.email)
-        .where('subject', 'like', 'Confirm your email address%').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+      const row = await rig.t.ctx.db.kysely
+        .selectFrom('mail_outbox')
+        .select('body_text')
+        .where('recipient', '=', OWNER.email)
+        .where('subject', 'like', 'Confirm your email address%')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow();
       return `/verify-email?token=${tokenFromLink(row.body_text, `${rig.base}/verify-email`)}`;
     }
 
@@ -42,14 +52,20 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await page.getByLabel('Your name').fill(OWNER.name);
         await page.getByLabel('Your email').fill(OWNER.email);
         await page.getByLabel('Choose a password').fill(OWNER.password);
-        await Promise.all([page.waitForURL(/\/members/), page.getByRole('button', { name: 'Create organization' }).click()]);
+        await Promise.all([
+          page.waitForURL(/\/members/),
+          page.getByRole('button', { name: 'Create organization' }).click(),
+        ]);
         await expectAccessible(page);
         await expect.poll(() => page.getByText('Email not verified').count()).toBe(1);
       });
       await step(page, `${dialect}-verify-profile`, async () => {
         await visit('/profile');
         await expect.poll(() => page.getByText('Not verified', { exact: true }).count()).toBe(1);
-        await Promise.all([page.waitForURL(/done=verification_sent/), page.getByRole('button', { name: 'Send a verification link' }).click()]);
+        await Promise.all([
+          page.waitForURL(/done=verification_sent/),
+          page.getByRole('button', { name: 'Send a verification link' }).click(),
+        ]);
         await expectAccessible(page);
         await expect.poll(() => page.getByText('We sent a link to your email address').count()).toBe(1);
       });
@@ -58,7 +74,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         const link = await newestVerificationLink();
         await other.goto(link);
         await expectAccessible(other);
-        const verifiedAt = async () => (await rig.t.ctx.db.kysely.selectFrom('users').select('email_verified_at').where('email', '=', OWNER.email).executeTakeFirstOrThrow()).email_verified_at;
+        const verifiedAt = async () =>
+          (
+            await rig.t.ctx.db.kysely
+              .selectFrom('users')
+              .select('email_verified_at')
+              .where('email', '=', OWNER.email)
+              .executeTakeFirstOrThrow()
+          ).email_verified_at;
         expect(await verifiedAt()).toBeNull();
         await other.getByRole('button', { name: 'Verify my email address' }).click();
         await other.getByRole('heading', { name: 'Email address verified' }).waitFor();
@@ -74,17 +97,27 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await step(page, `${dialect}-redirect-reauth`, async () => {
         await visit('/profile/security/confirm?next=/%09/evil.example');
         await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-        await Promise.all([page.waitForURL((url) => url.pathname !== '/profile/security/confirm'), page.getByRole('button', { name: 'Confirm' }).click()]);
+        await Promise.all([
+          page.waitForURL((url) => url.pathname !== '/profile/security/confirm'),
+          page.getByRole('button', { name: 'Confirm' }).click(),
+        ]);
         expect(new URL(page.url()).origin).toBe(rig.base);
         expect(new URL(page.url()).pathname).toBe('/profile/security');
       });
-      for (const [next, landing] of [['/%09/evil.example', '/profile'], ['%2F%5Cevil.example', '/profile'], ['%2Fprofile%2Factivity%3Fx%3D1', '/profile/activity']] as const) {
+      for (const [next, landing] of [
+        ['/%09/evil.example', '/profile'],
+        ['%2F%5Cevil.example', '/profile'],
+        ['%2Fprofile%2Factivity%3Fx%3D1', '/profile/activity'],
+      ] as const) {
         await step(page, `${dialect}-redirect-sign-in`, async () => {
           await page.context().clearCookies();
           await visit(`/sign-in?next=${next}`);
           await page.getByLabel('Email').fill(OWNER.email);
           await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-          await Promise.all([page.waitForURL((url) => url.pathname !== '/sign-in'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+          await Promise.all([
+            page.waitForURL((url) => url.pathname !== '/sign-in'),
+            page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+          ]);
           expect(new URL(page.url()).origin, next).toBe(rig.base);
           expect(new URL(page.url()).pathname, next).toBe(landing);
         });

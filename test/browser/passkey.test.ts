@@ -12,7 +12,15 @@ import { chromium, type Browser, type BrowserContext, type CDPSession, type Page
 import { Client, createTestApp, OWNER, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,7 +56,14 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
   /** A platform authenticator (Chromium allows one at a time), with or without user verification. */
   async function addAuthenticator(userVerification: boolean): Promise<string> {
     const { authenticatorId: id } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: userVerification, isUserVerified: userVerification, automaticPresenceSimulation: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: userVerification,
+        isUserVerified: userVerification,
+        automaticPresenceSimulation: true,
+      },
     });
     return id;
   }
@@ -75,7 +90,10 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
 
   async function passwordStep(): Promise<void> {
     if (!(await signInPageServed())) {
-      const response = await page.request.post(`${base}/api/v1/sign-in`, { data: { email: OWNER.email, password: OWNER.password }, headers: { origin: base } });
+      const response = await page.request.post(`${base}/api/v1/sign-in`, {
+        data: { email: OWNER.email, password: OWNER.password },
+        headers: { origin: base },
+      });
       const { status } = (await response.json()) as { status: string };
       await page.goto(`${base}${status === 'signed_in' ? '/profile' : '/sign-in/challenge'}`);
       return;
@@ -90,7 +108,14 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
   async function passwordless(): Promise<void> {
     await page.goto(`${base}/sign-in`);
     if (!(await signInPageServed())) {
-      await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<div data-passkey-error hidden></div><button type="button" data-passkey-sign-in="passwordless" data-next="/profile" hidden>Sign in with a passkey</button>'));
+      await page.evaluate(() =>
+        document
+          .querySelector('main')!
+          .insertAdjacentHTML(
+            'beforeend',
+            '<div data-passkey-error hidden></div><button type="button" data-passkey-sign-in="passwordless" data-next="/profile" hidden>Sign in with a passkey</button>',
+          ),
+      );
       await page.addScriptTag({ url: '/static/webauthn.js' });
     }
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
@@ -168,7 +193,7 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
     expect(await page.getByLabel('Name for this passkey').isVisible()).toBe(true);
   });
 
-  it('offers the passkey in the email field\'s autofill (conditional UI)', async () => {
+  it("offers the passkey in the email field's autofill (conditional UI)", async () => {
     await signOut();
     await page.evaluate(() => localStorage.setItem('conditional-ui', 'on'));
     // Opening the sign-in page is all it takes here: the autofill request is answered straight away.
@@ -185,7 +210,9 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
   it('a passkey without user verification signs in only with a second factor', async () => {
     // The first authenticator steps aside (its passkey kept) for one that cannot verify the user (no PIN,
     // no biometrics), which adds "Plain key".
-    const { credentials: [laptop] } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    const {
+      credentials: [laptop],
+    } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
     authenticatorId = await addAuthenticator(false);
     await page.getByLabel('Name for this passkey').fill('Plain key');
@@ -194,7 +221,9 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
     // Chromium never uses such an authenticator for a request without a user (passwordless): the page says so.
     await signOut();
     await passwordless();
-    await expect.poll(() => page.locator('[data-passkey-error]').first().textContent()).toContain('cancelled or timed out');
+    await expect
+      .poll(() => page.locator('[data-passkey-error]').first().textContent())
+      .toContain('cancelled or timed out');
     expect((await session()).status).toBe(401);
     // Back to the first authenticator. A browser that skips user verification (here asked to, with
     // "discouraged") sends its assertion without the UV flag: the passkey then replaces the password only.
@@ -203,7 +232,10 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
     await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: laptop! });
     await page.route('**/api/v1/sign-in/passkey/options*', async (route) => {
       const response = await route.fetch();
-      await route.fulfill({ response, json: { ...((await response.json()) as object), userVerification: 'discouraged' } });
+      await route.fulfill({
+        response,
+        json: { ...((await response.json()) as object), userVerification: 'discouraged' },
+      });
     });
     await passwordless();
     await page.waitForURL(/\/sign-in\/challenge/);
@@ -219,14 +251,25 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
 
   it('removes passkeys: the last one is refused while the org requires 2FA, else 2FA turns off', async () => {
     await page.goto(`${base}/profile/security`);
-    await page.getByRole('row', { name: /Plain key/ }).getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('row', { name: /Plain key/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
     await expect.poll(() => page.getByText('The method was removed.').isVisible()).toBe(true);
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'staff' }).execute();
-    await page.getByRole('row', { name: /Test laptop/ }).getByRole('button', { name: 'Remove' }).click();
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('requires two-factor authentication for you');
+    await page
+      .getByRole('row', { name: /Test laptop/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toContain('requires two-factor authentication for you');
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
     await page.goto(`${base}/profile/security`);
-    await page.getByRole('row', { name: /Test laptop/ }).getByRole('button', { name: 'Remove' }).click();
+    await page
+      .getByRole('row', { name: /Test laptop/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
     await expect.poll(() => page.getByText('Two-factor authentication is now off.').isVisible()).toBe(true);
     expect(await t.ctx.db.kysely.selectFrom('passkey_credentials').selectAll().execute()).toEqual([]);
     expect(pageErrors).toEqual([]);

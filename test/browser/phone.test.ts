@@ -12,7 +12,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { lastPhoneCode, PHONE_NUMBER, phoneMessages } from '../helpers/phone.ts';
 
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 async function freePort(): Promise<number> {
@@ -27,8 +35,14 @@ async function freePort(): Promise<number> {
 async function expectAccessible(page: Page): Promise<void> {
   await page.evaluate(AXE_SOURCE);
   const serious = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (d: Document) => Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe;
-    return (await axe.run(document)).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+    const axe = (
+      window as unknown as {
+        axe: { run: (d: Document) => Promise<{ violations: Array<{ id: string; impact: string }> }> };
+      }
+    ).axe;
+    return (await axe.run(document)).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id);
   });
   expect(serious, page.url()).toEqual([]);
 }
@@ -59,17 +73,26 @@ describe('a phone number in the browser (sqlite)', () => {
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(OWNER.email);
     await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-    await Promise.all([page.waitForURL((url) => url.pathname !== '/sign-in'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname !== '/sign-in'),
+      page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+    ]);
   }
 
   async function signOut(): Promise<void> {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Sign out/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Sign out/ })
+      .click();
     await page.waitForURL(/\/sign-in/);
   }
 
   async function enterCode(code: string): Promise<void> {
     await page.getByLabel('Code', { exact: true }).fill(code);
-    await Promise.all([page.waitForURL(/\/profile/), page.getByRole('button', { name: 'Verify', exact: true }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/profile/),
+      page.getByRole('button', { name: 'Verify', exact: true }).click(),
+    ]);
   }
 
   it('adds a phone: sudo, country picker, the safer-method notice, the code from the text message', async () => {
@@ -79,13 +102,19 @@ describe('a phone number in the browser (sqlite)', () => {
     t.clock.advanceSeconds(11 * 60);
     await page.getByRole('link', { name: 'Add a phone number' }).click();
     await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
-    await Promise.all([page.waitForURL(/\/profile\/security\/phone$/), page.getByRole('button', { name: 'Confirm' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/profile\/security\/phone$/),
+      page.getByRole('button', { name: 'Confirm' }).click(),
+    ]);
     await page.getByText('An authenticator app or a passkey is safer than text messages and calls.').waitFor();
     await expectAccessible(page);
     await page.getByLabel('Country').selectOption('US');
     await page.getByRole('textbox', { name: 'Phone number' }).fill('(201) 555-0123');
     expect(await page.getByLabel('Text message (SMS)').isChecked()).toBe(true);
-    await Promise.all([page.waitForURL(/\/profile\/security\/phone\/verify/), page.getByRole('button', { name: 'Send code' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/profile\/security\/phone\/verify/),
+      page.getByRole('button', { name: 'Send code' }).click(),
+    ]);
     await page.getByText('We texted a 6-digit code to').waitFor();
     expect(await page.getByRole('button', { name: "Didn't get it? Resend" }).isDisabled()).toBe(true);
     await expectAccessible(page);

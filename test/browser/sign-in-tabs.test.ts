@@ -28,7 +28,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     /** The answer to the sign-in form's POST (a redirect when signed in, the form again otherwise). */
     async function submitted(page: Page): Promise<number> {
-      const response = await page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/sign-in');
+      const response = await page.waitForResponse(
+        (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/sign-in',
+      );
       return response.status();
     }
 
@@ -47,14 +49,20 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await fill(page, OWNER.password);
       }
       await step(first, 'tabs-submitted', async () => {
-        await Promise.all(pages.map(async (page) => {
-          await Promise.all([submitted(page), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-          await page.waitForLoadState('domcontentloaded');
-        }));
+        await Promise.all(
+          pages.map(async (page) => {
+            await Promise.all([submitted(page), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+            await page.waitForLoadState('domcontentloaded');
+          }),
+        );
       });
       expect(pages.map((page) => new URL(page.url()).pathname)).toEqual(Array(TABS).fill('/profile'));
       await expectAccessible(first);
-      const row = await rig.t.ctx.db.kysely.selectFrom('attempt_counters').selectAll().where('key', 'like', 'pwd:%').executeTakeFirstOrThrow();
+      const row = await rig.t.ctx.db.kysely
+        .selectFrom('attempt_counters')
+        .selectAll()
+        .where('key', 'like', 'pwd:%')
+        .executeTakeFirstOrThrow();
       expect(Number(row.failures)).toBe(0);
     }, 60_000);
 
@@ -65,7 +73,10 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       for (let i = 0; i <= RATE_LIMITS.signInFailures.limit; i += 1) {
         await page.goto('/sign-in');
         await fill(page, `not-the-password-${i}`);
-        const [status] = await Promise.all([submitted(page), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+        const [status] = await Promise.all([
+          submitted(page),
+          page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+        ]);
         statuses.push(status);
         await page.waitForLoadState('domcontentloaded');
       }

@@ -48,11 +48,20 @@ export async function createTestApp(
     mail: createMailQueue(testDb.db, options.transport ?? outboxTransport()),
   };
   const logs: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
   const app = await buildApp(config, deps, { logger: { level: options.logLevel ?? 'info', stream } });
   await app.ready();
   return {
-    app, ctx: { ...deps, config }, clock, testDb, logs,
+    app,
+    ctx: { ...deps, config },
+    clock,
+    testDb,
+    logs,
     async close() {
       await app.close();
       await testDb.close();
@@ -63,7 +72,10 @@ export async function createTestApp(
 /** A cookie jar + JSON client over app.inject, sending Origin like a browser. */
 export class Client {
   private readonly cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance, private readonly ip = '127.0.0.1') {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly ip = '127.0.0.1',
+  ) {}
 
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
@@ -88,7 +100,12 @@ export class Client {
     }
   }
 
-  async request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async request(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const response = await this.app.inject({
       method,
       url,
@@ -105,10 +122,18 @@ export class Client {
     return response;
   }
 
-  get(url: string) { return this.request('GET', url); }
-  post(url: string, body: unknown = {}) { return this.request('POST', url, body); }
-  patch(url: string, body: unknown) { return this.request('PATCH', url, body); }
-  delete(url: string) { return this.request('DELETE', url); }
+  get(url: string) {
+    return this.request('GET', url);
+  }
+  post(url: string, body: unknown = {}) {
+    return this.request('POST', url, body);
+  }
+  patch(url: string, body: unknown) {
+    return this.request('PATCH', url, body);
+  }
+  delete(url: string) {
+    return this.request('DELETE', url);
+  }
 
   /** Submits an HTML form with the page's CSRF token (fetched from `formPage`). */
   async submitForm(formPage: string, action: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
@@ -123,7 +148,11 @@ export class Client {
       method: 'POST',
       url: action,
       remoteAddress: this.ip,
-      headers: { origin: this.app.ctx.config.publicOrigin, 'content-type': 'application/x-www-form-urlencoded', ...(this.cookieHeader() ? { cookie: this.cookieHeader()! } : {}) },
+      headers: {
+        origin: this.app.ctx.config.publicOrigin,
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(this.cookieHeader() ? { cookie: this.cookieHeader()! } : {}),
+      },
       payload: new URLSearchParams(fields).toString(),
     });
     this.remember(response);
@@ -144,14 +173,25 @@ export async function setUpOwner(t: TestApp): Promise<{ owner: Client; orgId: st
 
 /** The newest outbox email to `to` (its text). */
 export async function lastEmailTo(t: TestApp, to: string): Promise<{ subject: string; text: string }> {
-  const row = await t.ctx.db.kysely.selectFrom('mail_outbox').select(['subject', 'body_text']).where('recipient', '=', to).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+  const row = await t.ctx.db.kysely
+    .selectFrom('mail_outbox')
+    .select(['subject', 'body_text'])
+    .where('recipient', '=', to)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
   if (!row) throw new Error(`no email to ${to}`);
   return { subject: row.subject, text: row.body_text };
 }
 
 /** Subjects of every outbox email to `to`, oldest first. */
 export async function subjectsTo(t: TestApp, to: string): Promise<string[]> {
-  const rows = await t.ctx.db.kysely.selectFrom('mail_outbox').select('subject').where('recipient', '=', to).orderBy('created_at').execute();
+  const rows = await t.ctx.db.kysely
+    .selectFrom('mail_outbox')
+    .select('subject')
+    .where('recipient', '=', to)
+    .orderBy('created_at')
+    .execute();
   return rows.map((r) => r.subject);
 }
 

@@ -11,7 +11,15 @@ import { expect } from 'vitest';
 import type { DialectName } from '../../src/db/connect.ts';
 import { createTestApp, type TestApp } from './app.ts';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export async function freePort(): Promise<number> {
@@ -38,7 +46,9 @@ export async function startRig(dialect: DialectName = 'sqlite'): Promise<Browser
   await t.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   return {
-    t, base, browser,
+    t,
+    base,
+    browser,
     async newPage() {
       const context = await browser.newContext({ baseURL: base });
       const page = await context.newPage();
@@ -59,8 +69,21 @@ export async function startRig(dialect: DialectName = 'sqlite'): Promise<Browser
 export async function expectAccessible(page: Page): Promise<void> {
   await page.evaluate(AXE_SOURCE);
   const violations = (await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    const result = await (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: unknown,
+          ) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>;
+        };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
   })) as Array<{ id: string; impact: string; targets: string[] }>;
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, `${page.url()}: ${JSON.stringify(serious)}`).toEqual([]);
@@ -72,7 +95,9 @@ export async function step<T>(page: Page, name: string, run: () => Promise<T>): 
     return await run();
   } catch (error) {
     fs.mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: path.join('test-results', `${name.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true }).catch(() => {});
+    await page
+      .screenshot({ path: path.join('test-results', `${name.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true })
+      .catch(() => {});
     throw error;
   }
 }
@@ -89,6 +114,9 @@ export async function signInOnPage(page: Page, email: string, password: string):
 }
 
 export async function signOutOnPage(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Sign out/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: /^Sign out/ })
+    .click();
   await page.waitForURL(/\/sign-in/);
 }

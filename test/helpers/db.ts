@@ -29,11 +29,20 @@ export async function openTestDb(dialect: DialectName): Promise<TestDb> {
     const file = path.join(dir, 'test.db');
     const db = openDatabase(`sqlite:${file}`);
     await migrate(db);
-    return { db, url: `sqlite:${file}`, async close() { await db.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      db,
+      url: `sqlite:${file}`,
+      async close() {
+        await db.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) {
-    const schema = `t_${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+    const schema = `t_${randomToken(6)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, 'x')}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`create schema ${schema}`);
@@ -55,5 +64,11 @@ export async function openTestDb(dialect: DialectName): Promise<TestDb> {
   const lite = pgliteDialect();
   const db = openWithDialect(lite.dialect, 'postgres');
   await migrate(db);
-  return { db, url: null, async close() { await db.close(); } };
+  return {
+    db,
+    url: null,
+    async close() {
+      await db.close();
+    },
+  };
 }

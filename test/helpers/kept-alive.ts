@@ -18,16 +18,21 @@ export class KeptAlive {
   /** Resolves when the server (or the network) closes the connection. */
   readonly closed: Promise<void>;
 
-  private constructor(private readonly socket: net.Socket, private readonly host: string) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly host: string,
+  ) {
     socket.on('data', (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.deliver();
     });
     socket.on('error', (error) => this.fail(error));
-    this.closed = new Promise((resolve) => socket.on('close', () => {
-      this.fail(new Error('connection closed before an answer'));
-      resolve();
-    }));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', () => {
+        this.fail(new Error('connection closed before an answer'));
+        resolve();
+      }),
+    );
   }
 
   static open(baseUrl: string): Promise<KeptAlive> {
@@ -42,7 +47,11 @@ export class KeptAlive {
     return this.socket.destroyed || this.closedWith !== null;
   }
 
-  request(method: string, path: string, options: { json?: unknown; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+  request(
+    method: string,
+    path: string,
+    options: { json?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<RawResponse> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     const body = options.json === undefined ? '' : JSON.stringify(options.json);
     const headers: Record<string, string> = { host: this.host, ...options.headers };

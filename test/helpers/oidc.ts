@@ -22,7 +22,11 @@ export interface OidcRig {
   close(): Promise<void>;
 }
 
-export async function startOidcRig(dialect: DialectName, env: Record<string, string> = {}, logLevel = 'info'): Promise<OidcRig> {
+export async function startOidcRig(
+  dialect: DialectName,
+  env: Record<string, string> = {},
+  logLevel = 'info',
+): Promise<OidcRig> {
   const port = await freePort();
   const base = `http://localhost:${port}`;
   const t = await createTestApp(dialect, { env: { PUBLIC_URL: base, ...env }, logLevel });
@@ -32,19 +36,38 @@ export async function startOidcRig(dialect: DialectName, env: Record<string, str
 }
 
 /** Registers an app over the JSON API as the (re-authenticated) owner. */
-export async function registerApp(rig: OidcRig, password: string, body: Record<string, unknown> = {}): Promise<{ clientId: string; clientSecret: string | null }> {
+export async function registerApp(
+  rig: OidcRig,
+  password: string,
+  body: Record<string, unknown> = {},
+): Promise<{ clientId: string; clientSecret: string | null }> {
   await rig.owner.post('/api/v1/me/reauthenticate', { password });
   const response = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients`, {
-    name: 'Patient portal', kind: 'confidential', redirectUris: [RP_CALLBACK], postLogoutRedirectUris: [RP_LOGGED_OUT], ...body,
+    name: 'Patient portal',
+    kind: 'confidential',
+    redirectUris: [RP_CALLBACK],
+    postLogoutRedirectUris: [RP_LOGGED_OUT],
+    ...body,
   });
   expect(response.statusCode, response.body).toBe(201);
   const json = response.json() as { client: { clientId: string }; clientSecret: string | null };
   return { clientId: json.client.clientId, clientSecret: json.clientSecret };
 }
 
-export async function rpConfig(rig: OidcRig, app: { clientId: string; clientSecret: string | null }, auth: 'basic' | 'post' | 'none' = 'basic'): Promise<oidcClient.Configuration> {
-  const authentication = auth === 'none' || !app.clientSecret ? oidcClient.None() : auth === 'post' ? oidcClient.ClientSecretPost(app.clientSecret) : oidcClient.ClientSecretBasic(app.clientSecret);
-  return oidcClient.discovery(new URL(rig.issuer), app.clientId, undefined, authentication, { execute: [oidcClient.allowInsecureRequests] });
+export async function rpConfig(
+  rig: OidcRig,
+  app: { clientId: string; clientSecret: string | null },
+  auth: 'basic' | 'post' | 'none' = 'basic',
+): Promise<oidcClient.Configuration> {
+  const authentication =
+    auth === 'none' || !app.clientSecret
+      ? oidcClient.None()
+      : auth === 'post'
+        ? oidcClient.ClientSecretPost(app.clientSecret)
+        : oidcClient.ClientSecretBasic(app.clientSecret);
+  return oidcClient.discovery(new URL(rig.issuer), app.clientId, undefined, authentication, {
+    execute: [oidcClient.allowInsecureRequests],
+  });
 }
 
 export interface AuthRequest {
@@ -54,26 +77,40 @@ export interface AuthRequest {
   readonly nonce: string;
 }
 
-export async function authRequest(config: oidcClient.Configuration, extra: Record<string, string> = {}): Promise<AuthRequest> {
+export async function authRequest(
+  config: oidcClient.Configuration,
+  extra: Record<string, string> = {},
+): Promise<AuthRequest> {
   const verifier = oidcClient.randomPKCECodeVerifier();
   const state = oidcClient.randomState();
   const nonce = oidcClient.randomNonce();
   const url = oidcClient.buildAuthorizationUrl(config, {
-    redirect_uri: RP_CALLBACK, scope: 'openid email profile org', code_challenge: await oidcClient.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256', state, nonce, ...extra,
+    redirect_uri: RP_CALLBACK,
+    scope: 'openid email profile org',
+    code_challenge: await oidcClient.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
   });
   return { url, verifier, state, nonce };
 }
 
 /** The path of the first form on `page` whose action matches `pattern`. */
 export function formAction(page: Page, pattern: RegExp): string {
-  const action = [...page.body.matchAll(/<form[^>]*action="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')).find((a) => pattern.test(a));
+  const action = [...page.body.matchAll(/<form[^>]*action="([^"]+)"/g)]
+    .map((m) => m[1]!.replace(/&amp;/g, '&'))
+    .find((a) => pattern.test(a));
   if (!action) throw new Error(`no form matching ${pattern} on ${page.url}: ${page.body.slice(0, 1500)}`);
   return action;
 }
 
 export async function redeem(config: oidcClient.Configuration, request: AuthRequest, callback: string) {
-  return oidcClient.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: request.verifier, expectedState: request.state, expectedNonce: request.nonce });
+  return oidcClient.authorizationCodeGrant(config, new URL(callback), {
+    pkceCodeVerifier: request.verifier,
+    expectedState: request.state,
+    expectedNonce: request.nonce,
+  });
 }
 
 export interface Page {
@@ -93,7 +130,10 @@ export class WebBrowser {
       const at = pair.indexOf('=');
       const name = pair.slice(0, at).trim();
       const value = pair.slice(at + 1).trim();
-      const expired = value === '' || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a));
+      const expired =
+        value === '' ||
+        attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
+        attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a));
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
@@ -116,7 +156,10 @@ export class WebBrowser {
       const response = await fetch(next, {
         method,
         redirect: 'manual',
-        headers: { ...this.header(), ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: this.origin } : {}) },
+        headers: {
+          ...this.header(),
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: this.origin } : {}),
+        },
         ...(form ? { body: new URLSearchParams(form).toString() } : {}),
       });
       this.store(response);
@@ -144,7 +187,11 @@ export class WebBrowser {
   async json(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
     const response = await fetch(`${this.origin}${path}`, {
       method,
-      headers: { ...this.header(), origin: this.origin, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...this.header(),
+        origin: this.origin,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     this.store(response);
@@ -158,18 +205,33 @@ export class WebBrowser {
     const target = new URL(action, page.url).toString();
     const match = forms.find((f) => new URL(f[1]!.replace(/&amp;/g, '&'), page.url).toString() === target);
     if (!match) throw new Error(`no form posting to ${action} on ${page.url}: ${page.body.slice(0, 2000)}`);
-    const hidden = Object.fromEntries([...match[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+    const hidden = Object.fromEntries(
+      [...match[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+        m[1]!,
+        m[2]!.replace(/&amp;/g, '&'),
+      ]),
+    );
     return this.go(target, { method: 'POST', form: { ...hidden, ...fields } });
   }
 }
 
 /** Signs in on twofold's sign-in page (the page the app's request led to), then the second step when asked. */
-export async function signInThrough(browser: WebBrowser, page: Page, email: string, password: string, code?: () => string, options: { trustDevice?: boolean } = {}): Promise<Page> {
+export async function signInThrough(
+  browser: WebBrowser,
+  page: Page,
+  email: string,
+  password: string,
+  code?: () => string,
+  options: { trustDevice?: boolean } = {},
+): Promise<Page> {
   expect(new URL(page.url).pathname).toBe('/sign-in');
   let next = await browser.submit(page, '/sign-in', { email, password });
   if (new URL(next.url).pathname === '/sign-in/challenge') {
     if (!code) throw new Error('a second factor was asked for');
-    next = await browser.submit(next, '/sign-in/challenge', { code: code(), ...(options.trustDevice ? { trustDevice: '1' } : {}) });
+    next = await browser.submit(next, '/sign-in/challenge', {
+      code: code(),
+      ...(options.trustDevice ? { trustDevice: '1' } : {}),
+    });
   }
   return next;
 }

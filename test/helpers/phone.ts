@@ -20,8 +20,14 @@ export function codeIn(text: string): string {
 }
 
 export async function phoneMessages(t: TestApp, to = PHONE_NUMBER): Promise<PhoneOutboxRow[]> {
-  const rows = await t.ctx.db.kysely.selectFrom('mail_outbox').select(['channel', 'recipient', 'body_text'])
-    .where('recipient', '=', to).where('channel', 'in', ['sms', 'voice']).orderBy('created_at').orderBy('id').execute();
+  const rows = await t.ctx.db.kysely
+    .selectFrom('mail_outbox')
+    .select(['channel', 'recipient', 'body_text'])
+    .where('recipient', '=', to)
+    .where('channel', 'in', ['sms', 'voice'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({ channel: r.channel, recipient: r.recipient, text: r.body_text }));
 }
 
@@ -34,12 +40,23 @@ export async function lastPhoneCode(t: TestApp, to = PHONE_NUMBER): Promise<{ co
 }
 
 /** Adds a phone for a signed-in client (re-authenticating with `password` first). */
-export async function enrolPhone(t: TestApp, client: Client, password: string, options: { phone?: string; channel?: 'sms' | 'voice' } = {}): Promise<{ factorId: string; backupCodes: string[] | null }> {
+export async function enrolPhone(
+  t: TestApp,
+  client: Client,
+  password: string,
+  options: { phone?: string; channel?: 'sms' | 'voice' } = {},
+): Promise<{ factorId: string; backupCodes: string[] | null }> {
   expect((await client.post('/api/v1/me/reauthenticate', { password })).statusCode).toBe(200);
-  const start = await client.post('/api/v1/me/factors/phone', { phone: options.phone ?? PHONE_NUMBER, channel: options.channel ?? 'sms' });
+  const start = await client.post('/api/v1/me/factors/phone', {
+    phone: options.phone ?? PHONE_NUMBER,
+    channel: options.channel ?? 'sms',
+  });
   expect(start.statusCode, start.body).toBe(202);
   const { enrollmentId } = start.json() as { enrollmentId: string };
-  const confirm = await client.post('/api/v1/me/factors/phone/confirm', { enrollmentId, code: (await lastPhoneCode(t, options.phone ?? PHONE_NUMBER)).code });
+  const confirm = await client.post('/api/v1/me/factors/phone/confirm', {
+    enrollmentId,
+    code: (await lastPhoneCode(t, options.phone ?? PHONE_NUMBER)).code,
+  });
   expect(confirm.statusCode, confirm.body).toBe(200);
   const body = confirm.json() as { factor: { id: string }; backupCodes: string[] | null };
   return { factorId: body.factor.id, backupCodes: body.backupCodes };

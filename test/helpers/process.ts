@@ -15,7 +15,14 @@ export function newSecretKey(): string {
 }
 
 function childEnv(env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', NODE_NO_WARNINGS: '1', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env };
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_NO_WARNINGS: '1',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ...env,
+  };
 }
 
 export interface ServerProcess {
@@ -44,15 +51,22 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     for (const wake of waiters.splice(0)) wake();
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    for (const wake of waiters.splice(0)) wake();
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      for (const wake of waiters.splice(0)) wake();
+      resolve(code);
+    }),
+  );
 
-  async function waitForLines(predicate: (line: string) => boolean, count = 1, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  async function waitForLines(
+    predicate: (line: string) => boolean,
+    count = 1,
+    timeoutMs = READY_TIMEOUT_MS,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (lines.filter(predicate).length < count) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited: ${stderr.slice(0, 2000)}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`server exited: ${stderr.slice(0, 2000)}`);
       if (Date.now() > deadline) throw new Error(`timed out waiting for log lines; stderr: ${stderr.slice(0, 2000)}`);
       await new Promise<void>((resolve) => {
         waiters.push(resolve);
@@ -65,7 +79,11 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const listening = lines.find((line) => line.includes('Server listening at'))!;
   const url = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(listening)![1]!;
   return {
-    url, child, lines, exited, waitForLines,
+    url,
+    child,
+    lines,
+    exited,
+    waitForLines,
     async kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
@@ -81,7 +99,10 @@ export interface CliRun {
 
 export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: childEnv(env) });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: ROOT,
+      env: childEnv(env),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -101,14 +122,21 @@ export interface HttpResult {
 /** One browser: a cookie jar shared by every instance it talks to, Origin = PUBLIC_URL, an optional client IP. */
 export class Browser {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly origin: string, private readonly forwardedFor?: string) {}
+  constructor(
+    private readonly origin: string,
+    private readonly forwardedFor?: string,
+  ) {}
 
   async request(base: string, method: string, pathname: string, body?: unknown): Promise<HttpResult> {
     const headers: Record<string, string> = { origin: this.origin };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.forwardedFor) headers['x-forwarded-for'] = this.forwardedFor;
-    const response = await fetch(`${base}${pathname}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const response = await fetch(`${base}${pathname}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = cookie.split(';');
       const at = pair.indexOf('=');

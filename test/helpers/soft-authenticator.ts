@@ -27,7 +27,8 @@ function cbor(value: unknown): Buffer {
   if (typeof value === 'number') return value >= 0 ? head(0, value) : head(1, -1 - value);
   if (typeof value === 'string') return Buffer.concat([head(3, Buffer.byteLength(value)), Buffer.from(value)]);
   if (value instanceof Uint8Array) return Buffer.concat([head(2, value.length), Buffer.from(value)]);
-  if (value instanceof Map) return Buffer.concat([head(5, value.size), ...[...value].flatMap(([k, v]) => [cbor(k), cbor(v)])]);
+  if (value instanceof Map)
+    return Buffer.concat([head(5, value.size), ...[...value].flatMap(([k, v]) => [cbor(k), cbor(v)])]);
   throw new Error(`cbor: unsupported ${typeof value}`);
 }
 
@@ -78,7 +79,14 @@ export class SoftAuthenticator {
   }
 
   private clientData(type: string, challenge: string, o: Overrides): Buffer {
-    return Buffer.from(JSON.stringify({ type: o.type ?? type, challenge: o.challenge ?? challenge, origin: o.origin ?? this.options.origin, crossOrigin: false }));
+    return Buffer.from(
+      JSON.stringify({
+        type: o.type ?? type,
+        challenge: o.challenge ?? challenge,
+        origin: o.origin ?? this.options.origin,
+        crossOrigin: false,
+      }),
+    );
   }
 
   /** navigator.credentials.create(): a new credential and its registration response JSON. */
@@ -89,8 +97,22 @@ export class SoftAuthenticator {
     if (!credential) {
       const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = publicKey.export({ format: 'jwk' });
-      const cose = cbor(new Map<number, unknown>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, 'base64url')], [-3, Buffer.from(jwk.y!, 'base64url')]]));
-      credential = { id: crypto.randomBytes(this.options.credentialIdBytes ?? 32), privateKey, cose, userHandle: user.id, counter: 0 };
+      const cose = cbor(
+        new Map<number, unknown>([
+          [1, 2],
+          [3, -7],
+          [-1, 1],
+          [-2, Buffer.from(jwk.x!, 'base64url')],
+          [-3, Buffer.from(jwk.y!, 'base64url')],
+        ]),
+      );
+      credential = {
+        id: crypto.randomBytes(this.options.credentialIdBytes ?? 32),
+        privateKey,
+        cose,
+        userHandle: user.id,
+        counter: 0,
+      };
       this.credentials.push(credential);
     }
     const idLength = Buffer.alloc(2);
@@ -104,11 +126,25 @@ export class SoftAuthenticator {
       Buffer.from(credential.id),
       credential.cose,
     ]);
-    const attestationObject = cbor(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+    const attestationObject = cbor(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
     const id = b64url(credential.id);
     return {
-      id, rawId: id, type: 'public-key', clientExtensionResults: {}, authenticatorAttachment: 'platform',
-      response: { clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge as string, o)), attestationObject: b64url(attestationObject), transports: ['internal'] },
+      id,
+      rawId: id,
+      type: 'public-key',
+      clientExtensionResults: {},
+      authenticatorAttachment: 'platform',
+      response: {
+        clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge as string, o)),
+        attestationObject: b64url(attestationObject),
+        transports: ['internal'],
+      },
     };
   }
 
@@ -120,13 +156,26 @@ export class SoftAuthenticator {
     use.counter = o.counter ?? use.counter + (this.options.counterStep ?? 1);
     const counter = Buffer.alloc(4);
     counter.writeUInt32BE(use.counter);
-    const authData = Buffer.concat([sha256(this.rpIdOf(o.rpId ?? (options.rpId as string))), Buffer.from([this.flags(o, 0)]), counter]);
+    const authData = Buffer.concat([
+      sha256(this.rpIdOf(o.rpId ?? (options.rpId as string))),
+      Buffer.from([this.flags(o, 0)]),
+      counter,
+    ]);
     const clientDataJSON = this.clientData('webauthn.get', options.challenge as string, o);
     const signature = crypto.sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), use.privateKey);
     const id = b64url(use.id);
     return {
-      id, rawId: id, type: 'public-key', clientExtensionResults: {}, authenticatorAttachment: 'platform',
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(signature), userHandle: use.userHandle },
+      id,
+      rawId: id,
+      type: 'public-key',
+      clientExtensionResults: {},
+      authenticatorAttachment: 'platform',
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authData),
+        signature: b64url(signature),
+        userHandle: use.userHandle,
+      },
     };
   }
 }

@@ -10,12 +10,19 @@ export function codeAt(secret: string, date: Date, offsetSteps = 0): string {
 }
 
 /** Enrols TOTP for a signed-in client (re-authenticating first); returns the secret and backup codes. */
-export async function enrolTotp(t: TestApp, client: Client, password: string): Promise<{ secret: string; backupCodes: string[]; factorId: string }> {
+export async function enrolTotp(
+  t: TestApp,
+  client: Client,
+  password: string,
+): Promise<{ secret: string; backupCodes: string[]; factorId: string }> {
   expect((await client.post('/api/v1/me/reauthenticate', { password })).statusCode).toBe(200);
   const start = await client.post('/api/v1/me/factors/totp');
   expect(start.statusCode).toBe(200);
   const { enrollmentId, secret } = start.json() as { enrollmentId: string; secret: string };
-  const confirm = await client.post('/api/v1/me/factors/totp/confirm', { enrollmentId, code: codeAt(secret, t.clock.now()) });
+  const confirm = await client.post('/api/v1/me/factors/totp/confirm', {
+    enrollmentId,
+    code: codeAt(secret, t.clock.now()),
+  });
   expect(confirm.statusCode).toBe(200);
   const body = confirm.json() as { backupCodes: string[]; factor: { id: string } };
   // The enrolment code's step is spent: move to the next step so tests can sign in right away.
@@ -29,7 +36,8 @@ export async function enrolPasskey(
   authenticator: SoftAuthenticator,
   options: { password?: string; label?: string } = {},
 ): Promise<{ factorId: string; backupCodes: string[] | null }> {
-  if (options.password) expect((await client.post('/api/v1/me/reauthenticate', { password: options.password })).statusCode).toBe(200);
+  if (options.password)
+    expect((await client.post('/api/v1/me/reauthenticate', { password: options.password })).statusCode).toBe(200);
   const start = await client.post('/api/v1/me/factors/passkey/options', { label: options.label ?? 'Laptop' });
   expect(start.statusCode).toBe(200);
   const finish = await client.post('/api/v1/me/factors/passkey', { response: authenticator.create(start.json()) });

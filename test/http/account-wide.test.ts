@@ -21,14 +21,27 @@ describe.each(DIALECTS)('account-wide actions need authority in every org (%s)',
   beforeEach(async () => {
     t = await createTestApp(dialect);
     ({ owner, orgId: acmeId, ownerId } = await setUpOwner(t));
-    await t.ctx.db.kysely.insertInto('orgs').values({ id: BRAVO.id, name: BRAVO.name, created_at: t.clock.now().toISOString(), staff_required_since: null, everyone_required_since: null }).execute();
+    await t.ctx.db.kysely
+      .insertInto('orgs')
+      .values({
+        id: BRAVO.id,
+        name: BRAVO.name,
+        created_at: t.clock.now().toISOString(),
+        staff_required_since: null,
+        everyone_required_since: null,
+      })
+      .execute();
   });
   afterEach(async () => {
     await t.close();
   });
 
   /** A member of `org` with a signed-in, re-authenticated client. */
-  async function member(email: string, org: { id: string; name: string; createdAt: string }, role: 'owner' | 'admin' | 'staff' | 'client') {
+  async function member(
+    email: string,
+    org: { id: string; name: string; createdAt: string },
+    role: 'owner' | 'admin' | 'staff' | 'client',
+  ) {
     const user = await createMember(t.ctx, org, { email, role, password: PASSWORD }, null, null);
     const client = new Client(t.app);
     expect((await client.post('/api/v1/sign-in', { email, password: PASSWORD })).json().status).toBe('signed_in');
@@ -42,35 +55,67 @@ describe.each(DIALECTS)('account-wide actions need authority in every org (%s)',
     await addMember(t.ctx, BRAVO.id, ownerId, 'staff');
     const bravoAdmin = await member('admin@bravo.test', BRAVO, 'admin');
 
-    const refused = await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${ownerId}/reset-two-factor`, { reason: 'lost phone' });
+    const refused = await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${ownerId}/reset-two-factor`, {
+      reason: 'lost phone',
+    });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.code).toBe('member_of_other_org');
     expect(refused.json().error.message).toContain('whole account');
     // The HTML form calls the same flow and says why.
-    const page = await bravoAdmin.client.submitForm(`/orgs/${BRAVO.id}/members/${ownerId}/reset`, `/orgs/${BRAVO.id}/members/${ownerId}/reset`, { reason: 'lost phone' });
+    const page = await bravoAdmin.client.submitForm(
+      `/orgs/${BRAVO.id}/members/${ownerId}/reset`,
+      `/orgs/${BRAVO.id}/members/${ownerId}/reset`,
+      { reason: 'lost phone' },
+    );
     expect(page.statusCode).toBe(403);
     expect(page.body).toContain('also belongs to an organization where you can');
     // Nothing was reset: the owner's next sign-in still asks for the second step, and no reset was audited.
     const signIn = await new Client(t.app).post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
     expect(signIn.json().status).toBe('second_factor_required');
-    expect(await t.ctx.db.kysely.selectFrom('audit_events').select('id').where('event', '=', 'two_factor.reset').execute()).toHaveLength(0);
+    expect(
+      await t.ctx.db.kysely.selectFrom('audit_events').select('id').where('event', '=', 'two_factor.reset').execute(),
+    ).toHaveLength(0);
 
     // A member only of Bravo is Bravo's admin's to reset.
     const staff = await member('hygienist@bravo.test', BRAVO, 'staff');
     await enrolTotp(t, staff.client, PASSWORD);
-    expect((await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${staff.userId}/reset-two-factor`, { reason: 'new phone' })).statusCode).toBe(200);
+    expect(
+      (
+        await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${staff.userId}/reset-two-factor`, {
+          reason: 'new phone',
+        })
+      ).statusCode,
+    ).toBe(200);
 
     // A member of both orgs, managed by one person in both: allowed.
     const both = await member('both@acme.test', { id: acmeId, name: OWNER.orgName, createdAt: '' }, 'staff');
     await enrolTotp(t, both.client, PASSWORD);
     await addMember(t.ctx, BRAVO.id, both.userId, 'client');
-    expect((await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${both.userId}/reset-two-factor`, {})).json().error.code).toBe('member_of_other_org');
-    await t.ctx.db.kysely.updateTable('memberships').set({ role: 'owner' }).where('org_id', '=', BRAVO.id).where('user_id', '=', ownerId).execute();
-    expect((await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()) })).statusCode).toBe(200);
-    expect((await owner.post(`/api/v1/orgs/${BRAVO.id}/members/${both.userId}/reset-two-factor`, {})).statusCode).toBe(200);
+    expect(
+      (await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${both.userId}/reset-two-factor`, {})).json()
+        .error.code,
+    ).toBe('member_of_other_org');
+    await t.ctx.db.kysely
+      .updateTable('memberships')
+      .set({ role: 'owner' })
+      .where('org_id', '=', BRAVO.id)
+      .where('user_id', '=', ownerId)
+      .execute();
+    expect(
+      (
+        await owner.post('/api/v1/me/reauthenticate', {
+          password: OWNER.password,
+          method: 'totp',
+          code: codeAt(secret, t.clock.now()),
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await owner.post(`/api/v1/orgs/${BRAVO.id}/members/${both.userId}/reset-two-factor`, {})).statusCode).toBe(
+      200,
+    );
   });
 
-  it('removing a member who belongs to another org ends only this org\'s access, not their other sessions', async () => {
+  it("removing a member who belongs to another org ends only this org's access, not their other sessions", async () => {
     const bravoAdmin = await member('admin@bravo.test', BRAVO, 'admin');
     // Acme staff who is also a Bravo client.
     const shared = await member('shared@acme.test', { id: acmeId, name: OWNER.orgName, createdAt: '' }, 'staff');
@@ -89,11 +134,17 @@ describe.each(DIALECTS)('account-wide actions need authority in every org (%s)',
   it('suspension: signed out everywhere, no sign-in, API key or app tokens until reactivated; account-wide authority needed', async () => {
     const acme = { id: acmeId, name: OWNER.orgName, createdAt: '' };
     const nurse = await member('nurse@acme.test', acme, 'staff');
-    const key = (await nurse.client.post('/api/v1/me/api-keys', { name: 'script', scope: 'read' })).json().key as string;
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
+    const key = (await nurse.client.post('/api/v1/me/api-keys', { name: 'script', scope: 'read' })).json()
+      .key as string;
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${key}` } }))
+        .statusCode,
+    ).toBe(200);
     expect((await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password })).statusCode).toBe(200);
 
-    const suspended = await owner.post(`/api/v1/orgs/${acmeId}/members/${nurse.userId}/suspend`, { reason: 'left the clinic' });
+    const suspended = await owner.post(`/api/v1/orgs/${acmeId}/members/${nurse.userId}/suspend`, {
+      reason: 'left the clinic',
+    });
     expect(suspended.statusCode, suspended.body).toBe(200);
     expect(suspended.json()).toEqual({ status: 'suspended', changed: true });
     expect((await nurse.client.get('/api/v1/session')).statusCode).toBe(401);
@@ -101,32 +152,76 @@ describe.each(DIALECTS)('account-wide actions need authority in every org (%s)',
     const signIn = await new Client(t.app).post('/api/v1/sign-in', { email: 'nurse@acme.test', password: PASSWORD });
     expect(signIn.statusCode).toBe(403);
     expect(signIn.json().error.code).toBe('account_suspended');
-    expect((await new Client(t.app).post('/api/v1/sign-in', { email: 'nurse@acme.test', password: 'wrong-password-entirely' })).json().error.code).toBe('invalid_credentials');
-    const keyUse = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${key}` } });
+    expect(
+      (
+        await new Client(t.app).post('/api/v1/sign-in', {
+          email: 'nurse@acme.test',
+          password: 'wrong-password-entirely',
+        })
+      ).json().error.code,
+    ).toBe('invalid_credentials');
+    const keyUse = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${key}` },
+    });
     expect(keyUse.statusCode).toBe(403);
     expect(keyUse.json().error.code).toBe('account_suspended');
-    const members = (await owner.get(`/api/v1/orgs/${acmeId}/members`)).json().members as Array<{ userId: string; suspended: boolean }>;
+    const members = (await owner.get(`/api/v1/orgs/${acmeId}/members`)).json().members as Array<{
+      userId: string;
+      suspended: boolean;
+    }>;
     expect(members.find((m) => m.userId === nurse.userId)?.suspended).toBe(true);
-    const audit = await t.ctx.db.kysely.selectFrom('audit_events').selectAll().where('event', '=', 'account.suspended').execute();
+    const audit = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('event', '=', 'account.suspended')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_user_id: ownerId, target_user_id: nurse.userId, org_id: acmeId });
-    expect(await t.ctx.db.kysely.selectFrom('mail_outbox').select('subject').where('recipient', '=', 'nurse@acme.test').where('subject', 'like', 'Your account was suspended%').execute()).toHaveLength(1);
+    expect(
+      await t.ctx.db.kysely
+        .selectFrom('mail_outbox')
+        .select('subject')
+        .where('recipient', '=', 'nurse@acme.test')
+        .where('subject', 'like', 'Your account was suspended%')
+        .execute(),
+    ).toHaveLength(1);
 
     // Bravo's admin may not lift it (or suspend Acme's owner): both are account-wide.
     const bravoAdmin = await member('admin@bravo.test', BRAVO, 'admin');
     await addMember(t.ctx, BRAVO.id, nurse.userId, 'client');
-    expect((await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${nurse.userId}/reactivate`, {})).json().error.code).toBe('member_of_other_org');
+    expect(
+      (await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${nurse.userId}/reactivate`, {})).json().error
+        .code,
+    ).toBe('member_of_other_org');
     await addMember(t.ctx, BRAVO.id, ownerId, 'staff');
-    expect((await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${ownerId}/suspend`, {})).json().error.code).toBe('member_of_other_org');
+    expect(
+      (await bravoAdmin.client.post(`/api/v1/orgs/${BRAVO.id}/members/${ownerId}/suspend`, {})).json().error.code,
+    ).toBe('member_of_other_org');
 
     // The member page's form runs the same flow: refused while the nurse is also Bravo's, allowed after.
-    const refusedPage = await owner.submitForm(`/orgs/${acmeId}/members/${nurse.userId}/suspension`, `/orgs/${acmeId}/members/${nurse.userId}/suspension`, { reason: 'back at work' });
+    const refusedPage = await owner.submitForm(
+      `/orgs/${acmeId}/members/${nurse.userId}/suspension`,
+      `/orgs/${acmeId}/members/${nurse.userId}/suspension`,
+      { reason: 'back at work' },
+    );
     expect(refusedPage.statusCode).toBe(403);
     expect(refusedPage.body).toContain('also belongs to an organization where you can');
-    await t.ctx.db.kysely.deleteFrom('memberships').where('org_id', '=', BRAVO.id).where('user_id', '=', nurse.userId).execute();
-    const page = await owner.submitForm(`/orgs/${acmeId}/members/${nurse.userId}/suspension`, `/orgs/${acmeId}/members/${nurse.userId}/suspension`, { reason: 'back at work' });
+    await t.ctx.db.kysely
+      .deleteFrom('memberships')
+      .where('org_id', '=', BRAVO.id)
+      .where('user_id', '=', nurse.userId)
+      .execute();
+    const page = await owner.submitForm(
+      `/orgs/${acmeId}/members/${nurse.userId}/suspension`,
+      `/orgs/${acmeId}/members/${nurse.userId}/suspension`,
+      { reason: 'back at work' },
+    );
     expect(page.statusCode).toBe(303);
     expect(page.headers.location).toBe(`/orgs/${acmeId}/members?done=reactivated`);
-    expect((await new Client(t.app).post('/api/v1/sign-in', { email: 'nurse@acme.test', password: PASSWORD })).json().status).toBe('signed_in');
+    expect(
+      (await new Client(t.app).post('/api/v1/sign-in', { email: 'nurse@acme.test', password: PASSWORD })).json().status,
+    ).toBe('signed_in');
   });
 });

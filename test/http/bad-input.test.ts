@@ -57,10 +57,13 @@ function validValue(schema: Schema): unknown {
   if (schema.enum) return schema.enum[0];
   if (schema.type === 'boolean') return true;
   if (schema.type === 'integer' || schema.type === 'number') return Math.max(schema.minimum ?? 1, 1);
-  if (schema.type === 'array') return Array.from({ length: schema.minItems ?? 0 }, () => validValue(schema.items ?? {}));
+  if (schema.type === 'array')
+    return Array.from({ length: schema.minItems ?? 0 }, () => validValue(schema.items ?? {}));
   if (schema.type === 'object') return validBody(schema);
   const length = Math.max(schema.minLength ?? 1, 1);
-  const candidates = ['a', 'A', '1', 'a.b@example.test'].map((c) => (c.length >= length ? c : c + 'a'.repeat(length - c.length)));
+  const candidates = ['a', 'A', '1', 'a.b@example.test'].map((c) =>
+    c.length >= length ? c : c + 'a'.repeat(length - c.length),
+  );
   const pattern = schema.pattern ? new RegExp(schema.pattern, 'u') : null;
   return candidates.find((c) => !pattern || pattern.test(c)) ?? candidates[0];
 }
@@ -73,8 +76,17 @@ function validBody(schema: Schema): Record<string, unknown> {
 function wrongTypes(schema: Schema): unknown[] {
   const own = schema.type ?? 'string';
   // For an integer field the wrong number is a fraction.
-  const all: Record<string, unknown> = { string: 'text', number: own === 'integer' ? 1.5 : 12345, boolean: false, null: null, object: { nested: 'x' }, array: ['x'] };
-  return Object.entries(all).filter(([type]) => type !== own).map(([, value]) => value);
+  const all: Record<string, unknown> = {
+    string: 'text',
+    number: own === 'integer' ? 1.5 : 12345,
+    boolean: false,
+    null: null,
+    object: { nested: 'x' },
+    array: ['x'],
+  };
+  return Object.entries(all)
+    .filter(([type]) => type !== own)
+    .map(([, value]) => value);
 }
 
 const ODD_STRINGS = [
@@ -88,7 +100,18 @@ const ODD_STRINGS = [
   "' OR 1=1; -- <script>alert(1)</script> ${7*7} {{7*7}} %s%n",
 ];
 
-const JUNK_PATH_VALUES = ['%00', '..%2F..%2Fetc%2Fpasswd', '../', '%2e%2e', 'x'.repeat(5000), '%E2%80%AE', '%ZZ', 'a%20b', '😀', "'or'1'='1"];
+const JUNK_PATH_VALUES = [
+  '%00',
+  '..%2F..%2Fetc%2Fpasswd',
+  '../',
+  '%2e%2e',
+  'x'.repeat(5000),
+  '%E2%80%AE',
+  '%ZZ',
+  'a%20b',
+  '😀',
+  "'or'1'='1",
+];
 
 describe.each(DIALECTS)('bad input is refused with a catalogue code, never a 5xx (%s)', (dialect) => {
   let t: TestApp;
@@ -154,7 +177,8 @@ describe.each(DIALECTS)('bad input is refused with a catalogue code, never a 5xx
     } catch {
       return [`${label}: ${status} without a JSON error body`];
     }
-    if (typeof code !== 'string' || !CATALOGUE.has(code)) return [`${label}: code ${String(code)} is not in the catalogue`];
+    if (typeof code !== 'string' || !CATALOGUE.has(code))
+      return [`${label}: code ${String(code)} is not in the catalogue`];
     if (ERRORS[code as keyof typeof ERRORS].status !== status) return [`${label}: ${code} answered with ${status}`];
     return [];
   }
@@ -206,13 +230,18 @@ describe.each(DIALECTS)('bad input is refused with a catalogue code, never a 5xx
         for (const [name, schema] of Object.entries(op.body!.properties ?? {})) {
           for (const wrong of wrongTypes(schema)) {
             const body = { ...validBody(op.body!), [name]: wrong };
-            const response = await send(op, { signedIn, payload: JSON.stringify(body), contentType: 'application/json' });
+            const response = await send(op, {
+              signedIn,
+              payload: JSON.stringify(body),
+              contentType: 'application/json',
+            });
             const label = `${op.method} ${op.path} ${name}=${JSON.stringify(wrong)}`;
             problems.push(...judge(label, response));
             checked += 1;
             if (response.statusCode !== 400) continue;
             const error = (response.json() as { error: { code: string; field?: string } }).error;
-            if (error.code !== 'invalid_request' || error.field !== name) problems.push(`${label}: ${error.code} field=${error.field}`);
+            if (error.code !== 'invalid_request' || error.field !== name)
+              problems.push(`${label}: ${error.code} field=${error.field}`);
           }
         }
       }
@@ -223,15 +252,21 @@ describe.each(DIALECTS)('bad input is refused with a catalogue code, never a 5xx
     it(`a missing required property and an unknown field are 400 invalid_request (${who})`, async () => {
       const problems: string[] = [];
       for (const op of withBody()) {
-        const unknown = await send(op, { signedIn, payload: JSON.stringify({ ...validBody(op.body!), isAdmin: true }), contentType: 'application/json' });
+        const unknown = await send(op, {
+          signedIn,
+          payload: JSON.stringify({ ...validBody(op.body!), isAdmin: true }),
+          contentType: 'application/json',
+        });
         problems.push(...judge(`${op.method} ${op.path} unknown field`, unknown));
-        if (unknown.statusCode !== 400 || unknown.json().error.field !== 'isAdmin') problems.push(`${op.method} ${op.path}: unknown field answered ${unknown.body}`);
+        if (unknown.statusCode !== 400 || unknown.json().error.field !== 'isAdmin')
+          problems.push(`${op.method} ${op.path}: unknown field answered ${unknown.body}`);
         for (const name of op.body!.required ?? []) {
           const body = validBody(op.body!);
           delete body[name];
           const missing = await send(op, { signedIn, payload: JSON.stringify(body), contentType: 'application/json' });
           problems.push(...judge(`${op.method} ${op.path} without ${name}`, missing));
-          if (missing.statusCode !== 400 || missing.json().error.field !== name) problems.push(`${op.method} ${op.path}: missing ${name} answered ${missing.body}`);
+          if (missing.statusCode !== 400 || missing.json().error.field !== name)
+            problems.push(`${op.method} ${op.path}: missing ${name} answered ${missing.body}`);
         }
       }
       expect(problems).toEqual([]);
@@ -256,11 +291,17 @@ describe.each(DIALECTS)('bad input is refused with a catalogue code, never a 5xx
       const problems: string[] = [];
       for (const op of withBody()) {
         const json = JSON.stringify(validBody(op.body!));
-        const form = new URLSearchParams(Object.entries(validBody(op.body!)).map(([k, v]) => [k, String(v)])).toString();
+        const form = new URLSearchParams(
+          Object.entries(validBody(op.body!)).map(([k, v]) => [k, String(v)]),
+        ).toString();
         const cases: Array<[string, string | null, string]> = [
           ['text/plain', 'text/plain', json],
           ['form', 'application/x-www-form-urlencoded', form],
-          ['multipart', 'multipart/form-data; boundary=xyz', `--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--xyz--\r\n`],
+          [
+            'multipart',
+            'multipart/form-data; boundary=xyz',
+            `--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--xyz--\r\n`,
+          ],
           ['xml', 'application/xml', '<a/>'],
           ['bogus', 'not a media type', json],
           ['none', null, json],
@@ -268,7 +309,10 @@ describe.each(DIALECTS)('bad input is refused with a catalogue code, never a 5xx
         for (const [label, contentType, payload] of cases) {
           const response = await send(op, { signedIn, payload, contentType });
           problems.push(...judge(`${op.method} ${op.path} ${label}`, response));
-          if (response.statusCode !== 415) problems.push(`${op.method} ${op.path} ${label}: expected 415, got ${response.statusCode} ${response.body}`);
+          if (response.statusCode !== 415)
+            problems.push(
+              `${op.method} ${op.path} ${label}: expected 415, got ${response.statusCode} ${response.body}`,
+            );
         }
       }
       expect(problems).toEqual([]);
@@ -277,13 +321,21 @@ describe.each(DIALECTS)('bad input is refused with a catalogue code, never a 5xx
     it(`Unicode, emoji, NUL, RTL and huge strings in every string field never cause a 5xx (${who})`, async () => {
       const problems: string[] = [];
       for (const op of withBody()) {
-        const stringFields = Object.entries(op.body!.properties ?? {}).filter(([, s]) => (s.type ?? 'string') === 'string');
+        const stringFields = Object.entries(op.body!.properties ?? {}).filter(
+          ([, s]) => (s.type ?? 'string') === 'string',
+        );
         for (const [name] of stringFields) {
           for (const odd of ODD_STRINGS) {
             const body = { ...validBody(op.body!), [name]: odd };
-            const response = await send(op, { signedIn, payload: JSON.stringify(body), contentType: 'application/json' });
+            const response = await send(op, {
+              signedIn,
+              payload: JSON.stringify(body),
+              contentType: 'application/json',
+            });
             // Odd but well-formed text may be accepted (an IDN address is legitimate); it must never break the server.
-            problems.push(...judge(`${op.method} ${op.path} ${name}=${JSON.stringify(odd.slice(0, 30))}`, response, true));
+            problems.push(
+              ...judge(`${op.method} ${op.path} ${name}=${JSON.stringify(odd.slice(0, 30))}`, response, true),
+            );
           }
         }
       }
@@ -300,7 +352,12 @@ describe.each(DIALECTS)('bad input is refused with a catalogue code, never a 5xx
         for (const junk of JUNK_PATH_VALUES) {
           const url = urlFor(op, { [name]: junk });
           const payload = op.body ? JSON.stringify(validBody(op.body)) : undefined;
-          const response = await send(op, { signedIn: true, url, payload, contentType: payload ? 'application/json' : null });
+          const response = await send(op, {
+            signedIn: true,
+            url,
+            payload,
+            contentType: payload ? 'application/json' : null,
+          });
           problems.push(...judge(`${op.method} ${url.slice(0, 80)}`, response));
         }
       }

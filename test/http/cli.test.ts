@@ -35,7 +35,13 @@ describe('twofold CLI', () => {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data'), NODE_NO_WARNINGS: '1', ...env },
+        env: {
+          PATH: process.env.PATH ?? '',
+          DATABASE_URL: databaseUrl,
+          DATA_DIR: path.join(dir, 'data'),
+          NODE_NO_WARNINGS: '1',
+          ...env,
+        },
       });
       let stdout = '';
       let stderr = '';
@@ -60,7 +66,10 @@ describe('twofold CLI', () => {
 
   it('the built command (bin/twofold.js → dist/cli.js, no TypeScript loader) runs', async () => {
     const built = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/twofold.js', 'help'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' } });
+      const child = spawn(process.execPath, ['bin/twofold.js', 'help'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '' },
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -84,7 +93,10 @@ describe('twofold CLI', () => {
 
   it('init reads the password from stdin, creates the org and its owner, emails the owner a verification link, and refuses a second time', async () => {
     const empty = await cli(['outbox']);
-    const init = await cli(['init', '--org', 'Acme Clinic', '--email', 'Owner@Acme.test', '--password-stdin'], `${OWNER_PASSWORD}\n`);
+    const init = await cli(
+      ['init', '--org', 'Acme Clinic', '--email', 'Owner@Acme.test', '--password-stdin'],
+      `${OWNER_PASSWORD}\n`,
+    );
     expect(empty.stdout).toBe('the outbox is empty\n');
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toContain('Acme Clinic');
@@ -97,7 +109,10 @@ describe('twofold CLI', () => {
     // The key file was created in DATA_DIR.
     expect(fs.existsSync(path.join(dir, 'data', 'twofold.key'))).toBe(true);
 
-    const again = await cli(['init', '--org', 'Other Org', '--email', 'other@acme.test', '--password-stdin'], `${OWNER_PASSWORD}\n`);
+    const again = await cli(
+      ['init', '--org', 'Other Org', '--email', 'other@acme.test', '--password-stdin'],
+      `${OWNER_PASSWORD}\n`,
+    );
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already_set_up');
     expect(again.stderr.trim().split('\n')).toHaveLength(1);
@@ -105,10 +120,22 @@ describe('twofold CLI', () => {
 
   it('user add adds a member with the given role; bad input exits 1', async () => {
     const [added, noOrg, badRole, weak] = await Promise.all([
-      cli(['user', 'add', '--org', 'Acme Clinic', '--email', 'staff@acme.test', '--role', 'staff', '--password-stdin'], STAFF_PASSWORD),
-      cli(['user', 'add', '--org', 'No Such Org', '--email', 'x@acme.test', '--role', 'staff', '--password-stdin'], STAFF_PASSWORD),
-      cli(['user', 'add', '--org', 'Acme Clinic', '--email', 'y@acme.test', '--role', 'superuser', '--password-stdin'], STAFF_PASSWORD),
-      cli(['user', 'add', '--org', 'Acme Clinic', '--email', 'z@acme.test', '--role', 'client', '--password-stdin'], 'password1234'),
+      cli(
+        ['user', 'add', '--org', 'Acme Clinic', '--email', 'staff@acme.test', '--role', 'staff', '--password-stdin'],
+        STAFF_PASSWORD,
+      ),
+      cli(
+        ['user', 'add', '--org', 'No Such Org', '--email', 'x@acme.test', '--role', 'staff', '--password-stdin'],
+        STAFF_PASSWORD,
+      ),
+      cli(
+        ['user', 'add', '--org', 'Acme Clinic', '--email', 'y@acme.test', '--role', 'superuser', '--password-stdin'],
+        STAFF_PASSWORD,
+      ),
+      cli(
+        ['user', 'add', '--org', 'Acme Clinic', '--email', 'z@acme.test', '--role', 'client', '--password-stdin'],
+        'password1234',
+      ),
     ]);
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain('staff@acme.test');
@@ -121,14 +148,37 @@ describe('twofold CLI', () => {
   it('what the CLI created works over HTTP, and outbox prints the email a request queued', async () => {
     const db = openDatabase(databaseUrl);
     const config = resolveConfig({ PUBLIC_URL: ORIGIN, DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data') });
-    const app = await buildApp(config, { db, keyring: ephemeralKeyring(), clock: systemClock, mail: createMailQueue(db, outboxTransport()) });
+    const app = await buildApp(config, {
+      db,
+      keyring: ephemeralKeyring(),
+      clock: systemClock,
+      mail: createMailQueue(db, outboxTransport()),
+    });
     try {
-      const members = await db.kysely.selectFrom('memberships as m').innerJoin('users as u', 'u.id', 'm.user_id').select(['u.email', 'm.role']).orderBy('u.email').execute();
-      expect(members).toEqual([{ email: 'owner@acme.test', role: 'owner' }, { email: 'staff@acme.test', role: 'staff' }]);
+      const members = await db.kysely
+        .selectFrom('memberships as m')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select(['u.email', 'm.role'])
+        .orderBy('u.email')
+        .execute();
+      expect(members).toEqual([
+        { email: 'owner@acme.test', role: 'owner' },
+        { email: 'staff@acme.test', role: 'staff' },
+      ]);
       const headers = { origin: ORIGIN, 'content-type': 'application/json' };
-      const signIn = await app.inject({ method: 'POST', url: '/api/v1/sign-in', headers, payload: JSON.stringify({ email: 'staff@acme.test', password: STAFF_PASSWORD }) });
+      const signIn = await app.inject({
+        method: 'POST',
+        url: '/api/v1/sign-in',
+        headers,
+        payload: JSON.stringify({ email: 'staff@acme.test', password: STAFF_PASSWORD }),
+      });
       expect(signIn.statusCode).toBe(200);
-      const reset = await app.inject({ method: 'POST', url: '/api/v1/password-reset', headers, payload: JSON.stringify({ email: 'staff@acme.test' }) });
+      const reset = await app.inject({
+        method: 'POST',
+        url: '/api/v1/password-reset',
+        headers,
+        payload: JSON.stringify({ email: 'staff@acme.test' }),
+      });
       expect(reset.statusCode).toBe(202);
     } finally {
       await app.close();
@@ -146,9 +196,19 @@ describe('twofold CLI', () => {
     const signIn = async (): Promise<number> => {
       const db = openDatabase(databaseUrl);
       const config = resolveConfig({ PUBLIC_URL: ORIGIN, DATABASE_URL: databaseUrl, DATA_DIR: path.join(dir, 'data') });
-      const app = await buildApp(config, { db, keyring: ephemeralKeyring(), clock: systemClock, mail: createMailQueue(db, outboxTransport()) });
+      const app = await buildApp(config, {
+        db,
+        keyring: ephemeralKeyring(),
+        clock: systemClock,
+        mail: createMailQueue(db, outboxTransport()),
+      });
       try {
-        const response = await app.inject({ method: 'POST', url: '/api/v1/sign-in', headers: { origin: ORIGIN, 'content-type': 'application/json' }, payload: JSON.stringify({ email: 'staff@acme.test', password: STAFF_PASSWORD }) });
+        const response = await app.inject({
+          method: 'POST',
+          url: '/api/v1/sign-in',
+          headers: { origin: ORIGIN, 'content-type': 'application/json' },
+          payload: JSON.stringify({ email: 'staff@acme.test', password: STAFF_PASSWORD }),
+        });
         return response.statusCode;
       } finally {
         await app.close();
@@ -160,21 +220,44 @@ describe('twofold CLI', () => {
     expect(suspended.stdout).toContain('staff@acme.test suspended');
     expect(await signIn()).toBe(403);
     expect((await cli(['user', 'suspend', '--email', 'staff@acme.test'])).stdout).toContain('already suspended');
-    expect((await cli(['user', 'reactivate', '--email', 'staff@acme.test'])).stdout).toContain('staff@acme.test reactivated');
+    expect((await cli(['user', 'reactivate', '--email', 'staff@acme.test'])).stdout).toContain(
+      'staff@acme.test reactivated',
+    );
     expect(await signIn()).toBe(200);
     expect((await cli(['user', 'suspend', '--email', 'nobody@acme.test'])).code).toBe(1);
   });
 
-  it('init --email-verified vouches for the owner\'s address and sends nothing; the member list shows who is verified', async () => {
+  it("init --email-verified vouches for the owner's address and sends nothing; the member list shows who is verified", async () => {
     const other = `sqlite:${path.join(dir, 'vouched.db')}`;
-    const init = await cli(['init', '--org', 'Vouched Clinic', '--email', 'boss@vouched.test', '--password-stdin', '--email-verified'], `${OWNER_PASSWORD}\n`, { DATABASE_URL: other });
+    const init = await cli(
+      ['init', '--org', 'Vouched Clinic', '--email', 'boss@vouched.test', '--password-stdin', '--email-verified'],
+      `${OWNER_PASSWORD}\n`,
+      { DATABASE_URL: other },
+    );
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toContain('marked boss@vouched.test as a verified email address');
     expect((await cli(['outbox'], '', { DATABASE_URL: other })).stdout).toBe('the outbox is empty\n');
-    const added = await cli(['user', 'add', '--org', 'Vouched Clinic', '--email', 'typed@vouched.test', '--role', 'client', '--password-stdin'], STAFF_PASSWORD, { DATABASE_URL: other });
+    const added = await cli(
+      [
+        'user',
+        'add',
+        '--org',
+        'Vouched Clinic',
+        '--email',
+        'typed@vouched.test',
+        '--role',
+        'client',
+        '--password-stdin',
+      ],
+      STAFF_PASSWORD,
+      { DATABASE_URL: other },
+    );
     expect(added.stdout).toContain('sent typed@vouched.test a link to verify the email address');
     const file = path.join(dir, 'people.jsonl');
-    fs.writeFileSync(file, `${JSON.stringify({ email: 'imported@vouched.test', org: 'Vouched Clinic', role: 'client' })}\n${JSON.stringify({ email: 'boss@vouched.test', org: 'Vouched Clinic', role: 'owner' })}\n`);
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ email: 'imported@vouched.test', org: 'Vouched Clinic', role: 'client' })}\n${JSON.stringify({ email: 'boss@vouched.test', org: 'Vouched Clinic', role: 'owner' })}\n`,
+    );
     const imported = await cli(['import', file], '', { DATABASE_URL: other });
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain('1 new accounts');
@@ -182,17 +265,36 @@ describe('twofold CLI', () => {
 
     const db = openDatabase(other);
     const config = resolveConfig({ PUBLIC_URL: ORIGIN, DATABASE_URL: other, DATA_DIR: path.join(dir, 'data') });
-    const app = await buildApp(config, { db, keyring: ephemeralKeyring(), clock: systemClock, mail: createMailQueue(db, outboxTransport()) });
+    const app = await buildApp(config, {
+      db,
+      keyring: ephemeralKeyring(),
+      clock: systemClock,
+      mail: createMailQueue(db, outboxTransport()),
+    });
     try {
       const headers = { origin: ORIGIN, 'content-type': 'application/json' };
-      const signIn = await app.inject({ method: 'POST', url: '/api/v1/sign-in', headers, payload: JSON.stringify({ email: 'boss@vouched.test', password: OWNER_PASSWORD }) });
+      const signIn = await app.inject({
+        method: 'POST',
+        url: '/api/v1/sign-in',
+        headers,
+        payload: JSON.stringify({ email: 'boss@vouched.test', password: OWNER_PASSWORD }),
+      });
       expect(signIn.statusCode).toBe(200);
       const cookie = signIn.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
       const orgs = await app.inject({ method: 'GET', url: '/api/v1/orgs', headers: { cookie } });
       const orgId = (orgs.json() as { orgs: Array<{ id: string }> }).orgs[0]!.id;
       const members = await app.inject({ method: 'GET', url: `/api/v1/orgs/${orgId}/members`, headers: { cookie } });
-      const verified = Object.fromEntries((members.json() as { members: Array<{ email: string; emailVerified: boolean }> }).members.map((m) => [m.email, m.emailVerified]));
-      expect(verified).toEqual({ 'boss@vouched.test': true, 'typed@vouched.test': false, 'imported@vouched.test': false });
+      const verified = Object.fromEntries(
+        (members.json() as { members: Array<{ email: string; emailVerified: boolean }> }).members.map((m) => [
+          m.email,
+          m.emailVerified,
+        ]),
+      );
+      expect(verified).toEqual({
+        'boss@vouched.test': true,
+        'typed@vouched.test': false,
+        'imported@vouched.test': false,
+      });
     } finally {
       await app.close();
       await db.close();

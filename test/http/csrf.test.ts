@@ -21,17 +21,24 @@ function setCookies(response: LightMyRequestResponse): ParsedCookie[] {
   return lines.map((line) => {
     const [pair = '', ...rest] = line.split(';').map((part) => part.trim());
     const eq = pair.indexOf('=');
-    const attributes = new Map(rest.map((attr) => {
-      const i = attr.indexOf('=');
-      return i === -1 ? [attr.toLowerCase(), ''] : [attr.slice(0, i).toLowerCase(), attr.slice(i + 1)];
-    }));
+    const attributes = new Map(
+      rest.map((attr) => {
+        const i = attr.indexOf('=');
+        return i === -1 ? [attr.toLowerCase(), ''] : [attr.slice(0, i).toLowerCase(), attr.slice(i + 1)];
+      }),
+    );
     return { name: pair.slice(0, eq), value: pair.slice(eq + 1), attributes };
   });
 }
 
 function expectSecurityHeaders(response: LightMyRequestResponse): void {
   const csp = String(response.headers['content-security-policy'] ?? '');
-  const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+  const directives = new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name = '', ...values]) => [name, values]),
+  );
   const scriptSrc = directives.get('script-src') ?? directives.get('default-src');
   expect(scriptSrc).toBeDefined();
   expect(scriptSrc).not.toContain("'unsafe-inline'");
@@ -52,7 +59,12 @@ describe.each(DIALECTS)('CSRF defences and browser hardening (%s)', (dialect) =>
     await t.close();
   });
 
-  async function postWithSession(client: Client, url: string, body: unknown, headers: Record<string, string>): Promise<LightMyRequestResponse> {
+  async function postWithSession(
+    client: Client,
+    url: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<LightMyRequestResponse> {
     return t.app.inject({
       method: 'POST',
       url,
@@ -67,13 +79,23 @@ describe.each(DIALECTS)('CSRF defences and browser hardening (%s)', (dialect) =>
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe('csrf_failed');
     // Nothing happened: no re-authentication was audited.
-    const rows = await t.ctx.db.kysely.selectFrom('audit_events').select('event').where('event', '=', 'reauthenticated').execute();
+    const rows = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('event')
+      .where('event', '=', 'reauthenticated')
+      .execute();
     expect(rows).toHaveLength(0);
   });
 
   it('a cookie-carrying state change from a foreign Origin is refused with 403 csrf_failed', async () => {
     const { owner } = await setUpOwner(t);
-    for (const origin of ['https://evil.example', 'http://localhost:3001', 'http://localhost:3000.evil.example', 'null', 'https://localhost:3000']) {
+    for (const origin of [
+      'https://evil.example',
+      'http://localhost:3001',
+      'http://localhost:3000.evil.example',
+      'null',
+      'https://localhost:3000',
+    ]) {
       const response = await postWithSession(owner, '/api/v1/me/sessions/revoke-all', {}, { origin });
       expect(response.statusCode, origin).toBe(403);
       expect(response.json().error.code).toBe('csrf_failed');
@@ -81,14 +103,23 @@ describe.each(DIALECTS)('CSRF defences and browser hardening (%s)', (dialect) =>
     // The session survived every forged "sign out everywhere".
     expect((await owner.get('/api/v1/session')).statusCode).toBe(200);
     // DELETE is state-changing too.
-    const del = await t.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie: `tf_session=${owner.cookie('tf_session')}`, origin: 'https://evil.example' } });
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/session',
+      headers: { cookie: `tf_session=${owner.cookie('tf_session')}`, origin: 'https://evil.example' },
+    });
     expect(del.statusCode).toBe(403);
     expect((await owner.get('/api/v1/session')).statusCode).toBe(200);
   });
 
   it('the same request with our own Origin passes the check', async () => {
     const { owner } = await setUpOwner(t);
-    const response = await postWithSession(owner, '/api/v1/me/reauthenticate', { password: OWNER.password }, { origin: ORIGIN });
+    const response = await postWithSession(
+      owner,
+      '/api/v1/me/reauthenticate',
+      { password: OWNER.password },
+      { origin: ORIGIN },
+    );
     expect(response.statusCode).toBe(200);
   });
 
@@ -122,7 +153,11 @@ describe.each(DIALECTS)('CSRF defences and browser hardening (%s)', (dialect) =>
     const doubleSubmit = await t.app.inject({
       method: 'POST',
       url: '/sign-out',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, cookie: `${cookie}; tf_csrf=attacker-chosen-value-12345` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: ORIGIN,
+        cookie: `${cookie}; tf_csrf=attacker-chosen-value-12345`,
+      },
       payload: new URLSearchParams({ _csrf: 'attacker-chosen-value-12345' }).toString(),
     });
     expect(doubleSubmit.statusCode).toBe(403);
@@ -192,7 +227,12 @@ describe.each(DIALECTS)('cookies and headers over https (%s)', (dialect) => {
   it('the http origin is foreign once PUBLIC_URL is https', async () => {
     const client = new Client(t.app);
     await client.request('POST', '/api/v1/setup', OWNER, { origin: HTTPS_ORIGIN });
-    const response = await client.request('POST', '/api/v1/me/sessions/revoke-all', {}, { origin: 'http://auth.example.test' });
+    const response = await client.request(
+      'POST',
+      '/api/v1/me/sessions/revoke-all',
+      {},
+      { origin: 'http://auth.example.test' },
+    );
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe('csrf_failed');
   });

@@ -44,7 +44,10 @@ async function holdWriteLock(t: TestApp, table: string): Promise<() => Promise<v
 }
 
 for (const dialect of DIALECTS) {
-  const title = dialect === 'postgres' && !PG_SERVER ? `${dialect} — SKIPPED: needs TEST_DATABASE_URL (a second connection to hold a lock)` : dialect;
+  const title =
+    dialect === 'postgres' && !PG_SERVER
+      ? `${dialect} — SKIPPED: needs TEST_DATABASE_URL (a second connection to hold a lock)`
+      : dialect;
   describe.skipIf(dialect === 'postgres' && !PG_SERVER)(`database time limits (${title})`, () => {
     it('a write kept waiting on a lock past the limit answers 503 unavailable, and works once the lock is gone', async () => {
       const t = await createTestApp(dialect);
@@ -68,32 +71,46 @@ for (const dialect of DIALECTS) {
 
       released = true;
       await release();
-      const signedIn = await new Client(t.app).post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+      const signedIn = await new Client(t.app).post('/api/v1/sign-in', {
+        email: OWNER.email,
+        password: OWNER.password,
+      });
       expect(signedIn.json().status).toBe('signed_in');
     }, 30_000);
 
-    it.runIf(dialect === 'postgres')('every pooled connection carries the statement and idle-in-transaction limits', async () => {
-      const t = await createTestApp(dialect);
-      cleanups.push(() => t.close());
-      const setting = async (name: string): Promise<string> => {
-        const { rows } = await sql<{ value: string }>`select current_setting(${name}) as value`.execute(t.ctx.db.kysely);
-        return rows[0]!.value;
-      };
-      expect(await setting('statement_timeout')).toBe(`${DATABASE.statementTimeoutMs / 1000}s`);
-      expect(await setting('idle_in_transaction_session_timeout')).toBe(`${DATABASE.idleInTransactionTimeoutMs / 1000}s`);
-    });
+    it.runIf(dialect === 'postgres')(
+      'every pooled connection carries the statement and idle-in-transaction limits',
+      async () => {
+        const t = await createTestApp(dialect);
+        cleanups.push(() => t.close());
+        const setting = async (name: string): Promise<string> => {
+          const { rows } = await sql<{ value: string }>`select current_setting(${name}) as value`.execute(
+            t.ctx.db.kysely,
+          );
+          return rows[0]!.value;
+        };
+        expect(await setting('statement_timeout')).toBe(`${DATABASE.statementTimeoutMs / 1000}s`);
+        expect(await setting('idle_in_transaction_session_timeout')).toBe(
+          `${DATABASE.idleInTransactionTimeoutMs / 1000}s`,
+        );
+      },
+    );
 
-    it.runIf(dialect === 'postgres')('a migration waits for another instance to finish migrating, longer than the request limits', async () => {
-      const testDb = await openTestDb(dialect);
-      cleanups.push(() => testDb.close());
-      const other = new pg.Client({ connectionString: PG_SERVER });
-      await other.connect();
-      cleanups.push(() => other.end());
-      await other.query(`select pg_advisory_lock(${KYSELY_MIGRATION_LOCK_ID})`);
-      const migrating = migrate(testDb.db);
-      await new Promise((resolve) => setTimeout(resolve, DATABASE.queryTimeoutMs + 1000));
-      await other.query(`select pg_advisory_unlock(${KYSELY_MIGRATION_LOCK_ID})`);
-      await expect(migrating).resolves.toEqual([]);
-    }, 30_000);
+    it.runIf(dialect === 'postgres')(
+      'a migration waits for another instance to finish migrating, longer than the request limits',
+      async () => {
+        const testDb = await openTestDb(dialect);
+        cleanups.push(() => testDb.close());
+        const other = new pg.Client({ connectionString: PG_SERVER });
+        await other.connect();
+        cleanups.push(() => other.end());
+        await other.query(`select pg_advisory_lock(${KYSELY_MIGRATION_LOCK_ID})`);
+        const migrating = migrate(testDb.db);
+        await new Promise((resolve) => setTimeout(resolve, DATABASE.queryTimeoutMs + 1000));
+        await other.query(`select pg_advisory_unlock(${KYSELY_MIGRATION_LOCK_ID})`);
+        await expect(migrating).resolves.toEqual([]);
+      },
+      30_000,
+    );
   });
 }

@@ -22,13 +22,16 @@ describe.each(DIALECTS)('who may read /dev/outbox (%s)', (dialect) => {
     return (await setUpOwner(t)).orgId;
   }
 
-  const outbox = (ip: string, headers: Record<string, string> = {}) => new Client(t.app, ip).request('GET', '/dev/outbox', undefined, headers);
+  const outbox = (ip: string, headers: Record<string, string> = {}) =>
+    new Client(t.app, ip).request('GET', '/dev/outbox', undefined, headers);
 
   it('an anonymous visitor from another machine gets 403 saying who may read it; loopback clients get the page', async () => {
     await app();
     const refused = await outbox(REMOTE);
     expect(refused.statusCode).toBe(403);
-    expect(refused.body).toContain('Only someone on the machine running this server (a loopback address) or a signed-in owner or admin of an organization can read it.');
+    expect(refused.body).toContain(
+      'Only someone on the machine running this server (a loopback address) or a signed-in owner or admin of an organization can read it.',
+    );
     expect(refused.body).not.toContain('mail-item');
     for (const ip of ['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1']) {
       const page = await outbox(ip);
@@ -39,14 +42,24 @@ describe.each(DIALECTS)('who may read /dev/outbox (%s)', (dialect) => {
 
   it('a signed-in owner from another machine reads it; a staff member from another machine does not', async () => {
     const orgId = await app();
-    await createMember(t.ctx, { id: orgId, name: OWNER.orgName, createdAt: '' }, { email: STAFF.email, role: 'staff', password: STAFF.password }, null, null);
+    await createMember(
+      t.ctx,
+      { id: orgId, name: OWNER.orgName, createdAt: '' },
+      { email: STAFF.email, role: 'staff', password: STAFF.password },
+      null,
+      null,
+    );
     const owner = new Client(t.app, REMOTE);
-    expect((await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe('signed_in');
+    expect((await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe(
+      'signed_in',
+    );
     const page = await owner.get('/dev/outbox');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Outbox');
     const staff = new Client(t.app, REMOTE);
-    expect((await staff.post('/api/v1/sign-in', { email: STAFF.email, password: STAFF.password })).json().status).toBe('signed_in');
+    expect((await staff.post('/api/v1/sign-in', { email: STAFF.email, password: STAFF.password })).json().status).toBe(
+      'signed_in',
+    );
     expect((await staff.get('/dev/outbox')).statusCode).toBe(403);
   });
 

@@ -12,17 +12,36 @@ const PASSWORD = 'quiet-meadow-copper-81';
 
 /** Routes a member must still reach while enrolment is overdue. */
 const ENROLMENT_ROUTES = new Set([
-  'get /api/v1/session', 'delete /api/v1/session', 'post /api/v1/me/reauthenticate', 'get /api/v1/me/factors',
-  'post /api/v1/me/factors/totp', 'post /api/v1/me/factors/totp/confirm',
-  'post /api/v1/me/factors/passkey/options', 'post /api/v1/me/factors/passkey',
-  'post /api/v1/me/factors/phone', 'post /api/v1/me/factors/phone/confirm', 'post /api/v1/me/factors/phone/resend',
+  'get /api/v1/session',
+  'delete /api/v1/session',
+  'post /api/v1/me/reauthenticate',
+  'get /api/v1/me/factors',
+  'post /api/v1/me/factors/totp',
+  'post /api/v1/me/factors/totp/confirm',
+  'post /api/v1/me/factors/passkey/options',
+  'post /api/v1/me/factors/passkey',
+  'post /api/v1/me/factors/phone',
+  'post /api/v1/me/factors/phone/confirm',
+  'post /api/v1/me/factors/phone/resend',
 ]);
 /** Routes that take no session at all. */
 const PUBLIC_ROUTES = new Set([
-  'get /healthz', 'get /readyz', 'get /api/v1/setup', 'post /api/v1/setup', 'post /api/v1/sign-in', 'post /api/v1/sign-in/verify',
-  'post /api/v1/password-reset', 'post /api/v1/password-reset/confirm', 'post /api/v1/invitations/accept', 'post /api/v1/email-verification/confirm',
-  'post /api/v1/sign-in/passkey/options', 'post /api/v1/sign-in/passkey', 'post /api/v1/sign-in/send',
-  'post /api/v1/recovery', 'post /api/v1/recovery/confirm', 'post /api/v1/recovery/cancel',
+  'get /healthz',
+  'get /readyz',
+  'get /api/v1/setup',
+  'post /api/v1/setup',
+  'post /api/v1/sign-in',
+  'post /api/v1/sign-in/verify',
+  'post /api/v1/password-reset',
+  'post /api/v1/password-reset/confirm',
+  'post /api/v1/invitations/accept',
+  'post /api/v1/email-verification/confirm',
+  'post /api/v1/sign-in/passkey/options',
+  'post /api/v1/sign-in/passkey',
+  'post /api/v1/sign-in/send',
+  'post /api/v1/recovery',
+  'post /api/v1/recovery/confirm',
+  'post /api/v1/recovery/cancel',
 ]);
 
 describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (dialect) => {
@@ -47,7 +66,10 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
     return { client, userId: user.id };
   }
 
-  async function signIn(client: Client, email: string): Promise<{ status: string; twoFactorRequirement?: { daysLeft: number; overdue: boolean } }> {
+  async function signIn(
+    client: Client,
+    email: string,
+  ): Promise<{ status: string; twoFactorRequirement?: { daysLeft: number; overdue: boolean } }> {
     const r = await client.post('/api/v1/sign-in', { email, password: PASSWORD });
     expect(r.statusCode).toBe(200);
     return r.json();
@@ -79,7 +101,11 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
         const key = `${method} ${path}`;
         if (ENROLMENT_ROUTES.has(key) || PUBLIC_ROUTES.has(key)) continue;
         const url = path.replace(/\{orgId\}/g, orgId).replace(/\{[A-Za-z]+\}/g, 'x');
-        const r = await client.request(method.toUpperCase() as 'GET', url, method === 'get' || method === 'delete' ? undefined : {});
+        const r = await client.request(
+          method.toUpperCase() as 'GET',
+          url,
+          method === 'get' || method === 'delete' ? undefined : {},
+        );
         expect([key, r.statusCode, r.json().error?.code]).toEqual([key, 403, 'two_factor_enrollment_required']);
         walked += 1;
       }
@@ -100,7 +126,11 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
     // The owner must keep access to shorten the grace: give the owner 2FA first.
     await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
     const { secret } = await enrolTotp(t, owner, OWNER.password);
-    await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()) });
+    await owner.post('/api/v1/me/reauthenticate', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
     await setPolicy({ requireTwoFactor: 'staff', gracePeriodDays: 0 });
     const blocked = await client.get('/api/v1/me/sessions');
     expect(blocked.json().error.code).toBe('two_factor_enrollment_required');
@@ -120,10 +150,18 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
     t.clock.advanceSeconds(3 * DAY);
     await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
     const { secret } = await enrolTotp(t, owner, OWNER.password);
-    await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()) });
+    await owner.post('/api/v1/me/reauthenticate', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
     await setPolicy({ requireTwoFactor: 'staff', gracePeriodDays: 7 });
     expect((await owner.patch(`/api/v1/orgs/${orgId}/members/${userId}`, { role: 'staff' })).statusCode).toBe(200);
-    const members = (await owner.get(`/api/v1/orgs/${orgId}/members`)).json().members as Array<{ email: string; deadline: string | null; overdue: boolean }>;
+    const members = (await owner.get(`/api/v1/orgs/${orgId}/members`)).json().members as Array<{
+      email: string;
+      deadline: string | null;
+      overdue: boolean;
+    }>;
     const promoted = members.find((m) => m.email === 'helper@acme.test')!;
     expect(Date.parse(promoted.deadline!) - t.clock.now().getTime()).toBeGreaterThan(6.9 * DAY * 1000);
     expect(members.find((m) => m.email === 'patient@acme.test')!.deadline).toBeNull();
@@ -132,11 +170,25 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
     expect((await client.get('/api/v1/me/sessions')).json().error.code).toBe('two_factor_enrollment_required');
   });
 
-  it('the strictest policy of all the member\'s orgs wins', async () => {
+  it("the strictest policy of all the member's orgs wins", async () => {
     const { client, userId } = await member('both@acme.test', 'staff');
     const now = t.clock.now().toISOString();
-    await t.ctx.db.kysely.insertInto('orgs').values({ id: 'org2', name: 'Second Org', created_at: now, staff_required_since: now, everyone_required_since: now, require_two_factor: 'everyone', grace_period_days: 0 }).execute();
-    await t.ctx.db.kysely.insertInto('memberships').values({ org_id: 'org2', user_id: userId, role: 'client', created_at: now, role_changed_at: now }).execute();
+    await t.ctx.db.kysely
+      .insertInto('orgs')
+      .values({
+        id: 'org2',
+        name: 'Second Org',
+        created_at: now,
+        staff_required_since: now,
+        everyone_required_since: now,
+        require_two_factor: 'everyone',
+        grace_period_days: 0,
+      })
+      .execute();
+    await t.ctx.db.kysely
+      .insertInto('memberships')
+      .values({ org_id: 'org2', user_id: userId, role: 'client', created_at: now, role_changed_at: now })
+      .execute();
     await setPolicy({ requireTwoFactor: 'off', gracePeriodDays: 7 });
     t.clock.advanceSeconds(60);
     expect((await signIn(client, 'both@acme.test')).status).toBe('enrollment_required');
@@ -151,7 +203,8 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
     await signIn(staff.client, 'staff2@acme.test');
     const staffSecret = (await enrolTotp(t, staff.client, PASSWORD)).secret;
     expect(staffSecret).toBeTruthy();
-    const reset = (c: Client, target: string) => c.post(`/api/v1/orgs/${orgId}/members/${target}/reset-two-factor`, { reason: 'lost phone' });
+    const reset = (c: Client, target: string) =>
+      c.post(`/api/v1/orgs/${orgId}/members/${target}/reset-two-factor`, { reason: 'lost phone' });
     const ownerId = (await owner.get('/api/v1/session')).json().user.id;
     expect((await reset(admin.client, owner2.userId)).statusCode).toBe(403); // admins cannot reset owners
     expect((await reset(admin.client, admin.userId)).statusCode).toBe(403); // nobody resets themselves here
@@ -164,7 +217,12 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
     expect(r.statusCode).toBe(200);
     expect((await staff.client.get('/api/v1/session')).statusCode).toBe(401);
     expect(await subjectsTo(t, 'staff2@acme.test')).toContainEqual(expect.stringContaining('was reset'));
-    const rows = await t.ctx.db.kysely.selectFrom('audit_events').selectAll().where('event', '=', 'two_factor.reset').where('target_user_id', '=', staff.userId).execute();
+    const rows = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('event', '=', 'two_factor.reset')
+      .where('target_user_id', '=', staff.userId)
+      .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actor_user_id: admin.userId, org_id: orgId });
     expect(JSON.parse(rows[0]!.details).reason).toBe('lost phone');
@@ -182,18 +240,24 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
     t.clock.advanceSeconds(60);
     expect((await owner.get('/api/v1/me/sessions')).json().error.code).toBe('two_factor_enrollment_required');
     const machine = new Client(t.app, '10.9.9.9');
-    const bearer = (k: string, url: string, method: 'GET' | 'POST' = 'GET') => machine.request(method, url, method === 'POST' ? {} : undefined, { authorization: `Bearer ${k}`, origin: '' });
+    const bearer = (k: string, url: string, method: 'GET' | 'POST' = 'GET') =>
+      machine.request(method, url, method === 'POST' ? {} : undefined, { authorization: `Bearer ${k}`, origin: '' });
     expect((await bearer(key, '/api/v1/me/sessions')).statusCode).toBe(200);
     expect((await bearer(orgKey, `/api/v1/orgs/${orgId}/members`)).statusCode).toBe(200);
     expect((await bearer(orgKey, '/api/v1/me/sessions')).statusCode).toBe(403); // an org key stays in its org
     expect((await bearer(key, '/api/v1/me/sessions/revoke-all', 'POST')).statusCode).toBe(403); // read-only
     expect((await bearer(key, '/api/v1/me/api-keys', 'POST')).statusCode).toBe(403);
     const keyId = created.json().apiKey.id;
-    await t.ctx.db.kysely.updateTable('api_keys').set({ revoked_at: t.clock.now().toISOString() }).where('id', '=', keyId).execute();
+    await t.ctx.db.kysely
+      .updateTable('api_keys')
+      .set({ revoked_at: t.clock.now().toISOString() })
+      .where('id', '=', keyId)
+      .execute();
     expect((await bearer(key, '/api/v1/me/sessions')).statusCode).toBe(401);
     const rows = await t.ctx.db.kysely.selectFrom('api_keys').select('key_hash').execute();
     expect(rows.every((r) => r.key_hash !== key)).toBe(true);
-    const everything = t.logs.join('\n') + JSON.stringify(await t.ctx.db.kysely.selectFrom('audit_events').selectAll().execute());
+    const everything =
+      t.logs.join('\n') + JSON.stringify(await t.ctx.db.kysely.selectFrom('audit_events').selectAll().execute());
     expect(everything).not.toContain(key);
     expect(everything).not.toContain(orgKey);
   });
@@ -202,7 +266,14 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
     const machine = new Client(t.app, '10.7.7.7');
     const statuses: number[] = [];
     for (let i = 0; i < 25; i += 1) {
-      statuses.push((await machine.request('GET', '/api/v1/me/sessions', undefined, { authorization: `Bearer tf_${'a'.repeat(36)}`, origin: '' })).statusCode);
+      statuses.push(
+        (
+          await machine.request('GET', '/api/v1/me/sessions', undefined, {
+            authorization: `Bearer tf_${'a'.repeat(36)}`,
+            origin: '',
+          })
+        ).statusCode,
+      );
     }
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(20).every((s) => s === 429)).toBe(true);

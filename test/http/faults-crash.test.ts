@@ -45,9 +45,18 @@ interface SecondFactorState {
 
 async function stateOf(db: Db, userId: string): Promise<SecondFactorState> {
   const factors = await db.kysely.selectFrom('totp_factors').select('id').where('user_id', '=', userId).execute();
-  const user = await db.kysely.selectFrom('users').select('two_factor_enabled').where('id', '=', userId).executeTakeFirstOrThrow();
+  const user = await db.kysely
+    .selectFrom('users')
+    .select('two_factor_enabled')
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
   const codes = await db.kysely.selectFrom('backup_codes').select('created_at').where('user_id', '=', userId).execute();
-  return { factors: factors.length, enabled: Number(user.two_factor_enabled) === 1, codeRows: codes.length, codeSets: new Set(codes.map((c) => c.created_at)).size };
+  return {
+    factors: factors.length,
+    enabled: Number(user.two_factor_enabled) === 1,
+    codeRows: codes.length,
+    codeSets: new Set(codes.map((c) => c.created_at)).size,
+  };
 }
 
 describe('kill -9 of an instance during multi-row writes', () => {
@@ -65,12 +74,21 @@ describe('kill -9 of an instance during multi-row writes', () => {
   /** A browser holding a fresh session with the sudo window open (made directly in the shared database). */
   async function sudoBrowser(): Promise<Browser> {
     const browser = new Browser(ORIGIN);
-    browser.cookies.set('tf_session', (await createSession(ctx, { userId, amr: ['pwd'], remember: false }, META)).token);
+    browser.cookies.set(
+      'tf_session',
+      (await createSession(ctx, { userId, amr: ['pwd'], remember: false }, META)).token,
+    );
     return browser;
   }
 
   /** Sends `count` copies of a request, and kills the server `delayMs` after it logged the first one. */
-  async function killDuring(browser: Browser, pathname: string, body: unknown, delayMs: number, count = 1): Promise<void> {
+  async function killDuring(
+    browser: Browser,
+    pathname: string,
+    body: unknown,
+    delayMs: number,
+    count = 1,
+  ): Promise<void> {
     const pending = Array.from({ length: count }, () => browser.post(server.url, pathname, body).catch(() => null));
     await server.waitForLines((line) => line.includes('"incoming request"') && line.includes(`"url":"${pathname}"`));
     await sleep(delayMs);
@@ -81,14 +99,31 @@ describe('kill -9 of an instance during multi-row writes', () => {
   async function setUpProcessAndUser(): Promise<void> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twofold-crash-'));
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    env = { DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`, DATA_DIR: dir, TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN };
-    const init = await runCli(['init', '--org', 'Crash Co', '--email', OWNER.email, '--password-stdin'], env, `${OWNER.password}\n`);
+    env = {
+      DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`,
+      DATA_DIR: dir,
+      TWOFOLD_SECRET_KEY: newSecretKey(),
+      PUBLIC_URL: ORIGIN,
+    };
+    const init = await runCli(
+      ['init', '--org', 'Crash Co', '--email', OWNER.email, '--password-stdin'],
+      env,
+      `${OWNER.password}\n`,
+    );
     expect(init.code, init.stderr).toBe(0);
     const db = openDatabase(env.DATABASE_URL!);
     cleanups.push(() => db.close());
     const config = resolveConfig(env);
-    ctx = { db, config, clock: systemClock, keyring: loadKeyring({ secretKey: config.secretKey, dataDir: config.dataDir }), mail: createMailQueue(db, outboxTransport()) };
-    userId = (await db.kysely.selectFrom('users').select('id').where('email', '=', OWNER.email).executeTakeFirstOrThrow()).id;
+    ctx = {
+      db,
+      config,
+      clock: systemClock,
+      keyring: loadKeyring({ secretKey: config.secretKey, dataDir: config.dataDir }),
+      mail: createMailQueue(db, outboxTransport()),
+    };
+    userId = (
+      await db.kysely.selectFrom('users').select('id').where('email', '=', OWNER.email).executeTakeFirstOrThrow()
+    ).id;
     await restart();
   }
 
@@ -109,7 +144,10 @@ describe('kill -9 of an instance during multi-row writes', () => {
       if (after.factors === 0) {
         const retry = await sudoBrowser();
         const again = await retry.post(server.url, '/api/v1/me/factors/totp');
-        const done = await retry.post(server.url, '/api/v1/me/factors/totp/confirm', { enrollmentId: again.json.enrollmentId, code: codeAt(again.json.secret, new Date()) });
+        const done = await retry.post(server.url, '/api/v1/me/factors/totp/confirm', {
+          enrollmentId: again.json.enrollmentId,
+          code: codeAt(again.json.secret, new Date()),
+        });
         expect(done.status, JSON.stringify(done.json)).toBe(200);
         expect(done.json.backupCodes).toHaveLength(10);
       }
@@ -136,25 +174,36 @@ describe('kill -9 of an instance during multi-row writes', () => {
   }, 120_000);
 });
 
-describe.each(DIALECTS)('a failed last write inside enrolment confirm rolls the whole enrolment back (%s)', (dialect) => {
-  it('leaves no factor, 2FA off and the enrolment open; the same code then works', async () => {
-    const t = await createTestApp(dialect);
-    cleanups.push(() => t.close());
-    const { owner, ownerId } = await setUpOwner(t);
-    expect((await owner.post('/api/v1/me/reauthenticate', { password: TEST_OWNER.password })).statusCode).toBe(200);
-    const start = (await owner.post('/api/v1/me/factors/totp')).json() as { enrollmentId: string; secret: string };
-    const body = { enrollmentId: start.enrollmentId, code: codeAt(start.secret, t.clock.now()) };
-    // The backup codes are the transaction's last write: take their table away, as a crash there would.
-    await sql`alter table backup_codes rename to backup_codes_away`.execute(t.ctx.db.kysely);
-    expect((await owner.post('/api/v1/me/factors/totp/confirm', body)).statusCode).toBe(500);
-    await sql`alter table backup_codes_away rename to backup_codes`.execute(t.ctx.db.kysely);
-    expect(await stateOf(t.ctx.db, ownerId)).toEqual({ factors: 0, enabled: false, codeRows: 0, codeSets: 0 });
-    const enrolment = await t.ctx.db.kysely.selectFrom('totp_enrollments').select('consumed_at').where('id', '=', start.enrollmentId).executeTakeFirstOrThrow();
-    expect(enrolment.consumed_at).toBeNull();
-    const added = await t.ctx.db.kysely.selectFrom('audit_events').select('id').where('event', '=', 'factor.added').execute();
-    expect(added).toHaveLength(0);
-    const retry = await owner.post('/api/v1/me/factors/totp/confirm', body);
-    expect(retry.statusCode).toBe(200);
-    expect(await stateOf(t.ctx.db, ownerId)).toEqual({ factors: 1, enabled: true, codeRows: 10, codeSets: 1 });
-  });
-});
+describe.each(DIALECTS)(
+  'a failed last write inside enrolment confirm rolls the whole enrolment back (%s)',
+  (dialect) => {
+    it('leaves no factor, 2FA off and the enrolment open; the same code then works', async () => {
+      const t = await createTestApp(dialect);
+      cleanups.push(() => t.close());
+      const { owner, ownerId } = await setUpOwner(t);
+      expect((await owner.post('/api/v1/me/reauthenticate', { password: TEST_OWNER.password })).statusCode).toBe(200);
+      const start = (await owner.post('/api/v1/me/factors/totp')).json() as { enrollmentId: string; secret: string };
+      const body = { enrollmentId: start.enrollmentId, code: codeAt(start.secret, t.clock.now()) };
+      // The backup codes are the transaction's last write: take their table away, as a crash there would.
+      await sql`alter table backup_codes rename to backup_codes_away`.execute(t.ctx.db.kysely);
+      expect((await owner.post('/api/v1/me/factors/totp/confirm', body)).statusCode).toBe(500);
+      await sql`alter table backup_codes_away rename to backup_codes`.execute(t.ctx.db.kysely);
+      expect(await stateOf(t.ctx.db, ownerId)).toEqual({ factors: 0, enabled: false, codeRows: 0, codeSets: 0 });
+      const enrolment = await t.ctx.db.kysely
+        .selectFrom('totp_enrollments')
+        .select('consumed_at')
+        .where('id', '=', start.enrollmentId)
+        .executeTakeFirstOrThrow();
+      expect(enrolment.consumed_at).toBeNull();
+      const added = await t.ctx.db.kysely
+        .selectFrom('audit_events')
+        .select('id')
+        .where('event', '=', 'factor.added')
+        .execute();
+      expect(added).toHaveLength(0);
+      const retry = await owner.post('/api/v1/me/factors/totp/confirm', body);
+      expect(retry.statusCode).toBe(200);
+      expect(await stateOf(t.ctx.db, ownerId)).toEqual({ factors: 1, enabled: true, codeRows: 10, codeSets: 1 });
+    });
+  },
+);

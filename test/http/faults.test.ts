@@ -12,7 +12,15 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken } from '../../src/crypto/index.ts';
 import { DATABASE } from '../../src/config/defaults.ts';
-import { Browser, eventually, newSecretKey, runCli, startServer, type HttpResult, type ServerProcess } from '../helpers/process.ts';
+import {
+  Browser,
+  eventually,
+  newSecretKey,
+  runCli,
+  startServer,
+  type HttpResult,
+  type ServerProcess,
+} from '../helpers/process.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 
 const SERVER_URL = process.env.TEST_DATABASE_URL;
@@ -38,7 +46,11 @@ async function serverWith(env: Record<string, string>): Promise<ServerProcess> {
 }
 
 async function initOwner(env: Record<string, string>): Promise<void> {
-  const init = await runCli(['init', '--org', 'Faults Co', '--email', OWNER.email, '--password-stdin'], env, `${OWNER.password}\n`);
+  const init = await runCli(
+    ['init', '--org', 'Faults Co', '--email', OWNER.email, '--password-stdin'],
+    env,
+    `${OWNER.password}\n`,
+  );
   expect(init.code, init.stderr).toBe(0);
 }
 
@@ -47,7 +59,9 @@ const PG_TITLE = SERVER_URL
   : 'PostgreSQL unreachable — SKIPPED: TEST_DATABASE_URL is not set, and this fault needs a real PostgreSQL server to proxy';
 
 describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
-  const schema = `fa_${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  const schema = `fa_${randomToken(6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}`;
 
   beforeAll(async () => {
     const admin = new pg.Client({ connectionString: SERVER_URL });
@@ -71,7 +85,12 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
     const url = new URL(SERVER_URL!);
     url.host = `127.0.0.1:${proxy.port}`;
     url.searchParams.set('options', `-c search_path=${schema}`);
-    const env = { DATABASE_URL: url.toString(), DATA_DIR: tempDir(), TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN };
+    const env = {
+      DATABASE_URL: url.toString(),
+      DATA_DIR: tempDir(),
+      TWOFOLD_SECRET_KEY: newSecretKey(),
+      PUBLIC_URL: ORIGIN,
+    };
     const server = await serverWith(env);
     if (!initialised) await initOwner(env);
     initialised = true;
@@ -90,7 +109,11 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
     for (const attempt of [
       () => browser.get(server.url, '/api/v1/session'),
       () => browser.post(server.url, '/api/v1/sign-in', OWNER),
-      () => new Browser(ORIGIN).post(server.url, '/api/v1/sign-in', { email: 'x@faults.test', password: 'whatever-password-1' }),
+      () =>
+        new Browser(ORIGIN).post(server.url, '/api/v1/sign-in', {
+          email: 'x@faults.test',
+          password: 'whatever-password-1',
+        }),
     ]) {
       const response = await attempt();
       expect(response.status).toBe(503);
@@ -100,7 +123,11 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 
     await proxy.up();
-    await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 15_000, 'readiness after PostgreSQL is back');
+    await eventually(
+      async () => (await fetch(`${server.url}/readyz`)).status === 200,
+      15_000,
+      'readiness after PostgreSQL is back',
+    );
     expect((await browser.get(server.url, '/api/v1/session')).status).toBe(200);
     expect((await new Browser(ORIGIN).post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
   }, 60_000);
@@ -111,7 +138,9 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
     proxy.stall();
     const timed = async (request: () => Promise<HttpResult>): Promise<{ status: number; code: string; ms: number }> => {
       const started = Date.now();
-      const hang = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 15 s')), 15_000).unref());
+      const hang = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('no answer within 15 s')), 15_000).unref(),
+      );
       const response = await Promise.race([request(), hang]);
       return { status: response.status, code: response.json?.error?.code, ms: Date.now() - started };
     };
@@ -135,12 +164,18 @@ describe.skipIf(!SERVER_URL)(PG_TITLE, () => {
 
     // The network is back, but the connections that went silent stay dead: the pool must not hand them out again.
     proxy.resume({ held: 'lost' });
-    await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 3000, 'readiness right after the network is back');
+    await eventually(
+      async () => (await fetch(`${server.url}/readyz`)).status === 200,
+      3000,
+      'readiness right after the network is back',
+    );
     // …and stays recovered, also once the queries still waiting on dead connections have timed out (a few
     // requests at a time, so that every pooled connection is used).
     const until = Date.now() + DATABASE.queryTimeoutMs + 2000;
     while (Date.now() < until) {
-      for (const session of await Promise.all([1, 2, 3, 4].map(() => timed(() => browser.get(server.url, '/api/v1/session'))))) {
+      for (const session of await Promise.all(
+        [1, 2, 3, 4].map(() => timed(() => browser.get(server.url, '/api/v1/session'))),
+      )) {
         expect(session).toMatchObject({ status: 200 });
         expect(session.ms).toBeLessThan(1000);
       }
@@ -156,8 +191,13 @@ describe('Redis unreachable (through a proxy the test closes)', () => {
     const dir = tempDir();
     const prefix = `twofold-faults-${randomToken(6)}:`;
     const env = {
-      DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`, DATA_DIR: dir, TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN,
-      REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: prefix, TRUST_PROXY: '127.0.0.1',
+      DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`,
+      DATA_DIR: dir,
+      TWOFOLD_SECRET_KEY: newSecretKey(),
+      PUBLIC_URL: ORIGIN,
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_PREFIX: prefix,
+      TRUST_PROXY: '127.0.0.1',
     };
     cleanups.push(async () => {
       const redis = new Redis(REDIS_URL.toString());
@@ -173,13 +213,18 @@ describe('Redis unreachable (through a proxy the test closes)', () => {
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { error: { code: string } }).error.code).toBe('unavailable');
-    expect((await new Browser(ORIGIN, '192.0.2.10').post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
+    expect((await new Browser(ORIGIN, '192.0.2.10').post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe(
+      'signed_in',
+    );
     // Stay inside one fixed one-minute window, then 25 sign-ins from one address: the database still says 20.
-    if (new Date().getSeconds() > 50) await new Promise((resolve) => setTimeout(resolve, (61 - new Date().getSeconds()) * 1000));
+    if (new Date().getSeconds() > 50)
+      await new Promise((resolve) => setTimeout(resolve, (61 - new Date().getSeconds()) * 1000));
     const flood = new Browser(ORIGIN, '192.0.2.11');
     const statuses: number[] = [];
     for (let i = 0; i < 25; i += 5) {
-      const batch = Array.from({ length: 5 }, () => flood.post(server.url, '/api/v1/sign-in', { email: 'nobody@faults.test', password: 'not-the-password-1' }));
+      const batch = Array.from({ length: 5 }, () =>
+        flood.post(server.url, '/api/v1/sign-in', { email: 'nobody@faults.test', password: 'not-the-password-1' }),
+      );
       statuses.push(...(await Promise.all(batch)).map((r) => r.status));
     }
     expect(statuses.filter((s) => s === 401)).toHaveLength(20);
@@ -187,8 +232,14 @@ describe('Redis unreachable (through a proxy the test closes)', () => {
     expect(server.lines.some((line) => line.includes('rate limits fall back to the database'))).toBe(true);
 
     await proxy.up();
-    await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 15_000, 'readiness after Redis is back');
-    expect((await new Browser(ORIGIN, '192.0.2.12').post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe('signed_in');
+    await eventually(
+      async () => (await fetch(`${server.url}/readyz`)).status === 200,
+      15_000,
+      'readiness after Redis is back',
+    );
+    expect((await new Browser(ORIGIN, '192.0.2.12').post(server.url, '/api/v1/sign-in', OWNER)).json.status).toBe(
+      'signed_in',
+    );
   }, 60_000);
 
   it('logs one warn line when Redis is already away at start, then one line per change', async () => {
@@ -197,12 +248,18 @@ describe('Redis unreachable (through a proxy the test closes)', () => {
     await proxy.down();
     const dir = tempDir();
     const env = {
-      DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`, DATA_DIR: dir, TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN,
-      REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_PREFIX: `twofold-faults-${randomToken(6)}:`,
+      DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`,
+      DATA_DIR: dir,
+      TWOFOLD_SECRET_KEY: newSecretKey(),
+      PUBLIC_URL: ORIGIN,
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_PREFIX: `twofold-faults-${randomToken(6)}:`,
     };
     const server = await serverWith(env);
-    const down = (line: string): boolean => line.includes('"level":40') && line.includes('redis is unreachable: rate limits fall back to the database');
-    const up = (line: string): boolean => line.includes('"level":30') && line.includes('redis is reachable: rate limits are shared through redis');
+    const down = (line: string): boolean =>
+      line.includes('"level":40') && line.includes('redis is unreachable: rate limits fall back to the database');
+    const up = (line: string): boolean =>
+      line.includes('"level":30') && line.includes('redis is reachable: rate limits are shared through redis');
     await server.waitForLines(down, 1, 10_000);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
 

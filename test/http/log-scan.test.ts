@@ -10,8 +10,18 @@ import { Client, createTestApp, lastEmailTo, OWNER, setUpOwner, tokenFromLink, t
 import { DIALECTS } from '../helpers/db.ts';
 
 const TABLES = [
-  'users', 'orgs', 'memberships', 'invitations', 'sessions', 'password_resets', 'audit_events', 'mail_outbox',
-  'rate_limits', 'attempt_counters', 'system_flags', 'seen_devices',
+  'users',
+  'orgs',
+  'memberships',
+  'invitations',
+  'sessions',
+  'password_resets',
+  'audit_events',
+  'mail_outbox',
+  'rate_limits',
+  'attempt_counters',
+  'system_flags',
+  'seen_devices',
 ] as const;
 
 describe.each(DIALECTS)('secrets never reach logs or stored rows (%s)', (dialect) => {
@@ -40,29 +50,63 @@ describe.each(DIALECTS)('secrets never reach logs or stored rows (%s)', (dialect
     cookies.add(owner.cookie('tf_session')!);
 
     const browser = new Client(t.app, '203.0.113.5');
-    expect(keepCookies(await browser.post('/api/v1/sign-in', { email: OWNER.email, password: passwords.wrong })).statusCode).toBe(401);
-    expect(keepCookies(await browser.post('/api/v1/sign-in', { email: OWNER.email, password: passwords.owner })).statusCode).toBe(200);
-    expect(keepCookies(await browser.post('/api/v1/me/reauthenticate', { password: passwords.owner })).statusCode).toBe(200);
-    expect(keepCookies(await browser.post('/api/v1/me/reauthenticate', { password: passwords.wrong })).statusCode).toBe(401);
-    expect(keepCookies(await browser.post('/api/v1/me/password', { currentPassword: passwords.badCurrent, newPassword: passwords.changed })).statusCode).toBe(401);
-    expect(keepCookies(await browser.post('/api/v1/me/password', { currentPassword: passwords.owner, newPassword: passwords.changed })).statusCode).toBe(200);
+    expect(
+      keepCookies(await browser.post('/api/v1/sign-in', { email: OWNER.email, password: passwords.wrong })).statusCode,
+    ).toBe(401);
+    expect(
+      keepCookies(await browser.post('/api/v1/sign-in', { email: OWNER.email, password: passwords.owner })).statusCode,
+    ).toBe(200);
+    expect(keepCookies(await browser.post('/api/v1/me/reauthenticate', { password: passwords.owner })).statusCode).toBe(
+      200,
+    );
+    expect(keepCookies(await browser.post('/api/v1/me/reauthenticate', { password: passwords.wrong })).statusCode).toBe(
+      401,
+    );
+    expect(
+      keepCookies(
+        await browser.post('/api/v1/me/password', {
+          currentPassword: passwords.badCurrent,
+          newPassword: passwords.changed,
+        }),
+      ).statusCode,
+    ).toBe(401);
+    expect(
+      keepCookies(
+        await browser.post('/api/v1/me/password', { currentPassword: passwords.owner, newPassword: passwords.changed }),
+      ).statusCode,
+    ).toBe(200);
 
     const anon = new Client(t.app, '203.0.113.6');
     expect((await anon.post('/api/v1/password-reset', { email: OWNER.email })).statusCode).toBe(202);
     resetToken = tokenFromLink((await lastEmailTo(t, OWNER.email)).text, '/reset-password');
     // A person opens the emailed link (whatever page answers there), then submits the form's JSON.
     await anon.get(`/reset-password?token=${encodeURIComponent(resetToken)}`);
-    expect((await anon.post('/api/v1/password-reset/confirm', { token: resetToken, password: passwords.reset })).statusCode).toBe(200);
-    expect((await anon.post('/api/v1/password-reset/confirm', { token: resetToken, password: passwords.reset })).statusCode).toBe(400);
+    expect(
+      (await anon.post('/api/v1/password-reset/confirm', { token: resetToken, password: passwords.reset })).statusCode,
+    ).toBe(200);
+    expect(
+      (await anon.post('/api/v1/password-reset/confirm', { token: resetToken, password: passwords.reset })).statusCode,
+    ).toBe(400);
 
     const signedIn = new Client(t.app, '203.0.113.7');
-    expect(keepCookies(await signedIn.post('/api/v1/sign-in', { email: OWNER.email, password: passwords.reset })).statusCode).toBe(200);
-    expect(keepCookies(await signedIn.post(`/api/v1/orgs/${orgId}/invitations`, { email: inviteeEmail, role: 'staff' })).statusCode).toBe(201);
+    expect(
+      keepCookies(await signedIn.post('/api/v1/sign-in', { email: OWNER.email, password: passwords.reset })).statusCode,
+    ).toBe(200);
+    expect(
+      keepCookies(await signedIn.post(`/api/v1/orgs/${orgId}/invitations`, { email: inviteeEmail, role: 'staff' }))
+        .statusCode,
+    ).toBe(201);
     invitationToken = tokenFromLink((await lastEmailTo(t, inviteeEmail)).text, '/invitations/accept');
     const invitee = new Client(t.app, '203.0.113.8');
     await invitee.get(`/invitations/accept?token=${encodeURIComponent(invitationToken)}`);
-    expect((await invitee.post('/api/v1/invitations/accept', { token: invitationToken, password: passwords.invitee })).statusCode).toBe(200);
-    expect(keepCookies(await invitee.post('/api/v1/sign-in', { email: inviteeEmail, password: passwords.invitee })).statusCode).toBe(200);
+    expect(
+      (await invitee.post('/api/v1/invitations/accept', { token: invitationToken, password: passwords.invitee }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      keepCookies(await invitee.post('/api/v1/sign-in', { email: inviteeEmail, password: passwords.invitee }))
+        .statusCode,
+    ).toBe(200);
     expect(keepCookies(await invitee.get('/api/v1/session')).statusCode).toBe(200);
     expect((await invitee.delete('/api/v1/session')).statusCode).toBe(204);
   });
@@ -80,7 +124,12 @@ describe.each(DIALECTS)('secrets never reach logs or stored rows (%s)', (dialect
   }
 
   function found(haystack: string, allow: string[] = []): string[] {
-    return secrets().filter(([name, value]) => !allow.includes(name) && (haystack.includes(value) || haystack.includes(encodeURIComponent(value)))).map(([name]) => name);
+    return secrets()
+      .filter(
+        ([name, value]) =>
+          !allow.includes(name) && (haystack.includes(value) || haystack.includes(encodeURIComponent(value))),
+      )
+      .map(([name]) => name);
   }
 
   it('the flows produced the secrets and the logs to scan', () => {
@@ -114,7 +163,11 @@ describe.each(DIALECTS)('secrets never reach logs or stored rows (%s)', (dialect
     expect(mails.length).toBeGreaterThanOrEqual(4);
     for (const mail of mails) {
       const text = JSON.stringify(mail);
-      const own = mail.body_text.includes('/reset-password?token=') ? ['reset token'] : mail.body_text.includes('/invitations/accept?token=') ? ['invitation token'] : [];
+      const own = mail.body_text.includes('/reset-password?token=')
+        ? ['reset token']
+        : mail.body_text.includes('/invitations/accept?token=')
+          ? ['invitation token']
+          : [];
       expect(found(text, own), mail.subject).toEqual([]);
     }
     const withReset = mails.filter((m) => m.body_text.includes(resetToken));

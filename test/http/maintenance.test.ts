@@ -20,7 +20,14 @@ describe.each(DIALECTS)('pruning expired rows (%s)', (dialect) => {
     const pending = new Client(t.app, '10.30.0.1');
     await pending.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
     const count = async (table: 'challenges' | 'sessions' | 'rate_limits'): Promise<number> =>
-      Number((await t.ctx.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await t.ctx.db.kysely
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count('challenges')).toBe(1);
     expect(await pruneExpired(t.ctx)).toBe(0);
     t.clock.advanceSeconds(2 * 86400);

@@ -37,7 +37,9 @@ async function awayFromStepEdge(): Promise<void> {
 }
 
 describe.skipIf(!SERVER_URL)(TITLE, () => {
-  const schema = `mi_${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+  const schema = `mi_${randomToken(6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}`;
   const prefix = `twofold-mi-${randomToken(6)}:`;
   let dir: string;
   let env: Record<string, string>;
@@ -57,14 +59,27 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     url.searchParams.set('options', `-c search_path=${schema}`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twofold-multi-'));
     env = {
-      DATABASE_URL: url.toString(), DATA_DIR: dir, TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN,
-      REDIS_URL, REDIS_PREFIX: prefix, TRUST_PROXY: '127.0.0.1',
+      DATABASE_URL: url.toString(),
+      DATA_DIR: dir,
+      TWOFOLD_SECRET_KEY: newSecretKey(),
+      PUBLIC_URL: ORIGIN,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      TRUST_PROXY: '127.0.0.1',
     };
     // Both start at once on an empty schema: the migration lock lets exactly one of them migrate.
     [a, b] = await Promise.all([startServer(env), startServer(env)]);
-    const init = await runCli(['init', '--org', 'Multi Co', '--email', OWNER.email, '--password-stdin'], env, `${OWNER.password}\n`);
+    const init = await runCli(
+      ['init', '--org', 'Multi Co', '--email', OWNER.email, '--password-stdin'],
+      env,
+      `${OWNER.password}\n`,
+    );
     expect(init.code, init.stderr).toBe(0);
-    const staff = await runCli(['user', 'add', '--org', 'Multi Co', '--email', STAFF.email, '--role', 'staff', '--password-stdin'], env, `${STAFF.password}\n`);
+    const staff = await runCli(
+      ['user', 'add', '--org', 'Multi Co', '--email', STAFF.email, '--role', 'staff', '--password-stdin'],
+      env,
+      `${STAFF.password}\n`,
+    );
     expect(staff.code, staff.stderr).toBe(0);
     db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
@@ -91,7 +106,10 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
   }
 
   /** Signs in on A, opens sudo on B, starts the authenticator app on B and confirms it on A. */
-  async function enrolAcrossInstances(user: { email: string; password: string }): Promise<{ secret: string; backupCodes: string[] }> {
+  async function enrolAcrossInstances(user: {
+    email: string;
+    password: string;
+  }): Promise<{ secret: string; backupCodes: string[] }> {
     const browser = new Browser(ORIGIN, newIp());
     expect((await browser.post(a.url, '/api/v1/sign-in', user)).json.status).toBe('signed_in');
     expect((await browser.post(b.url, '/api/v1/me/reauthenticate', { password: user.password })).status).toBe(200);
@@ -99,7 +117,10 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     expect(start.status).toBe(200);
     await awayFromStepEdge();
     // The previous step's code (inside the ±1 window): the current step stays free for the next sign-in.
-    const confirm = await browser.post(a.url, '/api/v1/me/factors/totp/confirm', { enrollmentId: start.json.enrollmentId, code: codeAt(start.json.secret, new Date(), -1) });
+    const confirm = await browser.post(a.url, '/api/v1/me/factors/totp/confirm', {
+      enrollmentId: start.json.enrollmentId,
+      code: codeAt(start.json.secret, new Date(), -1),
+    });
     expect(confirm.status, JSON.stringify(confirm.json)).toBe(200);
     expect(confirm.json.backupCodes).toHaveLength(10);
     return { secret: start.json.secret, backupCodes: confirm.json.backupCodes };
@@ -129,7 +150,10 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     const browser = new Browser(ORIGIN, newIp());
     const first = await browser.post(a.url, '/api/v1/sign-in', OWNER);
     expect(first.json.status).toBe('second_factor_required');
-    const verify = await browser.post(b.url, '/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, new Date()) });
+    const verify = await browser.post(b.url, '/api/v1/sign-in/verify', {
+      method: 'totp',
+      code: codeAt(secret, new Date()),
+    });
     expect(verify.status, JSON.stringify(verify.json)).toBe(200);
     const session = await browser.get(a.url, '/api/v1/session');
     expect(session.status).toBe(200);
@@ -140,11 +164,17 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
   it('50 parallel uses of one backup code split across A and B: exactly one succeeds', async () => {
     const browsers = await challenges(OWNER, 50);
     const code = backupCodes[4]!;
-    const responses = await Promise.all(browsers.map((browser, i) => browser.post(instance(i), '/api/v1/sign-in/verify', { method: 'backup_code', code })));
+    const responses = await Promise.all(
+      browsers.map((browser, i) =>
+        browser.post(instance(i), '/api/v1/sign-in/verify', { method: 'backup_code', code }),
+      ),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s !== 200 && s !== 401 && s !== 429)).toEqual([]);
-    const unused = await db.query('select id from backup_codes where user_id = $1 and used_at is null', [await userId(OWNER.email)]);
+    const unused = await db.query('select id from backup_codes where user_id = $1 and used_at is null', [
+      await userId(OWNER.email),
+    ]);
     expect(unused.rows).toHaveLength(9);
   }, 60_000);
 
@@ -152,14 +182,22 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     await enrolAcrossInstances(STAFF);
     const staffId = await userId(STAFF.email);
     const browsers = await challenges(STAFF, 40);
-    const responses = await Promise.all(Array.from({ length: 200 }, (_, i) =>
-      browsers[i % 40]!.post(instance(i), '/api/v1/sign-in/verify', { method: 'totp', code: String(100000 + i) })));
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        browsers[i % 40]!.post(instance(i), '/api/v1/sign-in/verify', { method: 'totp', code: String(100000 + i) }),
+      ),
+    );
     for (const r of responses) expect([401, 429]).toContain(r.status);
-    const failed = await db.query<{ details: string }>(`select details from audit_events where event = 'sign_in.failed' and target_user_id = $1`, [staffId]);
+    const failed = await db.query<{ details: string }>(
+      `select details from audit_events where event = 'sign_in.failed' and target_user_id = $1`,
+      [staffId],
+    );
     const evaluated = failed.rows.filter((row) => JSON.parse(row.details).step === 'second_factor');
     expect(evaluated.length).toBeGreaterThan(0);
     expect(evaluated.length).toBeLessThanOrEqual(10);
-    const counter = (await db.query('select failures, locked_until from attempt_counters where key = $1', [`2fa:${staffId}`])).rows[0];
+    const counter = (
+      await db.query('select failures, locked_until from attempt_counters where key = $1', [`2fa:${staffId}`])
+    ).rows[0];
     expect(Number(counter.failures)).toBeLessThanOrEqual(10);
     expect(counter.locked_until).not.toBeNull();
   }, 60_000);
@@ -169,8 +207,11 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     if (new Date().getSeconds() > 50) await sleep((61 - new Date().getSeconds()) * 1000);
     const ip = newIp();
     const browser = new Browser(ORIGIN, ip);
-    const responses = await Promise.all(Array.from({ length: 25 }, (_, i) =>
-      browser.post(instance(i), '/api/v1/sign-in', { email: 'nobody@multi.test', password: 'not-the-password-123' })));
+    const responses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        browser.post(instance(i), '/api/v1/sign-in', { email: 'nobody@multi.test', password: 'not-the-password-123' }),
+      ),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(20);
     expect(statuses.filter((s) => s === 429)).toHaveLength(5);
@@ -185,7 +226,7 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     expect((await db.query('select key from rate_limits where key = $1', [`ip:sign-in:${ip}`])).rows).toEqual([]);
   }, 30_000);
 
-  it('OpenID Connect across instances: each step of an app\'s sign-in on the other instance, one JWKS, a code redeemed once', async () => {
+  it("OpenID Connect across instances: each step of an app's sign-in on the other instance, one JWKS, a code redeemed once", async () => {
     // A public app (PKCE), registered in the shared database.
     const clientId = `tfc_${randomToken(16)}`;
     const callback = 'http://rp.test/callback';
@@ -202,21 +243,42 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
       const parsed = new URL(url);
       return `${instance(hop++)}${parsed.pathname}${parsed.search}`;
     };
-    const options = { execute: [oidcClient.allowInsecureRequests], [oidcClient.customFetch]: (url: string, init: RequestInit) => fetch(balance(url), init) };
-    const config = await oidcClient.discovery(new URL(`${ORIGIN}/oidc`), clientId, undefined, oidcClient.None(), options as never);
-    const jwks = await Promise.all([a.url, b.url].map(async (base) => (await (await fetch(`${base}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> }));
+    const options = {
+      execute: [oidcClient.allowInsecureRequests],
+      [oidcClient.customFetch]: (url: string, init: RequestInit) => fetch(balance(url), init),
+    };
+    const config = await oidcClient.discovery(
+      new URL(`${ORIGIN}/oidc`),
+      clientId,
+      undefined,
+      oidcClient.None(),
+      options as never,
+    );
+    const jwks = await Promise.all(
+      [a.url, b.url].map(
+        async (base) => (await (await fetch(`${base}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> },
+      ),
+    );
     expect(jwks[0]!.keys.map((k) => k.kid)).toEqual(['tf-1']);
     expect(jwks[1]).toEqual(jwks[0]);
 
     const member = { email: 'clerk@multi.test', password: 'walnut-harbor-quartz-58' };
-    const added = await runCli(['user', 'add', '--org', 'Multi Co', '--email', member.email, '--role', 'client', '--password-stdin'], env, `${member.password}\n`);
+    const added = await runCli(
+      ['user', 'add', '--org', 'Multi Co', '--email', member.email, '--role', 'client', '--password-stdin'],
+      env,
+      `${member.password}\n`,
+    );
     expect(added.code, added.stderr).toBe(0);
     const browser = new Browser(ORIGIN, newIp());
     expect((await browser.post(a.url, '/api/v1/sign-in', member)).json.status).toBe('signed_in');
     const verifier = oidcClient.randomPKCECodeVerifier();
     const state = oidcClient.randomState();
     const authUrl = oidcClient.buildAuthorizationUrl(config, {
-      redirect_uri: callback, scope: 'openid email', state, code_challenge: await oidcClient.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      redirect_uri: callback,
+      scope: 'openid email',
+      state,
+      code_challenge: await oidcClient.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     });
     /** Follows redirects and the continuing page, each request on the next instance; stops at the app. */
     const go = async (url: string, form?: Record<string, string>): Promise<{ url: string; body: string }> => {
@@ -226,8 +288,14 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
         if (next.startsWith(callback)) return { url: next, body: '' };
         const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
         const response = await fetch(balance(next), {
-          method: body ? 'POST' : 'GET', redirect: 'manual',
-          headers: { cookie, origin: ORIGIN, 'x-forwarded-for': '10.250.0.1', ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+          method: body ? 'POST' : 'GET',
+          redirect: 'manual',
+          headers: {
+            cookie,
+            origin: ORIGIN,
+            'x-forwarded-for': '10.250.0.1',
+            ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          },
           ...(body ? { body } : {}),
         });
         for (const c of response.headers.getSetCookie()) {
@@ -253,9 +321,15 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
     const back = await go(`${ORIGIN}${action}`, { _csrf: csrf });
     expect(back.url.startsWith(callback)).toBe(true);
 
-    const redeem = () => oidcClient.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier, expectedState: state });
+    const redeem = () =>
+      oidcClient.authorizationCodeGrant(config, new URL(back.url), {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
     const results = await Promise.allSettled([redeem(), redeem(), redeem(), redeem()]);
-    const ok = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof redeem>>> => r.status === 'fulfilled');
+    const ok = results.filter(
+      (r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof redeem>>> => r.status === 'fulfilled',
+    );
     expect(ok).toHaveLength(1);
     const claims = ok[0]!.value.claims()!;
     expect(claims.email).toBe(member.email);
@@ -269,7 +343,9 @@ describe.skipIf(!SERVER_URL)(TITLE, () => {
 
   it('both logs are JSON lines with request ids, and carry no password, key, seed or backup code', () => {
     const lines = [...a.lines, ...b.lines];
-    const requests = lines.map((line) => JSON.parse(line) as { reqId?: string; msg: string }).filter((l) => l.msg === 'incoming request');
+    const requests = lines
+      .map((line) => JSON.parse(line) as { reqId?: string; msg: string })
+      .filter((l) => l.msg === 'incoming request');
     expect(requests.length).toBeGreaterThan(300);
     expect(new Set(requests.map((l) => l.reqId)).size).toBe(requests.length);
     const secrets = [OWNER.password, STAFF.password, env.TWOFOLD_SECRET_KEY!, secret, ...backupCodes];

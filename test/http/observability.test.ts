@@ -61,14 +61,24 @@ describe('/metrics', () => {
     const { secret } = await enrolTotp(t, owner, OWNER.password);
     const before = await scrape();
     const browser = new Client(t.app, '198.51.100.20');
-    expect((await browser.post('/api/v1/sign-in', { email: OWNER.email, password: 'wrong-password-42' })).statusCode).toBe(401);
-    expect((await browser.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe('second_factor_required');
-    expect((await browser.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) })).statusCode).toBe(200);
+    expect(
+      (await browser.post('/api/v1/sign-in', { email: OWNER.email, password: 'wrong-password-42' })).statusCode,
+    ).toBe(401);
+    expect(
+      (await browser.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status,
+    ).toBe('second_factor_required');
+    expect(
+      (await browser.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) }))
+        .statusCode,
+    ).toBe(200);
     // Two challenges of five wrong codes each: ten in a row lock the second step.
     for (let challenge = 0; challenge < 2; challenge += 1) {
       browser.clearCookies();
-      expect((await browser.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe('second_factor_required');
-      for (let i = 0; i < 5; i += 1) expect((await browser.post('/api/v1/sign-in/verify', { method: 'totp', code: '000000' })).statusCode).toBe(401);
+      expect(
+        (await browser.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status,
+      ).toBe('second_factor_required');
+      for (let i = 0; i < 5; i += 1)
+        expect((await browser.post('/api/v1/sign-in/verify', { method: 'totp', code: '000000' })).statusCode).toBe(401);
     }
     const after = await scrape();
     const delta = (series: string): number => sample(after, series) - sample(before, series);
@@ -79,7 +89,9 @@ describe('/metrics', () => {
     expect(delta('twofold_lockouts_total{step="second_factor"}')).toBe(1);
     // The lock email, at least.
     expect(delta('twofold_mail_deliveries_total{transport="outbox",outcome="delivered"}')).toBeGreaterThanOrEqual(1);
-    expect(after).toContain('twofold_http_request_duration_seconds_bucket{le="0.05",method="POST",route="/api/v1/sign-in",status_code="401"}');
+    expect(after).toContain(
+      'twofold_http_request_duration_seconds_bucket{le="0.05",method="POST",route="/api/v1/sign-in",status_code="401"}',
+    );
     expect(after).toContain('route="/api/v1/me/factors/totp/confirm"');
     expect(after).toContain('twofold_process_resident_memory_bytes');
     // Labels carry no addresses, emails or codes.
@@ -106,9 +118,14 @@ describe('request ids', () => {
     expect(ids[0]).not.toBe(ids[1]);
     expect(ids[0]).not.toBe('attacker-chosen');
     const lines = t.logs.map((line) => JSON.parse(line) as { reqId?: string; msg: string });
-    expect(lines.filter((l) => l.reqId === ids[1]).map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+    expect(lines.filter((l) => l.reqId === ids[1]).map((l) => l.msg)).toEqual([
+      'incoming request',
+      'request completed',
+    ]);
     // Router errors (a malformed escape) carry one too.
-    expect((await t.app.inject({ url: '/api/v1/me/sessions/%E0%A4%A' })).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await t.app.inject({ url: '/api/v1/me/sessions/%E0%A4%A' })).headers['x-request-id']).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
   });
 });
 
@@ -117,7 +134,11 @@ describe('/readyz', () => {
     const testDb = await openTestDb('sqlite');
     const config = resolveConfig({ PUBLIC_URL: ORIGIN, DATA_DIR: '/nonexistent' });
     const instance = await buildApp(config, {
-      db: testDb.db, keyring: ephemeralKeyring(), clock: () => new Date(), mail: createMailQueue(testDb.db, outboxTransport()), rateLimiter: rateLimiter(testDb.db),
+      db: testDb.db,
+      keyring: ephemeralKeyring(),
+      clock: () => new Date(),
+      mail: createMailQueue(testDb.db, outboxTransport()),
+      rateLimiter: rateLimiter(testDb.db),
     });
     cleanups.push(async () => {
       await instance.close();

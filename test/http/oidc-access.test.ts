@@ -10,8 +10,17 @@ import { Client, OWNER } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { createMember } from '../../src/orgs/service.ts';
 import {
-  authRequest, formAction, redeem, registerApp, rpConfig, RP_CALLBACK, signInThrough, startOidcRig, WebBrowser,
-  type OidcRig, type Page,
+  authRequest,
+  formAction,
+  redeem,
+  registerApp,
+  rpConfig,
+  RP_CALLBACK,
+  signInThrough,
+  startOidcRig,
+  WebBrowser,
+  type OidcRig,
+  type Page,
 } from '../helpers/oidc.ts';
 
 const PASSWORD = 'quiet-meadow-copper-81';
@@ -32,15 +41,31 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
   /** A second org with its own owner and its own registered app. */
   async function otherOrgWithApp(): Promise<{ config: oidcClient.Configuration; ownerEmail: string }> {
     const now = rig.t.clock.now().toISOString();
-    await rig.t.ctx.db.kysely.insertInto('orgs').values({ ...OTHER_ORG, created_at: now, staff_required_since: null, everyone_required_since: null }).execute();
+    await rig.t.ctx.db.kysely
+      .insertInto('orgs')
+      .values({ ...OTHER_ORG, created_at: now, staff_required_since: null, everyone_required_since: null })
+      .execute();
     const ownerEmail = 'owner@bravo.test';
-    await createMember(rig.t.ctx, { ...OTHER_ORG, createdAt: now }, { email: ownerEmail, role: 'owner', password: PASSWORD }, null, null);
+    await createMember(
+      rig.t.ctx,
+      { ...OTHER_ORG, createdAt: now },
+      { email: ownerEmail, role: 'owner', password: PASSWORD },
+      null,
+      null,
+    );
     const bravo = new Client(rig.t.app);
     expect((await bravo.post('/api/v1/sign-in', { email: ownerEmail, password: PASSWORD })).statusCode).toBe(200);
-    const created = await bravo.post(`/api/v1/orgs/${OTHER_ORG.id}/oidc-clients`, { name: 'Bravo booking', kind: 'confidential', redirectUris: [RP_CALLBACK] });
+    const created = await bravo.post(`/api/v1/orgs/${OTHER_ORG.id}/oidc-clients`, {
+      name: 'Bravo booking',
+      kind: 'confidential',
+      redirectUris: [RP_CALLBACK],
+    });
     expect(created.statusCode, created.body).toBe(201);
     const app = created.json() as { client: { clientId: string }; clientSecret: string };
-    return { config: await rpConfig(rig, { clientId: app.client.clientId, clientSecret: app.clientSecret }), ownerEmail };
+    return {
+      config: await rpConfig(rig, { clientId: app.client.clientId, clientSecret: app.clientSecret }),
+      ownerEmail,
+    };
   }
 
   /** Signs in through an app's request (password only) and allows it; returns the app's callback URL. */
@@ -59,12 +84,21 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
   }
 
   async function grantsOf(email: string): Promise<number> {
-    const user = await rig.t.ctx.db.kysely.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-    const rows = await rig.t.ctx.db.kysely.selectFrom('oidc_payloads').select('id').where('model', 'in', ['Grant', 'AuthorizationCode']).where('account_id', '=', user.id).execute();
+    const user = await rig.t.ctx.db.kysely
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    const rows = await rig.t.ctx.db.kysely
+      .selectFrom('oidc_payloads')
+      .select('id')
+      .where('model', 'in', ['Grant', 'AuthorizationCode'])
+      .where('account_id', '=', user.id)
+      .execute();
     return rows.length;
   }
 
-  it('an outsider with a provider session gets neither consent nor a code from another org\'s app, also with prompt=none', async () => {
+  it("an outsider with a provider session gets neither consent nor a code from another org's app, also with prompt=none", async () => {
     const acmeApp = await rpConfig(rig, await registerApp(rig, OWNER.password));
     const bravo = await otherOrgWithApp();
     const browser = new WebBrowser(rig.base);
@@ -89,22 +123,38 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
     expect(silent.url.startsWith(RP_CALLBACK)).toBe(true);
     expect(answer.searchParams.get('code')).toBeNull();
     expect(['login_required', 'interaction_required']).toContain(answer.searchParams.get('error'));
-    const consents = await rig.t.ctx.db.kysely.selectFrom('audit_events').select('event').where('event', '=', 'oidc.consent_given').execute();
+    const consents = await rig.t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('event')
+      .where('event', '=', 'oidc.consent_given')
+      .execute();
     expect(consents).toHaveLength(1);
   });
 
   it('a member who lost access after consent gets no new tokens: refresh and userinfo refuse', async () => {
     const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
-    const member = await createMember(rig.t.ctx, acme(), { email: 'nurse@acme.test', role: 'staff', password: PASSWORD }, null, null);
+    const member = await createMember(
+      rig.t.ctx,
+      acme(),
+      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
+      null,
+      null,
+    );
     const browser = new WebBrowser(rig.base);
     const request = await authRequest(config, { scope: 'openid email org offline_access', prompt: 'consent' });
-    const tokens = await redeem(config, request, await signInAndAllow(browser, request.url.toString(), 'nurse@acme.test'));
+    const tokens = await redeem(
+      config,
+      request,
+      await signInAndAllow(browser, request.url.toString(), 'nurse@acme.test'),
+    );
     const refreshed = await oidcClient.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.access_token).toBeTruthy();
 
     // The membership goes (by any path): the token endpoint and userinfo ask the rule again.
     await rig.t.ctx.db.kysely.deleteFrom('memberships').where('user_id', '=', member.id).execute();
-    await expect(oidcClient.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidcClient.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     await expect(oidcClient.fetchUserInfo(config, refreshed.access_token, member.id)).rejects.toBeTruthy();
     // And the browser's provider session no longer signs them in.
     const again = await browser.go((await authRequest(config)).url.toString());
@@ -114,7 +164,13 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
 
   it('a code issued before the member lost access cannot be redeemed', async () => {
     const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
-    const member = await createMember(rig.t.ctx, acme(), { email: 'nurse@acme.test', role: 'staff', password: PASSWORD }, null, null);
+    const member = await createMember(
+      rig.t.ctx,
+      acme(),
+      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
+      null,
+      null,
+    );
     const browser = new WebBrowser(rig.base);
     const request = await authRequest(config);
     const callback = await signInAndAllow(browser, request.url.toString(), 'nurse@acme.test');
@@ -122,23 +178,39 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
     await expect(redeem(config, request, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
-  it('a member past the org\'s 2FA deadline gets the enrolment page, not a code, and no refreshed tokens', async () => {
+  it("a member past the org's 2FA deadline gets the enrolment page, not a code, and no refreshed tokens", async () => {
     const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
     await createMember(rig.t.ctx, acme(), { email: 'nurse@acme.test', role: 'staff', password: PASSWORD }, null, null);
     const browser = new WebBrowser(rig.base);
     const request = await authRequest(config, { scope: 'openid email org offline_access', prompt: 'consent' });
-    const tokens = await redeem(config, request, await signInAndAllow(browser, request.url.toString(), 'nurse@acme.test'));
+    const tokens = await redeem(
+      config,
+      request,
+      await signInAndAllow(browser, request.url.toString(), 'nurse@acme.test'),
+    );
 
     await rig.owner.post('/api/v1/me/reauthenticate', { password: OWNER.password });
-    const policy = await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 1 });
+    const policy = await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/policy`, {
+      requireTwoFactor: 'staff',
+      gracePeriodDays: 1,
+    });
     expect(policy.statusCode, policy.body).toBe(200);
     rig.t.clock.advanceSeconds(86_400 + 60);
 
-    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     // A day later the twofold session has idled out: signing in again leads to enrolment, not to the app.
-    const page = await signInThrough(browser, await browser.go((await authRequest(config)).url.toString()), 'nurse@acme.test', PASSWORD);
+    const page = await signInThrough(
+      browser,
+      await browser.go((await authRequest(config)).url.toString()),
+      'nurse@acme.test',
+      PASSWORD,
+    );
     expect(page.status).toBe(403);
-    expect(page.body).toContain('Your organization requires two-factor authentication before you can continue to Patient portal');
+    expect(page.body).toContain(
+      'Your organization requires two-factor authentication before you can continue to Patient portal',
+    );
     const silent = new URL((await browser.go((await authRequest(config, { prompt: 'none' })).url.toString())).url);
     expect(silent.searchParams.get('code')).toBeNull();
     expect(['login_required', 'interaction_required']).toContain(silent.searchParams.get('error'));
@@ -150,11 +222,27 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
 
   it('a suspended account gets no refreshed tokens, even with a refresh token issued before', async () => {
     const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
-    const member = await createMember(rig.t.ctx, acme(), { email: 'nurse@acme.test', role: 'staff', password: PASSWORD }, null, null);
+    const member = await createMember(
+      rig.t.ctx,
+      acme(),
+      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
+      null,
+      null,
+    );
     const request = await authRequest(config, { scope: 'openid offline_access', prompt: 'consent' });
-    const tokens = await redeem(config, request, await signInAndAllow(new WebBrowser(rig.base), request.url.toString(), 'nurse@acme.test'));
+    const tokens = await redeem(
+      config,
+      request,
+      await signInAndAllow(new WebBrowser(rig.base), request.url.toString(), 'nurse@acme.test'),
+    );
     // Suspended by any path (the flow also ends every token; here only the flag is set, to test the rule).
-    await rig.t.ctx.db.kysely.updateTable('users').set({ suspended_at: rig.t.clock.now().toISOString() }).where('id', '=', member.id).execute();
-    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await rig.t.ctx.db.kysely
+      .updateTable('users')
+      .set({ suspended_at: rig.t.clock.now().toISOString() })
+      .where('id', '=', member.id)
+      .execute();
+    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 });

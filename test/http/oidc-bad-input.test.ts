@@ -19,22 +19,70 @@ describe.each(DIALECTS)('bad input to the OpenID Connect endpoints (%s)', (diale
     await rig.close();
   });
 
-  const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const form = (fields: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
   const cases: Array<[string, string, RequestInit]> = [
     ['token: no body', '/oidc/token', { method: 'POST' }],
-    ['token: JSON instead of a form', '/oidc/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":' }],
+    [
+      'token: JSON instead of a form',
+      '/oidc/token',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":' },
+    ],
     ['token: unknown grant', '/oidc/token', form({ grant_type: 'password', username: 'a', password: 'b' })],
-    ['token: unknown client', '/oidc/token', form({ grant_type: 'authorization_code', code: 'x', client_id: 'nope', client_secret: 'nope', redirect_uri: RP_CALLBACK })],
-    ['token: junk code', '/oidc/token', form({ grant_type: 'authorization_code', code: '\u0000'.repeat(10), client_id: 'tfc_x', redirect_uri: RP_CALLBACK, code_verifier: 'a'.repeat(43) })],
-    ['token: repeated parameters', '/oidc/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token&grant_type=refresh_token&refresh_token=a' }],
-    ['token: very long client id', '/oidc/token', form({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'x'.repeat(5000) })],
+    [
+      'token: unknown client',
+      '/oidc/token',
+      form({
+        grant_type: 'authorization_code',
+        code: 'x',
+        client_id: 'nope',
+        client_secret: 'nope',
+        redirect_uri: RP_CALLBACK,
+      }),
+    ],
+    [
+      'token: junk code',
+      '/oidc/token',
+      form({
+        grant_type: 'authorization_code',
+        code: '\u0000'.repeat(10),
+        client_id: 'tfc_x',
+        redirect_uri: RP_CALLBACK,
+        code_verifier: 'a'.repeat(43),
+      }),
+    ],
+    [
+      'token: repeated parameters',
+      '/oidc/token',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=refresh_token&grant_type=refresh_token&refresh_token=a',
+      },
+    ],
+    [
+      'token: very long client id',
+      '/oidc/token',
+      form({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'x'.repeat(5000) }),
+    ],
     ['auth: nothing', '/oidc/auth', {}],
-    ['auth: unknown response type', '/oidc/auth?client_id=CLIENT&response_type=token&scope=openid&redirect_uri=' + encodeURIComponent(RP_CALLBACK), {}],
+    [
+      'auth: unknown response type',
+      '/oidc/auth?client_id=CLIENT&response_type=token&scope=openid&redirect_uri=' + encodeURIComponent(RP_CALLBACK),
+      {},
+    ],
     ['auth: malformed percent escape', '/oidc/auth?client_id=%E0%A4%A&scope=openid', {}],
     ['auth: request object', '/oidc/auth?client_id=CLIENT&request=eyJ.eyJ.x&response_type=code&scope=openid', {}],
     ['userinfo: junk bearer', '/oidc/me', { headers: { authorization: 'Bearer ' + 'a'.repeat(3000) } }],
     ['revocation: unauthenticated', '/oidc/token/revocation', form({ token: 'x' })],
-    ['end session: junk hint', '/oidc/session/end?id_token_hint=not.a.jwt&post_logout_redirect_uri=https%3A%2F%2Fevil.example', {}],
+    [
+      'end session: junk hint',
+      '/oidc/session/end?id_token_hint=not.a.jwt&post_logout_redirect_uri=https%3A%2F%2Fevil.example',
+      {},
+    ],
     ['jwks: POST', '/oidc/jwks', { method: 'POST' }],
     ['unknown endpoint', '/oidc/../../etc/passwd', {}],
     ['interaction page: unknown request', '/authorize/abc', {}],
@@ -46,7 +94,8 @@ describe.each(DIALECTS)('bad input to the OpenID Connect endpoints (%s)', (diale
     const body = await response.text();
     expect(response.status, body.slice(0, 300)).toBeGreaterThanOrEqual(300);
     expect(response.status, body.slice(0, 300)).toBeLessThan(500);
-    if (response.status >= 300 && response.status < 400) expect(response.headers.get('location') ?? '').not.toContain('evil.example');
+    if (response.status >= 300 && response.status < 400)
+      expect(response.headers.get('location') ?? '').not.toContain('evil.example');
   });
 
   it('still answers discovery afterwards', async () => {

@@ -13,19 +13,34 @@ import { RP_CALLBACK, RP_LOGGED_OUT } from '../helpers/oidc.ts';
 const CASES = [
   { name: 'Host: evil.example', env: {}, headers: { host: 'evil.example' } },
   { name: 'an upstream Host (a proxy without proxy_set_header Host)', env: {}, headers: { host: '127.0.0.1:3000' } },
-  { name: 'X-Forwarded-Host: evil.example with TRUST_PROXY=true', env: { TRUST_PROXY: 'true' }, headers: { host: 'localhost:3000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' } },
+  {
+    name: 'X-Forwarded-Host: evil.example with TRUST_PROXY=true',
+    env: { TRUST_PROXY: 'true' },
+    headers: { host: 'localhost:3000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+  },
 ] as const;
 
-const COOKIES = ['tf_session', 'tf_csrf', 'tf_device', 'tf_oidc_session', 'tf_oidc_interaction', 'tf_oidc_resume'].flatMap((n) => [n, `${n}.sig`]);
+const COOKIES = [
+  'tf_session',
+  'tf_csrf',
+  'tf_device',
+  'tf_oidc_session',
+  'tf_oidc_interaction',
+  'tf_oidc_resume',
+].flatMap((n) => [n, `${n}.sig`]);
 
 /** The browser's cookies, for a form post with extra headers. */
 function cookieHeader(client: Client): string {
-  return COOKIES.filter((n) => client.cookie(n) !== undefined).map((n) => `${n}=${client.cookie(n)}`).join('; ');
+  return COOKIES.filter((n) => client.cookie(n) !== undefined)
+    .map((n) => `${n}=${client.cookie(n)}`)
+    .join('; ');
 }
 
 /** Every absolute http(s) URL in a text (a JSON document, a page, a header). */
 function absoluteUrls(text: string): string[] {
-  return [...text.matchAll(/https?:\/\/[^\s"'<>]+/g)].map((m) => m[0]).filter((u) => !u.startsWith('http://www.w3.org/'));
+  return [...text.matchAll(/https?:\/\/[^\s"'<>]+/g)]
+    .map((m) => m[0])
+    .filter((u) => !u.startsWith('http://www.w3.org/'));
 }
 
 describe.each(DIALECTS)('OpenID Connect URLs come from PUBLIC_URL (%s)', (dialect) => {
@@ -38,7 +53,12 @@ describe.each(DIALECTS)('OpenID Connect URLs come from PUBLIC_URL (%s)', (dialec
     t = await createTestApp(dialect, { env });
     const { owner, orgId } = await setUpOwner(t);
     expect((await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password })).statusCode).toBe(200);
-    const created = await owner.post(`/api/v1/orgs/${orgId}/oidc-clients`, { name: 'Portal', kind: 'confidential', redirectUris: [RP_CALLBACK], postLogoutRedirectUris: [RP_LOGGED_OUT] });
+    const created = await owner.post(`/api/v1/orgs/${orgId}/oidc-clients`, {
+      name: 'Portal',
+      kind: 'confidential',
+      redirectUris: [RP_CALLBACK],
+      postLogoutRedirectUris: [RP_LOGGED_OUT],
+    });
     expect(created.statusCode, created.body).toBe(201);
     return { owner, clientId: (created.json() as { client: { clientId: string } }).client.clientId };
   }
@@ -61,8 +81,14 @@ describe.each(DIALECTS)('OpenID Connect URLs come from PUBLIC_URL (%s)', (dialec
     // The app's request, in the owner's (signed-in) browser.
     const verifier = oidcClient.randomPKCECodeVerifier();
     const query = new URLSearchParams({
-      client_id: clientId, redirect_uri: RP_CALLBACK, response_type: 'code', scope: 'openid email', state: 'st', nonce: 'nn',
-      code_challenge: await oidcClient.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      client_id: clientId,
+      redirect_uri: RP_CALLBACK,
+      response_type: 'code',
+      scope: 'openid email',
+      state: 'st',
+      nonce: 'nn',
+      code_challenge: await oidcClient.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     });
     const authorize = await owner.request('GET', `/oidc/auth?${query}`, undefined, headers);
     expect(authorize.statusCode).toBe(303);
@@ -83,12 +109,19 @@ describe.each(DIALECTS)('OpenID Connect URLs come from PUBLIC_URL (%s)', (dialec
     expect(consentPage.statusCode).toBe(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(consentPage.body)?.[1] ?? '';
     const consented = await t.app.inject({
-      method: 'POST', url: `${new URL(consentAt).pathname}/consent`,
-      headers: { ...headers, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(owner) },
+      method: 'POST',
+      url: `${new URL(consentAt).pathname}/consent`,
+      headers: {
+        ...headers,
+        origin: ORIGIN,
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: cookieHeader(owner),
+      },
       payload: new URLSearchParams({ _csrf: csrf }).toString(),
     });
     expect(consented.statusCode, consented.body).toBe(200);
-    const onward = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(consented.body)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const onward =
+      /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(consented.body)?.[1]?.replace(/&amp;/g, '&') ?? '';
     expect(onward).toMatch(new RegExp(`^${ORIGIN}/oidc/auth/[A-Za-z0-9_-]+$`));
     const toApp = await owner.request('GET', new URL(onward).pathname, undefined, headers);
     expect(String(toApp.headers.location)).toMatch(/^http:\/\/localhost:7777\/callback\?code=/);
@@ -101,14 +134,25 @@ describe.each(DIALECTS)('OpenID Connect URLs come from PUBLIC_URL (%s)', (dialec
     expectOnPublicUrl(absoluteUrls(end.body), 'sign-out page');
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(end.body)?.[1] ?? '';
     const confirmed = await t.app.inject({
-      method: 'POST', url: '/oidc/session/end/confirm',
-      headers: { ...headers, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(owner), 'x-forwarded-for': '198.51.100.66' },
+      method: 'POST',
+      url: '/oidc/session/end/confirm',
+      headers: {
+        ...headers,
+        origin: ORIGIN,
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: cookieHeader(owner),
+        'x-forwarded-for': '198.51.100.66',
+      },
       payload: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
     });
     expect(confirmed.statusCode, confirmed.body).toBe(303);
     expect(String(confirmed.headers.location)).toBe(`${ORIGIN}/oidc/session/end/success`);
     // The provider sees the client address Fastify resolved: X-Forwarded-For only counts under TRUST_PROXY.
-    const signedOut = await t.ctx.db.kysely.selectFrom('audit_events').select('ip').where('event', '=', 'sign_out').executeTakeFirstOrThrow();
+    const signedOut = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('ip')
+      .where('event', '=', 'sign_out')
+      .executeTakeFirstOrThrow();
     expect(signedOut.ip).toBe('TRUST_PROXY' in env ? '198.51.100.66' : '127.0.0.1');
     for (const response of [discovery, authorize, step, resumed, consentPage, consented, toApp, end, confirmed]) {
       expect(JSON.stringify(response.headers)).not.toContain('evil.example');

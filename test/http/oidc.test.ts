@@ -7,14 +7,28 @@ import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
 import { createMember } from '../../src/orgs/service.ts';
 import { rotateSigningKey } from '../../src/oidc/keys.ts';
 import {
-  authRequest, formAction, redeem, registerApp, rpConfig, RP_CALLBACK, RP_LOGGED_OUT, signInThrough, startOidcRig, WebBrowser,
-  type AuthRequest, type OidcRig, type Page,
+  authRequest,
+  formAction,
+  redeem,
+  registerApp,
+  rpConfig,
+  RP_CALLBACK,
+  RP_LOGGED_OUT,
+  signInThrough,
+  startOidcRig,
+  WebBrowser,
+  type AuthRequest,
+  type OidcRig,
+  type Page,
 } from '../helpers/oidc.ts';
 
 const DAY = 86_400;
 const MEMBER_PASSWORD = 'quiet-meadow-copper-81';
 /** A refused client authentication: 401 with a WWW-Authenticate challenge naming invalid_client (RFC 6749 §5.2). */
-const INVALID_CLIENT = { status: 401, cause: [expect.objectContaining({ parameters: expect.objectContaining({ error: 'invalid_client' }) })] };
+const INVALID_CLIENT = {
+  status: 401,
+  cause: [expect.objectContaining({ parameters: expect.objectContaining({ error: 'invalid_client' }) })],
+};
 
 describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
   let rig: OidcRig;
@@ -42,7 +56,11 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
   }
 
   /** A full sign-in through an app's request: sign-in page, second step, consent when asked. */
-  async function signInForApp(browser: WebBrowser, request: AuthRequest, options: { trustDevice?: boolean } = {}): Promise<string> {
+  async function signInForApp(
+    browser: WebBrowser,
+    request: AuthRequest,
+    options: { trustDevice?: boolean } = {},
+  ): Promise<string> {
     const signIn = await browser.go(request.url.toString());
     let page = await signInThrough(browser, signIn, OWNER.email, OWNER.password, code, options);
     if (page.body.includes('to sign you in?')) page = await allow(browser, page);
@@ -96,11 +114,18 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(refreshed.access_token).not.toBe(tokens.access_token);
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
     expect(refreshed.claims()!.amr).toEqual(claims.amr);
-    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
-    await expect(oidcClient.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    await expect(oidcClient.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
 
     // RP-initiated logout ends the provider session and the twofold session of that browser.
-    const logoutUrl = oidcClient.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: RP_LOGGED_OUT });
+    const logoutUrl = oidcClient.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: RP_LOGGED_OUT,
+    });
     const confirm = await browser.go(logoutUrl.toString());
     expect(confirm.body).toContain('Sign out?');
     expect(confirm.body).toContain('Patient portal');
@@ -111,10 +136,21 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     // Nothing secret reached the logs: client secret, code, tokens, the TOTP secret.
     const logs = rig.t.logs.join('\n');
     expect(logs).toContain('/oidc/token');
-    for (const value of [app.clientSecret!, new URL(callback.url).searchParams.get('code')!, tokens.access_token, tokens.refresh_token!, tokens.id_token!, secret]) {
+    for (const value of [
+      app.clientSecret!,
+      new URL(callback.url).searchParams.get('code')!,
+      tokens.access_token,
+      tokens.refresh_token!,
+      tokens.id_token!,
+      secret,
+    ]) {
       expect(logs).not.toContain(value);
     }
-    const events = await rig.t.ctx.db.kysely.selectFrom('audit_events').select('event').where('event', 'in', ['oidc.signed_in', 'oidc.consent_given', 'sign_out']).execute();
+    const events = await rig.t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('event')
+      .where('event', 'in', ['oidc.signed_in', 'oidc.consent_given', 'sign_out'])
+      .execute();
     expect(new Set(events.map((e) => e.event))).toEqual(new Set(['oidc.signed_in', 'oidc.consent_given', 'sign_out']));
   });
 
@@ -162,7 +198,8 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => redeem(config, request, callback)));
     const ok = results.filter((r) => r.status === 'fulfilled');
     expect(ok).toHaveLength(1);
-    for (const r of results.filter((x) => x.status === 'rejected')) expect((r as PromiseRejectedResult).reason).toMatchObject({ error: 'invalid_grant' });
+    for (const r of results.filter((x) => x.status === 'rejected'))
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ error: 'invalid_grant' });
     // A replayed code revokes what it issued (RFC 6749 §4.1.2): the access token no longer works.
     const accessToken = (ok[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof redeem>>>).value.access_token;
     await expect(oidcClient.fetchUserInfo(config, accessToken, oidcClient.skipSubjectCheck)).rejects.toBeTruthy();
@@ -185,7 +222,14 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     // Sign out of twofold (the page's sign-out form), then sign in again: the trusted browser skips the code.
     const profile = await browser.go(`${rig.base}/profile`);
     await browser.submit(profile, '/sign-out');
-    expect(await rig.t.ctx.db.kysely.selectFrom('oidc_payloads').select('id').where('model', '=', 'Session').where('account_id', '=', rig.ownerId).execute()).toHaveLength(0);
+    expect(
+      await rig.t.ctx.db.kysely
+        .selectFrom('oidc_payloads')
+        .select('id')
+        .where('model', '=', 'Session')
+        .where('account_id', '=', rig.ownerId)
+        .execute(),
+    ).toHaveLength(0);
 
     const plain = await authRequest(config);
     const signIn = await browser.go(plain.url.toString());
@@ -197,7 +241,10 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const stepUp = await authRequest(config, { acr_values: 'urn:twofold:aal2' });
     const prompt = await browser.go(stepUp.url.toString());
     expect(prompt.body).toContain('Use your second factor');
-    const wrongCode = await browser.submit(prompt, formAction(prompt, /\/step-up$/), { method: 'totp', code: '000000' });
+    const wrongCode = await browser.submit(prompt, formAction(prompt, /\/step-up$/), {
+      method: 'totp',
+      code: '000000',
+    });
     expect(wrongCode.status).toBe(401);
     const done = await browser.submit(wrongCode, formAction(wrongCode, /\/step-up$/), { method: 'totp', code: code() });
     expect(done.url.startsWith(RP_CALLBACK)).toBe(true);
@@ -210,7 +257,11 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const fresh = await authRequest(config, { max_age: '0' });
     const confirm = await browser.go(fresh.url.toString());
     expect(confirm.body).toContain("Confirm it's you");
-    const again = await browser.submit(confirm, formAction(confirm, /\/confirm$/), { password: OWNER.password, method: 'totp', code: code() });
+    const again = await browser.submit(confirm, formAction(confirm, /\/confirm$/), {
+      password: OWNER.password,
+      method: 'totp',
+      code: code(),
+    });
     expect(again.url.startsWith(RP_CALLBACK)).toBe(true);
     const reauthenticated = (await redeem(config, fresh, again.url)).claims()!;
     expect(reauthenticated.auth_time).toBeGreaterThan(aal2.auth_time as number);
@@ -226,7 +277,10 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
 
   it('step-up with a passkey reports hwk in amr and is audited', async () => {
     const authenticator = new SoftAuthenticator({ origin: rig.base });
-    expect((await rig.owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: code() })).statusCode).toBe(200);
+    expect(
+      (await rig.owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: code() }))
+        .statusCode,
+    ).toBe(200);
     await enrolPasskey(rig.owner, authenticator, { label: 'Security key' });
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
@@ -242,20 +296,36 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(prompt.body).toContain('Use your passkey instead of a code');
     const options = await browser.json('POST', '/api/v1/me/reauthenticate/passkey/options');
     expect(options.status).toBe(200);
-    const done = await browser.submit(prompt, formAction(prompt, /\/step-up$/), { method: 'passkey', code: JSON.stringify(authenticator.get(options.json)) });
+    const done = await browser.submit(prompt, formAction(prompt, /\/step-up$/), {
+      method: 'passkey',
+      code: JSON.stringify(authenticator.get(options.json)),
+    });
     expect(done.url.startsWith(RP_CALLBACK)).toBe(true);
     const claims = (await redeem(config, stepUp, done.url)).claims()!;
     expect(claims.acr).toBe('urn:twofold:aal2');
     expect([...(claims.amr as string[])].sort()).toEqual(['hwk', 'mfa', 'pwd']);
-    const audit = await rig.t.ctx.db.kysely.selectFrom('audit_events').select('event').where('event', '=', 'oidc.stepped_up').execute();
+    const audit = await rig.t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('event')
+      .where('event', '=', 'oidc.stepped_up')
+      .execute();
     expect(audit).toHaveLength(1);
   });
 
   it('a member past the grace deadline is sent to enrolment before the app gets a code', async () => {
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
-    const member = await createMember(rig.t.ctx, { id: rig.orgId, name: OWNER.orgName, createdAt: '' }, { email: 'nurse@acme.test', role: 'staff', password: MEMBER_PASSWORD }, null, null);
-    expect((await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 1 })).statusCode).toBe(200);
+    const member = await createMember(
+      rig.t.ctx,
+      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      { email: 'nurse@acme.test', role: 'staff', password: MEMBER_PASSWORD },
+      null,
+      null,
+    );
+    expect(
+      (await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 1 }))
+        .statusCode,
+    ).toBe(200);
     rig.t.clock.advanceSeconds(2 * DAY);
 
     const browser = new WebBrowser(rig.base);
@@ -263,7 +333,9 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const signIn = await browser.go(request.url.toString());
     const blocked = await signInThrough(browser, signIn, 'nurse@acme.test', MEMBER_PASSWORD);
     expect(blocked.status).toBe(403);
-    expect(blocked.body).toContain('Your organization requires two-factor authentication before you can continue to Patient portal');
+    expect(blocked.body).toContain(
+      'Your organization requires two-factor authentication before you can continue to Patient portal',
+    );
     expect(blocked.url).toMatch(/\/authorize\//);
     // The same request cannot skip the step.
     expect((await browser.go(blocked.url)).status).toBe(403);
@@ -272,7 +344,10 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect((await browser.json('POST', '/api/v1/me/reauthenticate', { password: MEMBER_PASSWORD })).status).toBe(200);
     const start = await browser.json('POST', '/api/v1/me/factors/totp');
     const memberSecret = start.json.secret as string;
-    const confirmed = await browser.json('POST', '/api/v1/me/factors/totp/confirm', { enrollmentId: start.json.enrollmentId, code: codeAt(memberSecret, rig.t.clock.now()) });
+    const confirmed = await browser.json('POST', '/api/v1/me/factors/totp/confirm', {
+      enrollmentId: start.json.enrollmentId,
+      code: codeAt(memberSecret, rig.t.clock.now()),
+    });
     expect(confirmed.status).toBe(200);
     const security = await browser.go(`${rig.base}/profile/security`);
     expect(security.body).toContain('Continue signing in to the app');
@@ -288,20 +363,42 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
     // Another org's owner is not a member of Acme.
-    const outsider = await createMember(rig.t.ctx, { id: rig.orgId, name: OWNER.orgName, createdAt: '' }, { email: 'client@acme.test', role: 'client', password: MEMBER_PASSWORD }, null, null);
+    const outsider = await createMember(
+      rig.t.ctx,
+      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      { email: 'client@acme.test', role: 'client', password: MEMBER_PASSWORD },
+      null,
+      null,
+    );
     await rig.t.ctx.db.kysely.deleteFrom('memberships').where('user_id', '=', outsider.id).execute();
     const browser = new WebBrowser(rig.base);
     const request = await authRequest(config);
-    const noAccess = await signInThrough(browser, await browser.go(request.url.toString()), 'client@acme.test', MEMBER_PASSWORD);
+    const noAccess = await signInThrough(
+      browser,
+      await browser.go(request.url.toString()),
+      'client@acme.test',
+      MEMBER_PASSWORD,
+    );
     expect(noAccess.status).toBe(403);
     expect(noAccess.body).toContain('is not a member');
     const back = await browser.submit(noAccess, formAction(noAccess, /\/abort$/));
     expect(new URL(back.url).searchParams.get('error')).toBe('access_denied');
 
     const member = new WebBrowser(rig.base);
-    await createMember(rig.t.ctx, { id: rig.orgId, name: OWNER.orgName, createdAt: '' }, { email: 'clerk@acme.test', role: 'client', password: MEMBER_PASSWORD }, null, null);
+    await createMember(
+      rig.t.ctx,
+      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      { email: 'clerk@acme.test', role: 'client', password: MEMBER_PASSWORD },
+      null,
+      null,
+    );
     const strict = await authRequest(config, { acr_values: 'urn:twofold:aal2' });
-    const offer = await signInThrough(member, await member.go(strict.url.toString()), 'clerk@acme.test', MEMBER_PASSWORD);
+    const offer = await signInThrough(
+      member,
+      await member.go(strict.url.toString()),
+      'clerk@acme.test',
+      MEMBER_PASSWORD,
+    );
     expect(offer.status).toBe(403);
     expect(offer.body).toContain('asks for two-factor authentication, and your account does not have it yet');
   });
@@ -309,10 +406,21 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
   it('an id_token_hint for another account than the signed-in one asks what to do instead of looping', async () => {
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
-    await createMember(rig.t.ctx, { id: rig.orgId, name: OWNER.orgName, createdAt: '' }, { email: 'clerk@acme.test', role: 'client', password: MEMBER_PASSWORD }, null, null);
+    await createMember(
+      rig.t.ctx,
+      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      { email: 'clerk@acme.test', role: 'client', password: MEMBER_PASSWORD },
+      null,
+      null,
+    );
     const clerk = new WebBrowser(rig.base);
     const clerkRequest = await authRequest(config);
-    const clerkPage = await signInThrough(clerk, await clerk.go(clerkRequest.url.toString()), 'clerk@acme.test', MEMBER_PASSWORD);
+    const clerkPage = await signInThrough(
+      clerk,
+      await clerk.go(clerkRequest.url.toString()),
+      'clerk@acme.test',
+      MEMBER_PASSWORD,
+    );
     const clerkToken = (await redeem(config, clerkRequest, (await allow(clerk, clerkPage)).url)).id_token!;
 
     const owner = new WebBrowser(rig.base);
@@ -333,22 +441,35 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const request = await authRequest(config, { scope: 'openid email org offline_access', prompt: 'consent' });
     const tokens = await redeem(config, request, await signInForApp(browser, request));
     const listed = await browser.json('GET', '/api/v1/me/apps');
-    expect(listed.json.apps).toEqual([expect.objectContaining({ clientId: app.clientId, name: 'Patient portal', orgName: OWNER.orgName, scopes: ['email', 'offline_access', 'openid', 'org'] })]);
+    expect(listed.json.apps).toEqual([
+      expect.objectContaining({
+        clientId: app.clientId,
+        name: 'Patient portal',
+        orgName: OWNER.orgName,
+        scopes: ['email', 'offline_access', 'openid', 'org'],
+      }),
+    ]);
     const page = await browser.go(`${rig.base}/profile/apps`);
     expect(page.body).toContain('Patient portal');
     expect(page.body).toContain('email address, access while you are away, who you are, organization and role');
     const removed = await browser.submit(page, `/profile/apps/${app.clientId}/remove`);
     expect(removed.body).toContain('Patient portal no longer has access to your account.');
     expect((await browser.json('GET', '/api/v1/me/apps')).json.apps).toEqual([]);
-    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidcClient.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     const again = await browser.go((await authRequest(config)).url.toString());
     expect(again.body).toContain('Allow Patient portal to sign you in?');
     expect((await browser.json('DELETE', `/api/v1/me/apps/${app.clientId}`)).status).toBe(404);
-    const events = await rig.t.ctx.db.kysely.selectFrom('audit_events').select('event').where('event', '=', 'oidc.access_revoked').execute();
+    const events = await rig.t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('event')
+      .where('event', '=', 'oidc.access_revoked')
+      .execute();
     expect(events).toHaveLength(1);
   });
 
-  it('rotating or deleting an app shuts out the old secret; signing out everywhere revokes the apps\' refresh tokens', async () => {
+  it("rotating or deleting an app shuts out the old secret; signing out everywhere revokes the apps' refresh tokens", async () => {
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
     const browser = new WebBrowser(rig.base);
@@ -359,8 +480,14 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(rotated.statusCode).toBe(200);
     const newSecret = rotated.json().clientSecret as string;
     expect(newSecret).toMatch(/^tfcs_[A-Za-z0-9_-]{43}$/);
-    expect(Date.parse(rotated.json().client.previousSecretExpiresAt) - rig.t.clock.now().getTime()).toBeGreaterThan(23.9 * 3_600_000);
-    const stored = await rig.t.ctx.db.kysely.selectFrom('oidc_clients').select(['secret_hash', 'previous_secret_hash']).where('id', '=', app.clientId).executeTakeFirstOrThrow();
+    expect(Date.parse(rotated.json().client.previousSecretExpiresAt) - rig.t.clock.now().getTime()).toBeGreaterThan(
+      23.9 * 3_600_000,
+    );
+    const stored = await rig.t.ctx.db.kysely
+      .selectFrom('oidc_clients')
+      .select(['secret_hash', 'previous_secret_hash'])
+      .where('id', '=', app.clientId)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(stored)).not.toContain(newSecret);
     expect(JSON.stringify(stored)).not.toContain(app.clientSecret!);
     const first = await authRequest(config);
@@ -371,11 +498,21 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     await expect(redeem(config, second, await signInForApp(late, second))).rejects.toMatchObject(INVALID_CLIENT);
 
     // A leaked secret: rotate with no overlap, and the replaced secret stops at once.
-    expect((await rig.owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(200);
+    expect((await rig.owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(
+      200,
+    );
     expect((await rig.owner.post('/api/v1/sign-in/verify', { method: 'totp', code: code() })).statusCode).toBe(200);
-    const leaked = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients/${app.clientId}/rotate-secret`, { keepOldSecretHours: 0 });
+    const leaked = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients/${app.clientId}/rotate-secret`, {
+      keepOldSecretHours: 0,
+    });
     expect(leaked.json().client.previousSecretExpiresAt).toBeNull();
-    expect((await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients/${app.clientId}/rotate-secret`, { keepOldSecretHours: 9999 })).statusCode).toBe(400);
+    expect(
+      (
+        await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients/${app.clientId}/rotate-secret`, {
+          keepOldSecretHours: 9999,
+        })
+      ).statusCode,
+    ).toBe(400);
     const third = await authRequest(config);
     const replaced = await rpConfig(rig, { clientId: app.clientId, clientSecret: newSecret });
     const thirdPage = await late.go(third.url.toString());
@@ -384,15 +521,23 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const current = await rpConfig(rig, { clientId: app.clientId, clientSecret: leaked.json().clientSecret as string });
     const request = await authRequest(current, { scope: 'openid offline_access', prompt: 'consent' });
     const page = await late.go(request.url.toString());
-    const tokens = await redeem(current, request, (page.url.startsWith(RP_CALLBACK) ? page : await allow(late, page)).url);
+    const tokens = await redeem(
+      current,
+      request,
+      (page.url.startsWith(RP_CALLBACK) ? page : await allow(late, page)).url,
+    );
     expect(tokens.refresh_token).toBeTruthy();
 
     // Sign out everywhere: the apps' sessions, grants and refresh tokens go too.
     expect((await late.json('POST', '/api/v1/me/sessions/revoke-all')).status).toBe(200);
-    await expect(oidcClient.refreshTokenGrant(current, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidcClient.refreshTokenGrant(current, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
 
     // Deleting the app: its requests are refused.
-    expect((await rig.owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(200);
+    expect((await rig.owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(
+      200,
+    );
     expect((await rig.owner.post('/api/v1/sign-in/verify', { method: 'totp', code: code() })).statusCode).toBe(200);
     expect((await rig.owner.delete(`/api/v1/orgs/${rig.orgId}/oidc-clients/${app.clientId}`)).statusCode).toBe(204);
     const gone = await late.go((await authRequest(current)).url.toString());
@@ -414,7 +559,8 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const after = await authRequest(config);
     const page = await browser.go(after.url.toString());
     const newToken = (await redeem(await rpConfig(rig, app), after, page.url)).id_token!;
-    const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string };
+    const header = (token: string) =>
+      JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string };
     expect(header(oldToken).kid).toBe('tf-1');
     expect(header(newToken).kid).toBe(kid);
     const sealed = await rig.t.ctx.db.kysely.selectFrom('oidc_signing_keys').select('sealed_private_jwk').execute();
@@ -423,8 +569,17 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
 
   it('the Apps page registers an app and shows its secret once, saves addresses, gives a new secret and deletes the app', async () => {
     const page = `/orgs/${rig.orgId}/apps`;
-    expect((await rig.owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: code() })).statusCode).toBe(200);
-    const created = await rig.owner.submitForm(page, page, { name: 'Front desk', kind: 'confidential', tokenAuthMethod: 'client_secret_post', redirectUris: `${RP_CALLBACK}\n  \nhttp://127.0.0.1:9000/cb`, postLogoutRedirectUris: '' });
+    expect(
+      (await rig.owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: code() }))
+        .statusCode,
+    ).toBe(200);
+    const created = await rig.owner.submitForm(page, page, {
+      name: 'Front desk',
+      kind: 'confidential',
+      tokenAuthMethod: 'client_secret_post',
+      redirectUris: `${RP_CALLBACK}\n  \nhttp://127.0.0.1:9000/cb`,
+      postLogoutRedirectUris: '',
+    });
     expect(created.statusCode).toBe(201);
     const shownSecret = /id="client-secret">([^<]+)</.exec(created.body)![1]!;
     const clientId = /Client ID <code>([^<]+)</.exec(created.body)![1]!;
@@ -433,14 +588,29 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(listed.body).toContain('Front desk');
     expect(listed.body).not.toContain(shownSecret);
     const api = (await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`)).json().client;
-    expect(api).toMatchObject({ kind: 'confidential', tokenAuthMethod: 'client_secret_post', redirectUris: [RP_CALLBACK, 'http://127.0.0.1:9000/cb'] });
+    expect(api).toMatchObject({
+      kind: 'confidential',
+      tokenAuthMethod: 'client_secret_post',
+      redirectUris: [RP_CALLBACK, 'http://127.0.0.1:9000/cb'],
+    });
 
-    const invalid = await rig.owner.submitForm(page, `${page}/${clientId}/update`, { name: 'Front desk', redirectUris: 'http://evil.example/cb', postLogoutRedirectUris: '' });
+    const invalid = await rig.owner.submitForm(page, `${page}/${clientId}/update`, {
+      name: 'Front desk',
+      redirectUris: 'http://evil.example/cb',
+      postLogoutRedirectUris: '',
+    });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.body).toContain('http is only allowed for localhost');
-    const saved = await rig.owner.submitForm(page, `${page}/${clientId}/update`, { name: 'Reception', redirectUris: RP_CALLBACK, postLogoutRedirectUris: RP_LOGGED_OUT });
+    const saved = await rig.owner.submitForm(page, `${page}/${clientId}/update`, {
+      name: 'Reception',
+      redirectUris: RP_CALLBACK,
+      postLogoutRedirectUris: RP_LOGGED_OUT,
+    });
     expect(saved.statusCode).toBe(200);
-    expect((await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`)).json().client).toMatchObject({ name: 'Reception', postLogoutRedirectUris: [RP_LOGGED_OUT] });
+    expect((await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`)).json().client).toMatchObject({
+      name: 'Reception',
+      postLogoutRedirectUris: [RP_LOGGED_OUT],
+    });
 
     const rotated = await rig.owner.submitForm(page, `${page}/${clientId}/rotate-secret`, {});
     const second = /id="client-secret">([^<]+)</.exec(rotated.body)![1]!;
@@ -451,7 +621,13 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
   });
 
   it('app registration: owners and admins only, sudo to create, addresses checked, every change audited', async () => {
-    const staff = await createMember(rig.t.ctx, { id: rig.orgId, name: OWNER.orgName, createdAt: '' }, { email: 'staff@acme.test', role: 'staff', password: MEMBER_PASSWORD }, null, null);
+    const staff = await createMember(
+      rig.t.ctx,
+      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      { email: 'staff@acme.test', role: 'staff', password: MEMBER_PASSWORD },
+      null,
+      null,
+    );
     const staffBrowser = new WebBrowser(rig.base);
     const signIn = await staffBrowser.go(`${rig.base}/sign-in`);
     await signInThrough(staffBrowser, signIn, 'staff@acme.test', MEMBER_PASSWORD);
@@ -461,28 +637,56 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(staff.id).toBeTruthy();
 
     rig.t.clock.advanceSeconds(11 * 60);
-    const noSudo = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients`, { name: 'X', kind: 'confidential', redirectUris: [RP_CALLBACK] });
+    const noSudo = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients`, {
+      name: 'X',
+      kind: 'confidential',
+      redirectUris: [RP_CALLBACK],
+    });
     expect(noSudo.statusCode).toBe(403);
     expect(noSudo.json().error.code).toBe('reauthentication_required');
-    expect((await rig.owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: code() })).statusCode).toBe(200);
-    for (const [uri, reason] of [['http://app.example.com/cb', /http is only allowed for localhost/], ['https://app.example.com/cb#x', /fragment/], ['javascript:alert(1)', /use https/], ['not a url', /absolute URL/]] as const) {
-      const bad = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients`, { name: 'X', kind: 'confidential', redirectUris: [uri] });
+    expect(
+      (await rig.owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: code() }))
+        .statusCode,
+    ).toBe(200);
+    for (const [uri, reason] of [
+      ['http://app.example.com/cb', /http is only allowed for localhost/],
+      ['https://app.example.com/cb#x', /fragment/],
+      ['javascript:alert(1)', /use https/],
+      ['not a url', /absolute URL/],
+    ] as const) {
+      const bad = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients`, {
+        name: 'X',
+        kind: 'confidential',
+        redirectUris: [uri],
+      });
       expect(bad.statusCode, uri).toBe(400);
       expect(bad.json().error.code).toBe('invalid_request');
       expect(bad.json().error.message).toMatch(reason);
     }
-    const native = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients`, { name: 'Mobile', kind: 'public', redirectUris: ['com.acme.app:/callback'] });
+    const native = await rig.owner.post(`/api/v1/orgs/${rig.orgId}/oidc-clients`, {
+      name: 'Mobile',
+      kind: 'public',
+      redirectUris: ['com.acme.app:/callback'],
+    });
     expect(native.statusCode).toBe(201);
     const id = native.json().client.clientId as string;
-    const renamed = await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/oidc-clients/${id}`, { name: 'Mobile app', redirectUris: ['com.acme.app:/callback', 'http://127.0.0.1:8123/cb'] });
+    const renamed = await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/oidc-clients/${id}`, {
+      name: 'Mobile app',
+      redirectUris: ['com.acme.app:/callback', 'http://127.0.0.1:8123/cb'],
+    });
     expect(renamed.statusCode).toBe(200);
     expect(renamed.json().client.redirectUris).toHaveLength(2);
     // (No body at all is fine for rotate-secret; a public app has no secret to rotate.)
-    expect((await rig.owner.request('POST', `/api/v1/orgs/${rig.orgId}/oidc-clients/${id}/rotate-secret`)).json().error.code).toBe('conflict');
+    expect(
+      (await rig.owner.request('POST', `/api/v1/orgs/${rig.orgId}/oidc-clients/${id}/rotate-secret`)).json().error.code,
+    ).toBe('conflict');
     expect((await rig.owner.delete(`/api/v1/orgs/${rig.orgId}/oidc-clients/${id}`)).statusCode).toBe(204);
     expect((await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${id}`)).statusCode).toBe(404);
-    const audit = (await rig.owner.get(`/api/v1/orgs/${rig.orgId}/audit?limit=50`)).json() as { events: Array<{ event: string }> };
+    const audit = (await rig.owner.get(`/api/v1/orgs/${rig.orgId}/audit?limit=50`)).json() as {
+      events: Array<{ event: string }>;
+    };
     const names = audit.events.map((e) => e.event);
-    for (const event of ['oidc_client.created', 'oidc_client.updated', 'oidc_client.deleted']) expect(names).toContain(event);
+    for (const event of ['oidc_client.created', 'oidc_client.updated', 'oidc_client.deleted'])
+      expect(names).toContain(event);
   });
 });

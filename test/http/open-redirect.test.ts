@@ -11,10 +11,18 @@ import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
 import { GOOD_NEXT, HOSTILE_NEXT } from '../helpers/return-to.ts';
 
 const location = (response: LightMyRequestResponse): string => String(response.headers.location ?? '');
-const hiddenNext = (body: string): string | null => /name="next" value="([^"]*)"/.exec(body)?.[1]?.replace(/&amp;/g, '&') ?? null;
+const hiddenNext = (body: string): string | null =>
+  /name="next" value="([^"]*)"/.exec(body)?.[1]?.replace(/&amp;/g, '&') ?? null;
 
 /** The brief's examples exactly as they arrive in a query string. */
-const HOSTILE_QUERIES = ['/%09/evil.example', '//evil.example', '/%5Cevil', '%2F%5Cevil.example', 'https://evil.example', '/%0d%0aLocation:%20https://evil.example'];
+const HOSTILE_QUERIES = [
+  '/%09/evil.example',
+  '//evil.example',
+  '/%5Cevil',
+  '%2F%5Cevil.example',
+  'https://evil.example',
+  '/%0d%0aLocation:%20https://evil.example',
+];
 
 describe.each(DIALECTS)('return addresses (%s)', (dialect) => {
   let t: TestApp;
@@ -38,14 +46,22 @@ describe.each(DIALECTS)('return addresses (%s)', (dialect) => {
     for (const [name, value] of HOSTILE_NEXT) {
       const browser = freshClient();
       expect(hiddenNext((await browser.get(`/sign-in?next=${encodeURIComponent(value)}`)).body), name).toBeNull();
-      const response = await browser.submitForm('/sign-in', '/sign-in', { email: OWNER.email, password: OWNER.password, next: value });
+      const response = await browser.submitForm('/sign-in', '/sign-in', {
+        email: OWNER.email,
+        password: OWNER.password,
+        next: value,
+      });
       expect(response.statusCode, name).toBe(303);
       expect(location(response), name).toBe('/profile');
     }
     for (const [value, kept] of GOOD_NEXT) {
       const browser = freshClient();
       expect(hiddenNext((await browser.get(`/sign-in?next=${encodeURIComponent(value)}`)).body)).toBe(kept);
-      const response = await browser.submitForm('/sign-in', '/sign-in', { email: OWNER.email, password: OWNER.password, next: value });
+      const response = await browser.submitForm('/sign-in', '/sign-in', {
+        email: OWNER.email,
+        password: OWNER.password,
+        next: value,
+      });
       expect(location(response)).toBe(kept);
     }
   });
@@ -55,34 +71,55 @@ describe.each(DIALECTS)('return addresses (%s)', (dialect) => {
     const { secret } = await enrolTotp(t, owner, OWNER.password);
     const signIn = async (next: string, plant: string | null): Promise<LightMyRequestResponse> => {
       const browser = freshClient();
-      const first = await browser.submitForm('/sign-in', '/sign-in', { email: OWNER.email, password: OWNER.password, next });
+      const first = await browser.submitForm('/sign-in', '/sign-in', {
+        email: OWNER.email,
+        password: OWNER.password,
+        next,
+      });
       expect(location(first)).toBe('/sign-in/challenge');
       if (plant !== null) browser.setCookie('tf_next', encodeURIComponent(plant));
       t.clock.advanceSeconds(30);
-      return browser.submitForm('/sign-in/challenge', '/sign-in/challenge', { method: 'totp', code: codeAt(secret, t.clock.now()) });
+      return browser.submitForm('/sign-in/challenge', '/sign-in/challenge', {
+        method: 'totp',
+        code: codeAt(secret, t.clock.now()),
+      });
     };
     for (const [name, value] of HOSTILE_NEXT) {
       expect(location(await signIn(value, null)), name).toBe('/profile');
       expect(location(await signIn('/profile/activity', value)), `${name} (cookie)`).toBe('/profile');
     }
     // (The test client keeps cookies decoded, so a kept %-escape would be decoded once more on its way back.)
-    for (const [value, kept] of GOOD_NEXT.filter(([value]) => !value.includes('%'))) expect(location(await signIn(value, null))).toBe(kept);
+    for (const [value, kept] of GOOD_NEXT.filter(([value]) => !value.includes('%')))
+      expect(location(await signIn(value, null))).toBe(kept);
   });
 
   it('re-authentication: a hostile next returns to /profile/security, a path on PUBLIC_URL is kept', async () => {
     const { owner } = await setUpOwner(t);
     for (const query of HOSTILE_QUERIES) {
-      expect(hiddenNext((await owner.get(`/profile/security/confirm?next=${query}`)).body), query).toBe('/profile/security');
+      expect(hiddenNext((await owner.get(`/profile/security/confirm?next=${query}`)).body), query).toBe(
+        '/profile/security',
+      );
     }
     for (const [name, value] of HOSTILE_NEXT) {
-      expect(hiddenNext((await owner.get(`/profile/security/confirm?next=${encodeURIComponent(value)}`)).body), name).toBe('/profile/security');
-      const response = await owner.submitForm('/profile/security/confirm', '/profile/security/reauthenticate', { password: OWNER.password, next: value });
+      expect(
+        hiddenNext((await owner.get(`/profile/security/confirm?next=${encodeURIComponent(value)}`)).body),
+        name,
+      ).toBe('/profile/security');
+      const response = await owner.submitForm('/profile/security/confirm', '/profile/security/reauthenticate', {
+        password: OWNER.password,
+        next: value,
+      });
       expect(response.statusCode, name).toBe(303);
       expect(location(response), name).toBe('/profile/security?done=reauthenticated');
     }
     for (const [value, kept] of GOOD_NEXT) {
-      expect(hiddenNext((await owner.get(`/profile/security/confirm?next=${encodeURIComponent(value)}`)).body)).toBe(kept);
-      const response = await owner.submitForm('/profile/security/confirm', '/profile/security/reauthenticate', { password: OWNER.password, next: value });
+      expect(hiddenNext((await owner.get(`/profile/security/confirm?next=${encodeURIComponent(value)}`)).body)).toBe(
+        kept,
+      );
+      const response = await owner.submitForm('/profile/security/confirm', '/profile/security/reauthenticate', {
+        password: OWNER.password,
+        next: value,
+      });
       expect(location(response)).toBe(kept);
     }
   });
@@ -92,7 +129,12 @@ describe.each(DIALECTS)('return addresses (%s)', (dialect) => {
     await enrolTotp(t, owner, OWNER.password);
     owner.setCookie('tf_continue', encodeURIComponent('/authorize/abc'));
     expect((await owner.get('/profile/security')).body).toContain('href="/authorize/abc"');
-    for (const value of ['//evil.example/authorize/abc', 'https://evil.example/authorize/abc', '/\t/evil.example', '/.//evil.example/authorize/abc']) {
+    for (const value of [
+      '//evil.example/authorize/abc',
+      'https://evil.example/authorize/abc',
+      '/\t/evil.example',
+      '/.//evil.example/authorize/abc',
+    ]) {
       owner.setCookie('tf_continue', encodeURIComponent(value));
       const page = await owner.get('/profile/security');
       expect(page.statusCode).toBe(200);

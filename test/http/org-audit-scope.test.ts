@@ -20,29 +20,56 @@ describe.each(DIALECTS)("an org's audit log is its own (%s)", (dialect) => {
   beforeEach(async () => {
     t = await createTestApp(dialect);
     ({ owner, orgId: acmeId } = await setUpOwner(t));
-    await t.ctx.db.kysely.insertInto('orgs').values({ id: BRAVO.id, name: BRAVO.name, created_at: t.clock.now().toISOString(), staff_required_since: null, everyone_required_since: null }).execute();
+    await t.ctx.db.kysely
+      .insertInto('orgs')
+      .values({
+        id: BRAVO.id,
+        name: BRAVO.name,
+        created_at: t.clock.now().toISOString(),
+        staff_required_since: null,
+        everyone_required_since: null,
+      })
+      .execute();
   });
   afterEach(async () => {
     await t.close();
   });
 
   it("a member's sign-ins and factors from before they joined stay out of the new org's log", async () => {
-    const bravoOwner = await createMember(t.ctx, BRAVO, { email: 'owner@bravo.test', role: 'owner', password: PASSWORD }, null, null);
+    const bravoOwner = await createMember(
+      t.ctx,
+      BRAVO,
+      { email: 'owner@bravo.test', role: 'owner', password: PASSWORD },
+      null,
+      null,
+    );
     // A long-time Acme member with history: sign-ins from a recognisable address, an authenticator app.
-    const nurse = await createMember(t.ctx, { id: acmeId, name: OWNER.orgName, createdAt: '' }, { email: 'nurse@acme.test', role: 'staff', password: PASSWORD }, null, null);
+    const nurse = await createMember(
+      t.ctx,
+      { id: acmeId, name: OWNER.orgName, createdAt: '' },
+      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
+      null,
+      null,
+    );
     const before = new Client(t.app, '203.0.113.77');
-    expect((await before.post('/api/v1/sign-in', { email: 'nurse@acme.test', password: PASSWORD })).json().status).toBe('signed_in');
+    expect((await before.post('/api/v1/sign-in', { email: 'nurse@acme.test', password: PASSWORD })).json().status).toBe(
+      'signed_in',
+    );
     await enrolTotp(t, before, PASSWORD);
     t.clock.advanceSeconds(3600);
     // Joins Bravo, then signs in again from elsewhere.
     await addMember(t.ctx, BRAVO.id, nurse.id, 'client');
     t.clock.advanceSeconds(60);
     const after = new Client(t.app, '198.51.100.9');
-    expect((await after.post('/api/v1/sign-in', { email: 'nurse@acme.test', password: PASSWORD })).json().status).toBe('second_factor_required');
+    expect((await after.post('/api/v1/sign-in', { email: 'nurse@acme.test', password: PASSWORD })).json().status).toBe(
+      'second_factor_required',
+    );
     await after.post('/api/v1/sign-in', { email: 'nurse@acme.test', password: 'not-the-password-at-all' });
 
     const bravo = new Client(t.app);
-    expect((await bravo.post('/api/v1/sign-in', { email: 'owner@bravo.test', password: PASSWORD })).json().status).toBe('signed_in');
+    expect((await bravo.post('/api/v1/sign-in', { email: 'owner@bravo.test', password: PASSWORD })).json().status).toBe(
+      'signed_in',
+    );
     const listed = await bravo.get(`/api/v1/orgs/${BRAVO.id}/audit?userId=${nurse.id}`);
     expect(listed.statusCode, listed.body).toBe(200);
     const events = listed.json().events as Array<{ event: string; ip: string; at: string }>;
@@ -50,7 +77,10 @@ describe.each(DIALECTS)("an org's audit log is its own (%s)", (dialect) => {
     expect(events.map((e) => e.ip)).not.toContain('203.0.113.77');
     expect(events.map((e) => e.event)).not.toContain('factor.added');
     expect(events.map((e) => e.event)).toContain('sign_in.failed');
-    const all = (await bravo.get(`/api/v1/orgs/${BRAVO.id}/audit`)).json().events as Array<{ ip: string; targetUserId: string | null }>;
+    const all = (await bravo.get(`/api/v1/orgs/${BRAVO.id}/audit`)).json().events as Array<{
+      ip: string;
+      targetUserId: string | null;
+    }>;
     expect(all.map((e) => e.ip)).not.toContain('203.0.113.77');
     expect(all.some((e) => e.targetUserId === bravoOwner.id)).toBe(true);
     // The page reads the same log.
@@ -59,8 +89,13 @@ describe.each(DIALECTS)("an org's audit log is its own (%s)", (dialect) => {
     expect(page.body).toContain('198.51.100.9');
     expect(page.body).not.toContain('203.0.113.77');
     // Acme, where the nurse has been all along, still sees the whole history.
-    expect((await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe('signed_in');
-    const acme = (await owner.get(`/api/v1/orgs/${acmeId}/audit?userId=${nurse.id}`)).json().events as Array<{ ip: string; event: string }>;
+    expect((await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe(
+      'signed_in',
+    );
+    const acme = (await owner.get(`/api/v1/orgs/${acmeId}/audit?userId=${nurse.id}`)).json().events as Array<{
+      ip: string;
+      event: string;
+    }>;
     expect(acme.map((e) => e.ip)).toContain('203.0.113.77');
     expect(acme.map((e) => e.event)).toContain('factor.added');
   });

@@ -45,14 +45,29 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
     await t.close();
   });
 
-  async function invite(inviter: Client, email: string, role: string): Promise<{ response: LightMyRequestResponse; token: string }> {
-    const response = await inviter.request('POST', `/api/v1/orgs/${orgId}/invitations`, { email, role }, { 'user-agent': UA });
-    const token = response.statusCode === 201 ? tokenFromLink((await lastEmailTo(t, email)).text, '/invitations/accept') : '';
+  async function invite(
+    inviter: Client,
+    email: string,
+    role: string,
+  ): Promise<{ response: LightMyRequestResponse; token: string }> {
+    const response = await inviter.request(
+      'POST',
+      `/api/v1/orgs/${orgId}/invitations`,
+      { email, role },
+      { 'user-agent': UA },
+    );
+    const token =
+      response.statusCode === 201 ? tokenFromLink((await lastEmailTo(t, email)).text, '/invitations/accept') : '';
     return { response, token };
   }
 
   function accept(token: string, password: string, ip = nextIp()): Promise<LightMyRequestResponse> {
-    return new Client(t.app, ip).request('POST', '/api/v1/invitations/accept', { token, password }, { 'user-agent': UA });
+    return new Client(t.app, ip).request(
+      'POST',
+      '/api/v1/invitations/accept',
+      { token, password },
+      { 'user-agent': UA },
+    );
   }
 
   async function signIn(email: string, password = MEMBER_PASSWORD): Promise<Client> {
@@ -72,7 +87,12 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
   }
 
   async function roleOf(userId: string): Promise<string | undefined> {
-    const row = await t.ctx.db.kysely.selectFrom('memberships').select('role').where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+    const row = await t.ctx.db.kysely
+      .selectFrom('memberships')
+      .select('role')
+      .where('org_id', '=', orgId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return row?.role;
   }
 
@@ -94,7 +114,11 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       const responses = await Promise.all(Array.from({ length: 8 }, () => accept(token, MEMBER_PASSWORD)));
       expect(responses.filter((r) => r.statusCode === 200)).toHaveLength(1);
       for (const r of responses.filter((r) => r.statusCode !== 200)) expect(r.statusCode).toBeLessThan(500);
-      const users = await t.ctx.db.kysely.selectFrom('users').select('id').where('email', '=', 'race@acme.test').execute();
+      const users = await t.ctx.db.kysely
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'race@acme.test')
+        .execute();
       expect(users).toHaveLength(1);
     });
 
@@ -107,7 +131,9 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       expectError(await accept(late.token, MEMBER_PASSWORD), 400, 'invalid_token');
       // Seven days is past the owner's idle timeout: sign in again to look at the list.
       const list = await (await signIn(OWNER.email, OWNER.password)).get(`/api/v1/orgs/${orgId}/invitations`);
-      const statuses = Object.fromEntries(list.json().invitations.map((i: { email: string; status: string }) => [i.email, i.status]));
+      const statuses = Object.fromEntries(
+        list.json().invitations.map((i: { email: string; status: string }) => [i.email, i.status]),
+      );
       expect(statuses).toEqual({ 'early@acme.test': 'accepted', 'late@acme.test': 'expired' });
     });
 
@@ -118,7 +144,11 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       expectError(await accept(token, MEMBER_PASSWORD), 400, 'invalid_token');
       // Revoking twice, or revoking an unknown invitation, is 404.
       expectError(await owner.delete(`/api/v1/orgs/${orgId}/invitations/${id}`), 404, 'not_found');
-      const users = await t.ctx.db.kysely.selectFrom('users').select('id').where('email', '=', 'revoked@acme.test').execute();
+      const users = await t.ctx.db.kysely
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'revoked@acme.test')
+        .execute();
       expect(users).toHaveLength(0);
     });
 
@@ -159,7 +189,9 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
         expect(response.json().role).toBe(role);
         expect(await roleOf(staff.userId)).toBe(role);
       }
-      expect((await owner.patch(`/api/v1/orgs/${orgId}/members/${second.userId}`, { role: 'admin' })).statusCode).toBe(200);
+      expect((await owner.patch(`/api/v1/orgs/${orgId}/members/${second.userId}`, { role: 'admin' })).statusCode).toBe(
+        200,
+      );
       expect(await roleOf(second.userId)).toBe('admin');
     });
 
@@ -167,7 +199,8 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       const admin = await join('admin@acme.test', 'admin');
       const other = await join('other.admin@acme.test', 'admin');
       const staff = await join('staff@acme.test', 'staff');
-      const patch = (userId: string, role: string) => admin.client.patch(`/api/v1/orgs/${orgId}/members/${userId}`, { role });
+      const patch = (userId: string, role: string) =>
+        admin.client.patch(`/api/v1/orgs/${orgId}/members/${userId}`, { role });
 
       expect((await patch(staff.userId, 'client')).statusCode).toBe(200);
       expect((await patch(staff.userId, 'admin')).statusCode).toBe(200);
@@ -194,10 +227,26 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
         expectError(await member.client.get(`/api/v1/orgs/${orgId}/members`), 403, 'forbidden');
         expectError(await member.client.get(`/api/v1/orgs/${orgId}/invitations`), 403, 'forbidden');
         expectError(await member.client.get(`/api/v1/orgs/${orgId}/audit`), 403, 'forbidden');
-        expectError(await member.client.post(`/api/v1/orgs/${orgId}/invitations`, { email: 'x@acme.test', role: 'client' }), 403, 'forbidden');
-        expectError(await member.client.patch(`/api/v1/orgs/${orgId}/members/${other.userId}`, { role: 'admin' }), 403, 'forbidden');
-        expectError(await member.client.patch(`/api/v1/orgs/${member.userId}/members/${member.userId}`, { role: 'admin' }), 404, 'not_found');
-        expectError(await member.client.patch(`/api/v1/orgs/${orgId}/members/${member.userId}`, { role: 'owner' }), 403, 'forbidden');
+        expectError(
+          await member.client.post(`/api/v1/orgs/${orgId}/invitations`, { email: 'x@acme.test', role: 'client' }),
+          403,
+          'forbidden',
+        );
+        expectError(
+          await member.client.patch(`/api/v1/orgs/${orgId}/members/${other.userId}`, { role: 'admin' }),
+          403,
+          'forbidden',
+        );
+        expectError(
+          await member.client.patch(`/api/v1/orgs/${member.userId}/members/${member.userId}`, { role: 'admin' }),
+          404,
+          'not_found',
+        );
+        expectError(
+          await member.client.patch(`/api/v1/orgs/${orgId}/members/${member.userId}`, { role: 'owner' }),
+          403,
+          'forbidden',
+        );
         expectError(await member.client.delete(`/api/v1/orgs/${orgId}/members/${other.userId}`), 403, 'forbidden');
       }
       expect(await roleOf(staff.userId)).toBe('staff');
@@ -210,7 +259,11 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       const client = await signIn('outsider@acme.test');
       expectError(await client.get(`/api/v1/orgs/${orgId}/members`), 404, 'not_found');
       expectError(await client.get(`/api/v1/orgs/${orgId}/audit`), 404, 'not_found');
-      expectError(await client.post(`/api/v1/orgs/${orgId}/invitations`, { email: 'x@acme.test', role: 'client' }), 404, 'not_found');
+      expectError(
+        await client.post(`/api/v1/orgs/${orgId}/invitations`, { email: 'x@acme.test', role: 'client' }),
+        404,
+        'not_found',
+      );
       expectError(await client.patch(`/api/v1/orgs/${orgId}/members/${ownerId}`, { role: 'client' }), 404, 'not_found');
       expectError(await owner.get('/api/v1/orgs/NoSuchOrg123/members'), 404, 'not_found');
       expect((await client.get('/api/v1/orgs')).json().orgs).toEqual([]);
@@ -224,7 +277,11 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       const second = await join('second.owner@acme.test', 'owner');
       expect((await owner.patch(`/api/v1/orgs/${orgId}/members/${ownerId}`, { role: 'admin' })).statusCode).toBe(200);
       expectError(await second.client.delete(`/api/v1/orgs/${orgId}/members/${second.userId}`), 409, 'last_owner');
-      expectError(await second.client.patch(`/api/v1/orgs/${orgId}/members/${second.userId}`, { role: 'staff' }), 409, 'last_owner');
+      expectError(
+        await second.client.patch(`/api/v1/orgs/${orgId}/members/${second.userId}`, { role: 'staff' }),
+        409,
+        'last_owner',
+      );
     });
 
     it('two owners demoting each other at once never leave the org without an owner', async () => {
@@ -234,14 +291,21 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
           owner.patch(`/api/v1/orgs/${orgId}/members/${second.userId}`, { role: 'admin' }),
           second.client.patch(`/api/v1/orgs/${orgId}/members/${ownerId}`, { role: 'admin' }),
         ]);
-        const owners = await t.ctx.db.kysely.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', 'owner').execute();
+        const owners = await t.ctx.db.kysely
+          .selectFrom('memberships')
+          .select('user_id')
+          .where('org_id', '=', orgId)
+          .where('role', '=', 'owner')
+          .execute();
         expect(owners, `${a.statusCode} ${b.statusCode}`).toHaveLength(1);
         // The loser is refused either as the last owner (409) or because it is no longer an owner (403).
         expect([a.statusCode, b.statusCode].filter((s) => s === 200)).toHaveLength(1);
         // Make both owners again for the next round.
         const remaining = owners[0]!.user_id === ownerId ? owner : second.client;
         const demoted = owners[0]!.user_id === ownerId ? second.userId : ownerId;
-        expect((await remaining.patch(`/api/v1/orgs/${orgId}/members/${demoted}`, { role: 'owner' })).statusCode).toBe(200);
+        expect((await remaining.patch(`/api/v1/orgs/${orgId}/members/${demoted}`, { role: 'owner' })).statusCode).toBe(
+          200,
+        );
       }
     });
 
@@ -252,7 +316,12 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
         second.client.delete(`/api/v1/orgs/${orgId}/members/${second.userId}`),
       ]);
       expect([a.statusCode, b.statusCode].sort()).toEqual([204, 409]);
-      const owners = await t.ctx.db.kysely.selectFrom('memberships').select('user_id').where('org_id', '=', orgId).where('role', '=', 'owner').execute();
+      const owners = await t.ctx.db.kysely
+        .selectFrom('memberships')
+        .select('user_id')
+        .where('org_id', '=', orgId)
+        .where('role', '=', 'owner')
+        .execute();
       expect(owners).toHaveLength(1);
     });
 
@@ -279,10 +348,27 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       expect(response.statusCode).toBe(201);
       const accepted = await accept(token, MEMBER_PASSWORD, '203.0.113.44');
       const memberId = accepted.json().user.id as string;
-      expect((await owner.request('PATCH', `/api/v1/orgs/${orgId}/members/${memberId}`, { role: 'admin' }, { 'user-agent': UA })).statusCode).toBe(200);
-      expect((await owner.request('DELETE', `/api/v1/orgs/${orgId}/members/${memberId}`, undefined, { 'user-agent': UA })).statusCode).toBe(204);
+      expect(
+        (
+          await owner.request(
+            'PATCH',
+            `/api/v1/orgs/${orgId}/members/${memberId}`,
+            { role: 'admin' },
+            { 'user-agent': UA },
+          )
+        ).statusCode,
+      ).toBe(200);
+      expect(
+        (await owner.request('DELETE', `/api/v1/orgs/${orgId}/members/${memberId}`, undefined, { 'user-agent': UA }))
+          .statusCode,
+      ).toBe(204);
 
-      const rows = await t.ctx.db.kysely.selectFrom('audit_events').selectAll().where('org_id', '=', orgId).orderBy('at').execute();
+      const rows = await t.ctx.db.kysely
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .orderBy('at')
+        .execute();
       const byEvent = (event: string) => {
         const found = rows.filter((r) => r.event === event);
         expect(found, event).toHaveLength(1);
@@ -291,11 +377,29 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       const sent = byEvent('invitation.sent');
       expect(sent).toMatchObject({ actor_user_id: ownerId, org_id: orgId, ip: '192.0.2.1', user_agent: UA });
       expect(JSON.parse(sent.details)).toMatchObject({ email: 'audited@acme.test', role: 'staff' });
-      expect(byEvent('invitation.accepted')).toMatchObject({ actor_user_id: memberId, target_user_id: memberId, org_id: orgId, ip: '203.0.113.44', user_agent: UA });
+      expect(byEvent('invitation.accepted')).toMatchObject({
+        actor_user_id: memberId,
+        target_user_id: memberId,
+        org_id: orgId,
+        ip: '203.0.113.44',
+        user_agent: UA,
+      });
       const changed = byEvent('member.role_changed');
-      expect(changed).toMatchObject({ actor_user_id: ownerId, target_user_id: memberId, org_id: orgId, ip: '192.0.2.1', user_agent: UA });
+      expect(changed).toMatchObject({
+        actor_user_id: ownerId,
+        target_user_id: memberId,
+        org_id: orgId,
+        ip: '192.0.2.1',
+        user_agent: UA,
+      });
       expect(JSON.parse(changed.details)).toEqual({ from: 'staff', to: 'admin' });
-      expect(byEvent('member.removed')).toMatchObject({ actor_user_id: ownerId, target_user_id: memberId, org_id: orgId, ip: '192.0.2.1', user_agent: UA });
+      expect(byEvent('member.removed')).toMatchObject({
+        actor_user_id: ownerId,
+        target_user_id: memberId,
+        org_id: orgId,
+        ip: '192.0.2.1',
+        user_agent: UA,
+      });
     });
 
     it('the org audit log filters by event and by user, and pages with nextCursor', async () => {
@@ -305,11 +409,15 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       await owner.patch(`/api/v1/orgs/${orgId}/members/${b.userId}`, { role: 'staff' });
       await owner.patch(`/api/v1/orgs/${orgId}/members/${a.userId}`, { role: 'staff' });
 
-      const all = (await owner.get(`/api/v1/orgs/${orgId}/audit?limit=200`)).json() as { events: AuditApiRow[]; nextCursor: string | null };
+      const all = (await owner.get(`/api/v1/orgs/${orgId}/audit?limit=200`)).json() as {
+        events: AuditApiRow[];
+        nextCursor: string | null;
+      };
       expect(all.nextCursor).toBeNull();
       expect(all.events.length).toBeGreaterThan(8);
 
-      const changes = (await owner.get(`/api/v1/orgs/${orgId}/audit?event=member.role_changed`)).json().events as AuditApiRow[];
+      const changes = (await owner.get(`/api/v1/orgs/${orgId}/audit?event=member.role_changed`)).json()
+        .events as AuditApiRow[];
       expect(changes).toHaveLength(3);
       expect(changes.every((e) => e.event === 'member.role_changed')).toBe(true);
 
@@ -341,12 +449,18 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
       const mine = (await staff.client.get('/api/v1/me/audit')).json().events as AuditApiRow[];
       expect(mine.length).toBeGreaterThanOrEqual(3);
       expect(mine.every((e) => e.actorUserId === staff.userId || e.targetUserId === staff.userId)).toBe(true);
-      expect(mine.map((e) => e.event)).toEqual(expect.arrayContaining(['invitation.accepted', 'sign_in.succeeded', 'member.role_changed']));
+      expect(mine.map((e) => e.event)).toEqual(
+        expect.arrayContaining(['invitation.accepted', 'sign_in.succeeded', 'member.role_changed']),
+      );
       expect(mine.some((e) => e.event === 'setup.completed' || e.event === 'sign_in.failed')).toBe(false);
       // Another member's id in the filter does not widen the view.
       const widened = await staff.client.get(`/api/v1/me/audit?userId=${ownerId}`);
       if (widened.statusCode === 200) {
-        expect((widened.json().events as AuditApiRow[]).every((e) => e.actorUserId === staff.userId || e.targetUserId === staff.userId)).toBe(true);
+        expect(
+          (widened.json().events as AuditApiRow[]).every(
+            (e) => e.actorUserId === staff.userId || e.targetUserId === staff.userId,
+          ),
+        ).toBe(true);
       } else {
         expectError(widened, 400, 'invalid_request');
       }
@@ -373,19 +487,35 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
     it('256 characters are accepted and 257 rejected', async () => {
       const long = passwordOf(256);
       const tooLong = passwordOf(257);
-      expectError(await owner.post('/api/v1/me/password', { currentPassword: OWNER.password, newPassword: tooLong }), 400, 'password_rejected');
-      expect((await owner.post('/api/v1/me/password', { currentPassword: OWNER.password, newPassword: long })).statusCode).toBe(200);
+      expectError(
+        await owner.post('/api/v1/me/password', { currentPassword: OWNER.password, newPassword: tooLong }),
+        400,
+        'password_rejected',
+      );
+      expect(
+        (await owner.post('/api/v1/me/password', { currentPassword: OWNER.password, newPassword: long })).statusCode,
+      ).toBe(200);
       await signIn(OWNER.email, long);
     });
 
-    it("a 100-character password is not truncated: its 72-character prefix fails sign-in", async () => {
+    it('a 100-character password is not truncated: its 72-character prefix fails sign-in', async () => {
       const hundred = passwordOf(100);
       const { token } = await invite(owner, 'hundred@acme.test', 'staff');
       expect((await accept(token, hundred)).statusCode).toBe(200);
       const client = new Client(t.app, nextIp());
-      expectError(await client.post('/api/v1/sign-in', { email: 'hundred@acme.test', password: hundred.slice(0, 72) }), 401, 'invalid_credentials');
-      expectError(await client.post('/api/v1/sign-in', { email: 'hundred@acme.test', password: hundred.slice(0, 99) }), 401, 'invalid_credentials');
-      expect((await client.post('/api/v1/sign-in', { email: 'hundred@acme.test', password: hundred })).statusCode).toBe(200);
+      expectError(
+        await client.post('/api/v1/sign-in', { email: 'hundred@acme.test', password: hundred.slice(0, 72) }),
+        401,
+        'invalid_credentials',
+      );
+      expectError(
+        await client.post('/api/v1/sign-in', { email: 'hundred@acme.test', password: hundred.slice(0, 99) }),
+        401,
+        'invalid_credentials',
+      );
+      expect((await client.post('/api/v1/sign-in', { email: 'hundred@acme.test', password: hundred })).statusCode).toBe(
+        200,
+      );
     });
 
     it('passwords are NFKC-normalised: set in fullwidth form, sign in with the ASCII form (and back)', async () => {

@@ -5,7 +5,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { Client, createTestApp, lastEmailTo, ORIGIN, OWNER, setUpOwner, tokenFromLink, type TestApp } from '../helpers/app.ts';
+import {
+  Client,
+  createTestApp,
+  lastEmailTo,
+  ORIGIN,
+  OWNER,
+  setUpOwner,
+  tokenFromLink,
+  type TestApp,
+} from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { audit } from '../../src/context.ts';
 import { enrolTotp } from '../helpers/two-factor.ts';
@@ -31,12 +40,19 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
 
   /** Invites STAFF as `role` through the members page and accepts through the invitation page. */
   async function addStaff(owner: Client, orgId: string, role = 'staff'): Promise<{ staff: Client; staffId: string }> {
-    const invited = await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, { email: STAFF.email, role });
+    const invited = await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, {
+      email: STAFF.email,
+      role,
+    });
     expect(invited.statusCode).toBe(303);
     expect(location(invited)).toBe(`/orgs/${orgId}/members?done=invited`);
     const token = tokenFromLink((await lastEmailTo(t, STAFF.email)).text, '/invitations/accept');
     const anon = new Client(t.app);
-    const accepted = await anon.submitForm(`/invitations/accept?token=${token}`, '/invitations/accept', { token, name: STAFF.name, password: STAFF.password });
+    const accepted = await anon.submitForm(`/invitations/accept?token=${token}`, '/invitations/accept', {
+      token,
+      name: STAFF.name,
+      password: STAFF.password,
+    });
     expect(accepted.statusCode).toBe(303);
     expect(location(accepted)).toBe('/sign-in?done=invitation_accepted');
     const staff = new Client(t.app);
@@ -53,14 +69,24 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
     const page = await anon.get('/setup');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<label for="orgName">');
-    const weak = await anon.submitForm('/setup', '/setup', { orgName: OWNER.orgName, name: 'Olivia Owner', email: OWNER.email, password: 'password1234' });
+    const weak = await anon.submitForm('/setup', '/setup', {
+      orgName: OWNER.orgName,
+      name: 'Olivia Owner',
+      email: OWNER.email,
+      password: 'password1234',
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.body).toContain('role="alert"');
     expect(weak.body).toContain(`value="${OWNER.email}"`);
     expect(weak.body).toContain(`value="${OWNER.orgName}"`);
     expect(weak.body).not.toContain('password1234');
 
-    const done = await anon.submitForm('/setup', '/setup', { orgName: OWNER.orgName, name: 'Olivia Owner', email: OWNER.email, password: OWNER.password });
+    const done = await anon.submitForm('/setup', '/setup', {
+      orgName: OWNER.orgName,
+      name: 'Olivia Owner',
+      email: OWNER.email,
+      password: OWNER.password,
+    });
     expect(done.statusCode).toBe(303);
     expect(location(done)).toMatch(/^\/orgs\/[A-Za-z0-9_-]+\/members\?done=welcome$/);
     const members = await anon.get(location(done));
@@ -81,16 +107,30 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
     expect(wrong.body).toContain('The email or password is incorrect.');
     expect(wrong.body).toContain(`value="${OWNER.email}"`);
     expect(wrong.body).not.toContain('not-the-password-9');
-    const unknown = await anon.submitForm('/sign-in', '/sign-in', { email: 'nobody@acme.test', password: 'not-the-password-9' });
+    const unknown = await anon.submitForm('/sign-in', '/sign-in', {
+      email: 'nobody@acme.test',
+      password: 'not-the-password-9',
+    });
     expect(unknown.statusCode).toBe(401);
-    expect(unknown.body.replace(/nobody@acme\.test/g, OWNER.email).replace(csrfOf(unknown.body), '')).toBe(wrong.body.replace(csrfOf(wrong.body), ''));
+    expect(unknown.body.replace(/nobody@acme\.test/g, OWNER.email).replace(csrfOf(unknown.body), '')).toBe(
+      wrong.body.replace(csrfOf(wrong.body), ''),
+    );
 
-    const offsite = await anon.submitForm('/sign-in?next=//evil.test/x', '/sign-in', { email: OWNER.email, password: OWNER.password, next: '//evil.test/x' });
+    const offsite = await anon.submitForm('/sign-in?next=//evil.test/x', '/sign-in', {
+      email: OWNER.email,
+      password: OWNER.password,
+      next: '//evil.test/x',
+    });
     expect(location(offsite)).toBe('/profile');
     const other = new Client(t.app);
     const page = await other.get('/sign-in?next=%2Fprofile%2Factivity');
     expect(page.body).toContain('name="next" value="/profile/activity"');
-    const back = await other.submitForm('/sign-in?next=%2Fprofile%2Factivity', '/sign-in', { email: OWNER.email, password: OWNER.password, next: '/profile/activity', rememberMe: '1' });
+    const back = await other.submitForm('/sign-in?next=%2Fprofile%2Factivity', '/sign-in', {
+      email: OWNER.email,
+      password: OWNER.password,
+      next: '/profile/activity',
+      rememberMe: '1',
+    });
     expect(location(back)).toBe('/profile/activity');
     expect(String(back.headers['set-cookie'])).toMatch(/tf_session=[^;]+;[^,]*Max-Age=\d+/);
   });
@@ -146,7 +186,10 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
     ];
     for (const [url, fields] of forms) {
       const response = await t.app.inject({
-        method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, cookie }, payload: new URLSearchParams(fields).toString(),
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, cookie },
+        payload: new URLSearchParams(fields).toString(),
       });
       expect(response.statusCode, url).toBe(403);
       expect(String(response.headers['content-type'])).toContain('text/html');
@@ -155,14 +198,19 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
     // The right token, but posted from another site.
     const page = await owner.get('/profile');
     const foreign = await t.app.inject({
-      method: 'POST', url: '/profile/sessions/revoke-all',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.test', cookie: `${cookie}; tf_csrf=${owner.cookie('tf_csrf')}` },
+      method: 'POST',
+      url: '/profile/sessions/revoke-all',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://evil.test',
+        cookie: `${cookie}; tf_csrf=${owner.cookie('tf_csrf')}`,
+      },
       payload: new URLSearchParams({ _csrf: csrfOf(page.body) }).toString(),
     });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.body).toContain('csrf_failed');
     expect((await owner.get('/api/v1/session')).statusCode).toBe(200);
-    expect((await t.ctx.db.kysely.selectFrom('invitations').select('id').execute())).toHaveLength(0);
+    expect(await t.ctx.db.kysely.selectFrom('invitations').select('id').execute()).toHaveLength(0);
   });
 
   it('forgot password: the same answer for a known and an unknown email; the reset link works once and does not sign in', async () => {
@@ -178,14 +226,22 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
     expect(sent.body).toContain('If an account exists for that address, we sent a link');
 
     const token = tokenFromLink((await lastEmailTo(t, OWNER.email)).text, '/reset-password');
-    expect((await anon.get('/reset-password?token=not-a-real-token-abcdefghijkl')).body).toContain('invalid or has expired');
+    expect((await anon.get('/reset-password?token=not-a-real-token-abcdefghijkl')).body).toContain(
+      'invalid or has expired',
+    );
     const form = await anon.get(`/reset-password?token=${token}`);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('autocomplete="new-password"');
-    const weak = await anon.submitForm(`/reset-password?token=${token}`, '/reset-password', { token, password: 'short' });
+    const weak = await anon.submitForm(`/reset-password?token=${token}`, '/reset-password', {
+      token,
+      password: 'short',
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.body).toContain('role="alert"');
-    const done = await anon.submitForm(`/reset-password?token=${token}`, '/reset-password', { token, password: 'ocean-maple-trumpet-77' });
+    const done = await anon.submitForm(`/reset-password?token=${token}`, '/reset-password', {
+      token,
+      password: 'ocean-maple-trumpet-77',
+    });
     expect(location(done)).toBe('/sign-in?done=password_reset');
     expect(anon.cookie('tf_session')).toBeUndefined();
     expect((await anon.get('/sign-in?done=password_reset')).body).toContain('Password changed — sign in');
@@ -200,27 +256,54 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
     expect(members.body).toContain(STAFF.email);
     expect(members.body).toContain('2FA off');
 
-    const duplicate = await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, { email: STAFF.email, role: 'client' });
+    const duplicate = await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, {
+      email: STAFF.email,
+      role: 'client',
+    });
     expect(duplicate.statusCode).toBe(409);
     expect(duplicate.body).toContain('That person is already a member.');
     expect(duplicate.body).toContain(`value="${STAFF.email}"`);
 
-    const role = await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/members/${staffId}/role`, { role: 'admin' });
+    const role = await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/members/${staffId}/role`, {
+      role: 'admin',
+    });
     expect(location(role)).toBe(`/orgs/${orgId}/members?done=role_changed`);
     expect((await staff.get(`/orgs/${orgId}/members`)).statusCode).toBe(200);
-    const promote = await staff.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, { email: 'boss@acme.test', role: 'owner' });
+    const promote = await staff.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, {
+      email: 'boss@acme.test',
+      role: 'owner',
+    });
     expect(promote.statusCode).toBe(403);
     expect(promote.body).toContain('Only an owner can invite another owner.');
 
-    await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, { email: 'temp@acme.test', role: 'client' });
-    const pending = await t.ctx.db.kysely.selectFrom('invitations').select('id').where('email', '=', 'temp@acme.test').executeTakeFirstOrThrow();
-    const revoked = await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations/${pending.id}/revoke`, {});
+    await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, {
+      email: 'temp@acme.test',
+      role: 'client',
+    });
+    const pending = await t.ctx.db.kysely
+      .selectFrom('invitations')
+      .select('id')
+      .where('email', '=', 'temp@acme.test')
+      .executeTakeFirstOrThrow();
+    const revoked = await owner.submitForm(
+      `/orgs/${orgId}/members`,
+      `/orgs/${orgId}/invitations/${pending.id}/revoke`,
+      {},
+    );
     expect(location(revoked)).toBe(`/orgs/${orgId}/members?done=invitation_revoked`);
-    const twice = await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations/${pending.id}/revoke`, {});
+    const twice = await owner.submitForm(
+      `/orgs/${orgId}/members`,
+      `/orgs/${orgId}/invitations/${pending.id}/revoke`,
+      {},
+    );
     expect(twice.statusCode).toBe(404);
 
     expect((await owner.get(`/orgs/${orgId}/members/${staffId}/remove`)).body).toContain(`Remove ${STAFF.name}?`);
-    const removed = await owner.submitForm(`/orgs/${orgId}/members/${staffId}/remove`, `/orgs/${orgId}/members/${staffId}/remove`, {});
+    const removed = await owner.submitForm(
+      `/orgs/${orgId}/members/${staffId}/remove`,
+      `/orgs/${orgId}/members/${staffId}/remove`,
+      {},
+    );
     expect(location(removed)).toBe(`/orgs/${orgId}/members?done=removed`);
     expect((await staff.get('/api/v1/session')).statusCode).toBe(401);
   });
@@ -233,40 +316,64 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
     expect(used.statusCode).toBe(400);
     expect(used.body).toContain('invalid or has expired');
     // A second invitation to the same person (after removal) asks for the existing account's password.
-    const staffId = (await t.ctx.db.kysely.selectFrom('users').select('id').where('email', '=', STAFF.email).executeTakeFirstOrThrow()).id;
+    const staffId = (
+      await t.ctx.db.kysely.selectFrom('users').select('id').where('email', '=', STAFF.email).executeTakeFirstOrThrow()
+    ).id;
     await owner.submitForm(`/orgs/${orgId}/members/${staffId}/remove`, `/orgs/${orgId}/members/${staffId}/remove`, {});
-    await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, { email: STAFF.email, role: 'client' });
+    await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, {
+      email: STAFF.email,
+      role: 'client',
+    });
     const token = tokenFromLink((await lastEmailTo(t, STAFF.email)).text, '/invitations/accept');
     const anon = new Client(t.app);
     const page = await anon.get(`/invitations/accept?token=${token}`);
     expect(page.body).toContain(OWNER.orgName);
     expect(page.body).toContain('Client');
     expect(page.body).toContain('Enter the password of your account');
-    const wrong = await anon.submitForm(`/invitations/accept?token=${token}`, '/invitations/accept', { token, password: 'not-my-password-12' });
+    const wrong = await anon.submitForm(`/invitations/accept?token=${token}`, '/invitations/accept', {
+      token,
+      password: 'not-my-password-12',
+    });
     expect(wrong.statusCode).toBe(401);
-    const ok = await anon.submitForm(`/invitations/accept?token=${token}`, '/invitations/accept', { token, password: STAFF.password });
+    const ok = await anon.submitForm(`/invitations/accept?token=${token}`, '/invitations/accept', {
+      token,
+      password: STAFF.password,
+    });
     expect(location(ok)).toBe('/sign-in?done=invitation_accepted');
   });
 
   it('profile: sessions with "This device", revoke one, change password, sign out everywhere; activity pages', async () => {
     const { owner } = await setUpOwner(t);
     const other = new Client(t.app);
-    await other.request('POST', '/api/v1/sign-in', { email: OWNER.email, password: OWNER.password }, { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36' });
+    await other.request(
+      'POST',
+      '/api/v1/sign-in',
+      { email: OWNER.email, password: OWNER.password },
+      { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36' },
+    );
     const profile = await owner.get('/profile');
     expect(profile.body).toContain('This device');
     expect(profile.body).toContain('Chrome on Windows');
     expect(profile.body).toContain('href="/profile/security"');
     expect(profile.body).toContain('Owner');
-    const sessions = (await owner.get('/api/v1/me/sessions')).json() as { sessions: Array<{ id: string; current: boolean }> };
+    const sessions = (await owner.get('/api/v1/me/sessions')).json() as {
+      sessions: Array<{ id: string; current: boolean }>;
+    };
     const otherId = sessions.sessions.find((s) => !s.current)!.id;
     const revoked = await owner.submitForm('/profile', `/profile/sessions/${otherId}/revoke`, {});
     expect(location(revoked)).toBe('/profile?done=session_revoked');
     expect(location(await other.get('/profile'))).toBe('/sign-in?next=%2Fprofile');
 
-    const wrong = await owner.submitForm('/profile', '/profile/password', { currentPassword: 'not-the-password-1', newPassword: 'a-brand-new-passphrase-9' });
+    const wrong = await owner.submitForm('/profile', '/profile/password', {
+      currentPassword: 'not-the-password-1',
+      newPassword: 'a-brand-new-passphrase-9',
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain('Your current password is incorrect.');
-    const changed = await owner.submitForm('/profile', '/profile/password', { currentPassword: OWNER.password, newPassword: 'a-brand-new-passphrase-9' });
+    const changed = await owner.submitForm('/profile', '/profile/password', {
+      currentPassword: OWNER.password,
+      newPassword: 'a-brand-new-passphrase-9',
+    });
     expect(location(changed)).toBe('/profile?done=password_changed');
 
     const activity = await owner.get('/profile/activity');
@@ -282,7 +389,12 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
 
   it('audit page: filters by person and event, pages with an Older link', async () => {
     const { owner, orgId, ownerId } = await setUpOwner(t);
-    for (let i = 0; i < 55; i += 1) await audit(t.ctx, { ip: '192.0.2.7', userAgent: 'test' }, { event: 'reauthenticated', actorUserId: ownerId, targetUserId: ownerId });
+    for (let i = 0; i < 55; i += 1)
+      await audit(
+        t.ctx,
+        { ip: '192.0.2.7', userAgent: 'test' },
+        { event: 'reauthenticated', actorUserId: ownerId, targetUserId: ownerId },
+      );
     const first = await owner.get(`/orgs/${orgId}/audit`);
     expect(first.statusCode).toBe(200);
     const older = /href="([^"]+before=[^"]+)"/.exec(first.body)?.[1]?.replace(/&amp;/g, '&');
@@ -298,12 +410,25 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
 
   it('the dev outbox lists messages with clickable links and escaped text', async () => {
     const { owner, orgId } = await setUpOwner(t);
-    await t.ctx.mail.send({ to: 'someone@acme.test', subject: 'Hello <b>there</b>', text: 'Open https://example.test/a?b=1&c=<script>x</script> now.', html: '' }, t.clock.now());
-    await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, { email: STAFF.email, role: 'staff' });
+    await t.ctx.mail.send(
+      {
+        to: 'someone@acme.test',
+        subject: 'Hello <b>there</b>',
+        text: 'Open https://example.test/a?b=1&c=<script>x</script> now.',
+        html: '',
+      },
+      t.clock.now(),
+    );
+    await owner.submitForm(`/orgs/${orgId}/members`, `/orgs/${orgId}/invitations`, {
+      email: STAFF.email,
+      role: 'staff',
+    });
     const outbox = await new Client(t.app).get('/dev/outbox');
     expect(outbox.statusCode).toBe(200);
     expect(outbox.body).toMatch(/<a href="http:\/\/localhost:3000\/invitations\/accept\?token=[A-Za-z0-9_%-]+">/);
-    expect(outbox.body).toContain('<a href="https://example.test/a?b=1&amp;c=">https://example.test/a?b=1&amp;c=</a>&lt;script&gt;x&lt;/script&gt; now.');
+    expect(outbox.body).toContain(
+      '<a href="https://example.test/a?b=1&amp;c=">https://example.test/a?b=1&amp;c=</a>&lt;script&gt;x&lt;/script&gt; now.',
+    );
     expect(outbox.body).toContain('Hello &lt;b&gt;there&lt;/b&gt;');
     expect(outbox.body).not.toContain('<script>');
   });

@@ -24,7 +24,10 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     t = await createTestApp(dialect);
     ({ owner } = await setUpOwner(t));
     key = new SoftAuthenticator({ origin: ORIGIN });
-    ({ factorId, backupCodes } = (await enrolPasskey(owner, key, { password: OWNER.password, label: 'Work laptop' })) as { factorId: string; backupCodes: string[] });
+    ({ factorId, backupCodes } = (await enrolPasskey(owner, key, {
+      password: OWNER.password,
+      label: 'Work laptop',
+    })) as { factorId: string; backupCodes: string[] });
   });
   afterEach(async () => {
     await t.close();
@@ -56,11 +59,30 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     expect(backupCodes).toHaveLength(10);
     const overview = (await owner.get('/api/v1/me/factors')).json();
     expect(overview.twoFactorEnabled).toBe(true);
-    expect(overview.factors).toEqual([expect.objectContaining({ id: factorId, type: 'passkey', label: 'Work laptop', lastUsedAt: null, isDefault: true, passkey: { deviceType: 'singleDevice', backedUp: false } })]);
+    expect(overview.factors).toEqual([
+      expect.objectContaining({
+        id: factorId,
+        type: 'passkey',
+        label: 'Work laptop',
+        lastUsedAt: null,
+        isDefault: true,
+        passkey: { deviceType: 'singleDevice', backedUp: false },
+      }),
+    ]);
     expect((await lastEmailTo(t, OWNER.email)).subject).toContain('sign-in method was added');
     t.clock.advanceSeconds(11 * 60);
-    expect((await owner.post('/api/v1/me/factors/passkey/options', { label: 'Phone' })).json().error.code).toBe('reauthentication_required');
-    expect((await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'backup_code', code: backupCodes[0]! })).statusCode).toBe(200);
+    expect((await owner.post('/api/v1/me/factors/passkey/options', { label: 'Phone' })).json().error.code).toBe(
+      'reauthentication_required',
+    );
+    expect(
+      (
+        await owner.post('/api/v1/me/reauthenticate', {
+          password: OWNER.password,
+          method: 'backup_code',
+          code: backupCodes[0]!,
+        })
+      ).statusCode,
+    ).toBe(200);
     const options = (await owner.post('/api/v1/me/factors/passkey/options', { label: 'Phone' })).json();
     expect(options.rp.id).toBe('localhost');
     expect(Buffer.from(options.challenge, 'base64url')).toHaveLength(32);
@@ -75,7 +97,7 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     expect((await owner.post('/api/v1/me/factors/passkey', { response: phone.create(options) })).statusCode).toBe(404);
   });
 
-  it('signs in as the second step: options list only the user\'s passkeys; amr pwd + hwk + mfa', async () => {
+  it("signs in as the second step: options list only the user's passkeys; amr pwd + hwk + mfa", async () => {
     const { client, options, body } = await pending();
     expect(body.methods).toEqual(['passkey', 'backup_code']);
     expect(options.allowCredentials.map((c: Json) => c.id)).toEqual([key.credentials[0]!.id.toString('base64url')]);
@@ -86,7 +108,7 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     expect((await owner.get('/api/v1/me/factors')).json().factors[0].lastUsedAt).not.toBeNull();
   });
 
-  it('a response made for another user\'s challenge is refused', async () => {
+  it("a response made for another user's challenge is refused", async () => {
     const other = await addOther();
     const otherKey = new SoftAuthenticator({ origin: ORIGIN });
     await enrolPasskey(other, otherKey);
@@ -100,7 +122,9 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     expect(refused.json().error).toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
     // The owner's own passkey signing the other user's challenge does not pass either.
     const fresh = await pending(new Client(t.app, '127.0.0.5'));
-    const crossed = await fresh.client.post('/api/v1/sign-in/passkey', { response: key.get(otherOptions, {}, key.credentials[0]) });
+    const crossed = await fresh.client.post('/api/v1/sign-in/passkey', {
+      response: key.get(otherOptions, {}, key.credentials[0]),
+    });
     expect(crossed.statusCode).toBe(401);
     expect(fresh.client.cookie('tf_session')).toBeUndefined();
   });
@@ -114,7 +138,13 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
   });
 
   it('a wrong origin, a wrong RP ID, a wrong type, a missing UP flag and an expired challenge are refused', async () => {
-    for (const overrides of [{ origin: 'https://evil.example' }, { origin: 'http://localhost:3001' }, { rpId: 'evil.example' }, { type: 'webauthn.create' }, { up: false }] as Overrides[]) {
+    for (const overrides of [
+      { origin: 'https://evil.example' },
+      { origin: 'http://localhost:3001' },
+      { rpId: 'evil.example' },
+      { type: 'webauthn.create' },
+      { up: false },
+    ] as Overrides[]) {
       const { response } = await secondStepWith(overrides);
       expect(response.statusCode, JSON.stringify(overrides)).toBe(401);
     }
@@ -129,7 +159,11 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
       const { response } = await secondStepWith({ counter });
       expect(response.statusCode).toBe(401);
     }
-    const events = await t.ctx.db.kysely.selectFrom('audit_events').select(['details']).where('event', '=', 'passkey.counter_regression').execute();
+    const events = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select(['details'])
+      .where('event', '=', 'passkey.counter_regression')
+      .execute();
     expect(events).toHaveLength(2);
     expect(JSON.parse(events[0]!.details)).toMatchObject({ factorId, storedCounter: 5, receivedCounter: 3 });
     expect((await lastEmailTo(t, OWNER.email)).subject).toContain('Possible cloned passkey');
@@ -141,14 +175,18 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
       const client = new Client(t.app, '127.0.0.9');
       await client.post('/api/v1/sign-in', OTHER);
       const options = (await client.post('/api/v1/sign-in/passkey/options')).json();
-      expect((await client.post('/api/v1/sign-in/passkey', { response: counterless.get(options) })).statusCode).toBe(200);
+      expect((await client.post('/api/v1/sign-in/passkey', { response: counterless.get(options) })).statusCode).toBe(
+        200,
+      );
     }
   });
 
   it('a credential id is unique across users', async () => {
     const other = await addOther();
     const options = (await other.post('/api/v1/me/factors/passkey/options', { label: 'Same key' })).json();
-    const response = await other.post('/api/v1/me/factors/passkey', { response: key.create(options, {}, key.credentials[0]) });
+    const response = await other.post('/api/v1/me/factors/passkey', {
+      response: key.create(options, {}, key.credentials[0]),
+    });
     expect(response.statusCode).toBe(409);
     expect((await other.get('/api/v1/me/factors')).json().factors).toEqual([]);
   });
@@ -161,14 +199,22 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     const response = await client.post('/api/v1/sign-in/passkey', { response: key.get(options) });
     expect(response.json().status).toBe('signed_in');
     expect((await client.get('/api/v1/session')).json().amr).toEqual(['hwk', 'user', 'mfa']);
-    expect((await client.post('/api/v1/me/factors/passkey/options', { label: 'x' })).json().error.code).toBe('reauthentication_required');
+    expect((await client.post('/api/v1/me/factors/passkey/options', { label: 'x' })).json().error.code).toBe(
+      'reauthentication_required',
+    );
     // Re-authentication with password + passkey opens it.
     const reauth = (await client.post('/api/v1/me/reauthenticate/passkey/options')).json();
     const code = JSON.stringify(key.get(reauth));
-    expect((await client.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'passkey', code })).statusCode).toBe(200);
+    expect(
+      (await client.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'passkey', code }))
+        .statusCode,
+    ).toBe(200);
     expect((await client.post('/api/v1/me/factors/passkey/options', { label: 'x' })).statusCode).toBe(200);
     // A re-authentication assertion cannot be reused, nor serve a sign-in.
-    expect((await client.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'passkey', code })).statusCode).toBe(401);
+    expect(
+      (await client.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'passkey', code }))
+        .statusCode,
+    ).toBe(401);
   });
 
   it('passwordless without user verification stands in for the password only: another method is asked, never a passkey', async () => {
@@ -180,7 +226,10 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     expect((await client.get('/api/v1/session')).statusCode).toBe(401);
     expect((await client.post('/api/v1/sign-in/passkey/options')).statusCode).toBe(404);
     const passwordlessAgain = (await client.post('/api/v1/sign-in/passkey/options?mode=passwordless')).json();
-    expect((await client.post('/api/v1/sign-in/passkey', { response: key.get(passwordlessAgain, { uv: false }) })).json().status).toBe('second_factor_required');
+    expect(
+      (await client.post('/api/v1/sign-in/passkey', { response: key.get(passwordlessAgain, { uv: false }) })).json()
+        .status,
+    ).toBe('second_factor_required');
     const verify = await client.post('/api/v1/sign-in/verify', { method: 'backup_code', code: backupCodes[0]! });
     expect(verify.statusCode).toBe(200);
     expect((await client.get('/api/v1/session')).json().amr).toEqual(['hwk', 'otp', 'mfa']);
@@ -195,7 +244,11 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     const tampered = key.get((await client.post('/api/v1/sign-in/passkey/options')).json()) as Json;
     tampered.response.signature = Buffer.from('not a signature').toString('base64url');
     expect((await client.post('/api/v1/sign-in/passkey', { response: tampered })).statusCode).toBe(401);
-    const failures = await t.ctx.db.kysely.selectFrom('audit_events').select('details').where('event', '=', 'sign_in.failed').execute();
+    const failures = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('details')
+      .where('event', '=', 'sign_in.failed')
+      .execute();
     expect(failures.map((f) => JSON.parse(f.details).reason)).toEqual(['unknown_credential', 'invalid']);
   });
 
@@ -214,7 +267,11 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
     const options = (await other.post('/api/v1/me/factors/passkey/options', { label: 'Phone' })).json();
     const phone = new SoftAuthenticator({ origin: ORIGIN, synced: true });
-    const done = await other.postForm('/profile/security/passkey', { _csrf: csrf, label: 'Phone', response: JSON.stringify(phone.create(options)) });
+    const done = await other.postForm('/profile/security/passkey', {
+      _csrf: csrf,
+      label: 'Phone',
+      response: JSON.stringify(phone.create(options)),
+    });
     expect(done.statusCode).toBe(200);
     expect(done.body.match(/<li><code>/g)).toHaveLength(10);
     expect(done.body).toContain('/profile/security?done=passkey_added');
@@ -227,15 +284,25 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
     expect(confirm).toContain('data-passkey-proof');
     const reauth = (await other.post('/api/v1/me/reauthenticate/passkey/options')).json();
     const form = await other.postForm('/profile/security/reauthenticate', {
-      _csrf: /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!, next: '/profile/security/passkey', password: OTHER.password, method: 'passkey', code: JSON.stringify(phone.get(reauth)),
+      _csrf: /name="_csrf" value="([^"]+)"/.exec(confirm)![1]!,
+      next: '/profile/security/passkey',
+      password: OTHER.password,
+      method: 'passkey',
+      code: JSON.stringify(phone.get(reauth)),
     });
     expect(form.statusCode).toBe(303);
     expect(form.headers.location).toBe('/profile/security/passkey');
   });
 
   it('renames and removes; the last one turns 2FA off unless the org requires it', async () => {
-    expect((await owner.patch(`/api/v1/me/factors/${factorId}`, { label: 'Old laptop' })).json().factors[0].label).toBe('Old laptop');
-    const renamed = await t.ctx.db.kysely.selectFrom('audit_events').select('details').where('event', '=', 'factor.renamed').execute();
+    expect((await owner.patch(`/api/v1/me/factors/${factorId}`, { label: 'Old laptop' })).json().factors[0].label).toBe(
+      'Old laptop',
+    );
+    const renamed = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('details')
+      .where('event', '=', 'factor.renamed')
+      .execute();
     expect(JSON.parse(renamed[0]!.details)).toMatchObject({ type: 'passkey', label: 'Old laptop' });
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'staff' }).execute();
     const refused = await owner.delete(`/api/v1/me/factors/${factorId}`);

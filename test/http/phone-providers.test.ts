@@ -27,31 +27,51 @@ interface Received {
 }
 
 /** A stand-in provider: records every request and answers as `mode` says. */
-async function fakeProvider(): Promise<{ url: string; received: Received[]; setMode(m: Mode): void; setVerify(fn: (r: Received) => boolean): void; close(): Promise<void> }> {
+async function fakeProvider(): Promise<{
+  url: string;
+  received: Received[];
+  setMode(m: Mode): void;
+  setVerify(fn: (r: Received) => boolean): void;
+  close(): Promise<void>;
+}> {
   const received: Received[] = [];
   let mode: Mode = 'ok';
   const state: { verify?: (r: Received) => boolean } = {};
   const sockets = new Set<net.Socket>();
   const server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
     req.on('end', () => {
       const entry = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
       received.push(entry);
       if (mode === 'slow') return setTimeout(() => res.writeHead(201).end('{"sid":"late"}'), 2000).unref();
       if (mode === 'status500') return res.writeHead(500).end('{"message":"boom"}');
-      if (mode === 'status400' || (state.verify && !state.verify(entry))) return res.writeHead(400).end('{"code":21211}');
-      if (mode === 'badBody') return res.writeHead(201, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
-      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: 'SM0001', status: 'queued' }));
+      if (mode === 'status400' || (state.verify && !state.verify(entry)))
+        return res.writeHead(400).end('{"code":21211}');
+      if (mode === 'badBody')
+        return res.writeHead(201, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
+      res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ sid: 'SM0001', status: 'queued' }));
     });
   });
-  server.on('connection', (socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)); });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`, received,
-    setMode(m) { mode = m; },
-    setVerify(fn) { state.verify = fn; },
+    url: `http://127.0.0.1:${port}`,
+    received,
+    setMode(m) {
+      mode = m;
+    },
+    setVerify(fn) {
+      state.verify = fn;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -85,7 +105,13 @@ describe.each(DIALECTS)('phone delivery providers (%s)', (dialect) => {
     ({ owner } = await setUpOwner(t));
     expect((await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password })).statusCode).toBe(200);
   }
-  const twilioEnv = (base: string): Record<string, string> => ({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: FROM, TWILIO_BASE_URL: base });
+  const twilioEnv = (base: string): Record<string, string> => ({
+    SMS_PROVIDER: 'twilio',
+    TWILIO_ACCOUNT_SID: SID,
+    TWILIO_AUTH_TOKEN: TOKEN,
+    TWILIO_FROM: FROM,
+    TWILIO_BASE_URL: base,
+  });
 
   beforeEach(async () => {
     provider = await fakeProvider();
@@ -110,7 +136,10 @@ describe.each(DIALECTS)('phone delivery providers (%s)', (dialect) => {
     expect(form.get('From')).toBe(FROM);
     const code = /^(\d{6}) is your twofold verification code/.exec(form.get('Body')!)![1]!;
     expect(form.get('Body')).toMatch(new RegExp(`\n@localhost #${code}$`));
-    expect((await owner.post('/api/v1/me/factors/phone/confirm', { enrollmentId: started.json().enrollmentId, code })).statusCode).toBe(200);
+    expect(
+      (await owner.post('/api/v1/me/factors/phone/confirm', { enrollmentId: started.json().enrollmentId, code }))
+        .statusCode,
+    ).toBe(200);
 
     const client = new Client(t.app);
     await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
@@ -127,12 +156,19 @@ describe.each(DIALECTS)('phone delivery providers (%s)', (dialect) => {
     const spoken = says.map((s) => /((?:\d, )+\d)\.$/.exec(s)![1]!);
     expect(spoken[0]).toBe(spoken[1]);
     expect(spoken[0]).toMatch(/^\d(, \d){5}$/);
-    expect((await client.post('/api/v1/sign-in/verify', { method: 'voice', code: spoken[0]!.replace(/, /g, '') })).statusCode).toBe(200);
+    expect(
+      (await client.post('/api/v1/sign-in/verify', { method: 'voice', code: spoken[0]!.replace(/, /g, '') }))
+        .statusCode,
+    ).toBe(200);
     expect((await client.get('/api/v1/session')).json().amr).toEqual(['pwd', 'tel', 'mfa']);
   });
 
   it('webhook: a signed JSON POST the receiver can verify; a receiver refusing the signature is a failed delivery', async () => {
-    await start({ SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: `${provider.url}/hooks/sms`, SMS_WEBHOOK_SECRET: WEBHOOK_SECRET });
+    await start({
+      SMS_PROVIDER: 'webhook',
+      SMS_WEBHOOK_URL: `${provider.url}/hooks/sms`,
+      SMS_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    });
     provider.setVerify((r) => verifyWebhook(WEBHOOK_SECRET, r, Math.floor(t.clock.now().getTime() / 1000)));
     const started = await owner.post('/api/v1/me/factors/phone', { phone: PHONE_NUMBER, channel: 'voice' });
     expect(started.statusCode, started.body).toBe(202);
@@ -144,9 +180,18 @@ describe.each(DIALECTS)('phone delivery providers (%s)', (dialect) => {
     expect(Object.keys(payload).sort()).toEqual(['channel', 'code', 'message', 'to']);
     expect(payload).toMatchObject({ to: PHONE_NUMBER, channel: 'voice' });
     expect(payload.message).toContain(payload.code.split('').join(', '));
-    expect((await owner.post('/api/v1/me/factors/phone/confirm', { enrollmentId: started.json().enrollmentId, code: payload.code })).statusCode).toBe(200);
+    expect(
+      (
+        await owner.post('/api/v1/me/factors/phone/confirm', {
+          enrollmentId: started.json().enrollmentId,
+          code: payload.code,
+        })
+      ).statusCode,
+    ).toBe(200);
     // A receiver with another secret refuses (4xx): the person sees delivery_failed.
-    provider.setVerify((r) => verifyWebhook('not-the-secret-0123456789abcdefghijkl', r, Math.floor(t.clock.now().getTime() / 1000)));
+    provider.setVerify((r) =>
+      verifyWebhook('not-the-secret-0123456789abcdefghijkl', r, Math.floor(t.clock.now().getTime() / 1000)),
+    );
     const client = new Client(t.app);
     await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
     const refused = await client.post('/api/v1/sign-in/send', { method: 'sms' });
@@ -155,10 +200,28 @@ describe.each(DIALECTS)('phone delivery providers (%s)', (dialect) => {
   });
 
   async function countersOf(userId: string) {
-    const limits = await t.ctx.db.kysely.selectFrom('rate_limits').select(['key', 'count']).where('key', 'like', 'phone:%').orderBy('key').execute();
-    const attempts = await t.ctx.db.kysely.selectFrom('attempt_counters').select(['key', 'failures']).where('key', '=', `2fa:${userId}`).execute();
-    const challenges = await t.ctx.db.kysely.selectFrom('challenges').select(['id', 'failures']).where('user_id', '=', userId).orderBy('id').execute();
-    return JSON.stringify({ limits: limits.filter((l) => Number(l.count) > 0).map((l) => [l.key, Number(l.count)]), attempts: attempts.map((a) => Number(a.failures)), challenges: challenges.map((c) => Number(c.failures)) });
+    const limits = await t.ctx.db.kysely
+      .selectFrom('rate_limits')
+      .select(['key', 'count'])
+      .where('key', 'like', 'phone:%')
+      .orderBy('key')
+      .execute();
+    const attempts = await t.ctx.db.kysely
+      .selectFrom('attempt_counters')
+      .select(['key', 'failures'])
+      .where('key', '=', `2fa:${userId}`)
+      .execute();
+    const challenges = await t.ctx.db.kysely
+      .selectFrom('challenges')
+      .select(['id', 'failures'])
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute();
+    return JSON.stringify({
+      limits: limits.filter((l) => Number(l.count) > 0).map((l) => [l.key, Number(l.count)]),
+      attempts: attempts.map((a) => Number(a.failures)),
+      challenges: challenges.map((c) => Number(c.failures)),
+    });
   }
 
   const failures: Array<[string, Mode | 'down', string]> = [
@@ -169,40 +232,59 @@ describe.each(DIALECTS)('phone delivery providers (%s)', (dialect) => {
     ['refusing the message (400)', 'status400', 'rejected'],
   ];
 
-  it.each(failures)('a provider %s → 502 delivery_failed, audited, nothing counted against the person', async (_name, mode, failure) => {
-    const base = mode === 'down' ? `http://127.0.0.1:${await closedPort()}` : provider.url;
-    await start(twilioEnv(base));
-    provider.setMode('ok');
-    const userId = (await owner.get('/api/v1/session')).json().user.id as string;
-    // Sign-in needs a factor first: add the phone while the provider works (only for the reachable one).
-    if (mode !== 'down') {
-      const started = await owner.post('/api/v1/me/factors/phone', { phone: PHONE_NUMBER, channel: 'sms' });
-      const code = /^(\d{6})/.exec(new URLSearchParams(provider.received[0]!.body).get('Body')!)![1]!;
-      expect((await owner.post('/api/v1/me/factors/phone/confirm', { enrollmentId: started.json().enrollmentId, code })).statusCode).toBe(200);
-      provider.setMode(mode);
-    }
-    const before = await countersOf(userId);
-    const attempt = mode === 'down'
-      ? await owner.post('/api/v1/me/factors/phone', { phone: PHONE_NUMBER, channel: 'sms' })
-      : await (async () => {
-        const client = new Client(t.app);
-        await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
-        const sendBefore = await countersOf(userId);
-        const response = await client.post('/api/v1/sign-in/send', { method: 'voice' });
-        expect(await countersOf(userId)).toBe(sendBefore);
-        // Not counted: asking again at once is not "too soon".
-        expect((await client.post('/api/v1/sign-in/send', { method: 'sms' })).statusCode).toBe(502);
-        return response;
-      })();
-    expect(attempt.statusCode).toBe(502);
-    expect(attempt.json().error).toMatchObject({ code: 'delivery_failed', message: "We couldn't send the code — try again or use another method.", failure });
-    if (mode === 'down') expect(await countersOf(userId)).toBe(before);
-    const live = await t.ctx.db.kysely.selectFrom('phone_codes').select('id').where('consumed_at', 'is', null).execute();
-    expect(live).toEqual([]);
-    const audits = await t.ctx.db.kysely.selectFrom('audit_events').select('details').where('event', '=', 'phone.delivery_failed').execute();
-    expect(audits.length).toBeGreaterThan(0);
-    const details = JSON.parse(audits[0]!.details) as Record<string, unknown>;
-    expect(details).toMatchObject({ provider: 'twilio', failure });
-    expect(audits[0]!.details).not.toMatch(/\d{6}/);
-  });
+  it.each(failures)(
+    'a provider %s → 502 delivery_failed, audited, nothing counted against the person',
+    async (_name, mode, failure) => {
+      const base = mode === 'down' ? `http://127.0.0.1:${await closedPort()}` : provider.url;
+      await start(twilioEnv(base));
+      provider.setMode('ok');
+      const userId = (await owner.get('/api/v1/session')).json().user.id as string;
+      // Sign-in needs a factor first: add the phone while the provider works (only for the reachable one).
+      if (mode !== 'down') {
+        const started = await owner.post('/api/v1/me/factors/phone', { phone: PHONE_NUMBER, channel: 'sms' });
+        const code = /^(\d{6})/.exec(new URLSearchParams(provider.received[0]!.body).get('Body')!)![1]!;
+        expect(
+          (await owner.post('/api/v1/me/factors/phone/confirm', { enrollmentId: started.json().enrollmentId, code }))
+            .statusCode,
+        ).toBe(200);
+        provider.setMode(mode);
+      }
+      const before = await countersOf(userId);
+      const attempt =
+        mode === 'down'
+          ? await owner.post('/api/v1/me/factors/phone', { phone: PHONE_NUMBER, channel: 'sms' })
+          : await (async () => {
+              const client = new Client(t.app);
+              await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+              const sendBefore = await countersOf(userId);
+              const response = await client.post('/api/v1/sign-in/send', { method: 'voice' });
+              expect(await countersOf(userId)).toBe(sendBefore);
+              // Not counted: asking again at once is not "too soon".
+              expect((await client.post('/api/v1/sign-in/send', { method: 'sms' })).statusCode).toBe(502);
+              return response;
+            })();
+      expect(attempt.statusCode).toBe(502);
+      expect(attempt.json().error).toMatchObject({
+        code: 'delivery_failed',
+        message: "We couldn't send the code — try again or use another method.",
+        failure,
+      });
+      if (mode === 'down') expect(await countersOf(userId)).toBe(before);
+      const live = await t.ctx.db.kysely
+        .selectFrom('phone_codes')
+        .select('id')
+        .where('consumed_at', 'is', null)
+        .execute();
+      expect(live).toEqual([]);
+      const audits = await t.ctx.db.kysely
+        .selectFrom('audit_events')
+        .select('details')
+        .where('event', '=', 'phone.delivery_failed')
+        .execute();
+      expect(audits.length).toBeGreaterThan(0);
+      const details = JSON.parse(audits[0]!.details) as Record<string, unknown>;
+      expect(details).toMatchObject({ provider: 'twilio', failure });
+      expect(audits[0]!.details).not.toMatch(/\d{6}/);
+    },
+  );
 });

@@ -45,7 +45,9 @@ describe.each(DIALECTS)('parallel second-step attempts (%s)', (dialect) => {
 
   it('50 parallel uses of one TOTP code: exactly one succeeds', async () => {
     const code = codeAt(secret, t.clock.now());
-    const responses = await Promise.all((await challengeTokens(50)).map((token) => verify(token, { method: 'totp', code })));
+    const responses = await Promise.all(
+      (await challengeTokens(50)).map((token) => verify(token, { method: 'totp', code })),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s !== 200 && s !== 401 && s !== 429)).toEqual([]);
@@ -53,22 +55,39 @@ describe.each(DIALECTS)('parallel second-step attempts (%s)', (dialect) => {
 
   it('50 parallel uses of one backup code: exactly one succeeds', async () => {
     const code = backupCodes[3]!;
-    const responses = await Promise.all((await challengeTokens(50)).map((token) => verify(token, { method: 'backup_code', code })));
+    const responses = await Promise.all(
+      (await challengeTokens(50)).map((token) => verify(token, { method: 'backup_code', code })),
+    );
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
-    const left = await t.ctx.db.kysely.selectFrom('backup_codes').select('id').where('user_id', '=', userId).where('used_at', 'is', null).execute();
+    const left = await t.ctx.db.kysely
+      .selectFrom('backup_codes')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .execute();
     expect(left).toHaveLength(9);
   });
 
   it('200 parallel wrong codes are never evaluated beyond the limit; the account locks; the right code is then refused', async () => {
     const tokens = await challengeTokens(40);
-    const requests = Array.from({ length: 200 }, (_, i) => verify(tokens[i % 40]!, { method: 'totp', code: String(100000 + i) }));
+    const requests = Array.from({ length: 200 }, (_, i) =>
+      verify(tokens[i % 40]!, { method: 'totp', code: String(100000 + i) }),
+    );
     const responses = await Promise.all(requests);
     for (const r of responses) expect([401, 429]).toContain(r.status);
-    const evaluated = await t.ctx.db.kysely.selectFrom('audit_events').select('details').where('event', '=', 'sign_in.failed').execute();
+    const evaluated = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('details')
+      .where('event', '=', 'sign_in.failed')
+      .execute();
     const secondStepFailures = evaluated.filter((e) => JSON.parse(e.details).step === 'second_factor');
     expect(secondStepFailures.length).toBeLessThanOrEqual(10);
     expect(secondStepFailures.length).toBeGreaterThan(0);
-    const counter = await t.ctx.db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', `2fa:${userId}`).executeTakeFirstOrThrow();
+    const counter = await t.ctx.db.kysely
+      .selectFrom('attempt_counters')
+      .selectAll()
+      .where('key', '=', `2fa:${userId}`)
+      .executeTakeFirstOrThrow();
     expect(Number(counter.failures)).toBeLessThanOrEqual(10);
     expect(counter.locked_until).not.toBeNull();
     const [fresh] = await challengeTokens(1);

@@ -4,7 +4,16 @@
  * start and completion reach every verified phone number (without a code) and every signed-in session.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, createTestApp, lastEmailTo, OWNER, setUpOwner, subjectsTo, tokenFromLink, type TestApp } from '../helpers/app.ts';
+import {
+  Client,
+  createTestApp,
+  lastEmailTo,
+  OWNER,
+  setUpOwner,
+  subjectsTo,
+  tokenFromLink,
+  type TestApp,
+} from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeIn, lastPhoneCode, phoneMessages, PHONE_NUMBER } from '../helpers/phone.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
@@ -34,12 +43,27 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
   });
 
   async function addPhone(phone: string, channel: 'sms' | 'voice'): Promise<void> {
-    expect((await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()) })).statusCode).toBe(200);
+    expect(
+      (
+        await owner.post('/api/v1/me/reauthenticate', {
+          password: OWNER.password,
+          method: 'totp',
+          code: codeAt(secret, t.clock.now()),
+        })
+      ).statusCode,
+    ).toBe(200);
     t.clock.advanceSeconds(30);
     const start = await owner.post('/api/v1/me/factors/phone', { phone, channel });
     expect(start.statusCode, start.body).toBe(202);
     const { enrollmentId } = start.json() as { enrollmentId: string };
-    expect((await owner.post('/api/v1/me/factors/phone/confirm', { enrollmentId, code: (await lastPhoneCode(t, phone)).code })).statusCode).toBe(200);
+    expect(
+      (
+        await owner.post('/api/v1/me/factors/phone/confirm', {
+          enrollmentId,
+          code: (await lastPhoneCode(t, phone)).code,
+        })
+      ).statusCode,
+    ).toBe(200);
   }
 
   async function challenged(password: string, ip: string): Promise<Client> {
@@ -55,7 +79,11 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
     expect((await anon.post('/api/v1/password-reset', { email: OWNER.email })).statusCode).toBe(202);
     const token = tokenFromLink((await lastEmailTo(t, OWNER.email)).text, '/reset-password');
     expect((await anon.post('/api/v1/password-reset/confirm', { token, password: NEW_PASSWORD })).statusCode).toBe(200);
-    const row = await t.ctx.db.kysely.selectFrom('users').select('password_reset_at').where('id', '=', ownerId).executeTakeFirstOrThrow();
+    const row = await t.ctx.db.kysely
+      .selectFrom('users')
+      .select('password_reset_at')
+      .where('id', '=', ownerId)
+      .executeTakeFirstOrThrow();
     expect(row.password_reset_at).not.toBeNull();
     return row.password_reset_at!;
   }
@@ -66,13 +94,19 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
   }
 
   async function startAndConfirm(client: Client): Promise<{ completesAt: string }> {
-    const confirm = await new Client(t.app, '10.6.6.6').post('/api/v1/recovery/confirm', { token: await requestLink(client) });
+    const confirm = await new Client(t.app, '10.6.6.6').post('/api/v1/recovery/confirm', {
+      token: await requestLink(client),
+    });
     expect(confirm.statusCode).toBe(200);
     return confirm.json() as { completesAt: string };
   }
 
   async function refusals(): Promise<unknown[]> {
-    const rows = await t.ctx.db.kysely.selectFrom('audit_events').select('details').where('event', '=', 'recovery.refused').execute();
+    const rows = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('details')
+      .where('event', '=', 'recovery.refused')
+      .execute();
     return rows.map((r) => (typeof r.details === 'string' ? JSON.parse(r.details) : r.details));
   }
 
@@ -111,7 +145,9 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
     expect(json.statusCode).toBe(409);
     expect(json.json().error).toMatchObject({ code: 'recovery_unavailable', availableAt });
     const browser = new Client(t.app, '10.6.6.2');
-    const page = await browser.submitForm(`/recovery/confirm?token=${encodeURIComponent(token)}`, '/recovery/confirm', { token });
+    const page = await browser.submitForm(`/recovery/confirm?token=${encodeURIComponent(token)}`, '/recovery/confirm', {
+      token,
+    });
     expect(page.statusCode).toBe(409);
     expect(page.body).toContain(utc(availableAt));
     const rows = await t.ctx.db.kysely.selectFrom('recoveries').select('status').execute();
@@ -125,26 +161,45 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
     const anon = new Client(t.app, '198.51.100.7');
     await anon.post('/api/v1/password-reset', { email: OWNER.email });
     const resetMail = await lastEmailTo(t, OWNER.email);
-    expect(resetMail.text).toContain(`Someone started recovery of your account: it would remove your two-factor methods on ${utc(completesAt)}.`);
+    expect(resetMail.text).toContain(
+      `Someone started recovery of your account: it would remove your two-factor methods on ${utc(completesAt)}.`,
+    );
     expect(resetMail.text).toContain('Resetting your password does not cancel it.');
     const token = tokenFromLink(resetMail.text, '/reset-password');
     expect((await anon.post('/api/v1/password-reset/confirm', { token, password: NEW_PASSWORD })).statusCode).toBe(200);
-    const resetAt = (await t.ctx.db.kysely.selectFrom('users').select('password_reset_at').where('id', '=', ownerId).executeTakeFirstOrThrow()).password_reset_at!;
+    const resetAt = (
+      await t.ctx.db.kysely
+        .selectFrom('users')
+        .select('password_reset_at')
+        .where('id', '=', ownerId)
+        .executeTakeFirstOrThrow()
+    ).password_reset_at!;
     const blockedUntil = plusSeconds(resetAt, 7 * DAY);
     const changed = await lastEmailTo(t, OWNER.email);
     expect(changed.subject).toContain('Your password was changed');
     expect(changed.text).toContain(`it would remove your two-factor methods on ${utc(blockedUntil)}`);
-    expect(await pendingRecovery(t.app.ctx, ownerId)).toMatchObject({ completesAt: blockedUntil, delayedByPasswordReset: true });
+    expect(await pendingRecovery(t.app.ctx, ownerId)).toMatchObject({
+      completesAt: blockedUntil,
+      delayedByPasswordReset: true,
+    });
 
     // The delay is over, but the reset was less than a week ago: the password alone still gets a challenge.
     t.clock.advanceSeconds(25 * HOUR);
-    const early = await new Client(t.app, '198.51.100.7').post('/api/v1/sign-in', { email: OWNER.email, password: NEW_PASSWORD });
+    const early = await new Client(t.app, '198.51.100.7').post('/api/v1/sign-in', {
+      email: OWNER.email,
+      password: NEW_PASSWORD,
+    });
     expect(early.json().status).toBe('second_factor_required');
     expect(await refusals()).toEqual([expect.objectContaining({ step: 'complete', availableAt: blockedUntil })]);
-    expect((await t.ctx.db.kysely.selectFrom('recoveries').select('status').executeTakeFirstOrThrow()).status).toBe('pending');
+    expect((await t.ctx.db.kysely.selectFrom('recoveries').select('status').executeTakeFirstOrThrow()).status).toBe(
+      'pending',
+    );
 
     t.clock.advanceSeconds(6 * DAY);
-    const done = await new Client(t.app, '198.51.100.7').post('/api/v1/sign-in', { email: OWNER.email, password: NEW_PASSWORD });
+    const done = await new Client(t.app, '198.51.100.7').post('/api/v1/sign-in', {
+      email: OWNER.email,
+      password: NEW_PASSWORD,
+    });
     expect(done.json().status).toBe('signed_in');
     const texts = (await phoneMessages(t)).map((m) => m.text);
     expect(texts[texts.length - 1]).toContain('recovery of your account completed');
@@ -159,7 +214,9 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
     const sms = (await phoneMessages(t)).slice(before.sms);
     expect(sms).toHaveLength(1);
     expect(sms[0]).toMatchObject({ channel: 'sms' });
-    expect(sms[0]!.text).toContain(`someone started recovery of your account. Unless it is cancelled, its two-factor methods are removed on ${utc(completesAt)}`);
+    expect(sms[0]!.text).toContain(
+      `someone started recovery of your account. Unless it is cancelled, its two-factor methods are removed on ${utc(completesAt)}`,
+    );
     expect(() => codeIn(sms[0]!.text)).toThrow();
     const call = (await phoneMessages(t, VOICE_NUMBER)).slice(before.voice);
     expect(call).toHaveLength(1);
@@ -168,28 +225,40 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
 
     // The session that was signed in before sees it, in the JSON and on every page.
     const session = (await owner.get('/api/v1/session')).json();
-    expect(session.recovery).toEqual({ status: 'pending', startedAt: expect.any(String), completesAt, delayedByPasswordReset: false });
+    expect(session.recovery).toEqual({
+      status: 'pending',
+      startedAt: expect.any(String),
+      completesAt,
+      delayedByPasswordReset: false,
+    });
     const page = await owner.get('/profile');
     expect(page.body).toContain('Someone started recovery of your account.');
     expect(page.body).toContain(`<time datetime="${completesAt}">${utc(completesAt)}</time>`);
 
     // The texted cancel link works.
     const cancelToken = tokenFromLink(sms[0]!.text, '/recovery/cancel');
-    expect((await new Client(t.app, '10.7.7.7').post('/api/v1/recovery/cancel', { token: cancelToken })).json().status).toBe('cancelled');
+    expect(
+      (await new Client(t.app, '10.7.7.7').post('/api/v1/recovery/cancel', { token: cancelToken })).json().status,
+    ).toBe('cancelled');
     expect((await owner.get('/api/v1/session')).json().recovery).toBeNull();
 
     // Completion: told to the numbers it removes, and shown to the sessions that follow.
     await startAndConfirm(await challenged(OWNER.password, '10.5.5.6'));
     t.clock.advanceSeconds(24 * HOUR + 1);
     const after = new Client(t.app, '10.5.5.9');
-    expect((await after.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe('signed_in');
+    expect((await after.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe(
+      'signed_in',
+    );
     for (const number of [PHONE_NUMBER, VOICE_NUMBER]) {
       const last = (await phoneMessages(t, number)).at(-1)!;
       expect(last.text).toContain('recovery of your account completed');
       expect(() => codeIn(last.text)).toThrow();
     }
     expect((await after.get('/api/v1/me/factors')).json().factors).toEqual([]);
-    expect((await after.get('/api/v1/session')).json().recovery).toEqual({ status: 'completed', completedAt: expect.any(String) });
+    expect((await after.get('/api/v1/session')).json().recovery).toEqual({
+      status: 'completed',
+      completedAt: expect.any(String),
+    });
     expect((await after.get('/profile')).body).toContain('Your account was recovered on');
     t.clock.advanceSeconds(7 * DAY + 1);
     const later = new Client(t.app, '10.5.5.9');
@@ -201,11 +270,22 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
     const token = await requestLink(await challenged(OWNER.password, '10.5.5.5'));
     const browser = new Client(t.app, '10.8.8.8');
     const confirmPage = await browser.get(`/recovery/confirm?token=${encodeURIComponent(token)}`);
-    expect(confirmPage.body).toMatch(/started now, on <strong><time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time><\/strong>/);
-    const started = await browser.submitForm(`/recovery/confirm?token=${encodeURIComponent(token)}`, '/recovery/confirm', { token });
+    expect(confirmPage.body).toMatch(
+      /started now, on <strong><time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time><\/strong>/,
+    );
+    const started = await browser.submitForm(
+      `/recovery/confirm?token=${encodeURIComponent(token)}`,
+      '/recovery/confirm',
+      { token },
+    );
     expect(started.statusCode).toBe(200);
-    const { completes_at: completesAt } = await t.ctx.db.kysely.selectFrom('recoveries').select('completes_at').executeTakeFirstOrThrow();
-    expect(started.body).toContain(`Your two-factor methods will be removed on <strong><time datetime="${completesAt}">${utc(completesAt!)}</time></strong>`);
+    const { completes_at: completesAt } = await t.ctx.db.kysely
+      .selectFrom('recoveries')
+      .select('completes_at')
+      .executeTakeFirstOrThrow();
+    expect(started.body).toContain(
+      `Your two-factor methods will be removed on <strong><time datetime="${completesAt}">${utc(completesAt!)}</time></strong>`,
+    );
     expect(started.body).toContain('How to cancel it');
     expect(started.body).toContain('Open the cancel link in the email');
     expect(started.body).toContain('sign in with any of your two-factor methods');

@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, createTestApp, lastEmailTo, OWNER, setUpOwner, subjectsTo, tokenFromLink, type TestApp } from '../helpers/app.ts';
+import {
+  Client,
+  createTestApp,
+  lastEmailTo,
+  OWNER,
+  setUpOwner,
+  subjectsTo,
+  tokenFromLink,
+  type TestApp,
+} from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
 
@@ -43,7 +52,9 @@ describe.each(DIALECTS)('account recovery with a delay (%s)', (dialect) => {
     t.clock.advanceSeconds(23 * HOUR);
     expect((await (await challenged()).get('/api/v1/session')).statusCode).toBe(401);
     const early = new Client(t.app, '10.5.5.6');
-    expect((await early.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe('second_factor_required');
+    expect((await early.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe(
+      'second_factor_required',
+    );
     const stillSignedIn = new Client(t.app, '10.5.5.7');
     await stillSignedIn.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
     await stillSignedIn.post('/api/v1/sign-in/verify', { method: 'backup_code', code: 'not-a-code' });
@@ -57,16 +68,32 @@ describe.each(DIALECTS)('account recovery with a delay (%s)', (dialect) => {
     expect(await subjectsTo(t, OWNER.email)).toContainEqual(expect.stringContaining('Your account was recovered'));
     expect((await owner.get('/api/v1/session')).statusCode).toBe(401);
     expect((await other.get('/api/v1/session')).json().session.amr).toEqual(['pwd']);
-    const audit = await t.ctx.db.kysely.selectFrom('audit_events').select('event').where('event', 'like', 'recovery.%').execute();
-    expect(audit.map((a) => a.event)).toEqual(expect.arrayContaining(['recovery.requested', 'recovery.started', 'recovery.completed']));
+    const audit = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('event')
+      .where('event', 'like', 'recovery.%')
+      .execute();
+    expect(audit.map((a) => a.event)).toEqual(
+      expect.arrayContaining(['recovery.requested', 'recovery.started', 'recovery.completed']),
+    );
   });
 
   it('goes straight to enrolment when the org requires 2FA', async () => {
-    await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()) });
-    expect((await owner.patch(`/api/v1/orgs/${orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 30 })).statusCode).toBe(200);
+    await owner.post('/api/v1/me/reauthenticate', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
+    expect(
+      (await owner.patch(`/api/v1/orgs/${orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 30 }))
+        .statusCode,
+    ).toBe(200);
     await startAndConfirm(await challenged());
     t.clock.advanceSeconds(24 * HOUR + 1);
-    const r = await new Client(t.app, '10.5.6.1').post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+    const r = await new Client(t.app, '10.5.6.1').post('/api/v1/sign-in', {
+      email: OWNER.email,
+      password: OWNER.password,
+    });
     expect(r.json().status).toBe('enrollment_required');
   });
 
@@ -74,10 +101,15 @@ describe.each(DIALECTS)('account recovery with a delay (%s)', (dialect) => {
     const cancelToken = await startAndConfirm(await challenged());
     const anon = new Client(t.app, '10.5.7.1');
     expect((await anon.post('/api/v1/recovery/cancel', { token: cancelToken })).statusCode).toBe(200);
-    expect((await anon.post('/api/v1/recovery/cancel', { token: cancelToken })).json().error.code).toBe('invalid_token');
+    expect((await anon.post('/api/v1/recovery/cancel', { token: cancelToken })).json().error.code).toBe(
+      'invalid_token',
+    );
     t.clock.advanceSeconds(25 * HOUR);
     expect((await (await challenged('10.5.7.2')).get('/api/v1/me/factors')).statusCode).toBe(401);
-    const r = await new Client(t.app, '10.5.7.3').post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+    const r = await new Client(t.app, '10.5.7.3').post('/api/v1/sign-in', {
+      email: OWNER.email,
+      password: OWNER.password,
+    });
     expect(r.json().status).toBe('second_factor_required');
   });
 
@@ -98,7 +130,11 @@ describe.each(DIALECTS)('account recovery with a delay (%s)', (dialect) => {
     expect(page.body).toContain('Someone started recovery of your account');
     expect((await pending.c.post('/api/v1/recovery/cancel', {})).json().status).toBe('cancelled');
     t.clock.advanceSeconds(25 * HOUR);
-    expect((await new Client(t.app, '10.5.8.3').post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe('second_factor_required');
+    expect(
+      (
+        await new Client(t.app, '10.5.8.3').post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })
+      ).json().status,
+    ).toBe('second_factor_required');
   });
 
   it('the link is single use, expires after an hour, is stored hashed, and is built from PUBLIC_URL whatever the Host header', async () => {
@@ -130,7 +166,11 @@ describe.each(DIALECTS)('account recovery with a delay (%s)', (dialect) => {
     await t.ctx.db.kysely.updateTable('orgs').set({ self_service_recovery: 0 }).execute();
     const blocked = await (await challenged('10.5.10.1')).post('/api/v1/recovery');
     expect(blocked.json()).toMatchObject({ status: 'contact_admin', orgs: ['Acme Clinic'] });
-    const members = (await t.ctx.db.kysely.selectFrom('recoveries').select('status').where('status', '=', 'needs_admin').execute());
+    const members = await t.ctx.db.kysely
+      .selectFrom('recoveries')
+      .select('status')
+      .where('status', '=', 'needs_admin')
+      .execute();
     expect(members).toHaveLength(1);
   });
 
@@ -140,7 +180,9 @@ describe.each(DIALECTS)('account recovery with a delay (%s)', (dialect) => {
     await anon.post('/api/v1/password-reset', { email: OWNER.email });
     const reset = tokenFromLink((await lastEmailTo(t, OWNER.email)).text, '/reset-password');
     const newPassword = 'harbor-violet-lantern-77';
-    expect((await anon.post('/api/v1/password-reset/confirm', { token: reset, password: newPassword })).statusCode).toBe(200);
+    expect(
+      (await anon.post('/api/v1/password-reset/confirm', { token: reset, password: newPassword })).statusCode,
+    ).toBe(200);
     t.clock.advanceSeconds(12 * HOUR);
     const r = await anon.post('/api/v1/sign-in', { email: OWNER.email, password: newPassword });
     expect(r.json().status).toBe('second_factor_required');

@@ -31,7 +31,12 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
     const secret = secretFrom(setup.body);
     const enrollmentId = /name="enrollmentId" value="([^"]+)"/.exec(setup.body)![1]!;
     const csrf = /name="_csrf" value="([^"]+)"/.exec(setup.body)![1]!;
-    const done = await client.postForm('/profile/security/totp', { _csrf: csrf, enrollmentId, code: codeAt(secret, t.clock.now()), label: 'Phone' });
+    const done = await client.postForm('/profile/security/totp', {
+      _csrf: csrf,
+      enrollmentId,
+      code: codeAt(secret, t.clock.now()),
+      label: 'Phone',
+    });
     expect(done.statusCode).toBe(200);
     const codes = [...done.body.matchAll(/<li><code>([0-9a-z-]+)<\/code><\/li>/g)].map((m) => m[1]!);
     expect(codes).toHaveLength(10);
@@ -53,10 +58,17 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
     expect(challenge.body).toContain('Enter the code from your authenticator app');
     expect(challenge.body).toContain('Trust this device for 30 days');
     expect(challenge.body).toContain('Use a backup code');
-    const wrong = await browser.submitForm('/sign-in/challenge', '/sign-in/challenge', { method: 'totp', code: '000000' });
+    const wrong = await browser.submitForm('/sign-in/challenge', '/sign-in/challenge', {
+      method: 'totp',
+      code: '000000',
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain('4 attempts left');
-    const ok = await browser.submitForm('/sign-in/challenge', '/sign-in/challenge', { method: 'totp', code: codeAt(secret, t.clock.now()), trustDevice: '1' });
+    const ok = await browser.submitForm('/sign-in/challenge', '/sign-in/challenge', {
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+      trustDevice: '1',
+    });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe('/profile');
     expect(browser.cookie('tf_trusted')).toBeDefined();
@@ -70,7 +82,10 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
     t.clock.advanceSeconds(11 * 60);
     await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
     const browser = owner;
-    const verify = await browser.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) });
+    const verify = await browser.post('/api/v1/sign-in/verify', {
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
     expect(verify.statusCode).toBe(200);
     t.clock.advanceSeconds(11 * 60);
     await browser.get('/api/v1/session'); // keep it alive
@@ -78,7 +93,12 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
     expect(ask.statusCode).toBe(403);
     expect(ask.body).toContain('Confirm it');
     t.clock.advanceSeconds(30);
-    const confirmed = await browser.submitForm('/profile/security/confirm', '/profile/security/reauthenticate', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()), next: '/profile/security' });
+    const confirmed = await browser.submitForm('/profile/security/confirm', '/profile/security/reauthenticate', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+      next: '/profile/security',
+    });
     expect(confirmed.statusCode).toBe(303);
     const regenerated = await browser.submitForm('/profile/security', '/profile/security/backup-codes', {});
     expect(regenerated.statusCode).toBe(200);
@@ -86,26 +106,58 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
   });
 
   it('org policy: review shows how many members are affected, confirm saves; compliance lists members; reset asks for a reason', async () => {
-    const staff = await createMember(t.ctx, { id: orgId, name: OWNER.orgName, createdAt: '' }, { email: 'nurse@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' }, null, null);
-    const review = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, { requireTwoFactor: 'staff', gracePeriodDays: '7', trustedDeviceDays: '30', allowedMethods: 'totp', selfServiceRecovery: '1' });
+    const staff = await createMember(
+      t.ctx,
+      { id: orgId, name: OWNER.orgName, createdAt: '' },
+      { email: 'nurse@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' },
+      null,
+      null,
+    );
+    const review = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, {
+      requireTwoFactor: 'staff',
+      gracePeriodDays: '7',
+      trustedDeviceDays: '30',
+      allowedMethods: 'totp',
+      selfServiceRecovery: '1',
+    });
     expect(review.statusCode).toBe(200);
     expect(review.body).toContain('2 members without two-factor authentication will have to set it up within 7 days');
     const policyBefore = (await owner.get(`/api/v1/orgs/${orgId}/policy`)).json();
     expect(policyBefore.requireTwoFactor).toBe('off');
-    const saved = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, { requireTwoFactor: 'staff', gracePeriodDays: '7', trustedDeviceDays: '30', allowedMethods: 'totp', selfServiceRecovery: '1', confirmed: '1' });
+    const saved = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, {
+      requireTwoFactor: 'staff',
+      gracePeriodDays: '7',
+      trustedDeviceDays: '30',
+      allowedMethods: 'totp',
+      selfServiceRecovery: '1',
+      confirmed: '1',
+    });
     expect(saved.statusCode).toBe(303);
-    expect((await owner.get(`/api/v1/orgs/${orgId}/policy`)).json()).toMatchObject({ requireTwoFactor: 'staff', allowedMethods: ['totp'] });
+    expect((await owner.get(`/api/v1/orgs/${orgId}/policy`)).json()).toMatchObject({
+      requireTwoFactor: 'staff',
+      allowedMethods: ['totp'],
+    });
     const compliance = await owner.get(`/orgs/${orgId}/compliance?filter=without`);
     expect(compliance.body).toContain('nurse@acme.test');
     expect(compliance.body).toContain('<svg class="chart"');
     const reset = await owner.get(`/orgs/${orgId}/members/${staff.id}/reset`);
     expect(reset.body).toContain('Reset two-factor authentication of nurse@acme.test?');
-    const bad = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, { requireTwoFactor: 'staff', gracePeriodDays: '99', trustedDeviceDays: '30' });
+    const bad = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, {
+      requireTwoFactor: 'staff',
+      gracePeriodDays: '99',
+      trustedDeviceDays: '30',
+    });
     expect(bad.statusCode).toBe(400);
   });
 
   it('past the deadline every page leads to enrolment, and the reminder page counts the days during grace', async () => {
-    await createMember(t.ctx, { id: orgId, name: OWNER.orgName, createdAt: '' }, { email: 'late@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' }, null, null);
+    await createMember(
+      t.ctx,
+      { id: orgId, name: OWNER.orgName, createdAt: '' },
+      { email: 'late@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' },
+      null,
+      null,
+    );
     await owner.patch(`/api/v1/orgs/${orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 3 });
     const late = new Client(t.app, '10.4.4.4');
     await late.post('/api/v1/sign-in', { email: 'late@acme.test', password: 'quiet-meadow-copper-81' });
@@ -128,16 +180,24 @@ describe.each(DIALECTS)('import page (%s)', (dialect) => {
     const t = await createTestApp(dialect);
     try {
       const { owner, orgId } = await setUpOwner(t);
-      const csv = 'email,org,role,name\nnew1@acme.test,Elsewhere,staff,"Doe, Jane"\nnot-an-email,Acme Clinic,staff,\nnew2@acme.test,,client,\n';
+      const csv =
+        'email,org,role,name\nnew1@acme.test,Elsewhere,staff,"Doe, Jane"\nnot-an-email,Acme Clinic,staff,\nnew2@acme.test,,client,\n';
       const r = await owner.submitForm(`/orgs/${orgId}/import`, `/orgs/${orgId}/import`, { csv });
       expect(r.statusCode).toBe(200);
       expect(r.body).toContain('Read 3 rows: 2 new accounts');
       expect(r.body).toContain('Line 3 (not-an-email): email is missing or not valid');
-      const members = (await owner.get(`/api/v1/orgs/${orgId}/members`)).json().members as Array<{ email: string; name: string }>;
+      const members = (await owner.get(`/api/v1/orgs/${orgId}/members`)).json().members as Array<{
+        email: string;
+        name: string;
+      }>;
       expect(members.map((m) => m.email).sort()).toEqual(['new1@acme.test', 'new2@acme.test', OWNER.email].sort());
       expect(members.find((m) => m.email === 'new1@acme.test')!.name).toBe('Doe, Jane');
-      expect(await t.ctx.db.kysely.selectFrom('orgs').select('name').where('name', '=', 'Elsewhere').executeTakeFirst()).toBeUndefined();
-      expect(await t.ctx.db.kysely.selectFrom('audit_events').select('id').where('event', '=', 'members.imported').execute()).toHaveLength(1);
+      expect(
+        await t.ctx.db.kysely.selectFrom('orgs').select('name').where('name', '=', 'Elsewhere').executeTakeFirst(),
+      ).toBeUndefined();
+      expect(
+        await t.ctx.db.kysely.selectFrom('audit_events').select('id').where('event', '=', 'members.imported').execute(),
+      ).toHaveLength(1);
     } finally {
       await t.close();
     }

@@ -20,8 +20,17 @@ describe('SIGTERM drains in-flight requests', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twofold-drain-'));
-    env = { DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`, DATA_DIR: dir, TWOFOLD_SECRET_KEY: newSecretKey(), PUBLIC_URL: ORIGIN };
-    const init = await runCli(['init', '--org', 'Drain Co', '--email', 'owner@drain.test', '--password-stdin'], env, `${PASSWORD}\n`);
+    env = {
+      DATABASE_URL: `sqlite:${path.join(dir, 'twofold.db')}`,
+      DATA_DIR: dir,
+      TWOFOLD_SECRET_KEY: newSecretKey(),
+      PUBLIC_URL: ORIGIN,
+    };
+    const init = await runCli(
+      ['init', '--org', 'Drain Co', '--email', 'owner@drain.test', '--password-stdin'],
+      env,
+      `${PASSWORD}\n`,
+    );
     expect(init.code, init.stderr).toBe(0);
   });
   afterAll(() => {
@@ -40,7 +49,10 @@ describe('SIGTERM drains in-flight requests', () => {
     // Each sign-in hashes with argon2id (≈ 15 ms, on a pool of 4 threads): 8 of them are in flight together.
     // One for the owner, seven for an unknown account (hashed all the same; no per-account counter, whose
     // compare-and-swap may refuse parallel sign-ins of one account).
-    const inFlight = [signIn('owner@drain.test', PASSWORD), ...Array.from({ length: 7 }, () => signIn('nobody@drain.test', PASSWORD))];
+    const inFlight = [
+      signIn('owner@drain.test', PASSWORD),
+      ...Array.from({ length: 7 }, () => signIn('nobody@drain.test', PASSWORD)),
+    ];
     await server.waitForLines((line) => line.includes('"incoming request"') && line.includes('/api/v1/sign-in'), 8);
     server.child.kill('SIGTERM');
     const statuses = await Promise.all(inFlight);
@@ -54,7 +66,11 @@ describe('SIGTERM drains in-flight requests', () => {
     const drainSeconds = 3;
     const server = await startServer({ ...env, SHUTDOWN_DRAIN_SECONDS: String(drainSeconds) });
     // A load balancer's pooled connections, each used once and now idle.
-    const [post, get, idle] = await Promise.all([KeptAlive.open(server.url), KeptAlive.open(server.url), KeptAlive.open(server.url)]);
+    const [post, get, idle] = await Promise.all([
+      KeptAlive.open(server.url),
+      KeptAlive.open(server.url),
+      KeptAlive.open(server.url),
+    ]);
     for (const connection of [post, get, idle]) {
       const warm = await connection.request('GET', '/healthz');
       expect(warm.status).toBe(200);
@@ -70,7 +86,10 @@ describe('SIGTERM drains in-flight requests', () => {
     expect(ready.headers.get('connection')).toBe('close');
 
     // A POST (which no proxy retries) on a connection from before SIGTERM is processed and answered.
-    const signIn = await post.request('POST', '/api/v1/sign-in', { json: { email: 'owner@drain.test', password: PASSWORD }, headers: { origin: ORIGIN } });
+    const signIn = await post.request('POST', '/api/v1/sign-in', {
+      json: { email: 'owner@drain.test', password: PASSWORD },
+      headers: { origin: ORIGIN },
+    });
     expect(signIn.status).toBe(200);
     expect(JSON.parse(signIn.body).status).toBe('signed_in');
     expect(signIn.headers.connection).toBe('close');

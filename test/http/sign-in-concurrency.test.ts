@@ -44,11 +44,20 @@ describe.each(DIALECTS)('sign-in under concurrency (%s)', (dialect) => {
   async function post(path: string, body: unknown, clientIp: string, cookie?: string): Promise<Answer> {
     const response = await fetch(`${base}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', origin: ORIGIN, 'x-forwarded-for': clientIp, ...(cookie ? { cookie } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        origin: ORIGIN,
+        'x-forwarded-for': clientIp,
+        ...(cookie ? { cookie } : {}),
+      },
       body: JSON.stringify(body),
     });
     const json = (await response.json()) as { status?: string; error?: { code: string } };
-    return { status: response.status, code: json.error?.code ?? json.status, retryAfter: response.headers.get('retry-after') };
+    return {
+      status: response.status,
+      code: json.error?.code ?? json.status,
+      retryAfter: response.headers.get('retry-after'),
+    };
   }
 
   const signIn = (email: string, password: string, clientIp = '203.0.113.1'): Promise<Answer> =>
@@ -69,10 +78,22 @@ describe.each(DIALECTS)('sign-in under concurrency (%s)', (dialect) => {
     const hash = await hashPassword(MEMBER_PASSWORD);
     const now = t.clock.now().toISOString();
     const rows = Array.from({ length: count }, (_, i) => ({ id: randomId(), email: `member${i}@clinic.test` }));
-    await t.ctx.db.kysely.insertInto('users').values(rows.map((r) => ({
-      id: r.id, email: r.email, name: '', password_hash: hash, default_method: null, two_factor_reset_at: null,
-      created_at: now, updated_at: now, last_sign_in_at: null,
-    }))).execute();
+    await t.ctx.db.kysely
+      .insertInto('users')
+      .values(
+        rows.map((r) => ({
+          id: r.id,
+          email: r.email,
+          name: '',
+          password_hash: hash,
+          default_method: null,
+          two_factor_reset_at: null,
+          created_at: now,
+          updated_at: now,
+          last_sign_in_at: null,
+        })),
+      )
+      .execute();
     return rows;
   }
 
@@ -90,14 +111,18 @@ describe.each(DIALECTS)('sign-in under concurrency (%s)', (dialect) => {
     const passwords = Array.from({ length: 24 }, (_, i) => (i % 6 === 5 ? WRONG : OWNER.password));
     const answers = await Promise.all(passwords.map((password) => signIn(OWNER.email, password)));
     passwords.forEach((password, i) => {
-      expect(`${answers[i]!.status} ${answers[i]!.code}`).toBe(password === WRONG ? '401 invalid_credentials' : '200 signed_in');
+      expect(`${answers[i]!.status} ${answers[i]!.code}`).toBe(
+        password === WRONG ? '401 invalid_credentials' : '200 signed_in',
+      );
     });
     expect(await evaluatedWrongPasswords()).toBe(4);
     expect(Number((await counter(`pwd:${ownerId}`)).in_flight)).toBe(0);
   });
 
   it('200 parallel wrong passwords from 200 addresses are never evaluated beyond the limit', async () => {
-    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => signIn(OWNER.email, WRONG, `198.18.${i >> 8}.${(i % 250) + 1}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => signIn(OWNER.email, WRONG, `198.18.${i >> 8}.${(i % 250) + 1}`)),
+    );
     for (const a of answers) expect(`${a.status} ${a.code}`).toBe('401 invalid_credentials');
     const evaluated = await evaluatedWrongPasswords();
     expect(evaluated).toBeGreaterThanOrEqual(PASSWORD_THROTTLE.delayAfterFailures);
@@ -106,7 +131,10 @@ describe.each(DIALECTS)('sign-in under concurrency (%s)', (dialect) => {
     expect(Number(row.failures)).toBe(evaluated);
     expect(Number(row.in_flight)).toBe(0);
     // Delayed (or locked) before it arrived: the right password now gets the wrong password's answer.
-    expect(await signIn(OWNER.email, OWNER.password, '192.0.2.200')).toMatchObject({ status: 401, code: 'invalid_credentials' });
+    expect(await signIn(OWNER.email, OWNER.password, '192.0.2.200')).toMatchObject({
+      status: 401,
+      code: 'invalid_credentials',
+    });
   });
 
   it('200 members behind one address sign in within a minute, in bursts of 40 at once: all of them get in', async () => {
@@ -114,14 +142,24 @@ describe.each(DIALECTS)('sign-in under concurrency (%s)', (dialect) => {
     const answers: Answer[] = [];
     // Each burst is twice the address's failure budget, so half of it waits for a slot.
     for (let i = 0; i < staff.length; i += 40) {
-      answers.push(...(await Promise.all(staff.slice(i, i + 40).map((m) => signIn(m.email, MEMBER_PASSWORD, '198.51.100.7')))));
+      answers.push(
+        ...(await Promise.all(staff.slice(i, i + 40).map((m) => signIn(m.email, MEMBER_PASSWORD, '198.51.100.7')))),
+      );
     }
     expect(answers.filter((a) => a.status === 200 && a.code === 'signed_in')).toHaveLength(200);
-    const failures = await t.ctx.db.kysely.selectFrom('rate_limits').selectAll().where('key', '=', 'ip:sign-in-failures:198.51.100.7').executeTakeFirstOrThrow();
+    const failures = await t.ctx.db.kysely
+      .selectFrom('rate_limits')
+      .selectAll()
+      .where('key', '=', 'ip:sign-in-failures:198.51.100.7')
+      .executeTakeFirstOrThrow();
     expect(failures.window_start).toBe('2026-11-24T12:00:00.000Z');
     expect(Number(failures.count)).toBe(0);
     expect(Number(failures.in_flight)).toBe(0);
-    const cap = await t.ctx.db.kysely.selectFrom('rate_limits').selectAll().where('key', '=', 'ip:sign-in:198.51.100.7').executeTakeFirstOrThrow();
+    const cap = await t.ctx.db.kysely
+      .selectFrom('rate_limits')
+      .selectAll()
+      .where('key', '=', 'ip:sign-in:198.51.100.7')
+      .executeTakeFirstOrThrow();
     expect(Number(cap.count)).toBe(200);
   }, 60_000);
 
@@ -138,23 +176,37 @@ describe.each(DIALECTS)('sign-in under concurrency (%s)', (dialect) => {
     }
     expect(await evaluatedWrongPasswords()).toBe(limit);
     // The address stays throttled for the window, whoever signs in from it; other addresses are not affected.
-    expect(await signIn(staff[0]!.email, MEMBER_PASSWORD, '198.51.100.8')).toMatchObject({ status: 429, code: 'rate_limited' });
-    expect(await signIn(staff[0]!.email, MEMBER_PASSWORD, '198.51.100.9')).toMatchObject({ status: 200, code: 'signed_in' });
+    expect(await signIn(staff[0]!.email, MEMBER_PASSWORD, '198.51.100.8')).toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+    });
+    expect(await signIn(staff[0]!.email, MEMBER_PASSWORD, '198.51.100.9')).toMatchObject({
+      status: 200,
+      code: 'signed_in',
+    });
   });
 
   it('the cap on all sign-in requests from one address still holds: past it even a right password gets 429', async () => {
     const { limit, windowSeconds } = RATE_LIMITS.signIn;
     const windowMs = windowSeconds * 1000;
     const windowStart = new Date(Math.floor(t.clock.now().getTime() / windowMs) * windowMs).toISOString();
-    await t.ctx.db.kysely.insertInto('rate_limits').values({ key: 'ip:sign-in:198.51.100.11', window_start: windowStart, count: limit }).execute();
+    await t.ctx.db.kysely
+      .insertInto('rate_limits')
+      .values({ key: 'ip:sign-in:198.51.100.11', window_start: windowStart, count: limit })
+      .execute();
     const over = await signIn(OWNER.email, OWNER.password, '198.51.100.11');
     expect(over).toMatchObject({ status: 429, code: 'rate_limited' });
     expect(Number(over.retryAfter)).toBeGreaterThan(0);
-    expect(await signIn(OWNER.email, OWNER.password, '198.51.100.12')).toMatchObject({ status: 200, code: 'signed_in' });
+    expect(await signIn(OWNER.email, OWNER.password, '198.51.100.12')).toMatchObject({
+      status: 200,
+      code: 'signed_in',
+    });
   });
 
   it('unknown emails count as failures of the address too (no free spraying)', async () => {
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => signIn(`nobody${i}@clinic.test`, WRONG, '198.51.100.10')));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => signIn(`nobody${i}@clinic.test`, WRONG, '198.51.100.10')),
+    );
     expect(answers.filter((a) => a.code === 'invalid_credentials')).toHaveLength(RATE_LIMITS.signInFailures.limit);
     expect(answers.filter((a) => a.code === 'rate_limited')).toHaveLength(30 - RATE_LIMITS.signInFailures.limit);
   });
@@ -165,7 +217,10 @@ describe.each(DIALECTS)('sign-in under concurrency (%s)', (dialect) => {
     t.clock.advanceSeconds(61);
     const requests: Array<{ cookie: string; body: { method: string; code: string } }> = [];
     for (const code of backupCodes!) {
-      requests.push({ cookie: `tf_challenge=${(await createChallenge(t.ctx, ownerId)).token}`, body: { method: 'backup_code', code } });
+      requests.push({
+        cookie: `tf_challenge=${(await createChallenge(t.ctx, ownerId)).token}`,
+        body: { method: 'backup_code', code },
+      });
     }
     // SMS codes of separate challenges (one user may be sent 5 an hour; the enrolment used one).
     for (let i = 0; i < 4; i += 1) {
@@ -174,7 +229,9 @@ describe.each(DIALECTS)('sign-in under concurrency (%s)', (dialect) => {
       requests.push({ cookie, body: { method: 'sms', code: (await lastPhoneCode(t)).code } });
     }
     expect(requests.length).toBeGreaterThan(SECOND_FACTOR_THROTTLE.lockAfterFailures);
-    const answers = await Promise.all(requests.map((r) => post('/api/v1/sign-in/verify', r.body, '203.0.113.2', r.cookie)));
+    const answers = await Promise.all(
+      requests.map((r) => post('/api/v1/sign-in/verify', r.body, '203.0.113.2', r.cookie)),
+    );
     expect(answers.map((a) => `${a.status} ${a.code}`)).toEqual(Array(requests.length).fill('200 signed_in'));
     const row = await counter(`2fa:${ownerId}`);
     expect(Number(row.failures)).toBe(0);

@@ -25,7 +25,10 @@ describe.each(DIALECTS)('sign-in and sessions (%s)', (dialect) => {
   it('answers the same for an unknown email and a wrong password', async () => {
     await setUpOwner(t);
     const client = new Client(t.app);
-    const unknown = await client.post('/api/v1/sign-in', { email: 'nobody@acme.test', password: 'whatever-password-1' });
+    const unknown = await client.post('/api/v1/sign-in', {
+      email: 'nobody@acme.test',
+      password: 'whatever-password-1',
+    });
     const wrong = await client.post('/api/v1/sign-in', { email: OWNER.email, password: 'whatever-password-1' });
     expect(unknown.statusCode).toBe(401);
     expect(wrong.statusCode).toBe(401);
@@ -37,7 +40,9 @@ describe.each(DIALECTS)('sign-in and sessions (%s)', (dialect) => {
     const { owner } = await setUpOwner(t);
     const first = owner.cookie('tf_session');
     const client = new Client(t.app);
-    expect((await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(200);
+    expect((await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(
+      200,
+    );
     const second = client.cookie('tf_session');
     expect(second).toBeDefined();
     expect(second).not.toBe(first);
@@ -112,12 +117,21 @@ describe.each(DIALECTS)('sign-in and sessions (%s)', (dialect) => {
     const { owner } = await setUpOwner(t);
     const other = new Client(t.app);
     await other.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
-    const wrong = await owner.post('/api/v1/me/password', { currentPassword: 'not-the-password-1', newPassword: 'a-brand-new-passphrase-9' });
+    const wrong = await owner.post('/api/v1/me/password', {
+      currentPassword: 'not-the-password-1',
+      newPassword: 'a-brand-new-passphrase-9',
+    });
     expect(wrong.statusCode).toBe(401);
-    const weak = await owner.post('/api/v1/me/password', { currentPassword: OWNER.password, newPassword: 'password1234' });
+    const weak = await owner.post('/api/v1/me/password', {
+      currentPassword: OWNER.password,
+      newPassword: 'password1234',
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.code).toBe('password_rejected');
-    const ok = await owner.post('/api/v1/me/password', { currentPassword: OWNER.password, newPassword: 'a-brand-new-passphrase-9' });
+    const ok = await owner.post('/api/v1/me/password', {
+      currentPassword: OWNER.password,
+      newPassword: 'a-brand-new-passphrase-9',
+    });
     expect(ok.statusCode).toBe(200);
     expect((await owner.get('/api/v1/session')).statusCode).toBe(200);
     expect((await other.get('/api/v1/session')).statusCode).toBe(401);

@@ -33,7 +33,10 @@ function startSmtp(port: number, received: Received[]): Promise<SMTPServer> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        received.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },
@@ -43,7 +46,9 @@ function startSmtp(port: number, received: Received[]): Promise<SMTPServer> {
 
 /** The decoded text of a MIME message (quoted-printable soft breaks undone). */
 function text(raw: string): string {
-  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 describe.each(DIALECTS)('security emails over SMTP (%s)', (dialect) => {
@@ -60,16 +65,26 @@ describe.each(DIALECTS)('security emails over SMTP (%s)', (dialect) => {
     const port = await freePort();
     const received: Received[] = [];
     smtp = await startSmtp(port, received);
-    t = await createTestApp(dialect, { transport: smtpTransport(`smtp://127.0.0.1:${port}`, 'twofold <security@acme.test>') });
+    t = await createTestApp(dialect, {
+      transport: smtpTransport(`smtp://127.0.0.1:${port}`, 'twofold <security@acme.test>'),
+    });
     const { owner } = await setUpOwner(t);
     // First run emails the owner a link to verify the address, on PUBLIC_URL; the rest follows the others.
     expect(received).toHaveLength(1);
     expect(text(received[0]!.raw)).toContain('http://localhost:3000/verify-email?token=');
     received.length = 0;
     const anon = new Client(t.app, '10.8.8.8');
-    await anon.request('POST', '/api/v1/password-reset', { email: OWNER.email }, { host: 'evil.example', 'x-forwarded-host': 'evil.example' });
+    await anon.request(
+      'POST',
+      '/api/v1/password-reset',
+      { email: OWNER.email },
+      { host: 'evil.example', 'x-forwarded-host': 'evil.example' },
+    );
     await expect.poll(() => received.length).toBe(1); // reset emails leave in the background
-    await owner.post('/api/v1/me/password', { currentPassword: OWNER.password, newPassword: 'silver-canyon-ledger-55' });
+    await owner.post('/api/v1/me/password', {
+      currentPassword: OWNER.password,
+      newPassword: 'silver-canyon-ledger-55',
+    });
     expect(received).toHaveLength(2);
     const [reset, changed] = received.map((m) => ({ ...m, body: text(m.raw) }));
     expect(reset!.to).toEqual([OWNER.email]);
@@ -88,17 +103,34 @@ describe.each(DIALECTS)('security emails over SMTP (%s)', (dialect) => {
 
   it('SMTP down: the action completes, the mail is queued and audited; SMTP up: it arrives exactly once', async () => {
     const port = await freePort();
-    t = await createTestApp(dialect, { transport: smtpTransport(`smtp://127.0.0.1:${port}`, 'twofold <security@acme.test>') });
+    t = await createTestApp(dialect, {
+      transport: smtpTransport(`smtp://127.0.0.1:${port}`, 'twofold <security@acme.test>'),
+    });
     // An operator's setup that vouches for the address sends nothing: the reset email is the only one.
     await setUp(t.ctx, { ...OWNER, emailVerified: true }, null);
     const anon = new Client(t.app, '10.8.8.9');
     expect((await anon.post('/api/v1/password-reset', { email: OWNER.email })).statusCode).toBe(202);
-    await expect.poll(async () => (await t!.ctx.db.kysely.selectFrom('audit_events').select('id').where('event', '=', 'mail.delivery_failed').execute()).length).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (
+            await t!.ctx.db.kysely
+              .selectFrom('audit_events')
+              .select('id')
+              .where('event', '=', 'mail.delivery_failed')
+              .execute()
+          ).length,
+      )
+      .toBe(1);
     const queued = await t.ctx.db.kysely.selectFrom('mail_outbox').selectAll().execute();
     expect(queued).toHaveLength(1);
     expect(queued[0]).toMatchObject({ status: 'pending' });
     expect(Number(queued[0]!.attempts)).toBe(1);
-    const failures = await t.ctx.db.kysely.selectFrom('audit_events').select('details').where('event', '=', 'mail.delivery_failed').execute();
+    const failures = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('details')
+      .where('event', '=', 'mail.delivery_failed')
+      .execute();
     expect(failures).toHaveLength(1);
     expect(JSON.parse(failures[0]!.details).willRetry).toBe(true);
 
@@ -113,7 +145,10 @@ describe.each(DIALECTS)('security emails over SMTP (%s)', (dialect) => {
     expect(await t.ctx.mail.retryDue(t.clock.now())).toBe(0);
     expect(received).toHaveLength(1);
     expect(received[0]!.to).toEqual([OWNER.email]);
-    const sent = await t.ctx.db.kysely.selectFrom('mail_outbox').select(['status', 'attempts']).executeTakeFirstOrThrow();
+    const sent = await t.ctx.db.kysely
+      .selectFrom('mail_outbox')
+      .select(['status', 'attempts'])
+      .executeTakeFirstOrThrow();
     expect(sent).toMatchObject({ status: 'sent' });
     expect(Number(sent.attempts)).toBe(2);
   });

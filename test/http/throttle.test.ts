@@ -8,7 +8,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { PASSWORD_THROTTLE, RATE_LIMITS } from '../../src/config/defaults.ts';
 import { randomBytes } from '../../src/crypto/index.ts';
-import { Client, createTestApp, lastEmailTo, ORIGIN, OWNER, setUpOwner, tokenFromLink, type TestApp } from '../helpers/app.ts';
+import {
+  Client,
+  createTestApp,
+  lastEmailTo,
+  ORIGIN,
+  OWNER,
+  setUpOwner,
+  tokenFromLink,
+  type TestApp,
+} from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 
 const WRONG = 'definitely-not-the-password-1';
@@ -19,7 +28,11 @@ function randomIp(): string {
 }
 
 async function counterRow(t: TestApp, userId: string) {
-  return t.ctx.db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', `pwd:${userId}`).executeTakeFirst();
+  return t.ctx.db.kysely
+    .selectFrom('attempt_counters')
+    .selectAll()
+    .where('key', '=', `pwd:${userId}`)
+    .executeTakeFirst();
 }
 
 describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
@@ -35,7 +48,11 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
       ownerId = (await setUpOwner(t)).ownerId;
     });
 
-    function signIn(password: string, headers: Record<string, string> = {}, remoteAddress = '127.0.0.1'): Promise<LightMyRequestResponse> {
+    function signIn(
+      password: string,
+      headers: Record<string, string> = {},
+      remoteAddress = '127.0.0.1',
+    ): Promise<LightMyRequestResponse> {
       return t.app.inject({
         method: 'POST',
         url: '/api/v1/sign-in',
@@ -52,7 +69,9 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
       // between waves, until the account locks — and two more waves to show the count stays put.
       for (let extra = 0; extra < 3; waves += 1) {
         expect(waves).toBeLessThan(20);
-        const responses = await Promise.all(Array.from({ length: 50 }, () => signIn(WRONG, { 'x-forwarded-for': randomIp() })));
+        const responses = await Promise.all(
+          Array.from({ length: 50 }, () => signIn(WRONG, { 'x-forwarded-for': randomIp() })),
+        );
         const codes = responses.map((r) => `${r.statusCode} ${r.json().error.code}`);
         expect(new Set(codes).size).toBeLessThanOrEqual(2);
         for (const code of codes) expect(['401 invalid_credentials', '429 rate_limited']).toContain(code);
@@ -74,11 +93,19 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
       expect(row!.locked_until).not.toBeNull();
 
       // Evaluated guesses (wrong_password) never exceed the limit; the rest were refused unseen.
-      const failures = await t.ctx.db.kysely.selectFrom('audit_events').select('details').where('event', '=', 'sign_in.failed').execute();
+      const failures = await t.ctx.db.kysely
+        .selectFrom('audit_events')
+        .select('details')
+        .where('event', '=', 'sign_in.failed')
+        .execute();
       const evaluated = failures.filter((f) => JSON.parse(f.details).reason === 'wrong_password');
       expect(evaluated).toHaveLength(PASSWORD_THROTTLE.lockAfterFailures);
       // The audit records the socket address, not the forged header.
-      const ips = await t.ctx.db.kysely.selectFrom('audit_events').select('ip').where('event', '=', 'sign_in.failed').execute();
+      const ips = await t.ctx.db.kysely
+        .selectFrom('audit_events')
+        .select('ip')
+        .where('event', '=', 'sign_in.failed')
+        .execute();
       expect(new Set(ips.map((r) => r.ip))).toEqual(new Set(['127.0.0.1']));
 
       // While locked, the right password gets exactly the wrong password's answer (from a fresh address).
@@ -93,10 +120,18 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
       expect(fresh.cookie('tf_session')).toBeUndefined();
 
       // One lock: one audit row, one security email.
-      const lockRows = await t.ctx.db.kysely.selectFrom('audit_events').selectAll().where('event', '=', 'sign_in.locked').execute();
+      const lockRows = await t.ctx.db.kysely
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('event', '=', 'sign_in.locked')
+        .execute();
       expect(lockRows).toHaveLength(1);
       expect(lockRows[0]!.target_user_id).toBe(ownerId);
-      const lockMails = await t.ctx.db.kysely.selectFrom('mail_outbox').select('subject').where('recipient', '=', OWNER.email).execute();
+      const lockMails = await t.ctx.db.kysely
+        .selectFrom('mail_outbox')
+        .select('subject')
+        .where('recipient', '=', OWNER.email)
+        .execute();
       expect(lockMails.filter((m) => /paused|lock/i.test(m.subject))).toHaveLength(1);
 
       // After the 15-minute lock the right password works again.
@@ -128,7 +163,9 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
       for (let i = 0; i < PASSWORD_THROTTLE.delayAfterFailures - 1; i += 1) {
         await client.post('/api/v1/sign-in', { email: OWNER.email, password: WRONG });
       }
-      expect((await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(200);
+      expect((await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(
+        200,
+      );
     });
 
     it('a password reset still works while the account is locked, and lifts the lock', async () => {
@@ -138,7 +175,9 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
         t.clock.advanceSeconds(PASSWORD_THROTTLE.maxDelaySeconds + 1);
       }
       expect((await counterRow(t, ownerId))!.locked_until).not.toBeNull();
-      expect((await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(401);
+      expect((await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(
+        401,
+      );
 
       const requested = await client.post('/api/v1/password-reset', { email: OWNER.email });
       expect(requested.statusCode).toBe(202);
@@ -173,7 +212,8 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
 
     it('X-Forwarded-For from the trusted proxy is believed: each client address has its own bucket', async () => {
       const first = [];
-      for (let i = 0; i < RATE_LIMITS.signInFailures.limit; i += 1) first.push((await signInVia('192.0.2.1')).statusCode);
+      for (let i = 0; i < RATE_LIMITS.signInFailures.limit; i += 1)
+        first.push((await signInVia('192.0.2.1')).statusCode);
       expect(first.every((s) => s === 401)).toBe(true);
       const over = await signInVia('192.0.2.1');
       expect(over.statusCode).toBe(429);
@@ -187,13 +227,23 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
 
     it('the audit records the forwarded client address', async () => {
       const client = new Client(t.app);
-      await client.request('POST', '/api/v1/sign-in', { email: OWNER.email, password: WRONG }, { 'x-forwarded-for': '192.0.2.77' });
-      const rows = await t.ctx.db.kysely.selectFrom('audit_events').select('ip').where('event', '=', 'sign_in.failed').execute();
+      await client.request(
+        'POST',
+        '/api/v1/sign-in',
+        { email: OWNER.email, password: WRONG },
+        { 'x-forwarded-for': '192.0.2.77' },
+      );
+      const rows = await t.ctx.db.kysely
+        .selectFrom('audit_events')
+        .select('ip')
+        .where('event', '=', 'sign_in.failed')
+        .execute();
       expect(rows.map((r) => r.ip)).toEqual(['192.0.2.77']);
     });
 
     it('X-Forwarded-For from an untrusted peer is ignored', async () => {
-      for (let i = 0; i < RATE_LIMITS.signInFailures.limit; i += 1) await signInVia(`192.0.2.${i + 10}`, '203.0.113.99');
+      for (let i = 0; i < RATE_LIMITS.signInFailures.limit; i += 1)
+        await signInVia(`192.0.2.${i + 10}`, '203.0.113.99');
       const over = await signInVia('192.0.2.200', '203.0.113.99');
       expect(over.statusCode).toBe(429);
     });

@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, createTestApp, lastEmailTo, OWNER, setUpOwner, subjectsTo, tokenFromLink, type TestApp } from '../helpers/app.ts';
+import {
+  Client,
+  createTestApp,
+  lastEmailTo,
+  OWNER,
+  setUpOwner,
+  subjectsTo,
+  tokenFromLink,
+  type TestApp,
+} from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
 
@@ -47,16 +56,40 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     // With 2FA on, re-auth needs the factor as well as the password.
     const passwordOnlyReauth = await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password });
     expect(passwordOnlyReauth.json().error.code).toBe('reauthentication_required');
-    expect((await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()) })).statusCode).toBe(200);
+    expect(
+      (
+        await owner.post('/api/v1/me/reauthenticate', {
+          password: OWNER.password,
+          method: 'totp',
+          code: codeAt(secret, t.clock.now()),
+        })
+      ).statusCode,
+    ).toBe(200);
     const a = (await owner.post('/api/v1/me/factors/totp')).json();
     const b = (await owner.post('/api/v1/me/factors/totp')).json();
     expect(a.secret).not.toBe(b.secret);
-    expect(a.otpauthUri).toMatch(/^otpauth:\/\/totp\/Acme%20Clinic:owner%40acme\.test\?secret=[A-Z2-7]+&issuer=Acme%20Clinic&algorithm=SHA1&digits=6&period=30$/);
+    expect(a.otpauthUri).toMatch(
+      /^otpauth:\/\/totp\/Acme%20Clinic:owner%40acme\.test\?secret=[A-Z2-7]+&issuer=Acme%20Clinic&algorithm=SHA1&digits=6&period=30$/,
+    );
     expect(a.qrSvg).toContain('<svg');
     // The first attempt is dead; the second expires after 15 minutes.
-    expect((await owner.post('/api/v1/me/factors/totp/confirm', { enrollmentId: a.enrollmentId, code: codeAt(a.secret, t.clock.now()) })).statusCode).toBe(404);
+    expect(
+      (
+        await owner.post('/api/v1/me/factors/totp/confirm', {
+          enrollmentId: a.enrollmentId,
+          code: codeAt(a.secret, t.clock.now()),
+        })
+      ).statusCode,
+    ).toBe(404);
     t.clock.advanceSeconds(15 * 60 + 1);
-    expect((await owner.post('/api/v1/me/factors/totp/confirm', { enrollmentId: b.enrollmentId, code: codeAt(b.secret, t.clock.now()) })).statusCode).toBe(404);
+    expect(
+      (
+        await owner.post('/api/v1/me/factors/totp/confirm', {
+          enrollmentId: b.enrollmentId,
+          code: codeAt(b.secret, t.clock.now()),
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('a challenge opens no protected route, and the session after 2FA has a new token', async () => {
@@ -83,7 +116,10 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     const session = (await client.get('/api/v1/session')).json();
     expect(session.amr).toEqual(['pwd', 'otp', 'mfa']);
     // Single use: the challenge cannot be verified again.
-    const again = await client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now(), 1) });
+    const again = await client.post('/api/v1/sign-in/verify', {
+      method: 'totp',
+      code: codeAt(secret, t.clock.now(), 1),
+    });
     expect(again.json().error.code).toBe('challenge_expired');
   });
 
@@ -96,14 +132,23 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
       expect(r.statusCode).toBe(401);
       expect(r.json().error.code).toBe('invalid_code');
     }
-    const drift = await (await passwordOnly()).client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now(), 10) });
+    const drift = await (
+      await passwordOnly()
+    ).client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now(), 10) });
     expect(drift.json().error.clockDriftMinutes).toBe(5);
     const { client } = await passwordOnly();
-    expect((await client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now(), -1) })).statusCode).toBe(200);
+    expect(
+      (await client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now(), -1) }))
+        .statusCode,
+    ).toBe(200);
     // That step and every earlier one are spent now.
-    const replay = await (await passwordOnly()).client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now(), -1) });
+    const replay = await (
+      await passwordOnly()
+    ).client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now(), -1) });
     expect(replay.json().error.code).toBe('invalid_code');
-    const next = await (await passwordOnly()).client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now(), 1) });
+    const next = await (
+      await passwordOnly()
+    ).client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now(), 1) });
     expect(next.statusCode).toBe(200);
   });
 
@@ -118,7 +163,10 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     expect(dead.json().error.code).toBe('challenge_expired');
     const { client: late } = await passwordOnly();
     t.clock.advanceSeconds(10 * 60 + 1);
-    expect((await late.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) })).json().error.code).toBe('challenge_expired');
+    expect(
+      (await late.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) })).json().error
+        .code,
+    ).toBe('challenge_expired');
   });
 
   it('locks the second step after 10 failures in a row across challenges, then doubles', async () => {
@@ -134,7 +182,9 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     expect((await lastEmailTo(t, OWNER.email)).subject).toContain('paused');
     t.clock.advanceSeconds(15 * 60 + 1);
     const { client: after } = await passwordOnly(new Client(t.app, '10.0.1.2'));
-    expect((await after.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) })).statusCode).toBe(200);
+    expect(
+      (await after.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) })).statusCode,
+    ).toBe(200);
   });
 
   it('backup codes work once, ignore case, spaces and dashes, and warn when few are left', async () => {
@@ -142,14 +192,18 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     const { client } = await passwordOnly();
     expect((await client.post('/api/v1/sign-in/verify', { method: 'backup_code', code: typed })).statusCode).toBe(200);
     expect(await subjectsTo(t, OWNER.email)).toContainEqual(expect.stringContaining('backup code was used'));
-    const reuse = await (await passwordOnly()).client.post('/api/v1/sign-in/verify', { method: 'backup_code', code: backupCodes[0]! });
+    const reuse = await (
+      await passwordOnly()
+    ).client.post('/api/v1/sign-in/verify', { method: 'backup_code', code: backupCodes[0]! });
     expect(reuse.json().error.code).toBe('invalid_code');
     const factors = (await client.get('/api/v1/me/factors')).json();
     expect(factors.backupCodesLeft).toBe(9);
     expect(factors.backupCodesLow).toBe(false);
     // Regenerating (sudo) kills the old set.
     expect((await client.post('/api/v1/me/backup-codes')).statusCode).toBe(200);
-    const stale = await (await passwordOnly()).client.post('/api/v1/sign-in/verify', { method: 'backup_code', code: backupCodes[1]! });
+    const stale = await (
+      await passwordOnly()
+    ).client.post('/api/v1/sign-in/verify', { method: 'backup_code', code: backupCodes[1]! });
     expect(stale.json().error.code).toBe('invalid_code');
     const rows = await t.ctx.db.kysely.selectFrom('backup_codes').select('code_hash').execute();
     expect(rows.some((r) => backupCodes.some((c) => r.code_hash.includes(c.replace(/-/g, ''))))).toBe(false);
@@ -157,7 +211,11 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
 
   it('a trusted browser skips only the second step; sudo then needs the factor; revoking ends the skip', async () => {
     const { client } = await passwordOnly(undefined, { rememberMe: true });
-    const verify = await client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()), trustDevice: true });
+    const verify = await client.post('/api/v1/sign-in/verify', {
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+      trustDevice: true,
+    });
     expect(verify.json().trustedDevice).toBe(true);
     expect(client.cookie('tf_trusted')).toBeDefined();
     // "Remember me" has no effect on a 2FA sign-in: the session ends after 12 hours.
@@ -179,7 +237,11 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
 
   it('a password change or reset forgets trusted browsers and keeps 2FA', async () => {
     const { client } = await passwordOnly();
-    await client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()), trustDevice: true });
+    await client.post('/api/v1/sign-in/verify', {
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+      trustDevice: true,
+    });
     const anon = new Client(t.app);
     await anon.post('/api/v1/password-reset', { email: OWNER.email });
     const token = tokenFromLink((await lastEmailTo(t, OWNER.email)).text, '/reset-password');
@@ -193,18 +255,34 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     const { client } = await passwordOnly();
     await client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) });
     t.clock.advanceSeconds(30);
-    const noCode = await client.post('/api/v1/me/two-factor/disable', { password: OWNER.password, method: 'totp', code: '000000' });
+    const noCode = await client.post('/api/v1/me/two-factor/disable', {
+      password: OWNER.password,
+      method: 'totp',
+      code: '000000',
+    });
     expect(noCode.json().error.code).toBe('invalid_code');
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'staff' }).execute();
-    const required = await client.post('/api/v1/me/two-factor/disable', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()) });
+    const required = await client.post('/api/v1/me/two-factor/disable', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
     expect(required.statusCode).toBe(409);
     expect(required.json().error.code).toBe('two_factor_required_by_org');
     expect(required.json().error.message).toContain('Acme Clinic');
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
     t.clock.advanceSeconds(30);
-    const off = await client.post('/api/v1/me/two-factor/disable', { password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()) });
+    const off = await client.post('/api/v1/me/two-factor/disable', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
     expect(off.statusCode).toBe(200);
-    expect((await client.get('/api/v1/me/factors')).json()).toMatchObject({ twoFactorEnabled: false, factors: [], backupCodesLeft: 0 });
+    expect((await client.get('/api/v1/me/factors')).json()).toMatchObject({
+      twoFactorEnabled: false,
+      factors: [],
+      backupCodesLeft: 0,
+    });
     expect((await lastEmailTo(t, OWNER.email)).subject).toContain('turned off');
     expect((await passwordOnly()).body.status).toBe('signed_in');
   });
@@ -217,7 +295,9 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     expect(reuse.json().error.code).toBe('invalid_code');
     const factorId = (await client.get('/api/v1/me/factors')).json().factors[0].id;
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'everyone' }).execute();
-    expect((await client.delete(`/api/v1/me/factors/${factorId}`)).json().error.code).toBe('two_factor_required_by_org');
+    expect((await client.delete(`/api/v1/me/factors/${factorId}`)).json().error.code).toBe(
+      'two_factor_required_by_org',
+    );
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
     const removed = await client.delete(`/api/v1/me/factors/${factorId}`);
     expect(removed.statusCode).toBe(200);
@@ -225,10 +305,18 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
   });
 
   it('a sign-in from a browser never seen for this user sends a "new sign-in" email', async () => {
-    const before = await t.ctx.db.kysely.selectFrom('mail_outbox').select('id').where('subject', 'like', 'New sign-in%').execute();
+    const before = await t.ctx.db.kysely
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('subject', 'like', 'New sign-in%')
+      .execute();
     const { client } = await passwordOnly();
     await client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) });
-    const after = await t.ctx.db.kysely.selectFrom('mail_outbox').select('id').where('subject', 'like', 'New sign-in%').execute();
+    const after = await t.ctx.db.kysely
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('subject', 'like', 'New sign-in%')
+      .execute();
     expect(after.length).toBe(before.length + 1);
     // The same browser again: no new email.
     await client.delete('/api/v1/session');
@@ -236,7 +324,11 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     const again = await passwordOnly(client);
     await client.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) });
     expect(again.body.status).toBe('second_factor_required');
-    const last = await t.ctx.db.kysely.selectFrom('mail_outbox').select('id').where('subject', 'like', 'New sign-in%').execute();
+    const last = await t.ctx.db.kysely
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('subject', 'like', 'New sign-in%')
+      .execute();
     expect(last.length).toBe(after.length);
   });
 });

@@ -5,8 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  afterFailure, decideAttempt, decideBudget, EMPTY_ATTEMPT_STATE, liveInFlight, lockSeconds, nextPauseMs, slotsFor,
-  type AttemptPolicy, type AttemptState,
+  afterFailure,
+  decideAttempt,
+  decideBudget,
+  EMPTY_ATTEMPT_STATE,
+  liveInFlight,
+  lockSeconds,
+  nextPauseMs,
+  slotsFor,
+  type AttemptPolicy,
+  type AttemptState,
 } from '../../src/core/attempts.ts';
 import { IN_FLIGHT, PASSWORD_THROTTLE, SECOND_FACTOR_THROTTLE } from '../../src/config/defaults.ts';
 
@@ -41,7 +49,8 @@ describe('slotsFor', () => {
     for (const policy of [PASSWORD_THROTTLE, SECOND_FACTOR_THROTTLE]) {
       for (let f = 0; f < policy.lockAfterFailures; f += 1) {
         expect(f + slotsFor(policy, f)).toBeLessThanOrEqual(policy.lockAfterFailures);
-        if (f < policy.delayAfterFailures) expect(f + slotsFor(policy, f)).toBe(Math.min(policy.delayAfterFailures, policy.lockAfterFailures));
+        if (f < policy.delayAfterFailures)
+          expect(f + slotsFor(policy, f)).toBe(Math.min(policy.delayAfterFailures, policy.lockAfterFailures));
       }
     }
   });
@@ -54,13 +63,24 @@ describe('decideAttempt', () => {
 
   it('is busy (wait, not refuse) while attempts in flight hold every slot', () => {
     expect(decideAttempt(P, state({ inFlight: 5, inFlightAt: at(-1) }), NOW, STALE)).toEqual({ kind: 'busy' });
-    expect(decideAttempt(P, state({ failures: 3, inFlight: 2, inFlightAt: at(-1) }), NOW, STALE)).toEqual({ kind: 'busy' });
-    expect(decideAttempt(P, state({ failures: 3, inFlight: 1, inFlightAt: at(-1) }), NOW, STALE)).toEqual({ kind: 'allowed', slots: 2 });
+    expect(decideAttempt(P, state({ failures: 3, inFlight: 2, inFlightAt: at(-1) }), NOW, STALE)).toEqual({
+      kind: 'busy',
+    });
+    expect(decideAttempt(P, state({ failures: 3, inFlight: 1, inFlightAt: at(-1) }), NOW, STALE)).toEqual({
+      kind: 'allowed',
+      slots: 2,
+    });
   });
 
   it('refuses for real while delayed or locked by confirmed failures, even with no attempt in flight', () => {
-    expect(decideAttempt(P, state({ failures: 5, nextAllowedAt: at(2) }), NOW, STALE)).toEqual({ kind: 'refused', retryAt: at(2) });
-    expect(decideAttempt(P, state({ failures: 10, locks: 1, lockedUntil: at(900) }), NOW, STALE)).toEqual({ kind: 'refused', retryAt: at(900) });
+    expect(decideAttempt(P, state({ failures: 5, nextAllowedAt: at(2) }), NOW, STALE)).toEqual({
+      kind: 'refused',
+      retryAt: at(2),
+    });
+    expect(decideAttempt(P, state({ failures: 10, locks: 1, lockedUntil: at(900) }), NOW, STALE)).toEqual({
+      kind: 'refused',
+      retryAt: at(900),
+    });
   });
 
   it('inside the delay region, once the delay has passed: one attempt at a time', () => {
@@ -70,7 +90,10 @@ describe('decideAttempt', () => {
   });
 
   it('after a lock has run out, a new run starts with all slots', () => {
-    expect(decideAttempt(P, state({ failures: 10, locks: 1, lockedUntil: at(-1) }), NOW, STALE)).toEqual({ kind: 'allowed', slots: 5 });
+    expect(decideAttempt(P, state({ failures: 10, locks: 1, lockedUntil: at(-1) }), NOW, STALE)).toEqual({
+      kind: 'allowed',
+      slots: 5,
+    });
   });
 
   it('gives up slots nobody has taken a new one beside for the stale time (a process died mid-check)', () => {
@@ -114,7 +137,10 @@ describe('afterFailure', () => {
 
   it('a failure settling while a lock holds only adds to the count', () => {
     const locked = state({ failures: 10, locks: 1, lockedUntil: at(60) });
-    expect(afterFailure(P, locked, NOW)).toEqual({ next: { failures: 11, locks: 1, nextAllowedAt: null, lockedUntil: at(60) }, locksNow: false });
+    expect(afterFailure(P, locked, NOW)).toEqual({
+      next: { failures: 11, locks: 1, nextAllowedAt: null, lockedUntil: at(60) },
+      locksNow: false,
+    });
   });
 });
 

@@ -48,11 +48,24 @@ describe('resolveConfig', () => {
 
   it('accepts good values of every setting', () => {
     const config = resolveConfig({
-      PORT: '0', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/twofold', PUBLIC_URL: 'https://auth.example.test',
-      REDIS_URL: 'redis://cache:6379', SMTP_URL: 'smtps://u:p@mail.example.test', TWOFOLD_SECRET_KEY: 'A'.repeat(43),
-      TRUST_PROXY: '10.0.0.0/8, 127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://u:p@db:5432/twofold',
+      PUBLIC_URL: 'https://auth.example.test',
+      REDIS_URL: 'redis://cache:6379',
+      SMTP_URL: 'smtps://u:p@mail.example.test',
+      TWOFOLD_SECRET_KEY: 'A'.repeat(43),
+      TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
     });
-    expect(config).toMatchObject({ port: 0, host: '0.0.0.0', trustProxy: '10.0.0.0/8, 127.0.0.1', logLevel: 'warn', production: true });
+    expect(config).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      trustProxy: '10.0.0.0/8, 127.0.0.1',
+      logLevel: 'warn',
+      production: true,
+    });
     expect(resolveConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(resolveConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
   });

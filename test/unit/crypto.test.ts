@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  aeadOpen, aeadSeal, constantTimeEqual, randomBytes, randomDigits, randomString, randomToken,
+  aeadOpen,
+  aeadSeal,
+  constantTimeEqual,
+  randomBytes,
+  randomDigits,
+  randomString,
+  randomToken,
 } from '../../src/crypto/index.ts';
 
 const KEY = randomBytes(32);

@@ -87,7 +87,11 @@ describe('failure budgets in Redis', () => {
   let inspect: Redis;
   beforeAll(async () => {
     [first, second, inspect] = [openRedis(REDIS_URL), openRedis(REDIS_URL), new Redis(REDIS_URL)];
-    await Promise.all([first, second].map((r) => r.status === 'ready' ? undefined : new Promise((resolve) => r.once('ready', resolve))));
+    await Promise.all(
+      [first, second].map((r) =>
+        r.status === 'ready' ? undefined : new Promise((resolve) => r.once('ready', resolve)),
+      ),
+    );
   });
   afterAll(async () => {
     const keys = await inspect.keys(`${prefix}*`);
@@ -100,7 +104,9 @@ describe('failure budgets in Redis', () => {
     const limiter = redisRateLimiter(first, prefix);
     await slots(limiter, 'ip:sign-in-failures:203.0.113.9', 1);
     const keys = await inspect.keys(`${prefix}budget:*`);
-    expect(keys).toContain(`${prefix}budget:{ip:sign-in-failures:203.0.113.9}:${Date.parse('2026-11-24T12:00:00.000Z')}`);
+    expect(keys).toContain(
+      `${prefix}budget:{ip:sign-in-failures:203.0.113.9}:${Date.parse('2026-11-24T12:00:00.000Z')}`,
+    );
     for (const key of keys) {
       expect(await inspect.pttl(key)).toBeGreaterThan(0);
       expect(await inspect.pttl(key)).toBeLessThanOrEqual(2 * MINUTE * 1000);
@@ -120,13 +126,19 @@ describe('failure budgets with Redis unreachable', () => {
   it('reserve and settle both fall back to the database, and the budget holds', async () => {
     const dead = openRedis('redis://127.0.0.1:1');
     const fallbacks: unknown[] = [];
-    const limiter = withFallback(redisRateLimiter(dead, 'twofold-test:'), dbRateLimiter(testDb.db), (error) => fallbacks.push(error));
+    const limiter = withFallback(redisRateLimiter(dead, 'twofold-test:'), dbRateLimiter(testDb.db), (error) =>
+      fallbacks.push(error),
+    );
     const taken = await slots(limiter, 'ip:sign-in-failures:192.0.2.7', 3);
     expect(taken.map((s) => s.store)).toEqual(['database', 'database', 'database']);
     expect((await limiter.reserve('ip:sign-in-failures:192.0.2.7', 3, MINUTE, NOW)).status).toBe('busy');
     for (const slot of taken) await limiter.settle(slot, true, LATER);
     expect((await limiter.reserve('ip:sign-in-failures:192.0.2.7', 3, MINUTE, LATER)).status).toBe('refused');
-    const row = await testDb.db.kysely.selectFrom('rate_limits').selectAll().where('key', '=', 'ip:sign-in-failures:192.0.2.7').executeTakeFirstOrThrow();
+    const row = await testDb.db.kysely
+      .selectFrom('rate_limits')
+      .selectAll()
+      .where('key', '=', 'ip:sign-in-failures:192.0.2.7')
+      .executeTakeFirstOrThrow();
     expect([Number(row.count), Number(row.in_flight)]).toEqual([3, 0]);
     expect(fallbacks.length).toBeGreaterThanOrEqual(5);
     await limiter.close();
@@ -135,8 +147,16 @@ describe('failure budgets with Redis unreachable', () => {
   it('a slot taken in Redis whose settle fails is still counted as a failure in the database', async () => {
     const dead = openRedis('redis://127.0.0.1:1');
     const limiter = withFallback(redisRateLimiter(dead, 'twofold-test:'), dbRateLimiter(testDb.db));
-    await limiter.settle({ key: 'ip:sign-in-failures:192.0.2.8', windowSeconds: MINUTE, reservedAt: NOW, store: 'redis' }, true, LATER);
-    const row = await testDb.db.kysely.selectFrom('rate_limits').selectAll().where('key', '=', 'ip:sign-in-failures:192.0.2.8').executeTakeFirstOrThrow();
+    await limiter.settle(
+      { key: 'ip:sign-in-failures:192.0.2.8', windowSeconds: MINUTE, reservedAt: NOW, store: 'redis' },
+      true,
+      LATER,
+    );
+    const row = await testDb.db.kysely
+      .selectFrom('rate_limits')
+      .selectAll()
+      .where('key', '=', 'ip:sign-in-failures:192.0.2.8')
+      .executeTakeFirstOrThrow();
     expect([Number(row.count), Number(row.in_flight)]).toEqual([1, 0]);
     await limiter.close();
   });

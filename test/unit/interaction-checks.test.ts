@@ -7,17 +7,36 @@ const NOW = new Date('2026-11-25T12:00:00.000Z');
 
 function session(overrides: Partial<CurrentSession> = {}): CurrentSession {
   return {
-    id: 's1', userId: 'u1', kind: 'full', amr: ['pwd', 'otp', 'mfa'], remember: false, createdAt: '2026-11-25T11:50:00.000Z',
-    lastSeenAt: '2026-11-25T11:59:00.000Z', absoluteExpiresAt: '2026-11-25T23:50:00.000Z', idleExpiresAt: '2026-11-25T12:29:00.000Z',
-    reauthenticatedAt: null, steppedUpAt: null, ip: '127.0.0.1', userAgent: '',
-    user: { id: 'u1', email: 'u1@acme.test', name: '', twoFactorEnabled: true }, enrollmentRequired: false, ...overrides,
+    id: 's1',
+    userId: 'u1',
+    kind: 'full',
+    amr: ['pwd', 'otp', 'mfa'],
+    remember: false,
+    createdAt: '2026-11-25T11:50:00.000Z',
+    lastSeenAt: '2026-11-25T11:59:00.000Z',
+    absoluteExpiresAt: '2026-11-25T23:50:00.000Z',
+    idleExpiresAt: '2026-11-25T12:29:00.000Z',
+    reauthenticatedAt: null,
+    steppedUpAt: null,
+    ip: '127.0.0.1',
+    userAgent: '',
+    user: { id: 'u1', email: 'u1@acme.test', name: '', twoFactorEnabled: true },
+    enrollmentRequired: false,
+    ...overrides,
   };
 }
 
 function state(overrides: Partial<InteractionState> = {}): InteractionState {
   return {
-    prompt: 'login', reasons: [], params: {}, providerAccountId: 'u1', session: session(),
-    access: { allowed: true, role: 'staff' }, startedAt: undefined, now: NOW, ...overrides,
+    prompt: 'login',
+    reasons: [],
+    params: {},
+    providerAccountId: 'u1',
+    session: session(),
+    access: { allowed: true, role: 'staff' },
+    startedAt: undefined,
+    now: NOW,
+    ...overrides,
   };
 }
 
@@ -27,7 +46,15 @@ const hint = (sub: string): string => `e30.${Buffer.from(JSON.stringify({ sub })
 describe('OpenID Connect interaction checks', () => {
   it('run in the documented order', () => {
     expect(INTERACTION_CHECKS.map((c) => c.name)).toEqual([
-      'signed in', 'same account as the request', 'member', 'not suspended', 'hinted account', 'enrolled', 'fresh proof', 'two factors', 'consent',
+      'signed in',
+      'same account as the request',
+      'member',
+      'not suspended',
+      'hinted account',
+      'enrolled',
+      'fresh proof',
+      'two factors',
+      'consent',
     ]);
   });
 
@@ -38,9 +65,15 @@ describe('OpenID Connect interaction checks', () => {
 
   it('membership, suspension and enrolment are checked at consent as at sign-in', () => {
     for (const prompt of ['login', 'consent']) {
-      expect(decideInteraction(state({ prompt, access: { allowed: false, reason: 'not_member' } })).outcome).toBe('not_member');
-      expect(decideInteraction(state({ prompt, access: { allowed: false, reason: 'suspended' } })).outcome).toBe('suspended');
-      expect(decideInteraction(state({ prompt, access: { allowed: false, reason: 'enrollment_required' } })).outcome).toBe('enrol_required_by_org');
+      expect(decideInteraction(state({ prompt, access: { allowed: false, reason: 'not_member' } })).outcome).toBe(
+        'not_member',
+      );
+      expect(decideInteraction(state({ prompt, access: { allowed: false, reason: 'suspended' } })).outcome).toBe(
+        'suspended',
+      );
+      expect(
+        decideInteraction(state({ prompt, access: { allowed: false, reason: 'enrollment_required' } })).outcome,
+      ).toBe('enrol_required_by_org');
     }
     expect(decideInteraction(state({ prompt: 'consent' })).outcome).toBe('consent');
   });
@@ -55,7 +88,15 @@ describe('OpenID Connect interaction checks', () => {
   it('prompt=login and max_age ask for a fresh proof when the last one is older than the request', () => {
     const startedAt = '2026-11-25T11:59:30.000Z';
     expect(decideInteraction(state({ startedAt, reasons: ['login_prompt'] })).outcome).toBe('confirm_it_is_you');
-    expect(decideInteraction(state({ startedAt, reasons: ['login_prompt'], session: session({ reauthenticatedAt: '2026-11-25T11:59:45.000Z' }) })).outcome).toBe('signed_in');
+    expect(
+      decideInteraction(
+        state({
+          startedAt,
+          reasons: ['login_prompt'],
+          session: session({ reauthenticatedAt: '2026-11-25T11:59:45.000Z' }),
+        }),
+      ).outcome,
+    ).toBe('signed_in');
     expect(decideInteraction(state({ startedAt, params: { max_age: 60 } })).outcome).toBe('confirm_it_is_you');
     expect(decideInteraction(state({ startedAt, params: { max_age: 3600 } })).outcome).toBe('signed_in');
   });
@@ -63,7 +104,19 @@ describe('OpenID Connect interaction checks', () => {
   it('aal2 asks for the second factor, or for enrolment when the person has none', () => {
     const aal2 = { acr_values: 'urn:twofold:aal2' };
     expect(decideInteraction(state({ params: aal2 })).outcome).toBe('signed_in');
-    expect(decideInteraction(state({ params: aal2, session: session({ amr: ['pwd'] }) })).outcome).toBe('second_factor');
-    expect(decideInteraction(state({ params: aal2, session: session({ amr: ['pwd'], user: { id: 'u1', email: 'u1@acme.test', name: '', twoFactorEnabled: false } }) })).outcome).toBe('enrol_for_two_factors');
+    expect(decideInteraction(state({ params: aal2, session: session({ amr: ['pwd'] }) })).outcome).toBe(
+      'second_factor',
+    );
+    expect(
+      decideInteraction(
+        state({
+          params: aal2,
+          session: session({
+            amr: ['pwd'],
+            user: { id: 'u1', email: 'u1@acme.test', name: '', twoFactorEnabled: false },
+          }),
+        }),
+      ).outcome,
+    ).toBe('enrol_for_two_factors');
   });
 });

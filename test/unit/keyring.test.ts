@@ -26,7 +26,10 @@ describe('keyring', () => {
     loadKeyring({ secretKey: null, dataDir });
     const stat = fs.statSync(path.join(dataDir, KEY_FILE_NAME));
     expect(stat.mode & 0o777).toBe(0o600);
-    const content = JSON.parse(fs.readFileSync(path.join(dataDir, KEY_FILE_NAME), 'utf8')) as { current: string; keys: Record<string, string> };
+    const content = JSON.parse(fs.readFileSync(path.join(dataDir, KEY_FILE_NAME), 'utf8')) as {
+      current: string;
+      keys: Record<string, string>;
+    };
     expect(Object.keys(content.keys)).toEqual([content.current]);
     expect(Buffer.from(content.keys[content.current]!, 'base64url')).toHaveLength(32);
   });

@@ -1,6 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { base32Encode } from '../../src/core/base32.ts';
-import { TOTP_DEFAULTS, buildOtpauthUri, findTotpStep, hotp, totp, totpStep, type TotpOptions } from '../../src/core/otp.ts';
+import {
+  TOTP_DEFAULTS,
+  buildOtpauthUri,
+  findTotpStep,
+  hotp,
+  totp,
+  totpStep,
+  type TotpOptions,
+} from '../../src/core/otp.ts';
 
 const KEY = new TextEncoder().encode('12345678901234567890');
 const NOW_SECONDS = 1_700_000_015;

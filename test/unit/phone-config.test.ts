@@ -2,8 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../../src/config/index.ts';
 
-const TWILIO = { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: `AC${'ab'.repeat(16)}`, TWILIO_AUTH_TOKEN: 'a-real-looking-token-123', TWILIO_FROM: '+15005550006' };
-const WEBHOOK = { SMS_PROVIDER: 'webhook', SMS_WEBHOOK_URL: 'https://sms.example.com/hook', SMS_WEBHOOK_SECRET: 'x'.repeat(32) };
+const TWILIO = {
+  SMS_PROVIDER: 'twilio',
+  TWILIO_ACCOUNT_SID: `AC${'ab'.repeat(16)}`,
+  TWILIO_AUTH_TOKEN: 'a-real-looking-token-123',
+  TWILIO_FROM: '+15005550006',
+};
+const WEBHOOK = {
+  SMS_PROVIDER: 'webhook',
+  SMS_WEBHOOK_URL: 'https://sms.example.com/hook',
+  SMS_WEBHOOK_SECRET: 'x'.repeat(32),
+};
 
 function settingOf(env: Record<string, string>): string {
   try {
@@ -17,13 +26,30 @@ function settingOf(env: Record<string, string>): string {
 
 describe('phone settings', () => {
   it('default to the outbox, 6 digits, every country, a 10 s provider timeout', () => {
-    expect(resolveConfig({}).phone).toEqual({ provider: 'outbox', twilio: null, webhook: null, codeDigits: 6, allowedCountries: [], providerTimeoutMs: 10_000 });
+    expect(resolveConfig({}).phone).toEqual({
+      provider: 'outbox',
+      twilio: null,
+      webhook: null,
+      codeDigits: 6,
+      allowedCountries: [],
+      providerTimeoutMs: 10_000,
+    });
   });
 
   it('read Twilio and webhook settings', () => {
-    expect(resolveConfig(TWILIO).phone.twilio).toEqual({ accountSid: TWILIO.TWILIO_ACCOUNT_SID, authToken: TWILIO.TWILIO_AUTH_TOKEN, from: TWILIO.TWILIO_FROM, baseUrl: 'https://api.twilio.com' });
-    expect(resolveConfig({ ...WEBHOOK, PHONE_CODE_DIGITS: '8', SMS_ALLOWED_COUNTRIES: 'us, gb,FR' }).phone).toMatchObject({
-      provider: 'webhook', webhook: { url: WEBHOOK.SMS_WEBHOOK_URL, secret: WEBHOOK.SMS_WEBHOOK_SECRET }, codeDigits: 8, allowedCountries: ['US', 'GB', 'FR'],
+    expect(resolveConfig(TWILIO).phone.twilio).toEqual({
+      accountSid: TWILIO.TWILIO_ACCOUNT_SID,
+      authToken: TWILIO.TWILIO_AUTH_TOKEN,
+      from: TWILIO.TWILIO_FROM,
+      baseUrl: 'https://api.twilio.com',
+    });
+    expect(
+      resolveConfig({ ...WEBHOOK, PHONE_CODE_DIGITS: '8', SMS_ALLOWED_COUNTRIES: 'us, gb,FR' }).phone,
+    ).toMatchObject({
+      provider: 'webhook',
+      webhook: { url: WEBHOOK.SMS_WEBHOOK_URL, secret: WEBHOOK.SMS_WEBHOOK_SECRET },
+      codeDigits: 8,
+      allowedCountries: ['US', 'GB', 'FR'],
     });
   });
 

@@ -5,7 +5,11 @@ import { composeNotice } from '../../src/factors/phone/delivery.ts';
 import { noticeText } from '../../src/recovery/notify.ts';
 
 describe('recovery notices by phone', () => {
-  const started = { kind: 'started', completesAt: '2026-11-25T12:00:00.000Z', cancelUrl: 'https://auth.example/recovery/cancel?token=abc' } as const;
+  const started = {
+    kind: 'started',
+    completesAt: '2026-11-25T12:00:00.000Z',
+    cancelUrl: 'https://auth.example/recovery/cancel?token=abc',
+  } as const;
 
   it('a text names the time and the cancel link, and has no code', () => {
     const message = composeNotice('+12015550123', 'sms', noticeText('Acme & Co', 'sms', started));

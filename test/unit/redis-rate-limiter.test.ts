@@ -47,7 +47,8 @@ describe('Redis rate limiter', () => {
     const a = redisRateLimiter(first, prefix);
     const b = redisRateLimiter(second, prefix);
     const results = [];
-    for (let i = 0; i < 6; i += 1) results.push(await (i % 2 === 0 ? a : b).hit('ip:sign-in:203.0.113.9', 5, MINUTE, NOW));
+    for (let i = 0; i < 6; i += 1)
+      results.push(await (i % 2 === 0 ? a : b).hit('ip:sign-in:203.0.113.9', 5, MINUTE, NOW));
     expect(results.map((r) => r.count)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(results.map((r) => r.allowed)).toEqual([true, true, true, true, true, false]);
     // 12:00:10 in a one-minute window: the next window starts in 50 s.
@@ -91,14 +92,20 @@ describe('Redis unreachable: the database limiter takes over', () => {
   it('keeps counting (and refusing past the limit) in the database, fast, and reports not ready', async () => {
     const dead = openRedis('redis://127.0.0.1:1');
     const fallbacks: unknown[] = [];
-    const limiter = withFallback(redisRateLimiter(dead, 'twofold-test:'), dbRateLimiter(db), (error) => fallbacks.push(error));
+    const limiter = withFallback(redisRateLimiter(dead, 'twofold-test:'), dbRateLimiter(db), (error) =>
+      fallbacks.push(error),
+    );
     const started = Date.now();
     const results = [];
     for (let i = 0; i < 4; i += 1) results.push(await limiter.hit('ip:sign-in:192.0.2.7', 3, MINUTE, NOW));
     expect(Date.now() - started).toBeLessThan(2000);
     expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
     expect(fallbacks).toHaveLength(4);
-    const row = await db.kysely.selectFrom('rate_limits').selectAll().where('key', '=', 'ip:sign-in:192.0.2.7').executeTakeFirst();
+    const row = await db.kysely
+      .selectFrom('rate_limits')
+      .selectAll()
+      .where('key', '=', 'ip:sign-in:192.0.2.7')
+      .executeTakeFirst();
     expect(Number(row?.count)).toBe(4);
     expect(await limiter.ping()).toBe(false);
     await limiter.close();

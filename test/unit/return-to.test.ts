@@ -22,6 +22,7 @@ describe('safeReturnTo', () => {
   });
 
   it('refuses what is not a non-empty string', () => {
-    for (const value of [undefined, null, 42, ['/profile'], {}, '']) expect(safeReturnTo(CONFIG, value, FALLBACK)).toBe(FALLBACK);
+    for (const value of [undefined, null, 42, ['/profile'], {}, ''])
+      expect(safeReturnTo(CONFIG, value, FALLBACK)).toBe(FALLBACK);
   });
 });

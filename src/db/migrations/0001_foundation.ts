@@ -153,8 +153,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
-    'seen_devices', 'system_flags', 'attempt_counters', 'rate_limits', 'mail_outbox', 'audit_events', 'password_resets',
-    'sessions', 'invitations', 'memberships', 'orgs', 'users',
+    'seen_devices',
+    'system_flags',
+    'attempt_counters',
+    'rate_limits',
+    'mail_outbox',
+    'audit_events',
+    'password_resets',
+    'sessions',
+    'invitations',
+    'memberships',
+    'orgs',
+    'users',
   ]) {
     await db.schema.dropTable(table).execute();
   }

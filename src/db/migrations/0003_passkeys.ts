@@ -37,7 +37,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // How the first step was passed, as an RFC 8176 amr value: 'pwd', or 'hwk'/'swk' when a passkey
   // without user verification stood in for the password.
-  await db.schema.alterTable('challenges').addColumn('first_step', 'text', (c) => c.notNull().defaultTo('pwd')).execute();
+  await db.schema
+    .alterTable('challenges')
+    .addColumn('first_step', 'text', (c) => c.notNull().defaultTo('pwd'))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -15,7 +15,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('last_used_at', 'text')
     .execute();
-  await db.schema.createIndex('phone_factors_user_number').on('phone_factors').columns(['user_id', 'e164']).unique().execute();
+  await db.schema
+    .createIndex('phone_factors_user_number')
+    .on('phone_factors')
+    .columns(['user_id', 'e164'])
+    .unique()
+    .execute();
 
   // "Add a phone" until its code is entered: the number is not a factor before that.
   await db.schema

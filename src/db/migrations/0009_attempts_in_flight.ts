@@ -6,9 +6,15 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('attempt_counters').addColumn('in_flight', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('attempt_counters')
+    .addColumn('in_flight', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('attempt_counters').addColumn('in_flight_at', 'text').execute();
-  await db.schema.alterTable('rate_limits').addColumn('in_flight', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('rate_limits')
+    .addColumn('in_flight', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -13,20 +13,34 @@ const hashCode = (ctx: Ctx, canonical: string): string => ctx.keyring.keyedHash(
 /** Replaces the user's codes with a fresh set; returns them formatted, to be shown once. */
 export async function issueBackupCodes(ctx: Ctx, userId: string): Promise<string[]> {
   const now = ctx.clock().toISOString();
-  const codes = Array.from({ length: BACKUP_CODES.count }, () => randomString(BACKUP_CODE_ALPHABET, BACKUP_CODES.length));
+  const codes = Array.from({ length: BACKUP_CODES.count }, () =>
+    randomString(BACKUP_CODE_ALPHABET, BACKUP_CODES.length),
+  );
   await inTransaction(ctx, async (tx) => {
     await tx.db.kysely.deleteFrom('backup_codes').where('user_id', '=', userId).execute();
     await tx.db.kysely
       .insertInto('backup_codes')
-      .values(codes.map((code) => ({ id: randomId(), user_id: userId, code_hash: hashCode(ctx, code), created_at: now, used_at: null })))
+      .values(
+        codes.map((code) => ({
+          id: randomId(),
+          user_id: userId,
+          code_hash: hashCode(ctx, code),
+          created_at: now,
+          used_at: null,
+        })),
+      )
       .execute();
   });
   return codes.map(formatBackupCode);
 }
 
 export async function backupCodesLeft(ctx: Ctx, userId: string): Promise<number> {
-  const row = await ctx.db.kysely.selectFrom('backup_codes').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await ctx.db.kysely
+    .selectFrom('backup_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -42,7 +56,9 @@ export async function spendBackupCode(ctx: Ctx, userId: string, input: string): 
     .where('code_hash', 'in', ctx.keyring.keyedHashes('backup-code', canonical))
     .where('used_at', 'is', null)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1 ? { ok: true, amr: ['otp'], factorId: null } : { ok: false, reason: 'invalid' };
+  return Number(result.numUpdatedRows) === 1
+    ? { ok: true, amr: ['otp'], factorId: null }
+    : { ok: false, reason: 'invalid' };
 }
 
 export async function removeBackupCodes(ctx: Ctx, userId: string): Promise<void> {

@@ -20,8 +20,14 @@ import { audit, type Ctx } from '../../context.ts';
 import type { RequestMeta } from '../../audit/store.ts';
 import { securityTemplates } from '../../mail/templates.ts';
 import {
-  consumeWebauthnChallenge, createWebauthnChallenge, findPasskeyByCredentialId, insertPasskey, listPasskeys, recordPasskeyUse,
-  type Passkey, type WebauthnPurpose,
+  consumeWebauthnChallenge,
+  createWebauthnChallenge,
+  findPasskeyByCredentialId,
+  insertPasskey,
+  listPasskeys,
+  recordPasskeyUse,
+  type Passkey,
+  type WebauthnPurpose,
 } from './store.ts';
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -32,21 +38,32 @@ const rpIdOf = (ctx: Ctx): string => new URL(ctx.config.publicUrl).hostname;
 const userHandleOf = (userId: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(userId);
 
 /** "hwk" (hardware-bound key) or "swk" (a synced, software-held key) — RFC 8176 §2. */
-export const amrOf = (deviceType: Passkey['deviceType']): 'hwk' | 'swk' => (deviceType === 'multiDevice' ? 'swk' : 'hwk');
+export const amrOf = (deviceType: Passkey['deviceType']): 'hwk' | 'swk' =>
+  deviceType === 'multiDevice' ? 'swk' : 'hwk';
 
 /** The challenge the browser signed, read from clientDataJSON; null when the response is malformed. */
 export function challengeOf(response: unknown): string | null {
   const clientDataJSON = (response as { response?: { clientDataJSON?: unknown } } | null)?.response?.clientDataJSON;
-  if (typeof clientDataJSON !== 'string' || clientDataJSON.length > PASSKEY.maxAssertionChars || !BASE64URL.test(clientDataJSON)) return null;
+  if (
+    typeof clientDataJSON !== 'string' ||
+    clientDataJSON.length > PASSKEY.maxAssertionChars ||
+    !BASE64URL.test(clientDataJSON)
+  )
+    return null;
   try {
-    const challenge = (JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8')) as { challenge?: unknown }).challenge;
+    const challenge = (JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8')) as { challenge?: unknown })
+      .challenge;
     return typeof challenge === 'string' && challenge.length <= 200 && BASE64URL.test(challenge) ? challenge : null;
   } catch {
     return null;
   }
 }
 
-export async function registrationOptions(ctx: Ctx, user: { id: string; email: string; name: string }, label: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
+export async function registrationOptions(
+  ctx: Ctx,
+  user: { id: string; email: string; name: string },
+  label: string,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const { challenge } = await createWebauthnChallenge(ctx, { userId: user.id, purpose: 'register', label });
   const existing = await listPasskeys(ctx, user.id);
   return generateRegistrationOptions({
@@ -65,10 +82,14 @@ export async function registrationOptions(ctx: Ctx, user: { id: string; email: s
 }
 
 export type RegistrationResult =
-  | { ok: true; passkey: Passkey }
-  | { ok: false; reason: 'expired' | 'invalid' | 'duplicate' };
+  { ok: true; passkey: Passkey } | { ok: false; reason: 'expired' | 'invalid' | 'duplicate' };
 
-export async function verifyRegistration(ctx: Ctx, userId: string, response: unknown, fallbackLabel: string): Promise<RegistrationResult> {
+export async function verifyRegistration(
+  ctx: Ctx,
+  userId: string,
+  response: unknown,
+  fallbackLabel: string,
+): Promise<RegistrationResult> {
   const challenge = challengeOf(response);
   if (!challenge) return { ok: false, reason: 'invalid' };
   const spent = await consumeWebauthnChallenge(ctx, challenge, { purpose: 'register', userId });
@@ -87,7 +108,8 @@ export async function verifyRegistration(ctx: Ctx, userId: string, response: unk
   } catch {
     return { ok: false, reason: 'invalid' };
   }
-  if (Buffer.from(info.credential.id, 'base64url').length > PASSKEY.maxCredentialIdBytes) return { ok: false, reason: 'invalid' };
+  if (Buffer.from(info.credential.id, 'base64url').length > PASSKEY.maxCredentialIdBytes)
+    return { ok: false, reason: 'invalid' };
   if (await findPasskeyByCredentialId(ctx, info.credential.id)) return { ok: false, reason: 'duplicate' };
   const passkey = await insertPasskey(ctx, {
     userId,
@@ -104,7 +126,10 @@ export async function verifyRegistration(ctx: Ctx, userId: string, response: unk
 }
 
 /** Request options: the user's passkeys when the user is known, none (any discoverable one) otherwise. */
-export async function authenticationOptions(ctx: Ctx, input: { userId: string | null; purpose: WebauthnPurpose }): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function authenticationOptions(
+  ctx: Ctx,
+  input: { userId: string | null; purpose: WebauthnPurpose },
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const { challenge } = await createWebauthnChallenge(ctx, { userId: input.userId, purpose: input.purpose });
   const passkeys = input.userId ? await listPasskeys(ctx, input.userId) : [];
   return generateAuthenticationOptions({
@@ -112,19 +137,40 @@ export async function authenticationOptions(ctx: Ctx, input: { userId: string | 
     challenge: new Uint8Array(Buffer.from(challenge, 'base64url')),
     timeout: PASSKEY.ceremonyTimeoutMs,
     userVerification: 'preferred',
-    ...(input.userId ? { allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: [...p.transports] })) } : {}),
+    ...(input.userId
+      ? { allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: [...p.transports] })) }
+      : {}),
   });
 }
 
 export type AssertionOutcome =
   | { ok: true; userId: string; passkey: Passkey; amr: 'hwk' | 'swk'; userVerified: boolean }
-  | { ok: false; reason: 'malformed' | 'unknown_challenge' | 'expired' | 'replayed' | 'unknown_credential' | 'invalid' | 'counter_regression'; userId: string | null };
+  | {
+      ok: false;
+      reason:
+        | 'malformed'
+        | 'unknown_challenge'
+        | 'expired'
+        | 'replayed'
+        | 'unknown_credential'
+        | 'invalid'
+        | 'counter_regression';
+      userId: string | null;
+    };
 
 function isAssertionShape(value: unknown): value is AuthenticationResponseJSON {
   const v = value as { id?: unknown; rawId?: unknown; type?: unknown; response?: Record<string, unknown> } | null;
-  return typeof v?.id === 'string' && v.id.length <= 2 * PASSKEY.maxCredentialIdBytes && BASE64URL.test(v.id) && v.rawId === v.id
-    && v.type === 'public-key' && typeof v.response === 'object' && v.response !== null
-    && typeof v.response.authenticatorData === 'string' && typeof v.response.signature === 'string';
+  return (
+    typeof v?.id === 'string' &&
+    v.id.length <= 2 * PASSKEY.maxCredentialIdBytes &&
+    BASE64URL.test(v.id) &&
+    v.rawId === v.id &&
+    v.type === 'public-key' &&
+    typeof v.response === 'object' &&
+    v.response !== null &&
+    typeof v.response.authenticatorData === 'string' &&
+    typeof v.response.signature === 'string'
+  );
 }
 
 /**
@@ -137,7 +183,10 @@ export async function verifyAssertion(
   expect: { purpose: WebauthnPurpose; userId: string | null },
   meta: RequestMeta,
 ): Promise<AssertionOutcome> {
-  const fail = (reason: Extract<AssertionOutcome, { ok: false }>['reason'], userId: string | null = expect.userId): AssertionOutcome => ({ ok: false, reason, userId });
+  const fail = (
+    reason: Extract<AssertionOutcome, { ok: false }>['reason'],
+    userId: string | null = expect.userId,
+  ): AssertionOutcome => ({ ok: false, reason, userId });
   // Shape and the signed challenge.
   const challenge = challengeOf(response);
   if (!challenge || !isAssertionShape(response)) return fail('malformed');
@@ -148,7 +197,8 @@ export async function verifyAssertion(
   const passkey = await findPasskeyByCredentialId(ctx, response.id);
   if (!passkey || (expect.userId !== null && passkey.userId !== expect.userId)) return fail('unknown_credential');
   const userHandle = response.response.userHandle;
-  if (userHandle && userHandle !== Buffer.from(userHandleOf(passkey.userId)).toString('base64url')) return fail('unknown_credential', passkey.userId);
+  if (userHandle && userHandle !== Buffer.from(userHandleOf(passkey.userId)).toString('base64url'))
+    return fail('unknown_credential', passkey.userId);
   // Type, challenge, origin, rpIdHash, UP and the signature. The counter is checked below, after the
   // signature, so only a genuine signature can raise the cloned-passkey alarm.
   let info;
@@ -158,7 +208,12 @@ export async function verifyAssertion(
       expectedChallenge: challenge,
       expectedOrigin: ctx.config.publicOrigin,
       expectedRPID: rpIdOf(ctx),
-      credential: { id: passkey.credentialId, publicKey: passkey.publicKey, counter: 0, transports: [...passkey.transports] },
+      credential: {
+        id: passkey.credentialId,
+        publicKey: passkey.publicKey,
+        counter: 0,
+        transports: [...passkey.transports],
+      },
       requireUserVerification: false,
     });
     if (!verified.verified) return fail('invalid', passkey.userId);
@@ -172,7 +227,8 @@ export async function verifyAssertion(
     await counterRegressed(ctx, passkey, counter, meta);
     return fail('counter_regression', passkey.userId);
   }
-  if (!(await recordPasskeyUse(ctx, passkey, { counter, backedUp: info.credentialBackedUp }))) return fail('replayed', passkey.userId);
+  if (!(await recordPasskeyUse(ctx, passkey, { counter, backedUp: info.credentialBackedUp })))
+    return fail('replayed', passkey.userId);
   return { ok: true, userId: passkey.userId, passkey, amr: amrOf(passkey.deviceType), userVerified: info.userVerified };
 }
 
@@ -182,6 +238,17 @@ async function counterRegressed(ctx: Ctx, passkey: Passkey, received: number, me
     targetUserId: passkey.userId,
     details: { factorId: passkey.id, label: passkey.label, storedCounter: passkey.counter, receivedCounter: received },
   });
-  const owner = await ctx.db.kysely.selectFrom('users').select('email').where('id', '=', passkey.userId).executeTakeFirst();
-  if (owner) await ctx.mail.send(securityTemplates.passkeyCounterRegression(owner.email, { productName: ctx.config.productName, label: passkey.label }), ctx.clock());
+  const owner = await ctx.db.kysely
+    .selectFrom('users')
+    .select('email')
+    .where('id', '=', passkey.userId)
+    .executeTakeFirst();
+  if (owner)
+    await ctx.mail.send(
+      securityTemplates.passkeyCounterRegression(owner.email, {
+        productName: ctx.config.productName,
+        label: passkey.label,
+      }),
+      ctx.clock(),
+    );
 }

@@ -28,7 +28,11 @@ function hashCode(ctx: Ctx, binding: CodeBinding, code: string): string {
 
 /** Rows of this binding (any state); callers add the state they need. */
 function bound(ctx: Ctx, binding: CodeBinding) {
-  let query = ctx.db.kysely.selectFrom('phone_codes').selectAll().where('user_id', '=', binding.userId).where('purpose', '=', binding.purpose satisfies PhoneCodePurpose);
+  let query = ctx.db.kysely
+    .selectFrom('phone_codes')
+    .selectAll()
+    .where('user_id', '=', binding.userId)
+    .where('purpose', '=', binding.purpose satisfies PhoneCodePurpose);
   if (binding.purpose === 'sign_in') query = query.where('challenge_id', '=', binding.challengeId);
   if (binding.purpose === 'verify_phone') query = query.where('enrollment_id', '=', binding.enrollmentId);
   return query;
@@ -41,18 +45,30 @@ export interface IssuedCode {
 }
 
 /** Stores a new code for the binding (not yet superseding the old one: that waits for delivery). */
-export async function issueCode(ctx: Ctx, binding: CodeBinding, to: { e164: string; channel: PhoneChannel; phoneFactorId: string | null }): Promise<IssuedCode> {
+export async function issueCode(
+  ctx: Ctx,
+  binding: CodeBinding,
+  to: { e164: string; channel: PhoneChannel; phoneFactorId: string | null },
+): Promise<IssuedCode> {
   const now = ctx.clock();
   const code = randomDigits(ctx.config.phone.codeDigits);
   const issued: IssuedCode = { id: randomId(), code, expiresAt: addSeconds(now, PHONE.codeSeconds).toISOString() };
   await ctx.db.kysely
     .insertInto('phone_codes')
     .values({
-      id: issued.id, user_id: binding.userId, purpose: binding.purpose,
+      id: issued.id,
+      user_id: binding.userId,
+      purpose: binding.purpose,
       challenge_id: binding.purpose === 'sign_in' ? binding.challengeId : null,
       enrollment_id: binding.purpose === 'verify_phone' ? binding.enrollmentId : null,
-      phone_factor_id: to.phoneFactorId, e164: to.e164, channel: to.channel, code_hash: hashCode(ctx, binding, code),
-      created_at: now.toISOString(), expires_at: issued.expiresAt, consumed_at: null, superseded_at: null,
+      phone_factor_id: to.phoneFactorId,
+      e164: to.e164,
+      channel: to.channel,
+      code_hash: hashCode(ctx, binding, code),
+      created_at: now.toISOString(),
+      expires_at: issued.expiresAt,
+      consumed_at: null,
+      superseded_at: null,
     })
     .execute();
   return issued;
@@ -60,9 +76,20 @@ export async function issueCode(ctx: Ctx, binding: CodeBinding, to: { e164: stri
 
 /** After delivery: every other live code of the binding stops working (a resend kills the old code). */
 export async function supersedeOthers(ctx: Ctx, binding: CodeBinding, keepId: string): Promise<void> {
-  const ids = (await bound(ctx, binding).where('consumed_at', 'is', null).where('superseded_at', 'is', null).where('id', '!=', keepId).execute()).map((r) => r.id);
+  const ids = (
+    await bound(ctx, binding)
+      .where('consumed_at', 'is', null)
+      .where('superseded_at', 'is', null)
+      .where('id', '!=', keepId)
+      .execute()
+  ).map((r) => r.id);
   if (ids.length === 0) return;
-  await ctx.db.kysely.updateTable('phone_codes').set({ superseded_at: ctx.clock().toISOString() }).where('id', 'in', ids).where('superseded_at', 'is', null).execute();
+  await ctx.db.kysely
+    .updateTable('phone_codes')
+    .set({ superseded_at: ctx.clock().toISOString() })
+    .where('id', 'in', ids)
+    .where('superseded_at', 'is', null)
+    .execute();
 }
 
 /** A code that never left (the provider refused it) is forgotten. */
@@ -78,8 +105,12 @@ export interface LiveCode {
 
 /** The binding's current code, if one is still usable (for the page: "we sent a code to …"). */
 export async function liveCode(ctx: Ctx, binding: CodeBinding): Promise<LiveCode | null> {
-  const row = await bound(ctx, binding).where('consumed_at', 'is', null).where('superseded_at', 'is', null)
-    .where('expires_at', '>', ctx.clock().toISOString()).orderBy('created_at', 'desc').executeTakeFirst();
+  const row = await bound(ctx, binding)
+    .where('consumed_at', 'is', null)
+    .where('superseded_at', 'is', null)
+    .where('expires_at', '>', ctx.clock().toISOString())
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
   return row ? { e164: row.e164, channel: row.channel === 'voice' ? 'voice' : 'sms', expiresAt: row.expires_at } : null;
 }
 
@@ -95,7 +126,10 @@ export async function spendCode(ctx: Ctx, binding: CodeBinding, input: string): 
   const hash = hashCode(ctx, binding, code);
   // Only recent rows: enough to tell "expired" or "already used" from "wrong".
   const since = addSeconds(ctx.clock(), -2 * PHONE.codeSeconds).toISOString();
-  const candidates = await bound(ctx, binding).where('superseded_at', 'is', null).where('created_at', '>', since).execute();
+  const candidates = await bound(ctx, binding)
+    .where('superseded_at', 'is', null)
+    .where('created_at', '>', since)
+    .execute();
   const match = candidates.find((row) => constantTimeEqual(row.code_hash, hash));
   if (!match) return { ok: false, reason: 'invalid' };
   if (match.consumed_at) return { ok: false, reason: 'replayed' };
@@ -116,14 +150,22 @@ export async function spendCode(ctx: Ctx, binding: CodeBinding, input: string): 
  * Claims the binding's next send slot: one conditional upsert, so of many parallel requests one wins.
  * Returns the claim (to release if the message does not leave) or the seconds left to wait.
  */
-export async function claimCooldown(ctx: Ctx, binding: CodeBinding): Promise<{ ok: true; availableAt: string } | { ok: false; retryAfterSeconds: number }> {
+export async function claimCooldown(
+  ctx: Ctx,
+  binding: CodeBinding,
+): Promise<{ ok: true; availableAt: string } | { ok: false; retryAfterSeconds: number }> {
   const now = ctx.clock();
   const scope = scopeOf(binding);
   const availableAt = addSeconds(now, PHONE.resendCooldownSeconds).toISOString();
   const claimed = await ctx.db.kysely
     .insertInto('phone_send_cooldowns')
     .values({ scope, available_at: availableAt })
-    .onConflict((oc) => oc.column('scope').doUpdateSet({ available_at: availableAt }).where('phone_send_cooldowns.available_at', '<=', now.toISOString()))
+    .onConflict((oc) =>
+      oc
+        .column('scope')
+        .doUpdateSet({ available_at: availableAt })
+        .where('phone_send_cooldowns.available_at', '<=', now.toISOString()),
+    )
     .returning('scope')
     .executeTakeFirst();
   if (claimed) return { ok: true, availableAt };
@@ -131,13 +173,21 @@ export async function claimCooldown(ctx: Ctx, binding: CodeBinding): Promise<{ o
 }
 
 export async function releaseCooldown(ctx: Ctx, binding: CodeBinding, availableAt: string): Promise<void> {
-  await ctx.db.kysely.updateTable('phone_send_cooldowns').set({ available_at: ctx.clock().toISOString() })
-    .where('scope', '=', scopeOf(binding)).where('available_at', '=', availableAt).execute();
+  await ctx.db.kysely
+    .updateTable('phone_send_cooldowns')
+    .set({ available_at: ctx.clock().toISOString() })
+    .where('scope', '=', scopeOf(binding))
+    .where('available_at', '=', availableAt)
+    .execute();
 }
 
 /** Seconds until the binding may get a new code (0: now). */
 export async function cooldownSecondsLeft(ctx: Ctx, binding: CodeBinding): Promise<number> {
-  const row = await ctx.db.kysely.selectFrom('phone_send_cooldowns').select('available_at').where('scope', '=', scopeOf(binding)).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('phone_send_cooldowns')
+    .select('available_at')
+    .where('scope', '=', scopeOf(binding))
+    .executeTakeFirst();
   if (!row) return 0;
   const ms = Date.parse(row.available_at) - ctx.clock().getTime();
   return ms <= 0 ? 0 : Math.ceil(ms / 1000);

@@ -12,8 +12,10 @@ import { PHONE } from '../../config/defaults.ts';
 
 export function phoneProvider(ctx: Ctx): PhoneProvider {
   const phone = ctx.config.phone;
-  if (phone.provider === 'twilio' && phone.twilio) return twilioProvider({ ...phone.twilio, timeoutMs: phone.providerTimeoutMs });
-  if (phone.provider === 'webhook' && phone.webhook) return webhookProvider({ ...phone.webhook, timeoutMs: phone.providerTimeoutMs, clock: ctx.clock });
+  if (phone.provider === 'twilio' && phone.twilio)
+    return twilioProvider({ ...phone.twilio, timeoutMs: phone.providerTimeoutMs });
+  if (phone.provider === 'webhook' && phone.webhook)
+    return webhookProvider({ ...phone.webhook, timeoutMs: phone.providerTimeoutMs, clock: ctx.clock });
   return outboxPhoneProvider(ctx.db, ctx.clock);
 }
 
@@ -30,9 +32,10 @@ export function composeMessage(ctx: Ctx, to: string, channel: PhoneChannel, code
   const digits = spokenDigits(code);
   const again = 'Again, your code is';
   // The last line follows the origin-bound one-time code format (WICG sms-one-time-codes).
-  const text = channel === 'sms'
-    ? `${code} is your ${product} verification code. It expires in ${minutes} minutes. Don't share it with anyone.\n\n@${host} #${code}`
-    : `${intro} ${digits}. ${again} ${digits}.`;
+  const text =
+    channel === 'sms'
+      ? `${code} is your ${product} verification code. It expires in ${minutes} minutes. Don't share it with anyone.\n\n@${host} #${code}`
+      : `${intro} ${digits}. ${again} ${digits}.`;
   return { to, channel, code, text, speech: { intro, digits, again } };
 }
 

@@ -23,7 +23,11 @@ export const phoneFactor: Factor = {
   },
   async list(ctx, userId) {
     return (await listPhones(ctx, userId)).map((p) => ({
-      id: p.id, type: 'phone', label: p.label, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt,
+      id: p.id,
+      type: 'phone',
+      label: p.label,
+      createdAt: p.createdAt,
+      lastUsedAt: p.lastUsedAt,
       methods: p.channel === 'voice' ? (['voice', 'sms'] as const) : (['sms', 'voice'] as const),
     }));
   },

@@ -2,9 +2,16 @@
  * Phone numbers: parsed and validated with libphonenumber-js (Google's libphonenumber metadata, "max"
  * set, so validity is checked against each country's numbering plan), kept in E.164, shown masked.
  */
-import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import {
+  getCountryCallingCode,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 
-export type ParsedPhone = { readonly ok: true; readonly e164: string; readonly country: string | null } | { readonly ok: false; readonly message: string };
+export type ParsedPhone =
+  | { readonly ok: true; readonly e164: string; readonly country: string | null }
+  | { readonly ok: false; readonly message: string };
 
 /** Longest input accepted: an E.164 number has at most 15 digits; spaces, dashes and brackets add some. */
 const MAX_INPUT_CHARS = 40;
@@ -15,11 +22,21 @@ const MAX_INPUT_CHARS = 40;
  */
 export function parsePhone(input: string, defaultCountry: string | null): ParsedPhone {
   const text = input.trim();
-  if (text === '' || text.length > MAX_INPUT_CHARS) return { ok: false, message: 'Enter a phone number, e.g. +1 201 555 0123.' };
-  const country = defaultCountry && isSupportedCountry(defaultCountry.toUpperCase()) ? (defaultCountry.toUpperCase() as CountryCode) : undefined;
+  if (text === '' || text.length > MAX_INPUT_CHARS)
+    return { ok: false, message: 'Enter a phone number, e.g. +1 201 555 0123.' };
+  const country =
+    defaultCountry && isSupportedCountry(defaultCountry.toUpperCase())
+      ? (defaultCountry.toUpperCase() as CountryCode)
+      : undefined;
   const parsed = parsePhoneNumberFromString(text, country);
   if (!parsed || !parsed.isValid()) {
-    return { ok: false, message: country || text.startsWith('+') ? 'That is not a valid phone number. Check the digits and the country.' : 'Choose the country, or start the number with + and the country code.' };
+    return {
+      ok: false,
+      message:
+        country || text.startsWith('+')
+          ? 'That is not a valid phone number. Check the digits and the country.'
+          : 'Choose the country, or start the number with + and the country code.',
+    };
   }
   return { ok: true, e164: parsed.number, country: parsed.country ?? null };
 }
@@ -39,7 +56,33 @@ export function maskPhone(e164: string): string {
 }
 
 /** Countries offered first in the picker; any other is reached by typing + and its code. */
-const COMMON_COUNTRIES = ['US', 'CA', 'GB', 'IE', 'FR', 'DE', 'ES', 'IT', 'NL', 'BE', 'CH', 'AT', 'SE', 'NO', 'DK', 'FI', 'PL', 'PT', 'AU', 'NZ', 'IN', 'JP', 'BR', 'MX', 'ZA'] as const;
+const COMMON_COUNTRIES = [
+  'US',
+  'CA',
+  'GB',
+  'IE',
+  'FR',
+  'DE',
+  'ES',
+  'IT',
+  'NL',
+  'BE',
+  'CH',
+  'AT',
+  'SE',
+  'NO',
+  'DK',
+  'FI',
+  'PL',
+  'PT',
+  'AU',
+  'NZ',
+  'IN',
+  'JP',
+  'BR',
+  'MX',
+  'ZA',
+] as const;
 
 export interface CountryChoice {
   readonly code: string;

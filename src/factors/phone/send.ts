@@ -41,7 +41,10 @@ export function assertCountryAllowed(ctx: Ctx, e164: string): void {
   if (allowed.length === 0) return;
   const country = countryOf(e164);
   if (!country || !allowed.includes(country)) {
-    throw new AppError('forbidden', { message: 'Codes cannot be sent to phone numbers in this country. Choose another method.', details: { field: 'phone' } });
+    throw new AppError('forbidden', {
+      message: 'Codes cannot be sent to phone numbers in this country. Choose another method.',
+      details: { field: 'phone' },
+    });
   }
 }
 
@@ -70,18 +73,29 @@ async function countCaps(ctx: Ctx, userId: string, e164: string, meta: RequestMe
     if (!result.allowed) {
       await giveBack(ctx, hits);
       await audit(ctx, meta, { event: 'phone.send_limited', targetUserId: userId, details: { cap } });
-      throw new AppError('rate_limited', { message: 'Too many codes were sent. Try again later, or use another method.', retryAfterSeconds: result.retryAfterSeconds });
+      throw new AppError('rate_limited', {
+        message: 'Too many codes were sent. Try again later, or use another method.',
+        retryAfterSeconds: result.retryAfterSeconds,
+      });
     }
   }
   return hits;
 }
 
-export async function sendPhoneCode(ctx: Ctx, binding: CodeBinding, target: SendTarget, meta: RequestMeta): Promise<SentCode> {
+export async function sendPhoneCode(
+  ctx: Ctx,
+  binding: CodeBinding,
+  target: SendTarget,
+  meta: RequestMeta,
+): Promise<SentCode> {
   await assertMethodAllowed(ctx, binding.userId, target.channel);
   assertCountryAllowed(ctx, target.e164);
   const cooldown = await claimCooldown(ctx, binding);
   if (!cooldown.ok) {
-    throw new AppError('rate_limited', { message: `Wait ${cooldown.retryAfterSeconds} seconds before asking for a new code.`, retryAfterSeconds: cooldown.retryAfterSeconds });
+    throw new AppError('rate_limited', {
+      message: `Wait ${cooldown.retryAfterSeconds} seconds before asking for a new code.`,
+      retryAfterSeconds: cooldown.retryAfterSeconds,
+    });
   }
   let hits: Hit[];
   try {
@@ -101,13 +115,29 @@ export async function sendPhoneCode(ctx: Ctx, binding: CodeBinding, target: Send
     // Anything but a DeliveryError is a fault of ours, not the provider's: a 500 after the clean-up.
     if (!(error instanceof DeliveryError)) throw error;
     await audit(ctx, meta, {
-      event: 'phone.delivery_failed', targetUserId: binding.userId,
-      details: { provider: provider.name, channel: target.channel, purpose: binding.purpose, failure: error.failure, status: error.status },
+      event: 'phone.delivery_failed',
+      targetUserId: binding.userId,
+      details: {
+        provider: provider.name,
+        channel: target.channel,
+        purpose: binding.purpose,
+        failure: error.failure,
+        status: error.status,
+      },
     });
     throw new AppError('delivery_failed', { message: DELIVERY_FAILED_MESSAGE, details: { failure: error.failure } });
   }
   await supersedeOthers(ctx, binding, issued.id);
   const sentTo = maskPhone(target.e164);
-  await audit(ctx, meta, { event: 'phone.code_sent', targetUserId: binding.userId, details: { purpose: binding.purpose, channel: target.channel, to: sentTo, provider: provider.name } });
-  return { sentTo, channel: target.channel, expiresAt: issued.expiresAt, resendAfterSeconds: PHONE.resendCooldownSeconds };
+  await audit(ctx, meta, {
+    event: 'phone.code_sent',
+    targetUserId: binding.userId,
+    details: { purpose: binding.purpose, channel: target.channel, to: sentTo, provider: provider.name },
+  });
+  return {
+    sentTo,
+    channel: target.channel,
+    expiresAt: issued.expiresAt,
+    resendAfterSeconds: PHONE.resendCooldownSeconds,
+  };
 }

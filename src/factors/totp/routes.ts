@@ -32,7 +32,11 @@ export async function beginTotpSetup(ctx: Ctx, user: { id: string; email: string
   await assertMethodAllowed(ctx, user.id, 'totp');
   const { enrollmentId, secret, expiresAt } = await startEnrollment(ctx, user.id);
   const secretBase32 = base32Encode(secret);
-  const otpauthUri = buildOtpauthUri({ issuer: await issuerFor(ctx, user.id), account: user.email.replace(/:/g, ''), secretBase32 });
+  const otpauthUri = buildOtpauthUri({
+    issuer: await issuerFor(ctx, user.id),
+    account: user.email.replace(/:/g, ''),
+    secretBase32,
+  });
   const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { enrollmentId, secret: secretBase32, secretGroups: groupsOfFour(secretBase32), otpauthUri, qrSvg, expiresAt };
 }
@@ -47,10 +51,14 @@ export async function finishTotpSetup(
   // The enrolment consumed, the factor, 2FA on and the backup codes: one transaction (all or nothing).
   const { result, backupCodes } = await inTransaction(ctx, async (tx) => {
     const confirmed = await confirmEnrollment(tx, user.id, input.enrollmentId, input.code.replace(/\s/g, ''), label);
-    return { result: confirmed, backupCodes: confirmed.ok ? await recordFactorAdded(tx, user, { type: 'totp', label }, requestMeta) : null };
+    return {
+      result: confirmed,
+      backupCodes: confirmed.ok ? await recordFactorAdded(tx, user, { type: 'totp', label }, requestMeta) : null,
+    };
   });
   if (!result.ok) {
-    if (result.reason === 'expired') throw new AppError('not_found', { message: 'This setup has expired. Start again to get a new QR code.' });
+    if (result.reason === 'expired')
+      throw new AppError('not_found', { message: 'This setup has expired. Start again to get a new QR code.' });
     throw failedCode({ ok: false, reason: 'invalid', clockDriftMinutes: result.clockDriftMinutes });
   }
   await notifyFactorAdded(ctx, user, { type: 'totp', label });
@@ -60,20 +68,41 @@ export async function finishTotpSetup(
 export async function totpRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  app.post('/api/v1/me/factors/totp', { config: { enrolment: true }, schema: { summary: 'Start setting up an authenticator app (sudo); new secret each time, 15 minutes' } }, async (request) => {
-    const session = requireSudo(ctx, request, { enrolment: true });
-    return beginTotpSetup(ctx, session.user);
-  });
-
-  app.post('/api/v1/me/factors/totp/confirm', { config: { enrolment: true },
-    schema: {
-      summary: 'Confirm the authenticator app with a code; the first factor turns 2FA on and returns backup codes once',
-      body: object({ enrollmentId: id(), code: str(16, { minLength: 1 }), label: str(100) }, ['enrollmentId', 'code']),
+  app.post(
+    '/api/v1/me/factors/totp',
+    {
+      config: { enrolment: true },
+      schema: { summary: 'Start setting up an authenticator app (sudo); new secret each time, 15 minutes' },
     },
-  }, async (request, reply) => {
-    const session = requireSession(request, { enrolment: true });
-    const result = await finishTotpSetup(ctx, session.user, request.body as { enrollmentId: string; code: string; label?: string }, meta(request));
-    if (result.backupCodes) await upgradeAfterFirstFactor(ctx, request, reply, ['otp']);
-    return result;
-  });
+    async (request) => {
+      const session = requireSudo(ctx, request, { enrolment: true });
+      return beginTotpSetup(ctx, session.user);
+    },
+  );
+
+  app.post(
+    '/api/v1/me/factors/totp/confirm',
+    {
+      config: { enrolment: true },
+      schema: {
+        summary:
+          'Confirm the authenticator app with a code; the first factor turns 2FA on and returns backup codes once',
+        body: object({ enrollmentId: id(), code: str(16, { minLength: 1 }), label: str(100) }, [
+          'enrollmentId',
+          'code',
+        ]),
+      },
+    },
+    async (request, reply) => {
+      const session = requireSession(request, { enrolment: true });
+      const result = await finishTotpSetup(
+        ctx,
+        session.user,
+        request.body as { enrollmentId: string; code: string; label?: string },
+        meta(request),
+      );
+      if (result.backupCodes) await upgradeAfterFirstFactor(ctx, request, reply, ['otp']);
+      return result;
+    },
+  );
 }

@@ -21,22 +21,38 @@ export interface TotpFactorRow {
   lastUsedAt: string | null;
 }
 
-export async function startEnrollment(ctx: Ctx, userId: string): Promise<{ enrollmentId: string; secret: Uint8Array; expiresAt: string }> {
+export async function startEnrollment(
+  ctx: Ctx,
+  userId: string,
+): Promise<{ enrollmentId: string; secret: Uint8Array; expiresAt: string }> {
   const now = ctx.clock();
   const id = randomId();
   const secret = randomBytes(TOTP_SECRET_BYTES);
   const { keyId, sealed } = ctx.keyring.seal(secret, enrollmentAd(id));
   const expiresAt = addSeconds(now, TOTP.enrollmentSeconds).toISOString();
   // A new secret per attempt: any earlier pending enrolment of this user is dropped.
-  await ctx.db.kysely.deleteFrom('totp_enrollments').where('user_id', '=', userId).where('consumed_at', 'is', null).execute();
+  await ctx.db.kysely
+    .deleteFrom('totp_enrollments')
+    .where('user_id', '=', userId)
+    .where('consumed_at', 'is', null)
+    .execute();
   await ctx.db.kysely
     .insertInto('totp_enrollments')
-    .values({ id, user_id: userId, secret_sealed: sealed, key_id: keyId, created_at: now.toISOString(), expires_at: expiresAt, consumed_at: null })
+    .values({
+      id,
+      user_id: userId,
+      secret_sealed: sealed,
+      key_id: keyId,
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      consumed_at: null,
+    })
     .execute();
   return { enrollmentId: id, secret, expiresAt };
 }
 
-export type ConfirmResult = { ok: true; factor: TotpFactorRow } | { ok: false; reason: 'expired' | 'invalid'; clockDriftMinutes?: number };
+export type ConfirmResult =
+  { ok: true; factor: TotpFactorRow } | { ok: false; reason: 'expired' | 'invalid'; clockDriftMinutes?: number };
 
 function driftMinutes(secret: Uint8Array, code: string, unixSeconds: number): number | undefined {
   const step = findTotpStep(secret, code, unixSeconds, { ...TOTP_DEFAULTS, windowSteps: TOTP.driftHintSteps });
@@ -46,29 +62,59 @@ function driftMinutes(secret: Uint8Array, code: string, unixSeconds: number): nu
 }
 
 /** Confirms a pending enrolment with a code from the app; the code's step counts as used. */
-export async function confirmEnrollment(ctx: Ctx, userId: string, enrollmentId: string, code: string, label: string): Promise<ConfirmResult> {
+export async function confirmEnrollment(
+  ctx: Ctx,
+  userId: string,
+  enrollmentId: string,
+  code: string,
+  label: string,
+): Promise<ConfirmResult> {
   const now = ctx.clock();
-  const row = await ctx.db.kysely.selectFrom('totp_enrollments').selectAll().where('id', '=', enrollmentId).where('user_id', '=', userId).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('totp_enrollments')
+    .selectAll()
+    .where('id', '=', enrollmentId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (!row || row.consumed_at || row.expires_at <= now.toISOString()) return { ok: false, reason: 'expired' };
   const secret = ctx.keyring.open(row.key_id, row.secret_sealed, enrollmentAd(row.id));
   const unixSeconds = Math.floor(now.getTime() / 1000);
   const step = findTotpStep(secret, code, unixSeconds, { ...TOTP_DEFAULTS, windowSteps: TOTP.windowSteps });
-  if (step === null) return { ok: false, reason: 'invalid', clockDriftMinutes: driftMinutes(secret, code, unixSeconds) };
-  const consumed = await ctx.db.kysely.updateTable('totp_enrollments').set({ consumed_at: now.toISOString() })
-    .where('id', '=', enrollmentId).where('consumed_at', 'is', null).executeTakeFirst();
+  if (step === null)
+    return { ok: false, reason: 'invalid', clockDriftMinutes: driftMinutes(secret, code, unixSeconds) };
+  const consumed = await ctx.db.kysely
+    .updateTable('totp_enrollments')
+    .set({ consumed_at: now.toISOString() })
+    .where('id', '=', enrollmentId)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
   if (Number(consumed.numUpdatedRows) !== 1) return { ok: false, reason: 'expired' };
   const id = randomId();
   const { keyId, sealed } = ctx.keyring.seal(secret, factorAd(id));
   const factor: TotpFactorRow = { id, label, createdAt: now.toISOString(), lastUsedAt: null };
   await ctx.db.kysely
     .insertInto('totp_factors')
-    .values({ id, user_id: userId, label, secret_sealed: sealed, key_id: keyId, last_used_step: Number(step), created_at: factor.createdAt, last_used_at: null })
+    .values({
+      id,
+      user_id: userId,
+      label,
+      secret_sealed: sealed,
+      key_id: keyId,
+      last_used_step: Number(step),
+      created_at: factor.createdAt,
+      last_used_at: null,
+    })
     .execute();
   return { ok: true, factor };
 }
 
 export async function listTotp(ctx: Ctx, userId: string): Promise<TotpFactorRow[]> {
-  const rows = await ctx.db.kysely.selectFrom('totp_factors').select(['id', 'label', 'created_at', 'last_used_at']).where('user_id', '=', userId).orderBy('created_at').execute();
+  const rows = await ctx.db.kysely
+    .selectFrom('totp_factors')
+    .select(['id', 'label', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
   return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
 }
 
@@ -95,16 +141,27 @@ export async function verifyTotp(ctx: Ctx, userId: string, code: string): Promis
     if (Number(result.numUpdatedRows) === 1) return { ok: true, amr: ['otp'], factorId: row.id };
     return { ok: false, reason: 'replayed' };
   }
-  return drift === undefined ? { ok: false, reason: 'invalid' } : { ok: false, reason: 'invalid', clockDriftMinutes: drift };
+  return drift === undefined
+    ? { ok: false, reason: 'invalid' }
+    : { ok: false, reason: 'invalid', clockDriftMinutes: drift };
 }
 
 export async function renameTotp(ctx: Ctx, userId: string, factorId: string, label: string): Promise<boolean> {
-  const result = await ctx.db.kysely.updateTable('totp_factors').set({ label }).where('id', '=', factorId).where('user_id', '=', userId).executeTakeFirst();
+  const result = await ctx.db.kysely
+    .updateTable('totp_factors')
+    .set({ label })
+    .where('id', '=', factorId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 export async function removeTotp(ctx: Ctx, userId: string, factorId: string): Promise<boolean> {
-  const result = await ctx.db.kysely.deleteFrom('totp_factors').where('id', '=', factorId).where('user_id', '=', userId).executeTakeFirst();
+  const result = await ctx.db.kysely
+    .deleteFrom('totp_factors')
+    .where('id', '=', factorId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
 

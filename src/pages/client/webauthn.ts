@@ -6,7 +6,12 @@
  *   button[data-passkey-proof]         re-authentication and turning 2FA off with a passkey instead of a code
  * Buttons stay hidden where the browser has no WebAuthn. Messages are set with textContent only.
  */
-import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill, startAuthentication, startRegistration } from '@simplewebauthn/browser';
+import {
+  browserSupportsWebAuthn,
+  browserSupportsWebAuthnAutofill,
+  startAuthentication,
+  startRegistration,
+} from '@simplewebauthn/browser';
 
 interface ApiAnswer {
   readonly ok: boolean;
@@ -28,7 +33,10 @@ async function postJson(url: string, body?: unknown): Promise<ApiAnswer> {
 }
 
 function errorBoxFor(element: Element): HTMLElement | null {
-  return element.closest('section, form')?.querySelector<HTMLElement>('[data-passkey-error]') ?? document.querySelector<HTMLElement>('[data-passkey-error]');
+  return (
+    element.closest('section, form')?.querySelector<HTMLElement>('[data-passkey-error]') ??
+    document.querySelector<HTMLElement>('[data-passkey-error]')
+  );
 }
 
 function showError(element: Element, message: string): void {
@@ -47,7 +55,8 @@ function ceremonyMessage(error: unknown): string {
   const name = (error as { name?: string } | null)?.name;
   const code = (error as { code?: string } | null)?.code;
   if (name === 'NotAllowedError' || name === 'AbortError' || code === 'ERROR_CEREMONY_ABORTED') return CANCELLED;
-  if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return 'This passkey is already registered on your account.';
+  if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED')
+    return 'This passkey is already registered on your account.';
   return (error as { message?: string } | null)?.message ?? GENERIC_ERROR;
 }
 
@@ -63,7 +72,8 @@ async function register(form: HTMLFormElement, submit: HTMLButtonElement): Promi
   const label = (form.elements.namedItem('label') as HTMLInputElement | null)?.value.trim() ?? '';
   const options = await postJson('/api/v1/me/factors/passkey/options', { label });
   if (!options.ok) {
-    if (options.data.error?.code === 'reauthentication_required') window.location.assign(`/profile/security/confirm?next=${encodeURIComponent('/profile/security/passkey')}`);
+    if (options.data.error?.code === 'reauthentication_required')
+      window.location.assign(`/profile/security/confirm?next=${encodeURIComponent('/profile/security/passkey')}`);
     else showError(form, messageOf(options));
     return;
   }
@@ -79,7 +89,9 @@ async function register(form: HTMLFormElement, submit: HTMLButtonElement): Promi
 
 async function signIn(button: HTMLElement, options: { autofill: boolean }): Promise<void> {
   const passwordless = button.dataset.passkeySignIn === 'passwordless';
-  const request = await postJson(passwordless ? '/api/v1/sign-in/passkey/options?mode=passwordless' : '/api/v1/sign-in/passkey/options');
+  const request = await postJson(
+    passwordless ? '/api/v1/sign-in/passkey/options?mode=passwordless' : '/api/v1/sign-in/passkey/options',
+  );
   if (!request.ok) {
     if (!options.autofill) showError(button, messageOf(request));
     return;
@@ -92,10 +104,14 @@ async function signIn(button: HTMLElement, options: { autofill: boolean }): Prom
     return;
   }
   const trust = document.querySelector<HTMLInputElement>('input[name="trustDevice"]');
-  const answer = await postJson('/api/v1/sign-in/passkey', { response, ...(trust && !passwordless ? { trustDevice: trust.checked } : {}) });
+  const answer = await postJson('/api/v1/sign-in/passkey', {
+    response,
+    ...(trust && !passwordless ? { trustDevice: trust.checked } : {}),
+  });
   if (answer.ok && answer.data.status === 'second_factor_required') return window.location.assign('/sign-in/challenge');
   if (answer.ok) return window.location.assign(button.dataset.next ?? '/profile');
-  if (answer.data.error?.code === 'challenge_expired') return window.location.assign('/sign-in?error=challenge_expired');
+  if (answer.data.error?.code === 'challenge_expired')
+    return window.location.assign('/sign-in?error=challenge_expired');
   showError(button, messageOf(answer));
 }
 
@@ -109,7 +125,9 @@ async function prove(button: HTMLButtonElement): Promise<void> {
   try {
     const response = await startAuthentication({ optionsJSON: request.data as never });
     // The typed-code fields step aside: disabled fields are not submitted.
-    form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[name="method"], [name="code"]').forEach((field) => { field.disabled = true; });
+    form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[name="method"], [name="code"]').forEach((field) => {
+      field.disabled = true;
+    });
     hiddenInput(form, 'method', 'passkey');
     hiddenInput(form, 'code', JSON.stringify(response));
     form.submit();
@@ -120,7 +138,9 @@ async function prove(button: HTMLButtonElement): Promise<void> {
 
 function wire(): void {
   if (!browserSupportsWebAuthn()) {
-    document.querySelectorAll<HTMLElement>('[data-passkey-unsupported]').forEach((note) => { note.hidden = false; });
+    document.querySelectorAll<HTMLElement>('[data-passkey-unsupported]').forEach((note) => {
+      note.hidden = false;
+    });
     return;
   }
   document.querySelectorAll<HTMLFormElement>('form[data-passkey-register]').forEach((form) => {
@@ -143,7 +163,9 @@ function wire(): void {
   // Conditional UI: passkeys offered in the email field's autofill where the browser supports it.
   const passwordless = document.querySelector<HTMLElement>('[data-passkey-sign-in="passwordless"]');
   if (passwordless && document.querySelector('input[autocomplete~="webauthn"]')) {
-    void browserSupportsWebAuthnAutofill().then((supported) => (supported ? signIn(passwordless, { autofill: true }) : undefined));
+    void browserSupportsWebAuthnAutofill().then((supported) =>
+      supported ? signIn(passwordless, { autofill: true }) : undefined,
+    );
   }
 }
 

@@ -7,7 +7,9 @@ document.querySelectorAll('form[data-resend-cooldown]').forEach((form) => {
   const buttons = form.querySelectorAll('button[type=submit]');
   const show = () => {
     const waiting = seconds > 0;
-    buttons.forEach((button) => { button.disabled = waiting; });
+    buttons.forEach((button) => {
+      button.disabled = waiting;
+    });
     if (wait) wait.hidden = !waiting;
     if (count) count.textContent = String(seconds);
   };
