@@ -21,6 +21,7 @@ import { revokeAllSessions } from '../sessions/service.ts';
 import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { isCommonPassword } from './common-passwords.ts';
 import { markEmailVerified } from './verification.ts';
+import { insertUserRow, setPasswordHash } from './store.ts';
 
 export interface User {
   readonly id: string;
@@ -114,25 +115,7 @@ export async function insertUser(ctx: Ctx, email: string, normalisedPassword: st
   const now = ctx.clock().toISOString();
   const passwordHash = await hashPassword(normalisedPassword);
   const id = randomId();
-  try {
-    await ctx.db.kysely
-      .insertInto('users')
-      .values({
-        id,
-        email,
-        name,
-        password_hash: passwordHash,
-        default_method: null,
-        two_factor_reset_at: null,
-        created_at: now,
-        updated_at: now,
-        last_sign_in_at: null,
-      })
-      .execute();
-  } catch (error) {
-    if (/unique|duplicate/i.test(String((error as Error).message))) throw new AppError('email_taken');
-    throw error;
-  }
+  await insertUserRow(ctx, { id, email, name, passwordHash });
   return { id, email, name, twoFactorEnabled: false, createdAt: now, lastSignInAt: null, suspendedAt: null };
 }
 
@@ -230,11 +213,7 @@ export async function changePassword(
 
 async function setPassword(ctx: Ctx, userId: string, normalised: string): Promise<void> {
   const hash = await hashPassword(normalised);
-  await ctx.db.kysely
-    .updateTable('users')
-    .set({ password_hash: hash, updated_at: ctx.clock().toISOString() })
-    .where('id', '=', userId)
-    .execute();
+  await setPasswordHash(ctx, userId, hash);
 }
 
 /**

@@ -8,6 +8,7 @@ import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { mailTemplates } from '../mail/templates.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
+import { setSuspended } from './store.ts';
 
 export interface SuspensionActor {
   readonly actorUserId: string | null;
@@ -22,14 +23,7 @@ export async function suspendAccount(
   by: SuspensionActor,
   meta: RequestMeta | null,
 ): Promise<boolean> {
-  const now = ctx.clock().toISOString();
-  const result = await ctx.db.kysely
-    .updateTable('users')
-    .set({ suspended_at: now, updated_at: now })
-    .where('id', '=', target.id)
-    .where('suspended_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return false;
+  if (!(await setSuspended(ctx, target.id, true))) return false;
   await revokeAllSessions(ctx, target.id, null);
   await audit(ctx, meta, {
     event: 'account.suspended',
@@ -55,14 +49,7 @@ export async function reactivateAccount(
   by: SuspensionActor,
   meta: RequestMeta | null,
 ): Promise<boolean> {
-  const now = ctx.clock().toISOString();
-  const result = await ctx.db.kysely
-    .updateTable('users')
-    .set({ suspended_at: null, updated_at: now })
-    .where('id', '=', target.id)
-    .where('suspended_at', 'is not', null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return false;
+  if (!(await setSuspended(ctx, target.id, false))) return false;
   await audit(ctx, meta, {
     event: 'account.reactivated',
     actorUserId: by.actorUserId,

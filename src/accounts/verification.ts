@@ -17,6 +17,7 @@ import type { RequestMeta } from '../audit/store.ts';
 import type { EmailVerificationsTable } from '../db/schema.ts';
 import { mailTemplates } from '../mail/templates.ts';
 import type { OutgoingMail } from '../mail/transport.ts';
+import { markEmailVerifiedRow } from './store.ts';
 
 export type VerificationEmail = 'sent' | 'queued';
 
@@ -93,13 +94,7 @@ export async function markEmailVerified(
   via: VerifiedVia,
   meta: RequestMeta | null,
 ): Promise<void> {
-  const result = await ctx.db.kysely
-    .updateTable('users')
-    .set({ email_verified_at: ctx.clock().toISOString() })
-    .where('id', '=', userId)
-    .where('email_verified_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 1)
+  if (await markEmailVerifiedRow(ctx, userId))
     await audit(ctx, meta, { event: 'email.verified', targetUserId: userId, details: { via } });
 }
 

@@ -12,6 +12,7 @@ import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
 import { FACTORS } from './index.ts';
 import { issueBackupCodes } from './backup-codes/store.ts';
+import { markTwoFactorReset, turnTwoFactorOff, turnTwoFactorOn } from '../accounts/store.ts';
 
 export interface FactorOwner {
   readonly id: string;
@@ -56,13 +57,7 @@ export async function recordFactorAdded(
     targetUserId: user.id,
     details: { type: what.type, label: what.label },
   });
-  const turnedOn = await tx.db.kysely
-    .updateTable('users')
-    .set({ two_factor_enabled: 1, two_factor_reset_at: null, updated_at: tx.clock().toISOString() })
-    .where('id', '=', user.id)
-    .where('two_factor_enabled', '=', 0)
-    .executeTakeFirst();
-  if (Number(turnedOn.numUpdatedRows) !== 1) return null;
+  if (!(await turnTwoFactorOn(tx, user.id))) return null;
   await audit(tx, meta, {
     event: 'two_factor.enabled',
     actorUserId: user.id,
@@ -121,11 +116,7 @@ export async function disableTwoFactor(
 export async function wipeSecondFactors(ctx: Ctx, userId: string): Promise<void> {
   for (const factor of FACTORS) await factor.removeAll(ctx, userId);
   await revokeAllTrustedDevices(ctx, userId);
-  await ctx.db.kysely
-    .updateTable('users')
-    .set({ two_factor_enabled: 0, default_method: null, updated_at: ctx.clock().toISOString() })
-    .where('id', '=', userId)
-    .execute();
+  await turnTwoFactorOff(ctx, userId);
 }
 
 /** Removes one factor; the last primary one goes through disableTwoFactor. */
@@ -199,11 +190,7 @@ export async function resetTwoFactor(
   notice: 'reset' | 'recovery' = 'reset',
 ): Promise<void> {
   await wipeSecondFactors(ctx, user.id);
-  await ctx.db.kysely
-    .updateTable('users')
-    .set({ two_factor_reset_at: ctx.clock().toISOString() })
-    .where('id', '=', user.id)
-    .execute();
+  await markTwoFactorReset(ctx, user.id);
   await revokeAllSessions(ctx, user.id, null);
   await audit(ctx, meta, {
     event: 'two_factor.reset',

@@ -15,6 +15,7 @@ import { backupCodesLeft } from './backup-codes/store.ts';
 import { disableTwoFactor, regenerateBackupCodes, removeFactor } from './lifecycle.ts';
 import { failedCode, verifySecondFactor } from './second-step.ts';
 import { BACKUP_CODES } from '../config/defaults.ts';
+import { setDefaultMethod } from '../accounts/store.ts';
 
 export async function factorOverview(ctx: Ctx, userId: string) {
   const user = await ctx.db.kysely
@@ -75,11 +76,7 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
         }
       }
       if (body.isDefault === true) {
-        await ctx.db.kysely
-          .updateTable('users')
-          .set({ default_method: factor.methods[0] ?? null })
-          .where('id', '=', session.userId)
-          .execute();
+        await setDefaultMethod(ctx, session.userId, factor.methods[0] ?? null);
       }
       return factorOverview(ctx, session.userId);
     },

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import { isUnavailable } from '../db/errors.ts';
 import { wantsJson } from './route.ts';
 
 function fromFastify(error: FastifyError): AppError | null {
@@ -43,35 +44,6 @@ function fromFastify(error: FastifyError): AppError | null {
   if (error.statusCode === 404) return new AppError('not_found');
   if (error.statusCode === 405) return new AppError('method_not_allowed');
   return null;
-}
-
-/**
- * A store that cannot be reached or did not answer in time (socket errors; PostgreSQL SQLSTATE class 08
- * "connection exception", 57014 "query_canceled" by statement_timeout, 57P01–57P03 "operator intervention",
- * 25P03 idle-in-transaction timeout; node-postgres' read timeout; SQLite busy) is a 503 the client may retry,
- * not a 500.
- */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  '57014',
-  '57P01',
-  '57P02',
-  '57P03',
-  '25P03',
-  'SQLITE_BUSY',
-]);
-const UNAVAILABLE_MESSAGE =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|database is locked|timeout exceeded when trying to connect|not queryable|Client was closed|Query read timeout/i;
-
-function isUnavailable(error: unknown): boolean {
-  const code = String((error as { code?: unknown })?.code ?? '');
-  if (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
-  return UNAVAILABLE_MESSAGE.test(String((error as Error)?.message ?? ''));
 }
 
 export function toAppError(error: unknown): AppError {

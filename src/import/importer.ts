@@ -15,6 +15,8 @@ import type { Ctx } from '../context.ts';
 import { checkRow, splitCsvLine, type ImportRow } from './rows.ts';
 import { newVerification } from '../accounts/verification.ts';
 import { queuedMailRow } from '../mail/queue.ts';
+import { insertUserRows } from '../accounts/store.ts';
+import { wrapKysely } from '../db/connect.ts';
 
 export const IMPORT_BATCH_ROWS = 1000;
 
@@ -71,23 +73,16 @@ async function writeBatch(
     const fresh = rows.filter((r, i) => !before.has(r.email) && emails.indexOf(r.email) === i);
     const newUsers = fresh.map((r) => ({ id: randomId(), row: r }));
     if (newUsers.length > 0) {
-      await trx
-        .insertInto('users')
-        .values(
-          newUsers.map(({ id, row }) => ({
-            id,
-            email: row.email,
-            name: row.name,
-            password_hash: row.passwordHash,
-            two_factor_enabled: row.totpSecret ? 1 : 0,
-            default_method: null,
-            two_factor_reset_at: null,
-            created_at: now,
-            updated_at: now,
-            last_sign_in_at: null,
-          })),
-        )
-        .execute();
+      await insertUserRows(
+        { ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema) },
+        newUsers.map(({ id, row }) => ({
+          id,
+          email: row.email,
+          name: row.name,
+          passwordHash: row.passwordHash,
+          twoFactorEnabled: !!row.totpSecret,
+        })),
+      );
       const at = new Date(now);
       const verifications = newUsers.map(({ id, row }) => newVerification(ctx, { id, email: row.email }, at));
       await trx

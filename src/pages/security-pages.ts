@@ -23,6 +23,7 @@ import { pageFrame } from './page.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { WEBAUTHN_SCRIPT } from './passkey-views.ts';
 import { backupCodesView, factorCodeFields, overviewView, phoneProofFor, requirementBanner } from './security-views.ts';
+import { setDefaultMethod } from '../accounts/store.ts';
 
 const DONE: Record<string, string> = {
   totp_added: 'Authenticator app added.',
@@ -279,11 +280,7 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const data = await factorOverview(ctx, session.userId);
     const factor = data.factors.find((f) => f.id === id);
     if (!factor) throw new AppError('not_found');
-    await ctx.db.kysely
-      .updateTable('users')
-      .set({ default_method: factor.methods[0] ?? null })
-      .where('id', '=', session.userId)
-      .execute();
+    await setDefaultMethod(ctx, session.userId, factor.methods[0] ?? null);
     return reply.redirect('/profile/security?done=default', 303);
   });
 

@@ -10,6 +10,7 @@ import { addSeconds } from '../core/clock.ts';
 import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
+import { setPasswordResetAt } from '../accounts/store.ts';
 
 export type RecoveryStep = 'request' | 'start' | 'complete';
 
@@ -61,7 +62,7 @@ export async function assertRecoveryAllowed(
  * Written first, so that a crash in between leaves recovery blocked rather than a reset that went unnoticed.
  */
 export async function noteEmailPasswordReset(ctx: Ctx, userId: string, at: string): Promise<void> {
-  await ctx.db.kysely.updateTable('users').set({ password_reset_at: at }).where('id', '=', userId).execute();
+  await setPasswordResetAt(ctx, userId, at);
 }
 
 export interface PendingRecovery {

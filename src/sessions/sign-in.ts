@@ -29,6 +29,7 @@ import {
 } from './challenge.ts';
 import { verifyAssertion } from '../factors/passkey/ceremony.ts';
 import { isTrustedDevice, noteSignInDevice, trustDevice } from './devices.ts';
+import { touchLastSignIn } from '../accounts/store.ts';
 
 /** What the browser brought: its id cookie (for new-device emails) and its trusted-device token. */
 export interface BrowserTokens {
@@ -203,11 +204,7 @@ export async function finishSignIn(
   deviceId: string | null,
   details: Record<string, string | boolean> = {},
 ): Promise<void> {
-  await ctx.db.kysely
-    .updateTable('users')
-    .set({ last_sign_in_at: ctx.clock().toISOString() })
-    .where('id', '=', user.id)
-    .execute();
+  await touchLastSignIn(ctx, user.id);
   await audit(ctx, meta, {
     event: 'sign_in.succeeded',
     actorUserId: user.id,

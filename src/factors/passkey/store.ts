@@ -9,6 +9,7 @@ import { randomId, randomToken } from '../../crypto/index.ts';
 import { addSeconds } from '../../core/clock.ts';
 import type { Ctx } from '../../context.ts';
 import type { WebauthnPurpose } from '../../db/schema.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
 
 export type { WebauthnPurpose };
 export type DeviceType = 'singleDevice' | 'multiDevice';
@@ -148,12 +149,6 @@ export async function findPasskeyByCredentialId(ctx: Ctx, credentialId: string):
     .where('credential_id', '=', credentialId)
     .executeTakeFirst();
   return row ? toPasskey(row) : null;
-}
-
-/** A unique-constraint failure, on SQLite and on PostgreSQL (SQLSTATE 23505). */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 export type NewPasskey = Omit<Passkey, 'id' | 'createdAt' | 'lastUsedAt'>;
