@@ -43,6 +43,7 @@ import { issueBackupCodes } from '../src/factors/backup-codes/store.ts';
 import { importMembers } from '../src/import/importer.ts';
 import type { Ctx } from '../src/context.ts';
 import { BENCH_ORG, BENCH_PASSWORD } from './seed.ts';
+import { composeEvents } from '../src/compose.ts';
 
 export interface PasskeyFixture {
   /** Index for the simulated client address (distinct from the TOTP users'). */
@@ -117,7 +118,14 @@ function contextFor(databaseUrl: string, pgSchema: string | undefined, secretKey
   const config = resolveConfig({ DATABASE_URL: databaseUrl, TWOFOLD_SECRET_KEY: secretKey, LOG_LEVEL: 'silent' });
   const db = openDatabase(databaseUrl, pgSchema ? { pgSchema } : {});
   const keyring = keyringFromMasterKeys('env', new Map([['env', new Uint8Array(Buffer.from(secretKey, 'base64url'))]]));
-  const ctx: Ctx = { db, keyring, clock: systemClock, mail: createMailQueue(db, outboxTransport()), config };
+  const ctx: Ctx = {
+    db,
+    keyring,
+    clock: systemClock,
+    mail: createMailQueue(db, outboxTransport()),
+    config,
+    events: composeEvents(),
+  };
   return ctx;
 }
 

@@ -29,6 +29,7 @@ import { outboxTransport } from '../src/mail/transport.ts';
 import { setUp } from '../src/orgs/service.ts';
 import { createChallenge } from '../src/sessions/challenge.ts';
 import type { Ctx } from '../src/context.ts';
+import { composeEvents } from '../src/compose.ts';
 
 export const BENCH_PASSWORD = 'bench-Quartz-Meadow-7391';
 export const BENCH_ORG = 'Bench Org';
@@ -68,7 +69,14 @@ export async function seed(options: SeedOptions): Promise<Fixture> {
       'env',
       new Map([['env', new Uint8Array(Buffer.from(options.secretKey, 'base64url'))]]),
     );
-    const ctx: Ctx = { db, keyring, clock: systemClock, mail: createMailQueue(db, outboxTransport()), config };
+    const ctx: Ctx = {
+      db,
+      keyring,
+      clock: systemClock,
+      mail: createMailQueue(db, outboxTransport()),
+      config,
+      events: composeEvents(),
+    };
 
     // The org and its owner, through the first-run set-up (the owner is not used by the load).
     const { org } = await setUp(

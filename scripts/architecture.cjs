@@ -8,10 +8,6 @@ module.exports = {
    * Module cycles that exist today and are being taken apart (docs/architecture.md "Where we are"): the check
    * fails on any other cycle, or on one that grows beyond these. Shrink this list; never add to it.
    */
-  KNOWN_CYCLES: [
-    ['audit', 'metrics'],
-    ['context', 'throttle'],
-    ['accounts', 'factors', 'oidc', 'orgs', 'recovery', 'sessions'],
-  ],
-  ENTRY: '^src/(app|cli|server)[.]ts$|^src/(http|pages)/|(routes|pages|views)[.]ts$|^src/oidc/provider[.]ts$',
+  KNOWN_CYCLES: [['accounts', 'factors', 'oidc', 'orgs', 'recovery', 'sessions']],
+  ENTRY: '^src/(app|cli|server|compose)[.]ts$|^src/(http|pages)/|(routes|pages|views)[.]ts$|^src/oidc/provider[.]ts$',
 };

@@ -33,6 +33,7 @@ import { oidcHolder, oidcRoutes } from './oidc/routes.ts';
 import { oidcClientRoutes } from './oidc/client-routes.ts';
 import { connectedAppRoutes } from './oidc/connected-apps.ts';
 import { observeRequest } from './metrics/registry.ts';
+import { composeEvents } from './compose.ts';
 
 /** Routes for the operator's tools (load balancer, Prometheus), outside sessions and CSRF. */
 const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -69,7 +70,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
     },
   });
   const rateLimiter = deps.rateLimiter ?? dbRateLimiter(deps.db);
-  const ctx: Ctx = { ...deps, rateLimiter, config };
+  const ctx: Ctx = { ...deps, rateLimiter, config, events: deps.events ?? composeEvents() };
   app.decorate('ctx', ctx);
   app.decorate('oidc', oidcHolder(ctx));
   app.decorateRequest('session', null);

@@ -7,6 +7,7 @@ import type { MailQueue } from './mail/queue.ts';
 import type { RequestMeta } from './audit/store.ts';
 import { recordAudit, type AuditEntry } from './audit/store.ts';
 import type { RateLimiter } from './throttle/rate-limiter.ts';
+import type { EventBus } from './events/bus.ts';
 
 export interface AppDeps {
   readonly db: Db;
@@ -15,14 +16,21 @@ export interface AppDeps {
   readonly mail: MailQueue;
   /** Request-rate limits; without one, buildApp counts them in the database. */
   readonly rateLimiter?: RateLimiter;
+  /** In-process events with their subscriptions (src/compose.ts); buildApp composes them when absent. */
+  readonly events?: EventBus<Ctx>;
 }
 
 export interface Ctx extends AppDeps {
   readonly config: Config;
+  readonly events: EventBus<Ctx>;
+  /** Inside inTransaction: work to run once the transaction has committed. */
+  readonly afterCommit?: Array<() => void>;
 }
 
-export function audit(ctx: Ctx, meta: RequestMeta | null, entry: AuditEntry): Promise<void> {
-  return recordAudit(ctx.db, ctx.clock(), meta, entry);
+/** Writes an audit row and announces it (metrics count it after commit). */
+export async function audit(ctx: Ctx, meta: RequestMeta | null, entry: AuditEntry): Promise<void> {
+  await recordAudit(ctx.db, ctx.clock(), meta, entry);
+  await ctx.events.publish(ctx, 'audit.recorded', entry);
 }
 
 export function link(ctx: Ctx, pathAndQuery: string): string {
@@ -35,7 +43,10 @@ export function link(ctx: Ctx, pathAndQuery: string): string {
  */
 export async function inTransaction<T>(ctx: Ctx, work: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.db.kysely.isTransaction) return work(ctx);
-  return ctx.db.kysely
+  const afterCommit: Array<() => void> = [];
+  const result = await ctx.db.kysely
     .transaction()
-    .execute((trx) => work({ ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema) }));
+    .execute((trx) => work({ ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema), afterCommit }));
+  for (const run of afterCommit) run();
+  return result;
 }

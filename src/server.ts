@@ -8,11 +8,13 @@ import { loadKeyring } from './crypto/keyring.ts';
 import { systemClock } from './core/clock.ts';
 import { createMailQueue } from './mail/queue.ts';
 import { outboxTransport, smtpTransport, type MailTransport } from './mail/transport.ts';
-import type { AppDeps } from './context.ts';
+import type { AppDeps, Ctx } from './context.ts';
+import type { EventBus } from './events/bus.ts';
 import { dbRateLimiter, withFallback, type RateLimiter } from './throttle/rate-limiter.ts';
 import { logRedisState, openRedis, redisRateLimiter } from './throttle/redis.ts';
 import { countRateLimitFallback } from './metrics/registry.ts';
 import type { Redis } from 'ioredis';
+import { composeEvents } from './compose.ts';
 
 export function configOrExit(env: NodeJS.ProcessEnv): Config {
   try {
@@ -27,7 +29,7 @@ export function configOrExit(env: NodeJS.ProcessEnv): Config {
 }
 
 export interface Runtime {
-  readonly deps: AppDeps & { readonly rateLimiter: RateLimiter };
+  readonly deps: AppDeps & { readonly rateLimiter: RateLimiter; readonly events: EventBus<Ctx> };
   readonly transport: MailTransport;
   /** The Redis client behind the rate limits, when REDIS_URL is set. */
   readonly redis: Redis | null;
@@ -53,7 +55,14 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   const keyring = loadKeyring({ secretKey: config.secretKey, dataDir: config.dataDir });
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : outboxTransport();
   const { rateLimiter, redis } = openRateLimiter(config, db);
-  const deps = { db, keyring, clock: systemClock, mail: createMailQueue(db, transport), rateLimiter };
+  const deps = {
+    db,
+    keyring,
+    clock: systemClock,
+    mail: createMailQueue(db, transport),
+    rateLimiter,
+    events: composeEvents(),
+  };
   return {
     deps,
     transport,

@@ -5,7 +5,6 @@
 import type { Db } from '../db/connect.ts';
 import { randomId } from '../crypto/index.ts';
 import type { AuditEvent } from './events.ts';
-import { countAuditEvent } from '../metrics/registry.ts';
 
 export interface RequestMeta {
   readonly ip: string;
@@ -49,7 +48,6 @@ export async function recordAudit(db: Db, now: Date, meta: RequestMeta | null, e
       details: JSON.stringify(entry.details ?? {}),
     })
     .execute();
-  countAuditEvent(entry);
 }
 
 export interface AuditQuery {

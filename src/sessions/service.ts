@@ -8,7 +8,6 @@ import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';
 import type { Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { endOidcSessions } from '../oidc/adapter.ts';
 
 export type SessionKind = 'full' | 'enrollment';
 
@@ -216,7 +215,7 @@ export async function revokeSession(ctx: Ctx, userId: string, sessionId: string)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return false;
   // Signing out of twofold signs out of the apps' OpenID Connect sessions too.
-  await endOidcSessions(ctx.db, userId, { everything: false });
+  await ctx.events.publish(ctx, 'sessions.ended', { userId, everything: false });
   return true;
 }
 
@@ -230,6 +229,6 @@ export async function revokeAllSessions(ctx: Ctx, userId: string, keepSessionId:
   if (keepSessionId) q = q.where('id', '!=', keepSessionId);
   const result = await q.executeTakeFirst();
   // Everywhere means the apps too: their sessions, grants, codes and tokens (refresh tokens included).
-  await endOidcSessions(ctx.db, userId, { everything: true });
+  await ctx.events.publish(ctx, 'sessions.ended', { userId, everything: true });
   return Number(result.numUpdatedRows);
 }

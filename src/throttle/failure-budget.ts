@@ -5,16 +5,21 @@
  * in parallel — are never checked beyond the limit (PRODUCT.md "Per-IP sign-in limits count failures").
  */
 import { RATE_LIMITS } from '../config/defaults.ts';
-import type { Ctx } from '../context.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Db } from '../db/connect.ts';
 import { AppError } from '../errors.ts';
-import { dbRateLimiter } from './rate-limiter.ts';
+import { dbRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { patiently, wakeNext } from './waiting.ts';
 
 /**
  * Runs `check` (a password check) inside a slot of `ip`'s failure budget. Anything but a result counts as
  * a failure. 429 rate_limited with Retry-After once the address's failures fill the budget.
  */
-export async function withSignInFailureBudget<T>(ctx: Ctx, ip: string, check: () => Promise<T>): Promise<T> {
+export async function withSignInFailureBudget<T>(
+  ctx: { readonly db: Db; readonly rateLimiter?: RateLimiter; readonly clock: Clock },
+  ip: string,
+  check: () => Promise<T>,
+): Promise<T> {
   const limiter = ctx.rateLimiter ?? dbRateLimiter(ctx.db);
   const rule = RATE_LIMITS.signInFailures;
   const key = `ip:sign-in-failures:${ip}`;

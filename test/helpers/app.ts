@@ -58,7 +58,7 @@ export async function createTestApp(
   await app.ready();
   return {
     app,
-    ctx: { ...deps, config },
+    ctx: app.ctx,
     clock,
     testDb,
     logs,

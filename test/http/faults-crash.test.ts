@@ -23,6 +23,7 @@ import { createTestApp, OWNER as TEST_OWNER, setUpOwner } from '../helpers/app.t
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt } from '../helpers/two-factor.ts';
 import { Browser, newSecretKey, runCli, startServer, type ServerProcess } from '../helpers/process.ts';
+import { composeEvents } from '../../src/compose.ts';
 
 const ORIGIN = 'http://twofold.test';
 const OWNER = { email: 'owner@crash.test', password: 'lichen-ember-voyage-19' };
@@ -120,6 +121,7 @@ describe('kill -9 of an instance during multi-row writes', () => {
       clock: systemClock,
       keyring: loadKeyring({ secretKey: config.secretKey, dataDir: config.dataDir }),
       mail: createMailQueue(db, outboxTransport()),
+      events: composeEvents(),
     };
     userId = (
       await db.kysely.selectFrom('users').select('id').where('email', '=', OWNER.email).executeTakeFirstOrThrow()

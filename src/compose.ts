@@ -1,0 +1,17 @@
+/**
+ * Composes the in-process events: who listens to what. Used by the app factory and the CLI alike, so that a
+ * 2FA reset from the command line ends the apps' sessions exactly as one from the admin page does.
+ */
+import type { Ctx } from './context.ts';
+import { createEventBus, type EventBus } from './events/bus.ts';
+import { endOidcSessions } from './oidc/adapter.ts';
+import { countAuditEvent } from './metrics/registry.ts';
+
+export function composeEvents(): EventBus<Ctx> {
+  const events = createEventBus<Ctx>();
+  // Signing out of twofold signs out of the apps; everywhere also revokes their grants and tokens.
+  events.subscribe('sessions.ended', (ctx, { userId, everything }) => endOidcSessions(ctx.db, userId, { everything }));
+  // Counted once the audit row is committed, so a rolled-back action is never counted.
+  events.subscribe('audit.recorded', (_ctx, entry) => countAuditEvent(entry), { afterCommit: true });
+  return events;
+}
