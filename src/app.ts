@@ -34,6 +34,7 @@ import { oidcClientRoutes } from './oidc/client-routes.ts';
 import { connectedAppRoutes } from './oidc/connected-apps.ts';
 import { observeRequest } from './metrics/registry.ts';
 import { composeEvents } from './compose.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 /** Routes for the operator's tools (load balancer, Prometheus), outside sessions and CSRF. */
 const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -152,5 +153,6 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(oidcRoutes);
   await app.register(oidcClientRoutes);
   await app.register(connectedAppRoutes);
+  await app.register(webhookRoutes);
   return app;
 }

@@ -6,6 +6,7 @@ import type { Ctx } from './context.ts';
 import { createEventBus, type EventBus } from './events/bus.ts';
 import { endOidcSessions } from './oidc/adapter.ts';
 import { countAuditEvent } from './metrics/registry.ts';
+import { queueWebhookDeliveries } from './webhooks/outbox.ts';
 
 export function composeEvents(): EventBus<Ctx> {
   const events = createEventBus<Ctx>();
@@ -13,5 +14,7 @@ export function composeEvents(): EventBus<Ctx> {
   events.subscribe('sessions.ended', (ctx, { userId, everything }) => endOidcSessions(ctx.db, userId, { everything }));
   // Counted once the audit row is committed, so a rolled-back action is never counted.
   events.subscribe('audit.recorded', (_ctx, entry) => countAuditEvent(entry), { afterCommit: true });
+  // Webhook messages are queued in the same transaction as the audit row (the outbox), then sent.
+  events.subscribe('audit.recorded', (ctx, entry) => queueWebhookDeliveries(ctx, entry));
   return events;
 }

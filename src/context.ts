@@ -25,6 +25,8 @@ export interface Ctx extends AppDeps {
   readonly events: EventBus<Ctx>;
   /** Inside inTransaction: work to run once the transaction has committed. */
   readonly afterCommit?: Array<() => void>;
+  /** Inside inTransaction: the context to use once the transaction has committed. */
+  readonly committed?: Ctx;
 }
 
 /** Writes an audit row and announces it (metrics count it after commit). */
@@ -46,7 +48,9 @@ export async function inTransaction<T>(ctx: Ctx, work: (tx: Ctx) => Promise<T>):
   const afterCommit: Array<() => void> = [];
   const result = await ctx.db.kysely
     .transaction()
-    .execute((trx) => work({ ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema), afterCommit }));
+    .execute((trx) =>
+      work({ ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema), afterCommit, committed: ctx }),
+    );
   for (const run of afterCommit) run();
   return result;
 }

@@ -1,11 +1,12 @@
 /**
  * Housekeeping: deletes rows that can never be used again (expired challenges, codes, enrolments, sessions,
- * cooldowns, rate-limit windows, expired OpenID Connect codes and tokens). Run periodically by the server; safe on several instances at once
+ * cooldowns, rate-limit windows, expired OpenID Connect codes and tokens, old webhook deliveries). Run periodically by the server; safe on several instances at once
  * (plain deletes by time). Audit rows, invitations and recoveries are history and are kept.
  */
 import type { Ctx } from './context.ts';
-import { MAINTENANCE } from './config/defaults.ts';
+import { MAINTENANCE, WEBHOOKS } from './config/defaults.ts';
 import { pruneOidcPayloads } from './oidc/adapter.ts';
+import { pruneDeliveries } from './webhooks/store.ts';
 
 export async function pruneExpired(ctx: Ctx): Promise<number> {
   const now = ctx.clock();
@@ -37,5 +38,10 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
   ]);
   // The OpenID Connect provider's codes, tokens, sessions and interactions, by its own expiry.
   const oidc = await pruneOidcPayloads(ctx.db);
-  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc);
+  // Finished webhook messages leave the delivery log after WEBHOOKS.logKeepDays.
+  const deliveries = await pruneDeliveries(
+    ctx,
+    new Date(now.getTime() - WEBHOOKS.logKeepDays * 86_400_000).toISOString(),
+  );
+  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc + deliveries);
 }

@@ -2,7 +2,7 @@
 import { buildApp } from './app.ts';
 import { pruneExpired } from './maintenance.ts';
 import { resolveConfig, ConfigError, type Config } from './config/index.ts';
-import { MAIL_QUEUE, MAINTENANCE, SHUTDOWN } from './config/defaults.ts';
+import { WEBHOOKS, MAIL_QUEUE, MAINTENANCE, SHUTDOWN } from './config/defaults.ts';
 import { openDatabase, migrate, type Db } from './db/connect.ts';
 import { loadKeyring } from './crypto/keyring.ts';
 import { systemClock } from './core/clock.ts';
@@ -15,6 +15,7 @@ import { logRedisState, openRedis, redisRateLimiter } from './throttle/redis.ts'
 import { countRateLimitFallback } from './metrics/registry.ts';
 import type { Redis } from 'ioredis';
 import { composeEvents } from './compose.ts';
+import { deliverDueWebhooks } from './webhooks/deliver.ts';
 
 export function configOrExit(env: NodeJS.ProcessEnv): Config {
   try {
@@ -110,6 +111,11 @@ export async function serve(config: Config): Promise<void> {
     pruneExpired({ ...runtime.deps, config }).catch((error: unknown) => app.log.warn({ err: error }, 'pruning failed'));
   }, MAINTENANCE.pruneEverySeconds * 1000);
   prune.unref();
+  // Webhook messages left in the outbox (a failed attempt's retry, or one queued on a stopped instance).
+  const webhooks = setInterval(() => {
+    deliverDueWebhooks(app.ctx).catch((error: unknown) => app.log.warn({ err: error }, 'webhook delivery failed'));
+  }, WEBHOOKS.pollSeconds * 1000);
+  webhooks.unref();
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -123,6 +129,7 @@ export async function serve(config: Config): Promise<void> {
     app.log.info({ signal, drainSeconds }, 'draining');
     clearInterval(retry);
     clearInterval(prune);
+    clearInterval(webhooks);
     await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
     // Stops accepting and waits for in-flight requests. A keep-alive connection whose request ends after
     // this point would stay open until its idle timeout: close such connections as they go idle, and cut

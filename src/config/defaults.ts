@@ -365,3 +365,36 @@ export const PHONE = Object.freeze({
 
 /** Housekeeping (src/maintenance.ts): expired rows are deleted hourly, a day after they expire. */
 export const MAINTENANCE = Object.freeze({ pruneEverySeconds: HOUR_SECONDS, keepExpiredSeconds: DAY_SECONDS });
+
+/**
+ * Org webhooks (src/webhooks), following the Standard Webhooks specification (standardwebhooks.com):
+ * a `whsec_` secret of 32 random bytes (HMAC-SHA256 key, RFC 2104 recommends at least the hash's output
+ * length), at-least-once delivery from the database outbox, retried on the specification's suggested
+ * schedule — 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after the first try (about 27.5 h in all) — then
+ * marked failed. An endpoint whose last `disableAfterFailedMessages` messages all failed every attempt is
+ * turned off and the org's owners are emailed. Receivers should answer within `timeoutMs`; redirects are not
+ * followed (a redirect could lead to an address the SSRF check refused).
+ */
+export const WEBHOOKS = Object.freeze({
+  secretBytes: 32,
+  maxEndpointsPerOrg: 20,
+  maxUrlLength: 2000,
+  timeoutMs: 10_000,
+  retryScheduleSeconds: Object.freeze([
+    5,
+    5 * MINUTE_SECONDS,
+    30 * MINUTE_SECONDS,
+    2 * HOUR_SECONDS,
+    5 * HOUR_SECONDS,
+    10 * HOUR_SECONDS,
+    10 * HOUR_SECONDS,
+  ]),
+  disableAfterFailedMessages: 5,
+  /** After a secret rotation the previous secret also signs for this long by default (0–168 h). */
+  defaultOverlapHours: 24,
+  maxOverlapHours: 168,
+  pollSeconds: 15,
+  batchSize: 50,
+  /** Deliveries kept in the log (per endpoint, newest first) before housekeeping removes older ones. */
+  logKeepDays: 30,
+});

@@ -17,6 +17,8 @@ export interface Config {
   readonly redisPrefix: string;
   /** Bearer token that opens GET /metrics; null: no /metrics route. */
   readonly metricsToken: string | null;
+  /** Webhooks may reach loopback, private and link-local addresses (tests, single-host set-ups). */
+  readonly webhookAllowPrivateTargets: boolean;
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
   /** base64url key material (32 bytes) or null: then a key file in dataDir is used. */
@@ -136,6 +138,13 @@ function readRedisPrefix(env: Env): string {
   return raw;
 }
 
+function readFlag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ConfigError(name, 'must be true or false');
+}
+
 function readMetricsToken(env: Env): string | null {
   const raw = env.METRICS_TOKEN;
   if (raw === undefined || raw === '') return null;
@@ -197,5 +206,6 @@ export function resolveConfig(env: Env): Config {
     recoveryDelayHours,
     phone,
     shutdownDrainSeconds: readShutdownDrain(env),
+    webhookAllowPrivateTargets: readFlag(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS'),
   });
 }

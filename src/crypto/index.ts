@@ -67,6 +67,11 @@ export function hmacSha256Hex(secret: string, message: string): string {
   return crypto.createHmac('sha256', secret).update(message, 'utf8').digest('hex');
 }
 
+/** HMAC-SHA-256 of a UTF-8 message under a raw key, standard base64 (Standard Webhooks signatures). */
+export function hmacSha256Base64(key: Uint8Array, message: string): string {
+  return crypto.createHmac('sha256', key).update(message, 'utf8').digest('base64');
+}
+
 /** Constant-time equality of two strings (lengths are not secret). */
 export function constantTimeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');

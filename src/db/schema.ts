@@ -206,6 +206,8 @@ export interface Database {
   system_flags: SystemFlagsTable;
   import_progress: ImportProgressTable;
   oidc_clients: OidcClientsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   oidc_payloads: OidcPayloadsTable;
   oidc_signing_keys: OidcSigningKeysTable;
   phone_factors: PhoneFactorsTable;
@@ -275,4 +277,39 @@ export interface OidcSigningKeysTable {
   sealed_private_jwk: string;
   created_at: string;
   retired_at: string | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  org_id: string;
+  url: string;
+  /** JSON array of event types, or ["*"]. */
+  events: string;
+  secret_key_id: string;
+  secret_sealed: string;
+  previous_secret_key_id: string | null;
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: string | null;
+  enabled: Generated<number>;
+  disabled_reason: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  /** The Standard Webhooks message id (`webhook-id`), the same on every attempt. */
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  response_status: number | null;
+  /** The class of the last failure (`timeout`, `http_500`, `refused_target`…), never a response body. */
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
 }

@@ -21,6 +21,8 @@ export type EventName = keyof AppEvents;
 export interface EventContext {
   /** Work to run after the surrounding transaction commits (absent outside a transaction). */
   readonly afterCommit?: Array<() => void>;
+  /** Inside a transaction: the context to use once it has committed (its database handle is not the transaction's). */
+  readonly committed?: this;
 }
 
 /** After-commit subscribers are synchronous (counting, notifying in memory): the transaction is already over. */
@@ -46,7 +48,7 @@ export function createEventBus<C extends EventContext>(): EventBus<C> {
     },
     async publish(ctx, name, payload) {
       for (const { handler, afterCommit } of subscriptions.get(name) ?? []) {
-        if (afterCommit && ctx.afterCommit) ctx.afterCommit.push(() => void handler(ctx, payload));
+        if (afterCommit && ctx.afterCommit) ctx.afterCommit.push(() => void handler(ctx.committed ?? ctx, payload));
         else await handler(ctx, payload);
       }
     },

@@ -169,6 +169,15 @@ export const securityTemplates = {
       notYou: true,
     });
   },
+  webhookDisabled(to: string, p: { productName: string; orgName: string; url: string }): OutgoingMail {
+    return build(to, p.productName, {
+      subject: `A webhook of ${p.orgName} was turned off`,
+      paragraphs: [
+        `The webhook endpoint ${p.url} failed every delivery attempt for its last messages over about a day, so it was turned off.`,
+        'Check that the endpoint is up and answers 2xx, then turn it back on under Organization → Webhooks; failed messages can be sent again from its delivery log.',
+      ],
+    });
+  },
   twoFactorReset(to: string, p: { productName: string }): OutgoingMail {
     return build(to, p.productName, {
       subject: 'Your two-factor authentication was reset',

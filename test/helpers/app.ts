@@ -36,11 +36,11 @@ export interface TestApp {
 
 export async function createTestApp(
   dialect: DialectName,
-  options: { env?: Record<string, string>; transport?: MailTransport; logLevel?: string } = {},
+  options: { env?: Record<string, string>; transport?: MailTransport; logLevel?: string; clockStart?: number } = {},
 ): Promise<TestApp> {
   const testDb = await openTestDb(dialect);
   const config: Config = resolveConfig({ PUBLIC_URL: ORIGIN, DATA_DIR: '/nonexistent', ...options.env });
-  const clock = new TestClock();
+  const clock = new TestClock(options.clockStart);
   const deps: AppDeps = {
     db: testDb.db,
     keyring: ephemeralKeyring(),

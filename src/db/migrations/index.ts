@@ -12,6 +12,7 @@ import * as m0009 from './0009_attempts_in_flight.ts';
 import * as m0010 from './0010_recovery_guard.ts';
 import * as m0011 from './0011_email_verification.ts';
 import * as m0012 from './0012_account_suspension.ts';
+import * as m0013 from './0013_webhooks.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_recovery_guard': m0010,
   '0011_email_verification': m0011,
   '0012_account_suspension': m0012,
+  '0013_webhooks': m0013,
 };
 
 export const bundledMigrations: MigrationProvider = {
