@@ -35,6 +35,7 @@ import { connectedAppRoutes } from './oidc/connected-apps.ts';
 import { observeRequest } from './metrics/registry.ts';
 import { composeEvents } from './compose.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { webhookPages } from './webhooks/pages.ts';
 
 /** Routes for the operator's tools (load balancer, Prometheus), outside sessions and CSRF. */
 const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -154,5 +155,6 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(oidcClientRoutes);
   await app.register(connectedAppRoutes);
   await app.register(webhookRoutes);
+  await app.register(webhookPages);
   return app;
 }

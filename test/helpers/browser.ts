@@ -39,10 +39,17 @@ export interface BrowserRig {
 }
 
 /** WebAuthn needs a secure context: http://localhost (not 127.0.0.1) is one. */
-export async function startRig(dialect: DialectName = 'sqlite'): Promise<BrowserRig> {
+export async function startRig(
+  dialect: DialectName = 'sqlite',
+  options: { env?: Record<string, string>; clockStart?: number } = {},
+): Promise<BrowserRig> {
   const port = await freePort();
   const base = `http://localhost:${port}`;
-  const t = await createTestApp(dialect, { env: { PUBLIC_URL: base }, logLevel: 'warn' });
+  const t = await createTestApp(dialect, {
+    env: { PUBLIC_URL: base, ...options.env },
+    logLevel: 'warn',
+    clockStart: options.clockStart,
+  });
   await t.app.listen({ port, host: '127.0.0.1' });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   return {

@@ -264,4 +264,35 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     expect(delivery!.lastError).toBe('refused_target');
     expect(receiver.received.length).toBe(before);
   });
+
+  it('the Webhooks page runs the same flows: add (secret shown once), delivery log, send again, new secret, turn off, delete', async () => {
+    expect((await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password })).statusCode).toBe(200);
+    const page = `/orgs/${orgId}/webhooks`;
+    const added = await owner.submitForm(page, page, { url: receiver.url, events: '*' });
+    expect(added.statusCode).toBe(201);
+    const secret = /id="webhook-secret">(whsec_[^<]+)</.exec(added.body)?.[1];
+    expect(secret).toBeTruthy();
+    expect((await owner.get(page)).body).not.toContain(secret!);
+    const [webhook] = (await owner.get(`/api/v1/orgs/${orgId}/webhooks`)).json().webhooks as Array<{
+      id: string;
+      events: string[];
+    }>;
+    expect(webhook!.events).toEqual(['*']);
+    await policyChange(9);
+    const [message] = await receiver.waitFor(1);
+    expect(verifyDelivery(secret!, message!).type).toBe('policy.changed');
+    const detail = `${page}/${webhook!.id}`;
+    const log = await owner.get(detail);
+    expect(log.body).toContain('policy.changed');
+    expect(log.body).toContain('Delivered');
+    const messageId = message!.headers['webhook-id']!;
+    expect((await owner.submitForm(detail, `${detail}/deliveries/${messageId}/redeliver`, {})).statusCode).toBe(202);
+    expect((await receiver.waitFor(2))[1]!.headers['webhook-id']).toBe(messageId);
+    const rotated = await owner.submitForm(detail, `${detail}/rotate-secret`, { keepOldSecretHours: '0' });
+    expect(rotated.statusCode).toBe(200);
+    expect(/id="webhook-secret">(whsec_[^<]+)</.exec(rotated.body)?.[1]).not.toBe(secret);
+    expect((await owner.submitForm(detail, `${detail}/toggle`, {})).body).toContain('The endpoint is off');
+    expect((await owner.submitForm(detail, `${detail}/delete`, {})).body).toContain('Endpoint deleted.');
+    expect((await owner.get(`/api/v1/orgs/${orgId}/webhooks`)).json().webhooks).toEqual([]);
+  });
 });

@@ -1,0 +1,184 @@
+/**
+ * Organization → Webhooks in the browser: the same flows as the JSON API (src/flows/webhooks.ts). A form
+ * action that needs a fresh re-authentication sends the person to "Confirm it's you" and back here.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+import { meta, requireSession } from '../http/request.ts';
+import { pageFrame } from '../pages/page.ts';
+import { requireManager } from '../orgs/service.ts';
+import {
+  createOrgWebhook,
+  deleteOrgWebhook,
+  listOrgWebhooks,
+  redeliverWebhookMessage,
+  rotateOrgWebhookSecret,
+  updateOrgWebhook,
+  webhookDeliveries,
+} from '../flows/webhooks.ts';
+import { WEBHOOKS } from '../config/defaults.ts';
+import { webhooksView, webhookView, type Message } from './views.ts';
+
+type Body = Record<string, string | string[] | undefined>;
+
+export async function webhookPages(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+  const actorOf = (request: FastifyRequest) => {
+    const session = requireSession(request);
+    return { userId: session.userId, session };
+  };
+  const ids = (request: FastifyRequest) => request.params as { orgId: string; webhookId?: string; deliveryId?: string };
+
+  async function list(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    secret: string | null,
+    message: Message | null,
+  ) {
+    const actor = actorOf(request);
+    const { org } = await requireManager(ctx, ids(request).orgId, actor.userId);
+    const webhooks = await listOrgWebhooks(ctx, actor, org.id);
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(
+      status,
+      `Webhooks — ${org.name}`,
+      webhooksView(org.id, org.name, webhooks, frame.csrf, secret, message),
+    );
+  }
+
+  async function detail(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    secret: string | null,
+    message: Message | null,
+  ) {
+    const actor = actorOf(request);
+    const { orgId, webhookId } = ids(request);
+    const webhook = (await listOrgWebhooks(ctx, actor, orgId)).find((w) => w.id === webhookId);
+    if (!webhook) throw new AppError('not_found');
+    const deliveries = await webhookDeliveries(ctx, actor, orgId, webhook.id);
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(
+      status,
+      'Webhook endpoint',
+      webhookView(orgId, webhook, deliveries, frame.csrf, secret, message, ctx.clock().toISOString()),
+    );
+  }
+
+  /** Runs a form action's flow; a 4xx it throws is shown on the page, "confirm it's you" is a detour. */
+  async function act(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    back: string,
+    work: () => Promise<{ secret?: string; text: string; status?: number }>,
+    render: typeof list,
+  ) {
+    try {
+      const done = await work();
+      return render(request, reply, done.status ?? 200, done.secret ?? null, { kind: 'success', text: done.text });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'reauthentication_required') {
+        return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(back)}`, 303);
+      }
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
+      return render(request, reply, error.status, null, { kind: 'error', text: error.message });
+    }
+  }
+
+  const list$ = (request: FastifyRequest) => `/orgs/${ids(request).orgId}/webhooks`;
+  const detail$ = (request: FastifyRequest) => `${list$(request)}/${ids(request).webhookId}`;
+
+  app.get('/orgs/:orgId/webhooks', async (request, reply) => list(request, reply, 200, null, null));
+  app.get('/orgs/:orgId/webhooks/:webhookId', async (request, reply) => detail(request, reply, 200, null, null));
+
+  app.post('/orgs/:orgId/webhooks', async (request, reply) =>
+    act(
+      request,
+      reply,
+      list$(request),
+      async () => {
+        const body = (request.body ?? {}) as Body;
+        const events = ([] as string[]).concat(body.events ?? []).slice(0, 50);
+        const url = typeof body.url === 'string' ? body.url.slice(0, WEBHOOKS.maxUrlLength + 1) : '';
+        const created = await createOrgWebhook(
+          ctx,
+          actorOf(request),
+          ids(request).orgId,
+          { url, events: events.includes('*') ? ['*', ...events.filter((e) => e === 'sign_in.succeeded')] : events },
+          meta(request),
+        );
+        return { status: 201, secret: created.secret, text: `Endpoint added: ${created.webhook.url}` };
+      },
+      list,
+    ),
+  );
+
+  app.post('/orgs/:orgId/webhooks/:webhookId/toggle', async (request, reply) =>
+    act(
+      request,
+      reply,
+      detail$(request),
+      async () => {
+        const { orgId, webhookId } = ids(request);
+        const current = (await listOrgWebhooks(ctx, actorOf(request), orgId)).find((w) => w.id === webhookId);
+        if (!current) throw new AppError('not_found');
+        const updated = await updateOrgWebhook(
+          ctx,
+          actorOf(request),
+          orgId,
+          webhookId!,
+          { enabled: !current.enabled },
+          meta(request),
+        );
+        return { text: updated.enabled ? 'The endpoint is on.' : 'The endpoint is off: nothing is sent to it.' };
+      },
+      detail,
+    ),
+  );
+
+  app.post('/orgs/:orgId/webhooks/:webhookId/rotate-secret', async (request, reply) =>
+    act(
+      request,
+      reply,
+      detail$(request),
+      async () => {
+        const { orgId, webhookId } = ids(request);
+        const hours = Number((request.body as Body | undefined)?.keepOldSecretHours ?? WEBHOOKS.defaultOverlapHours);
+        const rotated = await rotateOrgWebhookSecret(ctx, actorOf(request), orgId, webhookId!, hours, meta(request));
+        return { secret: rotated.secret, text: 'New signing secret made.' };
+      },
+      detail,
+    ),
+  );
+
+  app.post('/orgs/:orgId/webhooks/:webhookId/delete', async (request, reply) =>
+    act(
+      request,
+      reply,
+      list$(request),
+      async () => {
+        const { orgId, webhookId } = ids(request);
+        await deleteOrgWebhook(ctx, actorOf(request), orgId, webhookId!, meta(request));
+        return { text: 'Endpoint deleted.' };
+      },
+      list,
+    ),
+  );
+
+  app.post('/orgs/:orgId/webhooks/:webhookId/deliveries/:deliveryId/redeliver', async (request, reply) =>
+    act(
+      request,
+      reply,
+      detail$(request),
+      async () => {
+        const { orgId, webhookId, deliveryId } = ids(request);
+        await redeliverWebhookMessage(ctx, actorOf(request), orgId, webhookId!, deliveryId!, meta(request));
+        return { status: 202, text: 'The message is on its way again.' };
+      },
+      detail,
+    ),
+  );
+}
