@@ -107,6 +107,10 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
         params: params(['orgId', 'webhookId']),
         body: object({ keepOldSecretHours: { type: 'integer', minimum: 0, maximum: WEBHOOKS.maxOverlapHours } }),
       },
+      // The body is optional: a request without one takes the default overlap.
+      preValidation: async (request) => {
+        if (request.body === undefined) request.body = {};
+      },
     },
     async (request) => {
       const { orgId, webhookId } = request.params as { orgId: string; webhookId: string };
