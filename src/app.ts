@@ -36,6 +36,8 @@ import { observeRequest } from './metrics/registry.ts';
 import { composeEvents } from './compose.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { webhookPages } from './webhooks/pages.ts';
+import { forwardAuthRoutes } from './forward-auth/routes.ts';
+import { forwardAuthPages } from './forward-auth/pages.ts';
 
 /** Routes for the operator's tools (load balancer, Prometheus), outside sessions and CSRF. */
 const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -156,5 +158,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(connectedAppRoutes);
   await app.register(webhookRoutes);
   await app.register(webhookPages);
+  await app.register(forwardAuthRoutes);
+  await app.register(forwardAuthPages);
   return app;
 }

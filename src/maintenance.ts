@@ -7,6 +7,7 @@ import type { Ctx } from './context.ts';
 import { MAINTENANCE, WEBHOOKS } from './config/defaults.ts';
 import { pruneOidcPayloads } from './oidc/adapter.ts';
 import { pruneDeliveries } from './webhooks/store.ts';
+import { pruneForwardAuth } from './forward-auth/store.ts';
 
 export async function pruneExpired(ctx: Ctx): Promise<number> {
   const now = ctx.clock();
@@ -43,5 +44,6 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
     ctx,
     new Date(now.getTime() - WEBHOOKS.logKeepDays * 86_400_000).toISOString(),
   );
-  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc + deliveries);
+  const forwardAuth = await pruneForwardAuth(ctx, cutoff);
+  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc + deliveries + forwardAuth);
 }

@@ -27,6 +27,8 @@ export const AUDIT_EVENTS = [
   'webhook.secret_rotated',
   'webhook.disabled',
   'webhook.redelivered',
+  'forward_auth.host_added',
+  'forward_auth.host_removed',
   'mail.delivery_failed',
   'factor.added',
   'factor.removed',

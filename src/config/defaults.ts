@@ -398,3 +398,19 @@ export const WEBHOOKS = Object.freeze({
   /** Deliveries kept in the log (per endpoint, newest first) before housekeeping removes older ones. */
   logKeepDays: 30,
 });
+
+/**
+ * Forward authentication for reverse proxies (src/forward-auth). A signed-in browser is carried to a protected
+ * host with a one-time code (single use, 60 s, 256 bits like every bearer secret here — NIST SP 800-63B rev 4
+ * §3.2.2 for guessability; OAuth 2.0 RFC 6749 §4.1.2 recommends a code lifetime of at most 10 minutes), redeemed
+ * on that host for a host-only cookie whose token is tied to the twofold session: it ends with the session.
+ */
+export const FORWARD_AUTH = Object.freeze({
+  codeSeconds: 60,
+  tokenBytes: 32,
+  /** The proxy route that hands the code to twofold on the protected host (the nginx/Traefik/Caddy examples). */
+  callbackPath: '/.twofold/callback',
+  cookieName: 'tf_fa',
+  maxHostsPerOrg: 50,
+  maxReturnLength: 2000,
+});

@@ -207,6 +207,9 @@ export interface Database {
   import_progress: ImportProgressTable;
   oidc_clients: OidcClientsTable;
   webhooks: WebhooksTable;
+  forward_auth_hosts: ForwardAuthHostsTable;
+  forward_auth_codes: ForwardAuthCodesTable;
+  forward_auth_tokens: ForwardAuthTokensTable;
   webhook_deliveries: WebhookDeliveriesTable;
   oidc_payloads: OidcPayloadsTable;
   oidc_signing_keys: OidcSigningKeysTable;
@@ -312,4 +315,35 @@ export interface WebhookDeliveriesTable {
   last_error: string | null;
   created_at: string;
   delivered_at: string | null;
+}
+
+export interface ForwardAuthHostsTable {
+  id: string;
+  org_id: string;
+  /** Lower-case host[:port] as the proxy reports it (X-Forwarded-Host). */
+  host: string;
+  require_two_factor: Generated<number>;
+  /** JSON array of org roles allowed in; [] lets every member in. */
+  roles: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface ForwardAuthCodesTable {
+  id: string;
+  code_hash: string;
+  session_id: string;
+  host: string;
+  return_path: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ForwardAuthTokensTable {
+  id: string;
+  token_hash: string;
+  session_id: string;
+  host: string;
+  created_at: string;
+  expires_at: string;
 }

@@ -43,6 +43,8 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   'webhook.secret_rotated': 'Webhook secret rotated',
   'webhook.disabled': 'Webhook turned off after failures',
   'webhook.redelivered': 'Webhook message sent again',
+  'forward_auth.host_added': 'Proxy host protected',
+  'forward_auth.host_removed': 'Proxy host no longer protected',
   'policy.changed': 'Security policy changed',
   'members.notified': 'Members reminded to set up 2FA',
   'members.imported': 'Members imported',

@@ -102,10 +102,10 @@ export function membersView(v: MembersViewInput): Html {
 }
 
 /** Sub-navigation shared by the org pages. */
-export function orgTabs(orgId: string, current: 'members' | 'settings' | 'audit' | 'webhooks'): Html {
+export function orgTabs(orgId: string, current: 'members' | 'settings' | 'audit' | 'webhooks' | 'forward-auth'): Html {
   const tab = (key: typeof current, href: string, label: string): Html =>
     html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ''}>${label}</a></li>`;
   return html`<nav class="tabs" aria-label="Organization">
-  <ul>${tab('members', `/orgs/${orgId}/members`, 'Staff & clients')}${tab('settings', `/orgs/${orgId}/settings`, 'Settings')}${tab('audit', `/orgs/${orgId}/audit`, 'Audit log')}${tab('webhooks', `/orgs/${orgId}/webhooks`, 'Webhooks')}</ul>
+  <ul>${tab('members', `/orgs/${orgId}/members`, 'Staff & clients')}${tab('settings', `/orgs/${orgId}/settings`, 'Settings')}${tab('audit', `/orgs/${orgId}/audit`, 'Audit log')}${tab('webhooks', `/orgs/${orgId}/webhooks`, 'Webhooks')}${tab('forward-auth', `/orgs/${orgId}/forward-auth`, 'Protected hosts')}</ul>
 </nav>`;
 }

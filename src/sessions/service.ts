@@ -116,6 +116,15 @@ export async function createSession(
 /** Resolves a cookie token to a live session (not revoked, within idle and absolute limits). */
 export async function findSession(ctx: Ctx, token: string): Promise<CurrentSession | null> {
   if (token.length < 20 || token.length > 100) return null;
+  return liveSession(ctx, 's.token_hash', sha256Hex(token));
+}
+
+/** The live session with this id (for a check that holds a reference to it, e.g. a forward-auth token). */
+export async function findSessionById(ctx: Ctx, sessionId: string): Promise<CurrentSession | null> {
+  return liveSession(ctx, 's.id', sessionId);
+}
+
+async function liveSession(ctx: Ctx, column: 's.token_hash' | 's.id', value: string): Promise<CurrentSession | null> {
   const now = ctx.clock();
   const row = await ctx.db.kysely
     .selectFrom('sessions as s')
@@ -140,7 +149,7 @@ export async function findSession(ctx: Ctx, token: string): Promise<CurrentSessi
       'u.two_factor_enabled',
       'u.suspended_at',
     ])
-    .where('s.token_hash', '=', sha256Hex(token))
+    .where(column, '=', value)
     .executeTakeFirst();
   if (!row || row.revoked_at || row.suspended_at) return null;
   const nowIso = now.toISOString();
