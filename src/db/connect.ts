@@ -16,6 +16,7 @@ import {
   type PostgresDialectConfig,
   type PostgresPool,
   type PostgresPoolClient,
+  type LogEvent,
 } from 'kysely';
 import pg from 'pg';
 import { DATABASE } from '../config/defaults.ts';
@@ -23,6 +24,21 @@ import type { Database } from './schema.ts';
 import { bundledMigrations } from './migrations/index.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
+
+let statements = 0;
+
+/** Counts every SQL statement this process runs (each one a round trip on PostgreSQL). */
+function countStatement(event: LogEvent): void {
+  if (event.level === 'query') statements += 1;
+}
+
+/**
+ * Statements run so far by this process, for statement budgets (test/http/statement-budget.test.ts) and the
+ * benchmark: a flow that gains a statement gains a round trip on PostgreSQL.
+ */
+export function statementsRun(): number {
+  return statements;
+}
 
 export interface Db {
   readonly kysely: Kysely<Database>;
@@ -55,7 +71,7 @@ function openSqlite(file: string): Kysely<Database> {
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${DATABASE.sqliteBusyTimeoutMs}`);
   cachePreparedStatements(database);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: countStatement });
 }
 
 /** How many distinct SQL texts keep their prepared statement (the app has a few hundred). */
@@ -173,7 +189,7 @@ function openPostgres(url: string, options: OpenOptions, scopedTo: string | unde
   pool.on('error', () => {});
   const config = { pool: discardingSilentConnections(pool) };
   const dialect = scopedTo ? new SchemaScopedPostgresDialect(config, scopedTo) : new PostgresDialect(config);
-  return new Kysely<Database>({ dialect });
+  return new Kysely<Database>({ dialect, log: countStatement });
 }
 
 export function wrapKysely(kysely: Kysely<Database>, dialect: DialectName, pgSchema?: string): Db {
@@ -224,7 +240,7 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db
 
 /** Opens a database over any Kysely dialect (tests use this for PGlite). */
 export function openWithDialect(dialect: Dialect, name: DialectName): Db {
-  return wrapKysely(new Kysely<Database>({ dialect }), name);
+  return wrapKysely(new Kysely<Database>({ dialect, log: countStatement }), name);
 }
 
 /**
