@@ -30,6 +30,8 @@ export function layout(options: LayoutOptions, body: Html): Html {
 ${options.refreshTo ? html`<meta http-equiv="refresh" content="0;url=${options.refreshTo}">` : ''}
 <title>${options.title} · ${options.productName}</title>
 <link rel="stylesheet" href="/static/app.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+${nav ? html`<script src="/static/nav.js" defer></script>` : ''}
 ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>
@@ -38,7 +40,8 @@ ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
   <a class="brand" href="/">${options.productName}</a>
   ${
     nav
-      ? html`<nav aria-label="Main">
+      ? html`<button type="button" class="menu-toggle secondary small" aria-controls="main-nav" aria-expanded="false" hidden>Menu</button>
+    <nav aria-label="Main" id="main-nav">
       <ul>
         <li><a href="/profile">Profile</a></li>
         <li><a href="/profile/security">Security</a></li>

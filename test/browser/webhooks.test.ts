@@ -1,6 +1,7 @@
 /**
  * Organization → Webhooks in Chromium at phone width (320 px), with axe on each page: the owner adds an
- * endpoint (a real receiver), copies the secret shown once, and reads the delivery log after an event.
+ * endpoint (a real receiver), copies the secret shown once, and reads the delivery log after an event; the
+ * navigation folds behind a Menu button at that width.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER, setUpOwner, type Client } from '../helpers/app.ts';
@@ -49,6 +50,15 @@ describe('webhooks page in the browser', () => {
         await expect.poll(() => page.getByRole('heading', { name: /^Webhooks — / }).count()).toBe(1);
         await expectAccessible(page);
         expect(await noSideScroll()).toBe(true);
+        // At phone width the navigation folds behind "Menu", opened from the keyboard too.
+        const menu = page.getByRole('button', { name: 'Menu' });
+        await expect.poll(() => menu.isVisible()).toBe(true);
+        expect(await page.getByRole('link', { name: 'Profile' }).isVisible()).toBe(false);
+        await menu.focus();
+        await page.keyboard.press('Enter');
+        expect(await menu.getAttribute('aria-expanded')).toBe('true');
+        await expect.poll(() => page.getByRole('link', { name: 'Profile' }).isVisible()).toBe(true);
+        await expectAccessible(page);
         await page.getByLabel(/^URL/).fill(receiver.url);
         await page.getByRole('button', { name: 'Add endpoint' }).click();
         await expect.poll(() => page.getByText('Copy the signing secret now').count()).toBe(1);
