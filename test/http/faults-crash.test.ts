@@ -14,7 +14,7 @@ import { systemClock } from '../../src/core/clock.ts';
 import { loadKeyring } from '../../src/crypto/keyring.ts';
 import { openDatabase, type Db } from '../../src/db/connect.ts';
 import { issueBackupCodes } from '../../src/factors/backup-codes/store.ts';
-import { wipeSecondFactors } from '../../src/factors/lifecycle.ts';
+import { wipeSecondFactors } from '../../src/flows/two-factor.ts';
 import { createMailQueue } from '../../src/mail/queue.ts';
 import { outboxTransport } from '../../src/mail/transport.ts';
 import { createSession } from '../../src/sessions/service.ts';

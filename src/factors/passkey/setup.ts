@@ -1,0 +1,54 @@
+/**
+ * Adding a passkey: registration options for the browser under a name the person chose, then the browser's
+ * attestation verified and the passkey stored; the flow's bookkeeping (2FA on, backup codes) follows.
+ */
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { inTransaction, type Ctx } from '../../context.ts';
+import type { RequestMeta } from '../../audit/store.ts';
+import { AppError } from '../../errors.ts';
+import type { Enrolled, Enrollee, FactorAdded, MethodPolicy } from '../factor.ts';
+import { amrOf, registrationOptions, verifyRegistration } from './ceremony.ts';
+
+const DEFAULT_LABEL = 'Passkey';
+
+export async function beginPasskeySetup(
+  ctx: Ctx,
+  who: Enrollee,
+  input: { label: string },
+  _meta: RequestMeta,
+  policy: MethodPolicy,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  await policy.assertAllowed('passkey');
+  const label = input.label.trim();
+  if (!label)
+    throw new AppError('invalid_request', { message: 'Enter a name for the passkey.', details: { field: 'label' } });
+  return registrationOptions(ctx, who, label);
+}
+
+/** Verifies the browser's attestation and stores the passkey; the first factor turns 2FA on. */
+export async function finishPasskeySetup(
+  ctx: Ctx,
+  who: Enrollee,
+  input: { response: unknown },
+  added: FactorAdded,
+): Promise<Enrolled> {
+  const result = await verifyRegistration(ctx, who.id, input.response, DEFAULT_LABEL);
+  if (!result.ok) {
+    if (result.reason === 'expired')
+      throw new AppError('not_found', { message: 'This passkey setup has expired. Start again.' });
+    if (result.reason === 'duplicate')
+      throw new AppError('conflict', { message: 'This passkey is already registered.' });
+    throw new AppError('invalid_request', {
+      message: 'The passkey could not be verified. Try again.',
+      details: { field: 'response' },
+    });
+  }
+  const { passkey } = result;
+  const backupCodes = await inTransaction(ctx, (tx) => added(tx, { label: passkey.label }));
+  return {
+    factor: { id: passkey.id, type: 'passkey', label: passkey.label, createdAt: passkey.createdAt },
+    amr: [amrOf(passkey.deviceType)],
+    backupCodes,
+    changed: false,
+  };
+}
