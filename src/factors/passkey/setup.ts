@@ -1,6 +1,7 @@
 /**
  * Adding a passkey: registration options for the browser under a name the person chose, then the browser's
- * attestation verified and the passkey stored; the flow's bookkeeping (2FA on, backup codes) follows.
+ * attestation verified and the passkey stored with the flow's bookkeeping (2FA on, backup codes), in one
+ * transaction.
  */
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { inTransaction, type Ctx } from '../../context.ts';
@@ -8,6 +9,7 @@ import type { RequestMeta } from '../../audit/store.ts';
 import { AppError } from '../../errors.ts';
 import type { Enrolled, Enrollee, FactorAdded, MethodPolicy } from '../factor.ts';
 import { amrOf, registrationOptions, verifyRegistration } from './ceremony.ts';
+import { insertPasskey } from './store.ts';
 
 const DEFAULT_LABEL = 'Passkey';
 
@@ -43,8 +45,13 @@ export async function finishPasskeySetup(
       details: { field: 'response' },
     });
   }
-  const { passkey } = result;
-  const backupCodes = await inTransaction(ctx, (tx) => added(tx, { label: passkey.label }));
+  // The passkey, 2FA on and the backup codes: one transaction (all or nothing).
+  const stored = await inTransaction(ctx, async (tx) => {
+    const passkey = await insertPasskey(tx, result.credential);
+    return passkey ? { passkey, backupCodes: await added(tx, { label: passkey.label }) } : null;
+  });
+  if (!stored) throw new AppError('conflict', { message: 'This passkey is already registered.' });
+  const { passkey, backupCodes } = stored;
   return {
     factor: { id: passkey.id, type: 'passkey', label: passkey.label, createdAt: passkey.createdAt },
     amr: [amrOf(passkey.deviceType)],

@@ -97,29 +97,30 @@ export async function finishPhoneSetup(
   meta: RequestMeta,
 ): Promise<Enrolled> {
   const enrollment = await liveEnrollment(ctx, who.id, input.enrollmentId);
+  // The attempt is counted on its own, before the code is checked: a rollback below never gives it back.
   if (!enrollment || !(await countEnrollmentAttempt(ctx, enrollment.id))) throw expiredSetup();
-  const spent = await spendCode(
-    ctx,
-    { purpose: 'verify_phone', userId: who.id, enrollmentId: enrollment.id },
-    input.code,
-  );
-  if (!spent.ok) {
-    const left = Math.max(0, PHONE.enrollmentMaxFailures - (await failuresOf(ctx, enrollment.id)));
-    const message =
-      spent.reason === 'expired' ? 'That code has expired. Ask for a new one.' : 'That code is not valid.';
-    throw new AppError('invalid_code', { message, details: { attemptsLeft: left } });
-  }
-  if (!(await consumeEnrollment(ctx, enrollment.id))) throw expiredSetup();
-  // The new number, the old one gone (a change), 2FA on and the backup codes: one transaction.
-  const { factor, replaced, backupCodes } = await inTransaction(ctx, async (tx) => {
+  const binding = { purpose: 'verify_phone', userId: who.id, enrollmentId: enrollment.id } as const;
+  // The code spent, the number stored (the old one gone, for a change), 2FA on and the backup codes: one
+  // transaction, so a crash leaves all of it, or the number still pending and its code still good.
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const spent = await spendCode(tx, binding, input.code);
+    if (!spent.ok) return spent;
+    if (!(await consumeEnrollment(tx, enrollment.id))) throw expiredSetup();
     const phones = await listPhones(tx, who.id);
     if (phones.some((p) => p.e164 === enrollment.e164))
       throw new AppError('conflict', { message: 'This number is already on your account.' });
     const factor = await createPhoneFactor(tx, who.id, enrollment.e164, enrollment.channel);
     const old = phones.find((p) => p.id === enrollment.replacesFactorId);
     const replaced = old && (await removePhone(tx, who.id, old.id)) ? old : null;
-    return { factor, replaced, backupCodes: await added(tx, { label: factor.label }) };
+    return { ok: true as const, factor, replaced, backupCodes: await added(tx, { label: factor.label }) };
   });
+  if (!outcome.ok) {
+    const left = Math.max(0, PHONE.enrollmentMaxFailures - (await failuresOf(ctx, enrollment.id)));
+    const message =
+      outcome.reason === 'expired' ? 'That code has expired. Ask for a new one.' : 'That code is not valid.';
+    throw new AppError('invalid_code', { message, details: { attemptsLeft: left } });
+  }
+  const { factor, replaced, backupCodes } = outcome;
   const result = {
     factor: { id: factor.id, type: 'phone', label: factor.label, createdAt: factor.createdAt },
     amr: ['sms'],
