@@ -125,8 +125,8 @@ export interface MethodDescription {
   readonly prompt: string;
   readonly label: string;
   readonly other: string;
-  /** The code field: digits only, and how long. */
-  readonly field: { readonly numeric: boolean; readonly maxLength: number; readonly placeholder?: string };
+  /** The code field, for a method answered with a code: digits only, and how long. */
+  readonly field?: { readonly numeric: boolean; readonly maxLength: number; readonly placeholder?: string };
 }
 
 export interface FactorDescription<M extends string = string> {

@@ -33,6 +33,7 @@ async function render(
   const methods = await methodsForChallenge(ctx, challenge);
   const current = methods.find((m) => m === method) ?? methods[0] ?? 'backup_code';
   const text = describeMethod(current);
+  const field = text.field ?? { numeric: false, maxLength: 64 };
   const days = await trustedDeviceDays(ctx, challenge.userId);
   const phone = text.answer === 'sent_code' ? await openPhoneChallenge(ctx, request, challenge, current) : null;
   const frame = await pageFrame(ctx, request, reply);
@@ -52,7 +53,7 @@ async function render(
     <input type="hidden" name="method" value="${current}">
     <label for="code">${text.label}</label>
     <input id="code" name="code" type="text" required autofocus autocomplete="one-time-code" spellcheck="false"
-      ${text.field.numeric ? html`inputmode="numeric" pattern="[0-9 ]*" maxlength="${text.field.maxLength}"` : html`maxlength="${text.field.maxLength}" placeholder="${text.field.placeholder ?? ''}"`}>
+      ${field.numeric ? html`inputmode="numeric" pattern="[0-9 ]*" maxlength="${field.maxLength}"` : html`maxlength="${field.maxLength}" placeholder="${field.placeholder ?? ''}"`}>
     ${
       days > 0
         ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${days} days</label>

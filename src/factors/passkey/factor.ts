@@ -55,7 +55,6 @@ export const passkeyFactor = {
         prompt: 'Use the passkey saved on this device or on your phone.',
         label: 'Passkey',
         other: 'Use your passkey',
-        field: { numeric: false, maxLength: 0 },
       },
     },
   },
