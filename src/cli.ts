@@ -12,7 +12,7 @@ import { createMember, findOrgByName, setUp } from './orgs/service.ts';
 import { listOutbox } from './mail/queue.ts';
 import { findUserByEmail } from './accounts/service.ts';
 import type { VerificationEmail } from './accounts/verification.ts';
-import { resetTwoFactor } from './factors/lifecycle.ts';
+import { resetTwoFactor } from './flows/two-factor.ts';
 import { reactivateAccount, suspendAccount } from './accounts/suspension.ts';
 import { runImport } from './import/cli-import.ts';
 import { listSigningKeys, rotateSigningKey } from './oidc/keys.ts';

@@ -4,7 +4,7 @@ import { RATE_LIMITS } from '../config/defaults.ts';
 import { queryAudit } from '../audit/store.ts';
 import { email, object, password, str, token } from '../http/schema.ts';
 import { limitByIp, meta, requireSession, requireSudo } from '../http/request.ts';
-import { sessionResponse } from '../sessions/routes.ts';
+import { sessionResponse } from '../http/session.ts';
 import { changePassword, requestPasswordReset, resetPassword } from './service.ts';
 import { confirmEmailVerification, requestEmailVerification } from './verification.ts';
 

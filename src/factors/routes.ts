@@ -1,40 +1,19 @@
-/** JSON routes shared by every factor: list, default/label, remove, backup codes, disable, trusted devices. */
+/** JSON routes shared by every factor: list, rename/default, remove, backup codes, turning 2FA off, trusted devices. */
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../errors.ts';
-import { audit } from '../context.ts';
-import { checkCredentials } from '../accounts/service.ts';
+import { PASSKEY } from '../config/defaults.ts';
 import { bool, object, params, password, str } from '../http/schema.ts';
-import { meta, requireSession, requireSudo } from '../http/request.ts';
+import { meta, requireSession } from '../http/request.ts';
 import { clearCookie, cookieNames } from '../http/cookies.ts';
-import { proofCodeSchema, proofMethodSchema } from '../sessions/routes.ts';
-import { listTrustedDevices, revokeTrustedDevice } from '../sessions/devices.ts';
-import type { Ctx } from '../context.ts';
-import type { SecondFactorMethod } from './factor.ts';
-import { listFactors, renameFactor } from './index.ts';
-import { backupCodesLeft } from './backup-codes/store.ts';
-import { disableTwoFactor, regenerateBackupCodes, removeFactor } from './lifecycle.ts';
-import { failedCode, verifySecondFactor } from './second-step.ts';
-import { BACKUP_CODES } from '../config/defaults.ts';
-import { setDefaultMethod } from '../accounts/store.ts';
+import { listTrustedDevices } from '../sessions/devices.ts';
+import { changeFactor, removeFactor } from '../flows/factors.ts';
+import { forgetTrustedDevice } from '../flows/sessions.ts';
+import { regenerateBackupCodes, turnOffTwoFactor } from '../flows/two-factor.ts';
+import { proofFrom, SECOND_FACTOR_METHODS } from './index.ts';
+import { factorOverview } from './overview.ts';
 
-export async function factorOverview(ctx: Ctx, userId: string) {
-  const user = await ctx.db.kysely
-    .selectFrom('users')
-    .select(['two_factor_enabled', 'default_method'])
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  const factors = await listFactors(ctx, userId);
-  // The default is the first factor offering the chosen method, else the first factor.
-  const defaultId =
-    (factors.find((f) => f.methods.includes(user.default_method as SecondFactorMethod)) ?? factors[0])?.id ?? null;
-  const left = await backupCodesLeft(ctx, userId);
-  return {
-    twoFactorEnabled: Number(user.two_factor_enabled) === 1,
-    factors: factors.map((f) => ({ ...f, isDefault: f.id === defaultId })),
-    backupCodesLeft: left,
-    backupCodesLow: Number(user.two_factor_enabled) === 1 && left <= BACKUP_CODES.warnAtOrBelow,
-  };
-}
+/** Turning 2FA off takes any method; a passkey's "code" is its assertion as JSON. */
+const proofMethodSchema = { type: 'string', enum: [...SECOND_FACTOR_METHODS] };
+const proofCodeSchema = str(PASSKEY.maxAssertionChars, { minLength: 1 });
 
 export async function factorRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -60,24 +39,12 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const session = requireSession(request);
       const { id } = request.params as { id: string };
-      const body = request.body as { label?: string; isDefault?: boolean };
-      const factor = (await listFactors(ctx, session.userId)).find((f) => f.id === id);
-      if (!factor) throw new AppError('not_found');
-      if (body.label !== undefined) {
-        const label = body.label.trim();
-        if (!label) throw new AppError('invalid_request', { message: 'Enter a name.', details: { field: 'label' } });
-        if (await renameFactor(ctx, session.userId, id, label)) {
-          await audit(ctx, meta(request), {
-            event: 'factor.renamed',
-            actorUserId: session.userId,
-            targetUserId: session.userId,
-            details: { type: factor.type, label },
-          });
-        }
-      }
-      if (body.isDefault === true) {
-        await setDefaultMethod(ctx, session.userId, factor.methods[0] ?? null);
-      }
+      await changeFactor(
+        ctx,
+        { session, meta: meta(request) },
+        id,
+        request.body as { label?: string; isDefault?: boolean },
+      );
       return factorOverview(ctx, session.userId);
     },
   );
@@ -88,9 +55,9 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
       schema: { summary: 'Remove a factor (sudo); the last one turns 2FA off unless required', params: params(['id']) },
     },
     async (request) => {
-      const session = requireSudo(ctx, request);
+      const session = requireSession(request);
       const { id } = request.params as { id: string };
-      const result = await removeFactor(ctx, session.user, id, meta(request));
+      const result = await removeFactor(ctx, { session, meta: meta(request) }, id);
       return { ...result, ...(await factorOverview(ctx, session.userId)) };
     },
   );
@@ -99,8 +66,8 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/me/backup-codes',
     { schema: { summary: 'A new set of 10 backup codes (sudo); the old set stops working' } },
     async (request) => {
-      const session = requireSudo(ctx, request);
-      return { codes: await regenerateBackupCodes(ctx, session.user, meta(request)) };
+      const session = requireSession(request);
+      return { codes: await regenerateBackupCodes(ctx, { session, meta: meta(request) }) };
     },
   );
 
@@ -118,11 +85,12 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const session = requireSession(request);
-      const body = request.body as { password: string; method: SecondFactorMethod; code: string };
-      await checkCredentials(ctx, session.user.email, body.password, meta(request));
-      const outcome = await verifySecondFactor(ctx, session.user, body.method, body.code, meta(request), 'disable');
-      if (!outcome.ok) throw failedCode(outcome);
-      await disableTwoFactor(ctx, session.user, meta(request), 'user');
+      const body = request.body as { password: string; method: string; code: string };
+      await turnOffTwoFactor(
+        ctx,
+        { session, meta: meta(request) },
+        { password: body.password, proof: proofFrom(body.method, body.code)! },
+      );
       clearCookie(reply, ctx.config, cookieNames(ctx.config).trust);
       return { twoFactorEnabled: false };
     },
@@ -143,7 +111,7 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = requireSession(request);
       const { id } = request.params as { id: string };
-      if (!(await revokeTrustedDevice(ctx, session.userId, id, meta(request)))) throw new AppError('not_found');
+      await forgetTrustedDevice(ctx, { session, meta: meta(request) }, id);
       return reply.status(204).send();
     },
   );

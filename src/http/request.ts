@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestMeta } from '../audit/store.ts';
 import type { CurrentSession } from '../sessions/service.ts';
-import { hasRecentReauth, findSession, rotateSession } from '../sessions/service.ts';
+import { hasRecentReauth, findSession } from '../sessions/service.ts';
 import { enrolmentOverdue } from '../orgs/enforcement.ts';
 import { resolveApiKey } from '../api-keys/service.ts';
 import { dbRateLimiter, type RateLimiter } from '../throttle/rate-limiter.ts';
@@ -12,7 +12,8 @@ import { cookieNames, setCookie } from './cookies.ts';
 import { isApiRoute, routeOrgId } from './route.ts';
 import { DEVICE_ID, SESSION } from '../config/defaults.ts';
 import { newDeviceId } from '../sessions/devices.ts';
-import type { BrowserTokens } from '../sessions/sign-in.ts';
+import type { BrowserTokens } from '../flows/sign-in.ts';
+import { limitByIp as limitPerIp } from '../flows/limits.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -136,23 +137,6 @@ export function requireSudo(ctx: Ctx, request: FastifyRequest, options: { enrolm
   return session;
 }
 
-/** After the first factor is confirmed: a change of assurance, so the session gets a new token. */
-export async function upgradeAfterFirstFactor(
-  ctx: Ctx,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  amr: readonly string[],
-): Promise<void> {
-  const session = requireSession(request, { enrolment: true });
-  const combined = [...new Set([...session.amr, ...amr, 'mfa'])];
-  issueSessionCookie(
-    ctx,
-    reply,
-    await rotateSession(ctx, session.id, { amr: combined, reauthenticated: true }),
-    session.remember,
-  );
-}
-
 export function issueSessionCookie(ctx: Ctx, reply: FastifyReply, token: string, remember: boolean): void {
   // A remember-me session gets a persistent cookie; otherwise the cookie ends with the browser.
   setCookie(
@@ -176,8 +160,7 @@ export async function limitByIp(
   name: string,
   rule: { limit: number; windowSeconds: number },
 ): Promise<void> {
-  const result = await rateLimiter(ctx).hit(`ip:${name}:${request.ip}`, rule.limit, rule.windowSeconds, ctx.clock());
-  if (!result.allowed) throw new AppError('rate_limited', { retryAfterSeconds: result.retryAfterSeconds });
+  await limitPerIp(ctx, meta(request), name, rule);
 }
 
 /** The browser's id cookie (set when missing, 400 days) and its trusted-device token, for sign-in. */

@@ -3,9 +3,7 @@ import { html, type Html } from '../pages/html.ts';
 import { layout, notice } from '../pages/layout.ts';
 import { csrfInput } from '../pages/ui.ts';
 import { factorCodeFields, phoneProofFor } from '../pages/security-views.ts';
-import type { factorOverview } from '../factors/routes.ts';
-
-type Overview = Awaited<ReturnType<typeof factorOverview>>;
+import type { FactorOverview as Overview } from '../factors/overview.ts';
 
 const SCOPE_TEXT: Record<string, string> = {
   openid: 'Know who you are (a stable user id)',

@@ -14,15 +14,14 @@ import type { InteractionResults } from 'oidc-provider';
 import type { Ctx } from '../context.ts';
 import { audit } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { checkCredentials } from '../accounts/service.ts';
 import { meta } from '../http/request.ts';
 import { issueSessionCookie } from '../http/request.ts';
 import { CONTINUE_COOKIE, setCookie } from '../http/cookies.ts';
 import { params } from '../http/schema.ts';
-import { rotateSession, type CurrentSession } from '../sessions/service.ts';
-import type { SecondFactorMethod } from '../factors/factor.ts';
-import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
-import { factorOverview } from '../factors/routes.ts';
+import type { CurrentSession } from '../sessions/service.ts';
+import { proofFrom } from '../factors/index.ts';
+import { factorOverview } from '../factors/overview.ts';
+import { reauthenticate } from '../flows/reauthenticate.ts';
 import { findClient, type ClientView } from './clients.ts';
 import { acrOf, authTimeOf, loadProvider, OIDC_PATH, pinToPublicUrl, reportedAmr } from './provider.ts';
 import { signingKeysVersion } from './keys.ts';
@@ -39,7 +38,7 @@ import {
 import { decideInteraction, type Outcome } from './interaction-checks.ts';
 import { appAccess } from './access.ts';
 import { pageFrame } from '../pages/page.ts';
-import { WEBAUTHN_SCRIPT } from '../pages/passkey-views.ts';
+import { WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
 
 /** Running instances check for a rotated signing key this often. */
 const KEY_CHECK_SECONDS = 60;
@@ -330,24 +329,24 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     if (!session || outcome !== (kind === 'confirm' ? 'confirm_it_is_you' : 'second_factor'))
       return step(request, reply);
     const body = (request.body ?? {}) as Record<string, string | undefined>;
-    let amr = [...session.amr];
+    const code = String(body.code ?? '').slice(0, 4096);
     try {
-      if (kind === 'confirm') {
-        await checkCredentials(ctx, session.user.email, String(body.password ?? '').slice(0, 1024), meta(request));
-        amr = ['pwd'];
-      }
-      if (session.user.twoFactorEnabled) {
-        const outcome = await verifySecondFactor(
-          ctx,
-          session.user,
-          String(body.method ?? 'totp') as SecondFactorMethod,
-          String(body.code ?? '').slice(0, 4096),
-          meta(request),
-          'reauthenticate',
-        );
-        if (!outcome.ok) throw failedCode(outcome);
-        amr = [...new Set([...amr, ...outcome.amr, 'mfa'])];
-      }
+      const done = await reauthenticate(
+        ctx,
+        { session, meta: meta(request) },
+        {
+          password: kind === 'confirm' ? String(body.password ?? '').slice(0, 1024) : null,
+          proof: code ? proofFrom(String(body.method ?? 'totp'), code) : null,
+        },
+        {
+          kind: 'app',
+          step: kind === 'confirm' ? 'confirm' : 'step_up',
+          orgId: client.orgId,
+          clientId: client.clientId,
+        },
+      );
+      issueSessionCookie(ctx, reply, done.token, session.remember);
+      request.session = done.session;
     } catch (error) {
       if (error instanceof AppError && error.status < 500) {
         if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
@@ -355,26 +354,6 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       }
       throw error;
     }
-    const token = await rotateSession(
-      ctx,
-      session.id,
-      kind === 'confirm' ? { reauthenticated: true, amr } : { steppedUp: true, amr },
-    );
-    issueSessionCookie(ctx, reply, token, session.remember);
-    await audit(ctx, meta(request), {
-      event: kind === 'confirm' ? 'reauthenticated' : 'oidc.stepped_up',
-      actorUserId: session.userId,
-      targetUserId: session.userId,
-      orgId: client.orgId,
-      details: { clientId: client.clientId },
-    });
-    const now = ctx.clock().toISOString();
-    const updated: CurrentSession = {
-      ...session,
-      amr,
-      ...(kind === 'confirm' ? { reauthenticatedAt: now } : { steppedUpAt: now }),
-    };
-    request.session = updated;
     return step(request, reply);
   }
 

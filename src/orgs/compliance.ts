@@ -1,23 +1,14 @@
 /**
- * The org's 2FA compliance view, reminders and admin reset (PRODUCT.md "Org security settings").
+ * The org's 2FA compliance view and reminders (PRODUCT.md "Org security settings"); the admin reset is a flow
+ * (src/flows/reset-member.ts).
  */
-import { AppError } from '../errors.ts';
 import { audit, link, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import type { Role } from '../db/schema.ts';
 import { deadlineFor, type Requirement } from '../core/enforcement.ts';
 import { listFactors } from '../factors/index.ts';
-import { resetTwoFactor } from '../factors/lifecycle.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { openAdminRequests } from '../recovery/service.ts';
-import {
-  requireAccountWideAuthority,
-  requireManager,
-  roleIn,
-  type MemberView,
-  listMembers,
-  mayManage,
-} from './service.ts';
+import { requireManager, type MemberView, listMembers } from './service.ts';
 
 export interface ComplianceMember extends MemberView {
   methods: string[];
@@ -134,30 +125,4 @@ export async function notifyMembersWithout2fa(
   }
   await audit(ctx, meta, { event: 'members.notified', actorUserId, orgId, details: { count: members.length } });
   return members.length;
-}
-
-/** Admin reset: owner/admin (sudo checked by the route); admins cannot reset owners; nobody resets themselves here. */
-export async function resetMemberTwoFactor(
-  ctx: Ctx,
-  actorUserId: string,
-  orgId: string,
-  targetUserId: string,
-  reason: string,
-  meta: RequestMeta,
-): Promise<void> {
-  const { role: actorRole } = await requireManager(ctx, orgId, actorUserId);
-  if (actorUserId === targetUserId)
-    throw new AppError('forbidden', {
-      message: 'You cannot reset your own two-factor authentication here. Use your Security page.',
-    });
-  const { role: targetRole } = await roleIn(ctx, orgId, targetUserId);
-  if (!mayManage(actorRole, targetRole as Role))
-    throw new AppError('forbidden', { message: "Admins cannot reset an owner's two-factor authentication." });
-  await requireAccountWideAuthority(ctx, actorUserId, targetUserId, 'reset their two-factor authentication');
-  const target = await ctx.db.kysely
-    .selectFrom('users')
-    .select(['id', 'email'])
-    .where('id', '=', targetUserId)
-    .executeTakeFirstOrThrow();
-  await resetTwoFactor(ctx, target, { actorUserId, orgId, reason: reason.trim() || 'no reason given' }, meta);
 }

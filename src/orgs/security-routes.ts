@@ -6,7 +6,9 @@ import { meta, requireSession, requireSudo } from '../http/request.ts';
 import { requireManager } from './service.ts';
 import { getPolicy, membersWithout2faInScope, updatePolicy, type OrgPolicy } from './policy.ts';
 import { setMemberSuspended } from './suspension.ts';
-import { adoptionSeries, complianceMembers, notifyMembersWithout2fa, resetMemberTwoFactor } from './compliance.ts';
+import { adoptionSeries, complianceMembers, notifyMembersWithout2fa } from './compliance.ts';
+import { resetMemberTwoFactor } from '../flows/reset-member.ts';
+import { ENROLLABLE_METHODS } from '../factors/index.ts';
 
 const requirement = { type: 'string', enum: ['off', 'staff', 'everyone'] };
 export const policySchema = object({
@@ -15,9 +17,9 @@ export const policySchema = object({
   trustedDeviceDays: { type: 'integer', minimum: 0, maximum: ORG_POLICY.trustedDeviceMaxDays },
   allowedMethods: {
     type: 'array',
-    maxItems: 4,
+    maxItems: ENROLLABLE_METHODS.length,
     uniqueItems: true,
-    items: { type: 'string', enum: ['totp', 'passkey', 'sms', 'voice'] },
+    items: { type: 'string', enum: [...ENROLLABLE_METHODS] },
   },
   selfServiceRecovery: bool(),
 });

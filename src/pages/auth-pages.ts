@@ -1,23 +1,23 @@
 /**
- * First-run setup, sign-in (the password step) and sign-out in the browser. The same services as the
+ * First-run setup, sign-in (the password step) and sign-out in the browser. The same flows as the
  * JSON routes (src/orgs/routes.ts, src/sessions/routes.ts) do the work; these handlers only read the
  * form, call them, and answer with a page or a 303 (POST-redirect-GET).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CHALLENGE, PASSWORD, RATE_LIMITS, SESSION } from '../config/defaults.ts';
-import { audit } from '../context.ts';
 import { browserTokens, issueSessionCookie, limitByIp, meta } from '../http/request.ts';
 import { clearCookie, cookieNames, setCookie } from '../http/cookies.ts';
+import { applyPasswordStep } from '../http/session.ts';
 import { isSetUp, setUp } from '../orgs/service.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { createSession, revokeSession } from '../sessions/service.ts';
-import { finishSignIn, passwordStep } from '../sessions/sign-in.ts';
-import { applyPasswordStep } from '../sessions/routes.ts';
+import { createSession } from '../sessions/service.ts';
+import { finishSignIn, passwordStep } from '../flows/sign-in.ts';
+import { signOut } from '../flows/sessions.ts';
 import { html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { safeReturnTo } from '../http/return-to.ts';
-import { passkeySignInButton, WEBAUTHN_SCRIPT } from './passkey-views.ts';
+import { passkeySignInButton, WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
 import { csrfInput, flash, formError, input, plainText, textField, type FormError } from './ui.ts';
 
 /** Where to go after the second step of a sign-in; lives as long as the sign-in challenge. */
@@ -168,7 +168,6 @@ export async function authPages(app: FastifyInstance): Promise<void> {
       next: safeReturnTo(ctx.config, (body as { next?: unknown } | undefined)?.next, ''),
     };
     try {
-      await limitByIp(ctx, request, 'sign-in', RATE_LIMITS.signIn);
       const result = await passwordStep(
         ctx,
         { email: plainText(body, 'email'), password: textField(body, 'password', 1024), rememberMe: values.rememberMe },
@@ -205,11 +204,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
   });
 
   app.post('/sign-out', { config: { public: true } }, async (request, reply) => {
-    const session = request.session;
-    if (session) {
-      await revokeSession(ctx, session.userId, session.id);
-      await audit(ctx, meta(request), { event: 'sign_out', actorUserId: session.userId, targetUserId: session.userId });
-    }
+    await signOut(ctx, request.session, meta(request));
     clearCookie(reply, ctx.config, cookieNames(ctx.config).session);
     return reply.redirect('/sign-in?done=signed_out', 303);
   });

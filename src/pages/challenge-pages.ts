@@ -6,56 +6,18 @@ import { clearCookie, cookieNames } from '../http/cookies.ts';
 import { NEXT_COOKIE } from './auth-pages.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { browserTokens, meta } from '../http/request.ts';
-import type { SecondFactorMethod } from '../factors/factor.ts';
+import { applySecondStep } from '../http/session.ts';
+import { CODE_METHODS, describeMethod, proofFrom } from '../factors/index.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
 import { liveChallenge } from '../sessions/challenge.ts';
-import { applySecondStep } from '../sessions/routes.ts';
-import { methodsForChallenge, secondStep } from '../sessions/sign-in.ts';
+import { methodsForChallenge, secondStep, sendSignInCode } from '../flows/sign-in.ts';
 import { html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-import { passkeyChallengeView, WEBAUTHN_SCRIPT } from './passkey-views.ts';
-import { openPhoneChallenge } from './phone-pages.ts';
-import { PHONE_SCRIPT, resendForm, sentPrompt } from './phone-views.ts';
-import { sendSignInCode } from '../factors/phone/setup.ts';
+import { passkeyChallengeView, WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
+import { openPhoneChallenge } from '../factors/phone/pages.ts';
+import { PHONE_SCRIPT, resendForm, sentPrompt } from '../factors/phone/views.ts';
 import { textField } from './ui.ts';
-
-const METHOD_TEXT: Record<SecondFactorMethod, { title: string; prompt: string; label: string; other: string }> = {
-  totp: {
-    title: 'Enter the code from your authenticator app',
-    prompt:
-      'Open your authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and enter the 6-digit code for this account.',
-    label: 'Authentication code',
-    other: 'Use your authenticator app',
-  },
-  backup_code: {
-    title: 'Enter a backup code',
-    prompt:
-      'Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once.',
-    label: 'Backup code',
-    other: 'Use a backup code',
-  },
-  passkey: {
-    title: 'Use your passkey',
-    prompt: 'Use the passkey saved on this device or on your phone.',
-    label: 'Passkey',
-    other: 'Use your passkey',
-  },
-  sms: {
-    title: 'Enter the code sent to your phone',
-    prompt: 'We send a code by text message.',
-    label: 'Code',
-    other: 'Get a code by text message',
-  },
-  voice: {
-    title: 'Enter the code sent to your phone',
-    prompt: 'We call you and read out a code.',
-    label: 'Code',
-    other: 'Get a code by phone call',
-  },
-};
-
-const CODE_METHODS: readonly SecondFactorMethod[] = ['totp', 'backup_code', 'sms', 'voice'];
 
 async function render(
   app: FastifyInstance,
@@ -68,14 +30,12 @@ async function render(
   const ctx = app.ctx;
   const challenge = await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge]);
   const user = await getUser(ctx, challenge.userId);
-  const methods = (await methodsForChallenge(ctx, challenge)).filter(
-    (m) => m === 'passkey' || CODE_METHODS.includes(m),
-  );
+  const methods = await methodsForChallenge(ctx, challenge);
   const current = methods.find((m) => m === method) ?? methods[0] ?? 'backup_code';
-  const text = METHOD_TEXT[current];
+  const text = describeMethod(current);
+  const field = text.field ?? { numeric: false, maxLength: 64 };
   const days = await trustedDeviceDays(ctx, challenge.userId);
-  const phone =
-    current === 'sms' || current === 'voice' ? await openPhoneChallenge(ctx, request, challenge, current) : null;
+  const phone = text.answer === 'sent_code' ? await openPhoneChallenge(ctx, request, challenge, current) : null;
   const frame = await pageFrame(ctx, request, reply);
   return frame.send(
     status,
@@ -86,14 +46,14 @@ async function render(
   ${notice('error', error ?? phone?.error)}
   ${phone ? sentPrompt(phone.state, ctx.config.phone.codeDigits) : html`<p>${text.prompt}</p>`}
   ${
-    current === 'passkey'
+    text.answer === 'passkey'
       ? passkeyChallengeView(days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile'))
       : html`<form method="post" action="/sign-in/challenge">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="method" value="${current}">
     <label for="code">${text.label}</label>
     <input id="code" name="code" type="text" required autofocus autocomplete="one-time-code" spellcheck="false"
-      ${current === 'backup_code' ? html`maxlength="20" placeholder="xxxx-xxxx-xxxx-x"` : html`inputmode="numeric" pattern="[0-9 ]*" maxlength="10"`}>
+      ${field.numeric ? html`inputmode="numeric" pattern="[0-9 ]*" maxlength="${field.maxLength}"` : html`maxlength="${field.maxLength}" placeholder="${field.placeholder ?? ''}"`}>
     ${
       days > 0
         ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${days} days</label>
@@ -107,13 +67,13 @@ async function render(
   ${
     methods.length > 1
       ? html`<h2 class="sub">Try another way</h2>
-  <ul class="plain">${methods.filter((m) => m !== current && !(phone && (m === 'sms' || m === 'voice'))).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${METHOD_TEXT[m].other}</a></li>`)}</ul>`
+  <ul class="plain">${methods.filter((m) => m !== current && !(phone && describeMethod(m).answer === 'sent_code')).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${describeMethod(m).other}</a></li>`)}</ul>`
       : ''
   }
   <p><a href="/sign-in/recovery">Can't access your device?</a></p>
   <p><a href="/sign-in">Cancel and start again</a></p>
 </section>`,
-    current === 'passkey' ? [WEBAUTHN_SCRIPT] : phone ? [PHONE_SCRIPT] : [],
+    text.answer === 'passkey' ? [WEBAUTHN_SCRIPT] : phone ? [PHONE_SCRIPT] : [],
   );
 }
 
@@ -146,12 +106,15 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
 
   app.post('/sign-in/challenge', async (request, reply) => {
     const body = request.body as { method?: string; code?: string; trustDevice?: string };
-    const method = CODE_METHODS.find((m) => m === body.method) ?? 'totp';
+    const method = CODE_METHODS.find((m) => m === body.method) ?? CODE_METHODS[0]!;
     try {
       const result = await secondStep(
         ctx,
         request.cookies[cookieNames(ctx.config).challenge],
-        { method, code: String(body.code ?? '').slice(0, 64), trustDevice: body.trustDevice === '1' },
+        {
+          proof: proofFrom(method, String(body.code ?? '').slice(0, 64))!,
+          trustDevice: body.trustDevice === '1',
+        },
         meta(request),
         browserTokens(ctx, request, reply),
       );

@@ -9,12 +9,9 @@ import { hasRecentReauth } from '../sessions/service.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { requireManager, roleIn } from '../orgs/service.ts';
 import { getPolicy, membersWithout2faInScope, updatePolicy, type OrgPolicy } from '../orgs/policy.ts';
-import {
-  adoptionSeries,
-  complianceMembers,
-  notifyMembersWithout2fa,
-  resetMemberTwoFactor,
-} from '../orgs/compliance.ts';
+import { adoptionSeries, complianceMembers, notifyMembersWithout2fa } from '../orgs/compliance.ts';
+import { resetMemberTwoFactor } from '../flows/reset-member.ts';
+import { ENROLLABLE_METHODS } from '../factors/index.ts';
 import { html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
@@ -43,7 +40,7 @@ function readPolicy(body: Body): PolicyFormValues {
     requireTwoFactor: requirement,
     gracePeriodDays: int(body.gracePeriodDays, ORG_POLICY.gracePeriodMaxDays, 'gracePeriodDays'),
     trustedDeviceDays: int(body.trustedDeviceDays, ORG_POLICY.trustedDeviceMaxDays, 'trustedDeviceDays'),
-    allowedMethods: list(body.allowedMethods).filter((m) => ['totp', 'passkey', 'sms', 'voice'].includes(m)),
+    allowedMethods: list(body.allowedMethods).filter((m) => ENROLLABLE_METHODS.some((known) => known === m)),
     selfServiceRecovery: body.selfServiceRecovery === '1',
   };
 }

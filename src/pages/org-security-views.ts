@@ -2,6 +2,7 @@
 import type { OrgPolicy } from '../orgs/policy.ts';
 import type { AdoptionPoint, ComplianceMember } from '../orgs/compliance.ts';
 import { html, type Html } from './html.ts';
+import { describeMethod, ENROLLABLE_METHODS } from '../factors/index.ts';
 
 export type PolicyFormValues = OrgPolicy;
 
@@ -10,12 +11,7 @@ const REQUIREMENTS: Array<[OrgPolicy['requireTwoFactor'], string, string]> = [
   ['staff', 'Staff', 'Owners, admins and staff must use two-factor authentication. Clients choose for themselves.'],
   ['everyone', 'Everyone', 'Everybody in the organization, clients included.'],
 ];
-const METHODS: Array<[string, string]> = [
-  ['totp', 'Authenticator app'],
-  ['passkey', 'Passkey'],
-  ['sms', 'Text message (SMS)'],
-  ['voice', 'Phone call'],
-];
+const METHODS: Array<[string, string]> = ENROLLABLE_METHODS.map((m) => [m, describeMethod(m).policyLabel]);
 
 export function policyForm(orgId: string, v: PolicyFormValues, csrf: string, confirmAffected: number | null): Html {
   const allowed = (m: string): boolean => v.allowedMethods.length === 0 || v.allowedMethods.includes(m);

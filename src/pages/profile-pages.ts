@@ -3,7 +3,7 @@
  * organizations, and their own security activity. Two-factor settings live on /profile/security.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { audit } from '../context.ts';
+import { AppError } from '../errors.ts';
 import { changePassword } from '../accounts/service.ts';
 import { isEmailVerified } from '../accounts/verification.ts';
 import { hasRecentReauth } from '../sessions/service.ts';
@@ -14,7 +14,8 @@ import { meta, requireSession } from '../http/request.ts';
 import { params } from '../http/schema.ts';
 import { isManager, membershipsOf } from '../orgs/service.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { listSessions, revokeAllSessions, revokeSession, type CurrentSession } from '../sessions/service.ts';
+import { listSessions, type CurrentSession } from '../sessions/service.ts';
+import { endSession, signOutEverywhere } from '../flows/sessions.ts';
 import { html } from './html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
@@ -150,7 +151,11 @@ ${requirementBanner(requirement)}
   app.post('/profile/sessions/:id/revoke', { schema: { params: params(['id']) } }, async (request, reply) => {
     const session = requireSession(request);
     const { id } = request.params as { id: string };
-    if (!(await revokeSession(ctx, session.userId, id))) {
+    let ended: { current: boolean };
+    try {
+      ended = await endSession(ctx, { session, meta: meta(request) }, id);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'not_found') throw error;
       return renderProfile(request, reply, 404, {
         code: 'not_found',
         status: 404,
@@ -158,25 +163,12 @@ ${requirementBanner(requirement)}
         field: null,
       });
     }
-    await audit(ctx, meta(request), {
-      event: 'session.revoked',
-      actorUserId: session.userId,
-      targetUserId: session.userId,
-      details: { sessionId: id },
-    });
-    if (id === session.id) return signedOut(reply, 'signed_out');
+    if (ended.current) return signedOut(reply, 'signed_out');
     return reply.redirect('/profile?done=session_revoked', 303);
   });
 
   app.post('/profile/sessions/revoke-all', async (request, reply) => {
-    const session = requireSession(request);
-    const count = await revokeAllSessions(ctx, session.userId, null);
-    await audit(ctx, meta(request), {
-      event: 'sessions.revoked_all',
-      actorUserId: session.userId,
-      targetUserId: session.userId,
-      details: { count },
-    });
+    await signOutEverywhere(ctx, { session: requireSession(request), meta: meta(request) });
     return signedOut(reply, 'signed_out_everywhere');
   });
 

@@ -12,8 +12,10 @@ import { orgPages } from './org-pages.ts';
 import { devPages } from './dev-pages.ts';
 import { challengePages } from './challenge-pages.ts';
 import { securityPages } from './security-pages.ts';
-import { passkeyPages } from './passkey-pages.ts';
-import { phonePages } from './phone-pages.ts';
+import { askToConfirm, confirmPages } from './confirm-pages.ts';
+import { totpPages } from '../factors/totp/pages.ts';
+import { passkeyPages } from '../factors/passkey/pages.ts';
+import { phonePages } from '../factors/phone/pages.ts';
 import { orgSecurityPages } from './org-security-pages.ts';
 import { suspensionPages } from './suspension-pages.ts';
 import { apiKeyPages } from './api-key-pages.ts';
@@ -31,6 +33,9 @@ const STATIC_TYPES: Record<string, string> = {
 export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, error: AppError): unknown {
   // Past an org's 2FA deadline, every page leads to enrolment.
   if (error.code === 'two_factor_enrollment_required') return reply.redirect('/profile/security', 303);
+  // An action that needs a fresh re-authentication: "Confirm it's you" first.
+  if (error.code === 'reauthentication_required' && request.session)
+    return askToConfirm((request.server as FastifyInstance).ctx, request, reply);
   if (error.code === 'unauthenticated' && request.method === 'GET')
     return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
   const productName = (request.server as FastifyInstance).ctx?.config.productName ?? 'twofold';
@@ -69,6 +74,8 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(devPages);
   await app.register(challengePages);
   await app.register(securityPages);
+  await app.register(confirmPages);
+  await app.register(totpPages);
   await app.register(passkeyPages);
   await app.register(phonePages);
   await app.register(orgSecurityPages);

@@ -1,32 +1,45 @@
-/** Markup of the Security page: status and methods, trusted browsers, backup codes, the code fields. */
-import type { factorOverview } from '../factors/routes.ts';
+/**
+ * Markup of the Security page: status and methods, trusted browsers, backup codes, the code fields. Each
+ * factor's words come from its description (src/factors/<name>/factor.ts), so a new factor needs nothing here.
+ */
+import { PASSKEY } from '../config/defaults.ts';
+import type { FactorEntry } from '../factors/factor.ts';
+import { describeMethod, factorById, FACTORS, SECOND_FACTOR_METHODS } from '../factors/index.ts';
+import type { FactorOverview as Overview } from '../factors/overview.ts';
 import type { TrustedDeviceView } from '../sessions/devices.ts';
 import { html, type Html } from './html.ts';
-import { passkeyKind, passkeyProofButton, renameForm } from './passkey-views.ts';
+import { passkeyProofButton } from '../factors/passkey/views.ts';
 import type { RequirementSummary } from '../orgs/enforcement.ts';
-import { phoneProofSender } from './phone-views.ts';
-
-type Overview = Awaited<ReturnType<typeof factorOverview>>;
+import { phoneProofSender } from '../factors/phone/views.ts';
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
+
+/** The methods the person can confirm with: their factors' and, while some are left, backup codes. */
+function methodsOf(data: Pick<Overview, 'backupCodesLeft' | 'factors'>) {
+  const own = new Set(data.factors.flatMap((f) => f.methods));
+  const methods = SECOND_FACTOR_METHODS.filter((m) => own.has(m) || (m === 'backup_code' && data.backupCodesLeft > 0));
+  return methods.map((m) => ({ method: m, ...describeMethod(m) }));
+}
 
 /**
  * Method + code inputs for confirming with a second factor (re-auth, turning 2FA off); with a passkey,
  * a button that answers with it instead (needs /static/webauthn.js on the page).
  */
 export function factorCodeFields(data: Pick<Overview, 'backupCodesLeft' | 'factors'>): Html {
-  const hasPasskey = data.factors.some((f) => f.type === 'passkey');
-  const hasPhone = data.factors.some((f) => f.type === 'phone');
-  const hasApp = data.factors.some((f) => f.type === 'totp') || (!hasPasskey && !hasPhone);
-  const hasBackupCodes = data.backupCodesLeft > 0;
+  const methods = methodsOf(data);
+  const hasPasskey = methods.some((m) => m.answer === 'passkey');
+  let codes = methods.filter((m) => m.answer !== 'passkey');
+  // Nothing of one's own to type a code from: an app's code is asked for (the form still names a method).
+  if (!hasPasskey && !codes.some((m) => m.method !== 'backup_code')) {
+    const first = SECOND_FACTOR_METHODS.find((m) => describeMethod(m).answer === 'code')!;
+    codes = [{ method: first, ...describeMethod(first) }, ...codes];
+  }
   return html`${hasPasskey ? passkeyProofButton() : ''}
     ${
-      hasApp || hasBackupCodes || hasPhone
+      codes.length > 0
         ? html`<label for="method">${hasPasskey ? 'Or enter a code' : 'Second factor'}</label>
     <select id="method" name="method">
-      ${hasApp ? html`<option value="totp">Authenticator app code</option>` : ''}
-      ${hasPhone ? html`<option value="sms">Code by text message</option><option value="voice">Code by phone call</option>` : ''}
-      ${hasBackupCodes ? html`<option value="backup_code">Backup code</option>` : ''}
+      ${codes.map((m) => html`<option value="${m.method}">${m.option}</option>`)}
     </select>
     <label for="factor-code">Code</label>
     <input id="factor-code" name="code" type="text" autocomplete="one-time-code" spellcheck="false" maxlength="20" required>`
@@ -34,23 +47,47 @@ export function factorCodeFields(data: Pick<Overview, 'backupCodesLeft' | 'facto
     }`;
 }
 
-/** "Text me a code" before a form that asks for a second factor, when the user has a phone. */
-export function phoneProofFor(data: Pick<Overview, 'factors'>, csrf: string, next: string, sent: string | null): Html {
-  return data.factors.some((f) => f.type === 'phone') ? phoneProofSender(csrf, next, sent) : html``;
+/** "Text me a code" before a form that asks for a second factor, when the person has a method whose code is sent. */
+export function phoneProofFor(
+  data: Pick<Overview, 'factors' | 'backupCodesLeft'>,
+  csrf: string,
+  next: string,
+  sent: string | null,
+): Html {
+  return methodsOf(data).some((m) => m.answer === 'sent_code') ? phoneProofSender(csrf, next, sent) : html``;
 }
 
 function postButton(action: string, csrf: string, label: string, kind = 'secondary'): Html {
   return html`<form method="post" action="${action}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="${kind} small">${label}</button></form>`;
 }
 
-function kindOf(f: Overview['factors'][number]): string {
-  return f.type === 'totp'
-    ? 'authenticator app'
-    : f.type === 'passkey'
-      ? passkeyKind(f)
-      : f.type === 'phone'
-        ? 'codes by text or call'
-        : f.type;
+function kindOf(f: FactorEntry): string {
+  return factorById(f.type)?.describe.kind(f) ?? f.type;
+}
+
+/** Change in place (a phone number), or rename (an app, a passkey), as the factor allows. */
+function editControl(f: FactorEntry, csrf: string): Html {
+  const factor = factorById(f.type);
+  if (factor?.describe.change)
+    return html`<a class="button secondary small" href="${factor.describe.change.path(f.id)}">${factor.describe.change.label}</a>`;
+  return factor?.rename ? renameForm(f, csrf) : html``;
+}
+
+/** A rename form for one method. */
+function renameForm(entry: FactorEntry, csrf: string): Html {
+  return html`<details class="inline"><summary>Rename</summary>
+    <form method="post" action="/profile/security/factors/${entry.id}/rename" class="inline">
+      <input type="hidden" name="_csrf" value="${csrf}">
+      <label for="rename-${entry.id}" class="sr-only">New name for ${entry.label}</label>
+      <input id="rename-${entry.id}" name="label" type="text" maxlength="${PASSKEY.labelMaxLength}" required value="${entry.label}">
+      <button type="submit" class="secondary small">Save</button>
+    </form></details>`;
+}
+
+/** The ways to add a factor, the first as the main button. */
+function setupLinks(): Html {
+  const setups = FACTORS.flatMap((f) => (f.describe.setup ? [f.describe.setup] : []));
+  return html`<p class="row-actions">${setups.map((s, i) => html`<a class="${i === 0 ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
 }
 
 export function overviewView(data: Overview, devices: readonly TrustedDeviceView[], csrf: string): Html {
@@ -73,13 +110,13 @@ export function overviewView(data: Overview, devices: readonly TrustedDeviceView
       <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
         ${postButton(`/profile/security/factors/${f.id}/remove`, csrf, 'Remove', 'danger')}
-        ${f.type === 'phone' ? html`<a class="button secondary small" href="/profile/security/phone?replace=${f.id}">Change number</a>` : renameForm(f, csrf)}</td>
+        ${editControl(f, csrf)}</td>
     </tr>`,
     )}</tbody>
   </table>`
       : ''
   }
-  <p class="row-actions"><a class="button" href="/profile/security/totp">Set up authenticator app</a> <a class="button secondary" href="/profile/security/passkey">Add a passkey</a> <a class="button secondary" href="/profile/security/phone">Add a phone number</a></p>
+  ${setupLinks()}
 </section>
 ${
   data.twoFactorEnabled

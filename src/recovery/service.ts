@@ -16,7 +16,6 @@ import { addSeconds } from '../core/clock.ts';
 import { AppError } from '../errors.ts';
 import { audit, link, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { resetTwoFactor } from '../factors/lifecycle.ts';
 import { listPhones } from '../factors/phone/store.ts';
 import { recoveryTemplates } from '../mail/templates.ts';
 import { hitRateLimit } from '../throttle/store.ts';
@@ -242,12 +241,12 @@ export async function cancelRecoveriesOf(
 }
 
 /**
- * Step 3, called by the password step: when a recovery is due, complete it (compare-and-swap), then remove
- * every factor, backup code, trusted device and session like an admin reset. Returns whether it did.
- * A recovery still pending when the password is reset by email is not cancelled, but it cannot complete
- * until the week after that reset has passed (it stays pending and shown with that later date).
+ * Step 3, for the password step: when a recovery is due, mark it completed (compare-and-swap); the sign-in
+ * flow then removes every factor, backup code, trusted device and session like an admin reset (true: it is
+ * the caller's to do). A recovery still pending when the password is reset by email is not cancelled, but it
+ * cannot complete until the week after that reset has passed (it stays pending and shown with that later date).
  */
-export async function completeDueRecovery(
+export async function claimDueRecovery(
   ctx: Ctx,
   user: { id: string; email: string },
   meta: RequestMeta,
@@ -271,19 +270,23 @@ export async function completeDueRecovery(
     });
     return false;
   }
-  // The numbers are read before the reset removes them: they are told that it happened.
-  const phones = await listPhones(ctx, user.id);
   const done = await ctx.db.kysely
     .updateTable('recoveries')
     .set({ status: 'completed', ended_at: now })
     .where('id', '=', due.id)
     .where('status', '=', 'pending')
     .executeTakeFirst();
-  if (Number(done.numUpdatedRows) !== 1) return false;
-  await resetTwoFactor(ctx, user, { actorUserId: user.id, orgId: null, reason: 'account recovery' }, meta, 'recovery');
-  await audit(ctx, meta, { event: 'recovery.completed', actorUserId: user.id, targetUserId: user.id });
-  await announceByPhone(ctx, user.id, phones, { kind: 'completed' }, meta);
-  return true;
+  return Number(done.numUpdatedRows) === 1;
+}
+
+/** After a 2FA reset: the member's "needs reset" requests are answered. */
+export async function resolveAdminRequests(ctx: Ctx, userId: string): Promise<void> {
+  await ctx.db.kysely
+    .updateTable('recoveries')
+    .set({ status: 'resolved', ended_at: ctx.clock().toISOString() })
+    .where('user_id', '=', userId)
+    .where('status', '=', 'needs_admin')
+    .execute();
 }
 
 /** Members of an org who asked for help while self-service recovery is off. */

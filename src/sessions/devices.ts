@@ -8,7 +8,6 @@ import { addSeconds } from '../core/clock.ts';
 import { describeUserAgent } from '../core/user-agent.ts';
 import type { Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { audit } from '../context.ts';
 import { securityTemplates } from '../mail/templates.ts';
 
 export interface TrustedDeviceView {
@@ -26,7 +25,7 @@ export async function trustDevice(
   userId: string,
   days: number,
   meta: RequestMeta,
-): Promise<{ token: string; maxAgeSeconds: number }> {
+): Promise<{ token: string; maxAgeSeconds: number; deviceId: string }> {
   const now = ctx.clock();
   const token = randomToken(TRUSTED_DEVICE.tokenBytes);
   const maxAgeSeconds = days * 86400;
@@ -45,13 +44,7 @@ export async function trustDevice(
       revoked_at: null,
     })
     .execute();
-  await audit(ctx, meta, {
-    event: 'trusted_device.added',
-    actorUserId: userId,
-    targetUserId: userId,
-    details: { deviceId: id, days },
-  });
-  return { token, maxAgeSeconds };
+  return { token, maxAgeSeconds, deviceId: id };
 }
 
 /** True when `token` is a live trusted device of this user (and records its use). */
@@ -95,12 +88,7 @@ export async function listTrustedDevices(ctx: Ctx, userId: string): Promise<Trus
   }));
 }
 
-export async function revokeTrustedDevice(
-  ctx: Ctx,
-  userId: string,
-  deviceId: string,
-  meta: RequestMeta,
-): Promise<boolean> {
+export async function revokeTrustedDevice(ctx: Ctx, userId: string, deviceId: string): Promise<boolean> {
   const result = await ctx.db.kysely
     .updateTable('trusted_devices')
     .set({ revoked_at: ctx.clock().toISOString() })
@@ -108,15 +96,7 @@ export async function revokeTrustedDevice(
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  const revoked = Number(result.numUpdatedRows) === 1;
-  if (revoked)
-    await audit(ctx, meta, {
-      event: 'trusted_device.revoked',
-      actorUserId: userId,
-      targetUserId: userId,
-      details: { deviceId },
-    });
-  return revoked;
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Forgets every trusted device of the user (password change or reset, 2FA off or reset, recovery). */

@@ -1,103 +1,22 @@
 /** JSON routes: sign-in, the current session, sign-out, re-authentication, own sessions. */
 import type { FastifyInstance } from 'fastify';
-import { RATE_LIMITS } from '../config/defaults.ts';
-import { AppError } from '../errors.ts';
-import { audit } from '../context.ts';
-import { checkCredentials } from '../accounts/service.ts';
-import { membershipsOf } from '../orgs/service.ts';
+import { PASSKEY, SESSION } from '../config/defaults.ts';
 import { bool, email, object, params, password, str } from '../http/schema.ts';
-import { browserTokens, issueSessionCookie, limitByIp, meta, requireSession } from '../http/request.ts';
-import { clearCookie, cookieNames, setCookie } from '../http/cookies.ts';
-import { CHALLENGE, PASSKEY } from '../config/defaults.ts';
-import type { FastifyReply } from 'fastify';
-import type { Ctx } from '../context.ts';
-import type { SecondFactorMethod } from '../factors/factor.ts';
-import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
+import { browserTokens, issueSessionCookie, meta, requireSession } from '../http/request.ts';
+import { clearCookie, cookieNames } from '../http/cookies.ts';
+import { applyPasswordStep, applySecondStep, sessionJson, sessionResponse, userJson } from '../http/session.ts';
+import { CODE_METHODS, proofFrom, SECOND_FACTOR_METHODS } from '../factors/index.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { roleInScope } from '../orgs/policy.ts';
-import { passwordStep, secondStep, type PasswordStepResult, type SecondStepResult } from './sign-in.ts';
-import {
-  listSessions,
-  revokeAllSessions,
-  revokeSession,
-  rotateSession,
-  type CurrentSession,
-  type SessionView,
-} from './service.ts';
-import { recoveryNotice } from '../recovery/guard.ts';
+import { passwordStep, secondStep } from '../flows/sign-in.ts';
+import { reauthenticate } from '../flows/reauthenticate.ts';
+import { endSession, signOut, signOutEverywhere } from '../flows/sessions.ts';
+import { listSessions } from './service.ts';
 
-export function sessionJson(session: SessionView, currentId: string | null) {
-  return {
-    id: session.id,
-    createdAt: session.createdAt,
-    lastSeenAt: session.lastSeenAt,
-    expiresAt: session.absoluteExpiresAt,
-    ip: session.ip,
-    userAgent: session.userAgent,
-    amr: session.amr,
-    current: session.id === currentId,
-  };
-}
-
-export function userJson(user: { id: string; email: string; name: string; twoFactorEnabled: boolean }) {
-  return { id: user.id, email: user.email, name: user.name, twoFactorEnabled: user.twoFactorEnabled };
-}
-
-export async function sessionResponse(app: FastifyInstance, session: CurrentSession) {
-  const memberships = await membershipsOf(app.ctx, session.userId);
-  return {
-    user: userJson(session.user),
-    session: {
-      id: session.id,
-      amr: session.amr,
-      kind: session.kind,
-      createdAt: session.createdAt,
-      expiresAt: session.absoluteExpiresAt,
-      reauthenticatedAt: session.reauthenticatedAt,
-    },
-    amr: session.amr,
-    orgs: memberships.map((m) => ({ id: m.org.id, name: m.org.name, role: m.role })),
-    enrollmentRequired: session.enrollmentRequired,
-    // A pending account recovery (when it completes) or one completed lately: every session is told.
-    recovery: await recoveryNotice(app.ctx, session.userId),
-    // With 2FA on there is no deadline to compute: which orgs require it follows from the memberships.
-    twoFactorRequirement: session.user.twoFactorEnabled
-      ? {
-          required: memberships.some((m) => roleInScope(m.requireTwoFactor, m.role)),
-          deadline: null,
-          daysLeft: null,
-          overdue: false,
-          orgs: memberships.filter((m) => roleInScope(m.requireTwoFactor, m.role)).map((m) => m.org.name),
-        }
-      : await requirementSummary(app.ctx, session.userId, false),
-  };
-}
-
-export const methodSchema = { type: 'string', enum: ['totp', 'sms', 'voice', 'backup_code'] };
-export const codeSchema = str(64, { minLength: 1 });
-/** Re-authentication and turning 2FA off also take a passkey, whose "code" is the assertion as JSON. */
-export const proofMethodSchema = { type: 'string', enum: ['totp', 'passkey', 'sms', 'voice', 'backup_code'] };
-export const proofCodeSchema = str(PASSKEY.maxAssertionChars, { minLength: 1 });
-
-/** Sets the cookies a password step produced: a session, or a challenge (never both). */
-export function applyPasswordStep(ctx: Ctx, reply: FastifyReply, result: PasswordStepResult): void {
-  const names = cookieNames(ctx.config);
-  if (result.status === 'signed_in') {
-    issueSessionCookie(ctx, reply, result.token, result.session.remember);
-    clearCookie(reply, ctx.config, names.challenge);
-  } else {
-    setCookie(reply, ctx.config, names.challenge, result.challengeToken, CHALLENGE.lifetimeSeconds);
-    clearCookie(reply, ctx.config, names.session);
-  }
-}
-
-/** Sets the cookies of a passed second step: the new session, the trusted-device token when asked. */
-export function applySecondStep(ctx: Ctx, reply: FastifyReply, result: SecondStepResult): void {
-  const names = cookieNames(ctx.config);
-  issueSessionCookie(ctx, reply, result.token, false);
-  clearCookie(reply, ctx.config, names.challenge);
-  if (result.trust) setCookie(reply, ctx.config, names.trust, result.trust.token, result.trust.maxAgeSeconds);
-}
+const codeMethodSchema = { type: 'string', enum: [...CODE_METHODS] };
+const codeSchema = str(64, { minLength: 1 });
+/** Re-authentication also takes a passkey, whose "code" is the assertion as JSON. */
+const proofMethodSchema = { type: 'string', enum: [...SECOND_FACTOR_METHODS] };
+const proofCodeSchema = str(PASSKEY.maxAssertionChars, { minLength: 1 });
 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -112,7 +31,6 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await limitByIp(ctx, request, 'sign-in', RATE_LIMITS.signIn);
       const body = request.body as { email: string; password: string; rememberMe?: boolean };
       const result = await passwordStep(
         ctx,
@@ -147,15 +65,15 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       config: { public: true },
       schema: {
         summary: 'Second step: a code for the pending challenge',
-        body: object({ method: methodSchema, code: codeSchema, trustDevice: bool() }, ['method', 'code']),
+        body: object({ method: codeMethodSchema, code: codeSchema, trustDevice: bool() }, ['method', 'code']),
       },
     },
     async (request, reply) => {
-      const body = request.body as { method: SecondFactorMethod; code: string; trustDevice?: boolean };
+      const body = request.body as { method: string; code: string; trustDevice?: boolean };
       const result = await secondStep(
         ctx,
         request.cookies[cookieNames(ctx.config).challenge],
-        { method: body.method, code: body.code, trustDevice: body.trustDevice === true },
+        { proof: proofFrom(body.method, body.code)!, trustDevice: body.trustDevice === true },
         meta(request),
         browserTokens(ctx, request, reply),
       );
@@ -181,15 +99,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/session',
     { config: { enrolment: true }, schema: { summary: 'Sign out' } },
     async (request, reply) => {
-      const session = request.session;
-      if (session) {
-        await revokeSession(ctx, session.userId, session.id);
-        await audit(ctx, meta(request), {
-          event: 'sign_out',
-          actorUserId: session.userId,
-          targetUserId: session.userId,
-        });
-      }
+      await signOut(ctx, request.session, meta(request));
       clearCookie(reply, ctx.config, cookieNames(ctx.config).session);
       return reply.status(204).send();
     },
@@ -206,34 +116,11 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const session = requireSession(request, { enrolment: true });
-      await limitByIp(ctx, request, 'sign-in', RATE_LIMITS.signIn);
-      const body = request.body as { password: string; method?: SecondFactorMethod; code?: string };
-      await checkCredentials(ctx, session.user.email, body.password, meta(request));
-      if (session.user.twoFactorEnabled) {
-        if (!body.method || !body.code) {
-          throw new AppError('reauthentication_required', {
-            message: 'Enter a code from your second factor too.',
-            details: { field: 'code' },
-          });
-        }
-        const outcome = await verifySecondFactor(
-          ctx,
-          session.user,
-          body.method,
-          body.code,
-          meta(request),
-          'reauthenticate',
-        );
-        if (!outcome.ok) throw failedCode(outcome);
-      }
-      const token = await rotateSession(ctx, session.id, { reauthenticated: true });
-      issueSessionCookie(ctx, reply, token, session.remember);
-      await audit(ctx, meta(request), {
-        event: 'reauthenticated',
-        actorUserId: session.userId,
-        targetUserId: session.userId,
-      });
-      return { status: 'reauthenticated', validForSeconds: 600 };
+      const body = request.body as { password: string; method?: string; code?: string };
+      const proof = body.method && body.code ? proofFrom(body.method, body.code) : null;
+      const done = await reauthenticate(ctx, { session, meta: meta(request) }, { password: body.password, proof });
+      issueSessionCookie(ctx, reply, done.token, session.remember);
+      return { status: 'reauthenticated', validForSeconds: SESSION.sudoSeconds };
     },
   );
 
@@ -249,14 +136,8 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = requireSession(request);
       const { id } = request.params as { id: string };
-      if (!(await revokeSession(ctx, session.userId, id))) throw new AppError('not_found');
-      await audit(ctx, meta(request), {
-        event: 'session.revoked',
-        actorUserId: session.userId,
-        targetUserId: session.userId,
-        details: { sessionId: id },
-      });
-      if (id === session.id) clearCookie(reply, ctx.config, cookieNames(ctx.config).session);
+      const ended = await endSession(ctx, { session, meta: meta(request) }, id);
+      if (ended.current) clearCookie(reply, ctx.config, cookieNames(ctx.config).session);
       return reply.status(204).send();
     },
   );
@@ -268,13 +149,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const session = requireSession(request);
-      const count = await revokeAllSessions(ctx, session.userId, null);
-      await audit(ctx, meta(request), {
-        event: 'sessions.revoked_all',
-        actorUserId: session.userId,
-        targetUserId: session.userId,
-        details: { count },
-      });
+      const count = await signOutEverywhere(ctx, { session, meta: meta(request) });
       clearCookie(reply, ctx.config, cookieNames(ctx.config).session);
       return { revoked: count };
     },

@@ -14,12 +14,14 @@ import { systemClock } from '../../src/core/clock.ts';
 import { loadKeyring } from '../../src/crypto/keyring.ts';
 import { openDatabase, type Db } from '../../src/db/connect.ts';
 import { issueBackupCodes } from '../../src/factors/backup-codes/store.ts';
-import { wipeSecondFactors } from '../../src/factors/lifecycle.ts';
+import { wipeSecondFactors } from '../../src/flows/two-factor.ts';
 import { createMailQueue } from '../../src/mail/queue.ts';
 import { outboxTransport } from '../../src/mail/transport.ts';
 import { createSession } from '../../src/sessions/service.ts';
 import type { Ctx } from '../../src/context.ts';
-import { createTestApp, OWNER as TEST_OWNER, setUpOwner } from '../helpers/app.ts';
+import { createTestApp, ORIGIN as TEST_ORIGIN, OWNER as TEST_OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
+import { lastPhoneCode, PHONE_NUMBER } from '../helpers/phone.ts';
+import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt } from '../helpers/two-factor.ts';
 import { Browser, newSecretKey, runCli, startServer, type ServerProcess } from '../helpers/process.ts';
@@ -206,6 +208,89 @@ describe.each(DIALECTS)(
       const retry = await owner.post('/api/v1/me/factors/totp/confirm', body);
       expect(retry.statusCode).toBe(200);
       expect(await stateOf(t.ctx.db, ownerId)).toEqual({ factors: 1, enabled: true, codeRows: 10, codeSets: 1 });
+    });
+  },
+);
+
+/** The rows a phone or passkey enrolment leaves behind. */
+async function enrolmentLeft(t: TestApp, userId: string, table: 'phone_factors' | 'passkey_credentials') {
+  const db = t.ctx.db.kysely;
+  const factors = await db.selectFrom(table).select('id').where('user_id', '=', userId).execute();
+  const user = await db
+    .selectFrom('users')
+    .select('two_factor_enabled')
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+  const codes = await db.selectFrom('backup_codes').select('id').where('user_id', '=', userId).execute();
+  const added = await db.selectFrom('audit_events').select('id').where('event', '=', 'factor.added').execute();
+  return {
+    factors: factors.length,
+    enabled: Number(user.two_factor_enabled) === 1,
+    codes: codes.length,
+    added: added.length,
+  };
+}
+
+describe.each(DIALECTS)(
+  'a failed last write inside a phone or passkey enrolment rolls the whole enrolment back (%s)',
+  (dialect) => {
+    it('phone: no number, 2FA off and the number still pending; the same code then works', async () => {
+      const t = await createTestApp(dialect);
+      cleanups.push(() => t.close());
+      const { owner, ownerId } = await setUpOwner(t);
+      expect((await owner.post('/api/v1/me/reauthenticate', { password: TEST_OWNER.password })).statusCode).toBe(200);
+      const start = await owner.post('/api/v1/me/factors/phone', { phone: PHONE_NUMBER, channel: 'sms' });
+      expect(start.statusCode).toBe(202);
+      const body = {
+        enrollmentId: (start.json() as { enrollmentId: string }).enrollmentId,
+        code: (await lastPhoneCode(t)).code,
+      };
+      await sql`alter table backup_codes rename to backup_codes_away`.execute(t.ctx.db.kysely);
+      expect((await owner.post('/api/v1/me/factors/phone/confirm', body)).statusCode).toBe(500);
+      await sql`alter table backup_codes_away rename to backup_codes`.execute(t.ctx.db.kysely);
+      expect(await enrolmentLeft(t, ownerId, 'phone_factors')).toEqual({
+        factors: 0,
+        enabled: false,
+        codes: 0,
+        added: 0,
+      });
+      const retry = await owner.post('/api/v1/me/factors/phone/confirm', body);
+      expect(retry.statusCode, retry.body).toBe(200);
+      expect((retry.json() as { backupCodes: string[] }).backupCodes).toHaveLength(10);
+      expect(await enrolmentLeft(t, ownerId, 'phone_factors')).toEqual({
+        factors: 1,
+        enabled: true,
+        codes: 10,
+        added: 1,
+      });
+    });
+
+    it('passkey: no passkey and 2FA off; adding it again works', async () => {
+      const t = await createTestApp(dialect);
+      cleanups.push(() => t.close());
+      const { owner, ownerId } = await setUpOwner(t);
+      const key = new SoftAuthenticator({ origin: TEST_ORIGIN });
+      expect((await owner.post('/api/v1/me/reauthenticate', { password: TEST_OWNER.password })).statusCode).toBe(200);
+      const options = await owner.post('/api/v1/me/factors/passkey/options', { label: 'Laptop' });
+      await sql`alter table backup_codes rename to backup_codes_away`.execute(t.ctx.db.kysely);
+      const failed = await owner.post('/api/v1/me/factors/passkey', { response: key.create(options.json()) });
+      expect(failed.statusCode).toBe(500);
+      await sql`alter table backup_codes_away rename to backup_codes`.execute(t.ctx.db.kysely);
+      expect(await enrolmentLeft(t, ownerId, 'passkey_credentials')).toEqual({
+        factors: 0,
+        enabled: false,
+        codes: 0,
+        added: 0,
+      });
+      const again = await owner.post('/api/v1/me/factors/passkey/options', { label: 'Laptop' });
+      const done = await owner.post('/api/v1/me/factors/passkey', { response: key.create(again.json()) });
+      expect(done.statusCode, done.body).toBe(200);
+      expect(await enrolmentLeft(t, ownerId, 'passkey_credentials')).toEqual({
+        factors: 1,
+        enabled: true,
+        codes: 10,
+        added: 1,
+      });
     });
   },
 );

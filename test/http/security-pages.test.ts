@@ -105,6 +105,34 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
     expect(regenerated.body).toContain('Your new backup codes');
   });
 
+  it('sends every action that needs a fresh re-authentication to "Confirm it\'s you" and back to its page', async () => {
+    t.clock.advanceSeconds(11 * 60);
+    // A page asked for: redirected there, and back once confirmed.
+    for (const page of ['/profile/security/totp', '/profile/security/passkey', '/profile/security/phone']) {
+      const asked = await owner.get(page);
+      expect(asked.statusCode, page).toBe(303);
+      expect(asked.headers.location, page).toBe(`/profile/security/confirm?next=${encodeURIComponent(page)}`);
+    }
+    // A form posted: the confirm form in its place, leading back to the form's own page, or to Security.
+    const phone = await owner.submitForm('/profile/security/confirm', '/profile/security/phone', {
+      phone: '+12015550123',
+      channel: 'sms',
+    });
+    expect(phone.statusCode).toBe(403);
+    expect(phone.body).toContain('Confirm it');
+    expect(phone.body).toContain('name="next" value="/profile/security/phone"');
+    const codes = await owner.submitForm('/profile/security', '/profile/security/backup-codes', {});
+    expect(codes.statusCode).toBe(403);
+    expect(codes.body).toContain('name="next" value="/profile/security"');
+    const confirmed = await owner.submitForm('/profile/security/confirm', '/profile/security/reauthenticate', {
+      password: OWNER.password,
+      next: '/profile/security/phone',
+    });
+    expect(confirmed.statusCode).toBe(303);
+    expect(confirmed.headers.location).toBe('/profile/security/phone');
+    expect((await owner.get('/profile/security/phone')).statusCode).toBe(200);
+  });
+
   it('org policy: review shows how many members are affected, confirm saves; compliance lists members; reset asks for a reason', async () => {
     const staff = await createMember(
       t.ctx,

@@ -23,9 +23,9 @@ import {
   consumeWebauthnChallenge,
   createWebauthnChallenge,
   findPasskeyByCredentialId,
-  insertPasskey,
   listPasskeys,
   recordPasskeyUse,
+  type NewPasskey,
   type Passkey,
   type WebauthnPurpose,
 } from './store.ts';
@@ -82,8 +82,9 @@ export async function registrationOptions(
 }
 
 export type RegistrationResult =
-  { ok: true; passkey: Passkey } | { ok: false; reason: 'expired' | 'invalid' | 'duplicate' };
+  { ok: true; credential: NewPasskey } | { ok: false; reason: 'expired' | 'invalid' | 'duplicate' };
 
+/** Verifies a registration; the credential it returns is the caller's to store (insertPasskey). */
 export async function verifyRegistration(
   ctx: Ctx,
   userId: string,
@@ -111,7 +112,7 @@ export async function verifyRegistration(
   if (Buffer.from(info.credential.id, 'base64url').length > PASSKEY.maxCredentialIdBytes)
     return { ok: false, reason: 'invalid' };
   if (await findPasskeyByCredentialId(ctx, info.credential.id)) return { ok: false, reason: 'duplicate' };
-  const passkey = await insertPasskey(ctx, {
+  const credential: NewPasskey = {
     userId,
     credentialId: info.credential.id,
     publicKey: new Uint8Array(info.credential.publicKey),
@@ -121,8 +122,8 @@ export async function verifyRegistration(
     backedUp: info.credentialBackedUp,
     label: spent.label ?? fallbackLabel,
     aaguid: info.aaguid,
-  });
-  return passkey ? { ok: true, passkey } : { ok: false, reason: 'duplicate' };
+  };
+  return { ok: true, credential };
 }
 
 /** Request options: the user's passkeys when the user is known, none (any discoverable one) otherwise. */

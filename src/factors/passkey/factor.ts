@@ -1,12 +1,14 @@
 /**
- * The passkey factor (WebAuthn). As a second step its "code" is the browser's assertion as a JSON
- * string, so the shared second-step checks (challenge counted, account lockout, audit) apply unchanged;
- * the WebAuthn challenge it must answer is the one stored for this user and purpose.
+ * The passkey factor (WebAuthn). Its proof is the browser's assertion; the WebAuthn challenge it must answer
+ * is the one stored for this person and purpose, so an assertion for one purpose cannot serve another.
  */
-import type { Factor, VerifyPurpose } from '../factor.ts';
+import type { AssertionProof, Factor, VerifyPurpose } from '../factor.ts';
 import type { WebauthnPurpose } from './store.ts';
 import { listPasskeys, removeAllPasskeys, removePasskey, renamePasskey } from './store.ts';
-import { verifyAssertion } from './ceremony.ts';
+import { authenticationOptions, verifyAssertion } from './ceremony.ts';
+import { beginPasskeySetup, finishPasskeySetup } from './setup.ts';
+
+export type PasskeyProof = AssertionProof<'passkey'>;
 
 const CEREMONY: Record<VerifyPurpose, WebauthnPurpose> = {
   sign_in: 'sign_in_second_step',
@@ -14,39 +16,74 @@ const CEREMONY: Record<VerifyPurpose, WebauthnPurpose> = {
   disable: 'reauthenticate',
 };
 
-function parse(code: string): unknown {
+const OPTIONS_FOR: Record<'sign_in' | 'passwordless' | 'reauthenticate', WebauthnPurpose> = {
+  sign_in: 'sign_in_second_step',
+  passwordless: 'passwordless',
+  reauthenticate: 'reauthenticate',
+};
+
+function parse(text: string): unknown {
   try {
-    return JSON.parse(code) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     return null;
   }
 }
 
-export const passkeyFactor: Factor = {
-  name: 'passkey',
+export const passkeyFactor = {
+  id: 'passkey',
+  methods: ['passkey'] as const,
   primary: true,
+  amr: ['hwk', 'swk'],
+  describe: {
+    name: 'Passkey',
+    article: 'A passkey',
+    /** "Synced passkey" or "Passkey on one device" — from the credential's device type (backup eligibility). */
+    kind(entry) {
+      if (!entry.passkey) return 'passkey';
+      if (entry.passkey.deviceType === 'multiDevice')
+        return entry.passkey.backedUp ? 'synced passkey, backed up' : 'synced passkey, not backed up yet';
+      return 'passkey on one device or security key';
+    },
+    setup: { label: 'Add a passkey', path: '/profile/security/passkey' },
+    methods: {
+      passkey: {
+        answer: 'passkey',
+        option: 'Passkey',
+        policyLabel: 'Passkey',
+        title: 'Use your passkey',
+        prompt: 'Use the passkey saved on this device or on your phone.',
+        label: 'Passkey',
+        other: 'Use your passkey',
+      },
+    },
+  },
+  parseProof: (method, text): PasskeyProof => ({ method, response: parse(text) }),
+  enrol: { begin: beginPasskeySetup, finish: finishPasskeySetup },
+  /** Request options: the person's passkeys when known, any discoverable one for a passwordless sign-in. */
+  async challenge(ctx, request, _meta) {
+    return authenticationOptions(ctx, { userId: request.userId, purpose: OPTIONS_FOR[request.purpose] });
+  },
   async methodsFor(ctx, userId) {
     return (await listPasskeys(ctx, userId)).length > 0 ? ['passkey'] : [];
   },
   async list(ctx, userId) {
     return (await listPasskeys(ctx, userId)).map((p) => ({
       id: p.id,
-      type: 'passkey',
       label: p.label,
       createdAt: p.createdAt,
       lastUsedAt: p.lastUsedAt,
-      methods: ['passkey'] as const,
+      methods: ['passkey'],
       passkey: { deviceType: p.deviceType, backedUp: p.backedUp },
     }));
   },
-  async verify(ctx, userId, method, code, meta, purpose) {
-    if (method !== 'passkey') return null;
-    const outcome = await verifyAssertion(ctx, parse(code), { purpose: CEREMONY[purpose], userId }, meta);
+  async verify(ctx, { userId, proof, purpose }, meta) {
+    const outcome = await verifyAssertion(ctx, proof.response, { purpose: CEREMONY[purpose], userId }, meta);
     if (outcome.ok) return { ok: true, amr: [outcome.amr], factorId: outcome.passkey.id };
     // Spent or stale ceremonies read as "expired"; everything else as "invalid" (the detail stays out of answers).
     return { ok: false, reason: outcome.reason === 'expired' || outcome.reason === 'replayed' ? 'expired' : 'invalid' };
   },
-  rename: async (ctx, userId, factorId, label) => renamePasskey(ctx, userId, factorId, label),
-  remove: async (ctx, userId, factorId) => removePasskey(ctx, userId, factorId),
+  rename: renamePasskey,
+  remove: removePasskey,
   removeAll: removeAllPasskeys,
-};
+} satisfies Factor<PasskeyProof>;

@@ -9,7 +9,6 @@ import { randomId, randomToken } from '../../crypto/index.ts';
 import { addSeconds } from '../../core/clock.ts';
 import type { Ctx } from '../../context.ts';
 import type { WebauthnPurpose } from '../../db/schema.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
 
 export type { WebauthnPurpose };
 export type DeviceType = 'singleDevice' | 'multiDevice';
@@ -153,32 +152,33 @@ export async function findPasskeyByCredentialId(ctx: Ctx, credentialId: string):
 
 export type NewPasskey = Omit<Passkey, 'id' | 'createdAt' | 'lastUsedAt'>;
 
-/** Stores a verified credential; null when its id is already registered (to anyone). */
+/**
+ * Stores a verified credential; null when its id is already registered (to anyone). The conflict is skipped,
+ * not raised, so the insert can share a transaction with the enrolment's bookkeeping (PostgreSQL aborts a
+ * transaction on a unique-key error).
+ */
 export async function insertPasskey(ctx: Ctx, input: NewPasskey): Promise<Passkey | null> {
   const passkey: Passkey = { ...input, id: randomId(), createdAt: ctx.clock().toISOString(), lastUsedAt: null };
-  try {
-    await ctx.db.kysely
-      .insertInto('passkey_credentials')
-      .values({
-        id: passkey.id,
-        user_id: passkey.userId,
-        credential_id: passkey.credentialId,
-        public_key: Buffer.from(passkey.publicKey).toString('base64url'),
-        counter: passkey.counter,
-        transports: JSON.stringify(passkey.transports),
-        device_type: passkey.deviceType,
-        backed_up: passkey.backedUp ? 1 : 0,
-        label: passkey.label,
-        aaguid: passkey.aaguid,
-        created_at: passkey.createdAt,
-        last_used_at: null,
-      })
-      .execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) return null;
-    throw error;
-  }
-  return passkey;
+  const inserted = await ctx.db.kysely
+    .insertInto('passkey_credentials')
+    .values({
+      id: passkey.id,
+      user_id: passkey.userId,
+      credential_id: passkey.credentialId,
+      public_key: Buffer.from(passkey.publicKey).toString('base64url'),
+      counter: passkey.counter,
+      transports: JSON.stringify(passkey.transports),
+      device_type: passkey.deviceType,
+      backed_up: passkey.backedUp ? 1 : 0,
+      label: passkey.label,
+      aaguid: passkey.aaguid,
+      created_at: passkey.createdAt,
+      last_used_at: null,
+    })
+    .onConflict((oc) => oc.column('credential_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted ? passkey : null;
 }
 
 /**

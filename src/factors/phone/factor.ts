@@ -3,19 +3,59 @@
  * sign-in a code counts only for the challenge it was sent for; for re-authentication and turning 2FA
  * off, only a code sent for that purpose (RFC 8176 amr: 'sms' or 'tel').
  */
-import type { Factor, VerifyContext, VerifyPurpose } from '../factor.ts';
+import type { CodeProof, Factor, MethodDescription, VerifyRequest } from '../factor.ts';
 import type { CodeBinding } from './codes.ts';
 import { spendCode } from './codes.ts';
+import { beginPhoneSetup, finishPhoneSetup, resendPhoneSetup, sendProofCode } from './setup.ts';
 import { listPhones, notePhoneUsed, removeAllPhones, removePhone } from './store.ts';
 
-function bindingFor(userId: string, purpose: VerifyPurpose, context: VerifyContext | undefined): CodeBinding | null {
+export type PhoneProof = CodeProof<'sms' | 'voice'>;
+
+function bindingFor({ userId, purpose, challengeId }: VerifyRequest<PhoneProof>): CodeBinding | null {
   if (purpose !== 'sign_in') return { purpose: 'reauthenticate', userId };
-  return context?.challengeId ? { purpose: 'sign_in', userId, challengeId: context.challengeId } : null;
+  return challengeId ? { purpose: 'sign_in', userId, challengeId } : null;
 }
 
-export const phoneFactor: Factor = {
-  name: 'phone',
+const field = { numeric: true, maxLength: 10 };
+
+const sms: MethodDescription = {
+  answer: 'sent_code',
+  option: 'Code by text message',
+  policyLabel: 'Text message (SMS)',
+  title: 'Enter the code sent to your phone',
+  prompt: 'We send a code by text message.',
+  label: 'Code',
+  other: 'Get a code by text message',
+  field,
+};
+
+const voice: MethodDescription = {
+  answer: 'sent_code',
+  option: 'Code by phone call',
+  policyLabel: 'Phone call',
+  title: 'Enter the code sent to your phone',
+  prompt: 'We call you and read out a code.',
+  label: 'Code',
+  other: 'Get a code by phone call',
+  field,
+};
+
+export const phoneFactor = {
+  id: 'phone',
+  methods: ['sms', 'voice'] as const,
   primary: true,
+  amr: ['sms', 'tel'],
+  describe: {
+    name: 'Phone number',
+    article: 'A phone number for codes',
+    kind: () => 'codes by text or call',
+    setup: { label: 'Add a phone number', path: '/profile/security/phone' },
+    change: { label: 'Change number', path: (id: string) => `/profile/security/phone?replace=${id}` },
+    methods: { sms, voice },
+  },
+  parseProof: (method, code): PhoneProof => ({ method, code }),
+  enrol: { begin: beginPhoneSetup, resend: resendPhoneSetup, finish: finishPhoneSetup },
+  challenge: sendProofCode,
   async methodsFor(ctx, userId) {
     const phones = await listPhones(ctx, userId);
     if (phones.length === 0) return [];
@@ -24,18 +64,16 @@ export const phoneFactor: Factor = {
   async list(ctx, userId) {
     return (await listPhones(ctx, userId)).map((p) => ({
       id: p.id,
-      type: 'phone',
       label: p.label,
       createdAt: p.createdAt,
       lastUsedAt: p.lastUsedAt,
-      methods: p.channel === 'voice' ? (['voice', 'sms'] as const) : (['sms', 'voice'] as const),
+      methods: p.channel === 'voice' ? ['voice', 'sms'] : ['sms', 'voice'],
     }));
   },
-  async verify(ctx, userId, method, code, _meta, purpose, context) {
-    if (method !== 'sms' && method !== 'voice') return null;
-    const binding = bindingFor(userId, purpose, context);
+  async verify(ctx, request) {
+    const binding = bindingFor(request);
     if (!binding) return { ok: false, reason: 'invalid' };
-    const result = await spendCode(ctx, binding, code);
+    const result = await spendCode(ctx, binding, request.proof.code);
     // A spent code reads as expired: the TOTP hint "wait for the next code" does not apply here.
     if (!result.ok) return { ok: false, reason: result.reason === 'replayed' ? 'expired' : result.reason };
     if (result.phoneFactorId) await notePhoneUsed(ctx, result.phoneFactorId);
@@ -43,4 +81,4 @@ export const phoneFactor: Factor = {
   },
   remove: removePhone,
   removeAll: removeAllPhones,
-};
+} satisfies Factor<PhoneProof>;

@@ -5,19 +5,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { cookieNames } from '../../http/cookies.ts';
-import { meta, requireSession, requireSudo, upgradeAfterFirstFactor } from '../../http/request.ts';
+import { issueSessionCookie, meta, requireSession } from '../../http/request.ts';
 import { id, object, str } from '../../http/schema.ts';
 import type { PhoneChannel } from '../../db/schema.ts';
-import {
-  beginPhoneSetup,
-  finishPhoneSetup,
-  resendPhoneSetup,
-  sendReauthCode,
-  sendSignInCode,
-  type PhoneSetupInput,
-} from './setup.ts';
+import { beginEnrolment, finishEnrolment, resendEnrolmentCode } from '../../flows/factors.ts';
+import { sendReauthenticationCode } from '../../flows/reauthenticate.ts';
+import { sendSignInCode } from '../../flows/sign-in.ts';
+import { phoneFactor } from './factor.ts';
+import type { PhoneSetupInput } from './setup.ts';
 
-const channel = { type: 'string', enum: ['sms', 'voice'] };
+const channel = { type: 'string', enum: [...phoneFactor.methods] };
 const country = { type: 'string', minLength: 2, maxLength: 2, pattern: '^[A-Za-z]{2}$' };
 
 export async function phoneRoutes(app: FastifyInstance): Promise<void> {
@@ -37,9 +34,9 @@ export async function phoneRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const session = requireSudo(ctx, request, { enrolment: true });
-      const started = await beginPhoneSetup(ctx, session.user, request.body as PhoneSetupInput, meta(request));
-      return reply.status(202).send(started);
+      const session = requireSession(request, { enrolment: true });
+      const by = { session, meta: meta(request) };
+      return reply.status(202).send(await beginEnrolment(ctx, by, phoneFactor, request.body as PhoneSetupInput));
     },
   );
 
@@ -55,7 +52,9 @@ export async function phoneRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = requireSession(request, { enrolment: true });
       const body = request.body as { enrollmentId: string; channel?: PhoneChannel };
-      return reply.status(202).send(await resendPhoneSetup(ctx, session.userId, body, meta(request)));
+      return reply
+        .status(202)
+        .send(await resendEnrolmentCode(ctx, { session, meta: meta(request) }, phoneFactor, body));
     },
   );
 
@@ -70,14 +69,10 @@ export async function phoneRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const session = requireSession(request, { enrolment: true });
-      const result = await finishPhoneSetup(
-        ctx,
-        session.user,
-        request.body as { enrollmentId: string; code: string },
-        meta(request),
-      );
-      if (result.backupCodes) await upgradeAfterFirstFactor(ctx, request, reply, ['sms']);
-      return { factor: result.factor, backupCodes: result.backupCodes, changed: result.changed };
+      const body = request.body as { enrollmentId: string; code: string };
+      const done = await finishEnrolment(ctx, { session, meta: meta(request) }, phoneFactor, body);
+      if (done.sessionToken) issueSessionCookie(ctx, reply, done.sessionToken, session.remember);
+      return { factor: done.factor, backupCodes: done.backupCodes, changed: done.changed };
     },
   );
 
@@ -109,7 +104,7 @@ export async function phoneRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = requireSession(request);
       const { method } = request.body as { method: PhoneChannel };
-      return reply.status(202).send(await sendReauthCode(ctx, session.userId, method, meta(request)));
+      return reply.status(202).send(await sendReauthenticationCode(ctx, { session, meta: meta(request) }, method));
     },
   );
 }

@@ -1,7 +1,7 @@
 /**
- * Sending a code, as ordered checks: method allowed by the org → number's country allowed → resend
- * cooldown claimed → SMS-pumping caps counted (user, number, IP) → code stored → provider takes it →
- * older codes superseded → audit.
+ * Sending a code, as ordered checks: method allowed by the org (the policy the flow passes in) → number's
+ * country allowed → resend cooldown claimed → SMS-pumping caps counted (user, number, IP) → code stored →
+ * provider takes it → older codes superseded → audit.
  *
  * Caps are counted BEFORE the message goes out (atomic counters: 100 parallel sends can never pass more
  * than the cap) and given back when it does not: a refused cap gives back the hits it made, and a
@@ -14,11 +14,11 @@ import { AppError } from '../../errors.ts';
 import type { RequestMeta } from '../../audit/store.ts';
 import type { PhoneChannel } from '../../db/schema.ts';
 import { DeliveryError } from '../../delivery/port.ts';
-import { assertMethodAllowed } from '../../orgs/policy.ts';
 import { hitRateLimit, releaseRateLimitHit } from '../../throttle/store.ts';
 import { claimCooldown, discardCode, issueCode, releaseCooldown, supersedeOthers, type CodeBinding } from './codes.ts';
 import { composeMessage, phoneProvider } from './delivery.ts';
 import { countryOf, maskPhone } from './numbers.ts';
+import type { MethodPolicy } from '../factor.ts';
 
 export interface SendTarget {
   readonly e164: string;
@@ -87,8 +87,9 @@ export async function sendPhoneCode(
   binding: CodeBinding,
   target: SendTarget,
   meta: RequestMeta,
+  policy: MethodPolicy,
 ): Promise<SentCode> {
-  await assertMethodAllowed(ctx, binding.userId, target.channel);
+  await policy.assertAllowed(target.channel);
   assertCountryAllowed(ctx, target.e164);
   const cooldown = await claimCooldown(ctx, binding);
   if (!cooldown.ok) {

@@ -1,17 +1,14 @@
 /**
- * The phone flows shared by the JSON routes and the pages: add a number (sudo; a code must come back
- * before it becomes a factor), change a number (the new one verified before the old one goes), send a
- * sign-in code for the pending challenge, send a re-authentication code.
+ * Adding a phone number (a code must come back before it becomes a factor), changing a number (the new one
+ * verified before the old one goes), and the codes sent for a pending sign-in or a re-authentication.
  */
-import { audit, type Ctx } from '../../context.ts';
+import { audit, inTransaction, type Ctx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { RequestMeta } from '../../audit/store.ts';
 import type { PhoneChannel } from '../../db/schema.ts';
 import { securityTemplates } from '../../mail/templates.ts';
-import { assertMethodAllowed } from '../../orgs/policy.ts';
-import { liveChallenge, type Challenge } from '../../sessions/challenge.ts';
-import { factorAdded, type FactorOwner } from '../lifecycle.ts';
-import { spendCode } from './codes.ts';
+import type { ChallengeRequest, Enrolled, Enrollee, FactorAdded, MethodPolicy } from '../factor.ts';
+import { spendCode, type CodeBinding } from './codes.ts';
 import { parsePhone } from './numbers.ts';
 import { sendPhoneCode, assertCountryAllowed, type SentCode } from './send.ts';
 import {
@@ -42,29 +39,31 @@ const expiredSetup = (): AppError =>
 
 export async function beginPhoneSetup(
   ctx: Ctx,
-  user: FactorOwner,
+  who: Enrollee,
   input: PhoneSetupInput,
   meta: RequestMeta,
+  policy: MethodPolicy,
 ): Promise<PhoneSetupStarted> {
-  await assertMethodAllowed(ctx, user.id, input.channel);
+  await policy.assertAllowed(input.channel);
   const parsed = parsePhone(input.phone, input.country ?? null);
   if (!parsed.ok) throw new AppError('invalid_request', { message: parsed.message, details: { field: 'phone' } });
   assertCountryAllowed(ctx, parsed.e164);
-  const phones = await listPhones(ctx, user.id);
+  const phones = await listPhones(ctx, who.id);
   if (input.replacesFactorId && !phones.some((p) => p.id === input.replacesFactorId)) throw new AppError('not_found');
   if (phones.some((p) => p.e164 === parsed.e164)) {
     throw new AppError('conflict', { message: 'This number is already on your account.', details: { field: 'phone' } });
   }
-  const enrollment = await startPhoneEnrollment(ctx, user.id, {
+  const enrollment = await startPhoneEnrollment(ctx, who.id, {
     e164: parsed.e164,
     channel: input.channel,
     replacesFactorId: input.replacesFactorId ?? null,
   });
   const sent = await sendPhoneCode(
     ctx,
-    { purpose: 'verify_phone', userId: user.id, enrollmentId: enrollment.id },
+    { purpose: 'verify_phone', userId: who.id, enrollmentId: enrollment.id },
     { e164: parsed.e164, channel: input.channel, phoneFactorId: null },
     meta,
+    policy,
   );
   return { enrollmentId: enrollment.id, ...sent };
 }
@@ -72,87 +71,83 @@ export async function beginPhoneSetup(
 /** A new code for a pending number (the old one dies; wrong codes so far still count). */
 export async function resendPhoneSetup(
   ctx: Ctx,
-  userId: string,
+  who: Enrollee,
   input: { enrollmentId: string; channel?: PhoneChannel },
   meta: RequestMeta,
+  policy: MethodPolicy,
 ): Promise<PhoneSetupStarted> {
-  const enrollment = await liveEnrollment(ctx, userId, input.enrollmentId);
+  const enrollment = await liveEnrollment(ctx, who.id, input.enrollmentId);
   if (!enrollment) throw expiredSetup();
   const channel = input.channel ?? enrollment.channel;
   const sent = await sendPhoneCode(
     ctx,
-    { purpose: 'verify_phone', userId, enrollmentId: enrollment.id },
+    { purpose: 'verify_phone', userId: who.id, enrollmentId: enrollment.id },
     { e164: enrollment.e164, channel, phoneFactorId: null },
     meta,
+    policy,
   );
   return { enrollmentId: enrollment.id, ...sent };
 }
 
-export interface PhoneSetupDone {
-  readonly factor: { readonly id: string; readonly type: 'phone'; readonly label: string; readonly createdAt: string };
-  readonly backupCodes: string[] | null;
-  readonly changed: boolean;
-}
-
 export async function finishPhoneSetup(
   ctx: Ctx,
-  user: FactorOwner,
+  who: Enrollee,
   input: { enrollmentId: string; code: string },
+  added: FactorAdded,
   meta: RequestMeta,
-): Promise<PhoneSetupDone> {
-  const enrollment = await liveEnrollment(ctx, user.id, input.enrollmentId);
+): Promise<Enrolled> {
+  const enrollment = await liveEnrollment(ctx, who.id, input.enrollmentId);
+  // The attempt is counted on its own, before the code is checked: a rollback below never gives it back.
   if (!enrollment || !(await countEnrollmentAttempt(ctx, enrollment.id))) throw expiredSetup();
-  const spent = await spendCode(
-    ctx,
-    { purpose: 'verify_phone', userId: user.id, enrollmentId: enrollment.id },
-    input.code,
-  );
-  if (!spent.ok) {
+  const binding = { purpose: 'verify_phone', userId: who.id, enrollmentId: enrollment.id } as const;
+  // The code spent, the number stored (the old one gone, for a change), 2FA on and the backup codes: one
+  // transaction, so a crash leaves all of it, or the number still pending and its code still good.
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const spent = await spendCode(tx, binding, input.code);
+    if (!spent.ok) return spent;
+    if (!(await consumeEnrollment(tx, enrollment.id))) throw expiredSetup();
+    const phones = await listPhones(tx, who.id);
+    if (phones.some((p) => p.e164 === enrollment.e164))
+      throw new AppError('conflict', { message: 'This number is already on your account.' });
+    const factor = await createPhoneFactor(tx, who.id, enrollment.e164, enrollment.channel);
+    const old = phones.find((p) => p.id === enrollment.replacesFactorId);
+    const replaced = old && (await removePhone(tx, who.id, old.id)) ? old : null;
+    return { ok: true as const, factor, replaced, backupCodes: await added(tx, { label: factor.label }) };
+  });
+  if (!outcome.ok) {
     const left = Math.max(0, PHONE.enrollmentMaxFailures - (await failuresOf(ctx, enrollment.id)));
     const message =
-      spent.reason === 'expired' ? 'That code has expired. Ask for a new one.' : 'That code is not valid.';
+      outcome.reason === 'expired' ? 'That code has expired. Ask for a new one.' : 'That code is not valid.';
     throw new AppError('invalid_code', { message, details: { attemptsLeft: left } });
   }
-  if (!(await consumeEnrollment(ctx, enrollment.id))) throw expiredSetup();
-  const phones = await listPhones(ctx, user.id);
-  if (phones.some((p) => p.e164 === enrollment.e164))
-    throw new AppError('conflict', { message: 'This number is already on your account.' });
-  const factor = await createPhoneFactor(ctx, user.id, enrollment.e164, enrollment.channel);
-  const replaced = phones.find((p) => p.id === enrollment.replacesFactorId);
+  const { factor, replaced, backupCodes } = outcome;
   const result = {
-    factor: { id: factor.id, type: 'phone' as const, label: factor.label, createdAt: factor.createdAt },
+    factor: { id: factor.id, type: 'phone', label: factor.label, createdAt: factor.createdAt },
+    amr: ['sms'],
+    backupCodes,
   };
-  if (replaced && (await removePhone(ctx, user.id, replaced.id))) {
-    await audit(ctx, meta, {
-      event: 'factor.added',
-      actorUserId: user.id,
-      targetUserId: user.id,
-      details: { type: 'phone', label: factor.label },
-    });
-    await audit(ctx, meta, {
-      event: 'factor.removed',
-      actorUserId: user.id,
-      targetUserId: user.id,
-      details: { type: 'phone', label: replaced.label },
-    });
-    await audit(ctx, meta, {
-      event: 'phone.changed',
-      actorUserId: user.id,
-      targetUserId: user.id,
-      details: { from: replaced.label, to: factor.label },
-    });
-    await ctx.mail.send(
-      securityTemplates.phoneChanged(user.email, {
-        productName: ctx.config.productName,
-        oldNumber: replaced.label,
-        newNumber: factor.label,
-      }),
-      ctx.clock(),
-    );
-    return { ...result, backupCodes: null, changed: true };
-  }
-  const backupCodes = await factorAdded(ctx, user, { type: 'phone', label: factor.label }, meta);
-  return { ...result, backupCodes, changed: false };
+  if (!replaced) return { ...result, changed: false };
+  await audit(ctx, meta, {
+    event: 'factor.removed',
+    actorUserId: who.id,
+    targetUserId: who.id,
+    details: { type: 'phone', label: replaced.label },
+  });
+  await audit(ctx, meta, {
+    event: 'phone.changed',
+    actorUserId: who.id,
+    targetUserId: who.id,
+    details: { from: replaced.label, to: factor.label },
+  });
+  await ctx.mail.send(
+    securityTemplates.phoneChanged(who.email, {
+      productName: ctx.config.productName,
+      oldNumber: replaced.label,
+      newNumber: factor.label,
+    }),
+    ctx.clock(),
+  );
+  return { ...result, changed: true };
 }
 
 async function failuresOf(ctx: Ctx, enrollmentId: string): Promise<number> {
@@ -164,47 +159,20 @@ async function failuresOf(ctx: Ctx, enrollmentId: string): Promise<number> {
   return Number(row?.failures ?? PHONE.enrollmentMaxFailures);
 }
 
-/** A code for the pending sign-in challenge, to the user's number, by text or call. */
-export async function sendSignInCode(
-  ctx: Ctx,
-  challengeToken: string | undefined,
-  channel: PhoneChannel,
-  meta: RequestMeta,
-): Promise<SentCode> {
-  return sendChallengeCode(ctx, await liveChallenge(ctx, challengeToken), channel, meta);
-}
-
-export async function sendChallengeCode(
-  ctx: Ctx,
-  challenge: Challenge,
-  channel: PhoneChannel,
-  meta: RequestMeta,
-): Promise<SentCode> {
-  const phone = await signInPhone(ctx, challenge.userId);
-  if (!phone)
+/**
+ * A code by text or call to the number sign-in codes go to: for the pending sign-in challenge it is bound to,
+ * or for a re-authentication (or turning 2FA off) in a signed-in session.
+ */
+export async function sendProofCode(ctx: Ctx, request: ChallengeRequest, meta: RequestMeta): Promise<SentCode> {
+  const userId = request.userId;
+  const phone = userId ? await signInPhone(ctx, userId) : null;
+  if (!userId || !phone)
     throw new AppError('invalid_request', { message: 'There is no phone number on this account. Choose another way.' });
-  return sendPhoneCode(
-    ctx,
-    { purpose: 'sign_in', userId: challenge.userId, challengeId: challenge.id },
-    { e164: phone.e164, channel, phoneFactorId: phone.id },
-    meta,
-  );
-}
-
-/** A code for re-authenticating (or turning 2FA off) in a signed-in session. */
-export async function sendReauthCode(
-  ctx: Ctx,
-  userId: string,
-  channel: PhoneChannel,
-  meta: RequestMeta,
-): Promise<SentCode> {
-  const phone = await signInPhone(ctx, userId);
-  if (!phone)
-    throw new AppError('invalid_request', { message: 'There is no phone number on this account. Choose another way.' });
-  return sendPhoneCode(
-    ctx,
-    { purpose: 'reauthenticate', userId },
-    { e164: phone.e164, channel, phoneFactorId: phone.id },
-    meta,
-  );
+  const channel: PhoneChannel = request.method === 'voice' ? 'voice' : 'sms';
+  let binding: CodeBinding = { purpose: 'reauthenticate', userId };
+  if (request.purpose === 'sign_in') {
+    if (!request.challengeId) throw new AppError('challenge_expired');
+    binding = { purpose: 'sign_in', userId, challengeId: request.challengeId };
+  }
+  return sendPhoneCode(ctx, binding, { e164: phone.e164, channel, phoneFactorId: phone.id }, meta, request.policy);
 }

@@ -5,29 +5,27 @@
  * the page opens — once, not again on reload while a code is live or the cooldown runs.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../errors.ts';
-import type { Ctx } from '../context.ts';
-import type { PhoneChannel } from '../db/schema.ts';
-import { meta, requireSession, upgradeAfterFirstFactor } from '../http/request.ts';
-import { hasRecentReauth } from '../sessions/service.ts';
-import type { Challenge } from '../sessions/challenge.ts';
-import { cooldownSecondsLeft, liveCode, type CodeBinding } from '../factors/phone/codes.ts';
-import { countryChoices, maskPhone } from '../factors/phone/numbers.ts';
-import {
-  beginPhoneSetup,
-  finishPhoneSetup,
-  resendPhoneSetup,
-  sendChallengeCode,
-  sendReauthCode,
-} from '../factors/phone/setup.ts';
-import { listPhones, liveEnrollment } from '../factors/phone/store.ts';
-import { html } from './html.ts';
-import { notice } from './layout.ts';
-import { pageFrame } from './page.ts';
-import { safeReturnTo } from '../http/return-to.ts';
-import { phoneCodeView, phoneSetupView, PHONE_SCRIPT, type PhoneCodeState } from './phone-views.ts';
-import { backupCodesView } from './security-views.ts';
-import { textField } from './ui.ts';
+import { AppError } from '../../errors.ts';
+import type { Ctx } from '../../context.ts';
+import type { PhoneChannel } from '../../db/schema.ts';
+import { cookieNames } from '../../http/cookies.ts';
+import { issueSessionCookie, meta, requireSession } from '../../http/request.ts';
+import { safeReturnTo } from '../../http/return-to.ts';
+import type { Challenge } from '../../sessions/challenge.ts';
+import { requireRecentReauthentication } from '../../flows/acting.ts';
+import { beginEnrolment, finishEnrolment, resendEnrolmentCode } from '../../flows/factors.ts';
+import { sendReauthenticationCode } from '../../flows/reauthenticate.ts';
+import { sendSignInCode } from '../../flows/sign-in.ts';
+import { html } from '../../pages/html.ts';
+import { notice } from '../../pages/layout.ts';
+import { pageFrame } from '../../pages/page.ts';
+import { backupCodesView } from '../../pages/security-views.ts';
+import { textField } from '../../pages/ui.ts';
+import { cooldownSecondsLeft, liveCode, type CodeBinding } from './codes.ts';
+import { phoneFactor } from './factor.ts';
+import { countryChoices, maskPhone } from './numbers.ts';
+import { listPhones, liveEnrollment } from './store.ts';
+import { phoneCodeView, phoneSetupView, PHONE_SCRIPT, type PhoneCodeState } from './views.ts';
 
 const SETUP_PATH = '/profile/security/phone';
 
@@ -50,13 +48,14 @@ export async function openPhoneChallenge(
   ctx: Ctx,
   request: FastifyRequest,
   challenge: Challenge,
-  channel: PhoneChannel,
+  method: string,
 ): Promise<{ state: PhoneCodeState; error: string | null }> {
+  const channel: PhoneChannel = method === 'voice' ? 'voice' : 'sms';
   const binding: CodeBinding = { purpose: 'sign_in', userId: challenge.userId, challengeId: challenge.id };
   let error: string | null = null;
   if (request.method === 'GET' && !(await liveCode(ctx, binding)) && (await cooldownSecondsLeft(ctx, binding)) === 0) {
     try {
-      await sendChallengeCode(ctx, challenge, channel, meta(request));
+      await sendSignInCode(ctx, request.cookies[cookieNames(ctx.config).challenge], channel, meta(request));
     } catch (caught) {
       if (!(caught instanceof AppError) || caught.code === 'challenge_expired') throw caught;
       error = caught.message;
@@ -121,37 +120,29 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
   }
 
   app.get(SETUP_PATH, async (request, reply) => {
-    const session = requireSession(request, { enrolment: true });
-    if (!hasRecentReauth(ctx, session))
-      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(request.url)}`, 303);
+    // The form sends a code at once, which needs a fresh re-authentication: ask for it first.
+    requireRecentReauthentication(ctx, requireSession(request, { enrolment: true }));
     return renderSetup(request, reply, 200, null);
   });
 
   app.post(SETUP_PATH, async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
-    if (!hasRecentReauth(ctx, session))
-      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(SETUP_PATH)}`, 303);
     const body = request.body;
     try {
       const replacesFactorId = textField(body, 'replacesFactorId', 64);
-      const started = await beginPhoneSetup(
-        ctx,
-        session.user,
-        {
-          phone: textField(body, 'phone', 40),
-          country: textField(body, 'country', 2),
-          channel: channelField(body),
-          ...(replacesFactorId ? { replacesFactorId } : {}),
-        },
-        meta(request),
-      );
+      const started = await beginEnrolment(ctx, { session, meta: meta(request) }, phoneFactor, {
+        phone: textField(body, 'phone', 40),
+        country: textField(body, 'country', 2),
+        channel: channelField(body),
+        ...(replacesFactorId ? { replacesFactorId } : {}),
+      });
       return reply.redirect(`${SETUP_PATH}/verify?id=${encodeURIComponent(started.enrollmentId)}`, 303);
     } catch (error) {
-      if (error instanceof AppError && error.status !== 500) {
-        if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
-        return renderSetup(request, reply, error.status, error.message);
-      }
-      throw error;
+      // A failed delivery (502) is shown here too; a request to confirm first goes to "Confirm it's you".
+      if (!(error instanceof AppError) || error.status === 500 || error.code === 'reauthentication_required')
+        throw error;
+      if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
+      return renderSetup(request, reply, error.status, error.message);
     }
   });
 
@@ -163,7 +154,10 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
     const session = requireSession(request, { enrolment: true });
     const enrollmentId = textField(request.body, 'enrollmentId', 64);
     try {
-      await resendPhoneSetup(ctx, session.userId, { enrollmentId, channel: channelField(request.body) }, meta(request));
+      await resendEnrolmentCode(ctx, { session, meta: meta(request) }, phoneFactor, {
+        enrollmentId,
+        channel: channelField(request.body),
+      });
       return reply.redirect(`${SETUP_PATH}/verify?id=${encodeURIComponent(enrollmentId)}`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 500) throw error;
@@ -176,15 +170,13 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
     const session = requireSession(request, { enrolment: true });
     const enrollmentId = textField(request.body, 'enrollmentId', 64);
     try {
-      const result = await finishPhoneSetup(
-        ctx,
-        session.user,
-        { enrollmentId, code: textField(request.body, 'code', 16) },
-        meta(request),
-      );
+      const result = await finishEnrolment(ctx, { session, meta: meta(request) }, phoneFactor, {
+        enrollmentId,
+        code: textField(request.body, 'code', 16),
+      });
       const done = result.changed ? 'phone_changed' : 'phone_added';
       if (!result.backupCodes) return reply.redirect(`/profile/security?done=${done}`, 303);
-      await upgradeAfterFirstFactor(ctx, request, reply, ['sms']);
+      if (result.sessionToken) issueSessionCookie(ctx, reply, result.sessionToken, session.remember);
       const frame = await pageFrame(ctx, request, reply);
       const view = backupCodesView(
         result.backupCodes,
@@ -211,7 +203,7 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
     const next = safeReturnTo(ctx.config, (request.body as { next?: unknown } | undefined)?.next, '/profile/security');
     const channel = channelField(request.body);
     try {
-      await sendReauthCode(ctx, session.userId, channel, meta(request));
+      await sendReauthenticationCode(ctx, { session, meta: meta(request) }, channel);
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));

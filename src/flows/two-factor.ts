@@ -1,22 +1,33 @@
 /**
- * Turning 2FA on and off, adding and removing factors, backup-code sets. The first confirmed primary
- * factor turns 2FA on and issues backup codes; removing the last one turns it off — unless an org
- * requires 2FA for the user (409 two_factor_required_by_org).
+ * Turning 2FA on and off, backup-code sets, and the reset. The first confirmed primary factor turns 2FA on
+ * and issues backup codes; removing the last one, or turning it off, ends it — unless an org requires 2FA of
+ * the person (409 two_factor_required_by_org). A reset (admin, operator, completed recovery) ends it anyway.
  */
 import { AppError } from '../errors.ts';
 import { audit, inTransaction, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
+import { checkCredentials } from '../accounts/service.ts';
+import { markTwoFactorReset, turnTwoFactorOff, turnTwoFactorOn } from '../accounts/store.ts';
 import { recoveryTemplates, securityTemplates } from '../mail/templates.ts';
 import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
+import { resolveAdminRequests } from '../recovery/service.ts';
 import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
-import { FACTORS } from './index.ts';
-import { issueBackupCodes } from './backup-codes/store.ts';
-import { markTwoFactorReset, turnTwoFactorOff, turnTwoFactorOn } from '../accounts/store.ts';
+import { FACTORS, factorById, type Proof } from '../factors/index.ts';
+import { failedCode } from '../factors/factor.ts';
+import { issueBackupCodes } from '../factors/backup-codes/store.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
+import { verifySecondFactor } from './second-factor.ts';
 
 export interface FactorOwner {
   readonly id: string;
   readonly email: string;
+}
+
+/** What was added or removed, as the audit log and the emails name it. */
+export interface FactorNamed {
+  readonly type: string;
+  readonly label: string;
 }
 
 export async function assertTwoFactorMayTurnOff(ctx: Ctx, userId: string): Promise<void> {
@@ -29,26 +40,14 @@ export async function assertTwoFactorMayTurnOff(ctx: Ctx, userId: string): Promi
   }
 }
 
-/** Records a newly confirmed factor. Returns the backup codes when this turned 2FA on (shown once). */
-export async function factorAdded(
-  ctx: Ctx,
-  user: FactorOwner,
-  what: { type: string; label: string },
-  meta: RequestMeta,
-): Promise<string[] | null> {
-  const backupCodes = await inTransaction(ctx, (tx) => recordFactorAdded(tx, user, what, meta));
-  await notifyFactorAdded(ctx, user, what);
-  return backupCodes;
-}
-
 /**
- * The database side of a new factor — audit, 2FA on, backup codes — in one transaction with the caller's
- * own writes (e.g. the factor row), so a crash leaves a factor with its backup codes, or nothing.
+ * The database side of a new factor — audit, 2FA on, backup codes — in one transaction with the factor's
+ * own writes (the factor runs it), so a crash leaves a factor with its backup codes, or nothing.
  */
 export async function recordFactorAdded(
   tx: Ctx,
   user: FactorOwner,
-  what: { type: string; label: string },
+  what: FactorNamed,
   meta: RequestMeta,
 ): Promise<string[] | null> {
   await audit(tx, meta, {
@@ -68,27 +67,41 @@ export async function recordFactorAdded(
 }
 
 /** The "factor added" email, sent after the factor is committed. */
-export async function notifyFactorAdded(
-  ctx: Ctx,
-  user: FactorOwner,
-  what: { type: string; label: string },
-): Promise<void> {
+export async function notifyFactorAdded(ctx: Ctx, user: FactorOwner, what: FactorNamed): Promise<void> {
   await ctx.mail.send(
-    securityTemplates.factorAdded(user.email, { productName: ctx.config.productName, what: describe(what) }),
+    securityTemplates.factorAdded(user.email, { productName: ctx.config.productName, what: described(what) }),
     ctx.clock(),
   );
 }
 
-function describe(what: { type: string; label: string }): string {
-  const kind =
-    what.type === 'totp'
-      ? 'An authenticator app'
-      : what.type === 'passkey'
-        ? 'A passkey'
-        : what.type === 'phone'
-          ? 'A phone number for codes'
-          : 'A sign-in method';
+export async function notifyFactorRemoved(ctx: Ctx, user: FactorOwner, what: FactorNamed): Promise<void> {
+  await ctx.mail.send(
+    securityTemplates.factorRemoved(user.email, { productName: ctx.config.productName, what: described(what) }),
+    ctx.clock(),
+  );
+}
+
+function described(what: FactorNamed): string {
+  const kind = factorById(what.type)?.describe.article ?? 'A sign-in method';
   return what.label ? `${kind} ("${what.label}")` : kind;
+}
+
+/**
+ * Turning 2FA off by the person: their password and a current proof (PRODUCT.md "Two-factor
+ * authentication"), refused while an org requires it. Every factor, backup code and trusted browser goes.
+ */
+export async function turnOffTwoFactor(
+  ctx: Ctx,
+  by: Acting,
+  input: { password: string; proof: Proof | null },
+): Promise<void> {
+  const user = by.session.user;
+  await checkCredentials(ctx, user.email, input.password, by.meta);
+  if (!input.proof)
+    throw new AppError('invalid_request', { message: 'Enter a current code too.', details: { field: 'code' } });
+  const outcome = await verifySecondFactor(ctx, user, input.proof, by.meta, 'disable');
+  if (!outcome.ok) throw failedCode(outcome);
+  await disableTwoFactor(ctx, user, by.meta, 'user');
 }
 
 /** Removes every factor, backup code and trusted device, and turns 2FA off (after the policy check). */
@@ -119,45 +132,10 @@ export async function wipeSecondFactors(ctx: Ctx, userId: string): Promise<void>
   await turnTwoFactorOff(ctx, userId);
 }
 
-/** Removes one factor; the last primary one goes through disableTwoFactor. */
-export async function removeFactor(
-  ctx: Ctx,
-  user: FactorOwner,
-  factorId: string,
-  meta: RequestMeta,
-): Promise<{ twoFactorOff: boolean }> {
-  const all = await Promise.all(
-    FACTORS.filter((f) => f.primary).map(async (f) => ({ factor: f, entries: await f.list(ctx, user.id) })),
-  );
-  const owner = all.find((a) => a.entries.some((e) => e.id === factorId));
-  if (!owner) throw new AppError('not_found');
-  const entry = owner.entries.find((e) => e.id === factorId)!;
-  const primaryCount = all.reduce((n, a) => n + a.entries.length, 0);
-  if (primaryCount === 1) {
-    await disableTwoFactor(ctx, user, meta, 'last_factor_removed');
-    await audit(ctx, meta, {
-      event: 'factor.removed',
-      actorUserId: user.id,
-      targetUserId: user.id,
-      details: { type: entry.type, label: entry.label },
-    });
-    return { twoFactorOff: true };
-  }
-  if (!(await owner.factor.remove(ctx, user.id, factorId))) throw new AppError('not_found');
-  await audit(ctx, meta, {
-    event: 'factor.removed',
-    actorUserId: user.id,
-    targetUserId: user.id,
-    details: { type: entry.type, label: entry.label },
-  });
-  await ctx.mail.send(
-    securityTemplates.factorRemoved(user.email, { productName: ctx.config.productName, what: describe(entry) }),
-    ctx.clock(),
-  );
-  return { twoFactorOff: false };
-}
-
-export async function regenerateBackupCodes(ctx: Ctx, user: FactorOwner, meta: RequestMeta): Promise<string[]> {
+/** A new set of backup codes (sudo); the old set stops working. */
+export async function regenerateBackupCodes(ctx: Ctx, by: Acting): Promise<string[]> {
+  requireRecentReauthentication(ctx, by.session);
+  const user = by.session.user;
   const row = await ctx.db.kysely
     .selectFrom('users')
     .select('two_factor_enabled')
@@ -168,7 +146,7 @@ export async function regenerateBackupCodes(ctx: Ctx, user: FactorOwner, meta: R
   // The new set and its audit row land together: a crash leaves the old set (and no audit row) or both.
   const codes = await inTransaction(ctx, async (tx) => {
     const fresh = await issueBackupCodes(tx, user.id);
-    await audit(tx, meta, { event: 'backup_codes.regenerated', actorUserId: user.id, targetUserId: user.id });
+    await audit(tx, by.meta, { event: 'backup_codes.regenerated', actorUserId: user.id, targetUserId: user.id });
     return fresh;
   });
   await ctx.mail.send(
@@ -179,8 +157,9 @@ export async function regenerateBackupCodes(ctx: Ctx, user: FactorOwner, meta: R
 }
 
 /**
- * Resets a user's 2FA on behalf of an operator (CLI) or an admin: removes factors, backup codes and trusted
- * devices, ends every session, notifies the user. The org policy still applies at the next sign-in.
+ * Resets a person's 2FA on behalf of an operator (CLI), an admin, or a completed recovery: removes factors,
+ * backup codes and trusted devices, ends every session, notifies the person. The org policy still applies at
+ * the next sign-in.
  */
 export async function resetTwoFactor(
   ctx: Ctx,
@@ -200,12 +179,7 @@ export async function resetTwoFactor(
     details: { reason: by.reason },
   });
   // Any "needs reset" request of this member is answered by this reset.
-  await ctx.db.kysely
-    .updateTable('recoveries')
-    .set({ status: 'resolved', ended_at: ctx.clock().toISOString() })
-    .where('user_id', '=', user.id)
-    .where('status', '=', 'needs_admin')
-    .execute();
+  await resolveAdminRequests(ctx, user.id);
   const mail = notice === 'recovery' ? recoveryTemplates.completed : securityTemplates.twoFactorReset;
   await ctx.mail.send(mail(user.email, { productName: ctx.config.productName }), ctx.clock());
 }

@@ -1,8 +1,7 @@
-/** Markup for passkeys: the "Add a passkey" form, the passkey buttons, and how a passkey is described. */
-import type { FactorEntry } from '../factors/factor.ts';
-import { PASSKEY } from '../config/defaults.ts';
-import { html, type Html } from './html.ts';
-import { notice } from './layout.ts';
+/** Markup for passkeys: the "Add a passkey" form and the passkey buttons (driven by /static/webauthn.js). */
+import { PASSKEY } from '../../config/defaults.ts';
+import { html, type Html } from '../../pages/html.ts';
+import { notice } from '../../pages/layout.ts';
 
 /** The bundled WebAuthn client (scripts/build-client.mjs). */
 export const WEBAUTHN_SCRIPT = '/static/webauthn.js';
@@ -13,14 +12,6 @@ export function passkeyErrorBox(): Html {
 }
 
 const unsupported = html`<p class="hint" data-passkey-unsupported hidden>This browser cannot use passkeys. Try another browser, or choose another way.</p>`;
-
-/** "Synced passkey" or "Passkey on one device" — from the credential's device type (backup eligibility). */
-export function passkeyKind(entry: FactorEntry): string {
-  if (!entry.passkey) return 'passkey';
-  if (entry.passkey.deviceType === 'multiDevice')
-    return entry.passkey.backedUp ? 'synced passkey, backed up' : 'synced passkey, not backed up yet';
-  return 'passkey on one device or security key';
-}
 
 export function passkeySetupView(csrf: string, error: string | null): Html {
   return html`<section class="card" aria-labelledby="passkey-title">
@@ -71,15 +62,4 @@ export function passkeyChallengeView(trustDays: number, next = '/profile'): Html
 export function passkeySignInButton(next: string): Html {
   return html`${passkeyErrorBox()}
   <p><button type="button" class="secondary" data-passkey-sign-in="passwordless" data-next="${next}" hidden>Sign in with a passkey</button></p>`;
-}
-
-/** A rename form for one method (passkeys and authenticator apps). */
-export function renameForm(entry: FactorEntry, csrf: string): Html {
-  return html`<details class="inline"><summary>Rename</summary>
-    <form method="post" action="/profile/security/factors/${entry.id}/rename" class="inline">
-      <input type="hidden" name="_csrf" value="${csrf}">
-      <label for="rename-${entry.id}" class="sr-only">New name for ${entry.label}</label>
-      <input id="rename-${entry.id}" name="label" type="text" maxlength="${PASSKEY.labelMaxLength}" required value="${entry.label}">
-      <button type="submit" class="secondary small">Save</button>
-    </form></details>`;
 }

@@ -3,12 +3,12 @@
  * notice that an app or a passkey is safer), the code page with "Didn't get it? Resend" / "Call me
  * instead" and a countdown (/static/phone-resend.js makes it tick; without it the server says how long).
  */
-import type { PhoneChannel } from '../db/schema.ts';
-import type { CountryChoice } from '../factors/phone/numbers.ts';
-import { PHONE } from '../config/defaults.ts';
-import { html, type Html } from './html.ts';
-import { notice } from './layout.ts';
-import { csrfInput } from './ui.ts';
+import type { PhoneChannel } from '../../db/schema.ts';
+import type { CountryChoice } from './numbers.ts';
+import { PHONE } from '../../config/defaults.ts';
+import { html, type Html } from '../../pages/html.ts';
+import { notice } from '../../pages/layout.ts';
+import { csrfInput } from '../../pages/ui.ts';
 
 export const PHONE_SCRIPT = '/static/phone-resend.js';
 

@@ -1,24 +1,26 @@
 /**
  * Sign-in as two ordered steps.
- * Password step: credentials (throttled per IP by the route, per account here) → does the user have a
- *   second factor? → trusted browser? → a session, or a challenge (not a session).
+ * Password step: address under its request limit → credentials (throttled per account) → does the person
+ *   have a second factor? → trusted browser? → a session, or a challenge (not a session).
  * Second step: live challenge → counted → factor verifies and consumes → challenge consumed → new session.
- * The second step is asked whenever the user has a primary factor: neither a password reset nor
- * "remember me" changes that, and "remember me" has no effect on a 2FA sign-in.
- * Passkey step (passwordless): assertion verified → with user verification it counts as both factors
- *   (a session); without, it stands in for the password only, and a challenge asks for one of the
- *   user's other methods — never a passkey again, so one device cannot supply both steps.
+ * The second step is asked whenever the person has a primary factor: neither a password reset nor
+ * "remember me" changes that, and "remember me" has no effect on a 2FA sign-in. A passkey that stood in
+ * for the password (./sign-in-passkey.ts) is never asked again, so one device cannot supply both steps.
  */
+import { RATE_LIMITS } from '../config/defaults.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { checkCredentials, getUser, type User } from '../accounts/service.ts';
-import { methodsForUser } from '../factors/index.ts';
-import type { SecondFactorMethod } from '../factors/factor.ts';
-import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
+import { touchLastSignIn } from '../accounts/store.ts';
+import { methodsForUser, methodsGiving, type Proof, type SecondFactorMethod } from '../factors/index.ts';
+import { failedCode } from '../factors/factor.ts';
+import { phoneFactor } from '../factors/phone/factor.ts';
+import type { SentCode } from '../factors/phone/send.ts';
+import type { PhoneChannel } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import { cancelRecoveriesOf, completeDueRecovery } from '../recovery/service.ts';
+import { cancelRecoveriesOf } from '../recovery/service.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
-import { createSession, type SessionView } from './service.ts';
+import { createSession, type SessionView } from '../sessions/service.ts';
 import {
   attemptsLeft,
   consumeChallenge,
@@ -26,10 +28,12 @@ import {
   createChallenge,
   liveChallenge,
   type Challenge,
-} from './challenge.ts';
-import { verifyAssertion } from '../factors/passkey/ceremony.ts';
-import { isTrustedDevice, noteSignInDevice, trustDevice } from './devices.ts';
-import { touchLastSignIn } from '../accounts/store.ts';
+} from '../sessions/challenge.ts';
+import { isTrustedDevice, noteSignInDevice, trustDevice } from '../sessions/devices.ts';
+import { methodPolicy } from './acting.ts';
+import { limitByIp } from './limits.ts';
+import { completeDueRecovery } from './recovery.ts';
+import { verifySecondFactor } from './second-factor.ts';
 
 /** What the browser brought: its id cookie (for new-device emails) and its trusted-device token. */
 export interface BrowserTokens {
@@ -48,7 +52,7 @@ export type PasswordStepResult =
     };
 
 /** A suspended account gets neither a session nor a challenge, whichever way it proved itself. */
-function refuseSuspended(user: User): void {
+export function refuseSuspended(user: User): void {
   if (user.suspendedAt) throw new AppError('account_suspended');
 }
 
@@ -61,18 +65,30 @@ async function defaultMethodOf(ctx: Ctx, userId: string): Promise<string | null>
   return row?.default_method ?? null;
 }
 
+/** The person's methods for a second step, without those of the factor that gave `firstStep` (amr). */
+export async function secondStepMethods(
+  ctx: Ctx,
+  userId: string,
+  firstStep: Challenge['firstStep'],
+): Promise<SecondFactorMethod[]> {
+  const methods = await methodsForUser(ctx, userId, await defaultMethodOf(ctx, userId));
+  const spent = firstStep === 'pwd' ? [] : methodsGiving(firstStep);
+  return methods.filter((m) => !spent.includes(m));
+}
+
 export async function passwordStep(
   ctx: Ctx,
   input: { email: string; password: string; rememberMe: boolean },
   meta: RequestMeta,
   browser: BrowserTokens = { deviceId: null, trustToken: undefined },
 ): Promise<PasswordStepResult> {
+  await limitByIp(ctx, meta, 'sign-in', RATE_LIMITS.signIn);
   const checked = await checkCredentials(ctx, input.email, input.password, meta);
   refuseSuspended(checked);
   // A recovery whose delay has run out completes now: the factors go, and this sign-in starts fresh.
   const recovered = await completeDueRecovery(ctx, checked, meta);
   const user = recovered ? ((await getUser(ctx, checked.id)) ?? checked) : checked;
-  const methods = await methodsForUser(ctx, user.id, await defaultMethodOf(ctx, user.id));
+  const methods = await secondStepMethods(ctx, user.id, 'pwd');
   if (methods.length === 0) {
     const { token, session } = await createSession(
       ctx,
@@ -108,7 +124,7 @@ export interface SecondStepResult {
 export async function secondStep(
   ctx: Ctx,
   challengeToken: string | undefined,
-  input: { method: SecondFactorMethod; code: string; trustDevice: boolean },
+  input: { proof: Proof; trustDevice: boolean },
   meta: RequestMeta,
   browser: BrowserTokens,
 ): Promise<SecondStepResult> {
@@ -116,15 +132,14 @@ export async function secondStep(
   const user = await getUser(ctx, challenge.userId);
   if (!user) throw new AppError('challenge_expired');
   refuseSuspended(user);
-  if (challenge.firstStep !== 'pwd' && input.method === 'passkey') {
+  const method = input.proof.method;
+  if (challenge.firstStep !== 'pwd' && methodsGiving(challenge.firstStep).includes(method)) {
     throw new AppError('invalid_code', {
       message: 'A passkey already stood in for your password: choose another way for this step.',
     });
   }
   await countChallengeAttempt(ctx, challenge.id);
-  const outcome = await verifySecondFactor(ctx, user, input.method, input.code, meta, 'sign_in', {
-    challengeId: challenge.id,
-  });
+  const outcome = await verifySecondFactor(ctx, user, input.proof, meta, 'sign_in', challenge.id);
   if (!outcome.ok) {
     const error = failedCode(outcome);
     throw Object.assign(error, { details: { ...error.details, attemptsLeft: await attemptsLeft(ctx, challenge.id) } });
@@ -132,67 +147,54 @@ export async function secondStep(
   await consumeChallenge(ctx, challenge.id);
   const amr = [challenge.firstStep, ...outcome.amr, 'mfa'];
   const { token, session } = await createSession(ctx, { userId: user.id, amr, remember: false }, meta);
-  let trust: SecondStepResult['trust'] = null;
-  if (input.trustDevice) {
-    const days = await trustedDeviceDays(ctx, user.id);
-    if (days > 0) trust = await trustDevice(ctx, user.id, days, meta);
-  }
-  await finishSignIn(ctx, user, amr, meta, browser.deviceId, { method: input.method });
+  const trust = input.trustDevice ? await trustThisBrowser(ctx, user.id, meta) : null;
+  await finishSignIn(ctx, user, amr, meta, browser.deviceId, { method });
   const recoveryCancelled = (await cancelRecoveriesOf(ctx, user.id, 'signed_in_with_factor', meta)) > 0;
   return { user, token, session, trust, recoveryCancelled };
 }
 
-/** The methods a pending challenge offers: no passkey when a passkey already stood in for the password. */
-export async function methodsForChallenge(ctx: Ctx, challenge: Challenge): Promise<SecondFactorMethod[]> {
-  const methods = await methodsForUser(ctx, challenge.userId, await defaultMethodOf(ctx, challenge.userId));
-  return challenge.firstStep === 'pwd' ? methods : methods.filter((m) => m !== 'passkey');
+/** "Trust this device": as long as the person's orgs allow (not at all when one says 0 days). */
+async function trustThisBrowser(
+  ctx: Ctx,
+  userId: string,
+  meta: RequestMeta,
+): Promise<{ token: string; maxAgeSeconds: number } | null> {
+  const days = await trustedDeviceDays(ctx, userId);
+  if (days <= 0) return null;
+  const trusted = await trustDevice(ctx, userId, days, meta);
+  await audit(ctx, meta, {
+    event: 'trusted_device.added',
+    actorUserId: userId,
+    targetUserId: userId,
+    details: { deviceId: trusted.deviceId, days },
+  });
+  return { token: trusted.token, maxAgeSeconds: trusted.maxAgeSeconds };
 }
 
-/**
- * Passwordless sign-in with a discoverable passkey. Failures are audited but not counted against the
- * account: a signature cannot be guessed, and counting would let anyone lock a user out by credential id.
- */
-export async function passkeyStep(
+/** The methods a pending challenge offers. */
+export async function methodsForChallenge(ctx: Ctx, challenge: Challenge): Promise<SecondFactorMethod[]> {
+  return secondStepMethods(ctx, challenge.userId, challenge.firstStep);
+}
+
+/** A code by text or call for the pending challenge (the org policy decides whether that method may be used). */
+export async function sendSignInCode(
   ctx: Ctx,
-  response: unknown,
+  challengeToken: string | undefined,
+  channel: PhoneChannel,
   meta: RequestMeta,
-  browser: BrowserTokens,
-): Promise<PasswordStepResult> {
-  const outcome = await verifyAssertion(ctx, response, { purpose: 'passwordless', userId: null }, meta);
-  const user = outcome.userId ? await getUser(ctx, outcome.userId) : null;
-  if (!outcome.ok || !user) {
-    await audit(ctx, meta, {
-      event: 'sign_in.failed',
-      targetUserId: outcome.userId,
-      details: { step: 'passkey', reason: outcome.ok ? 'unknown_user' : outcome.reason },
-    });
-    throw new AppError('invalid_code', {
-      message: 'That passkey could not be verified. Try again, or sign in with your password.',
-    });
-  }
-  refuseSuspended(user);
-  if (outcome.userVerified) {
-    const amr = [outcome.amr, 'user', 'mfa'];
-    // No password was typed: the sudo window stays shut until a re-authentication (PRODUCT.md "Sudo").
-    const { token, session } = await createSession(
-      ctx,
-      { userId: user.id, amr, remember: false, freshProof: false },
-      meta,
-    );
-    await finishSignIn(ctx, user, amr, meta, browser.deviceId, { method: 'passkey', passwordless: true });
-    return { status: 'signed_in', user, token, session };
-  }
-  const methods = (await methodsForUser(ctx, user.id, await defaultMethodOf(ctx, user.id))).filter(
-    (m) => m !== 'passkey',
+): Promise<SentCode> {
+  const challenge = await liveChallenge(ctx, challengeToken);
+  return phoneFactor.challenge(
+    ctx,
+    {
+      userId: challenge.userId,
+      method: channel,
+      purpose: 'sign_in',
+      challengeId: challenge.id,
+      policy: methodPolicy(ctx, challenge.userId),
+    },
+    meta,
   );
-  if (methods.length === 0) {
-    throw new AppError('invalid_code', {
-      message:
-        'This passkey did not verify you (no PIN, fingerprint or face), so it cannot sign you in alone. Sign in with your password.',
-    });
-  }
-  const { token, challenge } = await createChallenge(ctx, user.id, outcome.amr);
-  return { status: 'second_factor_required', user, methods, challengeToken: token, expiresAt: challenge.expiresAt };
 }
 
 /** Bookkeeping after any successful sign-in. */

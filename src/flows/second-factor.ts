@@ -1,7 +1,7 @@
 /**
- * Verifying a second factor, for sign-in, sudo and disabling 2FA alike, as ordered checks:
- * account not locked → in-flight slot taken (before the code is checked; waits while parallel checks of
- * the same user hold every slot) → factor verifies and consumes → outcome recorded (slot given back and
+ * Checking a second factor, for sign-in, re-authentication and turning 2FA off alike, as ordered checks:
+ * account not locked → in-flight slot taken (before the proof is checked; waits while parallel checks of
+ * the same person hold every slot) → factor verifies and consumes → outcome recorded (slot given back and
  * failures reset on success; failure counted, audit, lock email otherwise). Counted per account across
  * challenges, sessions and IPs (SECURITY.md "Guessing limits").
  */
@@ -12,9 +12,8 @@ import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { reserveAttempt } from '../throttle/store.ts';
-import { FACTORS } from './index.ts';
-import type { SecondFactorMethod, VerifyContext, VerifyOutcome, VerifyPurpose } from './factor.ts';
-import { backupCodesLeft } from './backup-codes/store.ts';
+import { factorOf, type Proof } from '../factors/index.ts';
+import type { VerifyOutcome, VerifyPurpose } from '../factors/factor.ts';
 
 const secondFactorKey = (userId: string): string => `2fa:${userId}`;
 
@@ -27,34 +26,27 @@ export interface SecondStepUser {
 export async function verifySecondFactor(
   ctx: Ctx,
   user: SecondStepUser,
-  method: SecondFactorMethod,
-  code: string,
+  proof: Proof,
   meta: RequestMeta,
   purpose: VerifyPurpose,
-  context: VerifyContext = {},
+  challengeId?: string,
 ): Promise<VerifyOutcome> {
   const attempt = await reserveAttempt(ctx.db, secondFactorKey(user.id), SECOND_FACTOR_THROTTLE, ctx.clock);
   if (!attempt.allowed) {
     const retryAfterSeconds = Math.max(1, Math.ceil((attempt.retryAt.getTime() - ctx.clock().getTime()) / 1000));
     throw new AppError('too_many_attempts', { retryAfterSeconds });
   }
-  let outcome: VerifyOutcome = { ok: false, reason: 'invalid' };
+  let outcome: VerifyOutcome;
   try {
-    for (const factor of FACTORS) {
-      const result = await factor.verify(ctx, user.id, method, code, meta, purpose, context);
-      if (result) {
-        outcome = result;
-        break;
-      }
-    }
+    outcome = await factorOf(proof.method).verify(ctx, { userId: user.id, proof, purpose, challengeId }, meta);
   } catch (error) {
     await attempt.failed(); // a check that could not finish still used its attempt
     throw error;
   }
   if (outcome.ok) {
     await attempt.succeeded();
-    if (method === 'backup_code') {
-      const left = await backupCodesLeft(ctx, user.id);
+    if (outcome.remaining !== undefined) {
+      const left = outcome.remaining;
       await audit(ctx, meta, {
         event: 'backup_code.used',
         actorUserId: user.id,
@@ -72,7 +64,7 @@ export async function verifySecondFactor(
   await audit(ctx, meta, {
     event: 'sign_in.failed',
     targetUserId: user.id,
-    details: { step: 'second_factor', method, reason: outcome.reason, purpose, failures: state.failures },
+    details: { step: 'second_factor', method: proof.method, reason: outcome.reason, purpose, failures: state.failures },
   });
   if (locksNow) {
     const minutes = Math.round(lockSeconds(SECOND_FACTOR_THROTTLE, state.locks - 1) / 60);
@@ -87,21 +79,4 @@ export async function verifySecondFactor(
     );
   }
   return outcome;
-}
-
-/** Turns a failed outcome into the API's error (invalid_code, with the clock-drift hint when known). */
-export function failedCode(outcome: Extract<VerifyOutcome, { ok: false }>): AppError {
-  if (outcome.clockDriftMinutes !== undefined && outcome.clockDriftMinutes !== 0) {
-    const minutes = outcome.clockDriftMinutes;
-    return new AppError('invalid_code', {
-      message: `That code is not valid. Your device's clock seems to be about ${Math.abs(minutes)} minute${Math.abs(minutes) === 1 ? '' : 's'} ${minutes > 0 ? 'ahead' : 'behind'}: set it to update automatically and try again.`,
-      details: { clockDriftMinutes: minutes },
-    });
-  }
-  if (outcome.reason === 'replayed') {
-    return new AppError('invalid_code', {
-      message: 'That code was already used. Wait for the next code and try again.',
-    });
-  }
-  return new AppError('invalid_code');
 }

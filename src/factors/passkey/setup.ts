@@ -1,0 +1,61 @@
+/**
+ * Adding a passkey: registration options for the browser under a name the person chose, then the browser's
+ * attestation verified and the passkey stored with the flow's bookkeeping (2FA on, backup codes), in one
+ * transaction.
+ */
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import { inTransaction, type Ctx } from '../../context.ts';
+import type { RequestMeta } from '../../audit/store.ts';
+import { AppError } from '../../errors.ts';
+import type { Enrolled, Enrollee, FactorAdded, MethodPolicy } from '../factor.ts';
+import { amrOf, registrationOptions, verifyRegistration } from './ceremony.ts';
+import { insertPasskey } from './store.ts';
+
+const DEFAULT_LABEL = 'Passkey';
+
+export async function beginPasskeySetup(
+  ctx: Ctx,
+  who: Enrollee,
+  input: { label: string },
+  _meta: RequestMeta,
+  policy: MethodPolicy,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  await policy.assertAllowed('passkey');
+  const label = input.label.trim();
+  if (!label)
+    throw new AppError('invalid_request', { message: 'Enter a name for the passkey.', details: { field: 'label' } });
+  return registrationOptions(ctx, who, label);
+}
+
+/** Verifies the browser's attestation and stores the passkey; the first factor turns 2FA on. */
+export async function finishPasskeySetup(
+  ctx: Ctx,
+  who: Enrollee,
+  input: { response: unknown },
+  added: FactorAdded,
+): Promise<Enrolled> {
+  const result = await verifyRegistration(ctx, who.id, input.response, DEFAULT_LABEL);
+  if (!result.ok) {
+    if (result.reason === 'expired')
+      throw new AppError('not_found', { message: 'This passkey setup has expired. Start again.' });
+    if (result.reason === 'duplicate')
+      throw new AppError('conflict', { message: 'This passkey is already registered.' });
+    throw new AppError('invalid_request', {
+      message: 'The passkey could not be verified. Try again.',
+      details: { field: 'response' },
+    });
+  }
+  // The passkey, 2FA on and the backup codes: one transaction (all or nothing).
+  const stored = await inTransaction(ctx, async (tx) => {
+    const passkey = await insertPasskey(tx, result.credential);
+    return passkey ? { passkey, backupCodes: await added(tx, { label: passkey.label }) } : null;
+  });
+  if (!stored) throw new AppError('conflict', { message: 'This passkey is already registered.' });
+  const { passkey, backupCodes } = stored;
+  return {
+    factor: { id: passkey.id, type: 'passkey', label: passkey.label, createdAt: passkey.createdAt },
+    amr: [amrOf(passkey.deviceType)],
+    backupCodes,
+    changed: false,
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Profile → Security → "Set up authenticator app" (sudo): a new QR code each time the page opens, then the
+ * code from the app turns it on; the first factor shows the backup codes once.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.ts';
+import { clearCookie, CONTINUE_COOKIE } from '../../http/cookies.ts';
+import { issueSessionCookie, meta, requireSession } from '../../http/request.ts';
+import { beginEnrolment, finishEnrolment } from '../../flows/factors.ts';
+import { pageFrame } from '../../pages/page.ts';
+import { shownOnPage } from '../../pages/confirm-pages.ts';
+import { continuePath, securityPage } from '../../pages/security-pages.ts';
+import { backupCodesView } from '../../pages/security-views.ts';
+import { textField } from '../../pages/ui.ts';
+import { totpFactor } from './factor.ts';
+import { totpSetupView } from './views.ts';
+
+const SETUP_PATH = '/profile/security/totp';
+
+export async function totpPages(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+
+  async function renderSetup(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+    const session = requireSession(request, { enrolment: true });
+    const setup = await beginEnrolment(ctx, { session, meta: meta(request) }, totpFactor, {});
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(status, 'Set up an authenticator app', totpSetupView(setup, frame.csrf, error));
+  }
+
+  app.get(SETUP_PATH, async (request, reply) => renderSetup(request, reply, 200, null));
+
+  app.post(SETUP_PATH, async (request, reply) => {
+    const session = requireSession(request, { enrolment: true });
+    const body = request.body;
+    try {
+      const done = await finishEnrolment(ctx, { session, meta: meta(request) }, totpFactor, {
+        enrollmentId: textField(body, 'enrollmentId', 64),
+        code: textField(body, 'code', 16),
+        label: textField(body, 'label', 100),
+      });
+      if (!done.backupCodes) return reply.redirect('/profile/security?done=totp_added', 303);
+      if (done.sessionToken) issueSessionCookie(ctx, reply, done.sessionToken, session.remember);
+      const continueTo = continuePath(ctx, request);
+      if (continueTo) clearCookie(reply, ctx.config, CONTINUE_COOKIE);
+      const frame = await pageFrame(ctx, request, reply);
+      const view = backupCodesView(
+        done.backupCodes,
+        ctx.config.productName,
+        session.user.email,
+        true,
+        continueTo || undefined,
+      );
+      return frame.send(200, 'Security', view, ['/static/backup-codes.js']);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_code')
+        return renderSetup(request, reply, 401, `${error.message} Scan the new QR code below and try again.`);
+      if (shownOnPage(error)) return securityPage(ctx, request, reply, error.status, error.message);
+      throw error;
+    }
+  });
+}
