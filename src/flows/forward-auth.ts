@@ -5,12 +5,12 @@
  */
 import { FORWARD_AUTH } from '../config/defaults.ts';
 import { audit, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import type { Role } from '../db/schema.ts';
 import { ROLES } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { requireManager } from '../orgs/service.ts';
-import { hasRecentReauth, type CurrentSession, type SessionView } from '../sessions/service.ts';
+import type { CurrentSession } from '../sessions/service.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
 import { appAccess } from '../oidc/access.ts';
 import { normaliseHost } from '../forward-auth/check.ts';
 import {
@@ -26,25 +26,19 @@ import {
 } from '../forward-auth/store.ts';
 import { findSessionById } from '../sessions/service.ts';
 
-export interface Actor {
-  readonly userId: string;
-  readonly session: Pick<SessionView, 'reauthenticatedAt'>;
-}
-
-export async function listOrgProtectedHosts(ctx: Ctx, actor: Actor, orgId: string): Promise<ProtectedHost[]> {
-  await requireManager(ctx, orgId, actor.userId);
+export async function listOrgProtectedHosts(ctx: Ctx, acting: Acting, orgId: string): Promise<ProtectedHost[]> {
+  await requireManager(ctx, orgId, acting.session.userId);
   return listProtectedHosts(ctx, orgId);
 }
 
 export async function addProtectedHost(
   ctx: Ctx,
-  actor: Actor,
+  acting: Acting,
   orgId: string,
   input: { host: string; requireTwoFactor: boolean; roles?: readonly string[] },
-  meta: RequestMeta,
 ): Promise<ProtectedHost> {
-  await requireManager(ctx, orgId, actor.userId);
-  if (!hasRecentReauth(ctx, actor.session as SessionView)) throw new AppError('reauthentication_required');
+  await requireManager(ctx, orgId, acting.session.userId);
+  requireRecentReauthentication(ctx, acting.session);
   const host = normaliseHost(input.host);
   if (!host || input.host.trim().toLowerCase() !== host) {
     throw new AppError('invalid_request', {
@@ -65,31 +59,25 @@ export async function addProtectedHost(
     host,
     requireTwoFactor: input.requireTwoFactor,
     roles: roles as Role[],
-    createdBy: actor.userId,
+    createdBy: acting.session.userId,
   });
-  await audit(ctx, meta, {
+  await audit(ctx, acting.meta, {
     event: 'forward_auth.host_added',
-    actorUserId: actor.userId,
+    actorUserId: acting.session.userId,
     orgId,
     details: { host, requireTwoFactor: input.requireTwoFactor, roles: roles.join(' ') },
   });
   return added;
 }
 
-export async function removeProtectedHost(
-  ctx: Ctx,
-  actor: Actor,
-  orgId: string,
-  id: string,
-  meta: RequestMeta,
-): Promise<void> {
-  await requireManager(ctx, orgId, actor.userId);
-  if (!hasRecentReauth(ctx, actor.session as SessionView)) throw new AppError('reauthentication_required');
+export async function removeProtectedHost(ctx: Ctx, acting: Acting, orgId: string, id: string): Promise<void> {
+  await requireManager(ctx, orgId, acting.session.userId);
+  requireRecentReauthentication(ctx, acting.session);
   const removed = await deleteProtectedHost(ctx, orgId, id);
   if (!removed) throw new AppError('not_found');
-  await audit(ctx, meta, {
+  await audit(ctx, acting.meta, {
     event: 'forward_auth.host_removed',
-    actorUserId: actor.userId,
+    actorUserId: acting.session.userId,
     orgId,
     details: { host: removed.host },
   });

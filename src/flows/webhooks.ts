@@ -5,10 +5,9 @@
  */
 import { WEBHOOKS } from '../config/defaults.ts';
 import { audit, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import { AppError } from '../errors.ts';
 import { requireManager } from '../orgs/service.ts';
-import { hasRecentReauth, type SessionView } from '../sessions/service.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
 import { isWebhookEvent } from '../webhooks/events.ts';
 import { newWebhookSecret } from '../webhooks/signature.ts';
 import { parseWebhookUrl } from '../webhooks/targets.ts';
@@ -26,16 +25,6 @@ import {
   type Delivery,
   type Webhook,
 } from '../webhooks/store.ts';
-
-/** Who is acting: their session (API keys carry no fresh re-authentication, so they never rotate or create). */
-export interface Actor {
-  readonly userId: string;
-  readonly session: Pick<SessionView, 'reauthenticatedAt'>;
-}
-
-function requireFreshProof(ctx: Ctx, actor: Actor): void {
-  if (!hasRecentReauth(ctx, actor.session as SessionView)) throw new AppError('reauthentication_required');
-}
 
 function parseEvents(events: readonly string[]): string[] {
   const list = [...new Set(events)];
@@ -57,20 +46,19 @@ async function existing(ctx: Ctx, orgId: string, id: string): Promise<Webhook> {
   return webhook;
 }
 
-export async function listOrgWebhooks(ctx: Ctx, actor: Actor, orgId: string): Promise<Webhook[]> {
-  await requireManager(ctx, orgId, actor.userId);
+export async function listOrgWebhooks(ctx: Ctx, acting: Acting, orgId: string): Promise<Webhook[]> {
+  await requireManager(ctx, orgId, acting.session.userId);
   return listWebhooks(ctx, orgId);
 }
 
 export async function createOrgWebhook(
   ctx: Ctx,
-  actor: Actor,
+  acting: Acting,
   orgId: string,
   input: { url: string; events: readonly string[] },
-  meta: RequestMeta,
 ): Promise<{ webhook: Webhook; secret: string }> {
-  await requireManager(ctx, orgId, actor.userId);
-  requireFreshProof(ctx, actor);
+  await requireManager(ctx, orgId, acting.session.userId);
+  requireRecentReauthentication(ctx, acting.session);
   const url = parseWebhookUrl(input.url, ctx.config.webhookAllowPrivateTargets);
   const events = parseEvents(input.events);
   if ((await countWebhooks(ctx, orgId)) >= WEBHOOKS.maxEndpointsPerOrg) {
@@ -79,10 +67,10 @@ export async function createOrgWebhook(
     });
   }
   const secret = newWebhookSecret();
-  const webhook = await insertWebhook(ctx, { orgId, url, events, secret, createdBy: actor.userId });
-  await audit(ctx, meta, {
+  const webhook = await insertWebhook(ctx, { orgId, url, events, secret, createdBy: acting.session.userId });
+  await audit(ctx, acting.meta, {
     event: 'webhook.created',
-    actorUserId: actor.userId,
+    actorUserId: acting.session.userId,
     orgId,
     details: { webhookId: webhook.id, url, events: events.join(' ') },
   });
@@ -91,13 +79,12 @@ export async function createOrgWebhook(
 
 export async function updateOrgWebhook(
   ctx: Ctx,
-  actor: Actor,
+  acting: Acting,
   orgId: string,
   id: string,
   input: { url?: string; events?: readonly string[]; enabled?: boolean },
-  meta: RequestMeta,
 ): Promise<Webhook> {
-  await requireManager(ctx, orgId, actor.userId);
+  await requireManager(ctx, orgId, acting.session.userId);
   await existing(ctx, orgId, id);
   const change = {
     ...(input.url !== undefined ? { url: parseWebhookUrl(input.url, ctx.config.webhookAllowPrivateTargets) } : {}),
@@ -107,9 +94,9 @@ export async function updateOrgWebhook(
       : {}),
   };
   await updateWebhook(ctx, orgId, id, change);
-  await audit(ctx, meta, {
+  await audit(ctx, acting.meta, {
     event: 'webhook.updated',
-    actorUserId: actor.userId,
+    actorUserId: acting.session.userId,
     orgId,
     details: {
       webhookId: id,
@@ -120,19 +107,13 @@ export async function updateOrgWebhook(
   return existing(ctx, orgId, id);
 }
 
-export async function deleteOrgWebhook(
-  ctx: Ctx,
-  actor: Actor,
-  orgId: string,
-  id: string,
-  meta: RequestMeta,
-): Promise<void> {
-  await requireManager(ctx, orgId, actor.userId);
+export async function deleteOrgWebhook(ctx: Ctx, acting: Acting, orgId: string, id: string): Promise<void> {
+  await requireManager(ctx, orgId, acting.session.userId);
   const webhook = await existing(ctx, orgId, id);
   await deleteWebhook(ctx, orgId, id);
-  await audit(ctx, meta, {
+  await audit(ctx, acting.meta, {
     event: 'webhook.deleted',
-    actorUserId: actor.userId,
+    actorUserId: acting.session.userId,
     orgId,
     details: { webhookId: id, url: webhook.url },
   });
@@ -141,14 +122,13 @@ export async function deleteOrgWebhook(
 /** A new secret; the previous one keeps signing too for `keepOldSecretHours` (0: a leaked secret stops now). */
 export async function rotateOrgWebhookSecret(
   ctx: Ctx,
-  actor: Actor,
+  acting: Acting,
   orgId: string,
   id: string,
   keepOldSecretHours: number,
-  meta: RequestMeta,
 ): Promise<{ webhook: Webhook; secret: string }> {
-  await requireManager(ctx, orgId, actor.userId);
-  requireFreshProof(ctx, actor);
+  await requireManager(ctx, orgId, acting.session.userId);
+  requireRecentReauthentication(ctx, acting.session);
   await existing(ctx, orgId, id);
   if (
     !Number.isInteger(keepOldSecretHours) ||
@@ -164,9 +144,9 @@ export async function rotateOrgWebhookSecret(
   const until =
     keepOldSecretHours > 0 ? new Date(ctx.clock().getTime() + keepOldSecretHours * 3_600_000).toISOString() : null;
   await rotateWebhookSecret(ctx, orgId, id, secret, until);
-  await audit(ctx, meta, {
+  await audit(ctx, acting.meta, {
     event: 'webhook.secret_rotated',
-    actorUserId: actor.userId,
+    actorUserId: acting.session.userId,
     orgId,
     details: { webhookId: id, keepOldSecretHours },
   });
@@ -175,12 +155,12 @@ export async function rotateOrgWebhookSecret(
 
 export async function webhookDeliveries(
   ctx: Ctx,
-  actor: Actor,
+  acting: Acting,
   orgId: string,
   id: string,
   limit = 50,
 ): Promise<Delivery[]> {
-  await requireManager(ctx, orgId, actor.userId);
+  await requireManager(ctx, orgId, acting.session.userId);
   await existing(ctx, orgId, id);
   return listDeliveries(ctx, id, Math.min(Math.max(limit, 1), 100));
 }
@@ -188,20 +168,19 @@ export async function webhookDeliveries(
 /** Sends a message again (same message id, from the start of the retry schedule). */
 export async function redeliverWebhookMessage(
   ctx: Ctx,
-  actor: Actor,
+  acting: Acting,
   orgId: string,
   id: string,
   deliveryId: string,
-  meta: RequestMeta,
 ): Promise<void> {
-  await requireManager(ctx, orgId, actor.userId);
+  await requireManager(ctx, orgId, acting.session.userId);
   const webhook = await existing(ctx, orgId, id);
   if (!webhook.enabled)
     throw new AppError('conflict', { message: 'Turn the endpoint back on before sending messages to it again.' });
   if (!(await requeueDelivery(ctx, id, deliveryId))) throw new AppError('not_found');
-  await audit(ctx, meta, {
+  await audit(ctx, acting.meta, {
     event: 'webhook.redelivered',
-    actorUserId: actor.userId,
+    actorUserId: acting.session.userId,
     orgId,
     details: { webhookId: id, deliveryId },
   });

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-import { meta, requireSession } from '../http/request.ts';
+import { actingOf } from '../http/request.ts';
 import { pageFrame } from '../pages/page.ts';
 import { requireManager } from '../orgs/service.ts';
 import {
@@ -64,10 +64,7 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
     return reply.header('cache-control', 'no-store').redirect(redeemed.returnPath.replace(/^[/\\]+/, '/'), 303);
   });
 
-  const actorOf = (request: FastifyRequest) => {
-    const session = requireSession(request);
-    return { userId: session.userId, session };
-  };
+  const actorOf = (request: FastifyRequest) => actingOf(request);
 
   async function render(
     request: FastifyRequest,
@@ -76,7 +73,7 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
     message: { kind: 'error' | 'success'; text: string } | null,
   ) {
     const actor = actorOf(request);
-    const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, actor.userId);
+    const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, actor.session.userId);
     const hosts = await listOrgProtectedHosts(ctx, actor, org.id);
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(
@@ -96,13 +93,8 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
     try {
       return render(request, reply, status, { kind: 'success', text: await work(orgId) });
     } catch (error) {
-      if (error instanceof AppError && error.code === 'reauthentication_required') {
-        return reply.redirect(
-          `/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/forward-auth`)}`,
-          303,
-        );
-      }
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      if (!(error instanceof AppError) || error.status >= 500 || error.code === 'reauthentication_required')
+        throw error;
       return render(request, reply, error.status, { kind: 'error', text: error.message });
     }
   }
@@ -115,17 +107,11 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
       async (orgId) => {
         const body = (request.body ?? {}) as Body;
         const roles = ([] as string[]).concat(body.roles ?? []).slice(0, 4);
-        const added = await addProtectedHost(
-          ctx,
-          actorOf(request),
-          orgId,
-          {
-            host: typeof body.host === 'string' ? body.host.slice(0, 260) : '',
-            requireTwoFactor: body.requireTwoFactor === '1',
-            roles,
-          },
-          meta(request),
-        );
+        const added = await addProtectedHost(ctx, actorOf(request), orgId, {
+          host: typeof body.host === 'string' ? body.host.slice(0, 260) : '',
+          requireTwoFactor: body.requireTwoFactor === '1',
+          roles,
+        });
         return `${added.host} is protected.`;
       },
       201,
@@ -133,13 +119,7 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
   );
   app.post('/orgs/:orgId/forward-auth/:hostId/delete', async (request, reply) =>
     act(request, reply, async (orgId) => {
-      await removeProtectedHost(
-        ctx,
-        actorOf(request),
-        orgId,
-        (request.params as { hostId: string }).hostId,
-        meta(request),
-      );
+      await removeProtectedHost(ctx, actorOf(request), orgId, (request.params as { hostId: string }).hostId);
       return 'The host is no longer protected by twofold.';
     }),
   );

@@ -6,7 +6,7 @@
  * Remote-Groups (the member's role in the host's org). Anything else — including an error — is not a 200.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { meta, requireSession } from '../http/request.ts';
+import { actingOf } from '../http/request.ts';
 import { bool, object, params, role, str } from '../http/schema.ts';
 import { addProtectedHost, listOrgProtectedHosts, removeProtectedHost } from '../flows/forward-auth.ts';
 import { decideForwardAuth, normaliseHost, type IdentityHeaders } from './check.ts';
@@ -63,10 +63,7 @@ export async function forwardAuthRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  const actor = (request: FastifyRequest) => {
-    const session = requireSession(request);
-    return { userId: session.userId, session };
-  };
+  const actor = (request: FastifyRequest) => actingOf(request);
 
   app.get(
     '/api/v1/orgs/:orgId/forward-auth-hosts',
@@ -99,7 +96,7 @@ export async function forwardAuthRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { orgId } = request.params as { orgId: string };
       const body = request.body as { host: string; requireTwoFactor: boolean; roles?: string[] };
-      return reply.status(201).send({ host: await addProtectedHost(ctx, actor(request), orgId, body, meta(request)) });
+      return reply.status(201).send({ host: await addProtectedHost(ctx, actor(request), orgId, body) });
     },
   );
 
@@ -113,7 +110,7 @@ export async function forwardAuthRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { orgId, hostId } = request.params as { orgId: string; hostId: string };
-      await removeProtectedHost(ctx, actor(request), orgId, hostId, meta(request));
+      await removeProtectedHost(ctx, actor(request), orgId, hostId);
       return reply.status(204).send();
     },
   );

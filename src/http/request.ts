@@ -14,6 +14,7 @@ import { DEVICE_ID, SESSION } from '../config/defaults.ts';
 import { newDeviceId } from '../sessions/devices.ts';
 import type { BrowserTokens } from '../flows/sign-in.ts';
 import { limitByIp as limitPerIp } from '../flows/limits.ts';
+import type { Acting } from '../flows/acting.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -128,6 +129,11 @@ export function requireSession(request: FastifyRequest, options: { enrolment?: b
   if (!session) throw new AppError('unauthenticated');
   if (session.enrollmentRequired && !options.enrolment) throw new AppError('two_factor_enrollment_required');
   return session;
+}
+
+/** Who acts and from where, for a flow (src/flows/acting.ts): the request's live session, or 401. */
+export function actingOf(request: FastifyRequest, options: { enrolment?: boolean } = {}): Acting {
+  return { session: requireSession(request, options), meta: meta(request) };
 }
 
 /** The sudo guard: a re-authentication within the last 10 minutes (PRODUCT.md "Sudo"). */

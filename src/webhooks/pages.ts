@@ -1,10 +1,10 @@
 /**
  * Organization → Webhooks in the browser: the same flows as the JSON API (src/flows/webhooks.ts). A form
- * action that needs a fresh re-authentication sends the person to "Confirm it's you" and back here.
+ * action that needs a fresh re-authentication takes the pages' shared "Confirm it's you" detour.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-import { meta, requireSession } from '../http/request.ts';
+import { actingOf } from '../http/request.ts';
 import { pageFrame } from '../pages/page.ts';
 import { requireManager } from '../orgs/service.ts';
 import {
@@ -23,10 +23,7 @@ type Body = Record<string, string | string[] | undefined>;
 
 export async function webhookPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
-  const actorOf = (request: FastifyRequest) => {
-    const session = requireSession(request);
-    return { userId: session.userId, session };
-  };
+  const actorOf = (request: FastifyRequest) => actingOf(request);
   const ids = (request: FastifyRequest) => request.params as { orgId: string; webhookId?: string; deliveryId?: string };
 
   async function list(
@@ -37,7 +34,7 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     message: Message | null,
   ) {
     const actor = actorOf(request);
-    const { org } = await requireManager(ctx, ids(request).orgId, actor.userId);
+    const { org } = await requireManager(ctx, ids(request).orgId, actor.session.userId);
     const webhooks = await listOrgWebhooks(ctx, actor, org.id);
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(
@@ -71,7 +68,6 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
   async function act(
     request: FastifyRequest,
     reply: FastifyReply,
-    back: string,
     work: () => Promise<{ secret?: string; text: string; status?: number }>,
     render: typeof list,
   ) {
@@ -79,17 +75,13 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
       const done = await work();
       return render(request, reply, done.status ?? 200, done.secret ?? null, { kind: 'success', text: done.text });
     } catch (error) {
-      if (error instanceof AppError && error.code === 'reauthentication_required') {
-        return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(back)}`, 303);
-      }
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      // "Confirm it's you" is the pages' shared detour (src/pages/confirm-pages.ts), not this page's.
+      if (!(error instanceof AppError) || error.status >= 500 || error.code === 'reauthentication_required')
+        throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
       return render(request, reply, error.status, null, { kind: 'error', text: error.message });
     }
   }
-
-  const list$ = (request: FastifyRequest) => `/orgs/${ids(request).orgId}/webhooks`;
-  const detail$ = (request: FastifyRequest) => `${list$(request)}/${ids(request).webhookId}`;
 
   app.get('/orgs/:orgId/webhooks', async (request, reply) => list(request, reply, 200, null, null));
   app.get('/orgs/:orgId/webhooks/:webhookId', async (request, reply) => detail(request, reply, 200, null, null));
@@ -98,18 +90,14 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     act(
       request,
       reply,
-      list$(request),
       async () => {
         const body = (request.body ?? {}) as Body;
         const events = ([] as string[]).concat(body.events ?? []).slice(0, 50);
         const url = typeof body.url === 'string' ? body.url.slice(0, WEBHOOKS.maxUrlLength + 1) : '';
-        const created = await createOrgWebhook(
-          ctx,
-          actorOf(request),
-          ids(request).orgId,
-          { url, events: events.includes('*') ? ['*', ...events.filter((e) => e === 'sign_in.succeeded')] : events },
-          meta(request),
-        );
+        const created = await createOrgWebhook(ctx, actorOf(request), ids(request).orgId, {
+          url,
+          events: events.includes('*') ? ['*', ...events.filter((e) => e === 'sign_in.succeeded')] : events,
+        });
         return { status: 201, secret: created.secret, text: `Endpoint added: ${created.webhook.url}` };
       },
       list,
@@ -120,19 +108,11 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     act(
       request,
       reply,
-      detail$(request),
       async () => {
         const { orgId, webhookId } = ids(request);
         const current = (await listOrgWebhooks(ctx, actorOf(request), orgId)).find((w) => w.id === webhookId);
         if (!current) throw new AppError('not_found');
-        const updated = await updateOrgWebhook(
-          ctx,
-          actorOf(request),
-          orgId,
-          webhookId!,
-          { enabled: !current.enabled },
-          meta(request),
-        );
+        const updated = await updateOrgWebhook(ctx, actorOf(request), orgId, webhookId!, { enabled: !current.enabled });
         return { text: updated.enabled ? 'The endpoint is on.' : 'The endpoint is off: nothing is sent to it.' };
       },
       detail,
@@ -143,11 +123,10 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     act(
       request,
       reply,
-      detail$(request),
       async () => {
         const { orgId, webhookId } = ids(request);
         const hours = Number((request.body as Body | undefined)?.keepOldSecretHours ?? WEBHOOKS.defaultOverlapHours);
-        const rotated = await rotateOrgWebhookSecret(ctx, actorOf(request), orgId, webhookId!, hours, meta(request));
+        const rotated = await rotateOrgWebhookSecret(ctx, actorOf(request), orgId, webhookId!, hours);
         return { secret: rotated.secret, text: 'New signing secret made.' };
       },
       detail,
@@ -158,10 +137,9 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     act(
       request,
       reply,
-      list$(request),
       async () => {
         const { orgId, webhookId } = ids(request);
-        await deleteOrgWebhook(ctx, actorOf(request), orgId, webhookId!, meta(request));
+        await deleteOrgWebhook(ctx, actorOf(request), orgId, webhookId!);
         return { text: 'Endpoint deleted.' };
       },
       list,
@@ -172,10 +150,9 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     act(
       request,
       reply,
-      detail$(request),
       async () => {
         const { orgId, webhookId, deliveryId } = ids(request);
-        await redeliverWebhookMessage(ctx, actorOf(request), orgId, webhookId!, deliveryId!, meta(request));
+        await redeliverWebhookMessage(ctx, actorOf(request), orgId, webhookId!, deliveryId!);
         return { status: 202, text: 'The message is on its way again.' };
       },
       detail,

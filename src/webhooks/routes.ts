@@ -1,7 +1,7 @@
 /** The JSON API of an org's webhook endpoints (docs/api.md "Org administration"): parse → flow → answer. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WEBHOOKS } from '../config/defaults.ts';
-import { meta, requireSession } from '../http/request.ts';
+import { actingOf } from '../http/request.ts';
 import { bool, object, params, str } from '../http/schema.ts';
 import {
   createOrgWebhook,
@@ -24,10 +24,7 @@ const url = str(WEBHOOKS.maxUrlLength, { minLength: 1 });
 
 export async function webhookRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
-  const actor = (request: Parameters<typeof requireSession>[0]) => {
-    const session = requireSession(request);
-    return { userId: session.userId, session };
-  };
+  const actor = (request: FastifyRequest) => actingOf(request);
   const base = '/api/v1/orgs/:orgId/webhooks';
 
   app.get(
@@ -51,7 +48,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { orgId } = request.params as { orgId: string };
       const body = request.body as { url: string; events: string[] };
-      const created = await createOrgWebhook(ctx, actor(request), orgId, body, meta(request));
+      const created = await createOrgWebhook(ctx, actor(request), orgId, body);
       return reply
         .status(201)
         .header('location', `/api/v1/orgs/${orgId}/webhooks/${created.webhook.id}`)
@@ -77,7 +74,6 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
           orgId,
           webhookId,
           request.body as { url?: string; events?: string[]; enabled?: boolean },
-          meta(request),
         ),
       };
     },
@@ -93,7 +89,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { orgId, webhookId } = request.params as { orgId: string; webhookId: string };
-      await deleteOrgWebhook(ctx, actor(request), orgId, webhookId, meta(request));
+      await deleteOrgWebhook(ctx, actor(request), orgId, webhookId);
       return reply.status(204).send();
     },
   );
@@ -117,7 +113,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
       const hours =
         (request.body as { keepOldSecretHours?: number } | undefined)?.keepOldSecretHours ??
         WEBHOOKS.defaultOverlapHours;
-      const rotated = await rotateOrgWebhookSecret(ctx, actor(request), orgId, webhookId, hours, meta(request));
+      const rotated = await rotateOrgWebhookSecret(ctx, actor(request), orgId, webhookId, hours);
       return { secret: rotated.secret, webhook: rotated.webhook };
     },
   );
@@ -150,7 +146,7 @@ export async function webhookRoutes(app: FastifyInstance): Promise<void> {
         webhookId: string;
         deliveryId: string;
       };
-      await redeliverWebhookMessage(ctx, actor(request), orgId, webhookId, deliveryId, meta(request));
+      await redeliverWebhookMessage(ctx, actor(request), orgId, webhookId, deliveryId);
       return reply.status(202).send({ status: 'queued' });
     },
   );

@@ -40,6 +40,8 @@ const PUBLIC_ROUTES = new Set([
   'post /api/v1/sign-in/passkey',
   'post /api/v1/sign-in/send',
   'post /api/v1/recovery',
+  // The reverse proxy's check: it judges the app's cookie, not a twofold session (enforcement applies there).
+  'get /api/v1/forward-auth',
   'post /api/v1/recovery/confirm',
   'post /api/v1/recovery/cancel',
 ]);
