@@ -26,7 +26,8 @@ import { TOTP_SECRET_BYTES } from '../src/core/otp.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { createMailQueue } from '../src/mail/queue.ts';
 import { outboxTransport } from '../src/mail/transport.ts';
-import { setUp } from '../src/orgs/service.ts';
+import { setUp } from '../src/flows/setup.ts';
+import { OPERATOR } from '../src/flows/guards.ts';
 import { createChallenge } from '../src/sessions/challenge.ts';
 import type { Ctx } from '../src/context.ts';
 import { composeEvents } from '../src/compose.ts';
@@ -82,7 +83,7 @@ export async function seed(options: SeedOptions): Promise<Fixture> {
     const { org } = await setUp(
       ctx,
       { orgName: BENCH_ORG, email: 'owner@bench.example', password: BENCH_PASSWORD },
-      null,
+      OPERATOR,
     );
     const passwordHash = await hashPassword(normalisePassword(BENCH_PASSWORD));
 

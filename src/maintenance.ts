@@ -6,6 +6,8 @@
 import type { Ctx } from './context.ts';
 import { MAINTENANCE } from './config/defaults.ts';
 import { pruneOidcPayloads } from './oidc/adapter.ts';
+import { pruneExpiredPasswordResets } from './accounts/password-resets.ts';
+import { pruneExpiredVerifications } from './accounts/verification.ts';
 
 export async function pruneExpired(ctx: Ctx): Promise<number> {
   const now = ctx.clock();
@@ -20,8 +22,6 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
     db.deleteFrom('phone_enrollments').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('phone_codes').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('phone_send_cooldowns').where('available_at', '<', nowIso).executeTakeFirst(),
-    db.deleteFrom('password_resets').where('expires_at', '<', cutoff).executeTakeFirst(),
-    db.deleteFrom('email_verifications').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('trusted_devices').where('expires_at', '<', cutoff).executeTakeFirst(),
     db
       .deleteFrom('sessions')
@@ -35,7 +35,9 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
       .executeTakeFirst(),
     db.deleteFrom('rate_limits').where('window_start', '<', cutoff).executeTakeFirst(),
   ]);
+  // Links of the accounts module, through its stores.
+  const links = (await pruneExpiredPasswordResets(ctx, cutoff)) + (await pruneExpiredVerifications(ctx, cutoff));
   // The OpenID Connect provider's codes, tokens, sessions and interactions, by its own expiry.
   const oidc = await pruneOidcPayloads(ctx.db);
-  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc);
+  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc + links);
 }

@@ -1,6 +1,7 @@
 /** Markup for org security: the policy form, the compliance table, the adoption chart (server SVG). */
 import type { OrgPolicy } from '../orgs/policy.ts';
-import type { AdoptionPoint, ComplianceMember } from '../orgs/compliance.ts';
+import type { AdoptionPoint } from '../orgs/compliance.ts';
+import type { ComplianceMember } from '../flows/compliance.ts';
 import { html, type Html } from './html.ts';
 
 export type PolicyFormValues = OrgPolicy;

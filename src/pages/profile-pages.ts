@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { audit } from '../context.ts';
-import { changePassword } from '../accounts/service.ts';
+import { changePassword } from '../flows/password.ts';
 import { isEmailVerified } from '../accounts/verification.ts';
 import { hasRecentReauth } from '../sessions/service.ts';
 import { queryAudit } from '../audit/store.ts';
@@ -135,10 +135,11 @@ ${requirementBanner(requirement)}
     try {
       await changePassword(
         ctx,
-        session.user,
-        textField(body, 'currentPassword', 1024),
-        textField(body, 'newPassword', 1024),
-        session.id,
+        {
+          currentPassword: textField(body, 'currentPassword', 1024),
+          newPassword: textField(body, 'newPassword', 1024),
+        },
+        session,
         meta(request),
       );
     } catch (error) {

@@ -4,7 +4,6 @@ import { RATE_LIMITS } from '../config/defaults.ts';
 import { AppError } from '../errors.ts';
 import { audit } from '../context.ts';
 import { checkCredentials } from '../accounts/service.ts';
-import { membershipsOf } from '../orgs/service.ts';
 import { bool, email, object, params, password, str } from '../http/schema.ts';
 import { browserTokens, issueSessionCookie, limitByIp, meta, requireSession } from '../http/request.ts';
 import { clearCookie, cookieNames, setCookie } from '../http/cookies.ts';
@@ -14,17 +13,9 @@ import type { Ctx } from '../context.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { roleInScope } from '../orgs/policy.ts';
+import { sessionResponse, userJson } from '../http/session-json.ts';
 import { passwordStep, secondStep, type PasswordStepResult, type SecondStepResult } from './sign-in.ts';
-import {
-  listSessions,
-  revokeAllSessions,
-  revokeSession,
-  rotateSession,
-  type CurrentSession,
-  type SessionView,
-} from './service.ts';
-import { recoveryNotice } from '../recovery/guard.ts';
+import { listSessions, revokeAllSessions, revokeSession, rotateSession, type SessionView } from './service.ts';
 
 export function sessionJson(session: SessionView, currentId: string | null) {
   return {
@@ -36,40 +27,6 @@ export function sessionJson(session: SessionView, currentId: string | null) {
     userAgent: session.userAgent,
     amr: session.amr,
     current: session.id === currentId,
-  };
-}
-
-export function userJson(user: { id: string; email: string; name: string; twoFactorEnabled: boolean }) {
-  return { id: user.id, email: user.email, name: user.name, twoFactorEnabled: user.twoFactorEnabled };
-}
-
-export async function sessionResponse(app: FastifyInstance, session: CurrentSession) {
-  const memberships = await membershipsOf(app.ctx, session.userId);
-  return {
-    user: userJson(session.user),
-    session: {
-      id: session.id,
-      amr: session.amr,
-      kind: session.kind,
-      createdAt: session.createdAt,
-      expiresAt: session.absoluteExpiresAt,
-      reauthenticatedAt: session.reauthenticatedAt,
-    },
-    amr: session.amr,
-    orgs: memberships.map((m) => ({ id: m.org.id, name: m.org.name, role: m.role })),
-    enrollmentRequired: session.enrollmentRequired,
-    // A pending account recovery (when it completes) or one completed lately: every session is told.
-    recovery: await recoveryNotice(app.ctx, session.userId),
-    // With 2FA on there is no deadline to compute: which orgs require it follows from the memberships.
-    twoFactorRequirement: session.user.twoFactorEnabled
-      ? {
-          required: memberships.some((m) => roleInScope(m.requireTwoFactor, m.role)),
-          deadline: null,
-          daysLeft: null,
-          overdue: false,
-          orgs: memberships.filter((m) => roleInScope(m.requireTwoFactor, m.role)).map((m) => m.org.name),
-        }
-      : await requirementSummary(app.ctx, session.userId, false),
   };
 }
 

@@ -12,7 +12,8 @@ import { OWNER, setUpOwner, type Client } from '../helpers/app.ts';
 import { expectAccessible, freePort, startRig, step, type BrowserRig } from '../helpers/browser.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/guards.ts';
 
 const MEMBER_PASSWORD = 'quiet-meadow-copper-81';
 
@@ -238,7 +239,7 @@ describe.each(DIALECTS)('signing in to an app through twofold in a browser (%s)'
         rig.t.ctx,
         { id: orgId, name: OWNER.orgName, createdAt: '' },
         { email: 'nurse@acme.test', role: 'staff', password: MEMBER_PASSWORD },
-        null,
+        OPERATOR,
         null,
       );
       const { context, page } = await rig.newPage();

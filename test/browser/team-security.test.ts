@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER, setUpOwner } from '../helpers/app.ts';
 import { expectAccessible, signInOnPage, signOutOnPage, startRig, step, type BrowserRig } from '../helpers/browser.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/guards.ts';
 
 const STAFF = { email: 'nurse@acme.test', password: 'quiet-meadow-copper-81' };
 const DAY = 86_400;
@@ -25,7 +26,7 @@ describe('team security in the browser', () => {
       rig.t.ctx,
       { id: orgId, name: OWNER.orgName, createdAt: '' },
       { email: STAFF.email, role: 'staff', password: STAFF.password },
-      null,
+      OPERATOR,
       null,
     );
   });

@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/guards.ts';
 
 const REMOTE = '203.0.113.50';
 const STAFF = { email: 'nurse@acme.test', password: 'quiet-meadow-copper-81' };
@@ -46,7 +47,7 @@ describe.each(DIALECTS)('who may read /dev/outbox (%s)', (dialect) => {
       t.ctx,
       { id: orgId, name: OWNER.orgName, createdAt: '' },
       { email: STAFF.email, role: 'staff', password: STAFF.password },
-      null,
+      OPERATOR,
       null,
     );
     const owner = new Client(t.app, REMOTE);

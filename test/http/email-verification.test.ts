@@ -19,7 +19,8 @@ import {
 } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { accountClaims } from '../../src/oidc/claims.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/guards.ts';
 import { importMembers } from '../../src/import/importer.ts';
 import { sha256Hex } from '../../src/crypto/index.ts';
 import { TOKENS } from '../../src/config/defaults.ts';
@@ -189,7 +190,7 @@ describe.each(DIALECTS)('email verification (%s)', (dialect) => {
       t.ctx,
       { id: orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'added@acme.test', role: 'client', password: 'amber-lantern-quarry-77' },
-      null,
+      OPERATOR,
       null,
     );
     expect(added.verificationEmail).toBe('sent');
@@ -199,7 +200,7 @@ describe.each(DIALECTS)('email verification (%s)', (dialect) => {
       t.ctx,
       { id: orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'added@acme.test', role: 'client', password: '' },
-      null,
+      OPERATOR,
       null,
     );
     expect(again.verificationEmail).toBeNull();

@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as oidcClient from 'openid-client';
 import { Client, OWNER } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/guards.ts';
 import {
   authRequest,
   formAction,
@@ -50,7 +51,7 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
       rig.t.ctx,
       { ...OTHER_ORG, createdAt: now },
       { email: ownerEmail, role: 'owner', password: PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     const bravo = new Client(rig.t.app);
@@ -137,7 +138,7 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
       rig.t.ctx,
       acme(),
       { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     const browser = new WebBrowser(rig.base);
@@ -168,7 +169,7 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
       rig.t.ctx,
       acme(),
       { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     const browser = new WebBrowser(rig.base);
@@ -180,7 +181,13 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
 
   it("a member past the org's 2FA deadline gets the enrolment page, not a code, and no refreshed tokens", async () => {
     const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
-    await createMember(rig.t.ctx, acme(), { email: 'nurse@acme.test', role: 'staff', password: PASSWORD }, null, null);
+    await createMember(
+      rig.t.ctx,
+      acme(),
+      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
+      OPERATOR,
+      null,
+    );
     const browser = new WebBrowser(rig.base);
     const request = await authRequest(config, { scope: 'openid email org offline_access', prompt: 'consent' });
     const tokens = await redeem(
@@ -226,7 +233,7 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
       rig.t.ctx,
       acme(),
       { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     const request = await authRequest(config, { scope: 'openid offline_access', prompt: 'consent' });

@@ -4,7 +4,8 @@ import { OWNER } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolPasskey, enrolTotp } from '../helpers/two-factor.ts';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/guards.ts';
 import { rotateSigningKey } from '../../src/oidc/keys.ts';
 import {
   authRequest,
@@ -319,7 +320,7 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
       rig.t.ctx,
       { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'nurse@acme.test', role: 'staff', password: MEMBER_PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     expect(
@@ -367,7 +368,7 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
       rig.t.ctx,
       { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'client@acme.test', role: 'client', password: MEMBER_PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     await rig.t.ctx.db.kysely.deleteFrom('memberships').where('user_id', '=', outsider.id).execute();
@@ -389,7 +390,7 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
       rig.t.ctx,
       { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'clerk@acme.test', role: 'client', password: MEMBER_PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     const strict = await authRequest(config, { acr_values: 'urn:twofold:aal2' });
@@ -410,7 +411,7 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
       rig.t.ctx,
       { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'clerk@acme.test', role: 'client', password: MEMBER_PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     const clerk = new WebBrowser(rig.base);
@@ -625,7 +626,7 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
       rig.t.ctx,
       { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'staff@acme.test', role: 'staff', password: MEMBER_PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     const staffBrowser = new WebBrowser(rig.base);

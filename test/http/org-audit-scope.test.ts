@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { enrolTotp } from '../helpers/two-factor.ts';
-import { addMember, createMember } from '../../src/orgs/service.ts';
+import { addMember } from '../../src/orgs/store.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/guards.ts';
 
 const PASSWORD = 'quiet-meadow-copper-81';
 const BRAVO = { id: 'org-bravo', name: 'Bravo Dental', createdAt: '' };
@@ -40,7 +42,7 @@ describe.each(DIALECTS)("an org's audit log is its own (%s)", (dialect) => {
       t.ctx,
       BRAVO,
       { email: 'owner@bravo.test', role: 'owner', password: PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     // A long-time Acme member with history: sign-ins from a recognisable address, an authenticator app.
@@ -48,7 +50,7 @@ describe.each(DIALECTS)("an org's audit log is its own (%s)", (dialect) => {
       t.ctx,
       { id: acmeId, name: OWNER.orgName, createdAt: '' },
       { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     const before = new Client(t.app, '203.0.113.77');

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { Client, createTestApp, ORIGIN, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/guards.ts';
 
 /** `/api/v1/<rest>` and spellings of it the router decodes to the same route. */
 const SPELLINGS = (rest: string): string[] => [
@@ -75,7 +76,7 @@ describe.each(DIALECTS)('API rules follow the matched route (%s)', (dialect) => 
       t.ctx,
       { id: orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'staff@acme.test', role: 'staff', password: PASSWORD },
-      null,
+      OPERATOR,
       null,
     );
     expect(

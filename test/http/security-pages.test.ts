@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt } from '../helpers/two-factor.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/guards.ts';
 
 function secretFrom(page: string): string {
   const match = /id="totp-secret">([A-Z2-7 ]+)</.exec(page);
@@ -110,7 +111,7 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
       t.ctx,
       { id: orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'nurse@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' },
-      null,
+      OPERATOR,
       null,
     );
     const review = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, {
@@ -155,7 +156,7 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
       t.ctx,
       { id: orgId, name: OWNER.orgName, createdAt: '' },
       { email: 'late@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' },
-      null,
+      OPERATOR,
       null,
     );
     await owner.patch(`/api/v1/orgs/${orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 3 });
