@@ -4,7 +4,7 @@ import { queryAudit } from '../audit/store.ts';
 import { auditQuerySchema, pageLimit } from '../http/audit-query.ts';
 import { email, object, password, token } from '../http/schema.ts';
 import { meta, requireSession } from '../http/request.ts';
-import { sessionResponse } from '../http/session-json.ts';
+import { sessionResponse } from '../http/session.ts';
 import { changePassword, requestPasswordReset, resetPassword } from '../flows/password.ts';
 import { confirmEmailVerification, requestEmailVerification } from '../flows/email-verification.ts';
 
@@ -25,7 +25,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const body = request.body as { currentPassword: string; newPassword: string };
-      await changePassword(ctx, body, requireSession(request), meta(request));
+      await changePassword(ctx, { session: requireSession(request), meta: meta(request) }, body);
       return { status: 'changed' };
     },
   );
@@ -66,7 +66,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       schema: { summary: 'Email me a new link to verify my email address (409 when it is already verified)' },
     },
     async (request, reply) => {
-      const status = await requestEmailVerification(ctx, requireSession(request), meta(request));
+      const status = await requestEmailVerification(ctx, { session: requireSession(request), meta: meta(request) });
       return reply.status(202).send({ status });
     },
   );

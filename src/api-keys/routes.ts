@@ -26,7 +26,9 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
       const body = request.body as { name: string; scope: ApiKeyScope };
       return reply
         .status(201)
-        .send(await createApiKey(ctx, { orgId: null, ...body }, requireSession(request), meta(request)));
+        .send(
+          await createApiKey(ctx, { session: requireSession(request), meta: meta(request) }, { orgId: null, ...body }),
+        );
     },
   );
 
@@ -35,7 +37,7 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     { schema: { summary: 'Revoke a personal API key', params: params(['id']) } },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      await revokeApiKey(ctx, { orgId: null, id }, requireSession(request), meta(request));
+      await revokeApiKey(ctx, { session: requireSession(request), meta: meta(request) }, { orgId: null, id });
       return reply.status(204).send();
     },
   );
@@ -65,7 +67,7 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
       const body = request.body as { name: string; scope: ApiKeyScope };
       return reply
         .status(201)
-        .send(await createApiKey(ctx, { orgId, ...body }, requireSession(request), meta(request)));
+        .send(await createApiKey(ctx, { session: requireSession(request), meta: meta(request) }, { orgId, ...body }));
     },
   );
 
@@ -74,7 +76,7 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     { schema: { summary: 'Revoke an organization API key', params: params(['orgId', 'id']) } },
     async (request, reply) => {
       const { orgId, id } = request.params as { orgId: string; id: string };
-      await revokeApiKey(ctx, { orgId, id }, requireSession(request), meta(request));
+      await revokeApiKey(ctx, { session: requireSession(request), meta: meta(request) }, { orgId, id });
       return reply.status(204).send();
     },
   );

@@ -5,20 +5,18 @@
  */
 import { audit, type Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import { insertApiKey, revokeApiKeyRow, type ApiKeyScope, type ApiKeyView } from '../api-keys/service.ts';
 import { requireManager } from '../orgs/service.ts';
-import type { CurrentSession } from '../sessions/service.ts';
-import { requireSudo } from './guards.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
 
 /** `orgId` null: a personal key of the session's user; otherwise a key of that org (owner/admin). */
 export async function createApiKey(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string | null; readonly name: string; readonly scope: ApiKeyScope },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<{ key: string; apiKey: ApiKeyView }> {
-  requireSudo(ctx, session);
+  const { session, meta } = by;
+  requireRecentReauthentication(ctx, session);
   if (input.orgId !== null) await requireManager(ctx, input.orgId, session.userId);
   const created = await insertApiKey(
     ctx,
@@ -37,10 +35,10 @@ export async function createApiKey(
 
 export async function revokeApiKey(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string | null; readonly id: string },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<void> {
+  const { session, meta } = by;
   if (input.orgId !== null) await requireManager(ctx, input.orgId, session.userId);
   const owner = input.orgId !== null ? { orgId: input.orgId } : { userId: session.userId };
   if (!(await revokeApiKeyRow(ctx, owner, input.id))) throw new AppError('not_found');

@@ -4,13 +4,12 @@
  * every method while self-service recovery is off.
  */
 import { audit, link, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import { listFactors } from '../factors/index.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { requireManager } from '../orgs/service.ts';
 import { membersWithDeadlines, type MemberDeadline } from '../orgs/compliance.ts';
 import { openAdminRequests } from '../recovery/store.ts';
-import type { CurrentSession } from '../sessions/service.ts';
+import type { Acting } from './acting.ts';
 
 export interface ComplianceMember extends MemberDeadline {
   methods: string[];
@@ -30,18 +29,14 @@ async function membersOf(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
 }
 
 /** Every member with their 2FA status (owner/admin of the org). */
-export async function complianceMembers(ctx: Ctx, orgId: string, session: CurrentSession): Promise<ComplianceMember[]> {
-  await requireManager(ctx, orgId, session.userId);
+export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Promise<ComplianceMember[]> {
+  await requireManager(ctx, orgId, by.session.userId);
   return membersOf(ctx, orgId);
 }
 
 /** Emails every member without 2FA the heads-up: what it is, why, how, and the deadline if any. */
-export async function notifyMembersWithout2fa(
-  ctx: Ctx,
-  orgId: string,
-  session: CurrentSession,
-  meta: RequestMeta,
-): Promise<number> {
+export async function notifyMembersWithout2fa(ctx: Ctx, by: Acting, orgId: string): Promise<number> {
+  const { session, meta } = by;
   const { org } = await requireManager(ctx, orgId, session.userId);
   const members = (await membersWithDeadlines(ctx, orgId)).filter((m) => !m.twoFactorEnabled);
   for (const m of members) {

@@ -17,8 +17,8 @@ import {
   type VerificationEmail,
   type VerifiedVia,
 } from '../accounts/verification.ts';
-import type { CurrentSession } from '../sessions/service.ts';
-import { limitPerIp } from './guards.ts';
+import { limitByIp } from './limits.ts';
+import type { Acting } from './acting.ts';
 
 interface Recipient {
   readonly id: string;
@@ -65,12 +65,9 @@ export async function markEmailVerified(
  * A signed-in person asks for a new link: throttled per address (a mailbox is not to be flooded), refused
  * (409) when the address is already verified.
  */
-export async function requestEmailVerification(
-  ctx: Ctx,
-  session: CurrentSession,
-  meta: RequestMeta,
-): Promise<VerificationEmail> {
-  await limitPerIp(ctx, meta, 'email-verification-send', RATE_LIMITS.emailVerificationSend);
+export async function requestEmailVerification(ctx: Ctx, by: Acting): Promise<VerificationEmail> {
+  const { session, meta } = by;
+  await limitByIp(ctx, meta, 'email-verification-send', RATE_LIMITS.emailVerificationSend);
   if (await isEmailVerified(ctx, session.userId))
     throw new AppError('conflict', { message: 'Your email address is already confirmed.' });
   return sendEmailVerification(ctx, session.user, meta, true);
@@ -82,7 +79,7 @@ export async function requestEmailVerification(
  * clicks at once verify once; audited as `email.verified`.
  */
 export async function confirmEmailVerification(ctx: Ctx, token: string, meta: RequestMeta): Promise<{ email: string }> {
-  await limitPerIp(ctx, meta, 'email-verification', RATE_LIMITS.emailVerification);
+  await limitByIp(ctx, meta, 'email-verification', RATE_LIMITS.emailVerification);
   if (!token) throw new AppError('invalid_token');
   const verification = await findLiveVerification(ctx, token);
   if (!verification || !(await consumeVerification(ctx, verification.id))) throw new AppError('invalid_token');

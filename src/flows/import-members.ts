@@ -6,12 +6,10 @@
 import { Readable } from 'node:stream';
 import { BODY_LIMIT_BYTES } from '../config/defaults.ts';
 import { audit, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import { importMembers, type ImportReport } from '../import/importer.ts';
 import { splitCsvLine } from '../import/rows.ts';
 import { requireManager } from '../orgs/service.ts';
-import type { CurrentSession } from '../sessions/service.ts';
-import { requireSudo } from './guards.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
 
 /** Rewrites pasted CSV so that every row belongs to `orgName`, whatever its org column says. */
 function intoOrg(csv: string, orgName: string): string {
@@ -36,11 +34,11 @@ function intoOrg(csv: string, orgName: string): string {
 /** Imports the pasted CSV into the org; the report, and each rejected row with its reason (no secrets). */
 export async function importIntoOrg(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly csv: string },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<{ report: ImportReport; rejected: string[] }> {
-  requireSudo(ctx, session);
+  const { session, meta } = by;
+  requireRecentReauthentication(ctx, session);
   const { org } = await requireManager(ctx, input.orgId, session.userId);
   const rejected: string[] = [];
   const report = await importMembers(ctx, Readable.from([intoOrg(input.csv.slice(0, BODY_LIMIT_BYTES), org.name)]), {

@@ -20,18 +20,18 @@ import {
   restoreInvitation,
   revokeInvitationRow,
 } from '../orgs/store.ts';
-import type { CurrentSession } from '../sessions/service.ts';
 import { markEmailVerified } from './email-verification.ts';
-import { limitPerIp } from './guards.ts';
+import { limitByIp } from './limits.ts';
+import type { Acting } from './acting.ts';
 
 /** An owner or admin invites someone by email; only an owner invites another owner. */
 export async function invite(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly email: string; readonly role: Role },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<{ invitation: InvitationView; emailDelivered: boolean }> {
-  await limitPerIp(ctx, meta, 'invitation', RATE_LIMITS.invitation);
+  const { session, meta } = by;
+  await limitByIp(ctx, meta, 'invitation', RATE_LIMITS.invitation);
   const { orgId } = input;
   const { org, role: actorRole } = await requireManager(ctx, orgId, session.userId);
   if (!mayManage(actorRole, input.role, input.role))
@@ -81,10 +81,10 @@ export async function invite(
 
 export async function revokeInvitation(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly invitationId: string },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<void> {
+  const { session, meta } = by;
   const { orgId, invitationId } = input;
   await requireManager(ctx, orgId, session.userId);
   if (!(await revokeInvitationRow(ctx, orgId, invitationId))) throw new AppError('not_found');
@@ -106,7 +106,7 @@ export async function acceptInvitation(
   input: { readonly token: string; readonly password: string; readonly name?: string },
   meta: RequestMeta,
 ): Promise<User> {
-  await limitPerIp(ctx, meta, 'invitation', RATE_LIMITS.invitation);
+  await limitByIp(ctx, meta, 'invitation', RATE_LIMITS.invitation);
   const invitation = await findInvitation(ctx, input.token);
   if (!invitation) throw new AppError('invalid_token');
   const user = invitation.accountExists

@@ -5,16 +5,16 @@
  */
 import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import type { Role } from '../db/schema.ts';
 import { acceptablePasswordFor, findUserByEmail, insertUser, parseEmail, type User } from '../accounts/service.ts';
 import type { VerificationEmail } from '../accounts/verification.ts';
 import { mayActAccountWide, mayManage, ownerCount, requireManager, roleIn, type Org } from '../orgs/service.ts';
 import { addMember, deleteMembership, setMemberRole, withOrgLocked } from '../orgs/store.ts';
-import { revokeAllSessions, type CurrentSession } from '../sessions/service.ts';
+import { revokeAllSessions } from '../sessions/service.ts';
 import { endOrgAppAccess } from '../oidc/adapter.ts';
 import { sendEmailVerification } from './email-verification.ts';
-import type { Operator } from './guards.ts';
+import type { Operator } from './operator.ts';
+import type { Acting } from './acting.ts';
 
 /**
  * The operator adds a member. A new account needs an acceptable password, and its address — typed in by
@@ -23,23 +23,22 @@ import type { Operator } from './guards.ts';
  */
 export async function createMember(
   ctx: Ctx,
-  org: Org,
-  input: { readonly email: string; readonly role: Role; readonly password: string },
   _by: Operator,
-  meta: RequestMeta | null,
+  input: { readonly org: Org; readonly email: string; readonly role: Role; readonly password: string },
 ): Promise<User & { verificationEmail: VerificationEmail | null }> {
+  const { org } = input;
   const email = parseEmail(input.email);
   const existing: User | null = await findUserByEmail(ctx, email);
   const user = existing ?? (await insertUser(ctx, email, acceptablePasswordFor(input.password, email, [org.name])));
   await addMember(ctx, org.id, user.id, input.role);
-  await audit(ctx, meta, {
+  await audit(ctx, null, {
     event: 'member.added',
     actorUserId: null,
     targetUserId: user.id,
     orgId: org.id,
     details: { role: input.role },
   });
-  return { ...user, verificationEmail: existing ? null : await sendEmailVerification(ctx, user, meta) };
+  return { ...user, verificationEmail: existing ? null : await sendEmailVerification(ctx, user, null) };
 }
 
 /**
@@ -48,10 +47,10 @@ export async function createMember(
  */
 export async function changeRole(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly userId: string; readonly role: Role },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<void> {
+  const { session, meta } = by;
   const { orgId, userId, role } = input;
   await withOrgLocked(ctx, orgId, async (locked) => {
     const { role: actorRole } = await requireManager(locked, orgId, session.userId);
@@ -81,10 +80,10 @@ export async function changeRole(
  */
 export async function removeMember(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly userId: string },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<void> {
+  const { session, meta } = by;
   const { orgId, userId } = input;
   await withOrgLocked(ctx, orgId, async (locked) => {
     const self = session.userId === userId;

@@ -4,7 +4,6 @@
  * re-authentication (sudo), and the secret is returned once.
  */
 import { audit, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import {
   createClient,
   deleteClient,
@@ -14,16 +13,15 @@ import {
   type ClientView,
 } from '../oidc/clients.ts';
 import { requireManager } from '../orgs/service.ts';
-import type { CurrentSession } from '../sessions/service.ts';
-import { requireSudo } from './guards.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
 
 export async function registerApp(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly app: ClientInput },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<{ client: ClientView; clientSecret: string | null }> {
-  requireSudo(ctx, session);
+  const { session, meta } = by;
+  requireRecentReauthentication(ctx, session);
   await requireManager(ctx, input.orgId, session.userId);
   const created = await createClient(ctx, input.orgId, session.userId, input.app);
   await audit(ctx, meta, {
@@ -38,10 +36,10 @@ export async function registerApp(
 /** Changes an app's name and addresses (owner/admin). */
 export async function updateApp(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly clientId: string; readonly app: Omit<ClientInput, 'kind'> },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<ClientView> {
+  const { session, meta } = by;
   const { orgId, clientId } = input;
   await requireManager(ctx, orgId, session.userId);
   const client = await updateClient(ctx, orgId, clientId, input.app);
@@ -52,11 +50,11 @@ export async function updateApp(
 /** A new secret for a confidential app; the old one keeps working for `keepOldHours` (0: stops at once). */
 export async function rotateAppSecret(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly clientId: string; readonly keepOldHours: number },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<{ client: ClientView; clientSecret: string }> {
-  requireSudo(ctx, session);
+  const { session, meta } = by;
+  requireRecentReauthentication(ctx, session);
   const { orgId, clientId, keepOldHours } = input;
   await requireManager(ctx, orgId, session.userId);
   const rotated = await rotateClientSecret(ctx, orgId, clientId, keepOldHours);
@@ -72,10 +70,10 @@ export async function rotateAppSecret(
 /** Deletes an app and every grant, code and token issued to it (owner/admin); returns what it was. */
 export async function deleteApp(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly clientId: string },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<ClientView> {
+  const { session, meta } = by;
   const { orgId, clientId } = input;
   await requireManager(ctx, orgId, session.userId);
   const deleted = await deleteClient(ctx, orgId, clientId);

@@ -6,10 +6,9 @@
 import type Provider from 'oidc-provider';
 import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import type { ClientView } from '../oidc/clients.ts';
 import { listConnectedApps, revokeConnectedApp, type ConnectedApp } from '../oidc/grants.ts';
-import type { CurrentSession } from '../sessions/service.ts';
+import type { Acting } from './acting.ts';
 
 /** What the provider says the app asks for beyond the person's existing grant. */
 export interface MissingConsent {
@@ -24,15 +23,15 @@ export interface MissingConsent {
  */
 export async function giveConsent(
   ctx: Ctx,
+  by: Acting,
   input: {
     readonly grants: Provider['Grant'];
     readonly grantId: string | undefined;
     readonly client: ClientView;
     readonly missing: MissingConsent;
   },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<string> {
+  const { session, meta } = by;
   const { client, missing } = input;
   const grant = input.grantId
     ? await input.grants.find(input.grantId)
@@ -54,12 +53,8 @@ export async function giveConsent(
 }
 
 /** Takes an app's access back: its grants, codes and tokens for the session's user; 404 when it had none. */
-export async function revokeAppAccess(
-  ctx: Ctx,
-  clientId: string,
-  session: CurrentSession,
-  meta: RequestMeta,
-): Promise<ConnectedApp> {
+export async function revokeAppAccess(ctx: Ctx, by: Acting, clientId: string): Promise<ConnectedApp> {
+  const { session, meta } = by;
   const found = (await listConnectedApps(ctx, session.userId)).find((a) => a.clientId === clientId);
   if (!found || !(await revokeConnectedApp(ctx, session.userId, clientId))) throw new AppError('not_found');
   await audit(ctx, meta, {

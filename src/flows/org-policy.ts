@@ -3,21 +3,19 @@
  * once (src/core/enforcement.ts): turning a requirement on starts its grace period now.
  */
 import { audit, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import { nextRequirementTimes } from '../core/enforcement.ts';
 import { requireManager } from '../orgs/service.ts';
 import { checkPolicy, getPolicy, membersWithout2faInScope, requirementTimes, type OrgPolicy } from '../orgs/policy.ts';
 import { setPolicy } from '../orgs/store.ts';
-import type { CurrentSession } from '../sessions/service.ts';
-import { requireSudo } from './guards.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
 
 export async function changePolicy(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly patch: Partial<OrgPolicy> },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<{ policy: OrgPolicy; affectedMembers: number }> {
-  requireSudo(ctx, session);
+  const { session, meta } = by;
+  requireRecentReauthentication(ctx, session);
   const { orgId } = input;
   await requireManager(ctx, orgId, session.userId);
   const before = await getPolicy(ctx, orgId);

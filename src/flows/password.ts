@@ -19,10 +19,11 @@ import {
 } from '../accounts/service.ts';
 import { consumePasswordReset, findLiveReset, insertPasswordReset } from '../accounts/password-resets.ts';
 import { noteEmailPasswordReset, openRecovery } from '../recovery/guard.ts';
-import { revokeAllSessions, type CurrentSession } from '../sessions/service.ts';
+import { revokeAllSessions } from '../sessions/service.ts';
 import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { markEmailVerified } from './email-verification.ts';
-import { limitPerIp, requireSudo } from './guards.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
+import { limitByIp } from './limits.ts';
 
 /**
  * The signed-in person changes their password with the current one. With 2FA on it is a sudo action (the
@@ -30,11 +31,11 @@ import { limitPerIp, requireSudo } from './guards.ts';
  */
 export async function changePassword(
   ctx: Ctx,
+  by: Acting,
   input: { readonly currentPassword: string; readonly newPassword: string },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<void> {
-  if (session.user.twoFactorEnabled) requireSudo(ctx, session);
+  const { session, meta } = by;
+  if (session.user.twoFactorEnabled) requireRecentReauthentication(ctx, session);
   const user = session.user;
   await checkCredentials(ctx, user.email, input.currentPassword, meta).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'invalid_credentials') {
@@ -74,7 +75,7 @@ async function openRecoveryNote(ctx: Ctx, userId: string): Promise<OpenRecoveryN
  * way.
  */
 export async function requestPasswordReset(ctx: Ctx, emailInput: string, meta: RequestMeta): Promise<void> {
-  await limitPerIp(ctx, meta, 'password-reset', RATE_LIMITS.passwordReset);
+  await limitByIp(ctx, meta, 'password-reset', RATE_LIMITS.passwordReset);
   const user = await findUserByEmail(ctx, emailInput);
   // Both branches do the same kind of work (the same reads, an audit row, no waiting for the mail server),
   // so the answer takes about the same time whether the account exists or not (ASVS 5.0 6.3.8).
@@ -109,7 +110,7 @@ export async function resetPassword(
   input: { readonly token: string; readonly password: string },
   meta: RequestMeta,
 ): Promise<void> {
-  await limitPerIp(ctx, meta, 'password-reset-confirm', RATE_LIMITS.passwordReset);
+  await limitByIp(ctx, meta, 'password-reset-confirm', RATE_LIMITS.passwordReset);
   const reset = await findLiveReset(ctx, input.token);
   if (!reset) throw new AppError('invalid_token');
   const normalised = await acceptablePassword(ctx, input.password, reset.email, reset.userId);

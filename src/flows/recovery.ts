@@ -25,19 +25,19 @@ import { announceByPhone } from '../recovery/notify.ts';
 import { cancelRecoveries, cancelRecoveriesOf, orgsWithoutSelfService } from '../recovery/service.ts';
 import { findEmailedRecovery, insertEmailedRecovery, requestAdminHelp, startDelay } from '../recovery/store.ts';
 import { liveChallenge } from '../sessions/challenge.ts';
-import type { CurrentSession } from '../sessions/service.ts';
 import { hitRateLimit } from '../throttle/store.ts';
-import { limitPerIp } from './guards.ts';
+import { limitByIp } from './limits.ts';
+import type { Acting } from './acting.ts';
 
 /** Confirm and cancel links are bearer secrets from anonymous callers: counted per client IP first. */
 async function limitLinkUse(ctx: Ctx, meta: RequestMeta): Promise<void> {
-  await limitPerIp(
-    ctx,
-    meta,
-    'recovery-link',
-    RATE_LIMITS.recoveryLink,
-    'Too many recovery links were opened from your network. Try again later.',
-  );
+  await limitByIp(ctx, meta, 'recovery-link', RATE_LIMITS.recoveryLink).catch((error: unknown) => {
+    if (!(error instanceof AppError) || error.code !== 'rate_limited') throw error;
+    throw new AppError('rate_limited', {
+      message: 'Too many recovery links were opened from your network. Try again later.',
+      retryAfterSeconds: error.retryAfterSeconds ?? undefined,
+    });
+  });
 }
 
 export type StartResult =
@@ -126,6 +126,6 @@ export async function cancelRecoveryByToken(ctx: Ctx, token: string, meta: Reque
 }
 
 /** Cancel from a signed-in session; returns how many open recoveries it cancelled. */
-export async function cancelOwnRecovery(ctx: Ctx, session: CurrentSession, meta: RequestMeta): Promise<number> {
-  return cancelRecoveriesOf(ctx, session.userId, 'signed_in_session', meta);
+export async function cancelOwnRecovery(ctx: Ctx, by: Acting): Promise<number> {
+  return cancelRecoveriesOf(ctx, by.session.userId, 'signed_in_session', by.meta);
 }

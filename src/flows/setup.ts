@@ -16,7 +16,8 @@ import { addMember, clearSetupDone, insertOrg, markSetupDone } from '../orgs/sto
 import { createSession } from '../sessions/service.ts';
 import { finishSignIn } from '../sessions/sign-in.ts';
 import { markEmailVerified, sendEmailVerification } from './email-verification.ts';
-import { limitPerIp, type Operator } from './guards.ts';
+import { limitByIp } from './limits.ts';
+import type { Operator } from './operator.ts';
 
 export interface SetupInput {
   readonly orgName: string;
@@ -52,8 +53,8 @@ async function createFirstOrg(
 /** `twofold init`: the operator creates the first org and owner, and may vouch for the owner's address. */
 export async function setUp(
   ctx: Ctx,
-  input: SetupInput & { readonly emailVerified?: boolean },
   _by: Operator,
+  input: SetupInput & { readonly emailVerified?: boolean },
 ): Promise<{ user: User; org: Org; verificationEmail: VerificationEmail | null }> {
   const { user, org } = await createFirstOrg(ctx, input, null);
   if (input.emailVerified) {
@@ -73,7 +74,7 @@ export async function setUpAndSignIn(
   meta: RequestMeta,
   deviceId: string | null,
 ): Promise<{ user: User; org: Org; token: string }> {
-  await limitPerIp(ctx, meta, 'setup', RATE_LIMITS.setup);
+  await limitByIp(ctx, meta, 'setup', RATE_LIMITS.setup);
   const { user, org } = await createFirstOrg(ctx, input, meta);
   await sendEmailVerification(ctx, user, meta);
   const { token } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: false }, meta);

@@ -11,8 +11,9 @@ import type { RequestMeta } from '../audit/store.ts';
 import { mailTemplates } from '../mail/templates.ts';
 import { setSuspended } from '../accounts/store.ts';
 import { findMember, mayManage, requireAccountWideAuthority, requireManager } from '../orgs/service.ts';
-import { revokeAllSessions, type CurrentSession } from '../sessions/service.ts';
-import { requireSudo, type Operator } from './guards.ts';
+import { revokeAllSessions } from '../sessions/service.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
+import type { Operator } from './operator.ts';
 
 interface SuspensionActor {
   readonly actorUserId: string | null;
@@ -23,11 +24,11 @@ interface SuspensionActor {
 /** An owner or admin suspends (or reactivates) a member's account; `changed` is false when it already was. */
 export async function setMemberSuspended(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly userId: string; readonly suspended: boolean; readonly reason: string },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<{ changed: boolean }> {
-  requireSudo(ctx, session);
+  const { session, meta } = by;
+  requireRecentReauthentication(ctx, session);
   const { orgId, userId, suspended } = input;
   const { role: actorRole } = await requireManager(ctx, orgId, session.userId);
   if (session.userId === userId)
@@ -41,20 +42,19 @@ export async function setMemberSuspended(
     userId,
     suspended ? 'suspend this account' : 'reactivate this account',
   );
-  const by = { actorUserId: session.userId, orgId, reason: input.reason.trim() || 'no reason given' };
+  const actor = { actorUserId: session.userId, orgId, reason: input.reason.trim() || 'no reason given' };
   const account = { id: target.userId, email: target.email };
-  return { changed: await apply(ctx, account, suspended, by, meta) };
+  return { changed: await apply(ctx, account, suspended, actor, meta) };
 }
 
 /** The operator suspends (or reactivates) an account; false when it already was. */
 export async function setAccountSuspended(
   ctx: Ctx,
-  target: { readonly id: string; readonly email: string },
-  suspended: boolean,
   _by: Operator,
+  input: { readonly account: { readonly id: string; readonly email: string }; readonly suspended: boolean },
 ): Promise<boolean> {
-  const reason = `${suspended ? 'suspended' : 'reactivated'} from the command line`;
-  return apply(ctx, target, suspended, { actorUserId: null, orgId: null, reason }, null);
+  const reason = `${input.suspended ? 'suspended' : 'reactivated'} from the command line`;
+  return apply(ctx, input.account, input.suspended, { actorUserId: null, orgId: null, reason }, null);
 }
 
 async function apply(

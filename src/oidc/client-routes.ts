@@ -84,7 +84,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { orgId } = request.params as { orgId: string };
       const app = request.body as ClientInput;
-      const created = await registerApp(ctx, { orgId, app }, requireSession(request), meta(request));
+      const created = await registerApp(ctx, { session: requireSession(request), meta: meta(request) }, { orgId, app });
       return reply
         .status(201)
         .header('location', `${base(orgId)}/${created.client.clientId}`)
@@ -115,7 +115,13 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { orgId, clientId } = request.params as { orgId: string; clientId: string };
       const app = request.body as Omit<ClientInput, 'kind'>;
-      return { client: await updateApp(ctx, { orgId, clientId, app }, requireSession(request), meta(request)) };
+      return {
+        client: await updateApp(
+          ctx,
+          { session: requireSession(request), meta: meta(request) },
+          { orgId, clientId, app },
+        ),
+      };
     },
   );
 
@@ -139,9 +145,8 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
       const keepOldHours = body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours;
       const rotated = await rotateAppSecret(
         ctx,
+        { session: requireSession(request), meta: meta(request) },
         { orgId, clientId, keepOldHours },
-        requireSession(request),
-        meta(request),
       );
       return { client: rotated.client, clientSecret: rotated.clientSecret };
     },
@@ -157,7 +162,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-      await deleteApp(ctx, { orgId, clientId }, requireSession(request), meta(request));
+      await deleteApp(ctx, { session: requireSession(request), meta: meta(request) }, { orgId, clientId });
       return reply.status(204).send();
     },
   );
@@ -237,7 +242,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
         redirectUris: lines(body.redirectUris),
         postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
       };
-      const created = await registerApp(ctx, { orgId, app }, session, meta(request));
+      const created = await registerApp(ctx, { session, meta: meta(request) }, { orgId, app });
       const shown = created.clientSecret ? { clientId: created.client.clientId, secret: created.clientSecret } : null;
       return {
         status: 201,
@@ -256,7 +261,11 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
         redirectUris: lines(body.redirectUris),
         postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
       };
-      const client = await updateApp(ctx, { orgId, clientId: clientIdOf(request), app }, session, meta(request));
+      const client = await updateApp(
+        ctx,
+        { session, meta: meta(request) },
+        { orgId, clientId: clientIdOf(request), app },
+      );
       return { status: 200, shown: null, text: `${client.name} saved.` };
     }),
   );
@@ -266,9 +275,8 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
       const hours = Number(body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
       const rotated = await rotateAppSecret(
         ctx,
+        { session, meta: meta(request) },
         { orgId, clientId: clientIdOf(request), keepOldHours: hours },
-        session,
-        meta(request),
       );
       const old =
         hours === 0
@@ -284,7 +292,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/orgs/:orgId/apps/:clientId/delete', async (request, reply) =>
     pageAction(request, reply, async (orgId, session) => {
-      const client = await deleteApp(ctx, { orgId, clientId: clientIdOf(request) }, session, meta(request));
+      const client = await deleteApp(ctx, { session, meta: meta(request) }, { orgId, clientId: clientIdOf(request) });
       return { status: 200, shown: null, text: `${client.name} was deleted. Its users are signed out of it.` };
     }),
   );

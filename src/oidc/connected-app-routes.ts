@@ -43,7 +43,7 @@ export async function connectedAppRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const session = requireSession(request);
-      await revokeAppAccess(ctx, (request.params as { clientId: string }).clientId, session, meta(request));
+      await revokeAppAccess(ctx, { session, meta: meta(request) }, (request.params as { clientId: string }).clientId);
       return reply.status(204).send();
     },
   );
@@ -83,9 +83,8 @@ ${notice('success', done ? `${done.slice(0, 100)} no longer has access to your a
     const session = requireSession(request);
     const removed = await revokeAppAccess(
       ctx,
+      { session, meta: meta(request) },
       (request.params as { clientId: string }).clientId,
-      session,
-      meta(request),
     );
     return reply.redirect(`/profile/apps?removed=${encodeURIComponent(removed.name)}`, 303);
   });

@@ -392,9 +392,8 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     if (outcome !== 'consent' || !session) return step(request, reply);
     const grantId = await giveConsent(
       ctx,
+      { session, meta: meta(request) },
       { grants: provider.Grant, grantId: details.grantId, client, missing: details.prompt.details as MissingConsent },
-      session,
-      meta(request),
     );
     return finish(request, reply, provider, client, { consent: { grantId } });
   });

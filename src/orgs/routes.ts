@@ -5,7 +5,7 @@ import type { Role } from '../db/schema.ts';
 import { auditQuerySchema, pageLimit } from '../http/audit-query.ts';
 import { email, object, params, password, role, str, token } from '../http/schema.ts';
 import { browserTokens, issueSessionCookie, meta, requireSession } from '../http/request.ts';
-import { userJson } from '../http/session-json.ts';
+import { userJson } from '../http/session.ts';
 import { setUpAndSignIn } from '../flows/setup.ts';
 import { changeRole, removeMember } from '../flows/members.ts';
 import { acceptInvitation, invite, revokeInvitation } from '../flows/invitations.ts';
@@ -59,7 +59,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const session = requireSession(request);
       const { orgId } = request.params as { orgId: string };
-      return { members: await complianceMembers(ctx, orgId, session) };
+      return { members: await complianceMembers(ctx, { session, meta: meta(request) }, orgId) };
     },
   );
 
@@ -75,7 +75,11 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const session = requireSession(request);
       const { orgId, userId } = request.params as { orgId: string; userId: string };
-      await changeRole(ctx, { orgId, userId, role: (request.body as { role: Role }).role }, session, meta(request));
+      await changeRole(
+        ctx,
+        { session, meta: meta(request) },
+        { orgId, userId, role: (request.body as { role: Role }).role },
+      );
       return { userId, role: (await roleIn(ctx, orgId, userId)).role };
     },
   );
@@ -88,7 +92,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = requireSession(request);
       const { orgId, userId } = request.params as { orgId: string; userId: string };
-      await removeMember(ctx, { orgId, userId }, session, meta(request));
+      await removeMember(ctx, { session, meta: meta(request) }, { orgId, userId });
       return reply.status(204).send();
     },
   );
@@ -117,7 +121,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
       const session = requireSession(request);
       const { orgId } = request.params as { orgId: string };
       const body = request.body as { email: string; role: Role };
-      const result = await invite(ctx, { orgId, email: body.email, role: body.role }, session, meta(request));
+      const result = await invite(ctx, { session, meta: meta(request) }, { orgId, email: body.email, role: body.role });
       return reply.status(201).send(result);
     },
   );
@@ -130,7 +134,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = requireSession(request);
       const { orgId, invitationId } = request.params as { orgId: string; invitationId: string };
-      await revokeInvitation(ctx, { orgId, invitationId }, session, meta(request));
+      await revokeInvitation(ctx, { session, meta: meta(request) }, { orgId, invitationId });
       return reply.status(204).send();
     },
   );

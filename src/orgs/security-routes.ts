@@ -6,7 +6,7 @@ import { meta, requireSession } from '../http/request.ts';
 import { changePolicy } from '../flows/org-policy.ts';
 import { setMemberSuspended } from '../flows/suspension.ts';
 import { complianceMembers, notifyMembersWithout2fa } from '../flows/compliance.ts';
-import { resetMemberTwoFactor } from '../flows/member-reset.ts';
+import { resetMemberTwoFactor } from '../flows/reset-member.ts';
 import { requireManager } from './service.ts';
 import { getPolicy, membersWithout2faInScope, type OrgPolicy } from './policy.ts';
 import { adoptionSeries } from './compliance.ts';
@@ -74,7 +74,7 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const session = requireSession(request);
       const { orgId } = request.params as { orgId: string };
-      return changePolicy(ctx, { orgId, patch: request.body as Partial<OrgPolicy> }, session, meta(request));
+      return changePolicy(ctx, { session, meta: meta(request) }, { orgId, patch: request.body as Partial<OrgPolicy> });
     },
   );
 
@@ -84,7 +84,10 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const session = requireSession(request);
       const { orgId } = request.params as { orgId: string };
-      return { members: await complianceMembers(ctx, orgId, session), adoption: await adoptionSeries(ctx, orgId, 30) };
+      return {
+        members: await complianceMembers(ctx, { session, meta: meta(request) }, orgId),
+        adoption: await adoptionSeries(ctx, orgId, 30),
+      };
     },
   );
 
@@ -94,7 +97,7 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const session = requireSession(request);
       const { orgId } = request.params as { orgId: string };
-      return { notified: await notifyMembersWithout2fa(ctx, orgId, session, meta(request)) };
+      return { notified: await notifyMembersWithout2fa(ctx, { session, meta: meta(request) }, orgId) };
     },
   );
 
@@ -111,7 +114,7 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
       const session = requireSession(request);
       const { orgId, userId } = request.params as { orgId: string; userId: string };
       const reason = (request.body as { reason?: string } | undefined)?.reason ?? '';
-      await resetMemberTwoFactor(ctx, { orgId, userId, reason }, session, meta(request));
+      await resetMemberTwoFactor(ctx, { session, meta: meta(request) }, { orgId, userId, reason });
       return { status: 'reset' };
     },
   );
@@ -135,7 +138,11 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
         const session = requireSession(request);
         const { orgId, userId } = request.params as { orgId: string; userId: string };
         const reason = (request.body as { reason?: string } | undefined)?.reason ?? '';
-        const { changed } = await setMemberSuspended(ctx, { orgId, userId, suspended, reason }, session, meta(request));
+        const { changed } = await setMemberSuspended(
+          ctx,
+          { session, meta: meta(request) },
+          { orgId, userId, suspended, reason },
+        );
         return { status: suspended ? 'suspended' : 'active', changed };
       },
     );

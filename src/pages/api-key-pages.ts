@@ -94,7 +94,7 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
     const scope: ApiKeyScope = body.scope === 'write' ? 'write' : 'read';
     try {
       const input = { orgId: c.orgId, name: String(body.name ?? '').slice(0, 100), scope };
-      const { key } = await createApiKey(ctx, input, requireSession(request), meta(request));
+      const { key } = await createApiKey(ctx, { session: requireSession(request), meta: meta(request) }, input);
       return render(request, reply, 201, key, null);
     } catch (error) {
       const redirect = confirmFirst(error, reply, c.base);
@@ -108,7 +108,7 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
   async function revoke(request: FastifyRequest, reply: FastifyReply) {
     const c = await context(request);
     const input = { orgId: c.orgId, id: (request.params as { id: string }).id };
-    await revokeApiKey(ctx, input, requireSession(request), meta(request));
+    await revokeApiKey(ctx, { session: requireSession(request), meta: meta(request) }, input);
     return reply.redirect(c.base, 303);
   }
 

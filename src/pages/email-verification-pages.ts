@@ -69,7 +69,7 @@ export async function emailVerificationPages(app: FastifyInstance): Promise<void
   app.post('/profile/email/verification', async (request, reply) => {
     const session = requireSession(request);
     try {
-      await requestEmailVerification(ctx, session, meta(request));
+      await requestEmailVerification(ctx, { session, meta: meta(request) });
     } catch (error) {
       const problem = formError(error, reply);
       if (problem.code === 'conflict') return reply.redirect('/profile', 303);

@@ -56,7 +56,7 @@ ${rejected.length ? html`<section class="card" aria-labelledby="rejected-title">
     const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, session.userId);
     const csv = String((request.body as { csv?: string }).csv ?? '').slice(0, BODY_LIMIT_BYTES);
     try {
-      const { report, rejected } = await importIntoOrg(ctx, { orgId: org.id, csv }, session, meta(request));
+      const { report, rejected } = await importIntoOrg(ctx, { session, meta: meta(request) }, { orgId: org.id, csv });
       return render(request, reply, 200, report, rejected, null);
     } catch (error) {
       const redirect = confirmFirst(error, reply, `/orgs/${org.id}/import`);

@@ -89,7 +89,7 @@ ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members
     const { userId } = request.params as { userId: string };
     try {
       const role = parseRole(textField(request.body, 'role', 20));
-      await changeRole(ctx, { orgId: org.id, userId, role }, session, meta(request));
+      await changeRole(ctx, { session, meta: meta(request) }, { orgId: org.id, userId, role });
     } catch (error) {
       const problem = formError(error, reply);
       return renderMembers(request, reply, problem.status, problem);
@@ -121,7 +121,7 @@ ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members
     const { session, org } = await manager(request);
     const { userId } = request.params as { userId: string };
     try {
-      await removeMember(ctx, { orgId: org.id, userId }, session, meta(request));
+      await removeMember(ctx, { session, meta: meta(request) }, { orgId: org.id, userId });
     } catch (error) {
       const problem = formError(error, reply);
       return renderMembers(request, reply, problem.status, problem);
@@ -139,7 +139,7 @@ ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members
     let delivered: boolean;
     try {
       const input = { orgId: org.id, email: plainText(body, 'email'), role: parseRole(textField(body, 'role', 20)) };
-      const result = await invite(ctx, input, session, meta(request));
+      const result = await invite(ctx, { session, meta: meta(request) }, input);
       delivered = result.emailDelivered;
     } catch (error) {
       const problem = formError(error, reply);
@@ -155,7 +155,7 @@ ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members
       const { session, org } = await manager(request);
       const { invitationId } = request.params as { invitationId: string };
       try {
-        await revokeInvitation(ctx, { orgId: org.id, invitationId }, session, meta(request));
+        await revokeInvitation(ctx, { session, meta: meta(request) }, { orgId: org.id, invitationId });
       } catch (error) {
         const problem = formError(error, reply);
         return renderMembers(

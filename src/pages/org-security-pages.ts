@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { changePolicy } from '../flows/org-policy.ts';
 import { complianceMembers, notifyMembersWithout2fa } from '../flows/compliance.ts';
-import { resetMemberTwoFactor } from '../flows/member-reset.ts';
+import { resetMemberTwoFactor } from '../flows/reset-member.ts';
 import { findMember, requireManager } from '../orgs/service.ts';
 import { getPolicy, membersWithout2faInScope, type OrgPolicy } from '../orgs/policy.ts';
 import { adoptionSeries } from '../orgs/compliance.ts';
@@ -104,7 +104,7 @@ ${policyForm(org.id, values, frame.csrf, confirm)}`,
       );
     }
     try {
-      await changePolicy(ctx, { orgId: org.id, patch: values }, session, meta(request));
+      await changePolicy(ctx, { session, meta: meta(request) }, { orgId: org.id, patch: values });
     } catch (error) {
       const redirect = confirmFirst(error, reply, `/orgs/${org.id}/security`);
       if (redirect) return redirect;
@@ -116,7 +116,9 @@ ${policyForm(org.id, values, frame.csrf, confirm)}`,
   app.get('/orgs/:orgId/compliance', async (request, reply) => {
     const { session, org } = await manager(request);
     const onlyWithout = (request.query as { filter?: string }).filter === 'without';
-    const members = (await complianceMembers(ctx, org.id, session)).filter((m) => !onlyWithout || !m.twoFactorEnabled);
+    const members = (await complianceMembers(ctx, { session, meta: meta(request) }, org.id)).filter(
+      (m) => !onlyWithout || !m.twoFactorEnabled,
+    );
     const series = await adoptionSeries(ctx, org.id, 30);
     const frame = await pageFrame(ctx, request, reply);
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
@@ -141,7 +143,7 @@ ${notice('success', done)}
 
   app.post('/orgs/:orgId/compliance/notify', async (request, reply) => {
     const { session, org } = await manager(request);
-    await notifyMembersWithout2fa(ctx, org.id, session, meta(request));
+    await notifyMembersWithout2fa(ctx, { session, meta: meta(request) }, org.id);
     return reply.redirect(`/orgs/${org.id}/compliance?done=notified`, 303);
   });
 
@@ -176,7 +178,7 @@ ${notice('success', done)}
     try {
       const reason = (request.body as Body).reason;
       const input = { orgId: org.id, userId, reason: typeof reason === 'string' ? reason.slice(0, 500) : '' };
-      await resetMemberTwoFactor(ctx, input, session, meta(request));
+      await resetMemberTwoFactor(ctx, { session, meta: meta(request) }, input);
     } catch (error) {
       const redirect = confirmFirst(error, reply, `/orgs/${org.id}/members/${userId}/reset`);
       if (redirect) return redirect;

@@ -135,12 +135,11 @@ ${requirementBanner(requirement)}
     try {
       await changePassword(
         ctx,
+        { session, meta: meta(request) },
         {
           currentPassword: textField(body, 'currentPassword', 1024),
           newPassword: textField(body, 'newPassword', 1024),
         },
-        session,
-        meta(request),
       );
     } catch (error) {
       return renderProfile(request, reply, ...asProfileError(formError(error, reply)));

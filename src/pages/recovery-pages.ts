@@ -175,7 +175,7 @@ ${await form(request, reply, '/recovery/cancel', { token }, 'Cancel the recovery
     const token = String((request.body as { token?: string }).token ?? '');
     try {
       if (token) await cancelRecoveryByToken(ctx, token.slice(0, 200), meta(request));
-      else await cancelOwnRecovery(ctx, requireSession(request), meta(request));
+      else await cancelOwnRecovery(ctx, { session: requireSession(request), meta: meta(request) });
     } catch (error) {
       const shown = shownError(error, reply);
       if (!shown) throw error;

@@ -64,9 +64,8 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
     try {
       await setMemberSuspended(
         ctx,
+        { session, meta: meta(request) },
         { orgId: org.id, userId: member.userId, suspended, reason },
-        session,
-        meta(request),
       );
     } catch (error) {
       const redirect = confirmFirst(error, reply, `/orgs/${org.id}/members/${member.userId}/suspension`);

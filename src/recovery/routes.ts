@@ -52,7 +52,7 @@ export async function recoveryRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const body = request.body as { token?: string } | undefined;
       if (body?.token) await cancelRecoveryByToken(ctx, body.token, meta(request));
-      else if ((await cancelOwnRecovery(ctx, requireSession(request), meta(request))) === 0)
+      else if ((await cancelOwnRecovery(ctx, { session: requireSession(request), meta: meta(request) })) === 0)
         throw new AppError('not_found', { message: 'There is no recovery to cancel.' });
       return { status: 'cancelled' };
     },

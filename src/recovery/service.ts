@@ -1,12 +1,16 @@
 /**
  * Lost everything (PRODUCT.md "Recovery when everything is lost"): what the recovery flows
  * (src/flows/recovery.ts) and the sign-in ask of this module besides its store — which orgs turned
- * self-service recovery off for a person, and cancelling their open recoveries (a sign-in with a second
- * factor proves the person still has one).
+ * self-service recovery off for a person, cancelling their open recoveries (a sign-in with a second factor
+ * proves the person still has one), and completing a due one at the password step.
  */
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { cancelOpenRecovery, openRecoveries } from './store.ts';
+import { resetTwoFactor } from '../factors/lifecycle.ts';
+import { listPhones } from '../factors/phone/store.ts';
+import { recoveryBlockedUntil } from './guard.ts';
+import { announceByPhone } from './notify.ts';
+import { cancelOpenRecovery, completeRecovery, dueRecovery, openRecoveries } from './store.ts';
 
 /** Org names that turned self-service recovery off for this user (strictest wins). */
 export async function orgsWithoutSelfService(ctx: Ctx, userId: string): Promise<string[]> {
@@ -52,4 +56,50 @@ export async function cancelRecoveriesOf(
   meta: RequestMeta | null,
 ): Promise<number> {
   return cancelRecoveries(ctx, { userId }, reason, meta);
+}
+
+/**
+ * For the password step: when a recovery is due, mark it completed (compare-and-swap; true only for the one
+ * call that did). A recovery still pending when the password is reset by email is not cancelled, but it
+ * cannot complete until the week after that reset has passed (it stays pending and shown with that later
+ * date); the refusal is audited.
+ */
+export async function claimDueRecovery(
+  ctx: Ctx,
+  user: { id: string; email: string },
+  meta: RequestMeta,
+): Promise<boolean> {
+  const due = await dueRecovery(ctx, user.id);
+  if (!due) return false;
+  const blockedUntil = await recoveryBlockedUntil(ctx, user.id);
+  if (blockedUntil) {
+    await audit(ctx, meta, {
+      event: 'recovery.refused',
+      actorUserId: user.id,
+      targetUserId: user.id,
+      details: { step: 'complete', reason: 'recent_password_reset', availableAt: blockedUntil },
+    });
+    return false;
+  }
+  return completeRecovery(ctx, due);
+}
+
+/**
+ * Step 3, called by the password step of a sign-in (src/sessions/sign-in.ts): a due recovery completes, then
+ * every factor, backup code, trusted device and session goes like an admin reset, and the numbers that were
+ * on the account are told (read before the reset removes them). Returns whether it did. It combines recovery
+ * with the factors' reset — orchestration, like the recovery flows in src/flows/recovery.ts — and sits in
+ * this module because its caller, the password step, is below the flows.
+ */
+export async function completeDueRecovery(
+  ctx: Ctx,
+  user: { id: string; email: string },
+  meta: RequestMeta,
+): Promise<boolean> {
+  if (!(await claimDueRecovery(ctx, user, meta))) return false;
+  const phones = await listPhones(ctx, user.id);
+  await resetTwoFactor(ctx, user, { actorUserId: user.id, orgId: null, reason: 'account recovery' }, meta, 'recovery');
+  await audit(ctx, meta, { event: 'recovery.completed', actorUserId: user.id, targetUserId: user.id });
+  await announceByPhone(ctx, user.id, phones, { kind: 'completed' }, meta);
+  return true;
 }

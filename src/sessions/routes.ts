@@ -13,22 +13,9 @@ import type { Ctx } from '../context.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { sessionResponse, userJson } from '../http/session-json.ts';
+import { sessionJson, sessionResponse, userJson } from '../http/session.ts';
 import { passwordStep, secondStep, type PasswordStepResult, type SecondStepResult } from './sign-in.ts';
-import { listSessions, revokeAllSessions, revokeSession, rotateSession, type SessionView } from './service.ts';
-
-export function sessionJson(session: SessionView, currentId: string | null) {
-  return {
-    id: session.id,
-    createdAt: session.createdAt,
-    lastSeenAt: session.lastSeenAt,
-    expiresAt: session.absoluteExpiresAt,
-    ip: session.ip,
-    userAgent: session.userAgent,
-    amr: session.amr,
-    current: session.id === currentId,
-  };
-}
+import { listSessions, revokeAllSessions, revokeSession, rotateSession } from './service.ts';
 
 export const methodSchema = { type: 'string', enum: ['totp', 'sms', 'voice', 'backup_code'] };
 export const codeSchema = str(64, { minLength: 1 });

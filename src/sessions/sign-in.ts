@@ -16,8 +16,7 @@ import { methodsForUser } from '../factors/index.ts';
 import type { SecondFactorMethod } from '../factors/factor.ts';
 import { failedCode, verifySecondFactor } from '../factors/second-step.ts';
 import { AppError } from '../errors.ts';
-import { cancelRecoveriesOf } from '../recovery/service.ts';
-import { completeDueRecovery } from '../recovery/completion.ts';
+import { cancelRecoveriesOf, completeDueRecovery } from '../recovery/service.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
 import { createSession, type SessionView } from './service.ts';
 import {

@@ -19,7 +19,7 @@ import { bool, object, str, type JsonSchema } from '../../http/schema.ts';
 import { assertMethodAllowed } from '../../orgs/policy.ts';
 import { liveChallenge } from '../../sessions/challenge.ts';
 import { applyPasswordStep, applySecondStep } from '../../sessions/routes.ts';
-import { userJson } from '../../http/session-json.ts';
+import { userJson } from '../../http/session.ts';
 import { passkeyStep, secondStep } from '../../sessions/sign-in.ts';
 import { factorAdded } from '../lifecycle.ts';
 import { amrOf, authenticationOptions, challengeOf, registrationOptions, verifyRegistration } from './ceremony.ts';

@@ -6,19 +6,17 @@
  */
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import { resetTwoFactor } from '../factors/lifecycle.ts';
 import { findMember, mayManage, requireAccountWideAuthority, requireManager } from '../orgs/service.ts';
-import type { CurrentSession } from '../sessions/service.ts';
-import { requireSudo } from './guards.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
 
 export async function resetMemberTwoFactor(
   ctx: Ctx,
+  by: Acting,
   input: { readonly orgId: string; readonly userId: string; readonly reason: string },
-  session: CurrentSession,
-  meta: RequestMeta,
 ): Promise<void> {
-  requireSudo(ctx, session);
+  const { session, meta } = by;
+  requireRecentReauthentication(ctx, session);
   const { orgId, userId } = input;
   const { role: actorRole } = await requireManager(ctx, orgId, session.userId);
   if (session.userId === userId)
