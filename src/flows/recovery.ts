@@ -4,12 +4,12 @@
  * only after a delay (24 h by default). The account is told at once — by email, by SMS to its verified
  * numbers, and on every signed-in page — with a cancel link; a sign-in with a second factor during the
  * delay cancels it. When it is due, the next password sign-in removes every factor (like an admin reset:
- * src/recovery/completion.ts).
- * An org may turn this off: then the admin sees a "needs reset" request.
+ * completeDueRecovery in src/recovery/service.ts). An org may turn this off: then the admin sees a "needs
+ * reset" request.
  *
- * Every entry point (JSON routes, pages, the sign-in) goes through the functions here, and each step asks
- * the guard (src/recovery/guard.ts): within a week of a password reset by email, no step is possible — the
- * mailbox alone never removes two-factor authentication. The links are throttled per client IP here too.
+ * Every entry point (JSON routes, pages) goes through the functions here, and each step asks the guard
+ * (src/recovery/guard.ts): within a week of a password reset by email, no step is possible — the mailbox
+ * alone never removes two-factor authentication. The links are throttled per client IP here too.
  */
 import { RATE_LIMITS, RECOVERY } from '../config/defaults.ts';
 import { randomToken } from '../crypto/index.ts';

@@ -1,7 +1,7 @@
 /**
  * The org's 2FA compliance read models (PRODUCT.md "Org security settings"): every member's deadline, and
  * adoption over time. The compliance list with each member's methods, the reminders and the admin reset
- * are flows (src/flows/compliance.ts, src/flows/member-reset.ts).
+ * are flows (src/flows/compliance.ts, src/flows/reset-member.ts).
  */
 import type { Ctx } from '../context.ts';
 import { deadlineFor, type Requirement } from '../core/enforcement.ts';
