@@ -26,7 +26,8 @@ import { TOTP_SECRET_BYTES } from '../src/core/otp.ts';
 import { systemClock } from '../src/core/clock.ts';
 import { createMailQueue } from '../src/mail/queue.ts';
 import { outboxTransport } from '../src/mail/transport.ts';
-import { setUp } from '../src/orgs/service.ts';
+import { setUp } from '../src/flows/setup.ts';
+import { OPERATOR } from '../src/flows/operator.ts';
 import { createChallenge } from '../src/sessions/challenge.ts';
 import type { Ctx } from '../src/context.ts';
 import { composeEvents } from '../src/compose.ts';
@@ -79,11 +80,11 @@ export async function seed(options: SeedOptions): Promise<Fixture> {
     };
 
     // The org and its owner, through the first-run set-up (the owner is not used by the load).
-    const { org } = await setUp(
-      ctx,
-      { orgName: BENCH_ORG, email: 'owner@bench.example', password: BENCH_PASSWORD },
-      null,
-    );
+    const { org } = await setUp(ctx, OPERATOR, {
+      orgName: BENCH_ORG,
+      email: 'owner@bench.example',
+      password: BENCH_PASSWORD,
+    });
     const passwordHash = await hashPassword(normalisePassword(BENCH_PASSWORD));
 
     const now = systemClock().toISOString();

@@ -31,7 +31,7 @@ import { dbRateLimiter } from './throttle/rate-limiter.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { oidcHolder, oidcRoutes } from './oidc/routes.ts';
 import { oidcClientRoutes } from './oidc/client-routes.ts';
-import { connectedAppRoutes } from './oidc/connected-apps.ts';
+import { connectedAppRoutes } from './oidc/connected-app-routes.ts';
 import { observeRequest } from './metrics/registry.ts';
 import { composeEvents } from './compose.ts';
 import { webhookRoutes } from './webhooks/routes.ts';

@@ -8,12 +8,15 @@ import { openDatabase, migrate } from './db/connect.ts';
 import { AppError } from './errors.ts';
 import { ROLES, type Role } from './db/schema.ts';
 import type { Ctx } from './context.ts';
-import { createMember, findOrgByName, setUp } from './orgs/service.ts';
+import { findOrgByName } from './orgs/service.ts';
 import { listOutbox } from './mail/queue.ts';
 import { findUserByEmail } from './accounts/service.ts';
 import type { VerificationEmail } from './accounts/verification.ts';
 import { resetTwoFactor } from './flows/two-factor.ts';
-import { reactivateAccount, suspendAccount } from './accounts/suspension.ts';
+import { OPERATOR } from './flows/operator.ts';
+import { setUp } from './flows/setup.ts';
+import { createMember } from './flows/members.ts';
+import { setAccountSuspended } from './flows/suspension.ts';
 import { runImport } from './import/cli-import.ts';
 import { listSigningKeys, rotateSigningKey } from './oidc/keys.ts';
 
@@ -115,7 +118,7 @@ async function main(argv: string[]): Promise<void> {
       const password = await readStdin();
       const emailVerified = values['email-verified'] === true;
       const { org, user, verificationEmail } = await withCtx((ctx) =>
-        setUp(ctx, { orgName: values.org!, email: values.email!, password, emailVerified }, null),
+        setUp(ctx, OPERATOR, { orgName: values.org!, email: values.email!, password, emailVerified }),
       );
       const note = emailVerified
         ? `marked ${user.email} as a verified email address (--email-verified)\n`
@@ -129,12 +132,7 @@ async function main(argv: string[]): Promise<void> {
         const changed = await withCtx(async (ctx) => {
           const user = await findUserByEmail(ctx, values.email!);
           if (!user) fail(`no account with email ${values.email}`);
-          const by = {
-            actorUserId: null,
-            orgId: null,
-            reason: `${sub === 'suspend' ? 'suspended' : 'reactivated'} from the command line`,
-          };
-          return sub === 'suspend' ? suspendAccount(ctx, user, by, null) : reactivateAccount(ctx, user, by, null);
+          return setAccountSuspended(ctx, OPERATOR, { account: user, suspended: sub === 'suspend' });
         });
         const done = sub === 'suspend' ? 'suspended; their sessions were ended' : 'reactivated';
         process.stdout.write(
@@ -152,7 +150,7 @@ async function main(argv: string[]): Promise<void> {
       const user = await withCtx(async (ctx) => {
         const org = await findOrgByName(ctx, values.org!);
         if (!org) fail(`no organization named "${values.org}"`);
-        return createMember(ctx, org, { email: values.email!, role: values.role as Role, password }, null, null);
+        return createMember(ctx, OPERATOR, { org, email: values.email!, role: values.role as Role, password });
       });
       process.stdout.write(
         `added ${user.email} to "${values.org}" as ${values.role}\n${verificationNote(user.email, user.verificationEmail)}`,

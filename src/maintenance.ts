@@ -8,6 +8,8 @@ import { MAINTENANCE, WEBHOOKS } from './config/defaults.ts';
 import { pruneOidcPayloads } from './oidc/adapter.ts';
 import { pruneDeliveries } from './webhooks/store.ts';
 import { pruneForwardAuth } from './forward-auth/store.ts';
+import { pruneExpiredPasswordResets } from './accounts/password-resets.ts';
+import { pruneExpiredVerifications } from './accounts/verification.ts';
 
 export async function pruneExpired(ctx: Ctx): Promise<number> {
   const now = ctx.clock();
@@ -22,8 +24,6 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
     db.deleteFrom('phone_enrollments').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('phone_codes').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('phone_send_cooldowns').where('available_at', '<', nowIso).executeTakeFirst(),
-    db.deleteFrom('password_resets').where('expires_at', '<', cutoff).executeTakeFirst(),
-    db.deleteFrom('email_verifications').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('trusted_devices').where('expires_at', '<', cutoff).executeTakeFirst(),
     db
       .deleteFrom('sessions')
@@ -37,6 +37,8 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
       .executeTakeFirst(),
     db.deleteFrom('rate_limits').where('window_start', '<', cutoff).executeTakeFirst(),
   ]);
+  // Links of the accounts module, through its stores.
+  const links = (await pruneExpiredPasswordResets(ctx, cutoff)) + (await pruneExpiredVerifications(ctx, cutoff));
   // The OpenID Connect provider's codes, tokens, sessions and interactions, by its own expiry.
   const oidc = await pruneOidcPayloads(ctx.db);
   // Finished webhook messages leave the delivery log after WEBHOOKS.logKeepDays.
@@ -45,5 +47,5 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
     new Date(now.getTime() - WEBHOOKS.logKeepDays * 86_400_000).toISOString(),
   );
   const forwardAuth = await pruneForwardAuth(ctx, cutoff);
-  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc + deliveries + forwardAuth);
+  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc + links + deliveries + forwardAuth);
 }

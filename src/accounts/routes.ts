@@ -1,25 +1,12 @@
 /** JSON routes: own account, password change, password reset by email, email verification, own security activity. */
 import type { FastifyInstance } from 'fastify';
-import { RATE_LIMITS } from '../config/defaults.ts';
 import { queryAudit } from '../audit/store.ts';
-import { email, object, password, str, token } from '../http/schema.ts';
-import { limitByIp, meta, requireSession, requireSudo } from '../http/request.ts';
+import { auditQuerySchema, pageLimit } from '../http/audit-query.ts';
+import { email, object, password, token } from '../http/schema.ts';
+import { meta, requireSession } from '../http/request.ts';
 import { sessionResponse } from '../http/session.ts';
-import { changePassword, requestPasswordReset, resetPassword } from './service.ts';
-import { confirmEmailVerification, requestEmailVerification } from './verification.ts';
-
-export const auditQuerySchema = object({
-  event: str(64, { pattern: '^[a-z_.]+$' }),
-  userId: str(64, { pattern: '^[A-Za-z0-9_-]+$' }),
-  /** The `nextCursor` of the previous page: `<ISO time>|<id>`. */
-  before: str(120, { pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\\|[A-Za-z0-9_-]{1,64}$' }),
-  limit: str(3, { pattern: '^[0-9]{1,3}$' }),
-});
-
-export function pageLimit(raw: string | undefined): number {
-  const n = raw ? Number(raw) : 50;
-  return Math.min(Math.max(n, 1), 200);
-}
+import { changePassword, requestPasswordReset, resetPassword } from '../flows/password.ts';
+import { confirmEmailVerification, requestEmailVerification } from '../flows/email-verification.ts';
 
 export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -37,11 +24,8 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const session = requireSession(request);
-      // With 2FA on, a password change is a sudo action: the second factor too, within the last 10 minutes.
-      if (session.user.twoFactorEnabled) requireSudo(ctx, request);
       const body = request.body as { currentPassword: string; newPassword: string };
-      await changePassword(ctx, session.user, body.currentPassword, body.newPassword, session.id, meta(request));
+      await changePassword(ctx, { session: requireSession(request), meta: meta(request) }, body);
       return { status: 'changed' };
     },
   );
@@ -56,7 +40,6 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await limitByIp(ctx, request, 'password-reset', RATE_LIMITS.passwordReset);
       await requestPasswordReset(ctx, (request.body as { email: string }).email, meta(request));
       return reply.status(202).send({ status: 'sent_if_account_exists' });
     },
@@ -72,9 +55,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      await limitByIp(ctx, request, 'password-reset-confirm', RATE_LIMITS.passwordReset);
-      const body = request.body as { token: string; password: string };
-      await resetPassword(ctx, body.token, body.password, meta(request));
+      await resetPassword(ctx, request.body as { token: string; password: string }, meta(request));
       return { status: 'password_reset' };
     },
   );
@@ -85,9 +66,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       schema: { summary: 'Email me a new link to verify my email address (409 when it is already verified)' },
     },
     async (request, reply) => {
-      const session = requireSession(request);
-      await limitByIp(ctx, request, 'email-verification-send', RATE_LIMITS.emailVerificationSend);
-      const status = await requestEmailVerification(ctx, session.user, meta(request));
+      const status = await requestEmailVerification(ctx, { session: requireSession(request), meta: meta(request) });
       return reply.status(202).send({ status });
     },
   );
@@ -102,7 +81,6 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      await limitByIp(ctx, request, 'email-verification', RATE_LIMITS.emailVerification);
       await confirmEmailVerification(ctx, (request.body as { token: string }).token, meta(request));
       return { status: 'verified' };
     },

@@ -1,26 +1,21 @@
 /**
- * Accounts: creating users, checking passwords (with the per-account throttle), changing and resetting
- * passwords. A password reset never touches second factors: the sign-in flow decides what comes after
- * the password (src/sessions/sign-in.ts), so a reset cannot skip it.
+ * Accounts: creating users, checking passwords (with the per-account throttle), setting a new password.
+ * Changing and resetting a password are flows (src/flows/password.ts); a reset never touches second
+ * factors: the sign-in flow decides what comes after the password, so a reset cannot skip it.
  */
-import { DAY_SECONDS, PASSWORD_THROTTLE, RECOVERY, TOKENS } from '../config/defaults.ts';
-import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
+import { PASSWORD_THROTTLE } from '../config/defaults.ts';
+import { randomId } from '../crypto/index.ts';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
-import { addSeconds } from '../core/clock.ts';
 import { isValidEmail, normaliseEmail } from '../core/email.ts';
 import { checkPassword, normalisePassword } from '../core/password-policy.ts';
 import { AppError } from '../errors.ts';
-import { audit, link, type Ctx } from '../context.ts';
+import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { mailTemplates, type OpenRecoveryNote } from '../mail/templates.ts';
-import { noteEmailPasswordReset, openRecovery } from '../recovery/guard.ts';
+import { mailTemplates } from '../mail/templates.ts';
 import { clearAttempts, reserveAttempt } from '../throttle/store.ts';
 import { withSignInFailureBudget } from '../throttle/failure-budget.ts';
 import { lockSeconds } from '../core/attempts.ts';
-import { revokeAllSessions } from '../sessions/service.ts';
-import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { isCommonPassword } from './common-passwords.ts';
-import { markEmailVerified } from './verification.ts';
 import { insertUserRow, setPasswordHash } from './store.ts';
 
 export interface User {
@@ -183,144 +178,13 @@ async function checkPasswordOf(ctx: Ctx, emailInput: string, password: string, m
   return user;
 }
 
-export async function changePassword(
-  ctx: Ctx,
-  user: { readonly id: string; readonly email: string },
-  currentPassword: string,
-  newPassword: string,
-  keepSessionId: string,
-  meta: RequestMeta,
-): Promise<void> {
-  await checkCredentials(ctx, user.email, currentPassword, meta).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === 'invalid_credentials') {
-      throw new AppError('invalid_credentials', {
-        message: 'Your current password is incorrect.',
-        details: { field: 'currentPassword' },
-      });
-    }
-    throw error;
-  });
-  const normalised = await acceptablePassword(ctx, newPassword, user.email, user.id);
-  await setPassword(ctx, user.id, normalised);
-  await revokeAllSessions(ctx, user.id, keepSessionId);
-  await revokeAllTrustedDevices(ctx, user.id);
-  await audit(ctx, meta, { event: 'password.changed', actorUserId: user.id, targetUserId: user.id });
-  await ctx.mail.send(
-    mailTemplates.passwordChanged(user.email, { productName: ctx.config.productName, how: 'changed' }),
-    ctx.clock(),
-  );
-}
-
-async function setPassword(ctx: Ctx, userId: string, normalised: string): Promise<void> {
+/** Stores a new, already-checked and normalised password (as argon2id). */
+export async function setPassword(ctx: Ctx, userId: string, normalised: string): Promise<void> {
   const hash = await hashPassword(normalised);
   await setPasswordHash(ctx, userId, hash);
 }
 
-/**
- * A recovery that a password reset leaves in place is named in the reset emails: a reset never cancels it
- * silently, and the reset blocks it for RECOVERY.afterPasswordResetSeconds (src/recovery/guard.ts).
- */
-async function openRecoveryNote(ctx: Ctx, userId: string): Promise<OpenRecoveryNote | null> {
-  const open = await openRecovery(ctx, userId);
-  if (!open.pending && !open.linkEmailed) return null;
-  return {
-    completesAt: open.pending?.completesAt ?? null,
-    blockDays: Math.round(RECOVERY.afterPasswordResetSeconds / DAY_SECONDS),
-  };
-}
-
-/** Sends a reset link when the account exists. The caller answers the same either way. */
-export async function requestPasswordReset(ctx: Ctx, emailInput: string, meta: RequestMeta): Promise<void> {
-  const user = await findUserByEmail(ctx, emailInput);
-  // Both branches do the same kind of work (the same reads, an audit row, no waiting for the mail server),
-  // so the answer takes about the same time whether the account exists or not (ASVS 5.0 6.3.8).
-  const recovery = await openRecoveryNote(ctx, user?.id ?? '');
-  if (!user) {
-    await audit(ctx, meta, { event: 'password.reset_requested', details: { accountExists: false } });
-    return;
-  }
-  const now = ctx.clock();
-  const token = randomToken(TOKENS.bytes);
-  await ctx.db.kysely
-    .insertInto('password_resets')
-    .values({
-      id: randomId(),
-      user_id: user.id,
-      token_hash: sha256Hex(token),
-      created_at: now.toISOString(),
-      expires_at: addSeconds(now, TOKENS.passwordResetSeconds).toISOString(),
-      used_at: null,
-    })
-    .execute();
-  await audit(ctx, meta, {
-    event: 'password.reset_requested',
-    targetUserId: user.id,
-    details: { accountExists: true },
-  });
-  await ctx.mail.enqueue(
-    mailTemplates.passwordReset(user.email, {
-      productName: ctx.config.productName,
-      url: link(ctx, `/reset-password?token=${encodeURIComponent(token)}`),
-      recovery,
-    }),
-    now,
-  );
-}
-
-/** True when the token names a live reset (for showing the form). */
-export async function resetTokenIsLive(ctx: Ctx, token: string): Promise<boolean> {
-  const row = await ctx.db.kysely
-    .selectFrom('password_resets')
-    .select(['expires_at', 'used_at'])
-    .where('token_hash', '=', sha256Hex(token))
-    .executeTakeFirst();
-  return !!row && !row.used_at && row.expires_at > ctx.clock().toISOString();
-}
-
-/**
- * Sets a new password from a reset link. The token is consumed by compare-and-swap; every session ends;
- * the person is NOT signed in: they sign in again, and the second factor (if any) is still asked. For a
- * week afterwards no account recovery can start or complete (the mailbox alone never removes 2FA).
- */
-export async function resetPassword(ctx: Ctx, token: string, newPassword: string, meta: RequestMeta): Promise<void> {
-  const now = ctx.clock().toISOString();
-  const row = await ctx.db.kysely
-    .selectFrom('password_resets as r')
-    .innerJoin('users as u', 'u.id', 'r.user_id')
-    .select(['r.id', 'r.user_id', 'r.expires_at', 'r.used_at', 'u.email'])
-    .where('r.token_hash', '=', sha256Hex(token))
-    .executeTakeFirst();
-  if (!row || row.used_at || row.expires_at <= now) throw new AppError('invalid_token');
-  const normalised = await acceptablePassword(ctx, newPassword, row.email, row.user_id);
-  const consumed = await ctx.db.kysely
-    .updateTable('password_resets')
-    .set({ used_at: now })
-    .where('id', '=', row.id)
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(consumed.numUpdatedRows) !== 1) throw new AppError('invalid_token');
-  // Every other outstanding reset link of this user dies with this one.
-  await ctx.db.kysely
-    .updateTable('password_resets')
-    .set({ used_at: now })
-    .where('user_id', '=', row.user_id)
-    .where('used_at', 'is', null)
-    .execute();
-  await noteEmailPasswordReset(ctx, row.user_id, now);
-  await setPassword(ctx, row.user_id, normalised);
-  // The link went to the account's address: following it proves control of that mailbox.
-  await markEmailVerified(ctx, row.user_id, 'password_reset', meta);
-  await clearAttempts(ctx.db, passwordKey(row.user_id));
-  await revokeAllSessions(ctx, row.user_id, null);
-  await revokeAllTrustedDevices(ctx, row.user_id);
-  const recovery = await openRecoveryNote(ctx, row.user_id);
-  await audit(ctx, meta, {
-    event: 'password.reset',
-    targetUserId: row.user_id,
-    details: { recoveryOpen: recovery !== null },
-  });
-  await ctx.mail.send(
-    mailTemplates.passwordChanged(row.email, { productName: ctx.config.productName, how: 'reset', recovery }),
-    ctx.clock(),
-  );
+/** Forgets the account's failed password checks (a reset proved the mailbox: the lock is lifted). */
+export async function clearPasswordFailures(ctx: Ctx, userId: string): Promise<void> {
+  await clearAttempts(ctx.db, passwordKey(userId));
 }

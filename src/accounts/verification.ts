@@ -7,19 +7,22 @@
  * Links are like password-reset links (OWASP Forgot Password Cheat Sheet): 256 random bits, stored as a
  * SHA-256 hash, single use by compare-and-swap, expiring; the page they open acts only on a button (POST),
  * so a mail scanner that prefetches links verifies nothing. A newer link replaces the older ones.
+ *
+ * This file is the only writer of `email_verifications`; sending and following links are flows
+ * (src/flows/email-verification.ts).
  */
 import { TOKENS } from '../config/defaults.ts';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';
-import { AppError } from '../errors.ts';
-import { audit, link, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
+import { link, type Ctx } from '../context.ts';
 import type { EmailVerificationsTable } from '../db/schema.ts';
 import { mailTemplates } from '../mail/templates.ts';
 import type { OutgoingMail } from '../mail/transport.ts';
-import { markEmailVerifiedRow } from './store.ts';
 
 export type VerificationEmail = 'sent' | 'queued';
+
+/** How an address came to be verified (the audit row's `via`). */
+export type VerifiedVia = 'link' | 'invitation' | 'password_reset' | 'operator';
 
 interface Recipient {
   readonly id: string;
@@ -54,48 +57,23 @@ export function newVerification(
   };
 }
 
-/**
- * Emails `user` a new verification link; their older links stop working. Resolves to 'sent', or 'queued'
- * when the mail server did not take it yet (the mail queue retries).
- */
-export async function sendEmailVerification(
-  ctx: Ctx,
-  user: Recipient,
-  meta: RequestMeta | null,
-  requested = false,
-): Promise<VerificationEmail> {
-  const now = ctx.clock();
-  const { row, mail } = newVerification(ctx, user, now, requested);
+/** Stores a new link for its user; their older unused links stop working. */
+export async function replaceVerification(ctx: Ctx, row: EmailVerificationsTable): Promise<void> {
   await ctx.db.kysely
     .deleteFrom('email_verifications')
-    .where('user_id', '=', user.id)
+    .where('user_id', '=', row.user_id)
     .where('used_at', 'is', null)
     .execute();
   await ctx.db.kysely.insertInto('email_verifications').values(row).execute();
-  await audit(ctx, meta, {
-    event: 'email.verification_sent',
-    actorUserId: requested ? user.id : null,
-    targetUserId: user.id,
-  });
-  const { delivered } = await ctx.mail.send(mail, now);
-  return delivered ? 'sent' : 'queued';
 }
 
-/** How an address came to be verified (the audit row's `via`). */
-export type VerifiedVia = 'link' | 'invitation' | 'password_reset' | 'operator';
-
-/**
- * Records that the person proved control of their current address; audited (`email.verified`) when it
- * was not verified yet (the first proof's time is kept).
- */
-export async function markEmailVerified(
-  ctx: Ctx,
-  userId: string,
-  via: VerifiedVia,
-  meta: RequestMeta | null,
-): Promise<void> {
-  if (await markEmailVerifiedRow(ctx, userId))
-    await audit(ctx, meta, { event: 'email.verified', targetUserId: userId, details: { via } });
+/** Stores the links of new accounts (import, inside its batch transaction). */
+export async function insertVerifications(ctx: Ctx, rows: readonly EmailVerificationsTable[]): Promise<void> {
+  if (rows.length === 0) return;
+  await ctx.db.kysely
+    .insertInto('email_verifications')
+    .values([...rows])
+    .execute();
 }
 
 export async function isEmailVerified(ctx: Ctx, userId: string): Promise<boolean> {
@@ -107,45 +85,50 @@ export async function isEmailVerified(ctx: Ctx, userId: string): Promise<boolean
   return !!row?.email_verified_at;
 }
 
-/** A signed-in person asks for a new link: refused (409) when the address is already verified. */
-export async function requestEmailVerification(
-  ctx: Ctx,
-  user: Recipient,
-  meta: RequestMeta,
-): Promise<VerificationEmail> {
-  if (await isEmailVerified(ctx, user.id))
-    throw new AppError('conflict', { message: 'Your email address is already confirmed.' });
-  return sendEmailVerification(ctx, user, meta, true);
-}
-
 /**
- * Follows a verification link: live, unused, and sent to the account's current address. Consumed by
- * compare-and-swap, so two clicks at once verify once; audited as `email.verified`.
+ * The live link the token names — unused, unexpired, and sent to the account's current address — or null.
  */
-export async function confirmEmailVerification(ctx: Ctx, token: string, meta: RequestMeta): Promise<{ email: string }> {
-  const now = ctx.clock().toISOString();
+export async function findLiveVerification(
+  ctx: Ctx,
+  token: string,
+): Promise<{ readonly id: string; readonly userId: string; readonly email: string } | null> {
   const row = await ctx.db.kysely
     .selectFrom('email_verifications as v')
     .innerJoin('users as u', 'u.id', 'v.user_id')
     .select(['v.id', 'v.user_id', 'v.email', 'v.expires_at', 'v.used_at', 'u.email as current_email'])
     .where('v.token_hash', '=', sha256Hex(token))
     .executeTakeFirst();
-  if (!row || row.used_at || row.expires_at <= now || row.email !== row.current_email)
-    throw new AppError('invalid_token');
+  if (!row || row.used_at || row.expires_at <= ctx.clock().toISOString() || row.email !== row.current_email)
+    return null;
+  return { id: row.id, userId: row.user_id, email: row.email };
+}
+
+/** Uses the link up (compare-and-swap: true only for the one call that did). */
+export async function consumeVerification(ctx: Ctx, id: string): Promise<boolean> {
   const consumed = await ctx.db.kysely
     .updateTable('email_verifications')
-    .set({ used_at: now })
-    .where('id', '=', row.id)
+    .set({ used_at: ctx.clock().toISOString() })
+    .where('id', '=', id)
     .where('used_at', 'is', null)
     .executeTakeFirst();
-  if (Number(consumed.numUpdatedRows) !== 1) throw new AppError('invalid_token');
-  await markEmailVerified(ctx, row.user_id, 'link', meta);
-  // Any other link of this address has nothing left to do.
+  return Number(consumed.numUpdatedRows) === 1;
+}
+
+/** Retires every other unused link of the user (their address is verified now). */
+export async function consumeVerificationsOf(ctx: Ctx, userId: string): Promise<void> {
   await ctx.db.kysely
     .updateTable('email_verifications')
-    .set({ used_at: now })
-    .where('user_id', '=', row.user_id)
+    .set({ used_at: ctx.clock().toISOString() })
+    .where('user_id', '=', userId)
     .where('used_at', 'is', null)
     .execute();
-  return { email: row.email };
+}
+
+/** Housekeeping: links that expired before `cutoff`. */
+export async function pruneExpiredVerifications(ctx: Ctx, cutoff: string): Promise<number> {
+  const result = await ctx.db.kysely
+    .deleteFrom('email_verifications')
+    .where('expires_at', '<', cutoff)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

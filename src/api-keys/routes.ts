@@ -1,9 +1,10 @@
 /** JSON routes for API keys: per user (sudo) and per org (owner/admin, sudo). The key is shown once. */
 import type { FastifyInstance } from 'fastify';
 import { object, params, str } from '../http/schema.ts';
-import { meta, requireSession, requireSudo } from '../http/request.ts';
+import { meta, requireSession } from '../http/request.ts';
+import { createApiKey, revokeApiKey } from '../flows/api-keys.ts';
 import { requireManager } from '../orgs/service.ts';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from './service.ts';
+import { listApiKeys, type ApiKeyScope } from './service.ts';
 
 const createSchema = object({ name: str(100, { minLength: 1 }), scope: { type: 'string', enum: ['read', 'write'] } }, [
   'name',
@@ -22,11 +23,12 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/me/api-keys',
     { schema: { summary: 'Create a personal API key (sudo); the key is returned once', body: createSchema } },
     async (request, reply) => {
-      const session = requireSudo(ctx, request);
       const body = request.body as { name: string; scope: ApiKeyScope };
       return reply
         .status(201)
-        .send(await createApiKey(ctx, { userId: session.userId, orgId: null }, body, meta(request)));
+        .send(
+          await createApiKey(ctx, { session: requireSession(request), meta: meta(request) }, { orgId: null, ...body }),
+        );
     },
   );
 
@@ -34,14 +36,8 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/me/api-keys/:id',
     { schema: { summary: 'Revoke a personal API key', params: params(['id']) } },
     async (request, reply) => {
-      const session = requireSession(request);
-      await revokeApiKey(
-        ctx,
-        session.userId,
-        { userId: session.userId },
-        (request.params as { id: string }).id,
-        meta(request),
-      );
+      const { id } = request.params as { id: string };
+      await revokeApiKey(ctx, { session: requireSession(request), meta: meta(request) }, { orgId: null, id });
       return reply.status(204).send();
     },
   );
@@ -67,19 +63,11 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const session = requireSudo(ctx, request);
       const { orgId } = request.params as { orgId: string };
-      await requireManager(ctx, orgId, session.userId);
+      const body = request.body as { name: string; scope: ApiKeyScope };
       return reply
         .status(201)
-        .send(
-          await createApiKey(
-            ctx,
-            { userId: session.userId, orgId },
-            request.body as { name: string; scope: ApiKeyScope },
-            meta(request),
-          ),
-        );
+        .send(await createApiKey(ctx, { session: requireSession(request), meta: meta(request) }, { orgId, ...body }));
     },
   );
 
@@ -87,10 +75,8 @@ export async function apiKeyRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/orgs/:orgId/api-keys/:id',
     { schema: { summary: 'Revoke an organization API key', params: params(['orgId', 'id']) } },
     async (request, reply) => {
-      const session = requireSession(request);
       const { orgId, id } = request.params as { orgId: string; id: string };
-      await requireManager(ctx, orgId, session.userId);
-      await revokeApiKey(ctx, session.userId, { orgId }, id, meta(request));
+      await revokeApiKey(ctx, { session: requireSession(request), meta: meta(request) }, { orgId, id });
       return reply.status(204).send();
     },
   );

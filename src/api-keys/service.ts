@@ -3,12 +3,12 @@
  * 6-character CRC-32 checksum; shown once, stored as SHA-256 (a high-entropy secret needs no slow hash);
  * scope read or write; per user or per org. An org key acts with its creator's rights, only inside its
  * org, and stops working when the creator stops being an owner/admin there. Unaffected by 2FA.
+ * This file is the only writer of `api_keys`; creating and revoking keys are flows (src/flows/api-keys.ts).
  */
 import { randomId, randomString, sha256Hex } from '../crypto/index.ts';
 import { BASE62, crc32, toBase62 } from '../core/checksum.ts';
 import { AppError } from '../errors.ts';
-import { audit, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
+import type { Ctx } from '../context.ts';
 
 export const API_KEY_PREFIX = 'tf_';
 const RANDOM_LENGTH = 30;
@@ -46,11 +46,11 @@ function newKey(): string {
   return body + toBase62(crc32(body), CHECKSUM_LENGTH);
 }
 
-export async function createApiKey(
+/** Stores a new key (its hash) and returns it, the only time it is shown. */
+export async function insertApiKey(
   ctx: Ctx,
   owner: { userId: string; orgId: string | null },
   input: { name: string; scope: ApiKeyScope },
-  meta: RequestMeta,
 ): Promise<{ key: string; apiKey: ApiKeyView }> {
   const key = newKey();
   const view: ApiKeyView = {
@@ -79,13 +79,6 @@ export async function createApiKey(
       revoked_at: null,
     })
     .execute();
-  await audit(ctx, meta, {
-    event: 'api_key.created',
-    actorUserId: owner.userId,
-    targetUserId: owner.userId,
-    orgId: owner.orgId,
-    details: { apiKeyId: view.id, name: view.name, scope: view.scope },
-  });
   return { key, apiKey: view };
 }
 
@@ -107,13 +100,12 @@ export async function listApiKeys(ctx: Ctx, owner: { userId: string } | { orgId:
   }));
 }
 
-export async function revokeApiKey(
+/** Revokes a live key of the owner (a person's own keys, or an org's); false when there is none by that id. */
+export async function revokeApiKeyRow(
   ctx: Ctx,
-  actorUserId: string,
   owner: { userId: string } | { orgId: string },
   id: string,
-  meta: RequestMeta,
-): Promise<void> {
+): Promise<boolean> {
   let q = ctx.db.kysely
     .updateTable('api_keys')
     .set({ revoked_at: ctx.clock().toISOString() })
@@ -124,13 +116,7 @@ export async function revokeApiKey(
       ? q.where('org_id', '=', owner.orgId)
       : q.where('user_id', '=', owner.userId).where('org_id', 'is', null);
   const result = await q.executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new AppError('not_found');
-  await audit(ctx, meta, {
-    event: 'api_key.revoked',
-    actorUserId,
-    orgId: 'orgId' in owner ? owner.orgId : null,
-    details: { apiKeyId: id },
-  });
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** The live key behind a bearer token, or null. Records its use at most once a minute. */

@@ -1,5 +1,5 @@
 /** Markup of forward auth: why a protected app refused the person, and the org's Protected hosts page. */
-import { html, type Html } from '../pages/html.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from '../pages/layout.ts';
 import { csrfInput } from '../pages/ui.ts';
 import type { StartOutcome } from '../flows/forward-auth.ts';

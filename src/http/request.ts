@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestMeta } from '../audit/store.ts';
 import type { CurrentSession } from '../sessions/service.ts';
-import { hasRecentReauth, findSession } from '../sessions/service.ts';
+import { findSession } from '../sessions/service.ts';
 import { enrolmentOverdue } from '../orgs/enforcement.ts';
 import { resolveApiKey } from '../api-keys/service.ts';
 import { dbRateLimiter, type RateLimiter } from '../throttle/rate-limiter.ts';
@@ -134,13 +134,6 @@ export function requireSession(request: FastifyRequest, options: { enrolment?: b
 /** Who acts and from where, for a flow (src/flows/acting.ts): the request's live session, or 401. */
 export function actingOf(request: FastifyRequest, options: { enrolment?: boolean } = {}): Acting {
   return { session: requireSession(request, options), meta: meta(request) };
-}
-
-/** The sudo guard: a re-authentication within the last 10 minutes (PRODUCT.md "Sudo"). */
-export function requireSudo(ctx: Ctx, request: FastifyRequest, options: { enrolment?: boolean } = {}): CurrentSession {
-  const session = requireSession(request, options);
-  if (!hasRecentReauth(ctx, session)) throw new AppError('reauthentication_required');
-  return session;
 }
 
 export function issueSessionCookie(ctx: Ctx, reply: FastifyReply, token: string, remember: boolean): void {

@@ -13,9 +13,11 @@ import { randomId } from '../crypto/index.ts';
 import { base32Decode } from '../core/base32.ts';
 import type { Ctx } from '../context.ts';
 import { checkRow, splitCsvLine, type ImportRow } from './rows.ts';
-import { newVerification } from '../accounts/verification.ts';
-import { queuedMailRow } from '../mail/queue.ts';
+import { insertVerifications, newVerification } from '../accounts/verification.ts';
+import { queueMailWithin } from '../mail/queue.ts';
 import { insertUserRows } from '../accounts/store.ts';
+import { findOrgByName } from '../orgs/service.ts';
+import { addMembers, insertOrg } from '../orgs/store.ts';
 import { wrapKysely } from '../db/connect.ts';
 
 export const IMPORT_BATCH_ROWS = 1000;
@@ -39,14 +41,11 @@ export interface ImportOptions {
 async function orgIds(ctx: Ctx, names: readonly string[], now: string): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const name of new Set(names)) {
-    const found = await ctx.db.kysely.selectFrom('orgs').select('id').where('name', '=', name).executeTakeFirst();
+    const found = await findOrgByName(ctx, name);
     if (found) ids.set(name, found.id);
     else {
       const id = randomId();
-      await ctx.db.kysely
-        .insertInto('orgs')
-        .values({ id, name, created_at: now, staff_required_since: null, everyone_required_since: null })
-        .execute();
+      await insertOrg(ctx, { id, name, createdAt: now });
       ids.set(name, id);
     }
   }
@@ -66,6 +65,7 @@ async function writeBatch(
     now,
   );
   return ctx.db.kysely.transaction().execute(async (trx) => {
+    const tx: Ctx = { ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema) };
     const emails = rows.map((r) => r.email);
     const before = new Set(
       (await trx.selectFrom('users').select('email').where('email', 'in', emails).execute()).map((u) => u.email),
@@ -74,7 +74,7 @@ async function writeBatch(
     const newUsers = fresh.map((r) => ({ id: randomId(), row: r }));
     if (newUsers.length > 0) {
       await insertUserRows(
-        { ...ctx, db: wrapKysely(trx, ctx.db.dialect, ctx.db.pgSchema) },
+        tx,
         newUsers.map(({ id, row }) => ({
           id,
           email: row.email,
@@ -85,14 +85,15 @@ async function writeBatch(
       );
       const at = new Date(now);
       const verifications = newUsers.map(({ id, row }) => newVerification(ctx, { id, email: row.email }, at));
-      await trx
-        .insertInto('email_verifications')
-        .values(verifications.map((v) => v.row))
-        .execute();
-      await trx
-        .insertInto('mail_outbox')
-        .values(verifications.map((v) => queuedMailRow(v.mail, at)))
-        .execute();
+      await insertVerifications(
+        tx,
+        verifications.map((v) => v.row),
+      );
+      await queueMailWithin(
+        tx.db,
+        verifications.map((v) => v.mail),
+        at,
+      );
       const seeded = newUsers.filter(({ row }) => row.totpSecret);
       if (seeded.length > 0) {
         await trx
@@ -122,19 +123,10 @@ async function writeBatch(
         u.id,
       ]),
     );
-    await trx
-      .insertInto('memberships')
-      .values(
-        rows.map((r) => ({
-          org_id: orgs.get(r.org)!,
-          user_id: userIds.get(r.email)!,
-          role: r.role,
-          created_at: now,
-          role_changed_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['org_id', 'user_id']).doNothing())
-      .execute();
+    await addMembers(
+      tx,
+      rows.map((r) => ({ orgId: orgs.get(r.org)!, userId: userIds.get(r.email)!, role: r.role })),
+    );
     if (resumeKey) {
       await trx
         .insertInto('import_progress')

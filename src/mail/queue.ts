@@ -32,10 +32,19 @@ function describeError(error: unknown): string {
 }
 
 /**
- * A pending outbox row for `mail`, for writers that queue mail inside their own transaction (a bulk import):
- * the mail leaves with the transaction's other writes or not at all, and the retry loop delivers it.
+ * Queues mail as pending outbox rows, for writers that queue mail inside their own transaction (a bulk
+ * import; `db` is the transaction's): the mail leaves with the transaction's other writes or not at all,
+ * and the retry loop delivers it.
  */
-export function queuedMailRow(mail: OutgoingMail, now: Date): Insertable<MailOutboxTable> & { id: string } {
+export async function queueMailWithin(db: Db, mails: readonly OutgoingMail[], now: Date): Promise<void> {
+  if (mails.length === 0) return;
+  await db.kysely
+    .insertInto('mail_outbox')
+    .values(mails.map((mail) => queuedMailRow(mail, now)))
+    .execute();
+}
+
+function queuedMailRow(mail: OutgoingMail, now: Date): Insertable<MailOutboxTable> & { id: string } {
   return {
     id: randomId(),
     created_at: now.toISOString(),

@@ -2,7 +2,7 @@
  * Email texts: plain text + simple HTML. Links are always built from PUBLIC_URL by the caller.
  * No email carries a password, code or secret; security notices say how to react if it was not you.
  */
-import { html, type Html } from '../pages/html.ts';
+import { html, type Html } from '../core/html.ts';
 import type { OutgoingMail } from './transport.ts';
 
 interface Message {

@@ -5,30 +5,28 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-import { meta, requireSession, requireSudo } from '../http/request.ts';
+import { meta, requireSession } from '../http/request.ts';
 import { object, params, str } from '../http/schema.ts';
+import { deleteApp, registerApp, rotateAppSecret, updateApp } from '../flows/oidc-apps.ts';
 import { requireManager } from '../orgs/service.ts';
-import { hasRecentReauth } from '../sessions/service.ts';
-import { html, type Html } from '../pages/html.ts';
+import type { CurrentSession } from '../sessions/service.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from '../pages/layout.ts';
 import { pageFrame } from '../pages/page.ts';
 import { csrfInput } from '../pages/ui.ts';
+import { confirmFirst } from '../pages/confirm-first.ts';
 import {
   CLIENT_LIMITS,
-  createClient,
-  deleteClient,
   getClient,
   listClients,
-  rotateClientSecret,
   SECRET_METHODS,
   SECRET_OVERLAP,
-  updateClient,
   type ClientInput,
   type ClientKind,
   type ClientView,
   type SecretMethod,
 } from './clients.ts';
-import { issuerOf } from './provider.ts';
+import { issuerOf } from './assurance.ts';
 
 const uris = {
   type: 'array',
@@ -84,10 +82,9 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const session = requireSudo(ctx, request);
       const { orgId } = request.params as { orgId: string };
-      await requireManager(ctx, orgId, session.userId);
-      const created = await createClient(ctx, orgId, session.userId, request.body as ClientInput, meta(request));
+      const app = request.body as ClientInput;
+      const created = await registerApp(ctx, { session: requireSession(request), meta: meta(request) }, { orgId, app });
       return reply
         .status(201)
         .header('location', `${base(orgId)}/${created.client.clientId}`)
@@ -116,17 +113,13 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const session = requireSession(request);
       const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-      await requireManager(ctx, orgId, session.userId);
+      const app = request.body as Omit<ClientInput, 'kind'>;
       return {
-        client: await updateClient(
+        client: await updateApp(
           ctx,
-          orgId,
-          clientId,
-          session.userId,
-          request.body as Omit<ClientInput, 'kind'>,
-          meta(request),
+          { session: requireSession(request), meta: meta(request) },
+          { orgId, clientId, app },
         ),
       };
     },
@@ -147,17 +140,13 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const session = requireSudo(ctx, request);
       const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-      await requireManager(ctx, orgId, session.userId);
       const body = (request.body ?? {}) as { keepOldSecretHours?: number };
-      const rotated = await rotateClientSecret(
+      const keepOldHours = body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours;
+      const rotated = await rotateAppSecret(
         ctx,
-        orgId,
-        clientId,
-        session.userId,
-        meta(request),
-        body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours,
+        { session: requireSession(request), meta: meta(request) },
+        { orgId, clientId, keepOldHours },
       );
       return { client: rotated.client, clientSecret: rotated.clientSecret };
     },
@@ -172,10 +161,8 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const session = requireSession(request);
       const { orgId, clientId } = request.params as { orgId: string; clientId: string };
-      await requireManager(ctx, orgId, session.userId);
-      await deleteClient(ctx, orgId, clientId, session.userId, meta(request));
+      await deleteApp(ctx, { session: requireSession(request), meta: meta(request) }, { orgId, clientId });
       return reply.status(204).send();
     },
   );
@@ -217,24 +204,23 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
   }
 
   /**
-   * One form action on the Apps page: owner/admin (and sudo when asked), then `work`; its outcome, or a
-   * 4xx it threw, is shown on the page.
+   * One form action on the Apps page: `work` calls the flow, which decides who may (owner/admin, sudo when
+   * it asks); its outcome, or a 4xx it threw, is shown on the page — "Confirm it's you" when the sudo window
+   * is shut.
    */
   async function pageAction(
     request: FastifyRequest,
     reply: FastifyReply,
-    options: { sudo: boolean },
-    work: (orgId: string, userId: string, body: Record<string, unknown>) => Promise<Outcome>,
+    work: (orgId: string, session: CurrentSession, body: Record<string, unknown>) => Promise<Outcome>,
   ) {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId: string };
-    if (options.sudo && !hasRecentReauth(ctx, session))
-      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${orgId}/apps`)}`, 303);
-    await requireManager(ctx, orgId, session.userId);
     try {
-      const outcome = await work(orgId, session.userId, (request.body ?? {}) as Record<string, unknown>);
+      const outcome = await work(orgId, session, (request.body ?? {}) as Record<string, unknown>);
       return render(request, reply, outcome.status, outcome.shown, { kind: 'success', text: outcome.text });
     } catch (error) {
+      const redirect = confirmFirst(error, reply, `/orgs/${orgId}/apps`);
+      if (redirect) return redirect;
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       return render(request, reply, error.status, null, { kind: 'error', text: error.message });
     }
@@ -245,23 +231,18 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
   app.get('/orgs/:orgId/apps', async (request, reply) => render(request, reply, 200, null, null));
 
   app.post('/orgs/:orgId/apps', async (request, reply) =>
-    pageAction(request, reply, { sudo: true }, async (orgId, userId, body) => {
+    pageAction(request, reply, async (orgId, session, body) => {
       const kind: ClientKind = body.kind === 'public' ? 'public' : 'confidential';
       const method: SecretMethod =
         body.tokenAuthMethod === 'client_secret_post' ? 'client_secret_post' : 'client_secret_basic';
-      const created = await createClient(
-        ctx,
-        orgId,
-        userId,
-        {
-          name: String(body.name ?? '').slice(0, 100),
-          kind,
-          tokenAuthMethod: method,
-          redirectUris: lines(body.redirectUris),
-          postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
-        },
-        meta(request),
-      );
+      const app = {
+        name: String(body.name ?? '').slice(0, 100),
+        kind,
+        tokenAuthMethod: method,
+        redirectUris: lines(body.redirectUris),
+        postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
+      };
+      const created = await registerApp(ctx, { session, meta: meta(request) }, { orgId, app });
       const shown = created.clientSecret ? { clientId: created.client.clientId, secret: created.clientSecret } : null;
       return {
         status: 201,
@@ -274,27 +255,29 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post('/orgs/:orgId/apps/:clientId/update', async (request, reply) =>
-    pageAction(request, reply, { sudo: false }, async (orgId, userId, body) => {
-      const client = await updateClient(
+    pageAction(request, reply, async (orgId, session, body) => {
+      const app = {
+        name: String(body.name ?? '').slice(0, 100),
+        redirectUris: lines(body.redirectUris),
+        postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
+      };
+      const client = await updateApp(
         ctx,
-        orgId,
-        clientIdOf(request),
-        userId,
-        {
-          name: String(body.name ?? '').slice(0, 100),
-          redirectUris: lines(body.redirectUris),
-          postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
-        },
-        meta(request),
+        { session, meta: meta(request) },
+        { orgId, clientId: clientIdOf(request), app },
       );
       return { status: 200, shown: null, text: `${client.name} saved.` };
     }),
   );
 
   app.post('/orgs/:orgId/apps/:clientId/rotate-secret', async (request, reply) =>
-    pageAction(request, reply, { sudo: true }, async (orgId, userId, body) => {
+    pageAction(request, reply, async (orgId, session, body) => {
       const hours = Number(body.keepOldSecretHours ?? SECRET_OVERLAP.defaultHours);
-      const rotated = await rotateClientSecret(ctx, orgId, clientIdOf(request), userId, meta(request), hours);
+      const rotated = await rotateAppSecret(
+        ctx,
+        { session, meta: meta(request) },
+        { orgId, clientId: clientIdOf(request), keepOldHours: hours },
+      );
       const old =
         hours === 0
           ? 'The old one no longer works.'
@@ -308,9 +291,8 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.post('/orgs/:orgId/apps/:clientId/delete', async (request, reply) =>
-    pageAction(request, reply, { sudo: false }, async (orgId, userId) => {
-      const client = await getClient(ctx, orgId, clientIdOf(request));
-      await deleteClient(ctx, orgId, client.clientId, userId, meta(request));
+    pageAction(request, reply, async (orgId, session) => {
+      const client = await deleteApp(ctx, { session, meta: meta(request) }, { orgId, clientId: clientIdOf(request) });
       return { status: 200, shown: null, text: `${client.name} was deleted. Its users are signed out of it.` };
     }),
   );

@@ -2,13 +2,12 @@
  * Apps that sign their users in through twofold (OpenID Connect clients), registered by an org's owners and
  * admins. A confidential app gets a 256-bit secret, shown once and stored only as a keyed hash; a public
  * app (single-page, mobile) has none and must use PKCE (RFC 7636; RFC 9700 §2.1.1).
- * Only members of the registering org can sign in to an app.
+ * Only members of the registering org can sign in to an app. This file is the only writer of
+ * `oidc_clients`; registering, changing and deleting apps are flows (src/flows/oidc-apps.ts).
  */
 import type { AdapterPayload } from 'oidc-provider';
 import type { Ctx } from '../context.ts';
-import { audit } from '../context.ts';
 import type { Db } from '../db/connect.ts';
-import type { RequestMeta } from '../audit/store.ts';
 import { randomToken } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
 
@@ -150,7 +149,6 @@ export async function createClient(
   orgId: string,
   actorUserId: string,
   input: ClientInput,
-  requestMeta: RequestMeta,
 ): Promise<{ client: ClientView; clientSecret: string | null }> {
   const checked = checkInput(input);
   const count = await ctx.db.kysely
@@ -181,12 +179,6 @@ export async function createClient(
     previous_secret_expires_at: null,
   };
   await ctx.db.kysely.insertInto('oidc_clients').values(row).execute();
-  await audit(ctx, requestMeta, {
-    event: 'oidc_client.created',
-    actorUserId,
-    orgId,
-    details: { clientId: row.id, name: row.name, kind: row.kind },
-  });
   return { client: view(row), clientSecret: secret };
 }
 
@@ -222,9 +214,7 @@ export async function updateClient(
   ctx: Ctx,
   orgId: string,
   clientId: string,
-  actorUserId: string,
   input: Omit<ClientInput, 'kind'>,
-  requestMeta: RequestMeta,
 ): Promise<ClientView> {
   const current = await getClient(ctx, orgId, clientId);
   const checked = checkInput({ ...input, kind: current.kind });
@@ -239,7 +229,6 @@ export async function updateClient(
     .where('id', '=', clientId)
     .where('org_id', '=', orgId)
     .execute();
-  await audit(ctx, requestMeta, { event: 'oidc_client.updated', actorUserId, orgId, details: { clientId } });
   return getClient(ctx, orgId, clientId);
 }
 
@@ -251,8 +240,6 @@ export async function rotateClientSecret(
   ctx: Ctx,
   orgId: string,
   clientId: string,
-  actorUserId: string,
-  requestMeta: RequestMeta,
   keepOldHours: number = SECRET_OVERLAP.defaultHours,
 ): Promise<{ client: ClientView; clientSecret: string }> {
   const current = await getClient(ctx, orgId, clientId);
@@ -282,32 +269,15 @@ export async function rotateClientSecret(
     .where('id', '=', clientId)
     .where('org_id', '=', orgId)
     .execute();
-  await audit(ctx, requestMeta, {
-    event: 'oidc_client.secret_rotated',
-    actorUserId,
-    orgId,
-    details: { clientId, keepOldHours },
-  });
   return { client: await getClient(ctx, orgId, clientId), clientSecret: secret };
 }
 
-/** Deletes the app and everything issued to it (grants, codes, tokens). */
-export async function deleteClient(
-  ctx: Ctx,
-  orgId: string,
-  clientId: string,
-  actorUserId: string,
-  requestMeta: RequestMeta,
-): Promise<void> {
+/** Deletes the app and everything issued to it (grants, codes, tokens); returns what it was. */
+export async function deleteClient(ctx: Ctx, orgId: string, clientId: string): Promise<ClientView> {
   const current = await getClient(ctx, orgId, clientId);
   await ctx.db.kysely.deleteFrom('oidc_clients').where('id', '=', clientId).where('org_id', '=', orgId).execute();
   await ctx.db.kysely.deleteFrom('oidc_payloads').where('client_id', '=', clientId).execute();
-  await audit(ctx, requestMeta, {
-    event: 'oidc_client.deleted',
-    actorUserId,
-    orgId,
-    details: { clientId, name: current.name },
-  });
+  return current;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { CurrentSession } from '../sessions/service.ts';
 import type { AppAccess } from './access.ts';
-import { wantsAal2 } from './provider.ts';
+import { wantsAal2 } from './assurance.ts';
 
 export interface InteractionState {
   /** oidc-provider's prompt: 'login' (authentication needed) or 'consent'. */

@@ -1,5 +1,5 @@
 /** The pages of an app's sign-in request: continue, confirm, step-up, consent, enrolment detour, no access. */
-import { html, type Html } from '../pages/html.ts';
+import { html, type Html } from '../core/html.ts';
 import { layout, notice } from '../pages/layout.ts';
 import { csrfInput } from '../pages/ui.ts';
 import { factorCodeFields, phoneProofFor } from '../pages/security-views.ts';

@@ -23,7 +23,8 @@ import { proofFrom } from '../factors/index.ts';
 import { factorOverview } from '../factors/overview.ts';
 import { reauthenticate } from '../flows/reauthenticate.ts';
 import { findClient, type ClientView } from './clients.ts';
-import { acrOf, authTimeOf, loadProvider, OIDC_PATH, pinToPublicUrl, reportedAmr } from './provider.ts';
+import { loadProvider, pinToPublicUrl } from './provider.ts';
+import { acrOf, authTimeOf, OIDC_PATH, reportedAmr } from './assurance.ts';
 import { signingKeysVersion } from './keys.ts';
 import {
   continuePage,
@@ -39,6 +40,7 @@ import { decideInteraction, type Outcome } from './interaction-checks.ts';
 import { appAccess } from './access.ts';
 import { pageFrame } from '../pages/page.ts';
 import { WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
+import { giveConsent, type MissingConsent } from '../flows/oidc-consent.ts';
 
 /** Running instances check for a rotated signing key this often. */
 const KEY_CHECK_SECONDS = 60;
@@ -368,27 +370,11 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     const { provider, details, client, session, outcome } = await decide(request, reply);
     // Consent is saved only when every check passes up to the consent itself; otherwise show what stops it.
     if (outcome !== 'consent' || !session) return step(request, reply);
-    const missing = details.prompt.details as {
-      missingOIDCScope?: string[];
-      missingOIDCClaims?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
-    const grant = details.grantId
-      ? await provider.Grant.find(details.grantId)
-      : new provider.Grant({ accountId: session.userId, clientId: client.clientId });
-    if (!grant) throw new AppError('challenge_expired');
-    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
-      grant.addResourceScope(indicator, scopes.join(' '));
-    const grantId = await grant.save();
-    await audit(ctx, meta(request), {
-      event: 'oidc.consent_given',
-      actorUserId: session.userId,
-      targetUserId: session.userId,
-      orgId: client.orgId,
-      details: { clientId: client.clientId, scope: (missing.missingOIDCScope ?? []).join(' ') },
-    });
+    const grantId = await giveConsent(
+      ctx,
+      { session, meta: meta(request) },
+      { grants: provider.Grant, grantId: details.grantId, client, missing: details.prompt.details as MissingConsent },
+    );
     return finish(request, reply, provider, client, { consent: { grantId } });
   });
 

@@ -1,5 +1,5 @@
 /** Pages the provider itself shows (sign-out confirmation, signed out, protocol errors), in twofold's layout. */
-import { html, raw } from '../pages/html.ts';
+import { html, raw } from '../core/html.ts';
 import { layout, notice } from '../pages/layout.ts';
 
 /** The provider's form carries its own anti-forgery field; the buttons submit it. */

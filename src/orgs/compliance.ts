@@ -1,24 +1,19 @@
 /**
- * The org's 2FA compliance view and reminders (PRODUCT.md "Org security settings"); the admin reset is a flow
- * (src/flows/reset-member.ts).
+ * The org's 2FA compliance read models (PRODUCT.md "Org security settings"): every member's deadline, and
+ * adoption over time. The compliance list with each member's methods, the reminders and the admin reset
+ * are flows (src/flows/compliance.ts, src/flows/reset-member.ts).
  */
-import { audit, link, type Ctx } from '../context.ts';
-import type { RequestMeta } from '../audit/store.ts';
+import type { Ctx } from '../context.ts';
 import { deadlineFor, type Requirement } from '../core/enforcement.ts';
-import { listFactors } from '../factors/index.ts';
-import { securityTemplates } from '../mail/templates.ts';
-import { openAdminRequests } from '../recovery/service.ts';
-import { requireManager, type MemberView, listMembers } from './service.ts';
+import { listMembers, type MemberView } from './service.ts';
 
-export interface ComplianceMember extends MemberView {
-  methods: string[];
+export interface MemberDeadline extends MemberView {
+  /** When the member must have 2FA by (null: not required, or already on). */
   deadline: string | null;
   overdue: boolean;
-  /** Asked for help after losing every method while self-service recovery is off. */
-  needsReset: boolean;
 }
 
-export async function complianceMembers(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
+export async function membersWithDeadlines(ctx: Ctx, orgId: string): Promise<MemberDeadline[]> {
   const org = await ctx.db.kysely.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirstOrThrow();
   const scopes = await ctx.db.kysely
     .selectFrom('memberships')
@@ -27,31 +22,20 @@ export async function complianceMembers(ctx: Ctx, orgId: string): Promise<Compli
     .execute();
   const scopeOf = new Map(scopes.map((s) => [s.user_id, s.role_changed_at]));
   const now = ctx.clock();
-  const members = await listMembers(ctx, orgId);
-  const askedForReset = await openAdminRequests(ctx, orgId);
-  return Promise.all(
-    members.map(async (m) => {
-      const due = m.twoFactorEnabled
-        ? null
-        : deadlineFor(
-            {
-              requirement: org.require_two_factor as Requirement,
-              gracePeriodDays: Number(org.grace_period_days),
-              staffRequiredSince: org.staff_required_since,
-              everyoneRequiredSince: org.everyone_required_since,
-            },
-            { role: m.role, scopeChangedAt: scopeOf.get(m.userId) ?? m.joinedAt },
-          );
-      const methods = [...new Set((await listFactors(ctx, m.userId)).map((f) => f.type))];
-      return {
-        ...m,
-        methods,
-        deadline: due?.toISOString() ?? null,
-        overdue: due !== null && due <= now,
-        needsReset: askedForReset.has(m.userId),
-      };
-    }),
-  );
+  return (await listMembers(ctx, orgId)).map((m) => {
+    const due = m.twoFactorEnabled
+      ? null
+      : deadlineFor(
+          {
+            requirement: org.require_two_factor as Requirement,
+            gracePeriodDays: Number(org.grace_period_days),
+            staffRequiredSince: org.staff_required_since,
+            everyoneRequiredSince: org.everyone_required_since,
+          },
+          { role: m.role, scopeChangedAt: scopeOf.get(m.userId) ?? m.joinedAt },
+        );
+    return { ...m, deadline: due?.toISOString() ?? null, overdue: due !== null && due <= now };
+  });
 }
 
 export interface AdoptionPoint {
@@ -101,28 +85,4 @@ export async function adoptionSeries(ctx: Ctx, orgId: string, days: number): Pro
     points.push({ date: end.slice(0, 10), enabled, members: count });
   }
   return points;
-}
-
-/** Emails every member without 2FA the heads-up: what it is, why, how, and the deadline if any. */
-export async function notifyMembersWithout2fa(
-  ctx: Ctx,
-  actorUserId: string,
-  orgId: string,
-  meta: RequestMeta,
-): Promise<number> {
-  const { org } = await requireManager(ctx, orgId, actorUserId);
-  const members = (await complianceMembers(ctx, orgId)).filter((m) => !m.twoFactorEnabled);
-  for (const m of members) {
-    await ctx.mail.send(
-      securityTemplates.pleaseEnable2fa(m.email, {
-        productName: ctx.config.productName,
-        orgName: org.name,
-        deadline: m.deadline,
-        url: link(ctx, '/profile/security'),
-      }),
-      ctx.clock(),
-    );
-  }
-  await audit(ctx, meta, { event: 'members.notified', actorUserId, orgId, details: { count: members.length } });
-  return members.length;
 }

@@ -3,10 +3,8 @@
  * (PRODUCT.md "People and roles"). Scope "staff" covers owners, admins and staff; "everyone" adds clients.
  */
 import { TRUSTED_DEVICE } from '../config/defaults.ts';
-import { audit, type Ctx } from '../context.ts';
+import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { RequestMeta } from '../audit/store.ts';
-import { nextRequirementTimes } from '../core/enforcement.ts';
 import type { Role } from '../db/schema.ts';
 
 export function roleInScope(requirement: string, role: Role): boolean {
@@ -96,50 +94,26 @@ export async function assertMethodAllowed(ctx: Ctx, userId: string, method: stri
   }
 }
 
-export async function updatePolicy(
+/** The org's current requirement times (when "staff" and "everyone" became required), for the next policy. */
+export async function requirementTimes(
   ctx: Ctx,
-  actorUserId: string,
   orgId: string,
-  patch: Partial<OrgPolicy>,
-  meta: RequestMeta,
-): Promise<OrgPolicy> {
-  const before = await getPolicy(ctx, orgId);
+): Promise<{ staffRequiredSince: string | null; everyoneRequiredSince: string | null }> {
   const row = await ctx.db.kysely
     .selectFrom('orgs')
     .select(['staff_required_since', 'everyone_required_since'])
     .where('id', '=', orgId)
     .executeTakeFirstOrThrow();
-  const next: OrgPolicy = { ...before, ...patch };
+  return { staffRequiredSince: row.staff_required_since, everyoneRequiredSince: row.everyone_required_since };
+}
+
+/** Refuses a policy that leaves members only SMS or voice. */
+export function checkPolicy(policy: OrgPolicy): void {
   // A safer method than SMS/voice must always stay available (NIST SP 800-63B rev 4 §3.1.3.1).
-  if (next.allowedMethods.length > 0 && !next.allowedMethods.some((m) => m === 'totp' || m === 'passkey')) {
+  if (policy.allowedMethods.length > 0 && !policy.allowedMethods.some((m) => m === 'totp' || m === 'passkey')) {
     throw new AppError('invalid_request', {
       message: 'Allow at least the authenticator app or passkeys.',
       details: { field: 'allowedMethods' },
     });
   }
-  const times = nextRequirementTimes(
-    { staffRequiredSince: row.staff_required_since, everyoneRequiredSince: row.everyone_required_since },
-    next.requireTwoFactor,
-    ctx.clock(),
-  );
-  await ctx.db.kysely
-    .updateTable('orgs')
-    .set({
-      require_two_factor: next.requireTwoFactor,
-      grace_period_days: next.gracePeriodDays,
-      trusted_device_days: next.trustedDeviceDays,
-      allowed_methods: JSON.stringify([...new Set(next.allowedMethods)].sort()),
-      self_service_recovery: next.selfServiceRecovery ? 1 : 0,
-      staff_required_since: times.staffRequiredSince,
-      everyone_required_since: times.everyoneRequiredSince,
-    })
-    .where('id', '=', orgId)
-    .execute();
-  const changed: Record<string, string> = {};
-  for (const key of Object.keys(next) as Array<keyof OrgPolicy>) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(next[key]))
-      changed[key] = `${JSON.stringify(before[key])} → ${JSON.stringify(next[key])}`;
-  }
-  await audit(ctx, meta, { event: 'policy.changed', actorUserId, orgId, details: changed });
-  return getPolicy(ctx, orgId);
 }

@@ -1,25 +1,17 @@
 /** JSON routes: first-run setup, organizations, members, roles, invitations, the org audit log. */
 import type { FastifyInstance } from 'fastify';
-import { RATE_LIMITS } from '../config/defaults.ts';
 import { queryAudit } from '../audit/store.ts';
-import { getUser } from '../accounts/service.ts';
-import { auditQuerySchema, pageLimit } from '../accounts/routes.ts';
-import { AppError } from '../errors.ts';
 import type { Role } from '../db/schema.ts';
+import { auditQuerySchema, pageLimit } from '../http/audit-query.ts';
 import { email, object, params, password, role, str, token } from '../http/schema.ts';
-import { browserTokens, issueSessionCookie, limitByIp, meta, requireSession } from '../http/request.ts';
+import { browserTokens, issueSessionCookie, meta, requireSession } from '../http/request.ts';
 import { userJson } from '../http/session.ts';
-import { createSession } from '../sessions/service.ts';
-import { finishSignIn } from '../flows/sign-in.ts';
-import { complianceMembers } from './compliance.ts';
-import { changeRole, isSetUp, membershipsOf, removeMember, requireManager, roleIn, setUp } from './service.ts';
-import { acceptInvitation, invite, listInvitations, revokeInvitation } from './invitations.ts';
-
-async function actor(app: FastifyInstance, userId: string) {
-  const user = await getUser(app.ctx, userId);
-  if (!user) throw new AppError('unauthenticated');
-  return user;
-}
+import { setUpAndSignIn } from '../flows/setup.ts';
+import { changeRole, removeMember } from '../flows/members.ts';
+import { acceptInvitation, invite, revokeInvitation } from '../flows/invitations.ts';
+import { complianceMembers } from '../flows/compliance.ts';
+import { isSetUp, membershipsOf, requireManager, roleIn } from './service.ts';
+import { listInvitations } from './invitations.ts';
 
 export async function orgRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -44,15 +36,12 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await limitByIp(ctx, request, 'setup', RATE_LIMITS.setup);
       const body = request.body as { orgName: string; email: string; password: string; name?: string };
-      const { user, org } = await setUp(ctx, body, meta(request));
-      const { token: sessionToken } = await createSession(
-        ctx,
-        { userId: user.id, amr: ['pwd'], remember: false },
-        meta(request),
-      );
-      await finishSignIn(ctx, user, ['pwd'], meta(request), browserTokens(ctx, request, reply).deviceId);
+      const {
+        user,
+        org,
+        token: sessionToken,
+      } = await setUpAndSignIn(ctx, body, meta(request), browserTokens(ctx, request, reply).deviceId);
       issueSessionCookie(ctx, reply, sessionToken, false);
       return reply.status(201).send({ user: userJson(user), org: { id: org.id, name: org.name } });
     },
@@ -70,8 +59,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const session = requireSession(request);
       const { orgId } = request.params as { orgId: string };
-      await requireManager(ctx, orgId, session.userId);
-      return { members: await complianceMembers(ctx, orgId) };
+      return { members: await complianceMembers(ctx, { session, meta: meta(request) }, orgId) };
     },
   );
 
@@ -89,11 +77,8 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
       const { orgId, userId } = request.params as { orgId: string; userId: string };
       await changeRole(
         ctx,
-        await actor(app, session.userId),
-        orgId,
-        userId,
-        (request.body as { role: Role }).role,
-        meta(request),
+        { session, meta: meta(request) },
+        { orgId, userId, role: (request.body as { role: Role }).role },
       );
       return { userId, role: (await roleIn(ctx, orgId, userId)).role };
     },
@@ -107,7 +92,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = requireSession(request);
       const { orgId, userId } = request.params as { orgId: string; userId: string };
-      await removeMember(ctx, await actor(app, session.userId), orgId, userId, meta(request));
+      await removeMember(ctx, { session, meta: meta(request) }, { orgId, userId });
       return reply.status(204).send();
     },
   );
@@ -134,15 +119,9 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const session = requireSession(request);
-      await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
       const { orgId } = request.params as { orgId: string };
-      const result = await invite(
-        ctx,
-        await actor(app, session.userId),
-        orgId,
-        request.body as { email: string; role: Role },
-        meta(request),
-      );
+      const body = request.body as { email: string; role: Role };
+      const result = await invite(ctx, { session, meta: meta(request) }, { orgId, email: body.email, role: body.role });
       return reply.status(201).send(result);
     },
   );
@@ -155,7 +134,7 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const session = requireSession(request);
       const { orgId, invitationId } = request.params as { orgId: string; invitationId: string };
-      await revokeInvitation(ctx, await actor(app, session.userId), orgId, invitationId, meta(request));
+      await revokeInvitation(ctx, { session, meta: meta(request) }, { orgId, invitationId });
       return reply.status(204).send();
     },
   );
@@ -170,9 +149,8 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
       const body = request.body as { token: string; password: string; name?: string };
-      const user = await acceptInvitation(ctx, body.token, body, meta(request));
+      const user = await acceptInvitation(ctx, body, meta(request));
       return reply.status(200).send({ status: 'accepted', user: userJson(user) });
     },
   );

@@ -2,12 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import { ORG_POLICY } from '../config/defaults.ts';
 import { bool, object, params, str } from '../http/schema.ts';
-import { meta, requireSession, requireSudo } from '../http/request.ts';
-import { requireManager } from './service.ts';
-import { getPolicy, membersWithout2faInScope, updatePolicy, type OrgPolicy } from './policy.ts';
-import { setMemberSuspended } from './suspension.ts';
-import { adoptionSeries, complianceMembers, notifyMembersWithout2fa } from './compliance.ts';
+import { meta, requireSession } from '../http/request.ts';
+import { changePolicy } from '../flows/org-policy.ts';
+import { setMemberSuspended } from '../flows/suspension.ts';
+import { complianceMembers, notifyMembersWithout2fa } from '../flows/compliance.ts';
 import { resetMemberTwoFactor } from '../flows/reset-member.ts';
+import { requireManager } from './service.ts';
+import { getPolicy, membersWithout2faInScope, type OrgPolicy } from './policy.ts';
+import { adoptionSeries } from './compliance.ts';
 import { ENROLLABLE_METHODS } from '../factors/index.ts';
 
 const requirement = { type: 'string', enum: ['off', 'staff', 'everyone'] };
@@ -71,11 +73,9 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const session = requireSudo(ctx, request);
+      const session = requireSession(request);
       const { orgId } = request.params as { orgId: string };
-      await requireManager(ctx, orgId, session.userId);
-      const policy = await updatePolicy(ctx, session.userId, orgId, request.body as Partial<OrgPolicy>, meta(request));
-      return { policy, affectedMembers: await membersWithout2faInScope(ctx, orgId, policy.requireTwoFactor) };
+      return changePolicy(ctx, { session, meta: meta(request) }, { orgId, patch: request.body as Partial<OrgPolicy> });
     },
   );
 
@@ -85,8 +85,10 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const session = requireSession(request);
       const { orgId } = request.params as { orgId: string };
-      await requireManager(ctx, orgId, session.userId);
-      return { members: await complianceMembers(ctx, orgId), adoption: await adoptionSeries(ctx, orgId, 30) };
+      return {
+        members: await complianceMembers(ctx, { session, meta: meta(request) }, orgId),
+        adoption: await adoptionSeries(ctx, orgId, 30),
+      };
     },
   );
 
@@ -96,7 +98,7 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const session = requireSession(request);
       const { orgId } = request.params as { orgId: string };
-      return { notified: await notifyMembersWithout2fa(ctx, session.userId, orgId, meta(request)) };
+      return { notified: await notifyMembersWithout2fa(ctx, { session, meta: meta(request) }, orgId) };
     },
   );
 
@@ -110,16 +112,10 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const session = requireSudo(ctx, request);
+      const session = requireSession(request);
       const { orgId, userId } = request.params as { orgId: string; userId: string };
-      await resetMemberTwoFactor(
-        ctx,
-        session.userId,
-        orgId,
-        userId,
-        (request.body as { reason?: string } | undefined)?.reason ?? '',
-        meta(request),
-      );
+      const reason = (request.body as { reason?: string } | undefined)?.reason ?? '';
+      await resetMemberTwoFactor(ctx, { session, meta: meta(request) }, { orgId, userId, reason });
       return { status: 'reset' };
     },
   );
@@ -140,16 +136,13 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
         },
       },
       async (request) => {
-        const session = requireSudo(ctx, request);
+        const session = requireSession(request);
         const { orgId, userId } = request.params as { orgId: string; userId: string };
         const reason = (request.body as { reason?: string } | undefined)?.reason ?? '';
         const { changed } = await setMemberSuspended(
           ctx,
-          session.userId,
-          orgId,
-          userId,
-          { suspended, reason },
-          meta(request),
+          { session, meta: meta(request) },
+          { orgId, userId, suspended, reason },
         );
         return { status: suspended ? 'suspended' : 'active', changed };
       },

@@ -6,9 +6,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RATE_LIMITS } from '../config/defaults.ts';
 import { limitByIp, meta } from '../http/request.ts';
-import { parseEmail, requestPasswordReset, resetPassword, resetTokenIsLive } from '../accounts/service.ts';
-import { acceptInvitation, findInvitation, type PendingInvitation } from '../orgs/invitations.ts';
-import { html, type Html } from './html.ts';
+import { parseEmail } from '../accounts/service.ts';
+import { resetTokenIsLive } from '../accounts/password-resets.ts';
+import { requestPasswordReset, resetPassword } from '../flows/password.ts';
+import { acceptInvitation } from '../flows/invitations.ts';
+import { findInvitation, type PendingInvitation } from '../orgs/invitations.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { NEW_PASSWORD_HINT } from './auth-pages.ts';
@@ -89,7 +92,6 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
   app.post('/forgot-password', { config: { public: true } }, async (request, reply) => {
     const body = request.body;
     try {
-      await limitByIp(ctx, request, 'password-reset', RATE_LIMITS.passwordReset);
       await requestPasswordReset(ctx, parseEmail(plainText(body, 'email')), meta(request));
     } catch (error) {
       const problem = formError(error, reply);
@@ -144,8 +146,7 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
   app.post('/reset-password', { config: { public: true } }, async (request, reply) => {
     const token = linkToken(request.body);
     try {
-      await limitByIp(ctx, request, 'password-reset-confirm', RATE_LIMITS.passwordReset);
-      await resetPassword(ctx, token, textField(request.body, 'password', 1024), meta(request));
+      await resetPassword(ctx, { token, password: textField(request.body, 'password', 1024) }, meta(request));
     } catch (error) {
       const problem = formError(error, reply);
       if (problem.code === 'rate_limited') return renderTooMany(request, reply, 'Choose a new password', problem);
@@ -210,11 +211,9 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     const body = request.body;
     const token = linkToken(body);
     try {
-      await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
       await acceptInvitation(
         ctx,
-        token,
-        { password: textField(body, 'password', 1024), name: plainText(body, 'name', 200) },
+        { token, password: textField(body, 'password', 1024), name: plainText(body, 'name', 200) },
         meta(request),
       );
     } catch (error) {

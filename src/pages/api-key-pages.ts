@@ -1,13 +1,14 @@
 /** API keys in the browser: personal (Profile → API keys) and org (owner/admin). The key is shown once. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-import { hasRecentReauth } from '../sessions/service.ts';
 import { meta, requireSession } from '../http/request.ts';
+import { createApiKey, revokeApiKey } from '../flows/api-keys.ts';
 import { requireManager } from '../orgs/service.ts';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope, type ApiKeyView } from '../api-keys/service.ts';
-import { html, type Html } from './html.ts';
+import { listApiKeys, type ApiKeyScope, type ApiKeyView } from '../api-keys/service.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
+import { confirmFirst } from './confirm-first.ts';
 
 type Owner = { userId: string } | { orgId: string };
 
@@ -57,22 +58,17 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
 
   async function context(
     request: FastifyRequest,
-  ): Promise<{ owner: Owner; base: string; title: string; userId: string }> {
+  ): Promise<{ owner: Owner; orgId: string | null; base: string; title: string }> {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId?: string };
     if (!orgId)
-      return {
-        owner: { userId: session.userId },
-        base: '/profile/api-keys',
-        title: 'Your API keys',
-        userId: session.userId,
-      };
+      return { owner: { userId: session.userId }, orgId: null, base: '/profile/api-keys', title: 'Your API keys' };
     const { org } = await requireManager(ctx, orgId, session.userId);
     return {
       owner: { orgId: org.id },
+      orgId: org.id,
       base: `/orgs/${org.id}/api-keys`,
       title: `API keys — ${org.name}`,
-      userId: session.userId,
     };
   }
 
@@ -94,19 +90,15 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
 
   async function create(request: FastifyRequest, reply: FastifyReply) {
     const c = await context(request);
-    if (!hasRecentReauth(ctx, requireSession(request)))
-      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(c.base)}`, 303);
     const body = request.body as { name?: string; scope?: string };
     const scope: ApiKeyScope = body.scope === 'write' ? 'write' : 'read';
     try {
-      const { key } = await createApiKey(
-        ctx,
-        { userId: c.userId, orgId: 'orgId' in c.owner ? c.owner.orgId : null },
-        { name: String(body.name ?? '').slice(0, 100), scope },
-        meta(request),
-      );
+      const input = { orgId: c.orgId, name: String(body.name ?? '').slice(0, 100), scope };
+      const { key } = await createApiKey(ctx, { session: requireSession(request), meta: meta(request) }, input);
       return render(request, reply, 201, key, null);
     } catch (error) {
+      const redirect = confirmFirst(error, reply, c.base);
+      if (redirect) return redirect;
       if (error instanceof AppError && error.status < 500)
         return render(request, reply, error.status, null, error.message);
       throw error;
@@ -115,7 +107,8 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
 
   async function revoke(request: FastifyRequest, reply: FastifyReply) {
     const c = await context(request);
-    await revokeApiKey(ctx, c.userId, c.owner, (request.params as { id: string }).id, meta(request));
+    const input = { orgId: c.orgId, id: (request.params as { id: string }).id };
+    await revokeApiKey(ctx, { session: requireSession(request), meta: meta(request) }, input);
     return reply.redirect(c.base, 303);
   }
 

@@ -2,7 +2,7 @@
 import { AppError } from '../errors.ts';
 import type { AuditRow } from '../audit/store.ts';
 import { describeUserAgent } from '../core/user-agent.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../core/html.ts';
 import { textField, utc } from './ui.ts';
 
 /** Plain-language names for the events; the event code is shown beside them for support and exports. */

@@ -4,16 +4,16 @@
  * form, call them, and answer with a page or a 303 (POST-redirect-GET).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CHALLENGE, PASSWORD, RATE_LIMITS, SESSION } from '../config/defaults.ts';
-import { browserTokens, issueSessionCookie, limitByIp, meta } from '../http/request.ts';
+import { CHALLENGE, PASSWORD, SESSION } from '../config/defaults.ts';
+import { browserTokens, issueSessionCookie, meta } from '../http/request.ts';
 import { clearCookie, cookieNames, setCookie } from '../http/cookies.ts';
 import { applyPasswordStep } from '../http/session.ts';
-import { isSetUp, setUp } from '../orgs/service.ts';
+import { isSetUp } from '../orgs/service.ts';
+import { setUpAndSignIn } from '../flows/setup.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { createSession } from '../sessions/service.ts';
-import { finishSignIn, passwordStep } from '../flows/sign-in.ts';
+import { passwordStep } from '../flows/sign-in.ts';
 import { signOut } from '../flows/sessions.ts';
-import { html } from './html.ts';
+import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { safeReturnTo } from '../http/return-to.ts';
@@ -92,8 +92,8 @@ export async function authPages(app: FastifyInstance): Promise<void> {
       email: textField(body, 'email', 320),
     };
     try {
-      await limitByIp(ctx, request, 'setup', RATE_LIMITS.setup);
-      const { user, org } = await setUp(
+      // Like POST /api/v1/setup: the owner is signed in straight away.
+      const { org, token } = await setUpAndSignIn(
         ctx,
         {
           orgName: plainText(body, 'orgName', 200),
@@ -102,10 +102,8 @@ export async function authPages(app: FastifyInstance): Promise<void> {
           password: textField(body, 'password', 1024),
         },
         meta(request),
+        browserTokens(ctx, request, reply).deviceId,
       );
-      // Like POST /api/v1/setup: the owner is signed in straight away.
-      const { token } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: false }, meta(request));
-      await finishSignIn(ctx, user, ['pwd'], meta(request), browserTokens(ctx, request, reply).deviceId);
       issueSessionCookie(ctx, reply, token, false);
       return reply.redirect(`/orgs/${encodeURIComponent(org.id)}/members?done=welcome`, 303);
     } catch (error) {

@@ -11,7 +11,7 @@ import { CODE_METHODS, describeMethod, proofFrom } from '../factors/index.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
 import { liveChallenge } from '../sessions/challenge.ts';
 import { methodsForChallenge, secondStep, sendSignInCode } from '../flows/sign-in.ts';
-import { html } from './html.ts';
+import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { passkeyChallengeView, WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';

@@ -12,7 +12,7 @@ import { proofFrom } from '../factors/index.ts';
 import { factorOverview } from '../factors/overview.ts';
 import { WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
 import { reauthenticate } from '../flows/reauthenticate.ts';
-import { html } from './html.ts';
+import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { factorCodeFields, phoneProofFor } from './security-views.ts';

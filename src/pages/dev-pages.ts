@@ -11,7 +11,7 @@ import type { Ctx } from '../context.ts';
 import { isLoopbackClient } from '../http/client-address.ts';
 import { listOutbox } from '../mail/queue.ts';
 import { isManager, membershipsOf } from '../orgs/service.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../core/html.ts';
 import { pageFrame } from './page.ts';
 import { utc } from './ui.ts';
 

@@ -4,11 +4,9 @@
  * verified asks for a new link from their profile.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RATE_LIMITS } from '../config/defaults.ts';
-import { AppError } from '../errors.ts';
-import { limitByIp, meta, requireSession } from '../http/request.ts';
-import { confirmEmailVerification, requestEmailVerification } from '../accounts/verification.ts';
-import { html, type Html } from './html.ts';
+import { meta, requireSession } from '../http/request.ts';
+import { confirmEmailVerification, requestEmailVerification } from '../flows/email-verification.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { csrfInput, formError, linkToken } from './ui.ts';
@@ -50,10 +48,7 @@ export async function emailVerificationPages(app: FastifyInstance): Promise<void
 
   app.post('/verify-email', { config: { public: true } }, async (request, reply) => {
     try {
-      await limitByIp(ctx, request, 'email-verification', RATE_LIMITS.emailVerification);
-      const token = linkToken(request.body);
-      if (!token) throw new AppError('invalid_token');
-      const { email } = await confirmEmailVerification(ctx, token, meta(request));
+      const { email } = await confirmEmailVerification(ctx, linkToken(request.body), meta(request));
       return show(
         request,
         reply,
@@ -74,8 +69,7 @@ export async function emailVerificationPages(app: FastifyInstance): Promise<void
   app.post('/profile/email/verification', async (request, reply) => {
     const session = requireSession(request);
     try {
-      await limitByIp(ctx, request, 'email-verification-send', RATE_LIMITS.emailVerificationSend);
-      await requestEmailVerification(ctx, session.user, meta(request));
+      await requestEmailVerification(ctx, { session, meta: meta(request) });
     } catch (error) {
       const problem = formError(error, reply);
       if (problem.code === 'conflict') return reply.redirect('/profile', 303);

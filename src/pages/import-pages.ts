@@ -1,39 +1,17 @@
 /**
- * Org admins move members in by pasting CSV (email, role, name, password_hash, totp_secret): the same
- * importer as `twofold import`, every row placed in this org. Large files go through the CLI.
+ * Org admins move members in by pasting CSV (email, role, name, password_hash, totp_secret): the import
+ * flow (src/flows/import-members.ts) places every row in this org. Large files go through the CLI.
  */
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_LIMIT_BYTES } from '../config/defaults.ts';
-import { hasRecentReauth } from '../sessions/service.ts';
 import { meta, requireSession } from '../http/request.ts';
-import { audit } from '../context.ts';
+import { importIntoOrg } from '../flows/import-members.ts';
 import { requireManager } from '../orgs/service.ts';
-import { importMembers, type ImportReport } from '../import/importer.ts';
-import { splitCsvLine } from '../import/rows.ts';
-import { html } from './html.ts';
+import type { ImportReport } from '../import/importer.ts';
+import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-
-/** Rewrites pasted CSV so that every row belongs to `orgName`, whatever its org column says. */
-function intoOrg(csv: string, orgName: string): string {
-  const lines = csv
-    .replace(/\r\n/g, '\n')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
-  if (lines.length === 0) return '';
-  const original = splitCsvLine(lines[0]!).map((h) => h.trim().toLowerCase());
-  const quote = (v: string): string => `"${v.replace(/"/g, '""')}"`;
-  const rows = lines.slice(1).map((line) => {
-    const fields = splitCsvLine(line);
-    const kept = original
-      .map((h, i) => [h, fields[i] ?? ''] as const)
-      .filter(([h]) => h !== 'org')
-      .map(([, v]) => quote(v));
-    return [...kept, quote(orgName)].join(',');
-  });
-  return [[...original.filter((h) => h !== 'org'), 'org'].join(','), ...rows].join('\n');
-}
+import { confirmFirst } from './confirm-first.ts';
 
 export async function importPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -76,21 +54,14 @@ ${rejected.length ? html`<section class="card" aria-labelledby="rejected-title">
   app.post('/orgs/:orgId/import', async (request, reply) => {
     const session = requireSession(request);
     const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, session.userId);
-    if (!hasRecentReauth(ctx, session))
-      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(`/orgs/${org.id}/import`)}`, 303);
     const csv = String((request.body as { csv?: string }).csv ?? '').slice(0, BODY_LIMIT_BYTES);
-    const rejected: string[] = [];
-    const report = await importMembers(ctx, Readable.from([intoOrg(csv, org.name)]), {
-      format: 'csv',
-      resumeKey: null,
-      onRejected: (line, email, reason) => rejected.push(`Line ${line}${email ? ` (${email})` : ''}: ${reason}`),
-    });
-    await audit(ctx, meta(request), {
-      event: 'members.imported',
-      actorUserId: session.userId,
-      orgId: org.id,
-      details: { read: report.read, imported: report.imported, existing: report.existing, rejected: report.rejected },
-    });
-    return render(request, reply, 200, report, rejected, null);
+    try {
+      const { report, rejected } = await importIntoOrg(ctx, { session, meta: meta(request) }, { orgId: org.id, csv });
+      return render(request, reply, 200, report, rejected, null);
+    } catch (error) {
+      const redirect = confirmFirst(error, reply, `/orgs/${org.id}/import`);
+      if (redirect) return redirect;
+      throw error;
+    }
   });
 }

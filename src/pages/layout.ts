@@ -1,5 +1,5 @@
 /** The page shell: accessible landmarks, one stylesheet, no inline script (CSP). */
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../core/html.ts';
 
 export interface LayoutOptions {
   readonly title: string;

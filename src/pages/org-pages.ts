@@ -4,18 +4,19 @@
  * The org services enforce who may do what; these handlers read forms and show the outcome.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RATE_LIMITS } from '../config/defaults.ts';
 import { AppError } from '../errors.ts';
 import { AUDIT_EVENTS } from '../audit/events.ts';
 import { queryAudit } from '../audit/store.ts';
-import { getUser, type User } from '../accounts/service.ts';
 import { ROLES, type Role } from '../db/schema.ts';
-import { limitByIp, meta, requireSession } from '../http/request.ts';
+import { meta, requireSession } from '../http/request.ts';
 import { params } from '../http/schema.ts';
+import { changeRole, removeMember } from '../flows/members.ts';
+import { invite, revokeInvitation } from '../flows/invitations.ts';
 import { getPolicy } from '../orgs/policy.ts';
-import { changeRole, listMembers, removeMember, requireManager, type Org } from '../orgs/service.ts';
-import { invite, listInvitations, revokeInvitation } from '../orgs/invitations.ts';
-import { html, type Html } from './html.ts';
+import { findMember, listMembers, requireManager, type Org } from '../orgs/service.ts';
+import { listInvitations } from '../orgs/invitations.ts';
+import type { CurrentSession } from '../sessions/service.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { auditTable, cursorParam, eventLabel, pager } from './audit-views.ts';
@@ -53,13 +54,11 @@ export async function orgPages(app: FastifyInstance): Promise<void> {
   const memberParams = { schema: { params: params(['orgId', 'userId']) } };
 
   /** The signed-in manager of the org in the URL: 404 for non-members, 403 for staff and clients. */
-  async function manager(request: FastifyRequest): Promise<{ actor: User; org: Org; role: Role }> {
+  async function manager(request: FastifyRequest): Promise<{ session: CurrentSession; org: Org; role: Role }> {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId: string };
     const { org, role } = await requireManager(ctx, orgId, session.userId);
-    const actor = await getUser(ctx, session.userId);
-    if (!actor) throw new AppError('unauthenticated');
-    return { actor, org, role };
+    return { session, org, role };
   }
 
   async function renderMembers(
@@ -69,7 +68,7 @@ export async function orgPages(app: FastifyInstance): Promise<void> {
     error: FormError | null,
     inviteValues = { email: '', role: 'staff' as Role, error: null as FormError | null },
   ) {
-    const { actor, org, role } = await manager(request);
+    const { session, org, role } = await manager(request);
     const frame = await pageFrame(ctx, request, reply);
     const [members, invitations] = await Promise.all([listMembers(ctx, org.id), listInvitations(ctx, org.id)]);
     const done = error || inviteValues.error ? null : flash(request.query, DONE);
@@ -79,17 +78,18 @@ export async function orgPages(app: FastifyInstance): Promise<void> {
       html`<div class="page-head"><h1>Staff &amp; clients</h1><p class="muted">${org.name}</p></div>
 ${orgTabs(org.id, 'members')}
 ${notice('success', done)}${notice('error', error?.message)}
-${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invitations, csrf: frame.csrf, invite: inviteValues })}`,
+${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members, invitations, csrf: frame.csrf, invite: inviteValues })}`,
     );
   }
 
   app.get('/orgs/:orgId/members', orgParams, async (request, reply) => renderMembers(request, reply, 200, null));
 
   app.post('/orgs/:orgId/members/:userId/role', memberParams, async (request, reply) => {
-    const { actor, org } = await manager(request);
+    const { session, org } = await manager(request);
     const { userId } = request.params as { userId: string };
     try {
-      await changeRole(ctx, actor, org.id, userId, parseRole(textField(request.body, 'role', 20)), meta(request));
+      const role = parseRole(textField(request.body, 'role', 20));
+      await changeRole(ctx, { session, meta: meta(request) }, { orgId: org.id, userId, role });
     } catch (error) {
       const problem = formError(error, reply);
       return renderMembers(request, reply, problem.status, problem);
@@ -100,8 +100,7 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
   app.get('/orgs/:orgId/members/:userId/remove', memberParams, async (request, reply) => {
     const { org } = await manager(request);
     const { userId } = request.params as { userId: string };
-    const member = (await listMembers(ctx, org.id)).find((m) => m.userId === userId);
-    if (!member) throw new AppError('not_found');
+    const member = await findMember(ctx, org.id, userId);
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(
       200,
@@ -119,10 +118,10 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
   });
 
   app.post('/orgs/:orgId/members/:userId/remove', memberParams, async (request, reply) => {
-    const { actor, org } = await manager(request);
+    const { session, org } = await manager(request);
     const { userId } = request.params as { userId: string };
     try {
-      await removeMember(ctx, actor, org.id, userId, meta(request));
+      await removeMember(ctx, { session, meta: meta(request) }, { orgId: org.id, userId });
     } catch (error) {
       const problem = formError(error, reply);
       return renderMembers(request, reply, problem.status, problem);
@@ -131,7 +130,7 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
   });
 
   app.post('/orgs/:orgId/invitations', orgParams, async (request, reply) => {
-    const { actor, org } = await manager(request);
+    const { session, org } = await manager(request);
     const body = request.body;
     const values = {
       email: textField(body, 'email', 320),
@@ -139,14 +138,8 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
     };
     let delivered: boolean;
     try {
-      await limitByIp(ctx, request, 'invitation', RATE_LIMITS.invitation);
-      const result = await invite(
-        ctx,
-        actor,
-        org.id,
-        { email: plainText(body, 'email'), role: parseRole(textField(body, 'role', 20)) },
-        meta(request),
-      );
+      const input = { orgId: org.id, email: plainText(body, 'email'), role: parseRole(textField(body, 'role', 20)) };
+      const result = await invite(ctx, { session, meta: meta(request) }, input);
       delivered = result.emailDelivered;
     } catch (error) {
       const problem = formError(error, reply);
@@ -159,10 +152,10 @@ ${membersView({ orgId: org.id, actorId: actor.id, actorRole: role, members, invi
     '/orgs/:orgId/invitations/:invitationId/revoke',
     { schema: { params: params(['orgId', 'invitationId']) } },
     async (request, reply) => {
-      const { actor, org } = await manager(request);
+      const { session, org } = await manager(request);
       const { invitationId } = request.params as { invitationId: string };
       try {
-        await revokeInvitation(ctx, actor, org.id, invitationId, meta(request));
+        await revokeInvitation(ctx, { session, meta: meta(request) }, { orgId: org.id, invitationId });
       } catch (error) {
         const problem = formError(error, reply);
         return renderMembers(

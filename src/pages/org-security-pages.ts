@@ -5,16 +5,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ORG_POLICY } from '../config/defaults.ts';
 import { AppError } from '../errors.ts';
-import { hasRecentReauth } from '../sessions/service.ts';
 import { meta, requireSession } from '../http/request.ts';
-import { requireManager, roleIn } from '../orgs/service.ts';
-import { getPolicy, membersWithout2faInScope, updatePolicy, type OrgPolicy } from '../orgs/policy.ts';
-import { adoptionSeries, complianceMembers, notifyMembersWithout2fa } from '../orgs/compliance.ts';
+import { changePolicy } from '../flows/org-policy.ts';
+import { complianceMembers, notifyMembersWithout2fa } from '../flows/compliance.ts';
 import { resetMemberTwoFactor } from '../flows/reset-member.ts';
+import { findMember, requireManager } from '../orgs/service.ts';
+import { getPolicy, membersWithout2faInScope, type OrgPolicy } from '../orgs/policy.ts';
+import { adoptionSeries } from '../orgs/compliance.ts';
 import { ENROLLABLE_METHODS } from '../factors/index.ts';
-import { html } from './html.ts';
+import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
+import { confirmFirst } from './confirm-first.ts';
 import { adoptionChart, complianceTable, policyForm, type PolicyFormValues } from './org-security-views.ts';
 
 type Body = Record<string, string | string[] | undefined>;
@@ -53,11 +55,6 @@ export async function orgSecurityPages(app: FastifyInstance): Promise<void> {
     const { orgId } = request.params as { orgId: string };
     const { org } = await requireManager(ctx, orgId, session.userId);
     return { session, org };
-  }
-
-  function needSudo(request: FastifyRequest, reply: FastifyReply, next: string): FastifyReply | null {
-    if (hasRecentReauth(ctx, requireSession(request))) return null;
-    return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(next)}`, 303);
   }
 
   async function showPolicy(
@@ -107,16 +104,22 @@ ${policyForm(org.id, values, frame.csrf, confirm)}`,
         await membersWithout2faInScope(ctx, org.id, values.requireTwoFactor),
       );
     }
-    const redirect = needSudo(request, reply, `/orgs/${org.id}/security`);
-    if (redirect) return redirect;
-    await updatePolicy(ctx, session.userId, org.id, values, meta(request));
+    try {
+      await changePolicy(ctx, { session, meta: meta(request) }, { orgId: org.id, patch: values });
+    } catch (error) {
+      const redirect = confirmFirst(error, reply, `/orgs/${org.id}/security`);
+      if (redirect) return redirect;
+      throw error;
+    }
     return reply.redirect(`/orgs/${org.id}/security?done=policy`, 303);
   });
 
   app.get('/orgs/:orgId/compliance', async (request, reply) => {
-    const { org } = await manager(request);
+    const { session, org } = await manager(request);
     const onlyWithout = (request.query as { filter?: string }).filter === 'without';
-    const members = (await complianceMembers(ctx, org.id)).filter((m) => !onlyWithout || !m.twoFactorEnabled);
+    const members = (await complianceMembers(ctx, { session, meta: meta(request) }, org.id)).filter(
+      (m) => !onlyWithout || !m.twoFactorEnabled,
+    );
     const series = await adoptionSeries(ctx, org.id, 30);
     const frame = await pageFrame(ctx, request, reply);
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
@@ -141,19 +144,14 @@ ${notice('success', done)}
 
   app.post('/orgs/:orgId/compliance/notify', async (request, reply) => {
     const { session, org } = await manager(request);
-    await notifyMembersWithout2fa(ctx, session.userId, org.id, meta(request));
+    await notifyMembersWithout2fa(ctx, { session, meta: meta(request) }, org.id);
     return reply.redirect(`/orgs/${org.id}/compliance?done=notified`, 303);
   });
 
   async function showReset(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
     const { org } = await manager(request);
     const { userId } = request.params as { userId: string };
-    await roleIn(ctx, org.id, userId);
-    const target = await ctx.db.kysely
-      .selectFrom('users')
-      .select(['email'])
-      .where('id', '=', userId)
-      .executeTakeFirstOrThrow();
+    const target = await findMember(ctx, org.id, userId);
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(
       status,
@@ -178,19 +176,13 @@ ${notice('success', done)}
   app.post('/orgs/:orgId/members/:userId/reset', async (request, reply) => {
     const { session, org } = await manager(request);
     const { userId } = request.params as { userId: string };
-    const redirect = needSudo(request, reply, `/orgs/${org.id}/members/${userId}/reset`);
-    if (redirect) return redirect;
     try {
       const reason = (request.body as Body).reason;
-      await resetMemberTwoFactor(
-        ctx,
-        session.userId,
-        org.id,
-        userId,
-        typeof reason === 'string' ? reason.slice(0, 500) : '',
-        meta(request),
-      );
+      const input = { orgId: org.id, userId, reason: typeof reason === 'string' ? reason.slice(0, 500) : '' };
+      await resetMemberTwoFactor(ctx, { session, meta: meta(request) }, input);
     } catch (error) {
+      const redirect = confirmFirst(error, reply, `/orgs/${org.id}/members/${userId}/reset`);
+      if (redirect) return redirect;
       if (error instanceof AppError && error.status < 500)
         return showReset(request, reply, error.status, error.message);
       throw error;

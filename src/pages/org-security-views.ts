@@ -1,7 +1,8 @@
 /** Markup for org security: the policy form, the compliance table, the adoption chart (server SVG). */
 import type { OrgPolicy } from '../orgs/policy.ts';
-import type { AdoptionPoint, ComplianceMember } from '../orgs/compliance.ts';
-import { html, type Html } from './html.ts';
+import type { AdoptionPoint } from '../orgs/compliance.ts';
+import type { ComplianceMember } from '../flows/compliance.ts';
+import { html, type Html } from '../core/html.ts';
 import { describeMethod, ENROLLABLE_METHODS } from '../factors/index.ts';
 
 export type PolicyFormValues = OrgPolicy;

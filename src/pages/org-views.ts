@@ -3,7 +3,7 @@ import type { Role } from '../db/schema.ts';
 import { ROLES } from '../db/schema.ts';
 import { mayManage, type MemberView } from '../orgs/service.ts';
 import { type InvitationView } from '../orgs/invitations.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { csrfInput, day, input, postButton, ROLE_LABELS, utc, type FormError } from './ui.ts';
 

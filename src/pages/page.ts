@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { csrfField } from '../http/csrf.ts';
 import { membershipsOf, isManager } from '../orgs/service.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../core/html.ts';
 import { recoveryNotice } from '../recovery/guard.ts';
 import { layout } from './layout.ts';
 import { recoveryBanner } from './recovery-views.ts';

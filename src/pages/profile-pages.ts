@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-import { changePassword } from '../accounts/service.ts';
+import { changePassword } from '../flows/password.ts';
 import { isEmailVerified } from '../accounts/verification.ts';
 import { hasRecentReauth } from '../sessions/service.ts';
 import { queryAudit } from '../audit/store.ts';
@@ -16,7 +16,7 @@ import { isManager, membershipsOf } from '../orgs/service.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
 import { listSessions, type CurrentSession } from '../sessions/service.ts';
 import { endSession, signOutEverywhere } from '../flows/sessions.ts';
-import { html } from './html.ts';
+import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { NEW_PASSWORD_HINT } from './auth-pages.ts';
@@ -136,11 +136,11 @@ ${requirementBanner(requirement)}
     try {
       await changePassword(
         ctx,
-        session.user,
-        textField(body, 'currentPassword', 1024),
-        textField(body, 'newPassword', 1024),
-        session.id,
-        meta(request),
+        { session, meta: meta(request) },
+        {
+          currentPassword: textField(body, 'currentPassword', 1024),
+          newPassword: textField(body, 'newPassword', 1024),
+        },
       );
     } catch (error) {
       return renderProfile(request, reply, ...asProfileError(formError(error, reply)));

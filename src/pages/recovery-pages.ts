@@ -1,19 +1,18 @@
 /**
  * Recovery in the browser. Links in emails open a page with a button: the action is a POST, so a mail
  * scanner that prefetches links cannot start or cancel anything. Every step goes through the recovery
- * service (src/recovery/service.ts), which throttles the links per client IP and refuses recovery within
+ * flows (src/flows/recovery.ts), which throttle the links per client IP and refuses recovery within
  * a week of a password reset by email; these pages show those refusals with their status.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-import { getUser } from '../accounts/service.ts';
 import { addSeconds } from '../core/clock.ts';
 import { cookieNames } from '../http/cookies.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { liveChallenge } from '../sessions/challenge.ts';
-import { cancelRecoveriesOf, cancelRecoveryByToken, confirmRecovery, startRecovery } from '../recovery/service.ts';
+import { cancelOwnRecovery, cancelRecoveryByToken, confirmRecovery, startRecovery } from '../flows/recovery.ts';
 import { pendingRecovery, recoveryBlockedUntil, recoveryUnavailable } from '../recovery/guard.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { confirmIntro, linkSent, pendingNote, requestIntro, startedView } from './recovery-views.ts';
@@ -104,16 +103,8 @@ ${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link'
   });
 
   app.post('/sign-in/recovery', async (request, reply) => {
-    let user;
     try {
-      const challenge = await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge]);
-      user = await getUser(ctx, challenge.userId);
-    } catch {
-      return reply.redirect('/sign-in?error=challenge_expired', 303);
-    }
-    if (!user) return reply.redirect('/sign-in', 303);
-    try {
-      const result = await startRecovery(ctx, user, meta(request));
+      const result = await startRecovery(ctx, request.cookies[cookieNames(ctx.config).challenge], meta(request));
       if (result.status === 'contact_admin') {
         return show(
           request,
@@ -124,6 +115,8 @@ ${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link'
         );
       }
     } catch (error) {
+      if (error instanceof AppError && error.code === 'challenge_expired')
+        return reply.redirect('/sign-in?error=challenge_expired', 303);
       const shown = shownError(error, reply);
       if (!shown) throw error;
       if (shown.code === 'rate_limited')
@@ -182,7 +175,7 @@ ${await form(request, reply, '/recovery/cancel', { token }, 'Cancel the recovery
     const token = String((request.body as { token?: string }).token ?? '');
     try {
       if (token) await cancelRecoveryByToken(ctx, token.slice(0, 200), meta(request));
-      else await cancelRecoveriesOf(ctx, requireSession(request).userId, 'signed_in_session', meta(request));
+      else await cancelOwnRecovery(ctx, { session: requireSession(request), meta: meta(request) });
     } catch (error) {
       const shown = shownError(error, reply);
       if (!shown) throw error;

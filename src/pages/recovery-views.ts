@@ -1,6 +1,6 @@
 /** What the recovery pages and the recovery banner say: when it completes, and how to cancel it. */
 import type { RecoveryNotice } from '../recovery/guard.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../core/html.ts';
 import { utc } from './ui.ts';
 
 /** A moment as a `<time>` element: "2026-11-25 12:00 UTC". */

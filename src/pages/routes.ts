@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppError } from '../errors.ts';
-import { html } from './html.ts';
+import { html } from '../core/html.ts';
 import { layout, notice } from './layout.ts';
 import { isSetUp } from '../orgs/service.ts';
 import { authPages } from './auth-pages.ts';

@@ -16,7 +16,7 @@ import { listTrustedDevices } from '../sessions/devices.ts';
 import { changeFactor, removeFactor } from '../flows/factors.ts';
 import { forgetTrustedDevice } from '../flows/sessions.ts';
 import { regenerateBackupCodes, turnOffTwoFactor } from '../flows/two-factor.ts';
-import { html } from './html.ts';
+import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { safeReturnTo } from '../http/return-to.ts';

@@ -7,7 +7,7 @@ import type { FactorEntry } from '../factors/factor.ts';
 import { describeMethod, factorById, FACTORS, SECOND_FACTOR_METHODS } from '../factors/index.ts';
 import type { FactorOverview as Overview } from '../factors/overview.ts';
 import type { TrustedDeviceView } from '../sessions/devices.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../core/html.ts';
 import { passkeyProofButton } from '../factors/passkey/views.ts';
 import type { RequirementSummary } from '../orgs/enforcement.ts';
 import { phoneProofSender } from '../factors/phone/views.ts';

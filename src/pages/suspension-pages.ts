@@ -1,17 +1,17 @@
 /**
  * Suspending or reactivating a member's account from the member list: a confirmation page with a reason,
  * "Confirm it's you" when the sudo window is shut, then the same flow as the JSON API
- * (src/orgs/suspension.ts), which refuses when the person belongs to an org the actor does not manage.
+ * (src/flows/suspension.ts), which refuses when the person belongs to an org the actor does not manage.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
-import { hasRecentReauth } from '../sessions/service.ts';
 import { meta, requireSession } from '../http/request.ts';
-import { requireManager, roleIn } from '../orgs/service.ts';
-import { setMemberSuspended } from '../orgs/suspension.ts';
-import { html } from './html.ts';
+import { setMemberSuspended } from '../flows/suspension.ts';
+import { findMember, requireManager } from '../orgs/service.ts';
+import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
+import { confirmFirst } from './confirm-first.ts';
 import { csrfInput } from './ui.ts';
 
 export async function suspensionPages(app: FastifyInstance): Promise<void> {
@@ -21,25 +21,20 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
     const session = requireSession(request);
     const { orgId, userId } = request.params as { orgId: string; userId: string };
     const { org } = await requireManager(ctx, orgId, session.userId);
-    await roleIn(ctx, org.id, userId);
-    const user = await ctx.db.kysely
-      .selectFrom('users')
-      .select(['id', 'email', 'suspended_at'])
-      .where('id', '=', userId)
-      .executeTakeFirstOrThrow();
-    return { session, org, user };
+    const member = await findMember(ctx, org.id, userId);
+    return { session, org, member };
   }
 
   async function show(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null, reason = '') {
-    const { org, user } = await target(request);
-    const suspend = !user.suspended_at;
+    const { org, member } = await target(request);
+    const suspend = !member.suspended;
     const frame = await pageFrame(ctx, request, reply);
-    const action = `/orgs/${org.id}/members/${user.id}/suspension`;
+    const action = `/orgs/${org.id}/members/${member.userId}/suspension`;
     return frame.send(
       status,
       suspend ? 'Suspend account' : 'Reactivate account',
       html`<section class="card narrow" aria-labelledby="suspend-title">
-  <h1 id="suspend-title">${suspend ? 'Suspend' : 'Reactivate'} the account of ${user.email}?</h1>
+  <h1 id="suspend-title">${suspend ? 'Suspend' : 'Reactivate'} the account of ${member.email}?</h1>
   ${notice('error', error)}
   <p>${
     suspend
@@ -62,19 +57,19 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
   app.get('/orgs/:orgId/members/:userId/suspension', async (request, reply) => show(request, reply, 200, null));
 
   app.post('/orgs/:orgId/members/:userId/suspension', async (request, reply) => {
-    const { session, org, user } = await target(request);
+    const { session, org, member } = await target(request);
     const raw = (request.body as Record<string, unknown> | undefined)?.reason;
     const reason = typeof raw === 'string' ? raw.slice(0, 500) : '';
-    if (!hasRecentReauth(ctx, session)) {
-      return reply.redirect(
-        `/profile/security/confirm?next=${encodeURIComponent(`/orgs/${org.id}/members/${user.id}/suspension`)}`,
-        303,
-      );
-    }
-    const suspended = !user.suspended_at;
+    const suspended = !member.suspended;
     try {
-      await setMemberSuspended(ctx, session.userId, org.id, user.id, { suspended, reason }, meta(request));
+      await setMemberSuspended(
+        ctx,
+        { session, meta: meta(request) },
+        { orgId: org.id, userId: member.userId, suspended, reason },
+      );
     } catch (error) {
+      const redirect = confirmFirst(error, reply, `/orgs/${org.id}/members/${member.userId}/suspension`);
+      if (redirect) return redirect;
       if (error instanceof AppError && error.status < 500)
         return show(request, reply, error.status, error.message, reason);
       throw error;

@@ -1,7 +1,7 @@
 /** Small building blocks shared by the hosted pages: form fields, buttons, times, flashes, form errors. */
 import type { FastifyReply } from 'fastify';
 import { AppError, type ErrorCode } from '../errors.ts';
-import { html, type Html } from './html.ts';
+import { html, type Html } from '../core/html.ts';
 
 /**
  * One text value from a urlencoded body or a query string. A repeated or missing field reads as '';

@@ -1,18 +1,11 @@
 /** JSON routes of account recovery (API.md "Recovery"). */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.ts';
-import { getUser } from '../accounts/service.ts';
 import { cookieNames } from '../http/cookies.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { object, token } from '../http/schema.ts';
-import { liveChallenge } from '../sessions/challenge.ts';
-import {
-  cancelRecoveriesOf,
-  cancelRecoveryByToken,
-  confirmRecovery,
-  pendingRecovery,
-  startRecovery,
-} from './service.ts';
+import { cancelOwnRecovery, cancelRecoveryByToken, confirmRecovery, startRecovery } from '../flows/recovery.ts';
+import { pendingRecovery } from './guard.ts';
 
 export async function recoveryRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -27,10 +20,7 @@ export async function recoveryRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const challenge = await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge]);
-      const user = await getUser(ctx, challenge.userId);
-      if (!user) throw new AppError('challenge_expired');
-      const result = await startRecovery(ctx, user, meta(request));
+      const result = await startRecovery(ctx, request.cookies[cookieNames(ctx.config).challenge], meta(request));
       return reply.status(result.status === 'email_sent' ? 202 : 200).send(result);
     },
   );
@@ -61,12 +51,8 @@ export async function recoveryRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const body = request.body as { token?: string } | undefined;
-      if (body?.token) {
-        await cancelRecoveryByToken(ctx, body.token, meta(request));
-        return { status: 'cancelled' };
-      }
-      const session = requireSession(request);
-      if ((await cancelRecoveriesOf(ctx, session.userId, 'signed_in_session', meta(request))) === 0)
+      if (body?.token) await cancelRecoveryByToken(ctx, body.token, meta(request));
+      else if ((await cancelOwnRecovery(ctx, { session: requireSession(request), meta: meta(request) })) === 0)
         throw new AppError('not_found', { message: 'There is no recovery to cancel.' });
       return { status: 'cancelled' };
     },

@@ -1,5 +1,5 @@
 /** Markup of Organization → Webhooks: endpoints, the add form, one endpoint's delivery log. */
-import { html, type Html } from '../pages/html.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from '../pages/layout.ts';
 import { csrfInput, utc } from '../pages/ui.ts';
 import { WEBHOOK_EVENTS, OPT_IN_EVENTS } from './events.ts';

@@ -11,7 +11,8 @@ import { expectAccessible, startRig, step, type BrowserRig } from '../helpers/br
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
 import { startNginx, type Nginx } from '../helpers/nginx.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 const STAFF = { email: 'nurse@acme.test', password: 'quiet-meadow-copper-81' };
 
@@ -43,13 +44,12 @@ describe.each(DIALECTS)('forward auth behind nginx (%s)', (dialect) => {
       requireTwoFactor: true,
     });
     expect(added.statusCode, added.body).toBe(201);
-    await createMember(
-      rig.t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: STAFF.email, role: 'staff', password: STAFF.password },
-      null,
-      null,
-    );
+    await createMember(rig.t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: STAFF.email,
+      role: 'staff',
+      password: STAFF.password,
+    });
   }, 60_000);
   afterAll(async () => {
     await nginx?.close();

@@ -12,7 +12,8 @@ import { OWNER, setUpOwner, type Client } from '../helpers/app.ts';
 import { expectAccessible, freePort, startRig, step, type BrowserRig } from '../helpers/browser.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 const MEMBER_PASSWORD = 'quiet-meadow-copper-81';
 
@@ -234,13 +235,12 @@ describe.each(DIALECTS)('signing in to an app through twofold in a browser (%s)'
     'a member removed after consent: the browser still signed in to twofold gets the no-access page, and the app no code',
     { timeout: 120_000 },
     async () => {
-      const member = await createMember(
-        rig.t.ctx,
-        { id: orgId, name: OWNER.orgName, createdAt: '' },
-        { email: 'nurse@acme.test', role: 'staff', password: MEMBER_PASSWORD },
-        null,
-        null,
-      );
+      const member = await createMember(rig.t.ctx, OPERATOR, {
+        org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+        email: 'nurse@acme.test',
+        role: 'staff',
+        password: MEMBER_PASSWORD,
+      });
       const { context, page } = await rig.newPage();
       await step(page, 'oidc-member-signs-in', async () => {
         await page.goto(example.url);

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWNER, setUpOwner } from '../helpers/app.ts';
 import { expectAccessible, signInOnPage, signOutOnPage, startRig, step, type BrowserRig } from '../helpers/browser.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 const STAFF = { email: 'nurse@acme.test', password: 'quiet-meadow-copper-81' };
 const DAY = 86_400;
@@ -21,13 +22,12 @@ describe('team security in the browser', () => {
     const setup = await setUpOwner(rig.t);
     orgId = setup.orgId;
     ownerSecret = (await enrolTotp(rig.t, setup.owner, OWNER.password)).secret;
-    await createMember(
-      rig.t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: STAFF.email, role: 'staff', password: STAFF.password },
-      null,
-      null,
-    );
+    await createMember(rig.t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: STAFF.email,
+      role: 'staff',
+      password: STAFF.password,
+    });
   });
   afterAll(async () => {
     await rig.close();

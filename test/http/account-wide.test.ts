@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
-import { addMember, createMember } from '../../src/orgs/service.ts';
+import { addMember } from '../../src/orgs/store.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 const PASSWORD = 'quiet-meadow-copper-81';
 const BRAVO = { id: 'org-bravo', name: 'Bravo Dental', createdAt: '' };
@@ -42,7 +44,7 @@ describe.each(DIALECTS)('account-wide actions need authority in every org (%s)',
     org: { id: string; name: string; createdAt: string },
     role: 'owner' | 'admin' | 'staff' | 'client',
   ) {
-    const user = await createMember(t.ctx, org, { email, role, password: PASSWORD }, null, null);
+    const user = await createMember(t.ctx, OPERATOR, { org: org, email, role, password: PASSWORD });
     const client = new Client(t.app);
     expect((await client.post('/api/v1/sign-in', { email, password: PASSWORD })).json().status).toBe('signed_in');
     expect((await client.post('/api/v1/me/reauthenticate', { password: PASSWORD })).statusCode).toBe(200);

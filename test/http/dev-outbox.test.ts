@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 const REMOTE = '203.0.113.50';
 const STAFF = { email: 'nurse@acme.test', password: 'quiet-meadow-copper-81' };
@@ -42,13 +43,12 @@ describe.each(DIALECTS)('who may read /dev/outbox (%s)', (dialect) => {
 
   it('a signed-in owner from another machine reads it; a staff member from another machine does not', async () => {
     const orgId = await app();
-    await createMember(
-      t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: STAFF.email, role: 'staff', password: STAFF.password },
-      null,
-      null,
-    );
+    await createMember(t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: STAFF.email,
+      role: 'staff',
+      password: STAFF.password,
+    });
     const owner = new Client(t.app, REMOTE);
     expect((await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe(
       'signed_in',

@@ -19,7 +19,8 @@ import {
 } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { accountClaims } from '../../src/oidc/claims.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 import { importMembers } from '../../src/import/importer.ts';
 import { sha256Hex } from '../../src/crypto/index.ts';
 import { TOKENS } from '../../src/config/defaults.ts';
@@ -185,23 +186,21 @@ describe.each(DIALECTS)('email verification (%s)', (dialect) => {
 
   it('`user add` sends a link; accepting an invitation or completing a password reset verifies the address', async () => {
     const { owner, orgId } = await setUpOwner(t);
-    const added = await createMember(
-      t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'added@acme.test', role: 'client', password: 'amber-lantern-quarry-77' },
-      null,
-      null,
-    );
+    const added = await createMember(t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'added@acme.test',
+      role: 'client',
+      password: 'amber-lantern-quarry-77',
+    });
     expect(added.verificationEmail).toBe('sent');
     expect((await lastEmailTo(t, 'added@acme.test')).subject).toBe(SUBJECT);
     // An account that already exists only gains the membership: no new link.
-    const again = await createMember(
-      t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'added@acme.test', role: 'client', password: '' },
-      null,
-      null,
-    );
+    const again = await createMember(t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'added@acme.test',
+      role: 'client',
+      password: '',
+    });
     expect(again.verificationEmail).toBeNull();
 
     expect(

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, lastEmailTo, OWNER, setUpOwner, subjectsTo, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
-import { createMember, type Org } from '../../src/orgs/service.ts';
+import { type Org } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 import type { Role } from '../../src/db/schema.ts';
 
 const DAY = 86_400;
@@ -62,7 +64,7 @@ describe.each(DIALECTS)('org 2FA enforcement, admin reset and API keys (%s)', (d
   });
 
   async function member(email: string, role: Role): Promise<{ client: Client; userId: string }> {
-    const user = await createMember(t.ctx, org, { email, role, password: PASSWORD }, null, null);
+    const user = await createMember(t.ctx, OPERATOR, { org: org, email, role, password: PASSWORD });
     nextIp += 1;
     const client = new Client(t.app, `10.1.${Math.floor(nextIp / 250)}.${nextIp % 250}`);
     return { client, userId: user.id };

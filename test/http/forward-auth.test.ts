@@ -7,7 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 const PASSWORD = 'quiet-meadow-copper-81';
 const HOST = 'wiki.acme.test';
@@ -63,13 +64,12 @@ describe.each(DIALECTS)('forward auth (%s)', (dialect) => {
   }
 
   async function member(email: string, role: 'admin' | 'staff' | 'client') {
-    await createMember(
-      t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email, role, password: PASSWORD },
-      null,
-      null,
-    );
+    await createMember(t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email,
+      role,
+      password: PASSWORD,
+    });
     const client = new Client(t.app);
     expect((await client.post('/api/v1/sign-in', { email, password: PASSWORD })).json().status).toBe('signed_in');
     return client;

@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as oidcClient from 'openid-client';
 import { Client, OWNER } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 import {
   authRequest,
   formAction,
@@ -46,13 +47,12 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
       .values({ ...OTHER_ORG, created_at: now, staff_required_since: null, everyone_required_since: null })
       .execute();
     const ownerEmail = 'owner@bravo.test';
-    await createMember(
-      rig.t.ctx,
-      { ...OTHER_ORG, createdAt: now },
-      { email: ownerEmail, role: 'owner', password: PASSWORD },
-      null,
-      null,
-    );
+    await createMember(rig.t.ctx, OPERATOR, {
+      org: { ...OTHER_ORG, createdAt: now },
+      email: ownerEmail,
+      role: 'owner',
+      password: PASSWORD,
+    });
     const bravo = new Client(rig.t.app);
     expect((await bravo.post('/api/v1/sign-in', { email: ownerEmail, password: PASSWORD })).statusCode).toBe(200);
     const created = await bravo.post(`/api/v1/orgs/${OTHER_ORG.id}/oidc-clients`, {
@@ -133,13 +133,12 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
 
   it('a member who lost access after consent gets no new tokens: refresh and userinfo refuse', async () => {
     const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
-    const member = await createMember(
-      rig.t.ctx,
-      acme(),
-      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
-      null,
-    );
+    const member = await createMember(rig.t.ctx, OPERATOR, {
+      org: acme(),
+      email: 'nurse@acme.test',
+      role: 'staff',
+      password: PASSWORD,
+    });
     const browser = new WebBrowser(rig.base);
     const request = await authRequest(config, { scope: 'openid email org offline_access', prompt: 'consent' });
     const tokens = await redeem(
@@ -164,13 +163,12 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
 
   it('a code issued before the member lost access cannot be redeemed', async () => {
     const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
-    const member = await createMember(
-      rig.t.ctx,
-      acme(),
-      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
-      null,
-    );
+    const member = await createMember(rig.t.ctx, OPERATOR, {
+      org: acme(),
+      email: 'nurse@acme.test',
+      role: 'staff',
+      password: PASSWORD,
+    });
     const browser = new WebBrowser(rig.base);
     const request = await authRequest(config);
     const callback = await signInAndAllow(browser, request.url.toString(), 'nurse@acme.test');
@@ -180,7 +178,12 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
 
   it("a member past the org's 2FA deadline gets the enrolment page, not a code, and no refreshed tokens", async () => {
     const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
-    await createMember(rig.t.ctx, acme(), { email: 'nurse@acme.test', role: 'staff', password: PASSWORD }, null, null);
+    await createMember(rig.t.ctx, OPERATOR, {
+      org: acme(),
+      email: 'nurse@acme.test',
+      role: 'staff',
+      password: PASSWORD,
+    });
     const browser = new WebBrowser(rig.base);
     const request = await authRequest(config, { scope: 'openid email org offline_access', prompt: 'consent' });
     const tokens = await redeem(
@@ -222,13 +225,12 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
 
   it('a suspended account gets no refreshed tokens, even with a refresh token issued before', async () => {
     const config = await rpConfig(rig, await registerApp(rig, OWNER.password));
-    const member = await createMember(
-      rig.t.ctx,
-      acme(),
-      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
-      null,
-    );
+    const member = await createMember(rig.t.ctx, OPERATOR, {
+      org: acme(),
+      email: 'nurse@acme.test',
+      role: 'staff',
+      password: PASSWORD,
+    });
     const request = await authRequest(config, { scope: 'openid offline_access', prompt: 'consent' });
     const tokens = await redeem(
       config,

@@ -4,7 +4,8 @@ import { OWNER } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolPasskey, enrolTotp } from '../helpers/two-factor.ts';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 import { rotateSigningKey } from '../../src/oidc/keys.ts';
 import {
   authRequest,
@@ -315,13 +316,12 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
   it('a member past the grace deadline is sent to enrolment before the app gets a code', async () => {
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
-    const member = await createMember(
-      rig.t.ctx,
-      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'nurse@acme.test', role: 'staff', password: MEMBER_PASSWORD },
-      null,
-      null,
-    );
+    const member = await createMember(rig.t.ctx, OPERATOR, {
+      org: { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'nurse@acme.test',
+      role: 'staff',
+      password: MEMBER_PASSWORD,
+    });
     expect(
       (await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 1 }))
         .statusCode,
@@ -363,13 +363,12 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
     // Another org's owner is not a member of Acme.
-    const outsider = await createMember(
-      rig.t.ctx,
-      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'client@acme.test', role: 'client', password: MEMBER_PASSWORD },
-      null,
-      null,
-    );
+    const outsider = await createMember(rig.t.ctx, OPERATOR, {
+      org: { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'client@acme.test',
+      role: 'client',
+      password: MEMBER_PASSWORD,
+    });
     await rig.t.ctx.db.kysely.deleteFrom('memberships').where('user_id', '=', outsider.id).execute();
     const browser = new WebBrowser(rig.base);
     const request = await authRequest(config);
@@ -385,13 +384,12 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     expect(new URL(back.url).searchParams.get('error')).toBe('access_denied');
 
     const member = new WebBrowser(rig.base);
-    await createMember(
-      rig.t.ctx,
-      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'clerk@acme.test', role: 'client', password: MEMBER_PASSWORD },
-      null,
-      null,
-    );
+    await createMember(rig.t.ctx, OPERATOR, {
+      org: { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'clerk@acme.test',
+      role: 'client',
+      password: MEMBER_PASSWORD,
+    });
     const strict = await authRequest(config, { acr_values: 'urn:twofold:aal2' });
     const offer = await signInThrough(
       member,
@@ -406,13 +404,12 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
   it('an id_token_hint for another account than the signed-in one asks what to do instead of looping', async () => {
     const app = await registerApp(rig, OWNER.password);
     const config = await rpConfig(rig, app);
-    await createMember(
-      rig.t.ctx,
-      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'clerk@acme.test', role: 'client', password: MEMBER_PASSWORD },
-      null,
-      null,
-    );
+    await createMember(rig.t.ctx, OPERATOR, {
+      org: { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'clerk@acme.test',
+      role: 'client',
+      password: MEMBER_PASSWORD,
+    });
     const clerk = new WebBrowser(rig.base);
     const clerkRequest = await authRequest(config);
     const clerkPage = await signInThrough(
@@ -621,13 +618,12 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
   });
 
   it('app registration: owners and admins only, sudo to create, addresses checked, every change audited', async () => {
-    const staff = await createMember(
-      rig.t.ctx,
-      { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'staff@acme.test', role: 'staff', password: MEMBER_PASSWORD },
-      null,
-      null,
-    );
+    const staff = await createMember(rig.t.ctx, OPERATOR, {
+      org: { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'staff@acme.test',
+      role: 'staff',
+      password: MEMBER_PASSWORD,
+    });
     const staffBrowser = new WebBrowser(rig.base);
     const signIn = await staffBrowser.go(`${rig.base}/sign-in`);
     await signInThrough(staffBrowser, signIn, 'staff@acme.test', MEMBER_PASSWORD);

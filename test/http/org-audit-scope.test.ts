@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { enrolTotp } from '../helpers/two-factor.ts';
-import { addMember, createMember } from '../../src/orgs/service.ts';
+import { addMember } from '../../src/orgs/store.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 const PASSWORD = 'quiet-meadow-copper-81';
 const BRAVO = { id: 'org-bravo', name: 'Bravo Dental', createdAt: '' };
@@ -36,21 +38,19 @@ describe.each(DIALECTS)("an org's audit log is its own (%s)", (dialect) => {
   });
 
   it("a member's sign-ins and factors from before they joined stay out of the new org's log", async () => {
-    const bravoOwner = await createMember(
-      t.ctx,
-      BRAVO,
-      { email: 'owner@bravo.test', role: 'owner', password: PASSWORD },
-      null,
-      null,
-    );
+    const bravoOwner = await createMember(t.ctx, OPERATOR, {
+      org: BRAVO,
+      email: 'owner@bravo.test',
+      role: 'owner',
+      password: PASSWORD,
+    });
     // A long-time Acme member with history: sign-ins from a recognisable address, an authenticator app.
-    const nurse = await createMember(
-      t.ctx,
-      { id: acmeId, name: OWNER.orgName, createdAt: '' },
-      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
-      null,
-    );
+    const nurse = await createMember(t.ctx, OPERATOR, {
+      org: { id: acmeId, name: OWNER.orgName, createdAt: '' },
+      email: 'nurse@acme.test',
+      role: 'staff',
+      password: PASSWORD,
+    });
     const before = new Client(t.app, '203.0.113.77');
     expect((await before.post('/api/v1/sign-in', { email: 'nurse@acme.test', password: PASSWORD })).json().status).toBe(
       'signed_in',

@@ -8,7 +8,9 @@ import { Client, createTestApp, lastEmailTo, ORIGIN, OWNER, setUpOwner, type Tes
 import { DIALECTS } from '../helpers/db.ts';
 import { SoftAuthenticator, type Overrides } from '../helpers/soft-authenticator.ts';
 import { enrolPasskey } from '../helpers/two-factor.ts';
-import { createMember, findOrgByName } from '../../src/orgs/service.ts';
+import { findOrgByName } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 type Json = Record<string, any>;
 const OTHER = { email: 'nurse@acme.test', password: 'amber-meadow-compass-17' };
@@ -35,7 +37,7 @@ describe.each(DIALECTS)('passkeys (%s)', (dialect) => {
 
   async function addOther(): Promise<Client> {
     const org = (await findOrgByName(t.ctx, OWNER.orgName))!;
-    await createMember(t.ctx, org, { ...OTHER, role: 'staff' }, null, null);
+    await createMember(t.ctx, OPERATOR, { org: org, ...OTHER, role: 'staff' });
     const other = new Client(t.app, '127.0.0.2');
     expect((await other.post('/api/v1/sign-in', OTHER)).json().status).toBe('signed_in');
     return other;

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { Client, createTestApp, ORIGIN, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 /** `/api/v1/<rest>` and spellings of it the router decodes to the same route. */
 const SPELLINGS = (rest: string): string[] => [
@@ -71,13 +72,12 @@ describe.each(DIALECTS)('API rules follow the matched route (%s)', (dialect) => 
   });
 
   it('a session whose enrolment is overdue gets 403 two_factor_enrollment_required on every spelling', async () => {
-    await createMember(
-      t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'staff@acme.test', role: 'staff', password: PASSWORD },
-      null,
-      null,
-    );
+    await createMember(t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'staff@acme.test',
+      role: 'staff',
+      password: PASSWORD,
+    });
     expect(
       (await owner.patch(`/api/v1/orgs/${orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 0 })).statusCode,
     ).toBe(200);

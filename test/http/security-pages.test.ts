@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt } from '../helpers/two-factor.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 function secretFrom(page: string): string {
   const match = /id="totp-secret">([A-Z2-7 ]+)</.exec(page);
@@ -134,13 +135,12 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
   });
 
   it('org policy: review shows how many members are affected, confirm saves; compliance lists members; reset asks for a reason', async () => {
-    const staff = await createMember(
-      t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'nurse@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' },
-      null,
-      null,
-    );
+    const staff = await createMember(t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'nurse@acme.test',
+      role: 'staff',
+      password: 'quiet-meadow-copper-81',
+    });
     const review = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, {
       requireTwoFactor: 'staff',
       gracePeriodDays: '7',
@@ -179,13 +179,12 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
   });
 
   it('past the deadline every page leads to enrolment, and the reminder page counts the days during grace', async () => {
-    await createMember(
-      t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'late@acme.test', role: 'staff', password: 'quiet-meadow-copper-81' },
-      null,
-      null,
-    );
+    await createMember(t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'late@acme.test',
+      role: 'staff',
+      password: 'quiet-meadow-copper-81',
+    });
     await owner.patch(`/api/v1/orgs/${orgId}/policy`, { requireTwoFactor: 'staff', gracePeriodDays: 3 });
     const late = new Client(t.app, '10.4.4.4');
     await late.post('/api/v1/sign-in', { email: 'late@acme.test', password: 'quiet-meadow-copper-81' });

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { smtpTransport } from '../../src/mail/transport.ts';
-import { setUp } from '../../src/orgs/service.ts';
+import { setUp } from '../../src/flows/setup.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 interface Received {
   to: string[];
@@ -107,7 +108,7 @@ describe.each(DIALECTS)('security emails over SMTP (%s)', (dialect) => {
       transport: smtpTransport(`smtp://127.0.0.1:${port}`, 'twofold <security@acme.test>'),
     });
     // An operator's setup that vouches for the address sends nothing: the reset email is the only one.
-    await setUp(t.ctx, { ...OWNER, emailVerified: true }, null);
+    await setUp(t.ctx, OPERATOR, { ...OWNER, emailVerified: true });
     const anon = new Client(t.app, '10.8.8.9');
     expect((await anon.post('/api/v1/password-reset', { email: OWNER.email })).statusCode).toBe(202);
     await expect

@@ -8,7 +8,8 @@ import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpe
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
 import { statementsRun } from '../../src/db/connect.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 /** Statements per flow today (the same on SQLite and PostgreSQL). */
 export const BUDGETS = {
@@ -31,13 +32,12 @@ describe.each(DIALECTS)('statement budgets (%s)', (dialect) => {
     t = await createTestApp(dialect);
     const { owner, orgId } = await setUpOwner(t);
     ({ secret, backupCodes } = await enrolTotp(t, owner, OWNER.password));
-    await createMember(
-      t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
-      null,
-    );
+    await createMember(t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'nurse@acme.test',
+      role: 'staff',
+      password: PASSWORD,
+    });
   });
   afterAll(async () => {
     console.log(`statements per flow (${dialect}): ${JSON.stringify(measured)}`);

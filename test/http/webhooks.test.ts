@@ -9,7 +9,8 @@ import { Client, createTestApp, OWNER, setUpOwner, subjectsTo, type TestApp } fr
 import { DIALECTS } from '../helpers/db.ts';
 import { enrolTotp } from '../helpers/two-factor.ts';
 import { signedBy, startReceiver, verifyDelivery, type Receiver } from '../helpers/webhook-receiver.ts';
-import { createMember } from '../../src/orgs/service.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 import { deliverDueWebhooks } from '../../src/webhooks/deliver.ts';
 import { insertDeliveries } from '../../src/webhooks/store.ts';
 import { guardedLookup, isBlockedAddress, parseWebhookUrl } from '../../src/webhooks/targets.ts';
@@ -197,13 +198,12 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     t.clock.advanceSeconds(11 * 60); // the sign-in's sudo window has closed
     const created = await owner.post(`/api/v1/orgs/${orgId}/webhooks`, { url: receiver.url, events: ['*'] });
     expect(created.json().error.code).toBe('reauthentication_required');
-    await createMember(
-      t.ctx,
-      { id: orgId, name: OWNER.orgName, createdAt: '' },
-      { email: 'nurse@acme.test', role: 'staff', password: PASSWORD },
-      null,
-      null,
-    );
+    await createMember(t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'nurse@acme.test',
+      role: 'staff',
+      password: PASSWORD,
+    });
     const staff = new Client(t.app);
     await staff.post('/api/v1/sign-in', { email: 'nurse@acme.test', password: PASSWORD });
     expect((await staff.get(`/api/v1/orgs/${orgId}/webhooks`)).statusCode).toBe(403);

@@ -1,6 +1,6 @@
 /** Markup for passkeys: the "Add a passkey" form and the passkey buttons (driven by /static/webauthn.js). */
 import { PASSKEY } from '../../config/defaults.ts';
-import { html, type Html } from '../../pages/html.ts';
+import { html, type Html } from '../../core/html.ts';
 import { notice } from '../../pages/layout.ts';
 
 /** The bundled WebAuthn client (scripts/build-client.mjs). */

@@ -16,7 +16,7 @@ import { requireRecentReauthentication } from '../../flows/acting.ts';
 import { beginEnrolment, finishEnrolment, resendEnrolmentCode } from '../../flows/factors.ts';
 import { sendReauthenticationCode } from '../../flows/reauthenticate.ts';
 import { sendSignInCode } from '../../flows/sign-in.ts';
-import { html } from '../../pages/html.ts';
+import { html } from '../../core/html.ts';
 import { notice } from '../../pages/layout.ts';
 import { pageFrame } from '../../pages/page.ts';
 import { backupCodesView } from '../../pages/security-views.ts';

@@ -6,7 +6,7 @@
 import type { PhoneChannel } from '../../db/schema.ts';
 import type { CountryChoice } from './numbers.ts';
 import { PHONE } from '../../config/defaults.ts';
-import { html, type Html } from '../../pages/html.ts';
+import { html, type Html } from '../../core/html.ts';
 import { notice } from '../../pages/layout.ts';
 import { csrfInput } from '../../pages/ui.ts';
 

@@ -1,5 +1,5 @@
 /** Markup of the authenticator-app setup: the QR code (an SVG made on the server), the key as text, the code. */
-import { html, raw, type Html } from '../../pages/html.ts';
+import { html, raw, type Html } from '../../core/html.ts';
 import { notice } from '../../pages/layout.ts';
 import type { TotpSetup } from './setup.ts';
 

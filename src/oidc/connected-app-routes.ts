@@ -4,76 +4,14 @@
  * app must ask again (refresh tokens stop working at once).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Ctx } from '../context.ts';
-import { audit } from '../context.ts';
-import { AppError } from '../errors.ts';
 import { meta, requireSession } from '../http/request.ts';
+import { revokeAppAccess } from '../flows/oidc-consent.ts';
+import { listConnectedApps } from './grants.ts';
 import { params } from '../http/schema.ts';
-import { html } from '../pages/html.ts';
+import { html } from '../core/html.ts';
 import { notice } from '../pages/layout.ts';
 import { pageFrame } from '../pages/page.ts';
 import { csrfInput, day } from '../pages/ui.ts';
-
-export interface ConnectedApp {
-  readonly clientId: string;
-  readonly name: string;
-  readonly orgName: string;
-  readonly scopes: string[];
-  readonly allowedAt: string;
-}
-
-export async function listConnectedApps(ctx: Ctx, userId: string): Promise<ConnectedApp[]> {
-  const rows = await ctx.db.kysely
-    .selectFrom('oidc_payloads as p')
-    .innerJoin('oidc_clients as c', 'c.id', 'p.client_id')
-    .innerJoin('orgs as o', 'o.id', 'c.org_id')
-    .select(['p.client_id', 'p.payload', 'p.expires_at', 'c.name', 'o.name as org_name'])
-    .where('p.model', '=', 'Grant')
-    .where('p.account_id', '=', userId)
-    .execute();
-  const apps = new Map<string, ConnectedApp>();
-  for (const row of rows) {
-    if (row.expires_at !== null && Number(row.expires_at) <= Date.now()) continue;
-    const payload = JSON.parse(row.payload) as { iat?: number; openid?: { scope?: string } };
-    const scopes = (payload.openid?.scope ?? '').split(' ').filter(Boolean);
-    const allowedAt = new Date((payload.iat ?? 0) * 1000).toISOString();
-    const known = apps.get(row.client_id!);
-    apps.set(row.client_id!, {
-      clientId: row.client_id!,
-      name: row.name,
-      orgName: row.org_name,
-      scopes: [...new Set([...(known?.scopes ?? []), ...scopes])].sort(),
-      allowedAt: known && known.allowedAt < allowedAt ? known.allowedAt : allowedAt,
-    });
-  }
-  return [...apps.values()].sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** Removes the app's access: its grants, codes and tokens for this user. False when it had none. */
-export async function revokeConnectedApp(ctx: Ctx, userId: string, clientId: string): Promise<boolean> {
-  const grants = await ctx.db.kysely
-    .selectFrom('oidc_payloads')
-    .select('id')
-    .where('model', '=', 'Grant')
-    .where('account_id', '=', userId)
-    .where('client_id', '=', clientId)
-    .execute();
-  if (grants.length === 0) return false;
-  await ctx.db.kysely
-    .deleteFrom('oidc_payloads')
-    .where('account_id', '=', userId)
-    .where('client_id', '=', clientId)
-    .execute();
-  await ctx.db.kysely
-    .deleteFrom('oidc_payloads')
-    .where(
-      'grant_id',
-      'in',
-      grants.map((g) => g.id),
-    )
-    .execute();
-  return true;
-}
 
 const SCOPE_NAMES: Record<string, string> = {
   openid: 'who you are',
@@ -85,18 +23,6 @@ const SCOPE_NAMES: Record<string, string> = {
 
 export async function connectedAppRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
-
-  async function revoke(userId: string, clientId: string, request: Parameters<typeof meta>[0]): Promise<ConnectedApp> {
-    const found = (await listConnectedApps(ctx, userId)).find((a) => a.clientId === clientId);
-    if (!found || !(await revokeConnectedApp(ctx, userId, clientId))) throw new AppError('not_found');
-    await audit(ctx, meta(request), {
-      event: 'oidc.access_revoked',
-      actorUserId: userId,
-      targetUserId: userId,
-      details: { clientId },
-    });
-    return found;
-  }
 
   app.get(
     '/api/v1/me/apps',
@@ -117,7 +43,7 @@ export async function connectedAppRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const session = requireSession(request);
-      await revoke(session.userId, (request.params as { clientId: string }).clientId, request);
+      await revokeAppAccess(ctx, { session, meta: meta(request) }, (request.params as { clientId: string }).clientId);
       return reply.status(204).send();
     },
   );
@@ -155,7 +81,11 @@ ${notice('success', done ? `${done.slice(0, 100)} no longer has access to your a
 
   app.post('/profile/apps/:clientId/remove', async (request, reply) => {
     const session = requireSession(request);
-    const removed = await revoke(session.userId, (request.params as { clientId: string }).clientId, request);
+    const removed = await revokeAppAccess(
+      ctx,
+      { session, meta: meta(request) },
+      (request.params as { clientId: string }).clientId,
+    );
     return reply.redirect(`/profile/apps?removed=${encodeURIComponent(removed.name)}`, 303);
   });
 }
