@@ -14,7 +14,6 @@ import { html, type Html } from '../core/html.ts';
 import { notice } from '../pages/layout.ts';
 import { pageFrame } from '../pages/page.ts';
 import { csrfInput } from '../pages/ui.ts';
-import { confirmFirst } from '../pages/confirm-first.ts';
 import {
   CLIENT_LIMITS,
   getClient,
@@ -219,8 +218,8 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
       const outcome = await work(orgId, session, (request.body ?? {}) as Record<string, unknown>);
       return render(request, reply, outcome.status, outcome.shown, { kind: 'success', text: outcome.text });
     } catch (error) {
-      const redirect = confirmFirst(error, reply, `/orgs/${orgId}/apps`);
-      if (redirect) return redirect;
+      // "Confirm it's you" is the pages' shared detour, which then completes this action.
+      if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       return render(request, reply, error.status, null, { kind: 'error', text: error.message });
     }

@@ -8,7 +8,6 @@ import { listApiKeys, type ApiKeyScope, type ApiKeyView } from '../api-keys/serv
 import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-import { confirmFirst } from './confirm-first.ts';
 
 type Owner = { userId: string } | { orgId: string };
 
@@ -97,8 +96,8 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
       const { key } = await createApiKey(ctx, { session: requireSession(request), meta: meta(request) }, input);
       return render(request, reply, 201, key, null);
     } catch (error) {
-      const redirect = confirmFirst(error, reply, c.base);
-      if (redirect) return redirect;
+      // "Confirm it's you" is the pages' shared detour, which then completes this action.
+      if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
       if (error instanceof AppError && error.status < 500)
         return render(request, reply, error.status, null, error.message);
       throw error;

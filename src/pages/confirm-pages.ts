@@ -1,7 +1,8 @@
 /**
  * "Confirm it's you": the re-authentication page (password, and a second factor when 2FA is on), and the one
  * place where pages answer a flow's reauthentication_required. A page asked for (GET) sends the person here
- * and back; a form that was posted gets this form in its place (403), leading back to the page it came from.
+ * and back; a form that was posted gets this form in its place (403) carrying the posted action sealed
+ * (./resume.ts), and once the person has confirmed, that action runs again and completes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
@@ -16,6 +17,7 @@ import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { factorCodeFields, phoneProofFor } from './security-views.ts';
+import { resumePendingAction, sealPendingAction } from './resume.ts';
 
 const CONFIRM_PATH = '/profile/security/confirm';
 const SECURITY_PATH = '/profile/security';
@@ -35,6 +37,7 @@ async function confirmForm(
   next: string,
   status: number,
   error: string | null,
+  resume: string | null = null,
 ) {
   const session = requireSession(request, { enrolment: true });
   const frame = await pageFrame(ctx, request, reply);
@@ -50,6 +53,7 @@ async function confirmForm(
   <form method="post" action="/profile/security/reauthenticate">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="next" value="${next}">
+    ${resume ? html`<input type="hidden" name="resume" value="${resume}">` : ''}
     <label for="password">Password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
     ${data.twoFactorEnabled ? factorCodeFields(data) : ''}
@@ -68,7 +72,9 @@ export async function askToConfirm(ctx: Ctx, request: FastifyRequest, reply: Fas
   if (request.method === 'GET') return reply.redirect(`${CONFIRM_PATH}?next=${encodeURIComponent(request.url)}`, 303);
   const url = request.routeOptions.url;
   const page = url && request.server.hasRoute({ method: 'GET', url }) ? request.url : SECURITY_PATH;
-  return confirmForm(ctx, request, reply, safeReturnTo(ctx.config, page, SECURITY_PATH), 403, null);
+  const session = requireSession(request, { enrolment: true });
+  const resume = sealPendingAction(ctx, request, session.id);
+  return confirmForm(ctx, request, reply, safeReturnTo(ctx.config, page, SECURITY_PATH), 403, null, resume);
 }
 
 export async function confirmPages(app: FastifyInstance): Promise<void> {
@@ -101,11 +107,14 @@ export async function confirmPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (error instanceof AppError && error.status < 500) {
         if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
-        return confirmForm(ctx, request, reply, next, error.status, error.message);
+        const resume = typeof body.resume === 'string' ? body.resume : null;
+        return confirmForm(ctx, request, reply, next, error.status, error.message, resume);
       }
       throw error;
     }
     issueSessionCookie(ctx, reply, token, session.remember);
+    // The action that asked for this confirmation completes now, with what the person had entered.
+    if (await resumePendingAction(ctx, request, reply, body.resume, session.id, token)) return reply;
     return reply.redirect(next === SECURITY_PATH ? `${SECURITY_PATH}?done=reauthenticated` : next, 303);
   });
 }

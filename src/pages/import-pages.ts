@@ -11,7 +11,7 @@ import type { ImportReport } from '../import/importer.ts';
 import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-import { confirmFirst } from './confirm-first.ts';
+import { AppError } from '../errors.ts';
 
 export async function importPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -59,8 +59,8 @@ ${rejected.length ? html`<section class="card" aria-labelledby="rejected-title">
       const { report, rejected } = await importIntoOrg(ctx, { session, meta: meta(request) }, { orgId: org.id, csv });
       return render(request, reply, 200, report, rejected, null);
     } catch (error) {
-      const redirect = confirmFirst(error, reply, `/orgs/${org.id}/import`);
-      if (redirect) return redirect;
+      // "Confirm it's you" is the pages' shared detour, which then completes this action.
+      if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
       throw error;
     }
   });

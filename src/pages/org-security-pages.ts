@@ -16,7 +16,6 @@ import { ENROLLABLE_METHODS } from '../factors/index.ts';
 import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-import { confirmFirst } from './confirm-first.ts';
 import { adoptionChart, complianceTable, policyForm, type PolicyFormValues } from './org-security-views.ts';
 
 type Body = Record<string, string | string[] | undefined>;
@@ -107,8 +106,8 @@ ${policyForm(org.id, values, frame.csrf, confirm)}`,
     try {
       await changePolicy(ctx, { session, meta: meta(request) }, { orgId: org.id, patch: values });
     } catch (error) {
-      const redirect = confirmFirst(error, reply, `/orgs/${org.id}/security`);
-      if (redirect) return redirect;
+      // "Confirm it's you" is the pages' shared detour, which then completes this action.
+      if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/security?done=policy`, 303);
@@ -181,8 +180,8 @@ ${notice('success', done)}
       const input = { orgId: org.id, userId, reason: typeof reason === 'string' ? reason.slice(0, 500) : '' };
       await resetMemberTwoFactor(ctx, { session, meta: meta(request) }, input);
     } catch (error) {
-      const redirect = confirmFirst(error, reply, `/orgs/${org.id}/members/${userId}/reset`);
-      if (redirect) return redirect;
+      // "Confirm it's you" is the pages' shared detour, which then completes this action.
+      if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
       if (error instanceof AppError && error.status < 500)
         return showReset(request, reply, error.status, error.message);
       throw error;

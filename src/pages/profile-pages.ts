@@ -6,7 +6,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { changePassword } from '../flows/password.ts';
 import { isEmailVerified } from '../accounts/verification.ts';
-import { hasRecentReauth } from '../sessions/service.ts';
 import { queryAudit } from '../audit/store.ts';
 import { describeUserAgent } from '../core/user-agent.ts';
 import { clearCookie, cookieNames } from '../http/cookies.ts';
@@ -128,10 +127,6 @@ ${requirementBanner(requirement)}
 
   app.post('/profile/password', async (request, reply) => {
     const session = requireSession(request);
-    // With 2FA on, a password change is a sudo action (password and second factor, last 10 minutes).
-    if (session.user.twoFactorEnabled && !hasRecentReauth(ctx, session)) {
-      return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent('/profile')}`, 303);
-    }
     const body = request.body;
     try {
       await changePassword(
@@ -143,6 +138,8 @@ ${requirementBanner(requirement)}
         },
       );
     } catch (error) {
+      // With 2FA on, a password change is a sudo action: the shared "Confirm it's you" detour completes it.
+      if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
       return renderProfile(request, reply, ...asProfileError(formError(error, reply)));
     }
     return reply.redirect('/profile?done=password_changed', 303);

@@ -11,7 +11,6 @@ import { findMember, requireManager } from '../orgs/service.ts';
 import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-import { confirmFirst } from './confirm-first.ts';
 import { csrfInput } from './ui.ts';
 
 export async function suspensionPages(app: FastifyInstance): Promise<void> {
@@ -68,8 +67,8 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
         { orgId: org.id, userId: member.userId, suspended, reason },
       );
     } catch (error) {
-      const redirect = confirmFirst(error, reply, `/orgs/${org.id}/members/${member.userId}/suspension`);
-      if (redirect) return redirect;
+      // "Confirm it's you" is the pages' shared detour, which then completes this action.
+      if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
       if (error instanceof AppError && error.status < 500)
         return show(request, reply, error.status, error.message, reason);
       throw error;

@@ -134,6 +134,68 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
     expect((await owner.get('/profile/security/phone')).statusCode).toBe(200);
   });
 
+  it('after "Confirm it\'s you", the action that asked for it completes with what was entered (no lost changes)', async () => {
+    const { secret } = await enableOnPages(owner);
+    t.clock.advanceSeconds(11 * 60);
+    await owner.get('/api/v1/session');
+    /** Submits the confirmation form shown in place of a posted form, with its hidden fields. */
+    const confirmFrom = async (page: string, fields: Record<string, string>) => {
+      const hidden = Object.fromEntries(
+        [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+          m[1]!,
+          m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"'),
+        ]),
+      );
+      expect(hidden.resume, 'the posted action travels with the form').toBeTruthy();
+      return owner.postForm('/profile/security/reauthenticate', { ...hidden, ...fields });
+    };
+    const ask = await owner.submitForm('/profile/security', '/profile/security/backup-codes', {});
+    expect(ask.statusCode).toBe(403);
+    // A wrong password keeps the pending action on the form.
+    const wrong = await confirmFrom(ask.body, { password: 'not-my-password-at-all', method: 'totp', code: '000000' });
+    expect(wrong.statusCode).toBe(401);
+    t.clock.advanceSeconds(30);
+    const done = await confirmFrom(wrong.body, {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('Your new backup codes');
+    const regenerated = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('id')
+      .where('event', '=', 'backup_codes.regenerated')
+      .execute();
+    expect(regenerated).toHaveLength(1);
+
+    // The sealed action is bound to the session that posted it: another session cannot run it.
+    t.clock.advanceSeconds(11 * 60);
+    await owner.get('/api/v1/session');
+    const again = await owner.submitForm('/profile/security', '/profile/security/backup-codes', {});
+    const other = new Client(t.app);
+    await other.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+    t.clock.advanceSeconds(30);
+    await other.post('/api/v1/sign-in/verify', { method: 'totp', code: codeAt(secret, t.clock.now()) });
+    const resume = /name="resume" value="([^"]+)"/.exec(again.body)![1]!;
+    t.clock.advanceSeconds(30);
+    const stolen = await other.submitForm('/profile/security/confirm', '/profile/security/reauthenticate', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+      next: '/profile/security',
+      resume,
+    });
+    expect(stolen.statusCode).toBe(303);
+    expect(
+      await t.ctx.db.kysely
+        .selectFrom('audit_events')
+        .select('id')
+        .where('event', '=', 'backup_codes.regenerated')
+        .execute(),
+    ).toHaveLength(1);
+  });
+
   it('org policy: review shows how many members are affected, confirm saves; compliance lists members; reset asks for a reason', async () => {
     const staff = await createMember(t.ctx, OPERATOR, {
       org: { id: orgId, name: OWNER.orgName, createdAt: '' },
