@@ -93,7 +93,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   app.addHook('onRequest', securityHeaders(config));
   app.addHook('onResponse', observeRequest);
   app.addHook('preValidation', async (request) => {
-    // JSON routes take only JSON: a form post cannot reach them (API.md "CSRF").
+    // JSON routes take only JSON: a form post cannot reach them (docs/api.md "CSRF").
     if (
       isApiRoute(request) &&
       request.body !== undefined &&

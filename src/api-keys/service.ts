@@ -1,5 +1,5 @@
 /**
- * API keys for machines (PRODUCT.md "API keys"): `tf_` + 30 random base62 characters (178 bits) + a
+ * API keys for machines (docs/product.md "API keys"): `tf_` + 30 random base62 characters (178 bits) + a
  * 6-character CRC-32 checksum; shown once, stored as SHA-256 (a high-entropy secret needs no slow hash);
  * scope read or write; per user or per org. An org key acts with its creator's rights, only inside its
  * org, and stops working when the creator stops being an owner/admin there. Unaffected by 2FA.

@@ -1,4 +1,4 @@
-/** The audit event names (PRODUCT.md "Audit and notifications"). Later factors add theirs here. */
+/** The audit event names (docs/product.md "Audit and notifications"). Later factors add theirs here. */
 export const AUDIT_EVENTS = [
   'setup.completed',
   'sign_in.succeeded',

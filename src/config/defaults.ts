@@ -9,7 +9,7 @@ export const HOUR_SECONDS = 60 * MINUTE_SECONDS;
 export const DAY_SECONDS = 24 * HOUR_SECONDS;
 
 export const DEFAULTS = Object.freeze({
-  /** Process settings (shared/API.md "Process"). */
+  /** Process settings (docs/api.md "Process"). */
   port: 3000,
   host: '127.0.0.1',
   databaseUrl: 'sqlite:./data/twofold.db',
@@ -77,11 +77,11 @@ export const DATABASE = Object.freeze({
 export const METRICS = Object.freeze({
   minTokenLength: 32,
   maxTokenLength: 256,
-  /** Wrong tokens per client IP before 429, like unknown API keys (SECURITY.md: every bearer secret is throttled). */
+  /** Wrong tokens per client IP before 429, like unknown API keys (docs/security.md: every bearer secret is throttled). */
   failuresPerIp: Object.freeze({ limit: 20, windowSeconds: MINUTE_SECONDS }),
 });
 
-/** Passwords — NIST SP 800-63B rev 3 §5.1.1.2 / rev 4 §3.1.1.2, ASVS 4.0.3 2.1.1–2.1.3 (PRODUCT.md). */
+/** Passwords — NIST SP 800-63B rev 3 §5.1.1.2 / rev 4 §3.1.1.2, ASVS 4.0.3 2.1.1–2.1.3 (docs/product.md). */
 export const PASSWORD = Object.freeze({
   minLength: 12,
   maxLength: 256,
@@ -89,7 +89,7 @@ export const PASSWORD = Object.freeze({
   argon2: Object.freeze({ memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 }),
 });
 
-/** Sessions — PRODUCT.md "Passwords and sessions", ASVS 4.0.3 §3.3. */
+/** Sessions — docs/product.md "Passwords and sessions", ASVS 4.0.3 §3.3. */
 export const SESSION = Object.freeze({
   /** ≥ 128 bits (ASVS 4.0.3 3.2.2); we use 256. */
   tokenBytes: 32,
@@ -101,7 +101,7 @@ export const SESSION = Object.freeze({
   rememberIdleSeconds: 7 * DAY_SECONDS,
   /** last_seen_at is written at most this often, so that a session check is a read. */
   touchEverySeconds: 60,
-  /** Sudo window (PRODUCT.md): a re-auth within the last 10 minutes. */
+  /** Sudo window (docs/product.md): a re-auth within the last 10 minutes. */
   sudoSeconds: 10 * MINUTE_SECONDS,
 });
 
@@ -125,7 +125,7 @@ export const OIDC_TTL = Object.freeze({
   Grant: 365 * DAY_SECONDS,
 });
 
-/** Single-use email tokens — OWASP Forgot Password Cheat Sheet; SECURITY.md "Recovery and reset tokens". */
+/** Single-use email tokens — OWASP Forgot Password Cheat Sheet; docs/security.md "Recovery and reset tokens". */
 export const TOKENS = Object.freeze({
   /** ≥ 128 bits; we use 256. */
   bytes: 32,
@@ -171,7 +171,7 @@ export const IN_FLIGHT = Object.freeze({
 
 /**
  * Request-rate limits per client IP (fixed windows). A per-IP limit must not shut out many people behind
- * one address (OWASP Credential Stuffing Prevention Cheat Sheet, "IP Mitigation and Intelligence"; PRODUCT.md
+ * one address (OWASP Credential Stuffing Prevention Cheat Sheet, "IP Mitigation and Intelligence"; docs/product.md
  * "Per-IP sign-in limits count failures"): sign-in counts failures, with a generous cap on all requests.
  */
 export const RATE_LIMITS = Object.freeze({
@@ -191,7 +191,7 @@ export const RATE_LIMITS = Object.freeze({
   setup: Object.freeze({ limit: 10, windowSeconds: 15 * MINUTE_SECONDS }),
   /**
    * Recovery links (confirm and cancel), JSON and pages alike: every bearer secret an anonymous caller
-   * presents is throttled (SECURITY.md "Guessing limits"; OWASP ASVS 4.0.3 2.2.1 anti-automation).
+   * presents is throttled (docs/security.md "Guessing limits"; OWASP ASVS 4.0.3 2.2.1 anti-automation).
    */
   recoveryLink: Object.freeze({ limit: 10, windowSeconds: 15 * MINUTE_SECONDS }),
   /**
@@ -206,7 +206,7 @@ export const RATE_LIMITS = Object.freeze({
   emailVerificationSend: Object.freeze({ limit: 5, windowSeconds: HOUR_SECONDS }),
 });
 
-/** Org defaults — PRODUCT.md "Org security settings". */
+/** Org defaults — docs/product.md "Org security settings". */
 export const ORG_POLICY = Object.freeze({
   requireTwoFactor: 'off' as const,
   gracePeriodDays: 7,
@@ -243,7 +243,7 @@ export const SHUTDOWN = Object.freeze({
 /** Request bodies larger than this are refused with 413 before parsing. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-/** Second step of sign-in — PRODUCT.md "Sign-in", SECURITY.md "Guessing limits". */
+/** Second step of sign-in — docs/product.md "Sign-in", docs/security.md "Guessing limits". */
 export const CHALLENGE = Object.freeze({
   /** ≥ 128 bits; we use 256. */
   tokenBytes: 32,
@@ -266,7 +266,7 @@ export const SECOND_FACTOR_THROTTLE = Object.freeze({
   maxLockSeconds: DAY_SECONDS,
 });
 
-/** TOTP — RFC 6238, PRODUCT.md "Authenticator app". */
+/** TOTP — RFC 6238, docs/product.md "Authenticator app". */
 export const TOTP = Object.freeze({
   /** Accepted window: the current step ±1 (RFC 6238 §5.2). */
   windowSteps: 1,
@@ -275,15 +275,15 @@ export const TOTP = Object.freeze({
   enrollmentSeconds: 15 * MINUTE_SECONDS,
 });
 
-/** Backup codes — NIST SP 800-63B rev 4 §3.1.2 (look-up secrets), PRODUCT.md. */
+/** Backup codes — NIST SP 800-63B rev 4 §3.1.2 (look-up secrets), docs/product.md. */
 export const BACKUP_CODES = Object.freeze({
   count: 10,
-  /** 13 characters of a 32-symbol alphabet = 65 bits ≥ 64 (SECURITY.md). */
+  /** 13 characters of a 32-symbol alphabet = 65 bits ≥ 64 (docs/security.md). */
   length: 13,
   warnAtOrBelow: 3,
 });
 
-/** Trusted devices — PRODUCT.md: 30 days by default, an org may set 0–365 (0 turns it off). */
+/** Trusted devices — docs/product.md: 30 days by default, an org may set 0–365 (0 turns it off). */
 export const TRUSTED_DEVICE = Object.freeze({
   tokenBytes: 32,
   defaultDays: 30,
@@ -293,7 +293,7 @@ export const TRUSTED_DEVICE = Object.freeze({
 /** The browser id cookie behind "new sign-in" emails: 400 days, the longest cookie browsers keep (RFC 6265bis). */
 export const DEVICE_ID = Object.freeze({ bytes: 16, maxAgeSeconds: 400 * DAY_SECONDS });
 
-/** Passkeys — WebAuthn Level 3, SECURITY.md "WebAuthn", PRODUCT.md "Passkey". */
+/** Passkeys — WebAuthn Level 3, docs/security.md "WebAuthn", docs/product.md "Passkey". */
 export const PASSKEY = Object.freeze({
   /** ≥ 16 bytes (WebAuthn L3 §13.4.3 "Cryptographic Challenges"); we use 32. */
   challengeBytes: 32,
@@ -310,7 +310,7 @@ export const PASSKEY = Object.freeze({
   labelMaxLength: 100,
 });
 
-/** Recovery when every factor is lost — PRODUCT.md "Recovery when everything is lost". */
+/** Recovery when every factor is lost — docs/product.md "Recovery when everything is lost". */
 export const RECOVERY = Object.freeze({
   /** The emailed link: ≥ 128 bits, single use, 1 hour (OWASP Forgot Password Cheat Sheet). */
   tokenBytes: 32,
@@ -335,7 +335,7 @@ export const RECOVERY = Object.freeze({
 });
 
 /**
- * SMS / voice codes — PRODUCT.md "SMS / voice code"; NIST SP 800-63B rev 4 §3.1.3 (restricted
+ * SMS / voice codes — docs/product.md "SMS / voice code"; NIST SP 800-63B rev 4 §3.1.3 (restricted
  * authenticators): ≥ 6 digits from a CSPRNG, valid ≤ 10 minutes (we use 5), single use.
  */
 export const PHONE = Object.freeze({

@@ -1,5 +1,5 @@
 /**
- * Backup-code format (PRODUCT.md): 13 symbols of Crockford's base32 alphabet (no i, l, o, u) = 65 bits,
+ * Backup-code format (docs/product.md): 13 symbols of Crockford's base32 alphabet (no i, l, o, u) = 65 bits,
  * shown as xxxx-xxxx-xxxx-x. Input is case-insensitive, ignores spaces and dashes, and reads o as 0 and
  * i/l as 1, as Crockford's decoding rules say.
  */

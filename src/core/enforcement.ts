@@ -1,5 +1,5 @@
 /**
- * Org 2FA requirement as it applies to one member (PRODUCT.md "Org security settings"; SECURITY.md
+ * Org 2FA requirement as it applies to one member (docs/product.md "Org security settings"; docs/security.md
  * "Enforcement"). Pure: the deadline is computed from stored start times on every use, so editing the
  * grace period or the scope applies at once to everybody, including those who postponed (GitLab #29702),
  * and a long grace is honoured (GitLab #373319).

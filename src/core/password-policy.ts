@@ -1,5 +1,5 @@
 /**
- * Password acceptance rules — NIST SP 800-63B rev 4 §3.1.1.2, ASVS 5.0 6.2.x, PRODUCT.md:
+ * Password acceptance rules — NIST SP 800-63B rev 4 §3.1.1.2, ASVS 5.0 6.2.x, docs/product.md:
  * 12–256 characters after NFKC, no composition rules, no truncation, refused when common or when it
  * contains the email's local part or an org name. Every refusal carries a reason the person can act on.
  */

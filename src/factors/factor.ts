@@ -146,7 +146,7 @@ export interface FactorDescription<M extends string = string> {
 export interface Factor<P extends AnyProof = AnyProof> {
   /** Stable name, also the folder name and an entry's `type`. */
   readonly id: string;
-  /** The methods a person can pick to use it (API.md "methods"). */
+  /** The methods a person can pick to use it (docs/api.md "methods"). */
   readonly methods: readonly P['method'][];
   /** True when this factor alone keeps 2FA on (backup codes only back the others up). */
   readonly primary: boolean;

@@ -14,7 +14,7 @@ export const FACTORS = [totpFactor, passkeyFactor, phoneFactor, backupCodesFacto
 
 type Registered = (typeof FACTORS)[number];
 
-/** Methods a person can pick at the second step (API.md "methods"). */
+/** Methods a person can pick at the second step (docs/api.md "methods"). */
 export type SecondFactorMethod = Registered['methods'][number];
 
 /** What a person gives for one method: a code, or a passkey's assertion. */

@@ -16,7 +16,7 @@ export interface Acting {
 }
 
 /**
- * Sudo (PRODUCT.md "Sudo"): a sensitive change needs a re-authentication within the last 10 minutes. JSON
+ * Sudo (docs/product.md "Sudo"): a sensitive change needs a re-authentication within the last 10 minutes. JSON
  * clients get 403 reauthentication_required; pages send the person to "Confirm it's you".
  */
 export function requireRecentReauthentication(ctx: Ctx, session: CurrentSession): void {

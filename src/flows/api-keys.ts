@@ -1,5 +1,5 @@
 /**
- * API keys for machines (PRODUCT.md "API keys"): a person's own keys, and an org's keys managed by its
+ * API keys for machines (docs/product.md "API keys"): a person's own keys, and an org's keys managed by its
  * owners and admins. Creating a key needs a fresh re-authentication (sudo): it is a credential that skips
  * two-factor authentication. The key is returned once.
  */

@@ -1,5 +1,5 @@
 /**
- * The org's 2FA compliance list and reminders (PRODUCT.md "Org security settings"), for its owners and
+ * The org's 2FA compliance list and reminders (docs/product.md "Org security settings"), for its owners and
  * admins: every member's deadline, the methods they have, and whether they asked for a reset after losing
  * every method while self-service recovery is off.
  */

@@ -2,7 +2,7 @@
  * Re-authentication inside a session, as ordered checks: address under the sign-in request limit → the
  * password (a fresh sign-in: sudo, or an app's prompt=login / max_age; not for a step-up) → a second factor
  * when the person has 2FA (or the app asks for one) → the session gets a new token and records when →
- * audit. Both checks count against the account like a sign-in (SECURITY.md "Guessing limits"). The JSON
+ * audit. Both checks count against the account like a sign-in (docs/security.md "Guessing limits"). The JSON
  * route, the "Confirm it's you" page and an app's sign-in request all come here.
  */
 import { RATE_LIMITS } from '../config/defaults.ts';

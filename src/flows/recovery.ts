@@ -1,5 +1,5 @@
 /**
- * Lost everything (PRODUCT.md "Recovery when everything is lost"): from a pending sign-in challenge
+ * Lost everything (docs/product.md "Recovery when everything is lost"): from a pending sign-in challenge
  * (the password is proven) an emailed link (1 h, single use, hashed) starts a recovery that completes
  * only after a delay (24 h by default). The account is told at once — by email, by SMS to its verified
  * numbers, and on every signed-in page — with a cancel link; a sign-in with a second factor during the

@@ -1,6 +1,6 @@
 /**
  * An owner or admin resets a member's two-factor authentication (sudo): factors, backup codes, trusted
- * browsers and sessions go (PRODUCT.md "Org security settings"). Admins cannot reset owners; nobody resets
+ * browsers and sessions go (docs/product.md "Org security settings"). Admins cannot reset owners; nobody resets
  * themselves here; and since the reset is account-wide, the actor needs authority over the person in every
  * org they belong to. The operator's path is `twofold reset-2fa`.
  */

@@ -3,7 +3,7 @@
  * account not locked → in-flight slot taken (before the proof is checked; waits while parallel checks of
  * the same person hold every slot) → factor verifies and consumes → outcome recorded (slot given back and
  * failures reset on success; failure counted, audit, lock email otherwise). Counted per account across
- * challenges, sessions and IPs (SECURITY.md "Guessing limits").
+ * challenges, sessions and IPs (docs/security.md "Guessing limits").
  */
 import { SECOND_FACTOR_THROTTLE } from '../config/defaults.ts';
 import { lockSeconds } from '../core/attempts.ts';

@@ -116,7 +116,7 @@ async function passwordless(
   refuseSuspended(user);
   if (outcome.userVerified) {
     const amr = [outcome.amr, 'user', 'mfa'];
-    // No password was typed: the sudo window stays shut until a re-authentication (PRODUCT.md "Sudo").
+    // No password was typed: the sudo window stays shut until a re-authentication (docs/product.md "Sudo").
     const { token, session } = await createSession(
       ctx,
       { userId: user.id, amr, remember: false, freshProof: false },

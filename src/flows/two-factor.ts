@@ -87,7 +87,7 @@ function described(what: FactorNamed): string {
 }
 
 /**
- * Turning 2FA off by the person: their password and a current proof (PRODUCT.md "Two-factor
+ * Turning 2FA off by the person: their password and a current proof (docs/product.md "Two-factor
  * authentication"), refused while an org requires it. Every factor, backup code and trusted browser goes.
  */
 export async function turnOffTwoFactor(

@@ -1,5 +1,5 @@
 /**
- * Cookie names and flags (PRODUCT.md "Passwords and sessions"): HttpOnly, SameSite=Lax, Path=/;
+ * Cookie names and flags (docs/product.md "Passwords and sessions"): HttpOnly, SameSite=Lax, Path=/;
  * over https also Secure with the __Host- prefix (bound to the exact origin).
  */
 import type { FastifyReply } from 'fastify';

@@ -1,7 +1,7 @@
 /**
- * CSRF defence (SECURITY.md; OWASP CSRF cheat sheet), two layers:
+ * CSRF defence (docs/security.md; OWASP CSRF cheat sheet), two layers:
  * 1. Origin check: a state-changing request carrying a session/challenge cookie must send an Origin
- *    equal to PUBLIC_URL's origin (API.md). JSON routes only accept application/json, which a
+ *    equal to PUBLIC_URL's origin (docs/api.md). JSON routes only accept application/json, which a
  *    cross-site form cannot send without a CORS preflight.
  * 2. HTML form posts also carry `_csrf`: an HMAC of a random per-browser cookie under a server key
  *    (signed double-submit), so a forged cookie alone does not pass either.

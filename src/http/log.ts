@@ -1,7 +1,7 @@
 /**
  * What a request log line may show. Links in emails carry single-use tokens in their query string
  * (e.g. /reset-password?token=…), so a logged URL keeps the parameter names and drops their values
- * (SECURITY.md: no secret ever in a log; OWASP Logging Cheat Sheet).
+ * (docs/security.md: no secret ever in a log; OWASP Logging Cheat Sheet).
  */
 import type { FastifyRequest, FastifyServerOptions } from 'fastify';
 import { randomUuid } from '../crypto/index.ts';

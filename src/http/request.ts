@@ -46,12 +46,12 @@ export function meta(request: FastifyRequest): RequestMeta {
 }
 
 const BEARER = /^Bearer ([^\s]{1,200})$/;
-/** Unknown API keys per IP before 429 (every guessable secret is throttled, SECURITY.md). */
+/** Unknown API keys per IP before 429 (every guessable secret is throttled, docs/security.md). */
 const API_KEY_FAILURES = { limit: 20, windowSeconds: 60 };
 
 /**
  * Machines: `Authorization: Bearer tf_…` on the JSON API only. The key stands for its user (and, for an
- * org key, only inside its org); 2FA and its enforcement do not apply (PRODUCT.md "API keys").
+ * org key, only inside its org); 2FA and its enforcement do not apply (docs/product.md "API keys").
  */
 async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string): Promise<CurrentSession> {
   const key = BEARER.exec(header)?.[1];

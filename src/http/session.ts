@@ -1,6 +1,6 @@
 /**
  * What the JSON routes and pages share about sessions: the cookies a sign-in step or a session rotation
- * sets, and the JSON shapes of a user, a session and the current session (API.md).
+ * sets, and the JSON shapes of a user, a session and the current session (docs/api.md).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CHALLENGE } from '../config/defaults.ts';

@@ -1,5 +1,5 @@
 /**
- * The org's 2FA compliance read models (PRODUCT.md "Org security settings"): every member's deadline, and
+ * The org's 2FA compliance read models (docs/product.md "Org security settings"): every member's deadline, and
  * adoption over time. The compliance list with each member's methods, the reminders and the admin reset
  * are flows (src/flows/compliance.ts, src/flows/reset-member.ts).
  */

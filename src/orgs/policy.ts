@@ -1,6 +1,6 @@
 /**
  * The org security policy as it applies to one user: the strictest of all their orgs wins
- * (PRODUCT.md "People and roles"). Scope "staff" covers owners, admins and staff; "everyone" adds clients.
+ * (docs/product.md "People and roles"). Scope "staff" covers owners, admins and staff; "everyone" adds clients.
  */
 import { TRUSTED_DEVICE } from '../config/defaults.ts';
 import type { Ctx } from '../context.ts';

@@ -1,5 +1,5 @@
 /**
- * Organizations and roles (PRODUCT.md "People and roles"): the rules of who may manage whom and the read
+ * Organizations and roles (docs/product.md "People and roles"): the rules of who may manage whom and the read
  * models of orgs and their members. The actions (setup, invitations, role changes, removals…) are flows
  * (src/flows/); the tables are written only by ./store.ts.
  * owner: everything, incl. other owners · admin: manage staff, clients and admins, not owners ·
@@ -36,7 +36,7 @@ export function mayManage(actor: Role, target: Role, next?: Role): boolean {
 /**
  * An account-wide action on a member — resetting their 2FA, suspending the account, ending every session —
  * reaches every org the person belongs to, so the actor must be allowed to manage them in each of those
- * orgs (PRODUCT.md "Org security settings": the reset is account-wide). Never on oneself.
+ * orgs (docs/product.md "Org security settings": the reset is account-wide). Never on oneself.
  * Throws `member_of_other_org` (403) naming what was refused; the CLI stays the break-glass path.
  */
 export async function requireAccountWideAuthority(

@@ -1,5 +1,5 @@
 /**
- * The mailbox alone never removes two-factor authentication (PRODUCT.md "Recovery when everything is
+ * The mailbox alone never removes two-factor authentication (docs/product.md "Recovery when everything is
  * lost"). A password reset by emailed link proves only the mailbox, and a recovery link proves only the
  * mailbox again: within RECOVERY.afterPasswordResetSeconds of such a reset no recovery is requested, no
  * recovery link starts one, and no pending recovery completes. Every recovery step asks here, and what a

@@ -1,6 +1,6 @@
 /**
  * Recovery start and completion are told on every channel the account has, not only its mailbox
- * (PRODUCT.md "Recovery when everything is lost"): the email (src/mail/templates.ts) and each verified
+ * (docs/product.md "Recovery when everything is lost"): the email (src/mail/templates.ts) and each verified
  * phone number, through the phone provider (SMS_PROVIDER; the outbox in development). A number registered
  * for calls gets a call that reads the notice, since it may be a landline. A notice carries no code.
  *

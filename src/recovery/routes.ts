@@ -1,4 +1,4 @@
-/** JSON routes of account recovery (API.md "Recovery"). */
+/** JSON routes of account recovery (docs/api.md "Recovery"). */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.ts';
 import { cookieNames } from '../http/cookies.ts';

@@ -1,5 +1,5 @@
 /**
- * Lost everything (PRODUCT.md "Recovery when everything is lost"): what the recovery flows
+ * Lost everything (docs/product.md "Recovery when everything is lost"): what the recovery flows
  * (src/flows/recovery.ts) and the sign-in ask of this module besides its store — which orgs turned
  * self-service recovery off for a person, cancelling their open recoveries (a sign-in with a second factor
  * proves the person still has one), and completing a due one at the password step.

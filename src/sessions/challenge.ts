@@ -1,7 +1,7 @@
 /**
  * The sign-in challenge: password passed, second factor pending. It is not a session: it lives in its
  * own cookie and table, opens no route but the second step, is single use, expires after 10 minutes and
- * dies after 5 wrong codes (PRODUCT.md "Sign-in").
+ * dies after 5 wrong codes (docs/product.md "Sign-in").
  */
 import { sql } from 'kysely';
 import { CHALLENGE } from '../config/defaults.ts';

@@ -41,7 +41,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       applyPasswordStep(ctx, reply, result);
       if (result.status === 'signed_in') {
         const requirement = await requirementSummary(ctx, result.user.id, result.user.twoFactorEnabled);
-        // Past an org's deadline the session only opens the enrolment routes (API.md "enrollment_required").
+        // Past an org's deadline the session only opens the enrolment routes (docs/api.md "enrollment_required").
         if (requirement.overdue)
           return { status: 'enrollment_required', user: userJson(result.user), twoFactorRequirement: requirement };
         return {

@@ -2,7 +2,7 @@
  * Failed sign-ins per client address (RATE_LIMITS.signInFailures). Each password check takes an in-flight
  * slot of its address's failure budget: a failed check keeps it counted, a right password gives it back.
  * So a few hundred people behind one NAT address all get in, while guesses from one address — also sent
- * in parallel — are never checked beyond the limit (PRODUCT.md "Per-IP sign-in limits count failures").
+ * in parallel — are never checked beyond the limit (docs/product.md "Per-IP sign-in limits count failures").
  */
 import { RATE_LIMITS } from '../config/defaults.ts';
 import type { Clock } from '../core/clock.ts';

@@ -1,5 +1,5 @@
 /**
- * The command line (API.md "Process"), run as a real process against a temporary SQLite file: init once,
+ * The command line (docs/api.md "Process"), run as a real process against a temporary SQLite file: init once,
  * user add, migrate, outbox — with the password only ever on standard input, never echoed back.
  */
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Cross-site request forgery and browser hardening (SECURITY.md "Sign-in, sessions, sudo"; API.md "CSRF";
+ * Cross-site request forgery and browser hardening (docs/security.md "Sign-in, sessions, sudo"; docs/api.md "CSRF";
  * OWASP CSRF and Secure Headers cheat sheets): cookie-carrying state changes need our Origin, JSON routes
  * take only JSON, form posts need the signed `_csrf` field; every answer carries the security headers;
  * the session cookie is HttpOnly, SameSite=Lax, and Secure with the __Host- prefix over https.

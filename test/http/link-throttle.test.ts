@@ -1,6 +1,6 @@
 /**
  * Every endpoint that takes a link token or bearer secret from an anonymous caller is rate limited per
- * client IP (SECURITY.md "Guessing limits"): the N+1th request from one address answers 429 with
+ * client IP (docs/security.md "Guessing limits"): the N+1th request from one address answers 429 with
  * Retry-After — JSON for the API, a page saying so for the browser — while another address goes on.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

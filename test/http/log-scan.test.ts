@@ -1,6 +1,6 @@
 /**
- * No secret in a log line, an audit row or any stored row (SECURITY.md "Audit, notifications, secrets at
- * rest"; PRODUCT.md "Audit"): the flows below run with known passwords, and every log line the app wrote,
+ * No secret in a log line, an audit row or any stored row (docs/security.md "Audit, notifications, secrets at
+ * rest"; docs/product.md "Audit"): the flows below run with known passwords, and every log line the app wrote,
  * every database row and every email is then searched for them, for the reset and invitation tokens and
  * for each session cookie handed out. The link tokens may appear in their own email, nowhere else.
  */

@@ -1,5 +1,5 @@
 /**
- * Organizations over HTTP (PRODUCT.md "People and roles", "Passwords and sessions", "Audit"):
+ * Organizations over HTTP (docs/product.md "People and roles", "Passwords and sessions", "Audit"):
  * invitations are single use, expire after 7 days, can be revoked and are stored hashed; the roles matrix
  * (owner > admin > staff/client) holds on every member route; the last owner stays; removed members are
  * signed out; every change is audited with who, whom, where and from what; and the password rules of

@@ -1,7 +1,7 @@
 /**
  * Passkeys over HTTP with a software authenticator producing real attestation ("none") and assertion
  * responses: registration, the second step, passwordless sign-in, management, and the WebAuthn checks of
- * SECURITY.md — each refused response named for the property it protects.
+ * docs/security.md — each refused response named for the property it protects.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, lastEmailTo, ORIGIN, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';

@@ -1,5 +1,5 @@
 /**
- * SMS / voice codes over HTTP (SECURITY.md "SMS / voice codes"): the number verified before use, codes
+ * SMS / voice codes over HTTP (docs/security.md "SMS / voice codes"): the number verified before use, codes
  * valid 5 minutes, single use, bound to user + purpose + challenge, resend kills the old code without
  * resetting the failure count, a 60 s cooldown, and — under real parallel requests — one success per
  * code and never more messages than the SMS-pumping caps allow.

@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown of a real server process (API.md "Process"): on SIGTERM /readyz fails at once while the
+ * Graceful shutdown of a real server process (docs/api.md "Process"): on SIGTERM /readyz fails at once while the
  * instance keeps serving for SHUTDOWN_DRAIN_SECONDS — also on connections kept alive from before, each answer
  * closing its connection — then it stops taking connections, lets the requests in flight finish with their
  * normal answers, and exits 0.

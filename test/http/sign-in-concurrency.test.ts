@@ -1,6 +1,6 @@
 /**
- * Sign-in under concurrency, over real HTTP with parallel requests (PRODUCT.md "Per-IP sign-in limits
- * count failures"; SECURITY.md "Guessing limits"): a right password or code is never answered as a wrong
+ * Sign-in under concurrency, over real HTTP with parallel requests (docs/product.md "Per-IP sign-in limits
+ * count failures"; docs/security.md "Guessing limits"): a right password or code is never answered as a wrong
  * one because other attempts were being checked at the same time, parallel guesses are still never
  * evaluated beyond the limit, and the per-address limit counts failures — a clinic of 200 behind one NAT
  * address all get in, 30 wrong passwords from one address are throttled.

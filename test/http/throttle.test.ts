@@ -1,5 +1,5 @@
 /**
- * Password guessing limits (SECURITY.md "Guessing limits"; NIST SP 800-63B rev 4 §3.2.2; ASVS 4.0.3 2.2.1):
+ * Password guessing limits (docs/security.md "Guessing limits"; NIST SP 800-63B rev 4 §3.2.2; ASVS 4.0.3 2.2.1):
  * a per-IP limit on failed sign-ins that a forged X-Forwarded-For cannot dodge, a per-account progressive delay and
  * lock counted atomically (parallel guesses never get more tries than the limit), the same answer while
  * locked, a lockout email and audit row, and a password reset that still works and lifts the lock.

@@ -1,5 +1,5 @@
 /**
- * Configuration (API.md "Process"): documented defaults, and every bad setting refused with an error that
+ * Configuration (docs/api.md "Process"): documented defaults, and every bad setting refused with an error that
  * names it — at process level one clear line on stderr and exit code 1.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * The crypto module (SECURITY.md; STYLE.md "One crypto module"): AEAD refuses anything altered or moved
+ * The crypto module (docs/security.md; STYLE.md "One crypto module"): AEAD refuses anything altered or moved
  * to another row, random strings are uniform (rejection sampling, no modulo bias), and the constant-time
  * comparison is correct.
  */

@@ -1,5 +1,5 @@
 /**
- * Server keys (SECURITY.md "secrets at rest"; PRODUCT.md "encrypted at rest ... key outside the database"):
+ * Server keys (docs/security.md "secrets at rest"; docs/product.md "encrypted at rest ... key outside the database"):
  * the key file is created once with mode 0600 and reused; a value sealed under an old key still opens
  * after a new key becomes current, and new values are sealed under the new one.
  */

@@ -6,7 +6,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('passkey_credentials')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    // base64url; unique across users (SECURITY.md "WebAuthn").
+    // base64url; unique across users (docs/security.md "WebAuthn").
     .addColumn('credential_id', 'text', (c) => c.notNull().unique())
     .addColumn('public_key', 'text', (c) => c.notNull())
     // signCount is an unsigned 32-bit integer: bigint on PostgreSQL.

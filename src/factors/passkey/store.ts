@@ -1,7 +1,7 @@
 /**
  * Passkey storage: WebAuthn credentials (public key, signature counter, flags) and the server-stored
  * challenges of each ceremony. A challenge is single use: it is consumed by one conditional UPDATE and
- * the affected row count decides (SECURITY.md "WebAuthn"); every options call stores a new one.
+ * the affected row count decides (docs/security.md "WebAuthn"); every options call stores a new one.
  */
 import { sql } from 'kysely';
 import { PASSKEY } from '../../config/defaults.ts';

@@ -1,7 +1,7 @@
 /**
  * TOTP storage: the seed is sealed with AES-256-GCM under a server key (key id stored beside it), bound to
  * its row by the associated data. The last accepted step is advanced by one conditional UPDATE, so a code
- * is accepted once even when many requests race with it (RFC 6238 §5.2; SECURITY.md "TOTP").
+ * is accepted once even when many requests race with it (RFC 6238 §5.2; docs/security.md "TOTP").
  */
 import { sql } from 'kysely';
 import { TOTP } from '../../config/defaults.ts';
