@@ -15,6 +15,7 @@ import { newDeviceId } from '../sessions/devices.ts';
 import type { BrowserTokens } from '../flows/sign-in.ts';
 import { limitByIp as limitPerIp } from '../flows/limits.ts';
 import type { Acting } from '../flows/acting.ts';
+import { getUser } from '../accounts/service.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -56,13 +57,7 @@ const API_KEY_FAILURES = { limit: 20, windowSeconds: 60 };
 async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string): Promise<CurrentSession> {
   const key = BEARER.exec(header)?.[1];
   const principal = key ? await resolveApiKey(ctx, key) : null;
-  const user = principal
-    ? await ctx.db.kysely
-        .selectFrom('users')
-        .select(['id', 'email', 'name', 'two_factor_enabled', 'suspended_at'])
-        .where('id', '=', principal.userId)
-        .executeTakeFirst()
-    : undefined;
+  const user = principal ? await getUser(ctx, principal.userId) : null;
   if (!principal || !user) {
     const limit = await rateLimiter(ctx).hit(
       `ip:api-key-fail:${request.ip}`,
@@ -73,7 +68,7 @@ async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string):
     if (!limit.allowed) throw new AppError('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
     throw new AppError('unauthenticated', { message: 'The API key is not valid.' });
   }
-  if (user.suspended_at) throw new AppError('account_suspended');
+  if (user.suspendedAt) throw new AppError('account_suspended');
   const now = ctx.clock().toISOString();
   return {
     id: `api-key:${principal.id}`,
@@ -89,7 +84,7 @@ async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string):
     steppedUpAt: null,
     ip: request.ip,
     userAgent: '',
-    user: { id: user.id, email: user.email, name: user.name, twoFactorEnabled: Number(user.two_factor_enabled) === 1 },
+    user: { id: user.id, email: user.email, name: user.name, twoFactorEnabled: user.twoFactorEnabled },
     enrollmentRequired: false,
     apiKey: { id: principal.id, orgId: principal.orgId, scope: principal.scope },
   };

@@ -41,6 +41,7 @@ import { appAccess } from './access.ts';
 import { pageFrame } from '../pages/page.ts';
 import { WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
 import { giveConsent, type MissingConsent } from '../flows/oidc-consent.ts';
+import { orgNameOf } from '../orgs/service.ts';
 
 /** Running instances check for a rotated signing key this often. */
 const KEY_CHECK_SECONDS = 60;
@@ -167,10 +168,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     };
   }
 
-  async function orgName(client: ClientView): Promise<string> {
-    const row = await ctx.db.kysely.selectFrom('orgs').select('name').where('id', '=', client.orgId).executeTakeFirst();
-    return row?.name ?? '';
-  }
+  const orgName = (client: ClientView): Promise<string> => orgNameOf(ctx, client.orgId);
 
   async function show(
     request: FastifyRequest,

@@ -98,6 +98,11 @@ export async function membershipsOf(ctx: Ctx, userId: string): Promise<Membershi
   }));
 }
 
+export async function orgNameOf(ctx: Ctx, orgId: string): Promise<string> {
+  const row = await ctx.db.kysely.selectFrom('orgs').select('name').where('id', '=', orgId).executeTakeFirst();
+  return row?.name ?? '';
+}
+
 export async function findOrgByName(ctx: Ctx, name: string): Promise<Org | null> {
   const row = await ctx.db.kysely.selectFrom('orgs').selectAll().where('name', '=', name).executeTakeFirst();
   return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
