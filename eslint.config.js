@@ -35,6 +35,31 @@ export default tseslint.config(
     },
   },
   {
+    // Entry points parse, call a flow or a read model, and render: they never query the database themselves.
+    files: [
+      'src/**/*routes.ts',
+      'src/**/*pages.ts',
+      'src/**/*views.ts',
+      'src/pages/**',
+      'src/http/**',
+      'src/app.ts',
+      'src/cli.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Randomness comes from src/crypto.',
+        },
+        {
+          selector: "MemberExpression[property.name='kysely']",
+          message: 'Entry points never query the database: call a flow or a read model.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
