@@ -127,11 +127,30 @@ async function verifyAgainstJwks(h: Harness, target: Target, jwt: string): Promi
   );
 }
 
+/** What differs between twofold's flow and the bare provider's (the ceiling, bench/oidc-bare-server.ts). */
+export interface OidcPhase {
+  /** Phase key and its label prefix: `i` (twofold) or `i-bare` (oidc-provider alone). */
+  readonly phase: string;
+  readonly label: string;
+  /** twofold asks for consent through its page once per user; the bare server grants it by itself. */
+  readonly consentRound: boolean;
+  /** The acr every ID token must carry (twofold: aal2), or null to accept any. */
+  readonly acr: string | null;
+}
+
+export const TWOFOLD_OIDC: OidcPhase = {
+  phase: 'i',
+  label: 'i. OIDC silent SSO, code + token',
+  consentRound: true,
+  acr: AAL2,
+};
+
 export async function measureOidc(
   h: Harness,
   app: OidcFixture,
   sessions: readonly string[],
   database: string,
+  phase: OidcPhase = TWOFOLD_OIDC,
 ): Promise<void> {
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.clientSecret)}`).toString('base64')}`;
   let timings = newTimings();
@@ -249,7 +268,7 @@ export async function measureOidc(
       const idToken = (JSON.parse(token.body) as { id_token?: string }).id_token;
       if (!idToken) return 'token:no-id-token';
       const claims = decodeJwtPart(idToken.split('.')[1]);
-      if (claims.acr !== AAL2) return `acr:${String(claims.acr)}`;
+      if (phase.acr !== null && claims.acr !== phase.acr) return `acr:${String(claims.acr)}`;
       if (claims.nonce !== nonce || claims.aud !== app.clientId) return 'id-token:nonce-or-aud';
       firstIdToken ??= idToken;
       if (consent) return consented ? 'consented+ok' : 'ok-without-consent';
@@ -257,39 +276,40 @@ export async function measureOidc(
     };
 
   // Consent, once per pool user, through the real page.
-  const round = await runLoad(
-    {
-      label: 'consent (one flow per user)',
-      port: h.port,
-      concurrency: 8,
-      durationSeconds: 60,
-      maxIterations: sessions.length,
-      expected: ['consented+ok'],
-    },
-    flow(true),
-  );
-  if (round.errors > 0 || round.iterations !== sessions.length)
-    throw new Error(`oidc consent round: ${JSON.stringify(round.outcomes)}`);
-  h.log(
-    `  ${sessions.length} users allowed the app through the consent page (one full flow each, ${round.seconds.toFixed(1)} s)`,
-  );
+  if (phase.consentRound) await consentRound();
+  async function consentRound(): Promise<void> {
+    const round = await runLoad(
+      {
+        label: 'consent (one flow per user)',
+        port: h.port,
+        concurrency: 8,
+        durationSeconds: 60,
+        maxIterations: sessions.length,
+        expected: ['consented+ok'],
+      },
+      flow(true),
+    );
+    if (round.errors > 0 || round.iterations !== sessions.length)
+      throw new Error(`oidc consent round: ${JSON.stringify(round.outcomes)}`);
+    h.log(
+      `  ${sessions.length} users allowed the app through the consent page (one full flow each, ${round.seconds.toFixed(1)} s)`,
+    );
+  }
+
+  const base = { port: h.port, concurrency: h.concurrency, expected: ['ok'], maxIterations: 500_000 };
+  await runLoad({ ...base, label: 'warm-up', durationSeconds: h.warmupSeconds }, flow(false));
   const agent = new http.Agent();
   await verifyAgainstJwks(h, { host: '127.0.0.1', port: h.port, agent }, firstIdToken!);
   agent.destroy();
 
-  const base = { port: h.port, concurrency: h.concurrency, expected: ['ok'], maxIterations: 500_000 };
-  await runLoad({ ...base, label: 'warm-up', durationSeconds: h.warmupSeconds }, flow(false));
-  const whole: LoadResult = await h.measure('i', database, () => {
+  const whole: LoadResult = await h.measure(phase.phase, database, () => {
     timings = newTimings();
-    return runLoad(
-      { ...base, label: `i. OIDC silent SSO, code + token (${database})`, durationSeconds: h.seconds },
-      flow(false),
-    );
+    return runLoad({ ...base, label: `${phase.label} (${database})`, durationSeconds: h.seconds }, flow(false));
   });
   h.recordDerived(
-    'i-token',
+    `${phase.phase}-token`,
     database,
-    derived(`i. OIDC token request alone (${database})`, whole, timings.token, timings.tokenOutcomes),
+    derived(`${phase.phase}. OIDC token request alone (${database})`, whole, timings.token, timings.tokenOutcomes),
   );
   h.log(
     `  per request: GET /oidc/auth ${percentiles(timings.auth)}; GET /authorize/:uid ${percentiles(timings.authorize)}; ` +

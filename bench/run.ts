@@ -26,7 +26,7 @@
  * --growth=1000,100000[,1000000] (sizes of phase h), --profile (CPU profile of
  * the twofold server child, top frames printed), --json=FILE (write the figures as JSON), --no-wait (do
  * not wait for other processes on the machine to go quiet before each phase), --server-entry=FILE.js (run
- * a built JavaScript entry point instead of src/cli.ts through tsx), --server-env=NAME=VALUE (repeatable:
+ * another built JavaScript entry point than dist/cli.js, which the run builds first), --server-env=NAME=VALUE (repeatable:
  * extra environment for the twofold server, e.g. UV_THREADPOOL_SIZE).
  *
  * Each phase reports the CPU used by the server, by the loader (this process) and by every other
@@ -49,7 +49,15 @@ import type { Fixture } from './seed.ts';
 import { printTopFrames } from './profile-top.ts';
 import { measureBackupCodes, measureGrowth, measurePasskey, type Harness } from './phases-factors.ts';
 import type { FactorsFixture } from './seed-factors.ts';
-import { measureOidc } from './phases-oidc.ts';
+import { measureOidc, type OidcPhase } from './phases-oidc.ts';
+
+/** Phase i-bare: the same flow against oidc-provider alone. */
+const BARE_OIDC: OidcPhase = {
+  phase: 'i-bare',
+  label: 'i-bare. oidc-provider alone, same flow (ceiling)',
+  consentRound: false,
+  acr: null,
+};
 import type { OidcFixture } from './seed-oidc.ts';
 import { runPeerAndCompare } from './peer-compare.ts';
 
@@ -437,9 +445,9 @@ async function startTwofold(
     ...extraEnv,
   });
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = flags['server-entry']
-    ? spawnPlain([...profiling, path.resolve(flags['server-entry']), 'serve'], env)
-    : spawnNode(['src/cli.ts', 'serve'], env, profiling);
+  // As `npm start` runs it: the compiled build (dist/cli.js, built at the start of the run), no TypeScript loader.
+  const entry = path.resolve(flags['server-entry'] ?? 'dist/cli.js');
+  const child = spawnPlain(['--enable-source-maps', ...profiling, entry, 'serve'], env);
   await waitUntil('twofold', child, async () => (await fetch(`${origin}/readyz`)).ok);
   const secrets = fixture.users.map((u) => new Uint8Array(Buffer.from(u.secret, 'base64url')));
   return { child, t: { port, origin, fixture, secrets } };
@@ -585,6 +593,58 @@ async function seedFactorUsers(
   return JSON.parse(fs.readFileSync(file, 'utf8')) as FactorsFixture;
 }
 
+/**
+ * The OIDC ceiling (i-bare): oidc-provider alone, same version, client and flow (bench/oidc-bare-server.ts),
+ * measured with the same loader right after twofold's phase i.
+ */
+async function measureBareOidc(app: OidcFixture, sessions: readonly string[]): Promise<void> {
+  const port = await freePort();
+  const child = spawnNode(
+    [
+      'bench/oidc-bare-server.ts',
+      '--port',
+      String(port),
+      '--client-id',
+      app.clientId,
+      '--client-secret',
+      app.clientSecret,
+      '--redirect-uri',
+      app.redirectUri,
+    ],
+    benchEnv({}),
+  );
+  children.add(child);
+  try {
+    await waitUntil(
+      'the bare oidc-provider',
+      child,
+      async () => (await fetch(`http://127.0.0.1:${port}/oidc/.well-known/openid-configuration`)).ok,
+    );
+    const harness: Harness = {
+      port,
+      origin: `http://127.0.0.1:${port}`,
+      pid: child.pid,
+      concurrency: PLAN.concurrency,
+      warmupSeconds: PLAN.warmupSeconds,
+      seconds: PLAN.verifySeconds,
+      clientIp,
+      log,
+      async measure(phase, database, work, options) {
+        const [result, cpu] = await cleanly(child.pid, work, options?.once ? 1 : PLAN.attempts);
+        record(phase, database, result, memoryOf(child.pid), cpu);
+        return result;
+      },
+      recordDerived(phase, database, result) {
+        record(phase, database, result, null, null);
+      },
+    };
+    await measureOidc(harness, app, sessions, 'memory', BARE_OIDC);
+  } finally {
+    await stopChild(child);
+    children.delete(child);
+  }
+}
+
 /** Registers the app of phase i (a confidential OIDC client of the bench org) in the seeded database. */
 async function seedOidcApp(
   databaseUrl: string,
@@ -657,6 +717,7 @@ async function main(): Promise<void> {
   log(
     `machine: ${info.cpus} cores, ${info.cpu}, ${info.memory}; node ${info.node}; fastify ${info.fastify}, kysely ${info.kysely}, better-sqlite3 ${info['better-sqlite3']}, pg ${info.pg}, @node-rs/argon2 ${info['@node-rs/argon2']}`,
   );
+  if (!flags['server-entry']) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'twofold-bench-'));
   const secretKey = randomBytes(32).toString('base64url');
   const profileDir = flags.profile ? path.join(work, 'profile') : null;
@@ -707,7 +768,10 @@ async function main(): Promise<void> {
         if (wants('a')) await measureVerify(server, 'SQLite');
         if (factors && wants('f')) await measurePasskey(harnessFor(server), factors, 'SQLite');
         if (factors && wants('g')) await measureBackupCodes(harnessFor(server), factors, 'SQLite');
-        if (oidcApp) await measureOidc(harnessFor(server), oidcApp, sessions, 'SQLite');
+        if (oidcApp) {
+          await measureOidc(harnessFor(server), oidcApp, sessions, 'SQLite');
+          await measureBareOidc(oidcApp, sessions);
+        }
         if (wants('b')) {
           const users: Users = { next: signInFrom, end: signInFrom + PLAN.signInUsers };
           const [result, cpu] = await cleanly(server.child.pid, () =>
@@ -836,6 +900,7 @@ async function main(): Promise<void> {
     }
   } finally {
     summary(info, pgVersion[0] ?? null);
+    printStatementBudgets();
     if (flags.peer) {
       runPeerAndCompare(
         ROOT,
@@ -845,6 +910,7 @@ async function main(): Promise<void> {
           database: r.database,
           perSecond: r.result.perSecond,
           p99Ms: r.result.p99Ms,
+          peakMb: r.memory?.peakMb ?? null,
         })),
         log,
       );
@@ -859,6 +925,28 @@ async function main(): Promise<void> {
       fs.rmSync(work, { recursive: true, force: true });
     }
     clearTimeout(watchdog);
+  }
+}
+
+/**
+ * SQL statements per hot flow (each a round trip on PostgreSQL), as the statement-budget test measures them:
+ * the same code, run in-process on SQLite, so the bench and the test cannot disagree.
+ */
+function printStatementBudgets(): void {
+  try {
+    const out = execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', 'test/http/statement-budget.test.ts'],
+      { cwd: ROOT, env: { ...process.env, DIALECTS: 'sqlite', NO_COLOR: '1' }, encoding: 'utf8' },
+    );
+    const line = /statements per flow \(sqlite\): (\{.*\})/.exec(out)?.[1];
+    if (!line) return;
+    log('\n| flow | SQL statements (round trips on PostgreSQL) |');
+    log('|---|---:|');
+    for (const [flow, count] of Object.entries(JSON.parse(line) as Record<string, number>))
+      log(`| ${flow} | ${count} |`);
+  } catch (error) {
+    log(`statement counts: not measured (${(error as Error).message.split('\n')[0]})`);
   }
 }
 
