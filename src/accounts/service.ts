@@ -5,7 +5,7 @@
  */
 import { PASSWORD_THROTTLE } from '../config/defaults.ts';
 import { randomId } from '../crypto/index.ts';
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
+import { hashPassword, hashQueueFull, needsRehash, verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
 import { isValidEmail, normaliseEmail } from '../core/email.ts';
 import { checkPassword, normalisePassword } from '../core/password-policy.ts';
 import { AppError } from '../errors.ts';
@@ -127,6 +127,13 @@ export async function checkCredentials(
   password: string,
   meta: RequestMeta,
 ): Promise<User> {
+  // A sign-in storm: answer at once rather than hold the socket in a long hashing queue (nothing is counted).
+  if (hashQueueFull()) {
+    throw new AppError('rate_limited', {
+      message: 'Many people are signing in right now. Try again in a moment.',
+      retryAfterSeconds: 1,
+    });
+  }
   return withSignInFailureBudget(ctx, meta.ip, () => checkPasswordOf(ctx, emailInput, password, meta));
 }
 

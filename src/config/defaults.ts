@@ -87,6 +87,12 @@ export const PASSWORD = Object.freeze({
   maxLength: 256,
   /** argon2id, OWASP Password Storage Cheat Sheet: m = 19 MiB, t = 2, p = 1. */
   argon2: Object.freeze({ memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 }),
+  /**
+   * Password checks waiting for a hashing slot before a new one is turned away with 429 and Retry-After:
+   * at ~15 ms a hash on one slot, 64 waiting is about a second of queue. Past that, holding the socket only
+   * adds latency for everyone (and memory); the client retries in a second instead.
+   */
+  maxWaitingHashes: 64,
 });
 
 /** Sessions — docs/product.md "Passwords and sessions", ASVS 4.0.3 §3.3. */

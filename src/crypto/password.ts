@@ -17,6 +17,11 @@ const MAX_PARALLEL_HASHES = Math.max(1, (os.availableParallelism?.() ?? os.cpus(
 let running = 0;
 const waiting: Array<() => void> = [];
 
+/** True when so many password checks wait for a hashing slot that a new one should be turned away. */
+export function hashQueueFull(): boolean {
+  return waiting.length >= PASSWORD.maxWaitingHashes;
+}
+
 async function limited<T>(work: () => Promise<T>): Promise<T> {
   // A finishing hash hands its slot straight to the next waiter, so the cap holds exactly.
   if (running >= MAX_PARALLEL_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));

@@ -123,7 +123,8 @@ describe.each(DIALECTS)('sign-in under concurrency (%s)', (dialect) => {
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) => signIn(OWNER.email, WRONG, `198.18.${i >> 8}.${(i % 250) + 1}`)),
     );
-    for (const a of answers) expect(`${a.status} ${a.code}`).toBe('401 invalid_credentials');
+    // A wrong password's answer, or — while the hashing queue is full — 429 to come back in a moment.
+    for (const a of answers) expect(['401 invalid_credentials', '429 rate_limited']).toContain(`${a.status} ${a.code}`);
     const evaluated = await evaluatedWrongPasswords();
     expect(evaluated).toBeGreaterThanOrEqual(PASSWORD_THROTTLE.delayAfterFailures);
     expect(evaluated).toBeLessThanOrEqual(PASSWORD_THROTTLE.lockAfterFailures);
