@@ -10,6 +10,7 @@ import { IN_FLIGHT } from '../config/defaults.ts';
 import {
   afterFailure,
   decideAttempt,
+  EMPTY_ATTEMPT_STATE,
   staleBefore,
   type AttemptPolicy,
   type AttemptState,
@@ -102,33 +103,46 @@ async function counterRow(db: Db, key: string): Promise<CounterRow> {
   return db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
 }
 
-/** Rounds of read-and-update before a slot attempt counts as busy (the failure state kept changing). */
-const TAKE_ROUNDS = 3;
 /** Rounds for turning a slot into a failure: only other failures and successes of the same key compete. */
 const SETTLE_ROUNDS = 50;
 
 export type SlotAttempt =
   { readonly kind: 'refused'; readonly retryAt: Date } | { readonly kind: 'busy' } | { readonly kind: 'taken' };
 
-/** One try at an in-flight slot for `key`, at `now`. */
+/**
+ * One try at an in-flight slot for `key`, at `now`, in ONE statement on the usual path: an upsert that takes
+ * the slot only when the rule of src/core/attempts.ts (decideAttempt) allows it — not locked, not delayed,
+ * fewer live slots than the confirmed failures leave — written in SQL so the check and the take are atomic.
+ * When it takes nothing, the row is read once to tell a lock or delay (refused) from full slots (busy).
+ */
 export async function takeAttemptSlot(db: Db, key: string, policy: AttemptPolicy, now: Date): Promise<SlotAttempt> {
-  for (let round = 0; round < TAKE_ROUNDS; round += 1) {
-    const row = await counterRow(db, key);
-    const decision = decideAttempt(policy, toState(row), now, IN_FLIGHT.staleSeconds);
-    if (decision.kind !== 'allowed') return decision;
-    // Slots taken before `stale` are abandoned (src/core/attempts.ts liveInFlight): counted as none.
-    const stale = staleBefore(now, IN_FLIGHT.staleSeconds).toISOString();
-    const live = sql<number>`(case when in_flight_at is not null and in_flight_at > ${stale} then in_flight else 0 end)`;
-    const taken = await db.kysely
-      .updateTable('attempt_counters')
-      .set({ in_flight: sql<number>`${live} + 1`, in_flight_at: now.toISOString() })
-      .where('key', '=', key)
-      .where('version', '=', Number(row.version))
-      .where(sql<boolean>`${live} < ${decision.slots}`)
-      .executeTakeFirst();
-    if (Number(taken.numUpdatedRows) === 1) return { kind: 'taken' };
-  }
-  return { kind: 'busy' };
+  const at = now.toISOString();
+  // Slots taken before `stale` are abandoned (src/core/attempts.ts liveInFlight): counted as none.
+  const stale = staleBefore(now, IN_FLIGHT.staleSeconds).toISOString();
+  const c = (column: string) => sql.ref(`attempt_counters.${column}`);
+  const live = sql<number>`(case when ${c('in_flight_at')} is not null and ${c('in_flight_at')} > ${stale} and ${c('in_flight')} > 0 then ${c('in_flight')} else 0 end)`;
+  // A lock that has run out starts a new run of failures (runningFailures).
+  const running = sql<number>`(case when ${c('locked_until')} is not null then 0 else ${c('failures')} end)`;
+  const slots = sql<number>`(case when ${running} >= ${policy.lockAfterFailures} then 0 when ${running} >= ${policy.delayAfterFailures} then 1 else ${policy.delayAfterFailures} - ${running} end)`;
+  const allowed = sql<boolean>`not (${c('locked_until')} is not null and ${c('locked_until')} > ${at})
+    and not (${c('locked_until')} is null and ${c('next_allowed_at')} is not null and ${c('next_allowed_at')} > ${at})
+    and ${live} < ${slots}`;
+  const taken = await db.kysely
+    .insertInto('attempt_counters')
+    .values({ key, in_flight: 1, in_flight_at: at })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({ in_flight: sql<number>`${live} + 1`, in_flight_at: at })
+        .where(allowed),
+    )
+    .returning('key')
+    .executeTakeFirst();
+  if (taken) return { kind: 'taken' };
+  const row = await db.kysely.selectFrom('attempt_counters').selectAll().where('key', '=', key).executeTakeFirst();
+  const decision = decideAttempt(policy, row ? toState(row) : EMPTY_ATTEMPT_STATE, now, IN_FLIGHT.staleSeconds);
+  // Allowed by the time it was read: the state moved between the two statements — try again shortly.
+  return decision.kind === 'allowed' ? { kind: 'busy' } : decision;
 }
 
 /** A wrong secret: its slot becomes a confirmed failure; the delay or lock is computed now. */

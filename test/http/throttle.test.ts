@@ -142,7 +142,7 @@ describe.each(DIALECTS)('password throttling (%s)', (dialect) => {
       const cleared = await counterRow(t, ownerId);
       expect(Number(cleared!.failures)).toBe(0);
       expect(cleared!.locked_until).toBeNull();
-    });
+    }, 120_000); // waves of 50 hashed guesses: slow when other work shares the two cores
 
     it('progressive delay: after 5 failures an immediate right password is refused, and works once the delay passes', async () => {
       const client = new Client(t.app, '203.0.113.10');
