@@ -22,9 +22,8 @@ import { cancelRecoveriesOf } from '../recovery/service.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
 import { createSession, type SessionView } from '../sessions/service.ts';
 import {
-  attemptsLeft,
   consumeChallenge,
-  countChallengeAttempt,
+  claimChallengeAttempt,
   createChallenge,
   liveChallenge,
   type Challenge,
@@ -128,7 +127,8 @@ export async function secondStep(
   meta: RequestMeta,
   browser: BrowserTokens,
 ): Promise<SecondStepResult> {
-  const challenge = await liveChallenge(ctx, challengeToken);
+  // Found and counted in one statement (a wrong answer of any kind uses one of the challenge's attempts).
+  const challenge = await claimChallengeAttempt(ctx, challengeToken);
   const user = await getUser(ctx, challenge.userId);
   if (!user) throw new AppError('challenge_expired');
   refuseSuspended(user);
@@ -136,13 +136,13 @@ export async function secondStep(
   if (challenge.firstStep !== 'pwd' && methodsGiving(challenge.firstStep).includes(method)) {
     throw new AppError('invalid_code', {
       message: 'A passkey already stood in for your password: choose another way for this step.',
+      details: { attemptsLeft: challenge.attemptsLeft },
     });
   }
-  await countChallengeAttempt(ctx, challenge.id);
   const outcome = await verifySecondFactor(ctx, user, input.proof, meta, 'sign_in', challenge.id);
   if (!outcome.ok) {
     const error = failedCode(outcome);
-    throw Object.assign(error, { details: { ...error.details, attemptsLeft: await attemptsLeft(ctx, challenge.id) } });
+    throw Object.assign(error, { details: { ...error.details, attemptsLeft: challenge.attemptsLeft } });
   }
   await consumeChallenge(ctx, challenge.id);
   const amr = [challenge.firstStep, ...outcome.amr, 'mfa'];

@@ -68,6 +68,16 @@ export async function liveChallenge(ctx: Ctx, token: string | undefined): Promis
   ) {
     throw new AppError('challenge_expired');
   }
+  return challengeOf(row);
+}
+
+function challengeOf(row: {
+  id: string;
+  user_id: string;
+  expires_at: string;
+  failures: number | string;
+  first_step: string;
+}): Challenge {
   return {
     id: row.id,
     userId: row.user_id,
@@ -78,18 +88,27 @@ export async function liveChallenge(ctx: Ctx, token: string | undefined): Promis
 }
 
 /**
- * Counts one attempt on the challenge before the code is checked; refuses once 5 are spent, so parallel
- * requests on one challenge can never be evaluated more than 5 times.
+ * The second step's first statement: finds the live challenge named by the cookie token and counts one
+ * attempt on it, in one conditional UPDATE … RETURNING — refused (challenge_expired) when it is unknown,
+ * spent, expired or already has its 5 wrong codes, so parallel requests on one challenge are never evaluated
+ * more than 5 times. `attemptsLeft` is what remains if this attempt turns out wrong.
  */
-export async function countChallengeAttempt(ctx: Ctx, challengeId: string): Promise<void> {
-  const result = await ctx.db.kysely
+export async function claimChallengeAttempt(
+  ctx: Ctx,
+  token: string | undefined,
+): Promise<Challenge & { readonly attemptsLeft: number }> {
+  if (!token || token.length > 100) throw new AppError('challenge_expired');
+  const row = await ctx.db.kysely
     .updateTable('challenges')
     .set({ failures: sql<number>`failures + 1` })
-    .where('id', '=', challengeId)
-    .where('failures', '<', CHALLENGE.maxFailures)
+    .where('token_hash', '=', sha256Hex(token))
     .where('consumed_at', 'is', null)
+    .where('expires_at', '>', ctx.clock().toISOString())
+    .where('failures', '<', CHALLENGE.maxFailures)
+    .returning(['id', 'user_id', 'expires_at', 'failures', 'first_step'])
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new AppError('challenge_expired');
+  if (!row) throw new AppError('challenge_expired');
+  return { ...challengeOf(row), attemptsLeft: Math.max(0, CHALLENGE.maxFailures - Number(row.failures)) };
 }
 
 /** A right code undoes its own count: the challenge records only wrong codes. */
@@ -101,13 +120,4 @@ export async function consumeChallenge(ctx: Ctx, challengeId: string): Promise<v
     .where('consumed_at', 'is', null)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new AppError('challenge_expired');
-}
-
-export async function attemptsLeft(ctx: Ctx, challengeId: string): Promise<number> {
-  const row = await ctx.db.kysely
-    .selectFrom('challenges')
-    .select('failures')
-    .where('id', '=', challengeId)
-    .executeTakeFirst();
-  return Math.max(0, CHALLENGE.maxFailures - Number(row?.failures ?? CHALLENGE.maxFailures));
 }

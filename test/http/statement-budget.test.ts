@@ -16,8 +16,8 @@ export const BUDGETS = {
   sessionCheck: 6,
   passwordSignIn: 19,
   passwordStepWithSecondFactor: 13,
-  totpVerifyStep: 17,
-  backupCodeVerifyStep: 20,
+  totpVerifyStep: 16,
+  backupCodeVerifyStep: 19,
 } as const;
 
 const PASSWORD = 'quiet-meadow-copper-81';
