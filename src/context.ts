@@ -3,7 +3,8 @@ import type { Config } from './config/index.ts';
 import { wrapKysely, type Db } from './db/connect.ts';
 import type { Keyring } from './crypto/keyring.ts';
 import type { Clock } from './core/clock.ts';
-import type { MailQueue } from './mail/queue.ts';
+import { queueMailWithin, type MailQueue } from './mail/queue.ts';
+import type { OutgoingMail } from './mail/transport.ts';
 import type { RequestMeta } from './audit/store.ts';
 import { recordAudit, type AuditEntry } from './audit/store.ts';
 import type { RateLimiter } from './throttle/rate-limiter.ts';
@@ -53,4 +54,19 @@ export async function inTransaction<T>(ctx: Ctx, work: (tx: Ctx) => Promise<T>):
     );
   for (const run of afterCommit) run();
   return result;
+}
+
+/**
+ * Sends a message. Inside inTransaction it is written to the outbox with the transaction's other writes
+ * (it leaves with them or not at all) and delivered once they have committed; outside, it is sent at once.
+ */
+export async function sendMail(ctx: Ctx, mail: OutgoingMail): Promise<void> {
+  if (!ctx.afterCommit) {
+    await ctx.mail.send(mail, ctx.clock());
+    return;
+  }
+  const queued = await queueMailWithin(ctx.db, [mail], ctx.clock(), { sendAfterCommit: true });
+  const committed = ctx.committed ?? ctx;
+  // A failed send stays pending in the outbox: the retry loop delivers it.
+  ctx.afterCommit.push(() => void committed.mail.sendQueued(queued, committed.clock()).catch(() => {}));
 }

@@ -8,7 +8,7 @@
  * for the password (./sign-in-passkey.ts) is never asked again, so one device cannot supply both steps.
  */
 import { RATE_LIMITS } from '../config/defaults.ts';
-import { audit, type Ctx } from '../context.ts';
+import { audit, inTransaction, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { checkCredentials, getUser, type User } from '../accounts/service.ts';
 import { touchLastSignIn } from '../accounts/store.ts';
@@ -144,13 +144,16 @@ export async function secondStep(
     const error = failedCode(outcome);
     throw Object.assign(error, { details: { ...error.details, attemptsLeft: challenge.attemptsLeft } });
   }
-  await consumeChallenge(ctx, challenge.id);
   const amr = [challenge.firstStep, ...outcome.amr, 'mfa'];
-  const { token, session } = await createSession(ctx, { userId: user.id, amr, remember: false }, meta);
-  const trust = input.trustDevice ? await trustThisBrowser(ctx, user.id, meta) : null;
-  await finishSignIn(ctx, user, amr, meta, browser.deviceId, { method });
-  const recoveryCancelled = (await cancelRecoveriesOf(ctx, user.id, 'signed_in_with_factor', meta)) > 0;
-  return { user, token, session, trust, recoveryCancelled };
+  // Everything the passed step writes commits at once (one commit instead of one per write); mail after it.
+  return inTransaction(ctx, async (tx) => {
+    await consumeChallenge(tx, challenge.id);
+    const { token, session } = await createSession(tx, { userId: user.id, amr, remember: false }, meta);
+    const trust = input.trustDevice ? await trustThisBrowser(tx, user.id, meta) : null;
+    await finishSignIn(tx, user, amr, meta, browser.deviceId, { method });
+    const recoveryCancelled = (await cancelRecoveriesOf(tx, user.id, 'signed_in_with_factor', meta)) > 0;
+    return { user, token, session, trust, recoveryCancelled };
+  });
 }
 
 /** "Trust this device": as long as the person's orgs allow (not at all when one says 0 days). */

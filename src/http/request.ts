@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestMeta } from '../audit/store.ts';
 import type { CurrentSession } from '../sessions/service.ts';
 import { findSession } from '../sessions/service.ts';
-import { enrolmentOverdue } from '../orgs/enforcement.ts';
+import { isOverdue, requirementFor } from '../orgs/enforcement.ts';
 import { resolveApiKey } from '../api-keys/service.ts';
 import { dbRateLimiter, type RateLimiter } from '../throttle/rate-limiter.ts';
 import { AppError } from '../errors.ts';
@@ -110,8 +110,10 @@ export async function resolveSession(ctx: Ctx, request: FastifyRequest): Promise
   const token = request.cookies[cookieNames(ctx.config).session];
   const session = token ? await findSession(ctx, token) : null;
   // Enforcement is evaluated on every request, so a shortened grace period blocks at the next one.
-  if (session && !session.user.twoFactorEnabled)
-    session.enrollmentRequired = await enrolmentOverdue(ctx, session.userId, false);
+  if (session && !session.user.twoFactorEnabled) {
+    session.requirement = await requirementFor(ctx, session.userId);
+    session.enrollmentRequired = isOverdue(session.requirement, ctx.clock());
+  }
   request.session = session;
 }
 

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CHALLENGE } from '../config/defaults.ts';
 import type { Ctx } from '../context.ts';
 import { membershipsOf } from '../orgs/service.ts';
-import { requirementSummary } from '../orgs/enforcement.ts';
+import { requirementFor, summarizeRequirement } from '../orgs/enforcement.ts';
 import { roleInScope } from '../orgs/policy.ts';
 import { recoveryNotice } from '../recovery/guard.ts';
 import type { CurrentSession, SessionView } from '../sessions/service.ts';
@@ -58,7 +58,7 @@ export async function sessionResponse(app: FastifyInstance, session: CurrentSess
           overdue: false,
           orgs: memberships.filter((m) => roleInScope(m.requireTwoFactor, m.role)).map((m) => m.org.name),
         }
-      : await requirementSummary(ctx, session.userId, false),
+      : summarizeRequirement(session.requirement ?? (await requirementFor(ctx, session.userId)), false, ctx.clock()),
   };
 }
 

@@ -23,6 +23,8 @@ export interface MailQueue {
   enqueue(mail: OutgoingMail, now: Date): Promise<void>;
   /** Retries due messages; returns how many were delivered. */
   retryDue(now: Date): Promise<number>;
+  /** Sends messages queued with `sendAfterCommit` inside a transaction that has now committed. */
+  sendQueued(queued: readonly QueuedMail[], now: Date): Promise<void>;
 }
 
 /** Removes anything that is not the server error's class; the SMTP reply may echo content. */
@@ -36,12 +38,24 @@ function describeError(error: unknown): string {
  * import; `db` is the transaction's): the mail leaves with the transaction's other writes or not at all,
  * and the retry loop delivers it.
  */
-export async function queueMailWithin(db: Db, mails: readonly OutgoingMail[], now: Date): Promise<void> {
-  if (mails.length === 0) return;
-  await db.kysely
-    .insertInto('mail_outbox')
-    .values(mails.map((mail) => queuedMailRow(mail, now)))
-    .execute();
+export async function queueMailWithin(
+  db: Db,
+  mails: readonly OutgoingMail[],
+  now: Date,
+  options: { readonly sendAfterCommit?: boolean } = {},
+): Promise<QueuedMail[]> {
+  if (mails.length === 0) return [];
+  // Sent right after commit (sendQueued): the retry loop leaves the row alone until the first retry is due.
+  const firstTry = options.sendAfterCommit ? new Date(now.getTime() + MAIL_QUEUE.firstRetrySeconds * 1000) : now;
+  const rows = mails.map((mail) => ({ ...queuedMailRow(mail, now), next_attempt_at: firstTry.toISOString() }));
+  await db.kysely.insertInto('mail_outbox').values(rows).execute();
+  return rows.map((row, i) => ({ id: row.id, mail: mails[i]! }));
+}
+
+/** A message written by queueMailWithin, for sending once its transaction has committed. */
+export interface QueuedMail {
+  readonly id: string;
+  readonly mail: OutgoingMail;
 }
 
 function queuedMailRow(mail: OutgoingMail, now: Date): Insertable<MailOutboxTable> & { id: string } {
@@ -114,6 +128,9 @@ export function createMailQueue(db: Db, transport: MailTransport): MailQueue {
       const id = await insert(mail, now);
       // A failure here is already recorded by attempt(); the retry loop picks the message up.
       attempt(id, mail, 0, now).catch(() => {});
+    },
+    async sendQueued(queued, now) {
+      for (const { id, mail } of queued) await attempt(id, mail, 0, now);
     },
     async retryDue(now) {
       const due = await db.kysely

@@ -53,8 +53,11 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
 /** True when the user has no 2FA and a requirement's deadline has passed: only enrolment is allowed. */
 export async function enrolmentOverdue(ctx: Ctx, userId: string, twoFactorEnabled: boolean): Promise<boolean> {
   if (twoFactorEnabled) return false;
-  const { deadline } = await requirementFor(ctx, userId);
-  return deadline !== null && deadline <= ctx.clock();
+  return isOverdue(await requirementFor(ctx, userId), ctx.clock());
+}
+
+export function isOverdue(requirement: UserRequirement, now: Date): boolean {
+  return requirement.deadline !== null && requirement.deadline <= now;
 }
 
 export interface RequirementSummary {
@@ -71,10 +74,17 @@ export async function requirementSummary(
   userId: string,
   twoFactorEnabled: boolean,
 ): Promise<RequirementSummary> {
-  const { deadline, orgNames } = await requirementFor(ctx, userId);
+  return summarizeRequirement(await requirementFor(ctx, userId), twoFactorEnabled, ctx.clock());
+}
+
+/** The summary of a requirement already read (a request reads it once: src/http/request.ts). */
+export function summarizeRequirement(
+  { deadline, orgNames }: UserRequirement,
+  twoFactorEnabled: boolean,
+  now: Date,
+): RequirementSummary {
   if (twoFactorEnabled || !deadline)
     return { required: orgNames.length > 0, deadline: null, daysLeft: null, overdue: false, orgs: orgNames };
-  const now = ctx.clock();
   return {
     required: true,
     deadline: deadline.toISOString(),

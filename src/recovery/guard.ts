@@ -117,22 +117,30 @@ export type RecoveryNotice =
  * page), or a recovery that completed within RECOVERY.completedNoticeSeconds.
  */
 export async function recoveryNotice(ctx: Ctx, userId: string): Promise<RecoveryNotice | null> {
-  const pending = await pendingRecovery(ctx, userId);
-  if (pending)
-    return {
-      status: 'pending',
-      startedAt: pending.startedAt,
-      completesAt: pending.completesAt,
-      delayedByPasswordReset: pending.delayedByPasswordReset,
-    };
+  // One read for the common answers (nothing, or a recent completion); a pending one also needs its real end.
   const since = addSeconds(ctx.clock(), -RECOVERY.completedNoticeSeconds).toISOString();
-  const done = await ctx.db.kysely
+  const rows = await ctx.db.kysely
     .selectFrom('recoveries')
-    .select('ended_at')
+    .select(['status', 'ended_at'])
     .where('user_id', '=', userId)
-    .where('status', '=', 'completed')
-    .where('ended_at', '>=', since)
-    .orderBy('ended_at', 'desc')
-    .executeTakeFirst();
-  return done?.ended_at ? { status: 'completed', completedAt: done.ended_at } : null;
+    .where((eb) =>
+      eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'completed'), eb('ended_at', '>=', since)])]),
+    )
+    .execute();
+  if (rows.some((r) => r.status === 'pending')) {
+    const pending = await pendingRecovery(ctx, userId);
+    if (pending)
+      return {
+        status: 'pending',
+        startedAt: pending.startedAt,
+        completesAt: pending.completesAt,
+        delayedByPasswordReset: pending.delayedByPasswordReset,
+      };
+  }
+  const latest = rows
+    .filter((r) => r.status === 'completed' && r.ended_at)
+    .map((r) => r.ended_at as string)
+    .sort()
+    .at(-1);
+  return latest ? { status: 'completed', completedAt: latest } : null;
 }

@@ -6,7 +6,7 @@ import { DEVICE_ID, TRUSTED_DEVICE } from '../config/defaults.ts';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';
 import { describeUserAgent } from '../core/user-agent.ts';
-import type { Ctx } from '../context.ts';
+import { sendMail, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { securityTemplates } from '../mail/templates.ts';
 
@@ -138,14 +138,14 @@ export async function noteSignInDevice(
     .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doNothing())
     .execute();
   if (known.length > 0) {
-    await ctx.mail.send(
+    await sendMail(
+      ctx,
       securityTemplates.newSignIn(user.email, {
         productName: ctx.config.productName,
         browser: describeUserAgent(meta.userAgent),
         ip: meta.ip,
         at: now,
       }),
-      ctx.clock(),
     );
   }
 }

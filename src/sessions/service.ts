@@ -32,6 +32,11 @@ export interface CurrentSession extends SessionView {
   readonly user: { id: string; email: string; name: string; twoFactorEnabled: boolean };
   /** An org requires 2FA of this user and the deadline has passed: only enrolment routes open. */
   enrollmentRequired: boolean;
+  /**
+   * The org requirement as read for this request (a user without 2FA; src/http/request.ts), so that what
+   * the request answers about it needs no second read.
+   */
+  requirement?: { readonly deadline: Date | null; readonly orgNames: readonly string[] };
   /** Set when the request authenticated with an API key instead of a session cookie. */
   readonly apiKey?: { readonly id: string; readonly orgId: string | null; readonly scope: 'read' | 'write' };
 }

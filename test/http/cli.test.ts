@@ -26,7 +26,8 @@ interface Run {
   stderr: string;
 }
 
-describe('twofold CLI', () => {
+// Each test starts several processes: on a busy machine that takes longer than the default limit.
+describe('twofold CLI', { timeout: 90_000 }, () => {
   let dir: string;
   let databaseUrl: string;
   const outputs: string[] = [];

@@ -135,9 +135,12 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
       t.clock.advanceSeconds(wait);
       await deliverDueWebhooks(t.ctx);
     }
-    expect(receiver.received).toHaveLength(
-      WEBHOOKS.disableAfterFailedMessages * (WEBHOOKS.retryScheduleSeconds.length + 1),
-    );
+    // A pass can meet a retry still held by the one before it: one more pass picks it up, and nothing more goes.
+    await deliverDueWebhooks(t.ctx);
+    const expected = WEBHOOKS.disableAfterFailedMessages * (WEBHOOKS.retryScheduleSeconds.length + 1);
+    await receiver.waitFor(expected);
+    await deliverDueWebhooks(t.ctx);
+    expect(receiver.received).toHaveLength(expected);
     expect((await owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).json().status).toBe(
       'signed_in',
     );
