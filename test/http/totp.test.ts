@@ -27,6 +27,14 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     await t.close();
   });
 
+  /** A code that matches no step within ±20 of now (so neither valid nor a clock-drift hint). */
+  function unrelatedCode(base32: string): string {
+    const near = new Set(Array.from({ length: 41 }, (_, i) => codeAt(base32, t.clock.now(), i - 20)));
+    let n = 0;
+    while (near.has(String(n).padStart(6, '0'))) n += 1;
+    return String(n).padStart(6, '0');
+  }
+
   async function passwordOnly(client = new Client(t.app), extra: Record<string, unknown> = {}) {
     const response = await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password, ...extra });
     expect(response.statusCode).toBe(200);
@@ -90,6 +98,33 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
         })
       ).statusCode,
     ).toBe(404);
+  });
+
+  it('a wrong setup code keeps the attempt and its secret; the same enrolment confirms with the right code', async () => {
+    // A second app, added by someone whose 2FA is already on (sudo is fresh after enrolTotp).
+    const started = (await owner.post('/api/v1/me/factors/totp')).json();
+    const wrong = await owner.post('/api/v1/me/factors/totp/confirm', {
+      enrollmentId: started.enrollmentId,
+      code: unrelatedCode(started.secret),
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('invalid_code');
+    expect(wrong.json().error.message).toBe(
+      "That code didn't match — check the time on your phone, then enter the code the app shows now.",
+    );
+    const stored = await t.ctx.db.kysely
+      .selectFrom('totp_enrollments')
+      .select(['id', 'consumed_at'])
+      .where('consumed_at', 'is', null)
+      .execute();
+    expect(stored).toEqual([{ id: started.enrollmentId, consumed_at: null }]);
+    const right = await owner.post('/api/v1/me/factors/totp/confirm', {
+      enrollmentId: started.enrollmentId,
+      code: codeAt(started.secret, t.clock.now()),
+      label: 'Second phone',
+    });
+    expect(right.statusCode).toBe(200);
+    expect(right.json().factor.label).toBe('Second phone');
   });
 
   it('a challenge opens no protected route, and the session after 2FA has a new token', async () => {
