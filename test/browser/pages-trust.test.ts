@@ -24,6 +24,12 @@ async function shownSecret(page: Page): Promise<string> {
 
 describe('pages people trust', () => {
   let rig: BrowserRig;
+  let secret = '';
+  /** A fresh authenticator code (each step is accepted once: the clock moves on). */
+  const code = (): string => {
+    rig.t.clock.advanceSeconds(30);
+    return codeAt(secret, rig.t.clock.now());
+  };
 
   beforeAll(async () => {
     rig = await startRig('sqlite');
@@ -39,6 +45,7 @@ describe('pages people trust', () => {
     async () => {
       const { page, context } = await rig.newPage();
       const clock = rig.t.clock;
+      let kept = '';
       await signInOnPage(page, OWNER.email, OWNER.password);
       await step(page, 'totp-wrong-code', async () => {
         await page.goto('/profile/security/totp');
@@ -61,6 +68,7 @@ describe('pages people trust', () => {
         await page.getByLabel('Code from the app').fill(codeAt(secret, clock.now()));
         await page.getByRole('button', { name: 'Turn on' }).click();
         await expect.poll(() => page.locator('#backup-codes li').count()).toBe(10);
+        kept = secret;
         await page.getByRole('link', { name: 'I have saved my codes' }).click();
         await page.waitForURL(/\/profile\/security/);
         // Restarting gives a new key.
@@ -69,6 +77,57 @@ describe('pages people trust', () => {
         await page.getByRole('link', { name: 'Start again with a new key' }).click();
         await page.waitForURL(/restart=1/);
         expect(await shownSecret(page)).not.toBe(next);
+      });
+      secret = kept;
+      await context.close();
+    },
+  );
+
+  it(
+    '"Remove" asks first and says 2FA turns off; turning 2FA off while the org requires it says so',
+    { timeout: 60_000 },
+    async () => {
+      const { page, context } = await rig.newPage();
+      await signInOnPage(page, OWNER.email, OWNER.password);
+      await page.getByLabel('Authentication code', { exact: true }).fill(code());
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.waitForURL(/\/profile$/);
+      await step(page, 'remove-asks-first', async () => {
+        await page.goto('/profile/security');
+        await expectAccessible(page);
+        // With a method set up, adding another is no longer the main button.
+        expect(await page.getByRole('link', { name: 'Set up authenticator app' }).getAttribute('class')).toContain(
+          'secondary',
+        );
+        await page
+          .getByRole('row', { name: /Authenticator app/ })
+          .getByRole('link', { name: /^Remove/ })
+          .click();
+        await page.waitForURL(/\/factors\/[^/]+\/remove$/);
+        await expectAccessible(page);
+        expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Remove Authenticator app\?$/);
+        expect(
+          await page.getByText('This is your last sign-in method, so two-factor authentication turns off.').count(),
+        ).toBe(1);
+        await page.getByRole('link', { name: 'Cancel' }).click();
+        await page.waitForURL(/\/profile\/security$/);
+        expect(await page.locator('#twofa-title .badge').textContent()).toBe('On');
+      });
+      await step(page, 'turn-off-refused-while-required', async () => {
+        await rig.t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'everyone' }).execute();
+        await page.goto('/profile/security');
+        expect(await page.getByText('so it cannot be turned off').count()).toBe(1);
+        expect(await page.getByRole('link', { name: /^Turn off two-factor/ }).count()).toBe(0);
+        await page.goto('/profile/security/disable');
+        await expectAccessible(page);
+        await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+        await page.getByLabel('Code', { exact: true }).fill(code());
+        await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
+        await page.waitForLoadState('domcontentloaded');
+        const alert = await page.getByRole('alert').first().textContent();
+        expect(alert).toContain('Acme Clinic requires two-factor authentication for you, so it cannot be turned off.');
+        expect(alert).not.toContain('Add another method');
+        await rig.t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
       });
       await context.close();
     },

@@ -304,7 +304,9 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     });
     expect(required.statusCode).toBe(409);
     expect(required.json().error.code).toBe('two_factor_required_by_org');
-    expect(required.json().error.message).toContain('Acme Clinic');
+    expect(required.json().error.message).toBe(
+      'Acme Clinic requires two-factor authentication for you, so it cannot be turned off. You can still add, change or remove methods while one is left.',
+    );
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
     t.clock.advanceSeconds(30);
     const off = await client.post('/api/v1/me/two-factor/disable', {
@@ -330,8 +332,10 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     expect(reuse.json().error.code).toBe('invalid_code');
     const factorId = (await client.get('/api/v1/me/factors')).json().factors[0].id;
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'everyone' }).execute();
-    expect((await client.delete(`/api/v1/me/factors/${factorId}`)).json().error.code).toBe(
-      'two_factor_required_by_org',
+    const refused = (await client.delete(`/api/v1/me/factors/${factorId}`)).json().error;
+    expect(refused.code).toBe('two_factor_required_by_org');
+    expect(refused.message).toBe(
+      'Acme Clinic requires two-factor authentication for you, so your last method cannot be removed. Add another method before removing this one.',
     );
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
     const removed = await client.delete(`/api/v1/me/factors/${factorId}`);
