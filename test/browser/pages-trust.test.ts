@@ -6,9 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { OWNER, setUpOwner } from '../helpers/app.ts';
+import { Client, OWNER, setUpOwner } from '../helpers/app.ts';
 import { expectAccessible, signInOnPage, startRig, step, type BrowserRig } from '../helpers/browser.ts';
-import { codeAt } from '../helpers/two-factor.ts';
+import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
+import { createMember } from '../../src/flows/members.ts';
+import { OPERATOR } from '../../src/flows/operator.ts';
 
 /** A code that matches no step within ±20 of now (neither valid nor a clock-drift hint). */
 function unrelatedCode(secret: string, now: Date): string {
@@ -31,10 +33,27 @@ describe('pages people trust', () => {
     return codeAt(secret, rig.t.clock.now());
   };
 
+  let orgId = '';
+
   beforeAll(async () => {
     rig = await startRig('sqlite');
-    await setUpOwner(rig.t);
+    orgId = (await setUpOwner(rig.t)).orgId;
   });
+
+  /** A member of the org with an authenticator app. */
+  async function memberWithApp(email: string, role: 'staff' | 'client' | 'admin') {
+    const password = 'quiet-meadow-copper-81';
+    await createMember(rig.t.ctx, OPERATOR, {
+      org: { id: orgId, name: OWNER.orgName, createdAt: '' },
+      email,
+      role,
+      password,
+    });
+    const client = new Client(rig.t.app);
+    await client.post('/api/v1/sign-in', { email, password });
+    const { secret: appSecret } = await enrolTotp(rig.t, client, password);
+    return { email, password, secret: appSecret };
+  }
   afterAll(async () => {
     await rig.close();
   });
@@ -129,6 +148,72 @@ describe('pages people trust', () => {
         expect(alert).not.toContain('Add another method');
         await rig.t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
       });
+      await context.close();
+    },
+  );
+
+  it(
+    '"Recovery started" says when in the browser\'s time zone, what happens next, how to cancel, and links to sign-in',
+    { timeout: 60_000 },
+    async () => {
+      const member = await memberWithApp('clerk@acme.test', 'staff');
+      const context = await rig.browser.newContext({ baseURL: rig.base, timezoneId: 'Asia/Tokyo' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(8000);
+      await step(page, 'recovery-started', async () => {
+        await signInOnPage(page, member.email, member.password);
+        await page.waitForURL(/\/sign-in\/challenge/);
+        await page.getByRole('link', { name: "Can't access your device?" }).click();
+        await page.getByRole('button', { name: 'Email me a recovery link' }).click();
+        await expect.poll(() => page.getByRole('heading', { name: 'Check your email' }).count()).toBe(1);
+        const mail = await rig.t.ctx.db.kysely
+          .selectFrom('mail_outbox')
+          .select('body_text')
+          .where('recipient', '=', member.email)
+          .where('subject', 'like', 'Recover access%')
+          .executeTakeFirstOrThrow();
+        await page.goto(/http:\/\/localhost:\d+(\/recovery\/confirm\?token=[A-Za-z0-9_%-]+)/.exec(mail.body_text)![1]!);
+        await page.getByRole('button', { name: 'Start recovery' }).click();
+        await expect.poll(() => page.getByRole('heading', { name: 'Recovery started' }).count()).toBe(1);
+        await expectAccessible(page);
+        const row = await rig.t.ctx.db.kysely
+          .selectFrom('recoveries')
+          .select('completes_at')
+          .where('status', '=', 'pending')
+          .executeTakeFirstOrThrow();
+        const parts = new Intl.DateTimeFormat('en-GB', {
+          timeZone: 'Asia/Tokyo',
+          weekday: 'short',
+          day: 'numeric',
+          month: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        }).formatToParts(new Date(row.completes_at!));
+        const part = (type: string) => parts.find((p) => p.type === type)!.value;
+        const local = `${part('weekday')} ${part('day')} ${part('month')}, ${part('hour')}:${part('minute')} your time`;
+        await expect
+          .poll(() => page.locator('main p strong').first().textContent())
+          .toBe(`Recovery completes in 24 hours (${local}).`);
+        expect(await page.getByRole('heading', { name: 'What happens next' }).count()).toBe(1);
+        expect(await page.getByRole('heading', { name: 'How to cancel it' }).count()).toBe(1);
+        await page.getByRole('link', { name: 'Back to sign-in' }).click();
+        await page.waitForURL(/\/sign-in$/);
+      });
+      // Without script the UTC time is shown.
+      const plain = await rig.browser.newContext({ baseURL: rig.base, javaScriptEnabled: false });
+      const noScript = await plain.newPage();
+      noScript.setDefaultTimeout(8000);
+      await noScript.goto('/sign-in');
+      await noScript.getByLabel('Email').fill(member.email);
+      await noScript.getByLabel('Password', { exact: true }).fill(member.password);
+      await noScript.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await noScript.waitForURL(/\/sign-in\/challenge/);
+      await noScript.goto('/sign-in/recovery');
+      expect(await noScript.locator('time[data-local]').first().textContent()).toMatch(
+        /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+      );
+      await plain.close();
       await context.close();
     },
   );
