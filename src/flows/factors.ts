@@ -8,6 +8,7 @@ import { audit, type Ctx } from '../context.ts';
 import { setDefaultMethod } from '../accounts/store.ts';
 import { rotateSession } from '../sessions/service.ts';
 import { FACTORS, factorById, listFactors } from '../factors/index.ts';
+import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import type { Enrolled, Enrollee, Factor, FactorAdded, MethodPolicy } from '../factors/factor.ts';
 import { enrolleeOf, methodPolicy, requireRecentReauthentication, type Acting } from './acting.ts';
@@ -71,22 +72,50 @@ export async function finishEnrolment<Input>(
   return { ...done, sessionToken: await rotateSession(ctx, session.id, { amr, reauthenticated: true }) };
 }
 
+/** What removing one factor would do, as the "Remove …?" step says it before anything happens. */
+export interface FactorRemoval {
+  /** `kind`: what it is, in the Security page's words ("Authenticator app"). */
+  readonly factor: { readonly id: string; readonly type: string; readonly label: string; readonly kind: string };
+  /** It is the person's last method: 2FA turns off with it (backup codes and trusted browsers go too). */
+  readonly last: boolean;
+  /** The orgs that require 2FA of the person: the last method cannot be removed while any does. */
+  readonly requiredBy: readonly string[];
+}
+
+/** The one reading of "what happens if this factor goes", for the question and for the removal itself. */
+export async function factorRemoval(ctx: Ctx, by: Acting, factorId: string): Promise<FactorRemoval> {
+  const userId = by.session.userId;
+  const primary: readonly Factor[] = FACTORS.filter((f) => f.primary);
+  const all = await Promise.all(primary.map(async (f) => ({ factor: f, entries: await f.list(ctx, userId) })));
+  const owner = all.find((a) => a.entries.some((e) => e.id === factorId));
+  if (!owner) throw new AppError('not_found');
+  const entry = owner.entries.find((e) => e.id === factorId)!;
+  const last = all.reduce((n, a) => n + a.entries.length, 0) === 1;
+  return {
+    factor: {
+      id: factorId,
+      type: owner.factor.id,
+      label: entry.label,
+      kind: owner.factor.describe.kind({ ...entry, type: owner.factor.id }),
+    },
+    last,
+    requiredBy: last ? await orgsRequiringTwoFactor(ctx, userId) : [],
+  };
+}
+
 /** Removes one factor (sudo); the last primary one turns 2FA off (refused while an org requires it). */
 export async function removeFactor(ctx: Ctx, by: Acting, factorId: string): Promise<{ twoFactorOff: boolean }> {
   requireRecentReauthentication(ctx, by.session);
   const user = by.session.user;
-  const primary: readonly Factor[] = FACTORS.filter((f) => f.primary);
-  const all = await Promise.all(primary.map(async (f) => ({ factor: f, entries: await f.list(ctx, user.id) })));
-  const owner = all.find((a) => a.entries.some((e) => e.id === factorId));
-  if (!owner) throw new AppError('not_found');
-  const entry = { type: owner.factor.id, label: owner.entries.find((e) => e.id === factorId)!.label };
+  const removal = await factorRemoval(ctx, by, factorId);
+  const entry = { type: removal.factor.type, label: removal.factor.label };
   const removed = { event: 'factor.removed', actorUserId: user.id, targetUserId: user.id, details: entry } as const;
-  if (all.reduce((n, a) => n + a.entries.length, 0) === 1) {
+  if (removal.last) {
     await disableTwoFactor(ctx, user, by.meta, 'last_factor_removed');
     await audit(ctx, by.meta, removed);
     return { twoFactorOff: true };
   }
-  if (!(await owner.factor.remove(ctx, user.id, factorId))) throw new AppError('not_found');
+  if (!(await factorById(removal.factor.type)!.remove(ctx, user.id, factorId))) throw new AppError('not_found');
   await audit(ctx, by.meta, removed);
   await notifyFactorRemoved(ctx, user, entry);
   return { twoFactorOff: false };

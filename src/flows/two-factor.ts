@@ -30,11 +30,22 @@ export interface FactorNamed {
   readonly label: string;
 }
 
-export async function assertTwoFactorMayTurnOff(ctx: Ctx, userId: string): Promise<void> {
+/** Why 2FA would turn off: the person turns it off, or removes their last method. */
+export type TurnOffReason = 'user' | 'last_factor_removed';
+
+/** The refusal while an org requires 2FA of the person, worded for what they tried. */
+export function requiredByOrgMessage(orgs: readonly string[], reason: TurnOffReason): string {
+  const who = `${orgs.join(', ')} requires two-factor authentication for you`;
+  return reason === 'user'
+    ? `${who}, so it cannot be turned off. You can still add, change or remove methods while one is left.`
+    : `${who}, so your last method cannot be removed. Add another method before removing this one.`;
+}
+
+async function assertTwoFactorMayTurnOff(ctx: Ctx, userId: string, reason: TurnOffReason): Promise<void> {
   const orgs = await orgsRequiringTwoFactor(ctx, userId);
   if (orgs.length > 0) {
     throw new AppError('two_factor_required_by_org', {
-      message: `${orgs.join(', ')} requires two-factor authentication for you, so it cannot be turned off. Add another method before removing this one.`,
+      message: requiredByOrgMessage(orgs, reason),
       details: { orgs },
     });
   }
@@ -96,6 +107,8 @@ export async function turnOffTwoFactor(
   input: { password: string; proof: Proof | null },
 ): Promise<void> {
   const user = by.session.user;
+  // Refused while an org requires 2FA, before any password or code is spent on it.
+  await assertTwoFactorMayTurnOff(ctx, user.id, 'user');
   await checkCredentials(ctx, user.email, input.password, by.meta);
   if (!input.proof)
     throw new AppError('invalid_request', { message: 'Enter a current code too.', details: { field: 'code' } });
@@ -109,9 +122,9 @@ export async function disableTwoFactor(
   ctx: Ctx,
   user: FactorOwner,
   meta: RequestMeta,
-  reason: 'user' | 'last_factor_removed',
+  reason: TurnOffReason,
 ): Promise<void> {
-  await assertTwoFactorMayTurnOff(ctx, user.id);
+  await assertTwoFactorMayTurnOff(ctx, user.id, reason);
   await wipeSecondFactors(ctx, user.id);
   await audit(ctx, meta, {
     event: 'two_factor.disabled',

@@ -32,6 +32,7 @@ ${options.refreshTo ? html`<meta http-equiv="refresh" content="0;url=${options.r
 <link rel="stylesheet" href="/static/app.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 ${nav ? html`<script src="/static/nav.js" defer></script>` : ''}
+<script src="/static/local-time.js" defer></script>
 ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>

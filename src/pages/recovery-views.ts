@@ -3,9 +3,12 @@ import type { RecoveryNotice } from '../recovery/guard.ts';
 import { html, type Html } from '../core/html.ts';
 import { utc } from './ui.ts';
 
-/** A moment as a `<time>` element: "2026-11-25 12:00 UTC". */
+/**
+ * A moment as a `<time>` element: "2026-11-25 12:00 UTC", which /static/local-time.js (on every page) writes
+ * in the browser's time zone ("Wed 25 Nov, 07:00 your time").
+ */
 export function when(iso: string): Html {
-  return html`<time datetime="${iso}">${utc(iso)}</time>`;
+  return html`<time datetime="${iso}" data-local>${utc(iso)}</time>`;
 }
 
 export function howToCancel(): Html {
@@ -37,9 +40,16 @@ export function confirmIntro(hours: number, ifStartedNow: string): Html {
 }
 
 export function startedView(completesAt: string, hours: number): Html {
-  return html`<p>Your two-factor methods will be removed on <strong>${when(completesAt)}</strong> (in ${hours} hours), at your first sign-in with your password after that time. Then set up two-factor authentication again.</p>
+  return html`<p><strong>Recovery completes in ${hours} hours (${when(completesAt)}).</strong></p>
+<h2 class="sub">What happens next</h2>
+<ol>
+  <li>We have emailed you (and texted your phone numbers) that recovery started, with a link to cancel it.</li>
+  <li>After that time, sign in with your email and password: your two-factor methods, backup codes and trusted browsers are removed then, and you are signed in.</li>
+  <li>Set up two-factor authentication again right away, and save your new backup codes.</li>
+</ol>
 ${howToCancel()}
-<p>If you did not start this, cancel it and change your password: someone knows it and can read your email.</p>`;
+<p>If you did not start this, cancel it and change your password: someone knows it and can read your email.</p>
+<p><a class="button" href="/sign-in">Back to sign-in</a></p>`;
 }
 
 /** The banner on every signed-in page: a pending recovery with "Cancel recovery", or a recent completion. */

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PASSKEY } from '../config/defaults.ts';
+import { AppError } from '../errors.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
 import { clearCookie, cookieNames, CONTINUE_COOKIE } from '../http/cookies.ts';
@@ -13,7 +14,8 @@ import { proofFrom } from '../factors/index.ts';
 import { factorOverview } from '../factors/overview.ts';
 import { WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
 import { listTrustedDevices } from '../sessions/devices.ts';
-import { changeFactor, removeFactor } from '../flows/factors.ts';
+import { changeFactor, factorRemoval, removeFactor } from '../flows/factors.ts';
+import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
 import { forgetTrustedDevice } from '../flows/sessions.ts';
 import { regenerateBackupCodes, turnOffTwoFactor } from '../flows/two-factor.ts';
 import { html } from '../core/html.ts';
@@ -21,7 +23,7 @@ import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { shownOnPage } from './confirm-pages.ts';
-import { backupCodesView, overviewView, requirementBanner } from './security-views.ts';
+import { backupCodesView, overviewView, removeFactorView, requirementBanner, turnOffView } from './security-views.ts';
 
 const DONE: Record<string, string> = {
   totp_added: 'Authenticator app added.',
@@ -60,6 +62,7 @@ export async function securityPage(
   const devices = await listTrustedDevices(ctx, session.userId);
   const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
   const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
+  const requiredBy = data.twoFactorEnabled ? await orgsRequiringTwoFactor(ctx, session.userId) : [];
   const continueTo = continuePath(ctx, request);
   const onward =
     continueTo && data.twoFactorEnabled && !requirement.overdue
@@ -68,7 +71,7 @@ export async function securityPage(
   return frame.send(
     status,
     'Security',
-    html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf)}`,
+    html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf, requiredBy)}`,
     [WEBAUTHN_SCRIPT],
   );
 }
@@ -121,6 +124,14 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     }),
   );
 
+  // "Remove …?" first: what will happen (2FA turns off with the last method), then Remove or Cancel.
+  app.get('/profile/security/factors/:id/remove', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const removal = await factorRemoval(ctx, acting(request), id);
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(200, 'Remove a sign-in method', removeFactorView(removal, frame.csrf));
+  });
+
   app.post('/profile/security/factors/:id/remove', async (request, reply) =>
     act(request, reply, async () => {
       const { id } = request.params as { id: string };
@@ -148,13 +159,32 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     return reply.redirect('/profile/security?done=device_revoked', 303);
   });
 
-  app.post('/profile/security/disable', async (request, reply) =>
-    act(request, reply, async () => {
+  /** "Turn off two-factor authentication": the confirmation form, and what it refuses shown on it. */
+  async function turnOffPage(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+    const session = requireSession(request);
+    const data = await factorOverview(ctx, session.userId);
+    if (!data.twoFactorEnabled) return reply.redirect('/profile/security', 303);
+    const frame = await pageFrame(ctx, request, reply);
+    const sent = (request.query as { sent?: string }).sent ?? null;
+    return frame.send(status, 'Turn off two-factor authentication', turnOffView(data, frame.csrf, error, sent), [
+      WEBAUTHN_SCRIPT,
+    ]);
+  }
+
+  app.get('/profile/security/disable', async (request, reply) => turnOffPage(request, reply, 200, null));
+
+  app.post('/profile/security/disable', async (request, reply) => {
+    try {
       const body = request.body as Body;
       const proof = body.code ? proofFrom(body.method ?? 'totp', body.code) : null;
       await turnOffTwoFactor(ctx, acting(request), { password: body.password ?? '', proof });
       clearCookie(reply, ctx.config, cookieNames(ctx.config).trust);
       return reply.redirect('/profile/security?done=off', 303);
-    }),
-  );
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'two_factor_required_by_org')
+        return overview(request, reply, error.status, error.message);
+      if (shownOnPage(error)) return turnOffPage(request, reply, error.status, error.message);
+      throw error;
+    }
+  });
 }

@@ -8,6 +8,9 @@ import { describeMethod, factorById, FACTORS, SECOND_FACTOR_METHODS } from '../f
 import type { FactorOverview as Overview } from '../factors/overview.ts';
 import type { TrustedDeviceView } from '../sessions/devices.ts';
 import { html, type Html } from '../core/html.ts';
+import { notice } from './layout.ts';
+import type { FactorRemoval } from '../flows/factors.ts';
+import { requiredByOrgMessage } from '../flows/two-factor.ts';
 import { passkeyProofButton } from '../factors/passkey/views.ts';
 import type { RequirementSummary } from '../orgs/enforcement.ts';
 import { phoneProofSender } from '../factors/phone/views.ts';
@@ -84,13 +87,18 @@ function renameForm(entry: FactorEntry, csrf: string): Html {
     </form></details>`;
 }
 
-/** The ways to add a factor, the first as the main button. */
-function setupLinks(): Html {
+/** The ways to add a factor: the first as the main button while the person has none, else all secondary. */
+function setupLinks(hasFactor: boolean): Html {
   const setups = FACTORS.flatMap((f) => (f.describe.setup ? [f.describe.setup] : []));
-  return html`<p class="row-actions">${setups.map((s, i) => html`<a class="${i === 0 ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
+  return html`<p class="row-actions">${setups.map((s, i) => html`<a class="${i === 0 && !hasFactor ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
 }
 
-export function overviewView(data: Overview, devices: readonly TrustedDeviceView[], csrf: string): Html {
+export function overviewView(
+  data: Overview,
+  devices: readonly TrustedDeviceView[],
+  csrf: string,
+  requiredBy: readonly string[],
+): Html {
   return html`<h1>Security</h1>
 <section class="card" aria-labelledby="twofa-title">
   <h2 id="twofa-title">Two-factor authentication <span class="badge ${data.twoFactorEnabled ? 'ok' : 'warn'}">${data.twoFactorEnabled ? 'On' : 'Off'}</span></h2>
@@ -109,14 +117,14 @@ export function overviewView(data: Overview, devices: readonly TrustedDeviceView
       <td>${f.label} ${kindOf(f).toLowerCase() === f.label.toLowerCase() ? '' : html`<span class="muted">(${kindOf(f)})</span>`} ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
       <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
-        ${postButton(`/profile/security/factors/${f.id}/remove`, csrf, 'Remove', 'danger')}
+        <a class="button danger small" href="/profile/security/factors/${f.id}/remove" aria-label="Remove ${f.label}">Remove</a>
         ${editControl(f, csrf)}</td>
     </tr>`,
     )}</tbody>
   </table>`
       : ''
   }
-  ${setupLinks()}
+  ${setupLinks(data.factors.length > 0)}
 </section>
 ${
   data.twoFactorEnabled
@@ -144,19 +152,64 @@ ${
 </section>
 <section class="card" aria-labelledby="disable-title">
   <h2 id="disable-title">Turn off two-factor authentication</h2>
-  <p>This removes all your methods, backup codes and trusted browsers. Enter your password and a current code.</p>
-  ${phoneProofFor(data, csrf, '/profile/security', null)}
+  ${
+    requiredBy.length > 0
+      ? html`<p>${requiredByOrgMessage(requiredBy, 'user')}</p>`
+      : html`<p>This removes all your methods, backup codes and trusted browsers. You will be asked for your password and a current code.</p>
+  <p><a class="button danger" href="/profile/security/disable">Turn off two-factor authentication…</a></p>`
+  }
+</section>`
+    : ''
+}
+<p><a href="/profile">Back to your profile</a></p>`;
+}
+
+/** "Turn off two-factor authentication": the confirmation form (password and a current code). */
+export function turnOffView(data: Overview, csrf: string, error: string | null, sent: string | null): Html {
+  return html`<section class="card narrow" aria-labelledby="disable-title">
+  <h1 id="disable-title">Turn off two-factor authentication</h1>
+  ${notice('error', error)}
+  <p>All your methods, backup codes and trusted browsers will be removed, and signing in will only need your
+  password. Enter your password and a current code to confirm.</p>
+  ${phoneProofFor(data, csrf, '/profile/security/disable', sent)}
   <form method="post" action="/profile/security/disable">
     <input type="hidden" name="_csrf" value="${csrf}">
     <label for="disable-password">Password</label>
     <input id="disable-password" name="password" type="password" autocomplete="current-password" required>
     ${factorCodeFields(data)}
-    <button type="submit" class="danger">Turn off two-factor authentication</button>
+    <p class="row-actions"><button type="submit" class="danger">Turn off two-factor authentication</button>
+    <a class="button secondary" href="/profile/security">Cancel</a></p>
   </form>
-</section>`
-    : ''
+  <p class="hint"><a href="/forgot-password">Forgot your password?</a></p>
+</section>`;
 }
-<p><a href="/profile">Back to your profile</a></p>`;
+
+/** "Remove …?": what will happen, then Remove or Cancel (refused up front when an org requires 2FA). */
+export function removeFactorView(removal: FactorRemoval, csrf: string): Html {
+  const kind = removal.factor.kind;
+  const name =
+    kind.toLowerCase() === removal.factor.label.toLowerCase()
+      ? removal.factor.label
+      : `${removal.factor.label} (${kind})`;
+  const blocked = removal.last && removal.requiredBy.length > 0;
+  return html`<section class="card narrow" aria-labelledby="remove-title">
+  <h1 id="remove-title">Remove ${name}?</h1>
+  ${
+    blocked
+      ? html`<div class="notice notice-info" role="status">${requiredByOrgMessage(removal.requiredBy, 'last_factor_removed')}</div>
+  <p class="row-actions"><a class="button" href="/profile/security">Back to Security</a></p>`
+      : html`${
+          removal.last
+            ? html`<p><strong>This is your last sign-in method, so two-factor authentication turns off.</strong> Your backup codes and trusted browsers stop working, and signing in will only need your password.</p>`
+            : html`<p>You will no longer be able to sign in or confirm with it. Your other methods keep working.</p>`
+        }
+  <form method="post" action="/profile/security/factors/${removal.factor.id}/remove">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <p class="row-actions"><button type="submit" class="danger">${removal.last ? 'Remove and turn off 2FA' : 'Remove'}</button>
+    <a class="button secondary" href="/profile/security">Cancel</a></p>
+  </form>`
+  }
+</section>`;
 }
 
 /** Backup codes, shown once: download (.txt), print and copy; the list itself works without JavaScript. */

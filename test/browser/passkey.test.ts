@@ -169,7 +169,12 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
     expect(credentials[0]!.isResidentCredential).toBe(true);
     await page.getByRole('link', { name: 'I have saved my codes' }).click();
     await expect.poll(() => page.getByText('Passkey added.').isVisible()).toBe(true);
-    expect(await page.getByRole('cell', { name: /Test laptop/ }).textContent()).toContain('passkey on one device');
+    expect(
+      await page
+        .getByRole('cell', { name: /Test laptop/ })
+        .first()
+        .textContent(),
+    ).toContain('passkey on one device');
   });
 
   it('signs in with password + passkey', async () => {
@@ -251,25 +256,32 @@ describe.each(DIALECTS)('passkeys in the browser (%s)', (dialect) => {
 
   it('removes passkeys: the last one is refused while the org requires 2FA, else 2FA turns off', async () => {
     await page.goto(`${base}/profile/security`);
+    // Remove asks first: what will happen, then Remove or Cancel.
     await page
       .getByRole('row', { name: /Plain key/ })
-      .getByRole('button', { name: 'Remove' })
+      .getByRole('link', { name: /^Remove/ })
       .click();
+    await expect.poll(() => page.getByRole('heading', { name: /^Remove Plain key/ }).count()).toBe(1);
+    expect(await page.getByText('Your other methods keep working.').count()).toBe(1);
+    await page.getByRole('button', { name: 'Remove', exact: true }).click();
     await expect.poll(() => page.getByText('The method was removed.').isVisible()).toBe(true);
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'staff' }).execute();
     await page
       .getByRole('row', { name: /Test laptop/ })
-      .getByRole('button', { name: 'Remove' })
+      .getByRole('link', { name: /^Remove/ })
       .click();
     await expect
-      .poll(() => page.getByRole('alert').first().textContent())
-      .toContain('requires two-factor authentication for you');
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('requires two-factor authentication for you, so your last method cannot be removed');
+    expect(await page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
     await page.goto(`${base}/profile/security`);
     await page
       .getByRole('row', { name: /Test laptop/ })
-      .getByRole('button', { name: 'Remove' })
+      .getByRole('link', { name: /^Remove/ })
       .click();
+    await expect.poll(() => page.getByText('two-factor authentication turns off', { exact: false }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Remove and turn off 2FA' }).click();
     await expect.poll(() => page.getByText('Two-factor authentication is now off.').isVisible()).toBe(true);
     expect(await t.ctx.db.kysely.selectFrom('passkey_credentials').selectAll().execute()).toEqual([]);
     expect(pageErrors).toEqual([]);

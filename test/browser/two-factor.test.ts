@@ -111,6 +111,9 @@ describe('two-factor authentication in the browser', () => {
       await step(page, 'turn-off', async () => {
         clock.advanceSeconds(30);
         await page.goto('/profile/security');
+        await page.getByRole('link', { name: 'Turn off two-factor authentication…' }).click();
+        await page.waitForURL(/\/profile\/security\/disable$/);
+        await expectAccessible(page);
         await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
         await page.getByLabel('Code', { exact: true }).fill(codeAt(secret, clock.now()));
         await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();

@@ -27,6 +27,14 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     await t.close();
   });
 
+  /** A code that matches no step within ±20 of now (so neither valid nor a clock-drift hint). */
+  function unrelatedCode(base32: string): string {
+    const near = new Set(Array.from({ length: 41 }, (_, i) => codeAt(base32, t.clock.now(), i - 20)));
+    let n = 0;
+    while (near.has(String(n).padStart(6, '0'))) n += 1;
+    return String(n).padStart(6, '0');
+  }
+
   async function passwordOnly(client = new Client(t.app), extra: Record<string, unknown> = {}) {
     const response = await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password, ...extra });
     expect(response.statusCode).toBe(200);
@@ -90,6 +98,33 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
         })
       ).statusCode,
     ).toBe(404);
+  });
+
+  it('a wrong setup code keeps the attempt and its secret; the same enrolment confirms with the right code', async () => {
+    // A second app, added by someone whose 2FA is already on (sudo is fresh after enrolTotp).
+    const started = (await owner.post('/api/v1/me/factors/totp')).json();
+    const wrong = await owner.post('/api/v1/me/factors/totp/confirm', {
+      enrollmentId: started.enrollmentId,
+      code: unrelatedCode(started.secret),
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('invalid_code');
+    expect(wrong.json().error.message).toBe(
+      "That code didn't match — check the time on your phone, then enter the code the app shows now.",
+    );
+    const stored = await t.ctx.db.kysely
+      .selectFrom('totp_enrollments')
+      .select(['id', 'consumed_at'])
+      .where('consumed_at', 'is', null)
+      .execute();
+    expect(stored).toEqual([{ id: started.enrollmentId, consumed_at: null }]);
+    const right = await owner.post('/api/v1/me/factors/totp/confirm', {
+      enrollmentId: started.enrollmentId,
+      code: codeAt(started.secret, t.clock.now()),
+      label: 'Second phone',
+    });
+    expect(right.statusCode).toBe(200);
+    expect(right.json().factor.label).toBe('Second phone');
   });
 
   it('a challenge opens no protected route, and the session after 2FA has a new token', async () => {
@@ -269,7 +304,9 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     });
     expect(required.statusCode).toBe(409);
     expect(required.json().error.code).toBe('two_factor_required_by_org');
-    expect(required.json().error.message).toContain('Acme Clinic');
+    expect(required.json().error.message).toBe(
+      'Acme Clinic requires two-factor authentication for you, so it cannot be turned off. You can still add, change or remove methods while one is left.',
+    );
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
     t.clock.advanceSeconds(30);
     const off = await client.post('/api/v1/me/two-factor/disable', {
@@ -295,8 +332,10 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     expect(reuse.json().error.code).toBe('invalid_code');
     const factorId = (await client.get('/api/v1/me/factors')).json().factors[0].id;
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'everyone' }).execute();
-    expect((await client.delete(`/api/v1/me/factors/${factorId}`)).json().error.code).toBe(
-      'two_factor_required_by_org',
+    const refused = (await client.delete(`/api/v1/me/factors/${factorId}`)).json().error;
+    expect(refused.code).toBe('two_factor_required_by_org');
+    expect(refused.message).toBe(
+      'Acme Clinic requires two-factor authentication for you, so your last method cannot be removed. Add another method before removing this one.',
     );
     await t.ctx.db.kysely.updateTable('orgs').set({ require_two_factor: 'off' }).execute();
     const removed = await client.delete(`/api/v1/me/factors/${factorId}`);

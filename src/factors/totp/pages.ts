@@ -1,6 +1,7 @@
 /**
- * Profile → Security → "Set up authenticator app" (sudo): a new QR code each time the page opens, then the
- * code from the app turns it on; the first factor shows the backup codes once.
+ * Profile → Security → "Set up authenticator app" (sudo): the QR code of the attempt still open (a reload or
+ * a wrong code shows the same one; "Start again" makes a new one), then the code from the app turns it on;
+ * the first factor shows the backup codes once.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.ts';
@@ -20,14 +21,25 @@ const SETUP_PATH = '/profile/security/totp';
 export async function totpPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  async function renderSetup(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+  async function renderSetup(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: string | null,
+    keep = true,
+  ) {
     const session = requireSession(request, { enrolment: true });
-    const setup = await beginEnrolment(ctx, { session, meta: meta(request) }, totpFactor, {});
+    const setup = await beginEnrolment(ctx, { session, meta: meta(request) }, totpFactor, { keep });
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, 'Set up an authenticator app', totpSetupView(setup, frame.csrf, error));
+    return frame.send(status, 'Set up an authenticator app', totpSetupView(setup, frame.csrf, error), [
+      '/static/copy.js',
+    ]);
   }
 
-  app.get(SETUP_PATH, async (request, reply) => renderSetup(request, reply, 200, null));
+  app.get(SETUP_PATH, async (request, reply) => {
+    const restart = (request.query as Record<string, unknown>).restart === '1';
+    return renderSetup(request, reply, 200, null, !restart);
+  });
 
   app.post(SETUP_PATH, async (request, reply) => {
     const session = requireSession(request, { enrolment: true });
@@ -53,7 +65,7 @@ export async function totpPages(app: FastifyInstance): Promise<void> {
       return frame.send(200, 'Security', view, ['/static/backup-codes.js']);
     } catch (error) {
       if (error instanceof AppError && error.code === 'invalid_code')
-        return renderSetup(request, reply, 401, `${error.message} Scan the new QR code below and try again.`);
+        return renderSetup(request, reply, 401, error.message);
       if (shownOnPage(error)) return securityPage(ctx, request, reply, error.status, error.message);
       throw error;
     }

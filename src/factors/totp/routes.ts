@@ -13,7 +13,10 @@ export async function totpRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/me/factors/totp',
     {
       config: { enrolment: true },
-      schema: { summary: 'Start setting up an authenticator app (sudo); new secret each time, 15 minutes' },
+      schema: {
+        summary:
+          'Start setting up an authenticator app (sudo): a new secret each time, 15 minutes; a wrong confirmation code keeps it',
+      },
     },
     async (request) => {
       const session = requireSession(request, { enrolment: true });

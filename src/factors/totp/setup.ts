@@ -1,6 +1,7 @@
 /**
  * Adding an authenticator app: a new secret per attempt (15 minutes, shown as a QR code and as text), then
- * a code from the app confirms it. The enrolment consumed, the factor stored and the flow's bookkeeping (2FA
+ * a code from the app confirms it. A wrong code keeps the attempt and its secret (the person has already
+ * added it to their app); only starting again, or the 15 minutes, gives a new one. The enrolment consumed, the factor stored and the flow's bookkeeping (2FA
  * on, backup codes) happen in one transaction.
  */
 import QRCode from 'qrcode';
@@ -34,15 +35,20 @@ function issuerFor(ctx: Ctx, who: Enrollee): string {
   return (who.orgNames[0] ?? ctx.config.productName).replace(/:/g, ' ');
 }
 
+/** `keep`: go on with the attempt still open (a page shown again), rather than start a new one. */
+export interface TotpBegin {
+  readonly keep?: boolean;
+}
+
 export async function beginTotpSetup(
   ctx: Ctx,
   who: Enrollee,
-  _input: Record<string, never>,
+  input: TotpBegin,
   _meta: RequestMeta,
   policy: MethodPolicy,
 ): Promise<TotpSetup> {
   await policy.assertAllowed('totp');
-  const { enrollmentId, secret, expiresAt } = await startEnrollment(ctx, who.id);
+  const { enrollmentId, secret, expiresAt } = await startEnrollment(ctx, who.id, { keep: input.keep === true });
   const secretBase32 = base32Encode(secret);
   const otpauthUri = buildOtpauthUri({
     issuer: issuerFor(ctx, who),
@@ -68,7 +74,12 @@ export async function finishTotpSetup(
   if (!result.ok) {
     if (result.reason === 'expired')
       throw new AppError('not_found', { message: 'This setup has expired. Start again to get a new QR code.' });
-    throw failedCode({ ok: false, reason: 'invalid', clockDriftMinutes: result.clockDriftMinutes });
+    if (result.clockDriftMinutes)
+      throw failedCode({ ok: false, reason: 'invalid', clockDriftMinutes: result.clockDriftMinutes });
+    // The attempt stays open with the same secret: the entry already in the app is the right one.
+    throw new AppError('invalid_code', {
+      message: "That code didn't match — check the time on your phone, then enter the code the app shows now.",
+    });
   }
   return {
     factor: { id: result.factor.id, type: 'totp', label, createdAt: result.factor.createdAt },

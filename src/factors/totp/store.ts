@@ -21,16 +21,43 @@ export interface TotpFactorRow {
   lastUsedAt: string | null;
 }
 
+/** The person's setup attempt still open (not used, not expired), with its secret, or null. */
+async function pendingEnrollment(
+  ctx: Ctx,
+  userId: string,
+): Promise<{ enrollmentId: string; secret: Uint8Array; expiresAt: string } | null> {
+  const row = await ctx.db.kysely
+    .selectFrom('totp_enrollments')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', ctx.clock().toISOString())
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (!row) return null;
+  const secret = ctx.keyring.open(row.key_id, row.secret_sealed, enrollmentAd(row.id));
+  return { enrollmentId: row.id, secret, expiresAt: row.expires_at };
+}
+
+/**
+ * Starts a setup attempt, or (`keep`) goes on with the one still open: the person may already have added its
+ * secret to their app, so a page shown again after a wrong code or a reload must show the same one.
+ */
 export async function startEnrollment(
   ctx: Ctx,
   userId: string,
+  options: { keep?: boolean } = {},
 ): Promise<{ enrollmentId: string; secret: Uint8Array; expiresAt: string }> {
+  if (options.keep) {
+    const pending = await pendingEnrollment(ctx, userId);
+    if (pending) return pending;
+  }
   const now = ctx.clock();
   const id = randomId();
   const secret = randomBytes(TOTP_SECRET_BYTES);
   const { keyId, sealed } = ctx.keyring.seal(secret, enrollmentAd(id));
   const expiresAt = addSeconds(now, TOTP.enrollmentSeconds).toISOString();
-  // A new secret per attempt: any earlier pending enrolment of this user is dropped.
+  // A new attempt, a new secret: any earlier pending enrolment of this user is dropped.
   await ctx.db.kysely
     .deleteFrom('totp_enrollments')
     .where('user_id', '=', userId)

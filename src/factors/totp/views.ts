@@ -12,10 +12,13 @@ export function totpSetupView(setup: TotpSetup, csrf: string, error: string | nu
     <li>Scan this QR code with the app.
       <div class="qr" role="img" aria-label="QR code for your authenticator app">${raw(setup.qrSvg)}</div>
       <p>Can't scan it? Enter this key in the app instead (time-based):</p>
-      <p><code class="secret" id="totp-secret">${setup.secretGroups}</code></p>
+      <p class="copy-row"><code class="secret" id="totp-secret">${setup.secretGroups}</code>
+        <button type="button" class="secondary small" data-copy-from="totp-secret" hidden>Copy key</button></p>
       <details><summary>Show the setup link</summary><p><code class="uri">${setup.otpauthUri}</code></p></details>
     </li>
-    <li>Enter the 6-digit code the app shows. This setup expires in 15 minutes.</li>
+    <li>Enter the 6-digit code the app shows. This setup expires in 15 minutes.
+      <p class="hint">Already added this account to your app? Keep it: a wrong code does not change the key.
+      <a href="/profile/security/totp?restart=1">Start again with a new key</a></p></li>
   </ol>
   <form method="post" action="/profile/security/totp">
     <input type="hidden" name="_csrf" value="${csrf}">
