@@ -8,6 +8,8 @@
 export const ERRORS = {
   invalid_request: { status: 400, message: 'The request is not valid.' },
   password_rejected: { status: 400, message: 'That password cannot be used.' },
+  exemption_too_long: { status: 400, message: 'An exemption can last at most 90 days.' },
+  deadline_too_late: { status: 400, message: 'That deadline is later than an extension may reach.' },
   invalid_credentials: { status: 401, message: 'The email or password is incorrect.' },
   unauthenticated: { status: 401, message: 'You need to sign in.' },
   invalid_code: { status: 401, message: 'That code is not valid.' },
@@ -32,6 +34,7 @@ export const ERRORS = {
   email_taken: { status: 409, message: 'An account with that email already exists.' },
   already_set_up: { status: 409, message: 'twofold is already set up.' },
   last_owner: { status: 409, message: 'An organization needs at least one owner.' },
+  break_glass_taken: { status: 409, message: 'This organization already has a break-glass account.' },
   two_factor_required_by_org: { status: 409, message: 'Your organization requires two-factor authentication.' },
   recovery_unavailable: { status: 409, message: 'Account recovery is not possible right now.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },

@@ -222,6 +222,17 @@ export const ORG_POLICY = Object.freeze({
   selfServiceRecovery: true,
 });
 
+/**
+ * Exceptions to an org's 2FA requirement (docs/decisions.md "Exemptions and extensions"). Deviations from a
+ * security setting are documented, approved and reviewed (NIST SP 800-53 rev 5 CM-6 c, "approved deviations");
+ * a 90-day ceiling forces that review at least quarterly. An extended deadline lies at most the longest grace
+ * period any org may set from now (ORG_POLICY.gracePeriodMaxDays).
+ */
+export const EXEMPTION = Object.freeze({
+  maxDays: 90,
+  reasonMaxLength: 500,
+});
+
 /** Mail queue retries: 1 min, doubling, at most 8 attempts (about 4 hours in all). */
 export const MAIL_QUEUE = Object.freeze({
   firstRetrySeconds: MINUTE_SECONDS,

@@ -50,3 +50,40 @@ export function nextRequirementTimes(
 export function daysLeft(deadline: Date, now: Date): number {
   return Math.max(0, Math.ceil((deadline.getTime() - now.getTime()) / 86_400_000));
 }
+
+/** A member's own exceptions to one org's requirement (docs/decisions.md "Exemptions and extensions"). */
+export interface MemberExceptions {
+  /** When a time-limited exemption ends (it ends by itself then); null: none. */
+  readonly exemptUntil: string | null;
+  /** The org's one break-glass account: exempt without expiry. */
+  readonly breakGlass: boolean;
+  /** A later deadline granted to this member; null: none. */
+  readonly extendedDeadline: string | null;
+}
+
+/** Exempt at `now`: the break-glass account, or an exemption that has not ended yet. */
+export function isExempt(exceptions: MemberExceptions | null, now: Date): boolean {
+  if (!exceptions) return false;
+  return (
+    exceptions.breakGlass || (exceptions.exemptUntil !== null && Date.parse(exceptions.exemptUntil) > now.getTime())
+  );
+}
+
+/**
+ * The one rule for a member's deadline in one org, used wherever the requirement is computed (sign-in, every
+ * session check, OpenID Connect, forward auth, the compliance view): null while exempt or not required;
+ * otherwise the grace deadline, brought forward to a 2FA reset (set it up again first), and pushed back to an
+ * extended deadline when that is later.
+ */
+export function memberDeadline(
+  due: Date | null,
+  exceptions: MemberExceptions | null,
+  resetAt: Date | null,
+  now: Date,
+): Date | null {
+  if (!due || isExempt(exceptions, now)) return null;
+  let deadline = resetAt && resetAt < due ? resetAt : due;
+  const extended = exceptions?.extendedDeadline ? new Date(exceptions.extendedDeadline) : null;
+  if (extended && extended > deadline) deadline = extended;
+  return deadline;
+}

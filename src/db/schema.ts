@@ -13,8 +13,10 @@ import type {
   PhoneCodesTable,
   PhoneSendCooldownsTable,
 } from './schema-factors.ts';
+import type { MemberPolicyOverridesTable } from './schema-policy.ts';
 
 export type * from './schema-factors.ts';
+export type * from './schema-policy.ts';
 
 export type Role = 'owner' | 'admin' | 'staff' | 'client';
 export const ROLES: readonly Role[] = ['owner', 'admin', 'staff', 'client'];
@@ -238,6 +240,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   attempt_counters: AttemptCountersTable;
   seen_devices: SeenDevicesTable;
+  member_policy_overrides: MemberPolicyOverridesTable;
 }
 
 export interface OidcClientsTable {

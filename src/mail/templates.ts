@@ -41,7 +41,7 @@ function recoveryParagraphs(note: OpenRecoveryNote | null | undefined, when: 're
   ];
 }
 
-function build(to: string, productName: string, message: Message): OutgoingMail {
+export function build(to: string, productName: string, message: Message): OutgoingMail {
   const paragraphs = message.notYou ? [...message.paragraphs, NOT_YOU] : message.paragraphs;
   const textParts = [...paragraphs];
   if (message.link) textParts.splice(1, 0, `${message.link.label}: ${message.link.url}`);

@@ -4,11 +4,12 @@
  * are flows (src/flows/compliance.ts, src/flows/reset-member.ts).
  */
 import type { Ctx } from '../context.ts';
-import { deadlineFor, type Requirement } from '../core/enforcement.ts';
+import { deadlineFor, memberDeadline, type Requirement } from '../core/enforcement.ts';
 import { listMembers, type MemberView } from './service.ts';
+import { exceptionsFromRow, exceptionsInOrg, type MemberExceptionView } from './exemptions.ts';
 
-export interface MemberDeadline extends MemberView {
-  /** When the member must have 2FA by (null: not required, or already on). */
+export interface MemberDeadline extends MemberView, MemberExceptionView {
+  /** When the member must have 2FA by (null: not required, exempt, or already on). */
   deadline: string | null;
   overdue: boolean;
 }
@@ -21,20 +22,31 @@ export async function membersWithDeadlines(ctx: Ctx, orgId: string): Promise<Mem
     .where('org_id', '=', orgId)
     .execute();
   const scopeOf = new Map(scopes.map((s) => [s.user_id, s.role_changed_at]));
+  const exceptions = await exceptionsInOrg(ctx, orgId);
   const now = ctx.clock();
   return (await listMembers(ctx, orgId)).map((m) => {
+    const own = exceptions.get(m.userId) ?? { exemption: null, extendedDeadline: null };
     const due = m.twoFactorEnabled
       ? null
-      : deadlineFor(
-          {
-            requirement: org.require_two_factor as Requirement,
-            gracePeriodDays: Number(org.grace_period_days),
-            staffRequiredSince: org.staff_required_since,
-            everyoneRequiredSince: org.everyone_required_since,
-          },
-          { role: m.role, scopeChangedAt: scopeOf.get(m.userId) ?? m.joinedAt },
+      : memberDeadline(
+          deadlineFor(
+            {
+              requirement: org.require_two_factor as Requirement,
+              gracePeriodDays: Number(org.grace_period_days),
+              staffRequiredSince: org.staff_required_since,
+              everyoneRequiredSince: org.everyone_required_since,
+            },
+            { role: m.role, scopeChangedAt: scopeOf.get(m.userId) ?? m.joinedAt },
+          ),
+          exceptionsFromRow({
+            exempt_until: own.exemption?.expiresAt ?? null,
+            break_glass: own.exemption?.breakGlass ? 1 : 0,
+            extended_deadline: own.extendedDeadline,
+          }),
+          null,
+          now,
         );
-    return { ...m, deadline: due?.toISOString() ?? null, overdue: due !== null && due <= now };
+    return { ...m, ...own, deadline: due?.toISOString() ?? null, overdue: due !== null && due <= now };
   });
 }
 

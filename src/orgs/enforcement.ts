@@ -1,6 +1,7 @@
 /** The strictest 2FA requirement over all of a user's orgs, read from the database on every use. */
 import type { Ctx } from '../context.ts';
-import { daysLeft, deadlineFor, type Requirement } from '../core/enforcement.ts';
+import { daysLeft, deadlineFor, memberDeadline, type Requirement } from '../core/enforcement.ts';
+import { exceptionsFromRow } from './exemptions.ts';
 
 export interface UserRequirement {
   /** The earliest deadline over the orgs that require 2FA of this user; null when none does. */
@@ -13,6 +14,9 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
     .innerJoin('users as u', 'u.id', 'm.user_id')
+    .leftJoin('member_policy_overrides as x', (join) =>
+      join.onRef('x.org_id', '=', 'm.org_id').onRef('x.user_id', '=', 'm.user_id'),
+    )
     .select([
       'o.name',
       'o.require_two_factor',
@@ -22,29 +26,34 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
       'm.role',
       'm.role_changed_at',
       'u.two_factor_reset_at',
+      'x.exempt_until',
+      'x.break_glass',
+      'x.extended_deadline',
     ])
     .where('m.user_id', '=', userId)
     .where('o.require_two_factor', '!=', 'off')
     .execute();
   let deadline: Date | null = null;
   const orgNames: string[] = [];
+  const now = ctx.clock();
   for (const r of rows) {
-    const due = deadlineFor(
-      {
-        requirement: r.require_two_factor as Requirement,
-        gracePeriodDays: Number(r.grace_period_days),
-        staffRequiredSince: r.staff_required_since,
-        everyoneRequiredSince: r.everyone_required_since,
-      },
-      { role: r.role, scopeChangedAt: r.role_changed_at },
+    // Exemptions, break-glass, extensions and the reset rule: src/core/enforcement.ts memberDeadline.
+    const due = memberDeadline(
+      deadlineFor(
+        {
+          requirement: r.require_two_factor as Requirement,
+          gracePeriodDays: Number(r.grace_period_days),
+          staffRequiredSince: r.staff_required_since,
+          everyoneRequiredSince: r.everyone_required_since,
+        },
+        { role: r.role, scopeChangedAt: r.role_changed_at },
+      ),
+      exceptionsFromRow(r),
+      r.two_factor_reset_at ? new Date(r.two_factor_reset_at) : null,
+      now,
     );
     if (!due) continue;
     orgNames.push(r.name);
-    // After an admin reset or a recovery, a required 2FA is set up again before anything else (no new grace).
-    if (r.two_factor_reset_at) {
-      const resetAt = new Date(r.two_factor_reset_at);
-      if (!deadline || resetAt < deadline) deadline = resetAt;
-    }
     if (!deadline || due < deadline) deadline = due;
   }
   return { deadline, orgNames };

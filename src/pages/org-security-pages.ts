@@ -17,6 +17,7 @@ import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { adoptionChart, complianceTable, policyForm, type PolicyFormValues } from './org-security-views.ts';
+import { breakGlassNotice } from './exemption-views.ts';
 
 type Body = Record<string, string | string[] | undefined>;
 
@@ -24,6 +25,9 @@ const DONE: Record<string, string> = {
   policy: 'Security policy saved. Deadlines were recomputed for everyone.',
   notified: 'Reminder emails are on their way.',
   reset: "The member's two-factor authentication was reset and they were signed out everywhere.",
+  exempted: 'The exemption was saved. The member and every owner get an email.',
+  exemption_ended: 'The exemption was ended. The member and every owner get an email.',
+  extended: 'The deadline was extended. The member and every owner get an email.',
 };
 
 function readPolicy(body: Body): PolicyFormValues {
@@ -130,6 +134,7 @@ ${notice('success', done)}
 <section class="card" aria-labelledby="adoption-title"><h2 id="adoption-title">Adoption, last 30 days</h2>${adoptionChart(series)}</section>
 <section class="card" aria-labelledby="members-title">
   <h2 id="members-title">Members</h2>
+  ${breakGlassNotice(members)}
   <p><a href="/orgs/${org.id}/compliance">All</a> · <a href="/orgs/${org.id}/compliance?filter=without">Without 2FA</a></p>
   ${complianceTable(org.id, members)}
   <form method="post" action="/orgs/${org.id}/compliance/notify">

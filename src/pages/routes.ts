@@ -17,6 +17,7 @@ import { totpPages } from '../factors/totp/pages.ts';
 import { passkeyPages } from '../factors/passkey/pages.ts';
 import { phonePages } from '../factors/phone/pages.ts';
 import { orgSecurityPages } from './org-security-pages.ts';
+import { exemptionPages } from './exemption-pages.ts';
 import { suspensionPages } from './suspension-pages.ts';
 import { apiKeyPages } from './api-key-pages.ts';
 import { recoveryPages } from './recovery-pages.ts';
@@ -79,6 +80,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(passkeyPages);
   await app.register(phonePages);
   await app.register(orgSecurityPages);
+  await app.register(exemptionPages);
   await app.register(suspensionPages);
   await app.register(apiKeyPages);
   await app.register(recoveryPages);

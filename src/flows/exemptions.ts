@@ -1,0 +1,197 @@
+/**
+ * Exceptions to an org's 2FA requirement (docs/decisions.md "Exemptions and extensions"): an owner — or an admin,
+ * for members they manage — exempts a member for at most EXEMPTION.maxDays, or extends their deadline; an owner
+ * designates the org's one break-glass account (no expiry). Each needs sudo, is audited and is emailed to the
+ * member and every owner. How an exception changes a deadline is one rule (src/core/enforcement.ts
+ * memberDeadline), so an exemption ends by itself when its time is up.
+ */
+import { audit, inTransaction, link, type Ctx } from '../context.ts';
+import { EXEMPTION, ORG_POLICY } from '../config/defaults.ts';
+import { AppError } from '../errors.ts';
+import type { Role } from '../db/schema.ts';
+import { policyTemplates } from '../mail/policy-templates.ts';
+import type { OutgoingMail } from '../mail/transport.ts';
+import { findMember, listMembers, mayManage, requireManager, type MemberView, type Org } from '../orgs/service.ts';
+import { deleteExemption, exceptionsOf, putExemption, putExtendedDeadline } from '../orgs/exemptions.ts';
+import { requireRecentReauthentication, type Acting } from './acting.ts';
+
+const DAY_MS = 86_400_000;
+
+export type ExemptionInput =
+  | { readonly reason: string; readonly expiresAt: string; readonly breakGlass?: false }
+  | { readonly reason: string; readonly breakGlass: true };
+
+interface Governed {
+  readonly org: Org;
+  readonly actorRole: Role;
+  readonly actorEmail: string;
+  readonly target: MemberView;
+}
+
+/** Sudo, a manager of the org who may manage the member (the rule of src/orgs/service.ts mayManage), not oneself. */
+async function governed(ctx: Ctx, by: Acting, orgId: string, userId: string, what: string): Promise<Governed> {
+  requireRecentReauthentication(ctx, by.session);
+  const { org, role: actorRole } = await requireManager(ctx, orgId, by.session.userId);
+  const target = await findMember(ctx, orgId, userId);
+  if (by.session.userId === userId)
+    throw new AppError('forbidden', { message: `You cannot ${what} for yourself. Ask another owner.` });
+  if (!mayManage(actorRole, target.role))
+    throw new AppError('forbidden', { message: `Admins cannot ${what} for an owner.` });
+  return { org, actorRole, actorEmail: by.session.user.email, target };
+}
+
+function parseTime(value: string, field: string): Date {
+  const time = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(time.getTime()))
+    throw new AppError('invalid_request', {
+      message: 'Give a date and time in ISO 8601, e.g. 2026-12-31T17:00:00Z.',
+      details: { field },
+    });
+  return time;
+}
+
+function cleanReason(reason: string): string {
+  const clean = reason.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  if (!clean || clean.length > EXEMPTION.reasonMaxLength)
+    throw new AppError('invalid_request', {
+      message: `Give a reason (at most ${EXEMPTION.reasonMaxLength} characters); it is kept in the audit log.`,
+      details: { field: 'reason' },
+    });
+  return clean;
+}
+
+/** The member and every owner, once each. */
+async function notify(ctx: Ctx, g: Governed, message: (to: string, url: string) => OutgoingMail): Promise<void> {
+  const owners = (await listMembers(ctx, g.org.id)).filter((m) => m.role === 'owner' && m.userId !== g.target.userId);
+  await ctx.mail.send(message(g.target.email, link(ctx, '/profile/security')), ctx.clock());
+  for (const owner of owners)
+    await ctx.mail.send(message(owner.email, link(ctx, `/orgs/${g.org.id}/compliance`)), ctx.clock());
+}
+
+export interface ExemptionResult {
+  readonly reason: string;
+  readonly expiresAt: string | null;
+  readonly breakGlass: boolean;
+}
+
+/** Exempts a member from the org's 2FA requirement until `expiresAt` (or, owner-only, as the break-glass account). */
+export async function grantExemption(
+  ctx: Ctx,
+  by: Acting,
+  input: { readonly orgId: string; readonly userId: string; readonly exemption: ExemptionInput },
+): Promise<ExemptionResult> {
+  const g = await governed(ctx, by, input.orgId, input.userId, 'grant an exemption');
+  const reason = cleanReason(input.exemption.reason);
+  const breakGlass = input.exemption.breakGlass === true;
+  const current = await exceptionsOf(ctx, g.org.id, g.target.userId);
+  if ((breakGlass || current?.exemption?.breakGlass) && g.actorRole !== 'owner')
+    throw new AppError('forbidden', { message: 'Only an owner can designate or change the break-glass account.' });
+  let expiresAt: string | null = null;
+  if (!input.exemption.breakGlass) {
+    const until = parseTime(input.exemption.expiresAt, 'expiresAt');
+    const now = ctx.clock();
+    if (until <= now)
+      throw new AppError('invalid_request', {
+        message: 'The end of an exemption must be in the future.',
+        details: { field: 'expiresAt' },
+      });
+    if (until.getTime() - now.getTime() > EXEMPTION.maxDays * DAY_MS)
+      throw new AppError('exemption_too_long', {
+        message: `An exemption can last at most ${EXEMPTION.maxDays} days. Only the one break-glass account has no end date.`,
+        details: { field: 'expiresAt', maxDays: EXEMPTION.maxDays },
+      });
+    expiresAt = until.toISOString();
+  }
+  await inTransaction(ctx, async (tx) => {
+    await putExemption(tx, g.org.id, g.target.userId, { reason, expiresAt, breakGlass, by: by.session.userId });
+    await audit(tx, by.meta, {
+      event: 'exemption.granted',
+      actorUserId: by.session.userId,
+      targetUserId: g.target.userId,
+      orgId: g.org.id,
+      details: { reason, expiresAt, breakGlass },
+    });
+  });
+  const about = {
+    productName: ctx.config.productName,
+    orgName: g.org.name,
+    memberEmail: g.target.email,
+    byEmail: g.actorEmail,
+  };
+  await notify(ctx, g, (to, url) => policyTemplates.exemptionGranted(to, { ...about, url, reason, expiresAt }));
+  return { reason, expiresAt, breakGlass };
+}
+
+/** Ends a member's exemption now; `changed` is false when there was none. */
+export async function endExemption(
+  ctx: Ctx,
+  by: Acting,
+  input: { readonly orgId: string; readonly userId: string },
+): Promise<{ changed: boolean }> {
+  const g = await governed(ctx, by, input.orgId, input.userId, 'end an exemption');
+  const current = await exceptionsOf(ctx, g.org.id, g.target.userId);
+  const breakGlass = current?.exemption?.breakGlass === true;
+  if (breakGlass && g.actorRole !== 'owner')
+    throw new AppError('forbidden', { message: 'Only an owner can change the break-glass account.' });
+  const changed = await inTransaction(ctx, async (tx) => {
+    if (!(await deleteExemption(tx, g.org.id, g.target.userId))) return false;
+    await audit(tx, by.meta, {
+      event: 'exemption.ended',
+      actorUserId: by.session.userId,
+      targetUserId: g.target.userId,
+      orgId: g.org.id,
+      details: { breakGlass, cause: 'ended' },
+    });
+    return true;
+  });
+  if (changed) {
+    const about = {
+      productName: ctx.config.productName,
+      orgName: g.org.name,
+      memberEmail: g.target.email,
+      byEmail: g.actorEmail,
+    };
+    await notify(ctx, g, (to, url) => policyTemplates.exemptionEnded(to, { ...about, url, breakGlass }));
+  }
+  return { changed };
+}
+
+/** Gives one member a later 2FA deadline in the org: at most ORG_POLICY.gracePeriodMaxDays from now. */
+export async function extendDeadline(
+  ctx: Ctx,
+  by: Acting,
+  input: { readonly orgId: string; readonly userId: string; readonly deadline: string },
+): Promise<{ deadline: string }> {
+  const g = await governed(ctx, by, input.orgId, input.userId, 'extend the deadline');
+  const until = parseTime(input.deadline, 'deadline');
+  const now = ctx.clock();
+  if (until <= now)
+    throw new AppError('invalid_request', {
+      message: 'The new deadline must be in the future.',
+      details: { field: 'deadline' },
+    });
+  if (until.getTime() - now.getTime() > ORG_POLICY.gracePeriodMaxDays * DAY_MS)
+    throw new AppError('deadline_too_late', {
+      message: `A deadline can be extended to at most ${ORG_POLICY.gracePeriodMaxDays} days from now, the longest grace period an organization may set.`,
+      details: { field: 'deadline', maxDays: ORG_POLICY.gracePeriodMaxDays },
+    });
+  const deadline = until.toISOString();
+  await inTransaction(ctx, async (tx) => {
+    await putExtendedDeadline(tx, g.org.id, g.target.userId, { deadline, by: by.session.userId });
+    await audit(tx, by.meta, {
+      event: 'deadline.extended',
+      actorUserId: by.session.userId,
+      targetUserId: g.target.userId,
+      orgId: g.org.id,
+      details: { deadline },
+    });
+  });
+  const about = {
+    productName: ctx.config.productName,
+    orgName: g.org.name,
+    memberEmail: g.target.email,
+    byEmail: g.actorEmail,
+  };
+  await notify(ctx, g, (to, url) => policyTemplates.deadlineExtended(to, { ...about, url, deadline }));
+  return { deadline };
+}
