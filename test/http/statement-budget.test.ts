@@ -14,10 +14,10 @@ import { OPERATOR } from '../../src/flows/operator.ts';
 /** Statements per flow today (the same on SQLite and PostgreSQL). */
 export const BUDGETS = {
   sessionCheck: 6,
-  passwordSignIn: 19,
-  passwordStepWithSecondFactor: 13,
-  totpVerifyStep: 16,
-  backupCodeVerifyStep: 19,
+  passwordSignIn: 21,
+  passwordStepWithSecondFactor: 14,
+  totpVerifyStep: 17,
+  backupCodeVerifyStep: 20,
 } as const;
 
 const PASSWORD = 'quiet-meadow-copper-81';
