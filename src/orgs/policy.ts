@@ -94,18 +94,27 @@ export async function membersWithout2faInScope(ctx: Ctx, orgId: string, requirem
 /** Why an org refuses a method to a person, or null when every org of theirs allows it. */
 type Refusal = 'allowed_methods' | 'email_codes' | null;
 
-/**
- * THE method rule, for enrolling, sending a code and signing in alike (the strictest policy wins): every org
- * of the person that lists allowed methods must list it (an empty list allows everything), and email codes
- * need every org of theirs to allow them for their role there — nobody has them without an org that says so.
- */
-async function methodRefusal(ctx: Ctx, userId: string, method: string): Promise<Refusal> {
-  const rows = await ctx.db.kysely
+interface MethodRuleRow {
+  readonly allowed_methods: string;
+  readonly email_codes: string;
+  readonly role: Role;
+}
+
+async function methodRuleRows(ctx: Ctx, userId: string): Promise<MethodRuleRow[]> {
+  return ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
     .select(['o.allowed_methods', 'o.email_codes', 'm.role'])
     .where('m.user_id', '=', userId)
     .execute();
+}
+
+/**
+ * THE method rule, for enrolling, sending a code and signing in alike (the strictest policy wins): every org
+ * of the person that lists allowed methods must list it (an empty list allows everything), and email codes
+ * need every org of theirs to allow them for their role there — nobody has them without an org that says so.
+ */
+function refusalOf(rows: readonly MethodRuleRow[], method: string): Refusal {
   if (method === 'email' && (rows.length === 0 || !rows.every((r) => emailCodesCover(r.email_codes, r.role))))
     return 'email_codes';
   const listed = rows.every((r) => {
@@ -113,6 +122,16 @@ async function methodRefusal(ctx: Ctx, userId: string, method: string): Promise<
     return allowed.length === 0 || allowed.includes(method);
   });
   return listed ? null : 'allowed_methods';
+}
+
+async function methodRefusal(ctx: Ctx, userId: string, method: string): Promise<Refusal> {
+  return refusalOf(await methodRuleRows(ctx, userId), method);
+}
+
+/** Of `methods`, those an org of the person refuses (the Security page hides or marks them). */
+export async function refusedMethods(ctx: Ctx, userId: string, methods: readonly string[]): Promise<string[]> {
+  const rows = await methodRuleRows(ctx, userId);
+  return methods.filter((m) => refusalOf(rows, m) !== null);
 }
 
 export async function assertMethodAllowed(ctx: Ctx, userId: string, method: string): Promise<void> {

@@ -85,12 +85,19 @@ function renameForm(entry: FactorEntry, csrf: string): Html {
 }
 
 /** The ways to add a factor, the first as the main button. */
-function setupLinks(): Html {
-  const setups = FACTORS.flatMap((f) => (f.describe.setup ? [f.describe.setup] : []));
+function setupLinks(refused: readonly string[]): Html {
+  // A factor every method of which an org of the person refuses is not offered.
+  const offered = FACTORS.filter((f) => f.methods.some((m) => !refused.includes(m)));
+  const setups = offered.flatMap((f) => (f.describe.setup ? [f.describe.setup] : []));
   return html`<p class="row-actions">${setups.map((s, i) => html`<a class="${i === 0 ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
 }
 
-export function overviewView(data: Overview, devices: readonly TrustedDeviceView[], csrf: string): Html {
+export function overviewView(
+  data: Overview,
+  devices: readonly TrustedDeviceView[],
+  csrf: string,
+  refused: readonly string[] = [],
+): Html {
   return html`<h1>Security</h1>
 <section class="card" aria-labelledby="twofa-title">
   <h2 id="twofa-title">Two-factor authentication <span class="badge ${data.twoFactorEnabled ? 'ok' : 'warn'}">${data.twoFactorEnabled ? 'On' : 'Off'}</span></h2>
@@ -116,7 +123,7 @@ export function overviewView(data: Overview, devices: readonly TrustedDeviceView
   </table>`
       : ''
   }
-  ${setupLinks()}
+  ${setupLinks(refused)}
 </section>
 ${
   data.twoFactorEnabled

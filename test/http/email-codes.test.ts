@@ -7,14 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, lastEmailTo, OWNER, ORIGIN, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-
-/** The 8-digit code in the newest email to `to`. */
-export async function lastEmailCode(t: TestApp, to = OWNER.email): Promise<string> {
-  const mail = await lastEmailTo(t, to);
-  const code = /\b(\d{8})\b/.exec(mail.text)?.[1];
-  if (!code) throw new Error(`no code in "${mail.subject}"`);
-  return code;
-}
+import { lastEmailCode } from '../helpers/email-codes.ts';
 
 describe.each(DIALECTS)('email codes (%s)', (dialect) => {
   let t: TestApp;
@@ -194,5 +187,41 @@ describe.each(DIALECTS)('email codes (%s)', (dialect) => {
     const sessions = await t.ctx.db.kysely.selectFrom('sessions').select('id').execute();
     // The owner's own session plus exactly one from the parallel sign-in.
     expect(sessions).toHaveLength(2);
+  });
+
+  it('in the browser: the Security page offers email codes only when allowed; setup and the challenge page work', async () => {
+    expect((await owner.get('/profile/security')).body).not.toContain('Turn on email codes');
+    await allow('everyone');
+    expect((await owner.get('/profile/security')).body).toContain('href="/profile/security/email"');
+    const setup = await owner.get('/profile/security/email');
+    expect(setup.statusCode).toBe(200);
+    expect(setup.body).toContain('owner@acme.test');
+    const sent = await owner.submitForm('/profile/security/email', '/profile/security/email', {});
+    expect(sent.statusCode).toBe(303);
+    const codePage = await owner.get(sent.headers.location as string);
+    expect(codePage.body).toContain('o•••@acme.test');
+    const enrollmentId = /name="enrollmentId" value="([^"]+)"/.exec(codePage.body)![1]!;
+    const done = await owner.submitForm(sent.headers.location as string, '/profile/security/email/verify', {
+      enrollmentId,
+      code: await lastEmailCode(t),
+    });
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('Save your backup codes');
+    expect((await owner.get('/profile/security')).body).toContain('Email codes');
+
+    const browser = new Client(t.app);
+    const page = await browser.get('/sign-in');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+    await browser.postForm('/sign-in', { _csrf: csrf, email: OWNER.email, password: OWNER.password });
+    const challenge = await browser.get('/sign-in/challenge?method=email');
+    expect(challenge.statusCode).toBe(200);
+    expect(challenge.body).toContain('Enter the code sent to your email');
+    expect(challenge.body).toContain('o•••@acme.test');
+    const signedIn = await browser.submitForm('/sign-in/challenge?method=email', '/sign-in/challenge', {
+      method: 'email',
+      code: await lastEmailCode(t),
+    });
+    expect(signedIn.statusCode).toBe(303);
+    expect(signedIn.headers.location).toBe('/profile');
   });
 });
