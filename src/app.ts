@@ -27,6 +27,7 @@ import { recoveryRoutes } from './recovery/routes.ts';
 import { totpRoutes } from './factors/totp/routes.ts';
 import { passkeyRoutes } from './factors/passkey/routes.ts';
 import { phoneRoutes } from './factors/phone/routes.ts';
+import { emailRoutes } from './factors/email/routes.ts';
 import { pageRoutes, renderErrorPage } from './pages/routes.ts';
 import { dbRateLimiter } from './throttle/rate-limiter.ts';
 import { metricsRoutes } from './metrics/routes.ts';
@@ -149,6 +150,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(totpRoutes);
   await app.register(passkeyRoutes);
   await app.register(phoneRoutes);
+  await app.register(emailRoutes);
   await app.register(orgSecurityRoutes);
   await app.register(exemptionRoutes);
   await app.register(apiKeyRoutes);

@@ -18,6 +18,10 @@ export const ERRORS = {
   csrf_failed: { status: 403, message: 'The request could not be verified. Reload the page and try again.' },
   reauthentication_required: { status: 403, message: 'Please confirm your password to continue.' },
   forbidden: { status: 403, message: 'You are not allowed to do that.' },
+  method_not_allowed_by_org: {
+    status: 403,
+    message: 'Your organization does not allow this sign-in method. Choose another one.',
+  },
   two_factor_enrollment_required: { status: 403, message: 'Set up two-factor authentication to continue.' },
   member_of_other_org: {
     status: 403,

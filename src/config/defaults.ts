@@ -380,6 +380,23 @@ export const PHONE = Object.freeze({
   minWebhookSecretLength: 32,
 });
 
+/**
+ * Email codes (a second factor an org may allow, and the new-device check): 8 digits from the CSPRNG — an
+ * email is slower and read on more devices than a text, so a longer code and a longer life than SMS (NIST
+ * SP 800-63B rev 4 §3.1.3.1 lets a sent code live up to 10 minutes) — single use, the same attempt limits
+ * as SMS (the challenge's 5 wrong codes and the account's second-factor throttle; 5 for a pending setup),
+ * one code a minute per sign-in, setup or re-authentication, and at most 10 code emails per user per hour
+ * (OWASP ASVS 5.0 V2.2.1 anti-automation).
+ */
+export const EMAIL_CODE = Object.freeze({
+  digits: 8,
+  codeSeconds: 10 * MINUTE_SECONDS,
+  enrollmentSeconds: 15 * MINUTE_SECONDS,
+  enrollmentMaxFailures: 5,
+  resendCooldownSeconds: MINUTE_SECONDS,
+  perUser: Object.freeze({ limit: 10, windowSeconds: HOUR_SECONDS }),
+});
+
 /** Housekeeping (src/maintenance.ts): expired rows are deleted hourly, a day after they expire. */
 export const MAINTENANCE = Object.freeze({ pruneEverySeconds: HOUR_SECONDS, keepExpiredSeconds: DAY_SECONDS });
 

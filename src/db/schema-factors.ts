@@ -40,6 +40,7 @@ export interface ChallengesTable {
   failures: Generated<number>;
   consumed_at: string | null;
   first_step: Generated<'pwd' | 'hwk' | 'swk'>;
+  kind: Generated<'second_factor' | 'device_check'>;
 }
 
 export interface TrustedDevicesTable {
@@ -84,7 +85,9 @@ export interface WebauthnChallengesTable {
 }
 
 export type PhoneChannel = 'sms' | 'voice';
-export type PhoneCodePurpose = 'sign_in' | 'verify_phone' | 'reauthenticate';
+export type PhoneCodePurpose = 'sign_in' | 'verify_phone' | 'verify_email' | 'reauthenticate';
+/** How a sent code travels: a text, a call, or an email (then `e164` holds the address). */
+export type SentCodeChannel = PhoneChannel | 'email';
 
 export interface PhoneFactorsTable {
   id: string;
@@ -116,8 +119,9 @@ export interface PhoneCodesTable {
   challenge_id: string | null;
   enrollment_id: string | null;
   phone_factor_id: string | null;
+  email_enrollment_id: Generated<string | null>;
   e164: string;
-  channel: PhoneChannel;
+  channel: SentCodeChannel;
   code_hash: string;
   created_at: string;
   expires_at: string;
@@ -128,4 +132,20 @@ export interface PhoneCodesTable {
 export interface PhoneSendCooldownsTable {
   scope: string;
   available_at: string;
+}
+
+export interface EmailFactorsTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface EmailEnrollmentsTable {
+  id: string;
+  user_id: string;
+  failures: Generated<number>;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
 }

@@ -12,6 +12,8 @@ import type {
   PhoneEnrollmentsTable,
   PhoneCodesTable,
   PhoneSendCooldownsTable,
+  EmailFactorsTable,
+  EmailEnrollmentsTable,
 } from './schema-factors.ts';
 import type { MemberPolicyOverridesTable } from './schema-policy.ts';
 
@@ -51,6 +53,8 @@ export interface OrgsTable {
   self_service_recovery: Generated<number>;
   staff_required_since: string | null;
   everyone_required_since: string | null;
+  email_codes: Generated<'off' | 'clients' | 'everyone'>;
+  new_device_check: Generated<'off' | 'staff' | 'everyone'>;
 }
 
 export interface MembershipsTable {
@@ -219,6 +223,8 @@ export interface Database {
   phone_enrollments: PhoneEnrollmentsTable;
   phone_codes: PhoneCodesTable;
   phone_send_cooldowns: PhoneSendCooldownsTable;
+  email_factors: EmailFactorsTable;
+  email_enrollments: EmailEnrollmentsTable;
   api_keys: ApiKeysTable;
   recoveries: RecoveriesTable;
   totp_factors: TotpFactorsTable;

@@ -6,11 +6,12 @@
 import type { Ctx } from '../context.ts';
 import type { Factor, FactorEntry, MethodDescription } from './factor.ts';
 import { totpFactor } from './totp/factor.ts';
+import { emailFactor } from './email/factor.ts';
 import { passkeyFactor } from './passkey/factor.ts';
 import { phoneFactor } from './phone/factor.ts';
 import { backupCodesFactor } from './backup-codes/factor.ts';
 
-export const FACTORS = [totpFactor, passkeyFactor, phoneFactor, backupCodesFactor] as const;
+export const FACTORS = [totpFactor, passkeyFactor, phoneFactor, emailFactor, backupCodesFactor] as const;
 
 type Registered = (typeof FACTORS)[number];
 
@@ -29,6 +30,13 @@ export const SECOND_FACTOR_METHODS: readonly SecondFactorMethod[] = FACTORS.flat
 /** Methods answered with a typed code (the second step's code form; a passkey has its own route). */
 export const CODE_METHODS: readonly SecondFactorMethod[] = SECOND_FACTOR_METHODS.filter(
   (m) => describeMethod(m).answer !== 'passkey',
+);
+
+/** Methods whose code the server sends (a text, a call, an email): `/sign-in/send` and `/reauthenticate/send`. */
+export type SentCodeMethod = Extract<SecondFactorMethod, 'sms' | 'voice' | 'email'>;
+
+export const SENT_CODE_METHODS: readonly SentCodeMethod[] = SECOND_FACTOR_METHODS.filter(
+  (m): m is SentCodeMethod => describeMethod(m).answer === 'sent_code',
 );
 
 /** Methods a person enrols (those of the primary factors): what an org policy may allow. */

@@ -8,15 +8,52 @@ import { listTrustedDevices } from '../sessions/devices.ts';
 import { changeFactor, removeFactor } from '../flows/factors.ts';
 import { forgetTrustedDevice } from '../flows/sessions.ts';
 import { regenerateBackupCodes, turnOffTwoFactor } from '../flows/two-factor.ts';
-import { proofFrom, SECOND_FACTOR_METHODS } from './index.ts';
+import { proofFrom, SECOND_FACTOR_METHODS, SENT_CODE_METHODS, type SentCodeMethod } from './index.ts';
+import { sendReauthenticationCode } from '../flows/reauthenticate.ts';
+import { sendSignInCode } from '../flows/sign-in.ts';
 import { factorOverview } from './overview.ts';
 
 /** Turning 2FA off takes any method; a passkey's "code" is its assertion as JSON. */
 const proofMethodSchema = { type: 'string', enum: [...SECOND_FACTOR_METHODS] };
 const proofCodeSchema = str(PASSKEY.maxAssertionChars, { minLength: 1 });
 
+const sentCodeMethod = { type: 'string', enum: [...SENT_CODE_METHODS] };
+
 export async function factorRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
+
+  app.post(
+    '/api/v1/sign-in/send',
+    {
+      config: { public: true },
+      schema: {
+        summary:
+          'Send a code by text, call or email for the pending sign-in challenge (a new-device check: email only)',
+        body: object({ method: sentCodeMethod }, ['method']),
+      },
+    },
+    async (request, reply) => {
+      const { method } = request.body as { method: SentCodeMethod };
+      const sent = await sendSignInCode(ctx, request.cookies[cookieNames(ctx.config).challenge], method, meta(request));
+      return reply.status(202).send(sent);
+    },
+  );
+
+  // Not an enrolment route: a person with a phone or email codes has 2FA on, so is never held at enrolment.
+  app.post(
+    '/api/v1/me/reauthenticate/send',
+    {
+      schema: {
+        summary: 'Send a code by text, call or email for re-authentication or turning 2FA off',
+        body: object({ method: sentCodeMethod }, ['method']),
+      },
+    },
+    async (request, reply) => {
+      const session = requireSession(request);
+      const { method } = request.body as { method: SentCodeMethod };
+      return reply.status(202).send(await sendReauthenticationCode(ctx, { session, meta: meta(request) }, method));
+    },
+  );
 
   app.get(
     '/api/v1/me/factors',

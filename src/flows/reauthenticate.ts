@@ -10,13 +10,12 @@ import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
 import { checkCredentials } from '../accounts/service.ts';
 import { rotateSession, type CurrentSession } from '../sessions/service.ts';
-import type { PhoneChannel } from '../db/schema.ts';
-import type { Proof } from '../factors/index.ts';
+import { factorOf, type Proof, type SentCodeMethod } from '../factors/index.ts';
 import { failedCode } from '../factors/factor.ts';
 import { passkeyFactor } from '../factors/passkey/factor.ts';
 import { listPasskeys } from '../factors/passkey/store.ts';
-import { phoneFactor } from '../factors/phone/factor.ts';
 import type { SentCode } from '../factors/phone/send.ts';
+import type { SentEmailCode } from '../factors/email/send.ts';
 import { methodPolicy, type Acting } from './acting.ts';
 import { limitByIp } from './limits.ts';
 import { verifySecondFactor } from './second-factor.ts';
@@ -85,14 +84,20 @@ export async function reauthenticate(
   };
 }
 
-/** "Text me a code" (or call me) for a re-authentication or for turning 2FA off. */
-export async function sendReauthenticationCode(ctx: Ctx, by: Acting, channel: PhoneChannel): Promise<SentCode> {
+/** "Text me a code" (or call me, or email me) for a re-authentication or for turning 2FA off. */
+export async function sendReauthenticationCode(
+  ctx: Ctx,
+  by: Acting,
+  method: SentCodeMethod,
+): Promise<SentCode | SentEmailCode> {
   const userId = by.session.userId;
-  return phoneFactor.challenge(
+  const factor = factorOf(method);
+  if (!factor.challenge) throw new AppError('invalid_request', { details: { field: 'method' } });
+  return (await factor.challenge(
     ctx,
-    { userId, method: channel, purpose: 'reauthenticate', policy: methodPolicy(ctx, userId) },
+    { userId, method, purpose: 'reauthenticate', policy: methodPolicy(ctx, userId) },
     by.meta,
-  );
+  )) as SentCode | SentEmailCode;
 }
 
 /** Request options for confirming with a passkey (re-authentication, turning 2FA off). */

@@ -12,14 +12,20 @@ import { audit, inTransaction, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { checkCredentials, getUser, type User } from '../accounts/service.ts';
 import { touchLastSignIn } from '../accounts/store.ts';
-import { methodsForUser, methodsGiving, type Proof, type SecondFactorMethod } from '../factors/index.ts';
+import {
+  factorOf,
+  methodsForUser,
+  methodsGiving,
+  type Proof,
+  type SecondFactorMethod,
+  type SentCodeMethod,
+} from '../factors/index.ts';
 import { failedCode } from '../factors/factor.ts';
-import { phoneFactor } from '../factors/phone/factor.ts';
 import type { SentCode } from '../factors/phone/send.ts';
-import type { PhoneChannel } from '../db/schema.ts';
+import { sendEmailCode, type SentEmailCode } from '../factors/email/send.ts';
 import { AppError } from '../errors.ts';
 import { cancelRecoveriesOf } from '../recovery/service.ts';
-import { trustedDeviceDays } from '../orgs/policy.ts';
+import { newDeviceCheckApplies, trustedDeviceDays } from '../orgs/policy.ts';
 import { createSession, type SessionView } from '../sessions/service.ts';
 import {
   consumeChallenge,
@@ -28,7 +34,7 @@ import {
   liveChallenge,
   type Challenge,
 } from '../sessions/challenge.ts';
-import { isTrustedDevice, noteSignInDevice, trustDevice } from '../sessions/devices.ts';
+import { isNewDevice, isTrustedDevice, noteSignInDevice, trustDevice } from '../sessions/devices.ts';
 import { methodPolicy } from './acting.ts';
 import { limitByIp } from './limits.ts';
 import { completeDueRecovery } from './recovery.ts';
@@ -46,6 +52,14 @@ export type PasswordStepResult =
       readonly status: 'second_factor_required';
       readonly user: User;
       readonly methods: readonly SecondFactorMethod[];
+      readonly challengeToken: string;
+      readonly expiresAt: string;
+    }
+  | {
+      /** A member without 2FA on a browser never seen for the account: a code was emailed. */
+      readonly status: 'device_check_required';
+      readonly user: User;
+      readonly methods: readonly ['email'];
       readonly challengeToken: string;
       readonly expiresAt: string;
     };
@@ -89,6 +103,8 @@ export async function passwordStep(
   const user = recovered ? ((await getUser(ctx, checked.id)) ?? checked) : checked;
   const methods = await secondStepMethods(ctx, user.id, 'pwd');
   if (methods.length === 0) {
+    const check = await deviceCheck(ctx, user, meta, browser.deviceId);
+    if (check) return check;
     const { token, session } = await createSession(
       ctx,
       { userId: user.id, amr: ['pwd'], remember: input.rememberMe },
@@ -109,6 +125,38 @@ export async function passwordStep(
   }
   const { token, challenge } = await createChallenge(ctx, user.id);
   return { status: 'second_factor_required', user, methods, challengeToken: token, expiresAt: challenge.expiresAt };
+}
+
+/**
+ * The new-device check (org setting `newDeviceCheck`): a member without 2FA whose password sign-in comes
+ * from a browser never seen for the account — when the account has signed in before, the same rule as the
+ * "new sign-in" email — gets a challenge and a code by email instead of a session. The code email tells
+ * where the sign-in came from and stands in for the "new sign-in" notice.
+ */
+async function deviceCheck(
+  ctx: Ctx,
+  user: User,
+  meta: RequestMeta,
+  deviceId: string | null,
+): Promise<PasswordStepResult | null> {
+  if (!(await newDeviceCheckApplies(ctx, user.id))) return null;
+  if (!(await isNewDevice(ctx, user.id, deviceId))) return null;
+  const { token, challenge } = await createChallenge(ctx, user.id, 'pwd', 'device_check');
+  await sendEmailCode(
+    ctx,
+    { purpose: 'sign_in', userId: user.id, challengeId: challenge.id, medium: 'email' },
+    user.email,
+    'device_check',
+    meta,
+  );
+  await audit(ctx, meta, { event: 'sign_in.device_check_required', actorUserId: user.id, targetUserId: user.id });
+  return {
+    status: 'device_check_required',
+    user,
+    methods: ['email'],
+    challengeToken: token,
+    expiresAt: challenge.expiresAt,
+  };
 }
 
 export interface SecondStepResult {
@@ -133,6 +181,17 @@ export async function secondStep(
   if (!user) throw new AppError('challenge_expired');
   refuseSuspended(user);
   const method = input.proof.method;
+  const attemptsLeft = { attemptsLeft: challenge.attemptsLeft };
+  if (challenge.kind === 'device_check') {
+    if (method !== 'email')
+      throw new AppError('invalid_request', {
+        message: 'Enter the code we sent to your email.',
+        details: { field: 'method', ...attemptsLeft },
+      });
+  } else {
+    // THE method rule (an org may refuse a method, here as when enrolling and sending a code).
+    await methodPolicy(ctx, user.id).assertAllowed(method);
+  }
   if (challenge.firstStep !== 'pwd' && methodsGiving(challenge.firstStep).includes(method)) {
     throw new AppError('invalid_code', {
       message: 'A passkey already stood in for your password: choose another way for this step.',
@@ -143,6 +202,17 @@ export async function secondStep(
   if (!outcome.ok) {
     const error = failedCode(outcome);
     throw Object.assign(error, { details: { ...error.details, attemptsLeft: challenge.attemptsLeft } });
+  }
+  if (challenge.kind === 'device_check') {
+    // The password and the mailbox: not two factors of the person's, so no 'mfa' (the session stays AAL1).
+    const checked = ['pwd', 'email'];
+    return inTransaction(ctx, async (tx) => {
+      await consumeChallenge(tx, challenge.id);
+      const { token, session } = await createSession(tx, { userId: user.id, amr: checked, remember: false }, meta);
+      // The code email already told the person about this new device: no second "new sign-in" email.
+      await finishSignIn(tx, user, checked, meta, browser.deviceId, { deviceCheck: true }, { notify: false });
+      return { user, token, session, trust: null, recoveryCancelled: false };
+    });
   }
   const amr = [challenge.firstStep, ...outcome.amr, 'mfa'];
   // Everything the passed step writes commits at once (one commit instead of one per write); mail after it.
@@ -179,25 +249,38 @@ export async function methodsForChallenge(ctx: Ctx, challenge: Challenge): Promi
   return secondStepMethods(ctx, challenge.userId, challenge.firstStep);
 }
 
-/** A code by text or call for the pending challenge (the org policy decides whether that method may be used). */
+/**
+ * A code by text, call or email for the pending challenge (the org policy decides whether that method may
+ * be used). For a new-device check, only a new code by email.
+ */
 export async function sendSignInCode(
   ctx: Ctx,
   challengeToken: string | undefined,
-  channel: PhoneChannel,
+  method: SentCodeMethod,
   meta: RequestMeta,
-): Promise<SentCode> {
+): Promise<SentCode | SentEmailCode> {
   const challenge = await liveChallenge(ctx, challengeToken);
-  return phoneFactor.challenge(
+  if (challenge.kind === 'device_check') {
+    const user = await getUser(ctx, challenge.userId);
+    if (!user) throw new AppError('challenge_expired');
+    if (method !== 'email')
+      throw new AppError('invalid_request', { message: 'Ask for a new code by email.', details: { field: 'method' } });
+    const binding = { purpose: 'sign_in', userId: user.id, challengeId: challenge.id, medium: 'email' } as const;
+    return sendEmailCode(ctx, binding, user.email, 'device_check', meta);
+  }
+  const factor = factorOf(method);
+  if (!factor.challenge) throw new AppError('invalid_request', { details: { field: 'method' } });
+  return (await factor.challenge(
     ctx,
     {
       userId: challenge.userId,
-      method: channel,
+      method,
       purpose: 'sign_in',
       challengeId: challenge.id,
       policy: methodPolicy(ctx, challenge.userId),
     },
     meta,
-  );
+  )) as SentCode | SentEmailCode;
 }
 
 /** Bookkeeping after any successful sign-in. */
@@ -208,6 +291,7 @@ export async function finishSignIn(
   meta: RequestMeta,
   deviceId: string | null,
   details: Record<string, string | boolean> = {},
+  options: { notify: boolean } = { notify: true },
 ): Promise<void> {
   await touchLastSignIn(ctx, user.id);
   await audit(ctx, meta, {
@@ -216,5 +300,5 @@ export async function finishSignIn(
     targetUserId: user.id,
     details: { amr: amr.join(' '), ...details },
   });
-  if (deviceId) await noteSignInDevice(ctx, user, deviceId, meta);
+  if (deviceId) await noteSignInDevice(ctx, user, deviceId, meta, options);
 }

@@ -1,6 +1,7 @@
 /**
  * Email texts: plain text + simple HTML. Links are always built from PUBLIC_URL by the caller.
- * No email carries a password, code or secret; security notices say how to react if it was not you.
+ * No email carries a password or secret, and only the code emails (`codeTemplates`) carry a code: the code
+ * is the point of those. Security notices say how to react if it was not you.
  */
 import { html, type Html } from '../core/html.ts';
 import type { OutgoingMail } from './transport.ts';
@@ -56,6 +57,48 @@ ${paragraphs.map((p, i) => html`<p>${p}</p>${i === 0 && message.link ? html`<p><
     html: body.value,
   };
 }
+
+/** Why a code was emailed: its subject and first line. */
+export type EmailCodeReason = 'sign_in' | 'setup' | 'reauthenticate' | 'device_check';
+
+const CODE_SUBJECTS: Record<EmailCodeReason, string> = {
+  sign_in: 'Your sign-in code',
+  setup: 'Confirm email codes for your account',
+  reauthenticate: 'Your confirmation code',
+  device_check: 'Confirm a sign-in from a new device',
+};
+
+export const codeTemplates = {
+  /**
+   * A code sent by email (a second factor, or the new-device check). The new-device check's email also tells
+   * where the sign-in came from: it stands in for the "new sign-in" notice, so the person gets one email.
+   */
+  emailCode(
+    to: string,
+    p: {
+      productName: string;
+      code: string;
+      minutes: number;
+      reason: EmailCodeReason;
+      device?: { browser: string; ip: string; at: string };
+    },
+  ): OutgoingMail {
+    const first: Record<EmailCodeReason, string> = {
+      sign_in: `Your ${p.productName} sign-in code is ${p.code}.`,
+      setup: `Your code to turn on email codes is ${p.code}.`,
+      reauthenticate: `Your ${p.productName} confirmation code is ${p.code}.`,
+      device_check: `Your account is being signed in to from a device we had not seen before${p.device ? `: ${p.device.browser}, IP address ${p.device.ip}, at ${utcMinute(p.device.at)}` : ''}. To finish signing in, enter this code: ${p.code}.`,
+    };
+    return build(to, p.productName, {
+      subject: CODE_SUBJECTS[p.reason],
+      paragraphs: [
+        first[p.reason],
+        `The code works once and expires in ${p.minutes} minutes. Don't share it with anyone: ${p.productName} never asks for it by phone or email.`,
+      ],
+      notYou: true,
+    });
+  },
+};
 
 export const mailTemplates = {
   invitation(

@@ -24,6 +24,17 @@ export async function orgsRequiringTwoFactor(ctx: Ctx, userId: string): Promise<
   return rows.filter((r) => roleInScope(r.require_two_factor, r.role)).map((r) => r.name);
 }
 
+/** Whether any org of the user asks members of their role without 2FA to confirm new browsers by email. */
+export async function newDeviceCheckApplies(ctx: Ctx, userId: string): Promise<boolean> {
+  const rows = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('orgs as o', 'o.id', 'm.org_id')
+    .select(['o.new_device_check', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .execute();
+  return rows.some((r) => roleInScope(r.new_device_check, r.role));
+}
+
 /** How long "trust this device" may last for this user, in days (0: not offered). */
 export async function trustedDeviceDays(ctx: Ctx, userId: string): Promise<number> {
   const rows = await ctx.db.kysely
@@ -43,6 +54,16 @@ export interface OrgPolicy {
   /** Second-factor methods members may enrol; empty = all. */
   allowedMethods: string[];
   selfServiceRecovery: boolean;
+  /** Who may use email codes as a second factor ('off' by default). */
+  emailCodes: 'off' | 'clients' | 'everyone';
+  /** Members without 2FA confirm a browser never seen for their account with an emailed code. */
+  newDeviceCheck: 'off' | 'staff' | 'everyone';
+}
+
+/** Whether an org's email-codes setting covers a member of this role. */
+export function emailCodesCover(setting: string, role: Role): boolean {
+  if (setting === 'everyone') return true;
+  return setting === 'clients' && role === 'client';
 }
 
 export async function getPolicy(ctx: Ctx, orgId: string): Promise<OrgPolicy> {
@@ -53,6 +74,8 @@ export async function getPolicy(ctx: Ctx, orgId: string): Promise<OrgPolicy> {
     trustedDeviceDays: Number(row.trusted_device_days),
     allowedMethods: JSON.parse(row.allowed_methods) as string[],
     selfServiceRecovery: Number(row.self_service_recovery) === 1,
+    emailCodes: row.email_codes,
+    newDeviceCheck: row.new_device_check,
   };
 }
 
@@ -68,30 +91,59 @@ export async function membersWithout2faInScope(ctx: Ctx, orgId: string, requirem
   return rows.filter((r) => roleInScope(requirement, r.role)).length;
 }
 
-/**
- * Whether the user may enrol `method`: every org of theirs that lists allowed methods must list it
- * (the strictest policy wins). An empty list allows everything.
- */
-export async function methodAllowed(ctx: Ctx, userId: string, method: string): Promise<boolean> {
-  const rows = await ctx.db.kysely
+/** Why an org refuses a method to a person, or null when every org of theirs allows it. */
+type Refusal = 'allowed_methods' | 'email_codes' | null;
+
+interface MethodRuleRow {
+  readonly allowed_methods: string;
+  readonly email_codes: string;
+  readonly role: Role;
+}
+
+async function methodRuleRows(ctx: Ctx, userId: string): Promise<MethodRuleRow[]> {
+  return ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
-    .select('o.allowed_methods')
+    .select(['o.allowed_methods', 'o.email_codes', 'm.role'])
     .where('m.user_id', '=', userId)
     .execute();
-  return rows.every((r) => {
+}
+
+/**
+ * THE method rule, for enrolling, sending a code and signing in alike (the strictest policy wins): every org
+ * of the person that lists allowed methods must list it (an empty list allows everything), and email codes
+ * need every org of theirs to allow them for their role there — nobody has them without an org that says so.
+ */
+function refusalOf(rows: readonly MethodRuleRow[], method: string): Refusal {
+  if (method === 'email' && (rows.length === 0 || !rows.every((r) => emailCodesCover(r.email_codes, r.role))))
+    return 'email_codes';
+  const listed = rows.every((r) => {
     const allowed = JSON.parse(r.allowed_methods) as string[];
     return allowed.length === 0 || allowed.includes(method);
   });
+  return listed ? null : 'allowed_methods';
+}
+
+async function methodRefusal(ctx: Ctx, userId: string, method: string): Promise<Refusal> {
+  return refusalOf(await methodRuleRows(ctx, userId), method);
+}
+
+/** Of `methods`, those an org of the person refuses (the Security page hides or marks them). */
+export async function refusedMethods(ctx: Ctx, userId: string, methods: readonly string[]): Promise<string[]> {
+  const rows = await methodRuleRows(ctx, userId);
+  return methods.filter((m) => refusalOf(rows, m) !== null);
 }
 
 export async function assertMethodAllowed(ctx: Ctx, userId: string, method: string): Promise<void> {
-  if (!(await methodAllowed(ctx, userId, method))) {
-    throw new AppError('forbidden', {
-      message: 'Your organization does not allow this sign-in method. Choose another one.',
-      details: { method },
-    });
-  }
+  const refusal = await methodRefusal(ctx, userId, method);
+  if (refusal === null) return;
+  throw new AppError('method_not_allowed_by_org', {
+    message:
+      refusal === 'email_codes'
+        ? 'Your organization does not allow email codes as a sign-in method. Choose another one.'
+        : 'Your organization does not allow this sign-in method. Choose another one.',
+    details: { method, rule: refusal },
+  });
 }
 
 /** The org's current requirement times (when "staff" and "everyone" became required), for the next policy. */

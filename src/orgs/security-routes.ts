@@ -24,6 +24,8 @@ export const policySchema = object({
     items: { type: 'string', enum: [...ENROLLABLE_METHODS] },
   },
   selfServiceRecovery: bool(),
+  emailCodes: { type: 'string', enum: ['off', 'clients', 'everyone'] },
+  newDeviceCheck: requirement,
 });
 
 export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {

@@ -106,6 +106,8 @@ export interface PolicyRow {
   readonly trustedDeviceDays: number;
   readonly allowedMethods: readonly string[];
   readonly selfServiceRecovery: boolean;
+  readonly emailCodes: 'off' | 'clients' | 'everyone';
+  readonly newDeviceCheck: 'off' | 'staff' | 'everyone';
   readonly staffRequiredSince: string | null;
   readonly everyoneRequiredSince: string | null;
 }
@@ -119,6 +121,8 @@ export async function setPolicy(ctx: Ctx, orgId: string, policy: PolicyRow): Pro
       trusted_device_days: policy.trustedDeviceDays,
       allowed_methods: JSON.stringify([...new Set(policy.allowedMethods)].sort()),
       self_service_recovery: policy.selfServiceRecovery ? 1 : 0,
+      email_codes: policy.emailCodes,
+      new_device_check: policy.newDeviceCheck,
       staff_required_since: policy.staffRequiredSince,
       everyone_required_since: policy.everyoneRequiredSince,
     })

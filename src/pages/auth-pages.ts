@@ -187,6 +187,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
           return reply.redirect(destination, 303);
         }
         case 'second_factor_required':
+        case 'device_check_required':
           // Where to go after the second step (an app's sign-in request, a page the person asked for).
           if (values.next) setCookie(reply, ctx.config, NEXT_COOKIE, values.next, CHALLENGE.lifetimeSeconds);
           return reply.redirect('/sign-in/challenge', 303);

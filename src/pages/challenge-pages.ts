@@ -7,7 +7,7 @@ import { NEXT_COOKIE } from './auth-pages.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { browserTokens, meta } from '../http/request.ts';
 import { applySecondStep } from '../http/session.ts';
-import { CODE_METHODS, describeMethod, proofFrom } from '../factors/index.ts';
+import { CODE_METHODS, describeMethod, proofFrom, type SecondFactorMethod } from '../factors/index.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
 import { liveChallenge } from '../sessions/challenge.ts';
 import { methodsForChallenge, secondStep, sendSignInCode } from '../flows/sign-in.ts';
@@ -16,6 +16,8 @@ import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { passkeyChallengeView, WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
 import { openPhoneChallenge } from '../factors/phone/pages.ts';
+import { openEmailChallenge } from '../factors/email/pages.ts';
+import { emailResendForm, emailSentPrompt } from '../factors/email/views.ts';
 import { PHONE_SCRIPT, resendForm, sentPrompt } from '../factors/phone/views.ts';
 import { textField } from './ui.ts';
 
@@ -30,21 +32,27 @@ async function render(
   const ctx = app.ctx;
   const challenge = await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge]);
   const user = await getUser(ctx, challenge.userId);
-  const methods = await methodsForChallenge(ctx, challenge);
+  // A new-device check asks only for the code emailed; a second step offers the person's methods.
+  const deviceCheck = challenge.kind === 'device_check';
+  const methods: SecondFactorMethod[] = deviceCheck ? ['email'] : await methodsForChallenge(ctx, challenge);
   const current = methods.find((m) => m === method) ?? methods[0] ?? 'backup_code';
   const text = describeMethod(current);
   const field = text.field ?? { numeric: false, maxLength: 64 };
-  const days = await trustedDeviceDays(ctx, challenge.userId);
-  const phone = text.answer === 'sent_code' ? await openPhoneChallenge(ctx, request, challenge, current) : null;
+  const days = deviceCheck ? 0 : await trustedDeviceDays(ctx, challenge.userId);
+  const mail = current === 'email' ? await openEmailChallenge(ctx, request, challenge) : null;
+  const phone =
+    text.answer === 'sent_code' && !mail ? await openPhoneChallenge(ctx, request, challenge, current) : null;
   const frame = await pageFrame(ctx, request, reply);
+  const title = deviceCheck ? 'Confirm it’s you: a new device' : text.title;
   return frame.send(
     status,
-    'Two-factor authentication',
+    deviceCheck ? 'Confirm a new device' : 'Two-factor authentication',
     html`<section class="card narrow" aria-labelledby="challenge-title">
-  <h1 id="challenge-title">${text.title}</h1>
+  <h1 id="challenge-title">${title}</h1>
   <p class="muted">Signing in as <strong>${user?.email ?? ''}</strong></p>
-  ${notice('error', error ?? phone?.error)}
-  ${phone ? sentPrompt(phone.state, ctx.config.phone.codeDigits) : html`<p>${text.prompt}</p>`}
+  ${notice('error', error ?? phone?.error ?? mail?.error)}
+  ${deviceCheck ? html`<p>We don't recognise this browser, so we emailed you a code to finish signing in.</p>` : ''}
+  ${phone ? sentPrompt(phone.state, ctx.config.phone.codeDigits) : mail ? emailSentPrompt(mail.state) : html`<p>${text.prompt}</p>`}
   ${
     text.answer === 'passkey'
       ? passkeyChallengeView(days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile'))
@@ -64,13 +72,14 @@ async function render(
   </form>`
   }
   ${phone ? resendForm({ csrf: frame.csrf, action: '/sign-in/challenge/send', state: phone.state }) : ''}
+  ${mail ? emailResendForm({ csrf: frame.csrf, action: '/sign-in/challenge/send', state: mail.state }) : ''}
   ${
     methods.length > 1
       ? html`<h2 class="sub">Try another way</h2>
-  <ul class="plain">${methods.filter((m) => m !== current && !(phone && describeMethod(m).answer === 'sent_code')).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${describeMethod(m).other}</a></li>`)}</ul>`
+  <ul class="plain">${methods.filter((m) => m !== current && !(phone && m !== 'email' && describeMethod(m).answer === 'sent_code')).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${describeMethod(m).other}</a></li>`)}</ul>`
       : ''
   }
-  <p><a href="/sign-in/recovery">Can't access your device?</a></p>
+  ${deviceCheck ? '' : html`<p><a href="/sign-in/recovery">Can't access your device?</a></p>`}
   <p><a href="/sign-in">Cancel and start again</a></p>
 </section>`,
     text.answer === 'passkey' ? [WEBAUTHN_SCRIPT] : phone ? [PHONE_SCRIPT] : [],
@@ -92,7 +101,8 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
 
   // "Didn't get it? Resend" and "Call me instead" (the button names the channel).
   app.post('/sign-in/challenge/send', async (request, reply) => {
-    const channel = textField(request.body, 'channel', 10) === 'voice' ? 'voice' : 'sms';
+    const asked = textField(request.body, 'channel', 10);
+    const channel = asked === 'voice' || asked === 'email' ? asked : 'sms';
     try {
       await sendSignInCode(ctx, request.cookies[cookieNames(ctx.config).challenge], channel, meta(request));
       return reply.redirect(`/sign-in/challenge?method=${channel}`, 303);

@@ -38,6 +38,13 @@ function readPolicy(body: Body): PolicyFormValues {
       throw new AppError('invalid_request', { message: `Enter a whole number from 0 to ${max}.`, details: { field } });
     return n;
   };
+  // A field the form did not send keeps the org default (every rendered form sends one of the choices).
+  const choice = <T extends string>(v: unknown, values: readonly T[], field: string, absent: T): T => {
+    if (v === undefined) return absent;
+    const found = values.find((known) => known === v);
+    if (!found) throw new AppError('invalid_request', { details: { field } });
+    return found;
+  };
   const requirement = body.requireTwoFactor;
   if (requirement !== 'off' && requirement !== 'staff' && requirement !== 'everyone')
     throw new AppError('invalid_request', { details: { field: 'requireTwoFactor' } });
@@ -47,6 +54,8 @@ function readPolicy(body: Body): PolicyFormValues {
     trustedDeviceDays: int(body.trustedDeviceDays, ORG_POLICY.trustedDeviceMaxDays, 'trustedDeviceDays'),
     allowedMethods: list(body.allowedMethods).filter((m) => ENROLLABLE_METHODS.some((known) => known === m)),
     selfServiceRecovery: body.selfServiceRecovery === '1',
+    emailCodes: choice(body.emailCodes, ['off', 'clients', 'everyone'] as const, 'emailCodes', 'off'),
+    newDeviceCheck: choice(body.newDeviceCheck, ['off', 'staff', 'everyone'] as const, 'newDeviceCheck', 'staff'),
   };
 }
 

@@ -13,6 +13,16 @@ const REQUIREMENTS: Array<[OrgPolicy['requireTwoFactor'], string, string]> = [
   ['staff', 'Staff', 'Owners, admins and staff must use two-factor authentication. Clients choose for themselves.'],
   ['everyone', 'Everyone', 'Everybody in the organization, clients included.'],
 ];
+const EMAIL_CODES: Array<[OrgPolicy['emailCodes'], string]> = [
+  ['off', 'Off'],
+  ['clients', 'Clients only'],
+  ['everyone', 'Everyone'],
+];
+const DEVICE_CHECK: Array<[OrgPolicy['newDeviceCheck'], string]> = [
+  ['off', 'Off'],
+  ['staff', 'Staff (owners, admins and staff)'],
+  ['everyone', 'Everyone'],
+];
 const METHODS: Array<[string, string]> = ENROLLABLE_METHODS.map((m) => [m, describeMethod(m).policyLabel]);
 
 export function policyForm(orgId: string, v: PolicyFormValues, csrf: string, confirmAffected: number | null): Html {
@@ -30,6 +40,14 @@ export function policyForm(orgId: string, v: PolicyFormValues, csrf: string, con
   <p class="hint">0 turns the option off: every sign-in on an unrecognised browser asks for the second step.</p>
   <fieldset><legend>Allowed methods</legend>
     ${METHODS.map(([value, label]) => html`<label class="checkbox"><input type="checkbox" name="allowedMethods" value="${value}" ${allowed(value) ? html`checked` : ''}> ${label}</label>`)}
+  </fieldset>
+  <fieldset><legend>Email codes as a second factor</legend>
+    ${EMAIL_CODES.map(([value, label]) => html`<label class="checkbox"><input type="radio" name="emailCodes" value="${value}" ${v.emailCodes === value ? html`checked` : ''}> ${label}</label>`)}
+    <p class="hint">A code emailed to the member's sign-in address. Weaker than an app or a passkey: whoever reads the mailbox has it.</p>
+  </fieldset>
+  <fieldset><legend>New-device check for members without two-factor authentication</legend>
+    ${DEVICE_CHECK.map(([value, label]) => html`<label class="checkbox"><input type="radio" name="newDeviceCheck" value="${value}" ${v.newDeviceCheck === value ? html`checked` : ''}> ${label}</label>`)}
+    <p class="hint">A password sign-in from a browser never seen for the account asks for a code sent by email first.</p>
   </fieldset>
   <label class="checkbox"><input type="checkbox" name="selfServiceRecovery" value="1" ${v.selfServiceRecovery ? html`checked` : ''}> Members who lost every method may recover their account by email after a 24-hour delay</label>
   ${

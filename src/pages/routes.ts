@@ -16,6 +16,7 @@ import { askToConfirm, confirmPages } from './confirm-pages.ts';
 import { totpPages } from '../factors/totp/pages.ts';
 import { passkeyPages } from '../factors/passkey/pages.ts';
 import { phonePages } from '../factors/phone/pages.ts';
+import { emailPages } from '../factors/email/pages.ts';
 import { orgSecurityPages } from './org-security-pages.ts';
 import { exemptionPages } from './exemption-pages.ts';
 import { suspensionPages } from './suspension-pages.ts';
@@ -79,6 +80,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(totpPages);
   await app.register(passkeyPages);
   await app.register(phonePages);
+  await app.register(emailPages);
   await app.register(orgSecurityPages);
   await app.register(exemptionPages);
   await app.register(suspensionPages);

@@ -8,9 +8,10 @@ import { PASSKEY } from '../config/defaults.ts';
 import { AppError } from '../errors.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
+import { refusedMethods } from '../orgs/policy.ts';
 import { clearCookie, cookieNames, CONTINUE_COOKIE } from '../http/cookies.ts';
 import type { Ctx } from '../context.ts';
-import { proofFrom } from '../factors/index.ts';
+import { ENROLLABLE_METHODS, proofFrom } from '../factors/index.ts';
 import { factorOverview } from '../factors/overview.ts';
 import { WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
 import { listTrustedDevices } from '../sessions/devices.ts';
@@ -29,6 +30,7 @@ const DONE: Record<string, string> = {
   totp_added: 'Authenticator app added.',
   passkey_added: 'Passkey added.',
   phone_added: 'Phone number added.',
+  email_added: 'Email codes are on.',
   phone_changed: 'Phone number changed. Codes now go to the new number.',
   phone_code_sent: 'We sent a code to your phone. Choose "Code by text message" or "Code by phone call" and enter it.',
   renamed: 'Name saved.',
@@ -63,6 +65,7 @@ export async function securityPage(
   const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
   const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
   const requiredBy = data.twoFactorEnabled ? await orgsRequiringTwoFactor(ctx, session.userId) : [];
+  const refused = await refusedMethods(ctx, session.userId, ENROLLABLE_METHODS);
   const continueTo = continuePath(ctx, request);
   const onward =
     continueTo && data.twoFactorEnabled && !requirement.overdue
@@ -71,7 +74,7 @@ export async function securityPage(
   return frame.send(
     status,
     'Security',
-    html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf, requiredBy)}`,
+    html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf, requiredBy, refused)}`,
     [WEBAUTHN_SCRIPT],
   );
 }

@@ -88,8 +88,10 @@ function renameForm(entry: FactorEntry, csrf: string): Html {
 }
 
 /** The ways to add a factor: the first as the main button while the person has none, else all secondary. */
-function setupLinks(hasFactor: boolean): Html {
-  const setups = FACTORS.flatMap((f) => (f.describe.setup ? [f.describe.setup] : []));
+function setupLinks(hasFactor: boolean, refused: readonly string[]): Html {
+  // A factor every method of which an org of the person refuses is not offered.
+  const offered = FACTORS.filter((f) => f.methods.some((m) => !refused.includes(m)));
+  const setups = offered.flatMap((f) => (f.describe.setup ? [f.describe.setup] : []));
   return html`<p class="row-actions">${setups.map((s, i) => html`<a class="${i === 0 && !hasFactor ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
 }
 
@@ -98,6 +100,7 @@ export function overviewView(
   devices: readonly TrustedDeviceView[],
   csrf: string,
   requiredBy: readonly string[],
+  refused: readonly string[] = [],
 ): Html {
   return html`<h1>Security</h1>
 <section class="card" aria-labelledby="twofa-title">
@@ -124,7 +127,7 @@ export function overviewView(
   </table>`
       : ''
   }
-  ${setupLinks(data.factors.length > 0)}
+  ${setupLinks(data.factors.length > 0, refused)}
 </section>
 ${
   data.twoFactorEnabled

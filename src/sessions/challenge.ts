@@ -20,12 +20,18 @@ export interface Challenge {
    * verification stood in for the password — then no passkey is offered for the second step.
    */
   readonly firstStep: 'pwd' | 'hwk' | 'swk';
+  /**
+   * What it asks for: a second factor, or (for a member without 2FA on a browser never seen for the
+   * account) a code emailed to confirm the new device.
+   */
+  readonly kind: 'second_factor' | 'device_check';
 }
 
 export async function createChallenge(
   ctx: Ctx,
   userId: string,
   firstStep: Challenge['firstStep'] = 'pwd',
+  kind: Challenge['kind'] = 'second_factor',
 ): Promise<{ token: string; challenge: Challenge }> {
   const now = ctx.clock();
   const token = randomToken(CHALLENGE.tokenBytes);
@@ -35,6 +41,7 @@ export async function createChallenge(
     expiresAt: addSeconds(now, CHALLENGE.lifetimeSeconds).toISOString(),
     failures: 0,
     firstStep,
+    kind,
   };
   await ctx.db.kysely
     .insertInto('challenges')
@@ -47,6 +54,7 @@ export async function createChallenge(
       failures: 0,
       consumed_at: null,
       first_step: firstStep,
+      kind,
     })
     .execute();
   return { token, challenge };
@@ -77,6 +85,7 @@ function challengeOf(row: {
   expires_at: string;
   failures: number | string;
   first_step: string;
+  kind: string;
 }): Challenge {
   return {
     id: row.id,
@@ -84,6 +93,7 @@ function challengeOf(row: {
     expiresAt: row.expires_at,
     failures: Number(row.failures),
     firstStep: row.first_step === 'hwk' || row.first_step === 'swk' ? row.first_step : 'pwd',
+    kind: row.kind === 'device_check' ? 'device_check' : 'second_factor',
   };
 }
 
@@ -105,7 +115,7 @@ export async function claimChallengeAttempt(
     .where('consumed_at', 'is', null)
     .where('expires_at', '>', ctx.clock().toISOString())
     .where('failures', '<', CHALLENGE.maxFailures)
-    .returning(['id', 'user_id', 'expires_at', 'failures', 'first_step'])
+    .returning(['id', 'user_id', 'expires_at', 'failures', 'first_step', 'kind'])
     .executeTakeFirst();
   if (!row) throw new AppError('challenge_expired');
   return { ...challengeOf(row), attemptsLeft: Math.max(0, CHALLENGE.maxFailures - Number(row.failures)) };

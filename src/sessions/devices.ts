@@ -115,14 +115,32 @@ export function newDeviceId(): string {
 }
 
 /**
+ * True when the account has signed in before from other browsers but never from this one: the rule behind
+ * the "new sign-in" email and the new-device check. A request without a browser id counts as new.
+ */
+export async function isNewDevice(ctx: Ctx, userId: string, deviceId: string | null): Promise<boolean> {
+  const known = await ctx.db.kysely
+    .selectFrom('seen_devices')
+    .select(['device_hash'])
+    .where('user_id', '=', userId)
+    .execute();
+  if (known.length === 0) return false;
+  if (!deviceId) return true;
+  const deviceHash = sha256Hex(`device:${deviceId}`);
+  return !known.some((d) => d.device_hash === deviceHash);
+}
+
+/**
  * Remembers this browser for the user; emails "new sign-in" when the user had signed in before from
- * other browsers but never from this one.
+ * other browsers but never from this one — unless `notify` is off because another email (the new-device
+ * check's code) already told them.
  */
 export async function noteSignInDevice(
   ctx: Ctx,
   user: { id: string; email: string },
   deviceId: string,
   meta: RequestMeta,
+  options: { notify: boolean } = { notify: true },
 ): Promise<void> {
   const now = ctx.clock().toISOString();
   const deviceHash = sha256Hex(`device:${deviceId}`);
@@ -137,7 +155,7 @@ export async function noteSignInDevice(
     .values({ user_id: user.id, device_hash: deviceHash, first_seen_at: now })
     .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doNothing())
     .execute();
-  if (known.length > 0) {
+  if (known.length > 0 && options.notify) {
     await sendMail(
       ctx,
       securityTemplates.newSignIn(user.email, {

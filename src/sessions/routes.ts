@@ -50,6 +50,8 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
           ...(requirement.deadline ? { twoFactorRequirement: requirement } : {}),
         };
       }
+      if (result.status === 'device_check_required')
+        return { status: 'device_check_required', methods: result.methods, expiresAt: result.expiresAt };
       return {
         status: 'second_factor_required',
         methods: result.methods,

@@ -26,12 +26,15 @@ export const WEBHOOK_EVENTS = [
   'account.suspended',
   'account.reactivated',
   'sign_in.succeeded',
+  'sign_in.device_check_required',
+  'email_code.sent',
+  'email_code.send_limited',
 ] as const satisfies readonly AuditEvent[];
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** Sent only to endpoints that name them: one per sign-in can be a lot. */
-export const OPT_IN_EVENTS: ReadonlySet<string> = new Set<WebhookEvent>(['sign_in.succeeded']);
+export const OPT_IN_EVENTS: ReadonlySet<string> = new Set<WebhookEvent>(['sign_in.succeeded', 'email_code.sent']);
 
 export function isWebhookEvent(name: string): name is WebhookEvent {
   return (WEBHOOK_EVENTS as readonly string[]).includes(name);

@@ -162,12 +162,24 @@ export class Client {
 
 export const OWNER = { orgName: 'Acme Clinic', email: 'owner@acme.test', password: 'violet-harbor-lantern-42' };
 
-/** Runs first-run setup and returns a signed-in owner client plus the org id. */
-export async function setUpOwner(t: TestApp): Promise<{ owner: Client; orgId: string; ownerId: string }> {
+/**
+ * Runs first-run setup and returns a signed-in owner client plus the org id. The org's new-device check
+ * (on for staff by default) is turned off unless a test asks for it: a test's new Client is a new browser,
+ * and the check has its own tests (test/http/device-check.test.ts).
+ */
+export async function setUpOwner(
+  t: TestApp,
+  options: { newDeviceCheck?: 'off' | 'staff' | 'everyone' } = {},
+): Promise<{ owner: Client; orgId: string; ownerId: string }> {
   const owner = new Client(t.app);
   const response = await owner.post('/api/v1/setup', OWNER);
   if (response.statusCode !== 201) throw new Error(`setup failed: ${response.statusCode} ${response.body}`);
   const json = response.json() as { org: { id: string }; user: { id: string } };
+  await t.ctx.db.kysely
+    .updateTable('orgs')
+    .set({ new_device_check: options.newDeviceCheck ?? 'off' })
+    .where('id', '=', json.org.id)
+    .execute();
   return { owner, orgId: json.org.id, ownerId: json.user.id };
 }
 

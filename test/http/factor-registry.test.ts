@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { CODE_METHODS, ENROLLABLE_METHODS, SECOND_FACTOR_METHODS } from '../../src/factors/index.ts';
+import { CODE_METHODS, ENROLLABLE_METHODS, SECOND_FACTOR_METHODS, SENT_CODE_METHODS } from '../../src/factors/index.ts';
+import { emailFactor } from '../../src/factors/email/factor.ts';
 import { phoneFactor } from '../../src/factors/phone/factor.ts';
 
 type Schema = { enum?: string[]; items?: Schema; properties?: Record<string, Schema>; maxItems?: number };
@@ -29,7 +30,9 @@ describe.each(DIALECTS)('method enums in the API (%s)', (dialect) => {
     expect(body('/api/v1/sign-in/verify').method!.enum).toEqual([...CODE_METHODS]);
     expect(body('/api/v1/me/reauthenticate').method!.enum).toEqual([...SECOND_FACTOR_METHODS]);
     expect(body('/api/v1/me/two-factor/disable').method!.enum).toEqual([...SECOND_FACTOR_METHODS]);
-    expect(body('/api/v1/sign-in/send').method!.enum).toEqual([...phoneFactor.methods]);
+    expect(body('/api/v1/sign-in/send').method!.enum).toEqual([...SENT_CODE_METHODS]);
+    expect(body('/api/v1/me/reauthenticate/send').method!.enum).toEqual([...SENT_CODE_METHODS]);
+    expect(SENT_CODE_METHODS).toEqual([...phoneFactor.methods, ...emailFactor.methods]);
     const allowed = body('/api/v1/orgs/{orgId}/policy', 'patch').allowedMethods!;
     expect(allowed.items!.enum).toEqual([...ENROLLABLE_METHODS]);
     expect(allowed.maxItems).toBe(ENROLLABLE_METHODS.length);

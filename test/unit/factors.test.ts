@@ -17,20 +17,21 @@ import type { TotpProof } from '../../src/factors/totp/factor.ts';
 import type { PasskeyProof } from '../../src/factors/passkey/factor.ts';
 import type { PhoneProof } from '../../src/factors/phone/factor.ts';
 import type { BackupCodeProof } from '../../src/factors/backup-codes/factor.ts';
+import type { EmailProof } from '../../src/factors/email/factor.ts';
 
 describe('factor registry', () => {
   it('derives the method type and the method lists from what each factor declares', () => {
-    expectTypeOf<SecondFactorMethod>().toEqualTypeOf<'totp' | 'passkey' | 'sms' | 'voice' | 'backup_code'>();
-    expectTypeOf<Proof>().toEqualTypeOf<TotpProof | PasskeyProof | PhoneProof | BackupCodeProof>();
+    expectTypeOf<SecondFactorMethod>().toEqualTypeOf<'totp' | 'passkey' | 'sms' | 'voice' | 'email' | 'backup_code'>();
+    expectTypeOf<Proof>().toEqualTypeOf<TotpProof | PasskeyProof | PhoneProof | EmailProof | BackupCodeProof>();
     expectTypeOf<PasskeyProof>().toEqualTypeOf<{ readonly method: 'passkey'; readonly response: unknown }>();
     expect(SECOND_FACTOR_METHODS).toEqual(FACTORS.flatMap((f) => [...f.methods]));
-    expect(SECOND_FACTOR_METHODS).toEqual(['totp', 'passkey', 'sms', 'voice', 'backup_code']);
+    expect(SECOND_FACTOR_METHODS).toEqual(['totp', 'passkey', 'sms', 'voice', 'email', 'backup_code']);
     // The code form of the second step takes every method but the one answered in the browser.
     expect(CODE_METHODS).toEqual(SECOND_FACTOR_METHODS.filter((m) => describeMethod(m).answer !== 'passkey'));
-    expect(CODE_METHODS).toEqual(['totp', 'sms', 'voice', 'backup_code']);
+    expect(CODE_METHODS).toEqual(['totp', 'sms', 'voice', 'email', 'backup_code']);
     // An org policy chooses among the methods of the factors a person enrols, never backup codes.
     expect(ENROLLABLE_METHODS).toEqual(FACTORS.filter((f) => f.primary).flatMap((f) => [...f.methods]));
-    expect(ENROLLABLE_METHODS).toEqual(['totp', 'passkey', 'sms', 'voice']);
+    expect(ENROLLABLE_METHODS).toEqual(['totp', 'passkey', 'sms', 'voice', 'email']);
   });
 
   it('gives each method to exactly one factor, which describes it', () => {
@@ -55,7 +56,8 @@ describe('factor registry', () => {
       response: { id: 'x', type: 'public-key' },
     });
     expect(proofFrom('passkey', 'not json')).toEqual({ method: 'passkey', response: null });
-    expect(proofFrom('email', '123456')).toBeNull();
+    expect(proofFrom('email', '12345678')).toEqual({ method: 'email', code: '12345678' });
+    expect(proofFrom('letter', '123456')).toBeNull();
     expect(proofFrom(undefined, '123456')).toBeNull();
   });
 

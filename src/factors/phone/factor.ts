@@ -4,8 +4,8 @@
  * off, only a code sent for that purpose (RFC 8176 amr: 'sms' or 'tel').
  */
 import type { CodeProof, Factor, MethodDescription, VerifyRequest } from '../factor.ts';
-import type { CodeBinding } from './codes.ts';
-import { spendCode } from './codes.ts';
+import type { CodeBinding } from '../sent-codes.ts';
+import { spendCode } from '../sent-codes.ts';
 import { beginPhoneSetup, finishPhoneSetup, resendPhoneSetup, sendProofCode } from './setup.ts';
 import { listPhones, notePhoneUsed, removeAllPhones, removePhone } from './store.ts';
 

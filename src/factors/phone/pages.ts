@@ -21,7 +21,7 @@ import { notice } from '../../pages/layout.ts';
 import { pageFrame } from '../../pages/page.ts';
 import { backupCodesView } from '../../pages/security-views.ts';
 import { textField } from '../../pages/ui.ts';
-import { cooldownSecondsLeft, liveCode, type CodeBinding } from './codes.ts';
+import { cooldownSecondsLeft, liveCode, type CodeBinding } from '../sent-codes.ts';
 import { phoneFactor } from './factor.ts';
 import { countryChoices, maskPhone } from './numbers.ts';
 import { listPhones, liveEnrollment } from './store.ts';

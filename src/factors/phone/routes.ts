@@ -1,16 +1,13 @@
 /**
- * JSON routes of the phone factor: add a number (sudo) and confirm it with the code sent to it, resend,
- * send a sign-in code for the pending challenge, send a re-authentication code. Sends answer 202; too
+ * JSON routes of the phone factor: add a number (sudo) and confirm it with the code sent to it, resend
+ * (sign-in and re-authentication codes: ../routes.ts, shared with email codes). Sends answer 202; too
  * soon or over a cap → 429 rate_limited with Retry-After; the provider failing → 502 delivery_failed.
  */
 import type { FastifyInstance } from 'fastify';
-import { cookieNames } from '../../http/cookies.ts';
 import { issueSessionCookie, meta, requireSession } from '../../http/request.ts';
 import { id, object, str } from '../../http/schema.ts';
 import type { PhoneChannel } from '../../db/schema.ts';
 import { beginEnrolment, finishEnrolment, resendEnrolmentCode } from '../../flows/factors.ts';
-import { sendReauthenticationCode } from '../../flows/reauthenticate.ts';
-import { sendSignInCode } from '../../flows/sign-in.ts';
 import { phoneFactor } from './factor.ts';
 import type { PhoneSetupInput } from './setup.ts';
 
@@ -73,38 +70,6 @@ export async function phoneRoutes(app: FastifyInstance): Promise<void> {
       const done = await finishEnrolment(ctx, { session, meta: meta(request) }, phoneFactor, body);
       if (done.sessionToken) issueSessionCookie(ctx, reply, done.sessionToken, session.remember);
       return { factor: done.factor, backupCodes: done.backupCodes, changed: done.changed };
-    },
-  );
-
-  app.post(
-    '/api/v1/sign-in/send',
-    {
-      config: { public: true },
-      schema: {
-        summary: 'Send a code by text or call for the pending sign-in challenge',
-        body: object({ method: channel }, ['method']),
-      },
-    },
-    async (request, reply) => {
-      const { method } = request.body as { method: PhoneChannel };
-      const sent = await sendSignInCode(ctx, request.cookies[cookieNames(ctx.config).challenge], method, meta(request));
-      return reply.status(202).send(sent);
-    },
-  );
-
-  // Not an enrolment route: a person with a phone has 2FA on, so is never held at enrolment.
-  app.post(
-    '/api/v1/me/reauthenticate/send',
-    {
-      schema: {
-        summary: 'Send a code by text or call for re-authentication or turning 2FA off',
-        body: object({ method: channel }, ['method']),
-      },
-    },
-    async (request, reply) => {
-      const session = requireSession(request);
-      const { method } = request.body as { method: PhoneChannel };
-      return reply.status(202).send(await sendReauthenticationCode(ctx, { session, meta: meta(request) }, method));
     },
   );
 }

@@ -15,7 +15,14 @@ import type { RequestMeta } from '../../audit/store.ts';
 import type { PhoneChannel } from '../../db/schema.ts';
 import { DeliveryError } from '../../delivery/port.ts';
 import { hitRateLimit, releaseRateLimitHit } from '../../throttle/store.ts';
-import { claimCooldown, discardCode, issueCode, releaseCooldown, supersedeOthers, type CodeBinding } from './codes.ts';
+import {
+  claimCooldown,
+  discardCode,
+  issueCode,
+  releaseCooldown,
+  supersedeOthers,
+  type CodeBinding,
+} from '../sent-codes.ts';
 import { composeMessage, phoneProvider } from './delivery.ts';
 import { countryOf, maskPhone } from './numbers.ts';
 import type { MethodPolicy } from '../factor.ts';

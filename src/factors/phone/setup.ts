@@ -8,7 +8,7 @@ import type { RequestMeta } from '../../audit/store.ts';
 import type { PhoneChannel } from '../../db/schema.ts';
 import { securityTemplates } from '../../mail/templates.ts';
 import type { ChallengeRequest, Enrolled, Enrollee, FactorAdded, MethodPolicy } from '../factor.ts';
-import { spendCode, type CodeBinding } from './codes.ts';
+import { spendCode, type CodeBinding } from '../sent-codes.ts';
 import { parsePhone } from './numbers.ts';
 import { sendPhoneCode, assertCountryAllowed, type SentCode } from './send.ts';
 import {

@@ -9,6 +9,7 @@ import { randomId } from '../../crypto/index.ts';
 import { addSeconds } from '../../core/clock.ts';
 import type { Ctx } from '../../context.ts';
 import type { PhoneChannel } from '../../db/schema.ts';
+import { removeCodesOf } from '../sent-codes.ts';
 import { maskPhone } from './numbers.ts';
 
 export interface PhoneFactorRow {
@@ -185,7 +186,7 @@ export async function removePhone(ctx: Ctx, userId: string, factorId: string): P
 }
 
 export async function removeAllPhones(ctx: Ctx, userId: string): Promise<void> {
-  await ctx.db.kysely.deleteFrom('phone_codes').where('user_id', '=', userId).execute();
+  await removeCodesOf(ctx, userId, 'phone');
   await ctx.db.kysely.deleteFrom('phone_enrollments').where('user_id', '=', userId).execute();
   await ctx.db.kysely.deleteFrom('phone_factors').where('user_id', '=', userId).execute();
 }

@@ -1,25 +1,56 @@
 /**
- * SMS / voice codes (NIST SP 800-63B rev 4 §3.1.3): random digits from the CSPRNG, valid 5 minutes,
- * stored as HMAC-SHA-256 under a server key over the code AND what it is bound to (user, purpose, and the
- * sign-in challenge or pending phone), so a code for one cannot pass another. A new code supersedes the
- * live one; a code is spent by compare-and-swap, so parallel uses of one code give one success.
+ * Sent codes, shared by the factors whose code the server sends (the phone factor's texts and calls, the
+ * email factor's emails; NIST SP 800-63B rev 4 §3.1.3): random digits from the CSPRNG, stored as
+ * HMAC-SHA-256 under a server key over the code AND what it is bound to (user, purpose, medium, and the
+ * sign-in challenge or pending enrolment), so a code for one cannot pass another — an emailed code never
+ * passes as a texted one. A new code supersedes the live one of its binding; a code is spent by
+ * compare-and-swap, so parallel uses of one code give one success. This module owns `phone_codes` (named
+ * for its first user; `e164` holds the address for an email) and `phone_send_cooldowns`.
  */
-import { PHONE } from '../../config/defaults.ts';
-import { constantTimeEqual, randomDigits, randomId } from '../../crypto/index.ts';
-import { addSeconds } from '../../core/clock.ts';
-import type { Ctx } from '../../context.ts';
-import type { PhoneChannel, PhoneCodePurpose } from '../../db/schema.ts';
+import { EMAIL_CODE, PHONE } from '../config/defaults.ts';
+import { constantTimeEqual, randomDigits, randomId } from '../crypto/index.ts';
+import { addSeconds } from '../core/clock.ts';
+import type { Ctx } from '../context.ts';
+import type { PhoneCodePurpose, SentCodeChannel } from '../db/schema.ts';
+
+/** A sign-in or re-authentication code goes by phone unless `medium` says email. */
+type Medium = { readonly medium?: 'email' };
 
 export type CodeBinding =
-  | { readonly purpose: 'sign_in'; readonly userId: string; readonly challengeId: string }
+  | ({ readonly purpose: 'sign_in'; readonly userId: string; readonly challengeId: string } & Medium)
   | { readonly purpose: 'verify_phone'; readonly userId: string; readonly enrollmentId: string }
-  | { readonly purpose: 'reauthenticate'; readonly userId: string };
+  | { readonly purpose: 'verify_email'; readonly userId: string; readonly enrollmentId: string }
+  | ({ readonly purpose: 'reauthenticate'; readonly userId: string } & Medium);
 
-/** What the resend cooldown is counted per: the challenge, the pending phone, or the user's re-authentication. */
+function byEmail(binding: CodeBinding): boolean {
+  return binding.purpose === 'verify_email' || ('medium' in binding && binding.medium === 'email');
+}
+
+/**
+ * What the resend cooldown is counted per: the challenge, the pending enrolment, or the user's
+ * re-authentication — for phone and email apart, so an email code never waits on a text.
+ */
 export function scopeOf(binding: CodeBinding): string {
-  if (binding.purpose === 'sign_in') return `sign_in:${binding.challengeId}`;
+  const medium = byEmail(binding) && binding.purpose !== 'verify_email' ? 'email:' : '';
+  if (binding.purpose === 'sign_in') return `${medium}sign_in:${binding.challengeId}`;
   if (binding.purpose === 'verify_phone') return `verify_phone:${binding.enrollmentId}`;
-  return `reauthenticate:${binding.userId}`;
+  if (binding.purpose === 'verify_email') return `verify_email:${binding.enrollmentId}`;
+  return `${medium}reauthenticate:${binding.userId}`;
+}
+
+/** How long a code lives and how many digits it has: by the medium. */
+function lifeOf(ctx: Ctx, binding: CodeBinding): { digits: number; seconds: number; cooldownSeconds: number } {
+  if (byEmail(binding))
+    return {
+      digits: EMAIL_CODE.digits,
+      seconds: EMAIL_CODE.codeSeconds,
+      cooldownSeconds: EMAIL_CODE.resendCooldownSeconds,
+    };
+  return {
+    digits: ctx.config.phone.codeDigits,
+    seconds: PHONE.codeSeconds,
+    cooldownSeconds: PHONE.resendCooldownSeconds,
+  };
 }
 
 function hashCode(ctx: Ctx, binding: CodeBinding, code: string): string {
@@ -32,9 +63,11 @@ function bound(ctx: Ctx, binding: CodeBinding) {
     .selectFrom('phone_codes')
     .selectAll()
     .where('user_id', '=', binding.userId)
-    .where('purpose', '=', binding.purpose satisfies PhoneCodePurpose);
+    .where('purpose', '=', binding.purpose satisfies PhoneCodePurpose)
+    .where('channel', byEmail(binding) ? '=' : '!=', 'email');
   if (binding.purpose === 'sign_in') query = query.where('challenge_id', '=', binding.challengeId);
   if (binding.purpose === 'verify_phone') query = query.where('enrollment_id', '=', binding.enrollmentId);
+  if (binding.purpose === 'verify_email') query = query.where('email_enrollment_id', '=', binding.enrollmentId);
   return query;
 }
 
@@ -48,11 +81,12 @@ export interface IssuedCode {
 export async function issueCode(
   ctx: Ctx,
   binding: CodeBinding,
-  to: { e164: string; channel: PhoneChannel; phoneFactorId: string | null },
+  to: { e164: string; channel: SentCodeChannel; phoneFactorId: string | null },
 ): Promise<IssuedCode> {
   const now = ctx.clock();
-  const code = randomDigits(ctx.config.phone.codeDigits);
-  const issued: IssuedCode = { id: randomId(), code, expiresAt: addSeconds(now, PHONE.codeSeconds).toISOString() };
+  const life = lifeOf(ctx, binding);
+  const code = randomDigits(life.digits);
+  const issued: IssuedCode = { id: randomId(), code, expiresAt: addSeconds(now, life.seconds).toISOString() };
   await ctx.db.kysely
     .insertInto('phone_codes')
     .values({
@@ -61,6 +95,7 @@ export async function issueCode(
       purpose: binding.purpose,
       challenge_id: binding.purpose === 'sign_in' ? binding.challengeId : null,
       enrollment_id: binding.purpose === 'verify_phone' ? binding.enrollmentId : null,
+      email_enrollment_id: binding.purpose === 'verify_email' ? binding.enrollmentId : null,
       phone_factor_id: to.phoneFactorId,
       e164: to.e164,
       channel: to.channel,
@@ -99,7 +134,7 @@ export async function discardCode(ctx: Ctx, codeId: string): Promise<void> {
 
 export interface LiveCode {
   readonly e164: string;
-  readonly channel: PhoneChannel;
+  readonly channel: 'sms' | 'voice';
   readonly expiresAt: string;
 }
 
@@ -115,7 +150,7 @@ export async function liveCode(ctx: Ctx, binding: CodeBinding): Promise<LiveCode
 }
 
 export type SpendResult =
-  | { readonly ok: true; readonly channel: PhoneChannel; readonly phoneFactorId: string | null }
+  | { readonly ok: true; readonly channel: SentCodeChannel; readonly phoneFactorId: string | null }
   | { readonly ok: false; readonly reason: 'invalid' | 'expired' | 'replayed' };
 
 /** Spends the code if it is the binding's live code: found by its keyed hash, then consumed by CAS. */
@@ -125,7 +160,7 @@ export async function spendCode(ctx: Ctx, binding: CodeBinding, input: string): 
   const now = ctx.clock().toISOString();
   const hash = hashCode(ctx, binding, code);
   // Only recent rows: enough to tell "expired" or "already used" from "wrong".
-  const since = addSeconds(ctx.clock(), -2 * PHONE.codeSeconds).toISOString();
+  const since = addSeconds(ctx.clock(), -2 * lifeOf(ctx, binding).seconds).toISOString();
   const candidates = await bound(ctx, binding)
     .where('superseded_at', 'is', null)
     .where('created_at', '>', since)
@@ -143,7 +178,7 @@ export async function spendCode(ctx: Ctx, binding: CodeBinding, input: string): 
     .where('expires_at', '>', now)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return { ok: false, reason: 'replayed' };
-  return { ok: true, channel: match.channel === 'voice' ? 'voice' : 'sms', phoneFactorId: match.phone_factor_id };
+  return { ok: true, channel: match.channel, phoneFactorId: match.phone_factor_id };
 }
 
 /**
@@ -156,7 +191,7 @@ export async function claimCooldown(
 ): Promise<{ ok: true; availableAt: string } | { ok: false; retryAfterSeconds: number }> {
   const now = ctx.clock();
   const scope = scopeOf(binding);
-  const availableAt = addSeconds(now, PHONE.resendCooldownSeconds).toISOString();
+  const availableAt = addSeconds(now, lifeOf(ctx, binding).cooldownSeconds).toISOString();
   const claimed = await ctx.db.kysely
     .insertInto('phone_send_cooldowns')
     .values({ scope, available_at: availableAt })
@@ -191,4 +226,13 @@ export async function cooldownSecondsLeft(ctx: Ctx, binding: CodeBinding): Promi
   if (!row) return 0;
   const ms = Date.parse(row.available_at) - ctx.clock().getTime();
   return ms <= 0 ? 0 : Math.ceil(ms / 1000);
+}
+
+/** Forgets every code of the user sent by one medium (its factor removed, 2FA off, reset, recovery). */
+export async function removeCodesOf(ctx: Ctx, userId: string, medium: 'phone' | 'email'): Promise<void> {
+  await ctx.db.kysely
+    .deleteFrom('phone_codes')
+    .where('user_id', '=', userId)
+    .where('channel', medium === 'email' ? '=' : '!=', 'email')
+    .execute();
 }

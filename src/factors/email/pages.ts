@@ -1,0 +1,153 @@
+/**
+ * Profile → Security → "Turn on email codes" (sudo): a code goes to the account's address → the code page
+ * (resend after the cooldown) → email codes become a factor. Also the sign-in challenge's email state (a
+ * second factor, or the new-device check): a code goes out when the page opens — once, not again on reload
+ * while a code is live or the cooldown runs.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.ts';
+import type { Ctx } from '../../context.ts';
+import { cookieNames } from '../../http/cookies.ts';
+import { issueSessionCookie, meta, requireSession } from '../../http/request.ts';
+import type { Challenge } from '../../sessions/challenge.ts';
+import { requireRecentReauthentication } from '../../flows/acting.ts';
+import { beginEnrolment, finishEnrolment, resendEnrolmentCode } from '../../flows/factors.ts';
+import { sendSignInCode } from '../../flows/sign-in.ts';
+import { pageFrame } from '../../pages/page.ts';
+import { backupCodesView } from '../../pages/security-views.ts';
+import { textField } from '../../pages/ui.ts';
+import { cooldownSecondsLeft, liveCode, type CodeBinding } from '../sent-codes.ts';
+import { emailFactor } from './factor.ts';
+import { maskAddress } from './send.ts';
+import { liveEmailEnrollment } from './store.ts';
+import { emailCodeView, emailSetupView, type EmailCodeState } from './views.ts';
+
+const SETUP_PATH = '/profile/security/email';
+
+async function codeState(ctx: Ctx, binding: CodeBinding): Promise<EmailCodeState> {
+  const live = await liveCode(ctx, binding);
+  return { sentTo: live ? maskAddress(live.e164) : null, cooldownSeconds: await cooldownSecondsLeft(ctx, binding) };
+}
+
+/**
+ * The challenge page's email state. Opening the page (GET) sends a code when none is live and the cooldown
+ * is over; a failure to send is shown on the page, which still offers every other way.
+ */
+export async function openEmailChallenge(
+  ctx: Ctx,
+  request: FastifyRequest,
+  challenge: Challenge,
+): Promise<{ state: EmailCodeState; error: string | null }> {
+  const binding: CodeBinding = {
+    purpose: 'sign_in',
+    userId: challenge.userId,
+    challengeId: challenge.id,
+    medium: 'email',
+  };
+  let error: string | null = null;
+  if (request.method === 'GET' && !(await liveCode(ctx, binding)) && (await cooldownSecondsLeft(ctx, binding)) === 0) {
+    try {
+      await sendSignInCode(ctx, request.cookies[cookieNames(ctx.config).challenge], 'email', meta(request));
+    } catch (caught) {
+      if (!(caught instanceof AppError) || caught.code === 'challenge_expired') throw caught;
+      error = caught.message;
+    }
+  }
+  return { state: await codeState(ctx, binding), error };
+}
+
+export async function emailPages(app: FastifyInstance): Promise<void> {
+  const ctx = app.ctx;
+
+  async function renderSetup(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+    const session = requireSession(request, { enrolment: true });
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(
+      status,
+      'Turn on email codes',
+      emailSetupView({ csrf: frame.csrf, address: session.user.email, error }),
+    );
+  }
+
+  async function renderCode(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    enrollmentId: string,
+    status: number,
+    error: string | null,
+  ) {
+    const session = requireSession(request, { enrolment: true });
+    if (!(await liveEmailEnrollment(ctx, session.userId, enrollmentId)))
+      return renderSetup(request, reply, 404, 'This setup has expired. Start again to get a new code.');
+    const state = await codeState(ctx, { purpose: 'verify_email', userId: session.userId, enrollmentId });
+    const frame = await pageFrame(ctx, request, reply);
+    return frame.send(status, 'Enter the code', emailCodeView({ csrf: frame.csrf, enrollmentId, state, error }));
+  }
+
+  app.get(SETUP_PATH, async (request, reply) => {
+    // The form sends a code at once, which needs a fresh re-authentication: ask for it first.
+    requireRecentReauthentication(ctx, requireSession(request, { enrolment: true }));
+    return renderSetup(request, reply, 200, null);
+  });
+
+  app.post(SETUP_PATH, async (request, reply) => {
+    const session = requireSession(request, { enrolment: true });
+    try {
+      const started = await beginEnrolment(ctx, { session, meta: meta(request) }, emailFactor, {});
+      return reply.redirect(`${SETUP_PATH}/verify?id=${encodeURIComponent(started.enrollmentId)}`, 303);
+    } catch (error) {
+      // A request to confirm first goes to "Confirm it's you"; an org refusal is shown here.
+      if (!(error instanceof AppError) || error.status === 500 || error.code === 'reauthentication_required')
+        throw error;
+      if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
+      return renderSetup(request, reply, error.status, error.message);
+    }
+  });
+
+  app.get(`${SETUP_PATH}/verify`, async (request, reply) => {
+    return renderCode(request, reply, textField(request.query, 'id', 64), 200, null);
+  });
+
+  app.post(`${SETUP_PATH}/resend`, async (request, reply) => {
+    const session = requireSession(request, { enrolment: true });
+    const enrollmentId = textField(request.body, 'enrollmentId', 64);
+    try {
+      await resendEnrolmentCode(ctx, { session, meta: meta(request) }, emailFactor, { enrollmentId });
+      return reply.redirect(`${SETUP_PATH}/verify?id=${encodeURIComponent(enrollmentId)}`, 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status === 500) throw error;
+      if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
+      return renderCode(request, reply, enrollmentId, error.status, error.message);
+    }
+  });
+
+  app.post(`${SETUP_PATH}/verify`, async (request, reply) => {
+    const session = requireSession(request, { enrolment: true });
+    const enrollmentId = textField(request.body, 'enrollmentId', 64);
+    try {
+      const result = await finishEnrolment(ctx, { session, meta: meta(request) }, emailFactor, {
+        enrollmentId,
+        code: textField(request.body, 'code', 16),
+      });
+      if (!result.backupCodes) return reply.redirect('/profile/security?done=email_added', 303);
+      if (result.sessionToken) issueSessionCookie(ctx, reply, result.sessionToken, session.remember);
+      const frame = await pageFrame(ctx, request, reply);
+      const view = backupCodesView(
+        result.backupCodes,
+        ctx.config.productName,
+        session.user.email,
+        true,
+        '/profile/security?done=email_added',
+      );
+      return frame.send(200, 'Save your backup codes', view, ['/static/backup-codes.js']);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status === 500) throw error;
+      const left = error.details.attemptsLeft;
+      const message =
+        typeof left === 'number' && left > 0
+          ? `${error.message} ${left} attempt${left === 1 ? '' : 's'} left.`
+          : error.message;
+      return renderCode(request, reply, enrollmentId, error.status, message);
+    }
+  });
+}
