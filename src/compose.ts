@@ -11,7 +11,7 @@ import { queueWebhookDeliveries } from './webhooks/outbox.ts';
 export function composeEvents(): EventBus<Ctx> {
   const events = createEventBus<Ctx>();
   // Signing out of twofold signs out of the apps; everywhere also revokes their grants and tokens.
-  events.subscribe('sessions.ended', (ctx, { userId, everything }) => endOidcSessions(ctx.db, userId, { everything }));
+  events.subscribe('sessions.ended', (ctx, { userId, everything }) => endOidcSessions(ctx, userId, { everything }));
   // Counted once the audit row is committed, so a rolled-back action is never counted.
   events.subscribe('audit.recorded', (_ctx, entry) => countAuditEvent(entry), { afterCommit: true });
   // Webhook messages are queued in the same transaction as the audit row (the outbox), then sent.

@@ -4,8 +4,9 @@
  * (plain deletes by time). Audit rows, invitations and recoveries are history and are kept.
  */
 import type { Ctx } from './context.ts';
-import { MAINTENANCE, WEBHOOKS } from './config/defaults.ts';
+import { BACKCHANNEL_LOGOUT, MAINTENANCE, WEBHOOKS } from './config/defaults.ts';
 import { pruneOidcPayloads } from './oidc/adapter.ts';
+import { pruneLogoutDeliveries } from './oidc/backchannel.ts';
 import { pruneDeliveries } from './webhooks/store.ts';
 import { pruneForwardAuth } from './forward-auth/store.ts';
 import { pruneExpiredPasswordResets } from './accounts/password-resets.ts';
@@ -47,5 +48,9 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
     new Date(now.getTime() - WEBHOOKS.logKeepDays * 86_400_000).toISOString(),
   );
   const forwardAuth = await pruneForwardAuth(ctx, cutoff);
-  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc + links + deliveries + forwardAuth);
+  const logouts = await pruneLogoutDeliveries(
+    ctx,
+    new Date(now.getTime() - BACKCHANNEL_LOGOUT.logKeepDays * 86_400_000).toISOString(),
+  );
+  return results.reduce((sum, r) => sum + Number(r.numDeletedRows), oidc + links + deliveries + forwardAuth + logouts);
 }

@@ -2,7 +2,7 @@
 import { buildApp } from './app.ts';
 import { pruneExpired } from './maintenance.ts';
 import { resolveConfig, ConfigError, type Config } from './config/index.ts';
-import { WEBHOOKS, MAIL_QUEUE, MAINTENANCE, SHUTDOWN } from './config/defaults.ts';
+import { BACKCHANNEL_LOGOUT, WEBHOOKS, MAIL_QUEUE, MAINTENANCE, SHUTDOWN } from './config/defaults.ts';
 import { openDatabase, migrate, type Db } from './db/connect.ts';
 import { loadKeyring } from './crypto/keyring.ts';
 import { systemClock } from './core/clock.ts';
@@ -16,6 +16,7 @@ import { countRateLimitFallback } from './metrics/registry.ts';
 import type { Redis } from 'ioredis';
 import { composeEvents } from './compose.ts';
 import { deliverDueWebhooks } from './webhooks/deliver.ts';
+import { deliverDueLogouts } from './oidc/backchannel.ts';
 
 export function configOrExit(env: NodeJS.ProcessEnv): Config {
   try {
@@ -116,6 +117,11 @@ export async function serve(config: Config): Promise<void> {
     deliverDueWebhooks(app.ctx).catch((error: unknown) => app.log.warn({ err: error }, 'webhook delivery failed'));
   }, WEBHOOKS.pollSeconds * 1000);
   webhooks.unref();
+  // Back-channel logout notifications left in the outbox (a retry, or one queued on a stopped instance).
+  const logouts = setInterval(() => {
+    deliverDueLogouts(app.ctx).catch((error: unknown) => app.log.warn({ err: error }, 'back-channel logout failed'));
+  }, BACKCHANNEL_LOGOUT.pollSeconds * 1000);
+  logouts.unref();
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -130,6 +136,7 @@ export async function serve(config: Config): Promise<void> {
     clearInterval(retry);
     clearInterval(prune);
     clearInterval(webhooks);
+    clearInterval(logouts);
     await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
     // Stops accepting and waits for in-flight requests. A keep-alive connection whose request ends after
     // this point would stay open until its idle timeout: close such connections as they go idle, and cut

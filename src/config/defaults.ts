@@ -434,6 +434,22 @@ export const WEBHOOKS = Object.freeze({
 });
 
 /**
+ * OpenID Connect Back-Channel Logout 1.0 (src/oidc/backchannel.ts). A logout token is signed when it is
+ * sent and lives 2 minutes (§2.4: "it is RECOMMENDED that the exp ... be short"); the app answers within the
+ * webhooks' time limit. §2.8 leaves retries to the OP: the same at-least-once outbox as webhooks, with a
+ * shorter schedule (about 7 hours), after which the app's own session lifetime bounds the exposure.
+ */
+export const BACKCHANNEL_LOGOUT = Object.freeze({
+  tokenSeconds: 2 * MINUTE_SECONDS,
+  timeoutMs: 10_000,
+  retryScheduleSeconds: Object.freeze([5, MINUTE_SECONDS, 10 * MINUTE_SECONDS, HOUR_SECONDS, 6 * HOUR_SECONDS]),
+  pollSeconds: 15,
+  batchSize: 50,
+  /** Finished notifications kept before housekeeping removes them. */
+  logKeepDays: 7,
+});
+
+/**
  * Forward authentication for reverse proxies (src/forward-auth). A signed-in browser is carried to a protected
  * host with a one-time code (single use, 60 s, 256 bits like every bearer secret here — NIST SP 800-63B rev 4
  * §3.2.2 for guessability; OAuth 2.0 RFC 6749 §4.1.2 recommends a code lifetime of at most 10 minutes), redeemed

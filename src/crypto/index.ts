@@ -119,3 +119,17 @@ export function generateRsaSigningJwk(): Record<string, string> {
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   return privateKey.export({ format: 'jwk' }) as Record<string, string>;
 }
+
+/**
+ * A compact JWS (RFC 7515) signed with RS256 by a private RSA JWK: `header` gets `alg` and the key's `kid`.
+ */
+export function signJwtRs256(
+  privateJwk: Record<string, string>,
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode({ ...header, alg: 'RS256', kid: privateJwk.kid })}.${encode(claims)}`;
+  const key = crypto.createPrivateKey({ key: privateJwk as crypto.JsonWebKey, format: 'jwk' });
+  return `${input}.${crypto.sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+}

@@ -217,6 +217,7 @@ export interface Database {
   forward_auth_codes: ForwardAuthCodesTable;
   forward_auth_tokens: ForwardAuthTokensTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  oidc_logout_deliveries: OidcLogoutDeliveriesTable;
   oidc_payloads: OidcPayloadsTable;
   oidc_signing_keys: OidcSigningKeysTable;
   phone_factors: PhoneFactorsTable;
@@ -266,6 +267,27 @@ export interface OidcClientsTable {
   secret_rotated_at: string | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: string | null;
+  /** Where the app receives logout tokens (OpenID Connect Back-Channel Logout 1.0), or null. */
+  backchannel_logout_uri: string | null;
+}
+
+/** The outbox of back-channel logout notifications: one logout token per row, signed when sent. */
+export interface OidcLogoutDeliveriesTable {
+  id: string;
+  client_id: string;
+  /** The user's `sub`. */
+  subject: string;
+  /** The provider session's `sid` for that app; null: every session of the user at the app. */
+  sid: string | null;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  response_status: number | null;
+  /** The class of the last failure (`timeout`, `http_500`, `refused_target`…), never a response body. */
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
 }
 
 export interface OidcPayloadsTable {

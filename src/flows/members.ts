@@ -97,7 +97,7 @@ export async function removeMember(
     await deleteMembership(locked, orgId, userId);
     // Ending every session is account-wide, so only when the actor manages them in every org they still
     // belong to (or none is left) — otherwise the other orgs' sessions and apps are not this org's to end.
-    await endOrgAppAccess(locked.db, userId, orgId);
+    await endOrgAppAccess(locked, userId, orgId);
     if (!self && (await mayActAccountWide(locked, session.userId, userId)))
       await revokeAllSessions(locked, userId, null);
     await audit(locked, meta, {

@@ -7,7 +7,9 @@
  * invalid_grant and — since a second use means the code leaked — the grant's tokens are revoked.
  */
 import type { Adapter, AdapterPayload, errors as ProviderErrors } from 'oidc-provider';
+import type { Ctx } from '../context.ts';
 import type { Db } from '../db/connect.ts';
+import { logoutTargets, queueLogouts } from './backchannel.ts';
 import { findClientMetadata } from './clients.ts';
 
 /** Expiry follows the provider's own clock (it checks `exp` with Date.now too). */
@@ -46,17 +48,23 @@ export async function revokeGrant(db: Db, grantId: string): Promise<void> {
 
 /**
  * Ends a user's OpenID Connect sessions (signing out of twofold). With `everything`, also their grants
- * and every code and token issued to apps (sign out everywhere, password change, 2FA reset).
+ * and every code and token issued to apps (sign out everywhere, password change, 2FA reset). The apps with
+ * a back-channel logout URI are told, through the outbox, in the same transaction (src/oidc/backchannel.ts).
  */
-export async function endOidcSessions(db: Db, userId: string, options: { everything: boolean }): Promise<void> {
-  let q = db.kysely.deleteFrom('oidc_payloads').where('account_id', '=', userId);
+export async function endOidcSessions(ctx: Ctx, userId: string, options: { everything: boolean }): Promise<void> {
+  await queueLogouts(ctx, await logoutTargets(ctx.db, userId, { grants: options.everything }));
+  let q = ctx.db.kysely.deleteFrom('oidc_payloads').where('account_id', '=', userId);
   if (!options.everything) q = q.where('model', '=', 'Session');
   await q.execute();
 }
 
-/** Ends a user's grants, codes and tokens for the apps of one org (they left it), leaving other apps alone. */
-export async function endOrgAppAccess(db: Db, userId: string, orgId: string): Promise<void> {
-  await db.kysely
+/**
+ * Ends a user's grants, codes and tokens for the apps of one org (they left it), leaving other apps alone;
+ * those apps with a back-channel logout URI are told.
+ */
+export async function endOrgAppAccess(ctx: Ctx, userId: string, orgId: string): Promise<void> {
+  await queueLogouts(ctx, await logoutTargets(ctx.db, userId, { grants: true, orgId }));
+  await ctx.db.kysely
     .deleteFrom('oidc_payloads')
     .where('account_id', '=', userId)
     .where('client_id', 'in', (eb) => eb.selectFrom('oidc_clients').select('id').where('org_id', '=', orgId))

@@ -32,6 +32,8 @@ const uris = {
   maxItems: CLIENT_LIMITS.redirectUris,
   items: str(CLIENT_LIMITS.uriChars, { minLength: 1 }),
 };
+/** Where the app receives logout tokens; null or "" removes it. */
+const backchannelUri = { type: ['string', 'null'], maxLength: CLIENT_LIMITS.uriChars };
 const createSchema = object(
   {
     name: str(100, { minLength: 1 }),
@@ -39,13 +41,19 @@ const createSchema = object(
     tokenAuthMethod: { type: 'string', enum: [...SECRET_METHODS] },
     redirectUris: uris,
     postLogoutRedirectUris: uris,
+    backchannelLogoutUri: backchannelUri,
   },
   ['name', 'kind', 'redirectUris'],
 );
-const updateSchema = object({ name: str(100, { minLength: 1 }), redirectUris: uris, postLogoutRedirectUris: uris }, [
-  'name',
-  'redirectUris',
-]);
+const updateSchema = object(
+  {
+    name: str(100, { minLength: 1 }),
+    redirectUris: uris,
+    postLogoutRedirectUris: uris,
+    backchannelLogoutUri: backchannelUri,
+  },
+  ['name', 'redirectUris'],
+);
 
 /** Lines of a textarea → addresses. */
 function lines(value: unknown): string[] {
@@ -240,6 +248,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
         tokenAuthMethod: method,
         redirectUris: lines(body.redirectUris),
         postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
+        backchannelLogoutUri: String(body.backchannelLogoutUri ?? '').slice(0, CLIENT_LIMITS.uriChars),
       };
       const created = await registerApp(ctx, { session, meta: meta(request) }, { orgId, app });
       const shown = created.clientSecret ? { clientId: created.client.clientId, secret: created.clientSecret } : null;
@@ -259,6 +268,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
         name: String(body.name ?? '').slice(0, 100),
         redirectUris: lines(body.redirectUris),
         postLogoutRedirectUris: lines(body.postLogoutRedirectUris),
+        backchannelLogoutUri: String(body.backchannelLogoutUri ?? '').slice(0, CLIENT_LIMITS.uriChars),
       };
       const client = await updateApp(
         ctx,
@@ -333,6 +343,8 @@ ${shown ? html`<div class="notice notice-success" role="status"><p><strong>Copy 
       <textarea id="redirect-${c.clientId}" name="redirectUris" rows="3" required>${c.redirectUris.join('\n')}</textarea>
       <label for="logout-${c.clientId}">Post-logout redirect URIs <span class="muted">(optional, one per line)</span></label>
       <textarea id="logout-${c.clientId}" name="postLogoutRedirectUris" rows="2">${c.postLogoutRedirectUris.join('\n')}</textarea>
+      <label for="backchannel-${c.clientId}">Back-channel logout URI <span class="muted">(optional; twofold's server posts a logout token here when the person signs out)</span></label>
+      <input id="backchannel-${c.clientId}" name="backchannelLogoutUri" type="url" maxlength="${CLIENT_LIMITS.uriChars}" value="${c.backchannelLogoutUri ?? ''}">
       <button type="submit">Save</button>
     </form>
     <div class="row-actions">
@@ -373,6 +385,8 @@ ${shown ? html`<div class="notice notice-success" role="status"><p><strong>Copy 
     <textarea id="app-redirects" name="redirectUris" rows="3" required placeholder="https://app.example.com/callback"></textarea>
     <label for="app-logout">Post-logout redirect URIs <span class="muted">(optional)</span></label>
     <textarea id="app-logout" name="postLogoutRedirectUris" rows="2"></textarea>
+    <label for="app-backchannel">Back-channel logout URI <span class="muted">(optional; twofold's server posts a logout token here when the person signs out)</span></label>
+    <input id="app-backchannel" name="backchannelLogoutUri" type="url" maxlength="${CLIENT_LIMITS.uriChars}" placeholder="https://app.example.com/backchannel-logout">
     <button type="submit">Register app</button>
   </form>
 </section>`;

@@ -10,6 +10,7 @@ import type { Ctx } from '../context.ts';
 import type { Db } from '../db/connect.ts';
 import { randomToken } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
+import { isBlockedAddress } from '../webhooks/targets.ts';
 
 export type ClientKind = 'confidential' | 'public';
 /** How a confidential app sends its secret to the token endpoint (RFC 6749 §2.3.1). */
@@ -35,6 +36,8 @@ export interface ClientView {
   readonly tokenAuthMethod: SecretMethod | 'none';
   readonly redirectUris: string[];
   readonly postLogoutRedirectUris: string[];
+  /** Where the app receives logout tokens (OpenID Connect Back-Channel Logout 1.0), or null. */
+  readonly backchannelLogoutUri: string | null;
   readonly createdAt: string;
   readonly secretRotatedAt: string | null;
   /** Until when the secret before the last rotation still works (null: it does not). */
@@ -47,6 +50,8 @@ export interface ClientInput {
   readonly tokenAuthMethod?: SecretMethod;
   readonly redirectUris: readonly string[];
   readonly postLogoutRedirectUris?: readonly string[];
+  /** Absent: unchanged (new app: none); null or empty: none. */
+  readonly backchannelLogoutUri?: string | null;
 }
 
 interface ClientRow {
@@ -58,6 +63,7 @@ interface ClientRow {
   token_auth_method: string;
   redirect_uris: string;
   post_logout_redirect_uris: string;
+  backchannel_logout_uri: string | null;
   created_at: string;
   secret_rotated_at: string | null;
   previous_secret_expires_at: string | null;
@@ -72,6 +78,7 @@ function view(row: ClientRow): ClientView {
     tokenAuthMethod: row.token_auth_method as SecretMethod | 'none',
     redirectUris: JSON.parse(row.redirect_uris) as string[],
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
+    backchannelLogoutUri: row.backchannel_logout_uri,
     createdAt: row.created_at,
     secretRotatedAt: row.secret_rotated_at,
     previousSecretExpiresAt: row.previous_secret_expires_at,
@@ -117,7 +124,30 @@ export function checkRedirectUri(value: string, kind: ClientKind, field: string)
   );
 }
 
-function checkInput(input: ClientInput): { name: string; redirectUris: string[]; postLogoutRedirectUris: string[] } {
+/**
+ * A back-channel logout URI is called by twofold's server, not a browser: an address like a redirect URI
+ * (https; http only to localhost; no fragment, RFC 8252 §7.3 / OpenID Connect Back-Channel Logout 1.0 §2.2),
+ * and — unless WEBHOOK_ALLOW_PRIVATE_TARGETS — not a loopback, private or reserved address (the SSRF rule of
+ * webhooks, src/webhooks/targets.ts, which delivery applies again to every resolved address).
+ */
+export function checkBackchannelLogoutUri(value: string, allowPrivate: boolean): string {
+  const field = 'backchannelLogoutUri';
+  checkRedirectUri(value, 'confidential', field);
+  const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
+  const local =
+    host === 'localhost' || host.endsWith('.localhost') || (/^[\d.:a-f]+$/i.test(host) && isBlockedAddress(host));
+  if (local && !allowPrivate)
+    throw new AppError('invalid_request', {
+      message: `${field}: twofold calls this address from its server, so it must be a public address, not localhost or a private network.`,
+      details: { field },
+    });
+  return value;
+}
+
+function checkInput(
+  input: ClientInput,
+  allowPrivate: boolean,
+): { name: string; redirectUris: string[]; postLogoutRedirectUris: string[]; backchannelLogoutUri?: string | null } {
   const name = input.name.trim();
   if (!name) throw new AppError('invalid_request', { message: 'Give the app a name.', details: { field: 'name' } });
   const redirectUris = [...new Set(input.redirectUris.map((u) => u.trim()).filter(Boolean))];
@@ -137,7 +167,14 @@ function checkInput(input: ClientInput): { name: string; redirectUris: string[];
   }
   redirectUris.forEach((u) => checkRedirectUri(u, input.kind, 'redirectUris'));
   postLogoutRedirectUris.forEach((u) => checkRedirectUri(u, input.kind, 'postLogoutRedirectUris'));
-  return { name, redirectUris, postLogoutRedirectUris };
+  const backchannel = input.backchannelLogoutUri?.trim();
+  const backchannelLogoutUri =
+    input.backchannelLogoutUri === undefined
+      ? undefined
+      : backchannel
+        ? checkBackchannelLogoutUri(backchannel, allowPrivate)
+        : null;
+  return { name, redirectUris, postLogoutRedirectUris, backchannelLogoutUri };
 }
 
 function newSecret(): string {
@@ -150,7 +187,7 @@ export async function createClient(
   actorUserId: string,
   input: ClientInput,
 ): Promise<{ client: ClientView; clientSecret: string | null }> {
-  const checked = checkInput(input);
+  const checked = checkInput(input, ctx.config.webhookAllowPrivateTargets);
   const count = await ctx.db.kysely
     .selectFrom('oidc_clients')
     .select((eb) => eb.fn.countAll().as('n'))
@@ -171,6 +208,7 @@ export async function createClient(
     token_auth_method: input.kind === 'confidential' ? (input.tokenAuthMethod ?? 'client_secret_basic') : 'none',
     redirect_uris: JSON.stringify(checked.redirectUris),
     post_logout_redirect_uris: JSON.stringify(checked.postLogoutRedirectUris),
+    backchannel_logout_uri: checked.backchannelLogoutUri ?? null,
     created_by: actorUserId,
     created_at: now,
     updated_at: now,
@@ -217,13 +255,14 @@ export async function updateClient(
   input: Omit<ClientInput, 'kind'>,
 ): Promise<ClientView> {
   const current = await getClient(ctx, orgId, clientId);
-  const checked = checkInput({ ...input, kind: current.kind });
+  const checked = checkInput({ ...input, kind: current.kind }, ctx.config.webhookAllowPrivateTargets);
   await ctx.db.kysely
     .updateTable('oidc_clients')
     .set({
       name: checked.name.slice(0, 100),
       redirect_uris: JSON.stringify(checked.redirectUris),
       post_logout_redirect_uris: JSON.stringify(checked.postLogoutRedirectUris),
+      ...(checked.backchannelLogoutUri !== undefined ? { backchannel_logout_uri: checked.backchannelLogoutUri } : {}),
       updated_at: ctx.clock().toISOString(),
     })
     .where('id', '=', clientId)
@@ -300,6 +339,10 @@ export async function findClientMetadata(db: Db, clientId: string): Promise<Adap
     application_type: native ? 'native' : 'web',
     id_token_signed_response_alg: 'RS256',
     token_endpoint_auth_method: client.tokenAuthMethod,
+    // The ID token carries `sid`, which the logout token repeats (Back-Channel Logout 1.0 §2.1, §2.4).
+    ...(client.backchannelLogoutUri
+      ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true }
+      : {}),
     ...(client.kind === 'confidential' && row.secret_hash ? { client_secret: row.secret_hash } : {}),
   };
 }

@@ -16,6 +16,7 @@ import { cookieNames } from '../http/cookies.ts';
 import { findSession, revokeSession, type CurrentSession } from '../sessions/service.ts';
 import { audit } from '../context.ts';
 import { databaseAdapter, findGrantId } from './adapter.ts';
+import { queueLogouts } from './backchannel.ts';
 import { findClient, previousSecretHash, secretHashes } from './clients.ts';
 import { loadSigningKeys, type SigningKeySet } from './keys.ts';
 import { OIDC_TTL } from '../config/defaults.ts';
@@ -104,6 +105,9 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // Published in discovery, `backchannel_logout_uri` in the client metadata, `sid` in its ID tokens; the
+      // notifications themselves go through twofold's outbox (src/oidc/backchannel.ts, see createProvider).
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (koa, form) => {
@@ -122,8 +126,8 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
       url: (_koa, interaction) => `${ctx.config.publicUrl}/authorize/${interaction.uid}`,
       policy: loginPolicy(ctx, library),
     },
-    // Consent given once is remembered for the user and app, across browsers — until the user signs out
-    // at the app's request (RP-initiated logout revokes that app's grant and its tokens).
+    // Consent given once is remembered for the user and app, across browsers, until the person removes the
+    // app (Profile → Apps), signs out everywhere or changes their password.
     loadExistingGrant: async (koa) => {
       const grantId =
         koa.oidc.result?.consent?.grantId ??
@@ -132,6 +136,14 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
           ? await findGrantId(ctx.db, koa.oidc.session!.accountId, koa.oidc.client!.clientId)
           : undefined);
       return grantId ? koa.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    // Signing out through an app (RP-initiated logout) revokes the tokens issued under the session's grants
+    // but keeps the grants themselves: the consent stays, so the next sign-in does not ask for it again. The
+    // library's default destroys them, which asked people to consent after every sign-out. Elsewhere its
+    // default: revoking an access token leaves its grant; other revocations end it.
+    revokeGrantPolicy: (koa) => {
+      if (koa.oidc.route === 'end_session_confirm') return false;
+      return !(koa.oidc.route === 'revocation' && koa.oidc.entities.AccessToken);
     },
     rotateRefreshToken: true,
     ttl: { ...OIDC_TTL },
@@ -192,6 +204,15 @@ export function createProvider(ctx: Ctx, keys: SigningKeySet, library: ProviderM
     if (presented.some((hash) => constantTimeEqual(hash, stored))) return true;
     const previous = await previousSecretHash(ctx, this.clientId);
     return previous !== null && presented.some((hash) => constantTimeEqual(hash, previous));
+  };
+  // The provider's own back-channel logout (the apps of a session ended at an app's request) is queued in the
+  // outbox like every other one, instead of being sent inside the request.
+  provider.Client.prototype.backchannelLogout = async function backchannelLogout(
+    this: { clientId: string },
+    sub: string,
+    sid: string,
+  ): Promise<void> {
+    await queueLogouts(ctx, [{ clientId: this.clientId, subject: sub, sid: sid || null }]);
   };
   // Signing out at an app's request (RP-initiated logout, "Sign out") ends the twofold session too.
   provider.use(async (koa, next) => {

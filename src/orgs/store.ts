@@ -90,14 +90,18 @@ export async function deleteMembership(ctx: Ctx, orgId: string, userId: string):
  * the mail queue holds its own database handle, which would wait on the lock (SQLite has one connection).
  */
 export async function withOrgLocked<T>(ctx: Ctx, orgId: string, work: (locked: Ctx) => Promise<T>): Promise<T> {
-  return ctx.db.kysely.transaction().execute(async (trx) => {
+  // Work announced for after the commit (outbox deliveries, metrics) runs once the transaction is over.
+  const afterCommit: Array<() => void> = [];
+  const result = await ctx.db.kysely.transaction().execute(async (trx) => {
     await trx
       .updateTable('orgs')
       .set((eb) => ({ name: eb.ref('name') }))
       .where('id', '=', orgId)
       .execute();
-    return work({ ...ctx, db: { ...ctx.db, kysely: trx } });
+    return work({ ...ctx, db: { ...ctx.db, kysely: trx }, afterCommit, committed: ctx });
   });
+  for (const run of afterCommit) run();
+  return result;
 }
 
 export interface PolicyRow {

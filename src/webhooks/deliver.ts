@@ -5,13 +5,11 @@
  * retried on the schedule; or failed, and the endpoint turned off once its last messages all failed.
  * Only the failure's class is kept (`timeout`, `http_500`…), never a response body.
  */
-import http from 'node:http';
-import https from 'node:https';
 import { WEBHOOKS } from '../config/defaults.ts';
 import { audit, type Ctx } from '../context.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { signDelivery } from './signature.ts';
-import { guardedLookup, refusedLiteral } from './targets.ts';
+import { postGuarded } from './targets.ts';
 import {
   claimDelivery,
   dueDeliveries,
@@ -21,59 +19,6 @@ import {
   signingSecrets,
   updateWebhook,
 } from './store.ts';
-
-interface SendResult {
-  readonly ok: boolean;
-  readonly status: number | null;
-  readonly error: string | null;
-}
-
-function send(url: string, body: string, headers: Record<string, string>, allowPrivate: boolean): Promise<SendResult> {
-  return new Promise((resolve) => {
-    const target = new URL(url);
-    if (refusedLiteral(target, allowPrivate)) return resolve({ ok: false, status: null, error: 'refused_target' });
-    const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(
-      target,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'twofold-webhooks',
-          'content-length': Buffer.byteLength(body),
-          ...headers,
-        },
-        lookup: guardedLookup(allowPrivate),
-        timeout: WEBHOOKS.timeoutMs,
-      },
-      (response) => {
-        const status = response.statusCode ?? 0;
-        response.resume(); // the body is not read, only drained
-        response.on('end', () => {
-          if (status >= 200 && status < 300) resolve({ ok: true, status, error: null });
-          else
-            resolve({
-              ok: false,
-              status,
-              error: status >= 300 && status < 400 ? 'redirect_not_followed' : `http_${status}`,
-            });
-        });
-        response.on('error', () => resolve({ ok: false, status, error: 'response_error' }));
-      },
-    );
-    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    request.on('error', (error: Error & { code?: string }) => {
-      const code =
-        error.code === 'REFUSED_TARGET'
-          ? 'refused_target'
-          : error.code === 'TIMEOUT'
-            ? 'timeout'
-            : (error.code ?? 'network').toLowerCase();
-      resolve({ ok: false, status: null, error: code });
-    });
-    request.end(body);
-  });
-}
 
 /** Turns an endpoint off when its last messages all failed every attempt, and tells the org's owners. */
 async function disableIfFailing(ctx: Ctx, webhookId: string, orgId: string, url: string): Promise<void> {
@@ -120,7 +65,12 @@ export async function deliverDueWebhooks(ctx: Ctx): Promise<number> {
     }
     const at = ctx.clock();
     const headers = signDelivery(await signingSecrets(ctx, row.webhook_id, at), row.id, at, row.payload);
-    const result = await send(row.url, row.payload, { ...headers }, ctx.config.webhookAllowPrivateTargets);
+    const result = await postGuarded(
+      row.url,
+      row.payload,
+      { 'content-type': 'application/json', 'user-agent': 'twofold-webhooks', ...headers },
+      { allowPrivate: ctx.config.webhookAllowPrivateTargets, timeoutMs: WEBHOOKS.timeoutMs },
+    );
     const after = ctx.clock();
     if (result.ok) {
       delivered += 1;

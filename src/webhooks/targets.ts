@@ -8,6 +8,8 @@
  * single-host set-ups).
  */
 import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { WEBHOOKS } from '../config/defaults.ts';
 import { AppError } from '../errors.ts';
@@ -127,4 +129,62 @@ export function guardedLookup(allowPrivate: boolean): net.LookupFunction {
       return callback(null, usable[0]!.address, usable[0]!.family);
     });
   };
+}
+
+interface SendResult {
+  readonly ok: boolean;
+  readonly status: number | null;
+  readonly error: string | null;
+}
+
+/**
+ * POSTs `body` to a checked address (the literal before connecting, every resolved address in the
+ * connection's own lookup), with a time limit and no redirects; only the outcome's class is kept.
+ */
+export function postGuarded(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  options: { readonly allowPrivate: boolean; readonly timeoutMs: number },
+): Promise<SendResult> {
+  const { allowPrivate, timeoutMs } = options;
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    if (refusedLiteral(target, allowPrivate)) return resolve({ ok: false, status: null, error: 'refused_target' });
+    const client = target.protocol === 'https:' ? https : http;
+    const request = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        lookup: guardedLookup(allowPrivate),
+        timeout: timeoutMs,
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        response.resume(); // the body is not read, only drained
+        response.on('end', () => {
+          if (status >= 200 && status < 300) resolve({ ok: true, status, error: null });
+          else
+            resolve({
+              ok: false,
+              status,
+              error: status >= 300 && status < 400 ? 'redirect_not_followed' : `http_${status}`,
+            });
+        });
+        response.on('error', () => resolve({ ok: false, status, error: 'response_error' }));
+      },
+    );
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    request.on('error', (error: Error & { code?: string }) => {
+      const code =
+        error.code === 'REFUSED_TARGET'
+          ? 'refused_target'
+          : error.code === 'TIMEOUT'
+            ? 'timeout'
+            : (error.code ?? 'network').toLowerCase();
+      resolve({ ok: false, status: null, error: code });
+    });
+    request.end(body);
+  });
 }
