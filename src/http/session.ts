@@ -33,7 +33,8 @@ export function userJson(user: { id: string; email: string; name: string; twoFac
 
 export async function sessionResponse(app: FastifyInstance, session: CurrentSession) {
   const ctx = app.ctx;
-  const memberships = await membershipsOf(ctx, session.userId);
+  // A user without 2FA had the requirement, and with it the memberships, read for this request already.
+  const memberships = session.requirement?.memberships ?? (await membershipsOf(ctx, session.userId));
   return {
     user: userJson(session.user),
     session: {

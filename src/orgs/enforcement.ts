@@ -2,11 +2,14 @@
 import type { Ctx } from '../context.ts';
 import { daysLeft, deadlineFor, memberDeadline, type Requirement } from '../core/enforcement.ts';
 import { exceptionsFromRow } from './exemptions.ts';
+import type { Membership } from './service.ts';
 
 export interface UserRequirement {
   /** The earliest deadline over the orgs that require 2FA of this user; null when none does. */
   readonly deadline: Date | null;
   readonly orgNames: readonly string[];
+  /** Every membership of the user, read by the same query (oldest org first), so a request reads them once. */
+  readonly memberships: readonly Membership[];
 }
 
 export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequirement> {
@@ -18,7 +21,9 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
       join.onRef('x.org_id', '=', 'm.org_id').onRef('x.user_id', '=', 'm.user_id'),
     )
     .select([
+      'o.id',
       'o.name',
+      'o.created_at',
       'o.require_two_factor',
       'o.grace_period_days',
       'o.staff_required_since',
@@ -31,7 +36,7 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
       'x.extended_deadline',
     ])
     .where('m.user_id', '=', userId)
-    .where('o.require_two_factor', '!=', 'off')
+    .orderBy('o.created_at')
     .execute();
   let deadline: Date | null = null;
   const orgNames: string[] = [];
@@ -56,7 +61,12 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
     orgNames.push(r.name);
     if (!deadline || due < deadline) deadline = due;
   }
-  return { deadline, orgNames };
+  const memberships = rows.map((r) => ({
+    org: { id: r.id, name: r.name, createdAt: r.created_at },
+    role: r.role,
+    requireTwoFactor: r.require_two_factor,
+  }));
+  return { deadline, orgNames, memberships };
 }
 
 /** True when the user has no 2FA and a requirement's deadline has passed: only enrolment is allowed. */

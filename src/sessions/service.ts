@@ -36,7 +36,15 @@ export interface CurrentSession extends SessionView {
    * The org requirement as read for this request (a user without 2FA; src/http/request.ts), so that what
    * the request answers about it needs no second read.
    */
-  requirement?: { readonly deadline: Date | null; readonly orgNames: readonly string[] };
+  requirement?: {
+    readonly deadline: Date | null;
+    readonly orgNames: readonly string[];
+    readonly memberships: ReadonlyArray<{
+      readonly org: { readonly id: string; readonly name: string; readonly createdAt: string };
+      readonly role: 'owner' | 'admin' | 'staff' | 'client';
+      readonly requireTwoFactor: string;
+    }>;
+  };
   /** Set when the request authenticated with an API key instead of a session cookie. */
   readonly apiKey?: { readonly id: string; readonly orgId: string | null; readonly scope: 'read' | 'write' };
 }
