@@ -182,6 +182,19 @@ function spawnPlain(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { st
   return Object.assign(child, { stderrText: () => stderr });
 }
 
+/**
+ * The node flags and environment of `npm start` (package.json), so the measured server runs as it is
+ * started in production: e.g. `MALLOC_ARENA_MAX=2 node --enable-source-maps --max-semi-space-size=2 …`.
+ */
+function startCommand(): { nodeFlags: string[]; env: Record<string, string> } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  const node = words.indexOf('node');
+  const env = Object.fromEntries(words.slice(0, node).map((w) => w.split('=', 2) as [string, string]));
+  const nodeFlags = words.slice(node + 1).filter((w) => w.startsWith('--'));
+  return { nodeFlags, env };
+}
+
 /** Polls until `check` passes (or the child died, or the time ran out). */
 async function waitUntil(
   what: string,
@@ -447,7 +460,8 @@ async function startTwofold(
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   // As `npm start` runs it: the compiled build (dist/cli.js, built at the start of the run), no TypeScript loader.
   const entry = path.resolve(flags['server-entry'] ?? 'dist/cli.js');
-  const child = spawnPlain(['--enable-source-maps', ...profiling, entry, 'serve'], env);
+  const start = startCommand();
+  const child = spawnPlain([...start.nodeFlags, ...profiling, entry, 'serve'], { ...start.env, ...env });
   await waitUntil('twofold', child, async () => (await fetch(`${origin}/readyz`)).ok);
   const secrets = fixture.users.map((u) => new Uint8Array(Buffer.from(u.secret, 'base64url')));
   return { child, t: { port, origin, fixture, secrets } };
