@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PASSKEY } from '../config/defaults.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { refusedMethods } from '../orgs/policy.ts';
+import { passkeyDeadline, refusedMethods } from '../orgs/policy.ts';
 import { clearCookie, cookieNames, CONTINUE_COOKIE } from '../http/cookies.ts';
 import type { Ctx } from '../context.ts';
 import { ENROLLABLE_METHODS, proofFrom } from '../factors/index.ts';
@@ -63,6 +63,16 @@ export async function securityPage(
   const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
   const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
   const refused = await refusedMethods(ctx, session.userId, ENROLLABLE_METHODS);
+  const passkeyBy = await passkeyDeadline(ctx, session.userId);
+  const hasPasskey = data.factors.some((f) => f.type === 'passkey');
+  const passkeyNotice =
+    passkeyBy && !hasPasskey
+      ? html`<div class="notice notice-info" role="status"><strong>Your organization accepts only passkeys and security keys.</strong> ${
+          passkeyBy > ctx.clock()
+            ? `Add a passkey by ${passkeyBy.toISOString().slice(0, 10)}: after that your other methods no longer work for signing in.`
+            : 'Your other methods no longer work for signing in: add a passkey now (a backup code gets you in meanwhile).'
+        } <a href="#add-method">Add a passkey</a></div>`
+      : html``;
   const continueTo = continuePath(ctx, request);
   const onward =
     continueTo && data.twoFactorEnabled && !requirement.overdue
@@ -71,7 +81,7 @@ export async function securityPage(
   return frame.send(
     status,
     'Security',
-    html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf, refused)}`,
+    html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${passkeyNotice}${overviewView(data, devices, frame.csrf, refused)}`,
     [WEBAUTHN_SCRIPT],
   );
 }

@@ -89,7 +89,7 @@ function setupLinks(refused: readonly string[]): Html {
   // A factor every method of which an org of the person refuses is not offered.
   const offered = FACTORS.filter((f) => f.methods.some((m) => !refused.includes(m)));
   const setups = offered.flatMap((f) => (f.describe.setup ? [f.describe.setup] : []));
-  return html`<p class="row-actions">${setups.map((s, i) => html`<a class="${i === 0 ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
+  return html`<p class="row-actions" id="add-method">${setups.map((s, i) => html`<a class="${i === 0 ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
 }
 
 export function overviewView(
@@ -113,7 +113,7 @@ export function overviewView(
     <thead><tr><th scope="col">Method</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${data.factors.map(
       (f) => html`<tr>
-      <td>${f.label} ${kindOf(f).toLowerCase() === f.label.toLowerCase() ? '' : html`<span class="muted">(${kindOf(f)})</span>`} ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
+      <td>${f.label} ${kindOf(f).toLowerCase() === f.label.toLowerCase() ? '' : html`<span class="muted">(${kindOf(f)})</span>`} ${f.isDefault ? html`<span class="badge">Default</span>` : ''}${f.methods.length > 0 && f.methods.every((m) => refused.includes(m)) ? html` <span class="badge warn">not accepted by your organization</span>` : ''}</td>
       <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
         ${postButton(`/profile/security/factors/${f.id}/remove`, csrf, 'Remove', 'danger')}

@@ -15,6 +15,7 @@ import * as m0012 from './0012_account_suspension.ts';
 import * as m0013 from './0013_webhooks.ts';
 import * as m0014 from './0014_forward_auth.ts';
 import * as m0017 from './0017_email_codes.ts';
+import * as m0018 from './0018_phishing_resistant.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_webhooks': m0013,
   '0014_forward_auth': m0014,
   '0017_email_codes': m0017,
+  '0018_phishing_resistant': m0018,
 };
 
 export const bundledMigrations: MigrationProvider = {
