@@ -29,6 +29,7 @@ const DONE: Record<string, string> = {
   passkey_added: 'Passkey added.',
   phone_added: 'Phone number added.',
   email_added: 'Email codes are on.',
+  email_code_sent: 'We emailed you a code. Choose "Code by email" and enter it.',
   phone_changed: 'Phone number changed. Codes now go to the new number.',
   phone_code_sent: 'We sent a code to your phone. Choose "Code by text message" or "Code by phone call" and enter it.',
   renamed: 'Name saved.',

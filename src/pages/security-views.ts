@@ -11,6 +11,7 @@ import { html, type Html } from '../core/html.ts';
 import { passkeyProofButton } from '../factors/passkey/views.ts';
 import type { RequirementSummary } from '../orgs/enforcement.ts';
 import { phoneProofSender } from '../factors/phone/views.ts';
+import { emailProofSender } from '../factors/email/views.ts';
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
 
@@ -54,7 +55,10 @@ export function phoneProofFor(
   next: string,
   sent: string | null,
 ): Html {
-  return methodsOf(data).some((m) => m.answer === 'sent_code') ? phoneProofSender(csrf, next, sent) : html``;
+  const methods = methodsOf(data);
+  const byPhone = methods.some((m) => m.answer === 'sent_code' && m.method !== 'email');
+  const byEmail = methods.some((m) => m.method === 'email');
+  return html`${byPhone ? phoneProofSender(csrf, next, sent) : ''}${byEmail ? emailProofSender(csrf, next, sent) : ''}`;
 }
 
 function postButton(action: string, csrf: string, label: string, kind = 'secondary'): Html {

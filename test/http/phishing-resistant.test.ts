@@ -72,6 +72,13 @@ describe.each(DIALECTS)('phishing-resistant only (%s)', (dialect) => {
     });
     expect(refused.body.error.message).toContain('passkey');
     expect((await refused.client.get('/api/v1/session')).statusCode).toBe(401);
+    const audited = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select(['event', 'details'])
+      .where('event', '=', 'sign_in.method_refused')
+      .execute();
+    expect(audited).toHaveLength(1);
+    expect(audited[0]!.details).toContain('phishing_resistant');
     // A backup code (recovery) still gets the person in, to add a passkey with the soft authenticator.
     const client = new Client(t.app);
     await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
