@@ -22,6 +22,10 @@ export const ERRORS = {
     status: 403,
     message: 'Your organization does not allow this sign-in method. Choose another one.',
   },
+  authenticator_not_allowed: {
+    status: 403,
+    message: 'Your organization does not accept this model of passkey or security key.',
+  },
   two_factor_enrollment_required: { status: 403, message: 'Set up two-factor authentication to continue.' },
   member_of_other_org: {
     status: 403,

@@ -23,6 +23,7 @@ export async function pruneExpired(ctx: Ctx): Promise<number> {
     db.deleteFrom('totp_enrollments').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('webauthn_challenges').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('phone_enrollments').where('expires_at', '<', cutoff).executeTakeFirst(),
+    db.deleteFrom('email_enrollments').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('phone_codes').where('expires_at', '<', cutoff).executeTakeFirst(),
     db.deleteFrom('phone_send_cooldowns').where('available_at', '<', nowIso).executeTakeFirst(),
     db.deleteFrom('trusted_devices').where('expires_at', '<', cutoff).executeTakeFirst(),

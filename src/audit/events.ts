@@ -41,6 +41,7 @@ export const AUDIT_EVENTS = [
   'email_code.sent',
   'email_code.send_limited',
   'sign_in.device_check_required',
+  'sign_in.method_refused',
   'two_factor.enabled',
   'two_factor.disabled',
   'two_factor.reset',

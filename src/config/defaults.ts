@@ -220,6 +220,8 @@ export const ORG_POLICY = Object.freeze({
   trustedDeviceDays: 30,
   trustedDeviceMaxDays: 365,
   selfServiceRecovery: true,
+  /** Authenticator models (AAGUIDs) an org may list for passkeys: plenty for the keys an org issues. */
+  maxAllowedAuthenticators: 50,
 });
 
 /**

@@ -55,6 +55,10 @@ export interface OrgsTable {
   everyone_required_since: string | null;
   email_codes: Generated<'off' | 'clients' | 'everyone'>;
   new_device_check: Generated<'off' | 'staff' | 'everyone'>;
+  phishing_resistant: Generated<'off' | 'staff' | 'everyone'>;
+  phishing_resistant_staff_since: string | null;
+  phishing_resistant_everyone_since: string | null;
+  allowed_authenticators: Generated<string>;
 }
 
 export interface MembershipsTable {

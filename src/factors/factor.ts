@@ -63,6 +63,8 @@ export interface FactorEntry {
  */
 export interface MethodPolicy {
   assertAllowed(method: string): Promise<void>;
+  /** Authenticator models (AAGUIDs) a new passkey may be; null when no org restricts them. */
+  allowedAuthenticators(): Promise<readonly string[] | null>;
 }
 
 /** Who enrols: the signed-in person, with the names of their orgs (an authenticator app shows the first). */
@@ -94,7 +96,14 @@ export interface Enrolment<Begin, Started, Finish, Resend = never> {
   begin(ctx: Ctx, who: Enrollee, input: Begin, meta: RequestMeta, policy: MethodPolicy): Promise<Started>;
   /** A new code for a pending enrolment, for factors whose code is sent. */
   resend?(ctx: Ctx, who: Enrollee, input: Resend, meta: RequestMeta, policy: MethodPolicy): Promise<Started>;
-  finish(ctx: Ctx, who: Enrollee, input: Finish, added: FactorAdded, meta: RequestMeta): Promise<Enrolled>;
+  finish(
+    ctx: Ctx,
+    who: Enrollee,
+    input: Finish,
+    added: FactorAdded,
+    meta: RequestMeta,
+    policy: MethodPolicy,
+  ): Promise<Enrolled>;
 }
 
 /** Asking for a proof before it is given: a code sent, or a passkey's request options. */

@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { hasRecentReauth, type CurrentSession } from '../sessions/service.ts';
-import { assertMethodAllowed } from '../orgs/policy.ts';
+import { allowedAuthenticatorsFor, assertMethodAllowed, type MethodUse } from '../orgs/policy.ts';
 import { membershipsOf } from '../orgs/service.ts';
 import type { Enrollee, MethodPolicy } from '../factors/factor.ts';
 
@@ -23,13 +23,19 @@ export function requireRecentReauthentication(ctx: Ctx, session: CurrentSession)
   if (!hasRecentReauth(ctx, session)) throw new AppError('reauthentication_required');
 }
 
-/** Which methods the person may use: every org of theirs that lists allowed methods must list it. */
-export function methodPolicy(ctx: Ctx, userId: string): MethodPolicy {
-  return { assertAllowed: (method) => assertMethodAllowed(ctx, userId, method) };
+/**
+ * Which methods the person may use, for adding one (`enrol`) or using one (`sign_in`, also confirming it's
+ * you): the one method rule of src/orgs/policy.ts, and the authenticator models a new passkey may be.
+ */
+export function methodPolicy(ctx: Ctx, userId: string, use: MethodUse = 'sign_in'): MethodPolicy {
+  return {
+    assertAllowed: (method) => assertMethodAllowed(ctx, userId, method, use),
+    allowedAuthenticators: () => allowedAuthenticatorsFor(ctx, userId),
+  };
 }
 
 /** A policy for a sign-in that has not named its person yet (passwordless): nothing to apply. */
-export const NO_POLICY: MethodPolicy = { assertAllowed: async () => {} };
+export const NO_POLICY: MethodPolicy = { assertAllowed: async () => {}, allowedAuthenticators: async () => null };
 
 export async function enrolleeOf(ctx: Ctx, user: CurrentSession['user']): Promise<Enrollee> {
   const memberships = await membershipsOf(ctx, user.id);

@@ -16,7 +16,14 @@ import { disableTwoFactor, notifyFactorAdded, notifyFactorRemoved, recordFactorA
 
 /** An enrolment step, typed by the factor that the route or page names (its input and result kept). */
 type Step<I, S> = (ctx: Ctx, who: Enrollee, input: I, meta: RequestMeta, policy: MethodPolicy) => Promise<S>;
-type Finish<I> = (ctx: Ctx, who: Enrollee, input: I, added: FactorAdded, meta: RequestMeta) => Promise<Enrolled>;
+type Finish<I> = (
+  ctx: Ctx,
+  who: Enrollee,
+  input: I,
+  added: FactorAdded,
+  meta: RequestMeta,
+  policy: MethodPolicy,
+) => Promise<Enrolled>;
 
 /** Starts adding a factor: a secret, registration options, or a code sent (sudo, and the org policy). */
 export async function beginEnrolment<Begin, Started>(
@@ -27,7 +34,7 @@ export async function beginEnrolment<Begin, Started>(
 ): Promise<Started> {
   requireRecentReauthentication(ctx, by.session);
   const who = await enrolleeOf(ctx, by.session.user);
-  return factor.enrol.begin(ctx, who, input, by.meta, methodPolicy(ctx, who.id));
+  return factor.enrol.begin(ctx, who, input, by.meta, methodPolicy(ctx, who.id, 'enrol'));
 }
 
 /** A new code for a pending enrolment (factors whose code is sent). */
@@ -40,7 +47,7 @@ export async function resendEnrolmentCode<Resend, Started>(
   const resend = factor.enrol.resend;
   if (!resend) throw new AppError('not_found');
   const who = await enrolleeOf(ctx, by.session.user);
-  return resend(ctx, who, input, by.meta, methodPolicy(ctx, who.id));
+  return resend(ctx, who, input, by.meta, methodPolicy(ctx, who.id, 'enrol'));
 }
 
 export interface EnrolmentDone extends Enrolled {
@@ -63,6 +70,7 @@ export async function finishEnrolment<Input>(
     input,
     (tx, what) => recordFactorAdded(tx, user, { type: factor.id, label: what.label }, by.meta),
     by.meta,
+    methodPolicy(ctx, who.id, 'enrol'),
   );
   if (!done.changed) await notifyFactorAdded(ctx, user, { type: factor.id, label: done.factor.label });
   if (!done.backupCodes) return { ...done, sessionToken: null };

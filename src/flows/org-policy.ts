@@ -21,8 +21,24 @@ export async function changePolicy(
   const before = await getPolicy(ctx, orgId);
   const next: OrgPolicy = { ...before, ...input.patch };
   checkPolicy(next);
-  const times = nextRequirementTimes(await requirementTimes(ctx, orgId), next.requireTwoFactor, ctx.clock());
-  await setPolicy(ctx, orgId, { ...next, ...times });
+  const previous = await requirementTimes(ctx, orgId);
+  const times = nextRequirementTimes(previous, next.requireTwoFactor, ctx.clock());
+  // The passkey-only rule has its own start times: its grace deadline follows them like the 2FA requirement's.
+  const passkeyTimes = nextRequirementTimes(
+    {
+      staffRequiredSince: previous.phishingResistantStaffSince,
+      everyoneRequiredSince: previous.phishingResistantEveryoneSince,
+    },
+    next.phishingResistant,
+    ctx.clock(),
+  );
+  await setPolicy(ctx, orgId, {
+    ...next,
+    allowedAuthenticators: next.allowedAuthenticators.map((a) => a.toLowerCase()),
+    ...times,
+    phishingResistantStaffSince: passkeyTimes.staffRequiredSince,
+    phishingResistantEveryoneSince: passkeyTimes.everyoneRequiredSince,
+  });
   const changed: Record<string, string> = {};
   for (const key of Object.keys(next) as Array<keyof OrgPolicy>) {
     if (JSON.stringify(before[key]) !== JSON.stringify(next[key]))

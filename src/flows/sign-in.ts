@@ -190,7 +190,17 @@ export async function secondStep(
       });
   } else {
     // THE method rule (an org may refuse a method, here as when enrolling and sending a code).
-    await methodPolicy(ctx, user.id).assertAllowed(method);
+    try {
+      await methodPolicy(ctx, user.id).assertAllowed(method);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'method_not_allowed_by_org')
+        await audit(ctx, meta, {
+          event: 'sign_in.method_refused',
+          targetUserId: user.id,
+          details: { method, rule: String(error.details.rule) },
+        });
+      throw error;
+    }
   }
   if (challenge.firstStep !== 'pwd' && methodsGiving(challenge.firstStep).includes(method)) {
     throw new AppError('invalid_code', {

@@ -6,6 +6,7 @@ import { TRUSTED_DEVICE } from '../config/defaults.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { Role } from '../db/schema.ts';
+import { deadlineFor, type Requirement } from '../core/enforcement.ts';
 
 export function roleInScope(requirement: string, role: Role): boolean {
   if (requirement === 'everyone') return true;
@@ -58,6 +59,10 @@ export interface OrgPolicy {
   emailCodes: 'off' | 'clients' | 'everyone';
   /** Members without 2FA confirm a browser never seen for their account with an emailed code. */
   newDeviceCheck: 'off' | 'staff' | 'everyone';
+  /** For these members only passkeys and security keys count as a second factor. */
+  phishingResistant: 'off' | 'staff' | 'everyone';
+  /** Authenticator models (AAGUIDs) a passkey may be registered with; empty = any. */
+  allowedAuthenticators: string[];
 }
 
 /** Whether an org's email-codes setting covers a member of this role. */
@@ -76,6 +81,8 @@ export async function getPolicy(ctx: Ctx, orgId: string): Promise<OrgPolicy> {
     selfServiceRecovery: Number(row.self_service_recovery) === 1,
     emailCodes: row.email_codes,
     newDeviceCheck: row.new_device_check,
+    phishingResistant: row.phishing_resistant,
+    allowedAuthenticators: JSON.parse(row.allowed_authenticators) as string[],
   };
 }
 
@@ -92,29 +99,77 @@ export async function membersWithout2faInScope(ctx: Ctx, orgId: string, requirem
 }
 
 /** Why an org refuses a method to a person, or null when every org of theirs allows it. */
-type Refusal = 'allowed_methods' | 'email_codes' | null;
+type Refusal = 'allowed_methods' | 'email_codes' | 'phishing_resistant' | null;
+
+/** What a method is asked for: adding it, or using one already there (signing in, confirming it's you). */
+export type MethodUse = 'enrol' | 'sign_in';
 
 interface MethodRuleRow {
   readonly allowed_methods: string;
   readonly email_codes: string;
   readonly role: Role;
+  readonly role_changed_at: string;
+  readonly grace_period_days: number;
+  readonly phishing_resistant: string;
+  readonly phishing_resistant_staff_since: string | null;
+  readonly phishing_resistant_everyone_since: string | null;
 }
 
 async function methodRuleRows(ctx: Ctx, userId: string): Promise<MethodRuleRow[]> {
   return ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
-    .select(['o.allowed_methods', 'o.email_codes', 'm.role'])
+    .select([
+      'o.allowed_methods',
+      'o.email_codes',
+      'm.role',
+      'm.role_changed_at',
+      'o.grace_period_days',
+      'o.phishing_resistant',
+      'o.phishing_resistant_staff_since',
+      'o.phishing_resistant_everyone_since',
+    ])
     .where('m.user_id', '=', userId)
     .execute();
 }
 
 /**
- * THE method rule, for enrolling, sending a code and signing in alike (the strictest policy wins): every org
- * of the person that lists allowed methods must list it (an empty list allows everything), and email codes
- * need every org of theirs to allow them for their role there — nobody has them without an org that says so.
+ * When the passkey-only rule stops accepting a member's other methods at sign-in: the org's grace period
+ * after the rule began to apply to them (the 2FA requirement's machinery, src/core/enforcement.ts), the
+ * earliest over their orgs; null when no org of theirs has the rule for their role.
  */
-function refusalOf(rows: readonly MethodRuleRow[], method: string): Refusal {
+function passkeyDeadlineOf(rows: readonly MethodRuleRow[]): Date | null {
+  let deadline: Date | null = null;
+  for (const r of rows) {
+    const due = deadlineFor(
+      {
+        requirement: r.phishing_resistant as Requirement,
+        gracePeriodDays: Number(r.grace_period_days),
+        staffRequiredSince: r.phishing_resistant_staff_since,
+        everyoneRequiredSince: r.phishing_resistant_everyone_since,
+      },
+      { role: r.role, scopeChangedAt: r.role_changed_at },
+    );
+    if (due && (!deadline || due < deadline)) deadline = due;
+  }
+  return deadline;
+}
+
+/**
+ * THE method rule, for enrolling, sending a code and signing in alike (the strictest policy wins):
+ * - backup codes are recovery, not a method an org chooses: never refused here;
+ * - under a phishing-resistant rule only passkeys can be added, and other methods stop working for sign-in
+ *   at the member's grace deadline;
+ * - email codes need every org of the person to allow them for their role there (nobody has them without
+ *   an org that says so);
+ * - every org that lists allowed methods must list the method (an empty list allows everything).
+ */
+function refusalOf(rows: readonly MethodRuleRow[], method: string, use: MethodUse, now: Date): Refusal {
+  if (method === 'backup_code') return null;
+  if (method !== 'passkey') {
+    const deadline = passkeyDeadlineOf(rows);
+    if (deadline && (use === 'enrol' || deadline <= now)) return 'phishing_resistant';
+  }
   if (method === 'email' && (rows.length === 0 || !rows.every((r) => emailCodesCover(r.email_codes, r.role))))
     return 'email_codes';
   const listed = rows.every((r) => {
@@ -124,39 +179,75 @@ function refusalOf(rows: readonly MethodRuleRow[], method: string): Refusal {
   return listed ? null : 'allowed_methods';
 }
 
-async function methodRefusal(ctx: Ctx, userId: string, method: string): Promise<Refusal> {
-  return refusalOf(await methodRuleRows(ctx, userId), method);
-}
+const REFUSALS: Record<Exclude<Refusal, null>, string> = {
+  allowed_methods: 'Your organization does not allow this sign-in method. Choose another one.',
+  email_codes: 'Your organization does not allow email codes as a sign-in method. Choose another one.',
+  phishing_resistant:
+    'Your organization accepts only passkeys and security keys. Sign in with a passkey, or use a backup code and add a passkey in Profile → Security.',
+};
 
-/** Of `methods`, those an org of the person refuses (the Security page hides or marks them). */
-export async function refusedMethods(ctx: Ctx, userId: string, methods: readonly string[]): Promise<string[]> {
-  const rows = await methodRuleRows(ctx, userId);
-  return methods.filter((m) => refusalOf(rows, m) !== null);
-}
-
-export async function assertMethodAllowed(ctx: Ctx, userId: string, method: string): Promise<void> {
-  const refusal = await methodRefusal(ctx, userId, method);
+export async function assertMethodAllowed(ctx: Ctx, userId: string, method: string, use: MethodUse): Promise<void> {
+  const refusal = refusalOf(await methodRuleRows(ctx, userId), method, use, ctx.clock());
   if (refusal === null) return;
   throw new AppError('method_not_allowed_by_org', {
-    message:
-      refusal === 'email_codes'
-        ? 'Your organization does not allow email codes as a sign-in method. Choose another one.'
-        : 'Your organization does not allow this sign-in method. Choose another one.',
-    details: { method, rule: refusal },
+    message: REFUSALS[refusal],
+    details: { method, rule: refusal, ...(refusal === 'phishing_resistant' ? { addPasskey: true } : {}) },
   });
+}
+
+/** Of `methods`, those an org of the person does not accept (the Security page hides or marks them). */
+export async function refusedMethods(ctx: Ctx, userId: string, methods: readonly string[]): Promise<string[]> {
+  const rows = await methodRuleRows(ctx, userId);
+  return methods.filter((m) => refusalOf(rows, m, 'enrol', ctx.clock()) !== null);
+}
+
+/** The person's deadline to add a passkey under a phishing-resistant rule (null: no such rule for them). */
+export async function passkeyDeadline(ctx: Ctx, userId: string): Promise<Date | null> {
+  return passkeyDeadlineOf(await methodRuleRows(ctx, userId));
+}
+
+/**
+ * The authenticator models a passkey of this person may be (AAGUIDs, lowercase): the intersection of the
+ * lists of their orgs that have one; null when none restricts them.
+ */
+export async function allowedAuthenticatorsFor(ctx: Ctx, userId: string): Promise<readonly string[] | null> {
+  const rows = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('orgs as o', 'o.id', 'm.org_id')
+    .select('o.allowed_authenticators')
+    .where('m.user_id', '=', userId)
+    .execute();
+  const lists = rows.map((r) => JSON.parse(r.allowed_authenticators) as string[]).filter((l) => l.length > 0);
+  if (lists.length === 0) return null;
+  return lists.reduce((kept, list) => kept.filter((a) => list.includes(a)));
 }
 
 /** The org's current requirement times (when "staff" and "everyone" became required), for the next policy. */
 export async function requirementTimes(
   ctx: Ctx,
   orgId: string,
-): Promise<{ staffRequiredSince: string | null; everyoneRequiredSince: string | null }> {
+): Promise<{
+  staffRequiredSince: string | null;
+  everyoneRequiredSince: string | null;
+  phishingResistantStaffSince: string | null;
+  phishingResistantEveryoneSince: string | null;
+}> {
   const row = await ctx.db.kysely
     .selectFrom('orgs')
-    .select(['staff_required_since', 'everyone_required_since'])
+    .select([
+      'staff_required_since',
+      'everyone_required_since',
+      'phishing_resistant_staff_since',
+      'phishing_resistant_everyone_since',
+    ])
     .where('id', '=', orgId)
     .executeTakeFirstOrThrow();
-  return { staffRequiredSince: row.staff_required_since, everyoneRequiredSince: row.everyone_required_since };
+  return {
+    staffRequiredSince: row.staff_required_since,
+    everyoneRequiredSince: row.everyone_required_since,
+    phishingResistantStaffSince: row.phishing_resistant_staff_since,
+    phishingResistantEveryoneSince: row.phishing_resistant_everyone_since,
+  };
 }
 
 /** Refuses a policy that leaves members only SMS or voice. */

@@ -26,6 +26,13 @@ export const policySchema = object({
   selfServiceRecovery: bool(),
   emailCodes: { type: 'string', enum: ['off', 'clients', 'everyone'] },
   newDeviceCheck: requirement,
+  phishingResistant: requirement,
+  allowedAuthenticators: {
+    type: 'array',
+    maxItems: ORG_POLICY.maxAllowedAuthenticators,
+    uniqueItems: true,
+    items: { type: 'string', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' },
+  },
 });
 
 export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {

@@ -112,6 +112,10 @@ export interface PolicyRow {
   readonly selfServiceRecovery: boolean;
   readonly emailCodes: 'off' | 'clients' | 'everyone';
   readonly newDeviceCheck: 'off' | 'staff' | 'everyone';
+  readonly phishingResistant: 'off' | 'staff' | 'everyone';
+  readonly allowedAuthenticators: readonly string[];
+  readonly phishingResistantStaffSince: string | null;
+  readonly phishingResistantEveryoneSince: string | null;
   readonly staffRequiredSince: string | null;
   readonly everyoneRequiredSince: string | null;
 }
@@ -127,6 +131,10 @@ export async function setPolicy(ctx: Ctx, orgId: string, policy: PolicyRow): Pro
       self_service_recovery: policy.selfServiceRecovery ? 1 : 0,
       email_codes: policy.emailCodes,
       new_device_check: policy.newDeviceCheck,
+      phishing_resistant: policy.phishingResistant,
+      allowed_authenticators: JSON.stringify([...new Set(policy.allowedAuthenticators)].sort()),
+      phishing_resistant_staff_since: policy.phishingResistantStaffSince,
+      phishing_resistant_everyone_since: policy.phishingResistantEveryoneSince,
       staff_required_since: policy.staffRequiredSince,
       everyone_required_since: policy.everyoneRequiredSince,
     })

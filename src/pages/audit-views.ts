@@ -35,6 +35,7 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   'email_code.sent': 'Code sent by email',
   'email_code.send_limited': 'Email code not sent: sending limit reached',
   'sign_in.device_check_required': 'Sign-in from a new device: code emailed',
+  'sign_in.method_refused': 'Sign-in refused: method not accepted by the organization',
   'two_factor.enabled': 'Two-factor authentication turned on',
   'two_factor.disabled': 'Two-factor authentication turned off',
   'two_factor.reset': 'Two-factor authentication reset',

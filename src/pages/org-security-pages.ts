@@ -30,6 +30,22 @@ const DONE: Record<string, string> = {
   extended: 'The deadline was extended. The member and every owner get an email.',
 };
 
+/** One AAGUID per line (or comma-separated); anything not shaped like one is refused with the field named. */
+function readAaguids(value: string | string[] | undefined): string[] {
+  const text = Array.isArray(value) ? value.join('\n') : (value ?? '');
+  const items = text
+    .split(/[\s,]+/)
+    .map((a) => a.trim().toLowerCase())
+    .filter((a) => a.length > 0);
+  const shape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  if (items.length > ORG_POLICY.maxAllowedAuthenticators || items.some((a) => !shape.test(a)))
+    throw new AppError('invalid_request', {
+      message: `Enter up to ${ORG_POLICY.maxAllowedAuthenticators} AAGUIDs, one per line (like 2fc0579f-8113-47ea-b116-bb5a8db9202a).`,
+      details: { field: 'allowedAuthenticators' },
+    });
+  return [...new Set(items)];
+}
+
 function readPolicy(body: Body): PolicyFormValues {
   const list = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? [v] : []);
   const int = (v: string | string[] | undefined, max: number, field: string): number => {
@@ -55,6 +71,13 @@ function readPolicy(body: Body): PolicyFormValues {
     allowedMethods: list(body.allowedMethods).filter((m) => ENROLLABLE_METHODS.some((known) => known === m)),
     selfServiceRecovery: body.selfServiceRecovery === '1',
     emailCodes: choice(body.emailCodes, ['off', 'clients', 'everyone'] as const, 'emailCodes', 'off'),
+    phishingResistant: choice(
+      body.phishingResistant,
+      ['off', 'staff', 'everyone'] as const,
+      'phishingResistant',
+      'off',
+    ),
+    allowedAuthenticators: readAaguids(body.allowedAuthenticators),
     newDeviceCheck: choice(body.newDeviceCheck, ['off', 'staff', 'everyone'] as const, 'newDeviceCheck', 'staff'),
   };
 }

@@ -41,6 +41,13 @@ export function policyForm(orgId: string, v: PolicyFormValues, csrf: string, con
   <fieldset><legend>Allowed methods</legend>
     ${METHODS.map(([value, label]) => html`<label class="checkbox"><input type="checkbox" name="allowedMethods" value="${value}" ${allowed(value) ? html`checked` : ''}> ${label}</label>`)}
   </fieldset>
+  <fieldset><legend>Phishing-resistant only (passkeys and security keys)</legend>
+    ${DEVICE_CHECK.map(([value, label]) => html`<label class="checkbox"><input type="radio" name="phishingResistant" value="${value}" ${v.phishingResistant === value ? html`checked` : ''}> ${label}</label>`)}
+    <p class="hint">For these members only passkeys and security keys count. Their other methods are shown as "not accepted by your organization" and stop working for sign-in after the grace period; backup codes keep working, so nobody is locked out while adding a passkey.</p>
+  </fieldset>
+  <label for="aaguids">Accepted authenticator models (AAGUIDs, one per line; empty: any)</label>
+  <textarea id="aaguids" name="allowedAuthenticators" rows="3" spellcheck="false">${v.allowedAuthenticators.join('\n')}</textarea>
+  <p class="hint">Checked on the server when a passkey is added. Only an authenticator that sends an attestation says its model: synced passkeys usually do not, so with a list set only keys that attest (most security keys) can be added.</p>
   <fieldset><legend>Email codes as a second factor</legend>
     ${EMAIL_CODES.map(([value, label]) => html`<label class="checkbox"><input type="radio" name="emailCodes" value="${value}" ${v.emailCodes === value ? html`checked` : ''}> ${label}</label>`)}
     <p class="hint">A code emailed to the member's sign-in address. Weaker than an app or a passkey: whoever reads the mailbox has it.</p>

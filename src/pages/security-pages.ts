@@ -8,7 +8,7 @@ import { PASSKEY } from '../config/defaults.ts';
 import { AppError } from '../errors.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { refusedMethods } from '../orgs/policy.ts';
+import { passkeyDeadline, refusedMethods } from '../orgs/policy.ts';
 import { clearCookie, cookieNames, CONTINUE_COOKIE } from '../http/cookies.ts';
 import type { Ctx } from '../context.ts';
 import { ENROLLABLE_METHODS, proofFrom } from '../factors/index.ts';
@@ -31,6 +31,7 @@ const DONE: Record<string, string> = {
   passkey_added: 'Passkey added.',
   phone_added: 'Phone number added.',
   email_added: 'Email codes are on.',
+  email_code_sent: 'We emailed you a code. Choose "Code by email" and enter it.',
   phone_changed: 'Phone number changed. Codes now go to the new number.',
   phone_code_sent: 'We sent a code to your phone. Choose "Code by text message" or "Code by phone call" and enter it.',
   renamed: 'Name saved.',
@@ -66,6 +67,16 @@ export async function securityPage(
   const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
   const requiredBy = data.twoFactorEnabled ? await orgsRequiringTwoFactor(ctx, session.userId) : [];
   const refused = await refusedMethods(ctx, session.userId, ENROLLABLE_METHODS);
+  const passkeyBy = await passkeyDeadline(ctx, session.userId);
+  const hasPasskey = data.factors.some((f) => f.type === 'passkey');
+  const passkeyNotice =
+    passkeyBy && !hasPasskey
+      ? html`<div class="notice notice-info" role="status"><strong>Your organization accepts only passkeys and security keys.</strong> ${
+          passkeyBy > ctx.clock()
+            ? `Add a passkey by ${passkeyBy.toISOString().slice(0, 10)}: after that your other methods no longer work for signing in.`
+            : 'Your other methods no longer work for signing in: add a passkey now (a backup code gets you in meanwhile).'
+        } <a href="#add-method">Add a passkey</a></div>`
+      : html``;
   const continueTo = continuePath(ctx, request);
   const onward =
     continueTo && data.twoFactorEnabled && !requirement.overdue
@@ -74,7 +85,7 @@ export async function securityPage(
   return frame.send(
     status,
     'Security',
-    html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${overviewView(data, devices, frame.csrf, requiredBy, refused)}`,
+    html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${passkeyNotice}${overviewView(data, devices, frame.csrf, requiredBy, refused)}`,
     [WEBAUTHN_SCRIPT],
   );
 }

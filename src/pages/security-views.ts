@@ -14,6 +14,7 @@ import { requiredByOrgMessage } from '../flows/two-factor.ts';
 import { passkeyProofButton } from '../factors/passkey/views.ts';
 import type { RequirementSummary } from '../orgs/enforcement.ts';
 import { phoneProofSender } from '../factors/phone/views.ts';
+import { emailProofSender } from '../factors/email/views.ts';
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
 
@@ -57,7 +58,10 @@ export function phoneProofFor(
   next: string,
   sent: string | null,
 ): Html {
-  return methodsOf(data).some((m) => m.answer === 'sent_code') ? phoneProofSender(csrf, next, sent) : html``;
+  const methods = methodsOf(data);
+  const byPhone = methods.some((m) => m.answer === 'sent_code' && m.method !== 'email');
+  const byEmail = methods.some((m) => m.method === 'email');
+  return html`${byPhone ? phoneProofSender(csrf, next, sent) : ''}${byEmail ? emailProofSender(csrf, next, sent) : ''}`;
 }
 
 function postButton(action: string, csrf: string, label: string, kind = 'secondary'): Html {
@@ -92,7 +96,7 @@ function setupLinks(hasFactor: boolean, refused: readonly string[]): Html {
   // A factor every method of which an org of the person refuses is not offered.
   const offered = FACTORS.filter((f) => f.methods.some((m) => !refused.includes(m)));
   const setups = offered.flatMap((f) => (f.describe.setup ? [f.describe.setup] : []));
-  return html`<p class="row-actions">${setups.map((s, i) => html`<a class="${i === 0 && !hasFactor ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
+  return html`<p class="row-actions" id="add-method">${setups.map((s, i) => html`<a class="${i === 0 && !hasFactor ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
 }
 
 export function overviewView(
@@ -117,7 +121,7 @@ export function overviewView(
     <thead><tr><th scope="col">Method</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${data.factors.map(
       (f) => html`<tr>
-      <td>${f.label} ${kindOf(f).toLowerCase() === f.label.toLowerCase() ? '' : html`<span class="muted">(${kindOf(f)})</span>`} ${f.isDefault ? html`<span class="badge">Default</span>` : ''}</td>
+      <td>${f.label} ${kindOf(f).toLowerCase() === f.label.toLowerCase() ? '' : html`<span class="muted">(${kindOf(f)})</span>`} ${f.isDefault ? html`<span class="badge">Default</span>` : ''}${f.methods.length > 0 && f.methods.every((m) => refused.includes(m)) ? html` <span class="badge warn">not accepted by your organization</span>` : ''}</td>
       <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
         <a class="button danger small" href="/profile/security/factors/${f.id}/remove" aria-label="Remove ${f.label}">Remove</a>

@@ -27,6 +27,7 @@ export const WEBHOOK_EVENTS = [
   'account.reactivated',
   'sign_in.succeeded',
   'sign_in.device_check_required',
+  'sign_in.method_refused',
   'email_code.sent',
   'email_code.send_limited',
 ] as const satisfies readonly AuditEvent[];

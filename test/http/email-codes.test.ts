@@ -224,4 +224,21 @@ describe.each(DIALECTS)('email codes (%s)', (dialect) => {
     expect(signedIn.statusCode).toBe(303);
     expect(signedIn.headers.location).toBe('/profile');
   });
+
+  it('"Confirm it\'s you" offers "Email me a code", and the code it sends confirms', async () => {
+    await allow('everyone');
+    await enrolEmail();
+    t.clock.advanceSeconds(11 * 60);
+    const page = await owner.get('/profile/security/confirm?next=%2Fprofile%2Fsecurity');
+    expect(page.body).toContain('Email me a code');
+    const sent = await owner.submitForm(
+      '/profile/security/confirm?next=%2Fprofile%2Fsecurity',
+      '/profile/security/email/send-proof',
+      { next: '/profile/security' },
+    );
+    expect(sent.statusCode).toBe(303);
+    const code = await lastEmailCode(t);
+    const done = await owner.post('/api/v1/me/reauthenticate', { password: OWNER.password, method: 'email', code });
+    expect(done.statusCode, done.body).toBe(200);
+  });
 });

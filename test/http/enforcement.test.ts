@@ -25,6 +25,8 @@ const ENROLMENT_ROUTES = new Set([
   'post /api/v1/me/factors/phone',
   'post /api/v1/me/factors/phone/confirm',
   'post /api/v1/me/factors/phone/resend',
+  'post /api/v1/me/factors/email',
+  'post /api/v1/me/factors/email/confirm',
 ]);
 /** Routes that take no session at all. */
 const PUBLIC_ROUTES = new Set([

@@ -44,7 +44,14 @@ describe.each(DIALECTS)('app access on every OpenID Connect path (%s)', (dialect
     const now = rig.t.clock.now().toISOString();
     await rig.t.ctx.db.kysely
       .insertInto('orgs')
-      .values({ ...OTHER_ORG, created_at: now, staff_required_since: null, everyone_required_since: null })
+      // Each browser here is new: the new-device check has its own tests (device-check.test.ts).
+      .values({
+        ...OTHER_ORG,
+        created_at: now,
+        staff_required_since: null,
+        everyone_required_since: null,
+        new_device_check: 'off',
+      })
       .execute();
     const ownerEmail = 'owner@bravo.test';
     await createMember(rig.t.ctx, OPERATOR, {

@@ -40,6 +40,8 @@ describe.each(DIALECTS)('organizations, roles and invitations (%s)', (dialect) =
     expect(setUp.statusCode).toBe(201);
     orgId = setUp.json().org.id;
     ownerId = setUp.json().user.id;
+    // Each Client is a new browser: the new-device check has its own tests (device-check.test.ts).
+    await t.ctx.db.kysely.updateTable('orgs').set({ new_device_check: 'off' }).execute();
   });
   afterEach(async () => {
     await t.close();

@@ -13,6 +13,10 @@ import type { Challenge } from '../../sessions/challenge.ts';
 import { requireRecentReauthentication } from '../../flows/acting.ts';
 import { beginEnrolment, finishEnrolment, resendEnrolmentCode } from '../../flows/factors.ts';
 import { sendSignInCode } from '../../flows/sign-in.ts';
+import { sendReauthenticationCode } from '../../flows/reauthenticate.ts';
+import { safeReturnTo } from '../../http/return-to.ts';
+import { html } from '../../core/html.ts';
+import { notice } from '../../pages/layout.ts';
 import { pageFrame } from '../../pages/page.ts';
 import { backupCodesView } from '../../pages/security-views.ts';
 import { textField } from '../../pages/ui.ts';
@@ -119,6 +123,28 @@ export async function emailPages(app: FastifyInstance): Promise<void> {
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
       return renderCode(request, reply, enrollmentId, error.status, error.message);
     }
+  });
+
+  // "Email me a code" on the re-authentication and "turn off" forms.
+  app.post(`${SETUP_PATH}/send-proof`, async (request, reply) => {
+    const session = requireSession(request);
+    const next = safeReturnTo(ctx.config, (request.body as { next?: unknown } | undefined)?.next, '/profile/security');
+    try {
+      await sendReauthenticationCode(ctx, { session, meta: meta(request) }, 'email');
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status === 500) throw error;
+      if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
+      const frame = await pageFrame(ctx, request, reply);
+      return frame.send(
+        error.status,
+        'Code not sent',
+        html`<section class="card narrow"><h1>Code not sent</h1>${notice('error', error.message)}<p><a href="${next}">Go back</a></p></section>`,
+      );
+    }
+    if (next === '/profile/security') return reply.redirect('/profile/security?done=email_code_sent', 303);
+    // An app's sign-in request asks for the factor on its own page.
+    if (/^\/authorize\/[A-Za-z0-9_-]+$/.test(next)) return reply.redirect(`${next}?sent=email`, 303);
+    return reply.redirect(`/profile/security/confirm?next=${encodeURIComponent(next)}&sent=email`, 303);
   });
 
   app.post(`${SETUP_PATH}/verify`, async (request, reply) => {

@@ -24,6 +24,16 @@ export function emailSetupView(p: { csrf: string; address: string; error: string
 </section>`;
 }
 
+/** On a re-authentication or "turn off" form: get a code by email first (a form of its own). */
+export function emailProofSender(csrf: string, next: string, sent: string | null): Html {
+  return html`<form method="post" action="/profile/security/email/send-proof" class="resend">
+    ${csrfInput(csrf)}
+    <input type="hidden" name="next" value="${next}">
+    ${sent === 'email' ? notice('success', 'We emailed you a code. Choose "Code by email" below and enter it.') : ''}
+    <p class="row-actions"><button type="submit" class="secondary">Email me a code</button></p>
+  </form>`;
+}
+
 /** "We sent an 8-digit code to a•••@example.com." (or nothing live: ask for one). */
 export function emailSentPrompt(state: EmailCodeState): Html {
   return state.sentTo

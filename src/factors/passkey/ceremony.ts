@@ -63,6 +63,7 @@ export async function registrationOptions(
   ctx: Ctx,
   user: { id: string; email: string; name: string },
   label: string,
+  attestation: 'none' | 'direct' = 'none',
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const { challenge } = await createWebauthnChallenge(ctx, { userId: user.id, purpose: 'register', label });
   const existing = await listPasskeys(ctx, user.id);
@@ -74,7 +75,8 @@ export async function registrationOptions(
     userDisplayName: user.name || user.email,
     challenge: new Uint8Array(Buffer.from(challenge, 'base64url')),
     timeout: PASSKEY.ceremonyTimeoutMs,
-    attestationType: 'none',
+    // 'direct' when an org lists the authenticator models it accepts: only an attestation names the model.
+    attestationType: attestation,
     // The authenticator refuses to make a second passkey for this account (WebAuthn L3 §5.4).
     excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: [...p.transports] })),
     authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
@@ -82,7 +84,13 @@ export async function registrationOptions(
 }
 
 export type RegistrationResult =
-  { ok: true; credential: NewPasskey } | { ok: false; reason: 'expired' | 'invalid' | 'duplicate' };
+  | {
+      ok: true;
+      credential: NewPasskey;
+      /** The attestation statement's format: 'none' when the authenticator did not say what it is. */
+      format: string;
+    }
+  | { ok: false; reason: 'expired' | 'invalid' | 'duplicate' };
 
 /** Verifies a registration; the credential it returns is the caller's to store (insertPasskey). */
 export async function verifyRegistration(
@@ -123,7 +131,7 @@ export async function verifyRegistration(
     label: spent.label ?? fallbackLabel,
     aaguid: info.aaguid,
   };
-  return { ok: true, credential };
+  return { ok: true, credential, format: info.fmt };
 }
 
 /** Request options: the user's passkeys when the user is known, none (any discoverable one) otherwise. */

@@ -24,8 +24,12 @@ export async function beginPasskeySetup(
   const label = input.label.trim();
   if (!label)
     throw new AppError('invalid_request', { message: 'Enter a name for the passkey.', details: { field: 'label' } });
-  return registrationOptions(ctx, who, label);
+  const models = await policy.allowedAuthenticators();
+  return registrationOptions(ctx, who, label, models ? 'direct' : 'none');
 }
+
+/** The AAGUID an authenticator gives when it does not say what it is (attestation `none`). */
+const UNNAMED_AAGUID = '00000000-0000-0000-0000-000000000000';
 
 /** Verifies the browser's attestation and stores the passkey; the first factor turns 2FA on. */
 export async function finishPasskeySetup(
@@ -33,6 +37,8 @@ export async function finishPasskeySetup(
   who: Enrollee,
   input: { response: unknown },
   added: FactorAdded,
+  _meta: RequestMeta,
+  policy: MethodPolicy,
 ): Promise<Enrolled> {
   const result = await verifyRegistration(ctx, who.id, input.response, DEFAULT_LABEL);
   if (!result.ok) {
@@ -43,6 +49,19 @@ export async function finishPasskeySetup(
     throw new AppError('invalid_request', {
       message: 'The passkey could not be verified. Try again.',
       details: { field: 'response' },
+    });
+  }
+  // The org's list of authenticator models, checked here on the server: an authenticator that does not say
+  // what it is (no attestation: a zero AAGUID) cannot be on the list.
+  const models = await policy.allowedAuthenticators();
+  // The model is believed only from a verified attestation statement: under 'none' an AAGUID is the browser's word.
+  const aaguid = result.format === 'none' ? UNNAMED_AAGUID : result.credential.aaguid.toLowerCase();
+  if (models && (aaguid === UNNAMED_AAGUID || !models.includes(aaguid))) {
+    throw new AppError('authenticator_not_allowed', {
+      message:
+        aaguid === UNNAMED_AAGUID
+          ? 'Your organization accepts only certain security keys, and this one did not say what model it is. Use a key your organization gave you.'
+          : 'Your organization does not accept this model of passkey or security key. Use a key your organization gave you.',
     });
   }
   // The passkey, 2FA on and the backup codes: one transaction (all or nothing).
