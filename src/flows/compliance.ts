@@ -9,21 +9,31 @@ import { securityTemplates } from '../mail/templates.ts';
 import { requireManager } from '../orgs/service.ts';
 import { membersWithDeadlines, type MemberDeadline } from '../orgs/compliance.ts';
 import { openAdminRequests } from '../recovery/store.ts';
+import { checkupsOf } from '../accounts/checkup.ts';
+import type { CheckupStatus } from '../core/checkup.ts';
 import type { Acting } from './acting.ts';
 
 export interface ComplianceMember extends MemberDeadline {
   methods: string[];
   /** Asked for help after losing every method while self-service recovery is off. */
   needsReset: boolean;
+  /** The 2FA check-up, 28 days after 2FA was turned on ('due': not done yet). */
+  checkup: CheckupStatus;
 }
 
 async function membersOf(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
   const askedForReset = await openAdminRequests(ctx, orgId);
+  const members = await membersWithDeadlines(ctx, orgId);
+  const checkups = await checkupsOf(
+    ctx,
+    members.map((m) => m.userId),
+  );
   return Promise.all(
-    (await membersWithDeadlines(ctx, orgId)).map(async (m) => ({
+    members.map(async (m) => ({
       ...m,
       methods: [...new Set((await listFactors(ctx, m.userId)).map((f) => f.type))],
       needsReset: askedForReset.has(m.userId),
+      checkup: checkups.get(m.userId)?.status ?? 'none',
     })),
   );
 }

@@ -4,7 +4,7 @@ import type { AdoptionPoint } from '../orgs/compliance.ts';
 import type { ComplianceMember } from '../flows/compliance.ts';
 import { html, type Html } from '../core/html.ts';
 import { describeMethod, ENROLLABLE_METHODS } from '../factors/index.ts';
-import { exceptionCell, exceptionLinks } from './exemption-views.ts';
+import { checkupNote, exceptionCell, exceptionLinks } from './exemption-views.ts';
 
 export type PolicyFormValues = OrgPolicy;
 
@@ -57,7 +57,7 @@ export function complianceTable(orgId: string, members: readonly ComplianceMembe
     (m) => html`<tr>
     <td>${m.email}${m.name ? html`<br><span class="muted">${m.name}</span>` : ''}${m.needsReset ? html`<br><span class="badge warn">needs reset: lost their devices</span>` : ''}</td>
     <td>${m.role}</td>
-    <td><span class="badge ${m.twoFactorEnabled ? 'ok' : 'warn'}">${m.twoFactorEnabled ? 'On' : 'Off'}</span></td>
+    <td><span class="badge ${m.twoFactorEnabled ? 'ok' : 'warn'}">${m.twoFactorEnabled ? 'On' : 'Off'}</span>${checkupNote(m)}</td>
     <td>${m.methods.length ? m.methods.join(', ') : '—'}</td>
     <td>${m.deadline ? html`${day(m.deadline)}${m.overdue ? html` <span class="badge warn">overdue</span>` : ''}` : '—'}</td>
     <td>${exceptionCell(m)}</td>

@@ -18,6 +18,7 @@ import { passkeyPages } from '../factors/passkey/pages.ts';
 import { phonePages } from '../factors/phone/pages.ts';
 import { orgSecurityPages } from './org-security-pages.ts';
 import { exemptionPages } from './exemption-pages.ts';
+import { checkupPages } from './checkup-pages.ts';
 import { suspensionPages } from './suspension-pages.ts';
 import { apiKeyPages } from './api-key-pages.ts';
 import { recoveryPages } from './recovery-pages.ts';
@@ -81,6 +82,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(phonePages);
   await app.register(orgSecurityPages);
   await app.register(exemptionPages);
+  await app.register(checkupPages);
   await app.register(suspensionPages);
   await app.register(apiKeyPages);
   await app.register(recoveryPages);

@@ -15,6 +15,7 @@ import * as m0012 from './0012_account_suspension.ts';
 import * as m0013 from './0013_webhooks.ts';
 import * as m0014 from './0014_forward_auth.ts';
 import * as m0015 from './0015_member_exemptions.ts';
+import * as m0016 from './0016_two_factor_checkup.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_webhooks': m0013,
   '0014_forward_auth': m0014,
   '0015_member_exemptions': m0015,
+  '0016_two_factor_checkup': m0016,
 };
 
 export const bundledMigrations: MigrationProvider = {
