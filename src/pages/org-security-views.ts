@@ -50,7 +50,7 @@ const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
 
 export function complianceTable(orgId: string, members: readonly ComplianceMember[]): Html {
   if (members.length === 0) return html`<p class="muted">Nobody to show.</p>`;
-  return html`<table>
+  return html`<div class="table-scroll" role="region" aria-label="Members and their two-factor status" tabindex="0"><table>
   <caption class="sr-only">Members and their two-factor status</caption>
   <thead><tr><th scope="col">Member</th><th scope="col">Role</th><th scope="col">2FA</th><th scope="col">Methods</th><th scope="col">Deadline</th><th scope="col">Exception</th><th scope="col">Last sign-in</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
   <tbody>${members.map(
@@ -65,7 +65,7 @@ export function complianceTable(orgId: string, members: readonly ComplianceMembe
     <td>${m.twoFactorEnabled ? html`<a href="/orgs/${orgId}/members/${m.userId}/reset">Reset 2FA</a>` : ''}${exceptionLinks(orgId, m)}</td>
   </tr>`,
   )}</tbody>
-</table>`;
+</table></div>`;
 }
 
 /** A bar chart of members with 2FA per day, with the numbers as a table for screen readers. */

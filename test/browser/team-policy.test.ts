@@ -53,6 +53,7 @@ describe('team policy in the browser', () => {
         await page.waitForURL(/\/profile$/);
         await page.goto(`/orgs/${orgId}/compliance`);
         await expectAccessible(page);
+        expect(await noSideScroll()).toBe(true);
         await page.getByRole('link', { name: 'Exempt… nurse@acme.test' }).click();
         await expect.poll(() => page.getByRole('heading', { name: /^Exempt nurse@acme.test/ }).count()).toBe(1);
         await expectAccessible(page);
