@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
+import { Client, createTestApp, ORIGIN, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
+import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
 import { DIALECTS } from '../helpers/db.ts';
-import { codeAt, enrolTotp } from '../helpers/two-factor.ts';
+import { codeAt, enrolPasskey, enrolTotp } from '../helpers/two-factor.ts';
 
 const DAY = 86_400;
 
@@ -9,11 +10,13 @@ describe.each(DIALECTS)('the 2FA check-up 28 days after turning 2FA on (%s)', (d
   let t: TestApp;
   let orgId: string;
   let secret: string;
+  let owner: Client;
 
   beforeEach(async () => {
     t = await createTestApp(dialect);
     const setUp = await setUpOwner(t);
     orgId = setUp.orgId;
+    owner = setUp.owner;
     ({ secret } = await enrolTotp(t, setUp.owner, OWNER.password));
   });
   afterEach(async () => {
@@ -64,6 +67,25 @@ describe.each(DIALECTS)('the 2FA check-up 28 days after turning 2FA on (%s)', (d
     t.clock.advanceSeconds(60 * DAY);
     expect((await signIn()).answer.checkup).toBeUndefined();
     expect((await later.client.post('/api/v1/me/checkup', { action: 'done' })).statusCode).toBe(401); // signed out by time
+  });
+
+  it('a passkey as the second step announces it too (a factor added later does not restart the count)', async () => {
+    const key = new SoftAuthenticator({ origin: ORIGIN });
+    const sudo = await owner.post('/api/v1/me/reauthenticate', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
+    expect(sudo.statusCode).toBe(200);
+    await enrolPasskey(owner, key);
+    t.clock.advanceSeconds(28 * DAY);
+    const client = new Client(t.app);
+    await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+    const options = (await client.post('/api/v1/sign-in/passkey/options')).json();
+    const signedIn = await client.post('/api/v1/sign-in/passkey', { response: key.get(options) });
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.json()).toMatchObject({ status: 'signed_in', checkup: { due: true } });
+    expect((await client.post('/api/v1/me/checkup', { action: 'done' })).statusCode).toBe(200);
   });
 
   it('skippable once: asked again at the next sign-in; the second skip ends it', async () => {
