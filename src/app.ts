@@ -22,6 +22,7 @@ import { orgRoutes } from './orgs/routes.ts';
 import { factorRoutes } from './factors/routes.ts';
 import { orgSecurityRoutes } from './orgs/security-routes.ts';
 import { exemptionRoutes } from './orgs/exemption-routes.ts';
+import { checkupRoutes } from './accounts/checkup-routes.ts';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { recoveryRoutes } from './recovery/routes.ts';
 import { totpRoutes } from './factors/totp/routes.ts';
@@ -153,6 +154,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(emailRoutes);
   await app.register(orgSecurityRoutes);
   await app.register(exemptionRoutes);
+  await app.register(checkupRoutes);
   await app.register(apiKeyRoutes);
   await app.register(recoveryRoutes);
   await app.register(pageRoutes);

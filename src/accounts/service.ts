@@ -3,6 +3,7 @@
  * Changing and resetting a password are flows (src/flows/password.ts); a reset never touches second
  * factors: the sign-in flow decides what comes after the password, so a reset cannot skip it.
  */
+import type { CheckupState } from '../core/checkup.ts';
 import { PASSWORD_THROTTLE } from '../config/defaults.ts';
 import { randomId } from '../crypto/index.ts';
 import { hashPassword, hashQueueFull, needsRehash, verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
@@ -27,6 +28,8 @@ export interface User {
   readonly lastSignInAt: string | null;
   /** When the account was suspended (null: active). */
   readonly suspendedAt: string | null;
+  /** The 2FA check-up's state, when read with the account (src/core/checkup.ts). */
+  readonly checkup?: CheckupState;
 }
 
 type UserRow = {
@@ -37,6 +40,9 @@ type UserRow = {
   created_at: string;
   last_sign_in_at: string | null;
   suspended_at?: string | null;
+  two_factor_enabled_at?: string | null;
+  checkup_done_at?: string | null;
+  checkup_skips?: number | string;
 };
 
 export function toUser(row: UserRow): User {
@@ -48,6 +54,16 @@ export function toUser(row: UserRow): User {
     createdAt: row.created_at,
     lastSignInAt: row.last_sign_in_at,
     suspendedAt: row.suspended_at ?? null,
+    ...(row.two_factor_enabled_at !== undefined
+      ? {
+          checkup: {
+            twoFactorEnabled: Number(row.two_factor_enabled) === 1,
+            enabledAt: row.two_factor_enabled_at,
+            doneAt: row.checkup_done_at ?? null,
+            skips: Number(row.checkup_skips ?? 0),
+          },
+        }
+      : {}),
   };
 }
 

@@ -25,6 +25,7 @@ function insertValues(row: NewUserRow, now: string) {
     two_factor_enabled: row.twoFactorEnabled ? 1 : 0,
     default_method: null,
     two_factor_reset_at: null,
+    two_factor_enabled_at: row.twoFactorEnabled ? now : null,
     created_at: now,
     updated_at: now,
     last_sign_in_at: null,
@@ -73,7 +74,16 @@ export async function setDefaultMethod(ctx: Ctx, userId: string, method: string 
 export async function turnTwoFactorOn(ctx: Ctx, userId: string): Promise<boolean> {
   const result = await ctx.db.kysely
     .updateTable('users')
-    .set({ two_factor_enabled: 1, two_factor_reset_at: null, updated_at: ctx.clock().toISOString() })
+    .set({
+      two_factor_enabled: 1,
+      two_factor_reset_at: null,
+      updated_at: ctx.clock().toISOString(),
+      // A fresh start of 2FA: its check-up comes 28 days from now.
+      two_factor_enabled_at: ctx.clock().toISOString(),
+      checkup_done_at: null,
+      checkup_skipped_at: null,
+      checkup_skips: 0,
+    })
     .where('id', '=', userId)
     .where('two_factor_enabled', '=', 0)
     .executeTakeFirst();

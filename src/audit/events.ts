@@ -50,6 +50,8 @@ export const AUDIT_EVENTS = [
   'exemption.granted',
   'exemption.ended',
   'deadline.extended',
+  'checkup.completed',
+  'checkup.skipped',
   'members.imported',
   'api_key.created',
   'api_key.revoked',

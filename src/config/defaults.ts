@@ -235,6 +235,17 @@ export const EXEMPTION = Object.freeze({
   reasonMaxLength: 500,
 });
 
+/**
+ * The 2FA check-up (docs/decisions.md "2FA check-up"): 28 days after 2FA is turned on, the next sign-in asks the
+ * person to confirm their methods still work and they still have their backup codes (GitHub's "2FA
+ * verification" check-up, docs.github.com "Configuring two-factor authentication", 28 days). It may be skipped
+ * once; the second skip ends it, as does completing it.
+ */
+export const CHECKUP = Object.freeze({
+  afterDays: 28,
+  maxSkips: 2,
+});
+
 /** Mail queue retries: 1 min, doubling, at most 8 attempts (about 4 hours in all). */
 export const MAIL_QUEUE = Object.freeze({
   firstRetrySeconds: MINUTE_SECONDS,

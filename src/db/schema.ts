@@ -40,6 +40,11 @@ export interface UsersTable {
   suspended_at: string | null;
   /** When the person proved control of `email` (a link twofold emailed), or null. */
   email_verified_at: string | null;
+  /** When 2FA was last turned on (the 2FA check-up counts from it). */
+  two_factor_enabled_at: string | null;
+  checkup_done_at: string | null;
+  checkup_skipped_at: string | null;
+  checkup_skips: Generated<number>;
 }
 
 export interface OrgsTable {

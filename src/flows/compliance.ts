@@ -4,27 +4,52 @@
  * every method while self-service recovery is off.
  */
 import { audit, link, type Ctx } from '../context.ts';
-import { listFactors } from '../factors/index.ts';
+import { describeMethod, isSecondFactorMethod, listFactors } from '../factors/index.ts';
+import { csvLine } from '../core/csv.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { requireManager } from '../orgs/service.ts';
 import { membersWithDeadlines, type MemberDeadline } from '../orgs/compliance.ts';
 import { openAdminRequests } from '../recovery/store.ts';
+import { checkupsOf } from '../accounts/checkup.ts';
+import type { CheckupStatus } from '../core/checkup.ts';
 import type { Acting } from './acting.ts';
 
 export interface ComplianceMember extends MemberDeadline {
   methods: string[];
+  /** The methods as people call them ("Authenticator app", "Passkey"…). */
+  methodLabels: string[];
+  /** When any of their methods was last used. */
+  lastUsedAt: string | null;
   /** Asked for help after losing every method while self-service recovery is off. */
   needsReset: boolean;
+  /** The 2FA check-up, 28 days after 2FA was turned on ('due': not done yet). */
+  checkup: CheckupStatus;
 }
 
 async function membersOf(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
   const askedForReset = await openAdminRequests(ctx, orgId);
+  const members = await membersWithDeadlines(ctx, orgId);
+  const checkups = await checkupsOf(
+    ctx,
+    members.map((m) => m.userId),
+  );
   return Promise.all(
-    (await membersWithDeadlines(ctx, orgId)).map(async (m) => ({
-      ...m,
-      methods: [...new Set((await listFactors(ctx, m.userId)).map((f) => f.type))],
-      needsReset: askedForReset.has(m.userId),
-    })),
+    members.map(async (m) => {
+      const factors = await listFactors(ctx, m.userId);
+      const used = factors.map((f) => f.lastUsedAt).filter((at): at is string => at !== null);
+      return {
+        ...m,
+        methods: [...new Set(factors.map((f) => f.type))],
+        methodLabels: [
+          ...new Set(
+            factors.flatMap((f) => f.methods).map((x) => (isSecondFactorMethod(x) ? describeMethod(x).policyLabel : x)),
+          ),
+        ],
+        lastUsedAt: used.length ? used.sort().at(-1)! : null,
+        needsReset: askedForReset.has(m.userId),
+        checkup: checkups.get(m.userId)?.status ?? 'none',
+      };
+    }),
   );
 }
 
@@ -32,6 +57,57 @@ async function membersOf(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
 export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Promise<ComplianceMember[]> {
   await requireManager(ctx, orgId, by.session.userId);
   return membersOf(ctx, orgId);
+}
+
+const CSV_COLUMNS = [
+  'email',
+  'name',
+  'role',
+  'two_factor',
+  'methods',
+  'last_used',
+  'last_sign_in',
+  'deadline',
+  'overdue',
+  'exemption',
+  'exemption_until',
+  'exemption_reason',
+  'deadline_extended_to',
+  'checkup',
+];
+
+function exemptionState(m: ComplianceMember): string {
+  if (!m.exemption) return '';
+  if (m.exemption.breakGlass) return 'break-glass';
+  return m.exemption.active ? 'exempt' : 'ended';
+}
+
+/**
+ * The compliance list as CSV (owner/admin of the org), one member a line: email, role, 2FA status, methods
+ * by their names, last use, deadline, exemption, extended deadline and check-up. Cells are quoted and made
+ * safe against formula injection (src/core/csv.ts).
+ */
+export async function complianceCsv(ctx: Ctx, by: Acting, orgId: string): Promise<string> {
+  const members = await complianceMembers(ctx, by, orgId);
+  const lines = members.map((m) =>
+    csvLine([
+      m.email,
+      m.name,
+      m.role,
+      m.twoFactorEnabled ? 'on' : 'off',
+      m.methodLabels.join('; '),
+      m.lastUsedAt ?? '',
+      m.lastSignInAt ?? '',
+      m.deadline ?? '',
+      m.overdue ? 'yes' : 'no',
+      exemptionState(m),
+      m.exemption?.expiresAt ?? '',
+      m.exemption?.reason ?? '',
+      m.extendedDeadline ?? '',
+      m.checkup,
+    ]),
+  );
+  return csvLine(CSV_COLUMNS) + lines.join('');
 }
 
 /** Emails every member without 2FA the heads-up: what it is, why, how, and the deadline if any. */

@@ -5,7 +5,7 @@ import { bool, object, params, str } from '../http/schema.ts';
 import { meta, requireSession } from '../http/request.ts';
 import { changePolicy } from '../flows/org-policy.ts';
 import { setMemberSuspended } from '../flows/suspension.ts';
-import { complianceMembers, notifyMembersWithout2fa } from '../flows/compliance.ts';
+import { complianceCsv, complianceMembers, notifyMembersWithout2fa } from '../flows/compliance.ts';
 import { resetMemberTwoFactor } from '../flows/reset-member.ts';
 import { requireManager } from './service.ts';
 import { getPolicy, membersWithout2faInScope, type OrgPolicy } from './policy.ts';
@@ -98,6 +98,26 @@ export async function orgSecurityRoutes(app: FastifyInstance): Promise<void> {
         members: await complianceMembers(ctx, { session, meta: meta(request) }, orgId),
         adoption: await adoptionSeries(ctx, orgId, 30),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/compliance.csv',
+    {
+      schema: {
+        summary:
+          'The compliance list as CSV: email, name, role, 2FA, methods, last used, last sign-in, deadline, overdue, exemption (with its end and reason), extended deadline, check-up',
+        params: params(['orgId']),
+      },
+    },
+    async (request, reply) => {
+      const session = requireSession(request);
+      const { orgId } = request.params as { orgId: string };
+      const csv = await complianceCsv(ctx, { session, meta: meta(request) }, orgId);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="compliance.csv"')
+        .send(csv);
     },
   );
 

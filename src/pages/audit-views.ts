@@ -54,6 +54,8 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   'exemption.granted': 'Exempted from the 2FA requirement',
   'exemption.ended': '2FA exemption ended',
   'deadline.extended': '2FA deadline extended',
+  'checkup.completed': '2FA check-up done',
+  'checkup.skipped': '2FA check-up skipped',
   'members.imported': 'Members imported',
   'api_key.created': 'API key created',
   'api_key.revoked': 'API key revoked',

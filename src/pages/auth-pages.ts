@@ -14,6 +14,7 @@ import { requirementSummary } from '../orgs/enforcement.ts';
 import { passwordStep } from '../flows/sign-in.ts';
 import { signOut } from '../flows/sessions.ts';
 import { html } from '../core/html.ts';
+import { afterSignIn } from './checkup-pages.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { safeReturnTo } from '../http/return-to.ts';
@@ -184,7 +185,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
           const destination = values.next || '/profile';
           if (requirement.deadline)
             return reply.redirect(`/sign-in/two-factor-reminder?next=${encodeURIComponent(destination)}`, 303);
-          return reply.redirect(destination, 303);
+          return reply.redirect(await afterSignIn(ctx, result.user, destination), 303);
         }
         case 'second_factor_required':
         case 'device_check_required':

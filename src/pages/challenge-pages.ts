@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { getUser } from '../accounts/service.ts';
 import { clearCookie, cookieNames } from '../http/cookies.ts';
+import { afterSignIn } from './checkup-pages.ts';
 import { NEXT_COOKIE } from './auth-pages.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { browserTokens, meta } from '../http/request.ts';
@@ -132,7 +133,9 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
       const next = safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '');
       if (next) clearCookie(reply, ctx.config, NEXT_COOKIE);
       return reply.redirect(
-        result.recoveryCancelled ? '/profile/security?done=recovery_cancelled' : next || '/profile',
+        result.recoveryCancelled
+          ? '/profile/security?done=recovery_cancelled'
+          : await afterSignIn(ctx, result.user, next || '/profile'),
         303,
       );
     } catch (error) {

@@ -1,4 +1,4 @@
-/** Markup of exemptions, break-glass and extended deadlines on the compliance view. */
+/** Markup of exemptions, break-glass, extended deadlines and the 2FA check-up on the compliance view. */
 import type { ComplianceMember } from '../flows/compliance.ts';
 import { html, type Html } from '../core/html.ts';
 import { day } from './ui.ts';
@@ -24,4 +24,11 @@ export function exceptionCell(m: ComplianceMember): Html | string {
 export function exceptionLinks(orgId: string, m: ComplianceMember): Html {
   const base = `/orgs/${orgId}/members/${m.userId}`;
   return html` <a href="${base}/exemption">Exempt…<span class="sr-only"> ${m.email}</span></a>${m.twoFactorEnabled ? '' : html` <a href="${base}/deadline">Extend deadline…<span class="sr-only"> ${m.email}</span></a>`}`;
+}
+
+/** Who has not done the 2FA check-up that is due (or skipped it for good). */
+export function checkupNote(m: ComplianceMember): Html | string {
+  if (m.checkup === 'due') return html`<br><span class="muted">check-up not done</span>`;
+  if (m.checkup === 'skipped') return html`<br><span class="muted">check-up skipped</span>`;
+  return '';
 }

@@ -169,6 +169,7 @@ ${notice('success', done)}
   ${breakGlassNotice(members)}
   <p><a href="/orgs/${org.id}/compliance">All</a> · <a href="/orgs/${org.id}/compliance?filter=without">Without 2FA</a></p>
   ${complianceTable(org.id, members)}
+  <p><a href="/api/v1/orgs/${org.id}/compliance.csv" download>Download as CSV</a> <span class="muted">(every member, with exemptions, deadlines and check-ups)</span></p>
   <form method="post" action="/orgs/${org.id}/compliance/notify">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <button type="submit" class="secondary">Email everyone without 2FA</button>

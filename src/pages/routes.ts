@@ -19,6 +19,7 @@ import { phonePages } from '../factors/phone/pages.ts';
 import { emailPages } from '../factors/email/pages.ts';
 import { orgSecurityPages } from './org-security-pages.ts';
 import { exemptionPages } from './exemption-pages.ts';
+import { checkupPages } from './checkup-pages.ts';
 import { suspensionPages } from './suspension-pages.ts';
 import { apiKeyPages } from './api-key-pages.ts';
 import { recoveryPages } from './recovery-pages.ts';
@@ -83,6 +84,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(emailPages);
   await app.register(orgSecurityPages);
   await app.register(exemptionPages);
+  await app.register(checkupPages);
   await app.register(suspensionPages);
   await app.register(apiKeyPages);
   await app.register(recoveryPages);

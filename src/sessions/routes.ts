@@ -8,6 +8,7 @@ import { applyPasswordStep, applySecondStep, sessionJson, sessionResponse, userJ
 import { CODE_METHODS, proofFrom, SECOND_FACTOR_METHODS } from '../factors/index.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
 import { passwordStep, secondStep } from '../flows/sign-in.ts';
+import { checkupAtSignIn } from '../flows/checkup.ts';
 import { reauthenticate } from '../flows/reauthenticate.ts';
 import { endSession, signOut, signOutEverywhere } from '../flows/sessions.ts';
 import { listSessions } from './service.ts';
@@ -48,6 +49,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
           status: 'signed_in',
           user: userJson(result.user),
           ...(requirement.deadline ? { twoFactorRequirement: requirement } : {}),
+          ...(await checkupAtSignIn(ctx, result.user)),
         };
       }
       if (result.status === 'device_check_required')
@@ -85,6 +87,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
         user: userJson(result.user),
         trustedDevice: result.trust !== null,
         recoveryCancelled: result.recoveryCancelled,
+        ...(await checkupAtSignIn(ctx, result.user)),
       };
     },
   );

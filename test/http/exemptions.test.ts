@@ -108,6 +108,10 @@ describe.each(DIALECTS)('2FA exemptions, break-glass and extended deadlines (%s)
     await signIn(staff, 'staff2@acme.test');
     expect((await exempt(staff, staffId, { reason: 'x', expiresAt: inDays(5) })).statusCode).toBe(403);
     expect(await events('exemption.granted')).toHaveLength(1);
+    // The exemption goes with the membership: removed and added again, the member has none.
+    expect((await owner.delete(`/api/v1/orgs/${orgId}/members/${staffId}`)).statusCode).toBeLessThan(300);
+    const left = await t.ctx.db.kysely.selectFrom('member_policy_overrides').selectAll().execute();
+    expect(left).toEqual([]);
   });
 
   it('refuses exemptions over 90 days with exemption_too_long, past or missing ends, and asks for sudo', async () => {

@@ -15,6 +15,7 @@ import * as m0012 from './0012_account_suspension.ts';
 import * as m0013 from './0013_webhooks.ts';
 import * as m0014 from './0014_forward_auth.ts';
 import * as m0015 from './0015_member_exemptions.ts';
+import * as m0016 from './0016_two_factor_checkup.ts';
 import * as m0017 from './0017_email_codes.ts';
 import * as m0018 from './0018_phishing_resistant.ts';
 import * as m0019 from './0019_backchannel_logout.ts';
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_webhooks': m0013,
   '0014_forward_auth': m0014,
   '0015_member_exemptions': m0015,
+  '0016_two_factor_checkup': m0016,
   '0017_email_codes': m0017,
   '0018_phishing_resistant': m0018,
   '0019_backchannel_logout': m0019,

@@ -9,6 +9,7 @@ import { cookieNames } from '../../http/cookies.ts';
 import { applyPasswordStep, applySecondStep, userJson } from '../../http/session.ts';
 import { bool, object, str, type JsonSchema } from '../../http/schema.ts';
 import { beginEnrolment, finishEnrolment } from '../../flows/factors.ts';
+import { checkupAtSignIn } from '../../flows/checkup.ts';
 import { reauthenticationPasskeyOptions } from '../../flows/reauthenticate.ts';
 import { passkeySignInOptions, signInWithPasskey } from '../../flows/sign-in-passkey.ts';
 import { passkeyFactor } from './factor.ts';
@@ -117,11 +118,17 @@ export async function passkeyRoutes(app: FastifyInstance): Promise<void> {
       if (signedIn.step === 'second') {
         applySecondStep(ctx, reply, signedIn.result);
         const { user, trust } = signedIn.result;
-        return { status: 'signed_in', user: userJson(user), trustedDevice: trust !== null };
+        return {
+          status: 'signed_in',
+          user: userJson(user),
+          trustedDevice: trust !== null,
+          ...(await checkupAtSignIn(ctx, user)),
+        };
       }
       const result = signedIn.result;
       applyPasswordStep(ctx, reply, result);
-      if (result.status === 'signed_in') return { status: 'signed_in', user: userJson(result.user) };
+      if (result.status === 'signed_in')
+        return { status: 'signed_in', user: userJson(result.user), ...(await checkupAtSignIn(ctx, result.user)) };
       return {
         status: 'second_factor_required',
         methods: result.methods,

@@ -15,7 +15,10 @@ import {
 
 interface ApiAnswer {
   readonly ok: boolean;
-  readonly data: { status?: string; error?: { code?: string; message?: string } } & Record<string, unknown>;
+  readonly data: { status?: string; checkup?: { due?: boolean }; error?: { code?: string; message?: string } } & Record<
+    string,
+    unknown
+  >;
 }
 
 const GENERIC_ERROR = 'Something went wrong. Try again.';
@@ -109,7 +112,11 @@ async function signIn(button: HTMLElement, options: { autofill: boolean }): Prom
     ...(trust && !passwordless ? { trustDevice: trust.checked } : {}),
   });
   if (answer.ok && answer.data.status === 'second_factor_required') return window.location.assign('/sign-in/challenge');
-  if (answer.ok) return window.location.assign(button.dataset.next ?? '/profile');
+  const next = button.dataset.next ?? '/profile';
+  // The 2FA check-up, when due, comes between the sign-in and where the person was going.
+  if (answer.ok && answer.data.checkup?.due)
+    return window.location.assign(`/sign-in/checkup?next=${encodeURIComponent(next)}`);
+  if (answer.ok) return window.location.assign(next);
   if (answer.data.error?.code === 'challenge_expired')
     return window.location.assign('/sign-in?error=challenge_expired');
   showError(button, messageOf(answer));
