@@ -10,28 +10,30 @@ import { requireManager } from '../orgs/service.ts';
 import { membersWithDeadlines, type MemberDeadline } from '../orgs/compliance.ts';
 import { openAdminRequests } from '../recovery/store.ts';
 import type { Acting } from './acting.ts';
+import { resetRefusal } from './reset-member.ts';
 
 export interface ComplianceMember extends MemberDeadline {
+  /** The kinds of factor they have (factor ids: "totp", "passkey", "phone"). */
   methods: string[];
   /** Asked for help after losing every method while self-service recovery is off. */
   needsReset: boolean;
+  /** The person asking may reset this member's 2FA (the reset's own rule). */
+  mayReset: boolean;
 }
 
-async function membersOf(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
+/** Every member with their 2FA status (owner/admin of the org). */
+export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Promise<ComplianceMember[]> {
+  const { role } = await requireManager(ctx, orgId, by.session.userId);
+  const actor = { userId: by.session.userId, role };
   const askedForReset = await openAdminRequests(ctx, orgId);
   return Promise.all(
     (await membersWithDeadlines(ctx, orgId)).map(async (m) => ({
       ...m,
       methods: [...new Set((await listFactors(ctx, m.userId)).map((f) => f.type))],
       needsReset: askedForReset.has(m.userId),
+      mayReset: m.twoFactorEnabled && (await resetRefusal(ctx, actor, m)) === null,
     })),
   );
-}
-
-/** Every member with their 2FA status (owner/admin of the org). */
-export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Promise<ComplianceMember[]> {
-  await requireManager(ctx, orgId, by.session.userId);
-  return membersOf(ctx, orgId);
 }
 
 /** Emails every member without 2FA the heads-up: what it is, why, how, and the deadline if any. */

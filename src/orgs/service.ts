@@ -46,7 +46,12 @@ export async function requireAccountWideAuthority(
   action: string,
 ): Promise<void> {
   if (await mayActAccountWide(ctx, actorUserId, targetUserId)) return;
-  throw new AppError('member_of_other_org', {
+  throw accountWideRefusal(action);
+}
+
+/** The refusal of an account-wide action on someone the actor cannot manage in one of their orgs. */
+export function accountWideRefusal(action: string): AppError {
+  return new AppError('member_of_other_org', {
     message: `You can't ${action}: this person also belongs to an organization where you can't manage them, and it would affect their whole account. Ask an owner who manages them everywhere, or the server's operator (twofold reset-2fa).`,
   });
 }

@@ -3,7 +3,8 @@ import type { OrgPolicy } from '../orgs/policy.ts';
 import type { AdoptionPoint } from '../orgs/compliance.ts';
 import type { ComplianceMember } from '../flows/compliance.ts';
 import { html, type Html } from '../core/html.ts';
-import { describeMethod, ENROLLABLE_METHODS } from '../factors/index.ts';
+import { describeMethod, ENROLLABLE_METHODS, factorName } from '../factors/index.ts';
+import { ROLE_LABELS } from './ui.ts';
 
 export type PolicyFormValues = OrgPolicy;
 
@@ -49,21 +50,21 @@ const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—');
 
 export function complianceTable(orgId: string, members: readonly ComplianceMember[]): Html {
   if (members.length === 0) return html`<p class="muted">Nobody to show.</p>`;
-  return html`<table>
+  return html`<div class="table-scroll" role="region" aria-label="Members and their two-factor status" tabindex="0"><table>
   <caption class="sr-only">Members and their two-factor status</caption>
   <thead><tr><th scope="col">Member</th><th scope="col">Role</th><th scope="col">2FA</th><th scope="col">Methods</th><th scope="col">Deadline</th><th scope="col">Last sign-in</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
   <tbody>${members.map(
     (m) => html`<tr>
     <td>${m.email}${m.name ? html`<br><span class="muted">${m.name}</span>` : ''}${m.needsReset ? html`<br><span class="badge warn">needs reset: lost their devices</span>` : ''}</td>
-    <td>${m.role}</td>
+    <td>${ROLE_LABELS[m.role] ?? m.role}</td>
     <td><span class="badge ${m.twoFactorEnabled ? 'ok' : 'warn'}">${m.twoFactorEnabled ? 'On' : 'Off'}</span></td>
-    <td>${m.methods.length ? m.methods.join(', ') : '—'}</td>
-    <td>${m.deadline ? html`${day(m.deadline)}${m.overdue ? html` <span class="badge warn">overdue</span>` : ''}` : '—'}</td>
-    <td>${day(m.lastSignInAt)}</td>
-    <td>${m.twoFactorEnabled ? html`<a href="/orgs/${orgId}/members/${m.userId}/reset">Reset 2FA</a>` : ''}</td>
+    <td>${m.methods.length ? m.methods.map(factorName).join(', ') : '—'}</td>
+    <td class="nowrap">${m.deadline ? html`${day(m.deadline)}${m.overdue ? html` <span class="badge warn">overdue</span>` : ''}` : '—'}</td>
+    <td class="nowrap">${day(m.lastSignInAt)}</td>
+    <td>${m.mayReset ? html`<a href="/orgs/${orgId}/members/${m.userId}/reset">Reset 2FA<span class="sr-only"> of ${m.email}</span></a>` : ''}</td>
   </tr>`,
   )}</tbody>
-</table>`;
+</table></div>`;
 }
 
 /** A bar chart of members with 2FA per day, with the numbers as a table for screen readers. */
