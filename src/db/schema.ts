@@ -36,6 +36,8 @@ export interface UsersTable {
   suspended_at: string | null;
   /** When the person proved control of `email` (a link twofold emailed), or null. */
   email_verified_at: string | null;
+  /** When the person put the onboarding checklist away (null: shown while it applies). */
+  onboarding_dismissed_at: string | null;
 }
 
 export interface OrgsTable {
@@ -49,6 +51,8 @@ export interface OrgsTable {
   self_service_recovery: Generated<number>;
   staff_required_since: string | null;
   everyone_required_since: string | null;
+  /** When the security policy was first saved (the onboarding checklist's "choose the policy"). */
+  policy_chosen_at: string | null;
 }
 
 export interface MembershipsTable {

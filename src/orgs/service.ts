@@ -197,3 +197,26 @@ export async function ownerCount(ctx: Ctx, orgId: string): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** What the owner's onboarding checklist reads of an org: anyone else in it or invited, a policy chosen. */
+export async function onboardingFacts(
+  ctx: Ctx,
+  orgId: string,
+): Promise<{ othersInvited: boolean; policyChosen: boolean }> {
+  const members = await ctx.db.kysely
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  const invited = await ctx.db.kysely
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  const org = await ctx.db.kysely
+    .selectFrom('orgs')
+    .select('policy_chosen_at')
+    .where('id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  return { othersInvited: Number(members.n) > 1 || Number(invited.n) > 0, policyChosen: org.policy_chosen_at !== null };
+}

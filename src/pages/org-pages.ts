@@ -3,6 +3,8 @@
  * clients with roles and 2FA status, invitations, the org's settings overview and its audit log.
  * The org services enforce who may do what; these handlers read forms and show the outcome.
  */
+import { onboardingOf } from '../flows/onboarding.ts';
+import { onboardingCard } from './onboarding-views.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { AUDIT_EVENTS } from '../audit/events.ts';
@@ -70,7 +72,11 @@ export async function orgPages(app: FastifyInstance): Promise<void> {
   ) {
     const { session, org, role } = await manager(request);
     const frame = await pageFrame(ctx, request, reply);
-    const [members, invitations] = await Promise.all([listMembers(ctx, org.id), listInvitations(ctx, org.id)]);
+    const [members, invitations, onboarding] = await Promise.all([
+      listMembers(ctx, org.id),
+      listInvitations(ctx, org.id),
+      onboardingOf(ctx, { session }),
+    ]);
     const done = error || inviteValues.error ? null : flash(request.query, DONE);
     return frame.send(
       status,
@@ -78,6 +84,7 @@ export async function orgPages(app: FastifyInstance): Promise<void> {
       html`<div class="page-head"><h1>People</h1><p class="muted">${org.name}</p></div>
 ${orgTabs(org.id, 'members')}
 ${notice('success', done)}${notice('error', error?.message)}
+${onboarding?.orgId === org.id ? onboardingCard(onboarding, frame.csrf, `/orgs/${org.id}/members`) : ''}
 ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members, invitations, csrf: frame.csrf, invite: inviteValues })}`,
     );
   }

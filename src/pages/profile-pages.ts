@@ -14,6 +14,9 @@ import { params } from '../http/schema.ts';
 import { isManager, membershipsOf } from '../orgs/service.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
 import { listSessions, type CurrentSession } from '../sessions/service.ts';
+import { dismissOnboarding, onboardingOf } from '../flows/onboarding.ts';
+import { onboardingCard } from './onboarding-views.ts';
+import { safeReturnTo } from '../http/return-to.ts';
 import { endSession, signOutEverywhere } from '../flows/sessions.ts';
 import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
@@ -37,11 +40,12 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
   async function renderProfile(request: FastifyRequest, reply: FastifyReply, status: number, error: FormError | null) {
     const session = requireSession(request);
     const frame = await pageFrame(ctx, request, reply);
-    const [sessions, memberships, requirement, emailVerified] = await Promise.all([
+    const [sessions, memberships, requirement, emailVerified, onboarding] = await Promise.all([
       listSessions(ctx, session.userId),
       membershipsOf(ctx, session.userId),
       requirementSummary(ctx, session.userId, session.user.twoFactorEnabled),
       isEmailVerified(ctx, session.userId),
+      onboardingOf(ctx, { session }),
     ]);
     const user = session.user;
     const passwordError = error && (error.field === 'currentPassword' || error.field === 'password') ? error : null;
@@ -52,6 +56,7 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
 ${notice('success', error ? null : flash(request.query, DONE))}
 ${error && !passwordError ? notice('error', error.message) : ''}
 ${requirementBanner(requirement)}
+${onboardingCard(onboarding, frame.csrf, '/profile')}
 <section class="card" aria-labelledby="account-title">
   <h2 id="account-title">Account</h2>
   <dl class="facts">
@@ -124,6 +129,13 @@ ${requirementBanner(requirement)}
   }
 
   app.get('/profile', async (request, reply) => renderProfile(request, reply, 200, null));
+
+  // "Hide this list" on the onboarding checklist: remembered, then back to the page it was on.
+  app.post('/onboarding/dismiss', async (request, reply) => {
+    await dismissOnboarding(ctx, { session: requireSession(request) });
+    const next = safeReturnTo(ctx.config, (request.body as { next?: unknown }).next, '/profile');
+    return reply.redirect(next, 303);
+  });
 
   app.post('/profile/password', async (request, reply) => {
     const session = requireSession(request);

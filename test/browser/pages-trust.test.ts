@@ -307,6 +307,31 @@ describe('pages people trust', () => {
     await context.close();
   });
 
+  it(
+    "the owner's onboarding checklist ticks what is done, links to what is not, and goes once all are done",
+    { timeout: 60_000 },
+    async () => {
+      const { context, page } = await signedIn(owner());
+      await step(page, 'onboarding', async () => {
+        await page.goto('/profile');
+        const list = page.getByRole('region', { name: 'Get Acme Clinic started' });
+        await expect.poll(() => list.count()).toBe(1);
+        await expectAccessible(page);
+        // 2FA is on and the team has members: two ticked; the policy was never chosen.
+        expect(await list.locator('li.done').count()).toBe(2);
+        expect(await list.getByText('1 of 3 steps left.').count()).toBe(1);
+        await list.getByRole('link', { name: /Choose the security policy/ }).click();
+        await page.waitForURL(/\/security$/);
+        await page.getByRole('button', { name: 'Review change' }).click();
+        await page.getByRole('button', { name: 'Confirm and save' }).click();
+        await page.waitForLoadState('domcontentloaded');
+        await page.goto('/profile');
+        expect(await page.getByRole('region', { name: 'Get Acme Clinic started' }).count()).toBe(0);
+      });
+      await context.close();
+    },
+  );
+
   for (const width of [320, 375]) {
     it(`every main page fits ${width} px without horizontal scroll`, { timeout: 90_000 }, async () => {
       const fits = async (page: Page, what: string) => {

@@ -14,6 +14,7 @@ import * as m0011 from './0011_email_verification.ts';
 import * as m0012 from './0012_account_suspension.ts';
 import * as m0013 from './0013_webhooks.ts';
 import * as m0014 from './0014_forward_auth.ts';
+import * as m0020 from './0020_onboarding.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_account_suspension': m0012,
   '0013_webhooks': m0013,
   '0014_forward_auth': m0014,
+  '0020_onboarding': m0020,
 };
 
 export const bundledMigrations: MigrationProvider = {
