@@ -29,6 +29,7 @@ import { flash, formError, input, postButton, csrfInput, ROLE_LABELS, textField,
 const DONE: Readonly<Record<string, string>> = {
   password_changed: 'Password changed. Your other sessions were signed out.',
   session_revoked: 'That session was signed out.',
+  others_signed_out: 'Your other sessions were signed out. You are still signed in here.',
   verification_sent: 'We sent a link to your email address. Open it and press the button to verify the address.',
 };
 
@@ -81,7 +82,7 @@ ${onboardingCard(onboarding, frame.csrf, '/profile')}
       : html`<ul class="plain orgs">${memberships.map(
           (m) => html`<li>
     <strong>${m.org.name}</strong> <span class="badge">${ROLE_LABELS[m.role] ?? m.role}</span>
-    ${isManager(m.role) ? html` <a href="/orgs/${m.org.id}/members">Manage staff &amp; clients</a>` : ''}
+    ${isManager(m.role) ? html` <a href="/orgs/${m.org.id}/members">Manage people</a>` : ''}
   </li>`,
         )}</ul>`
   }
@@ -110,8 +111,9 @@ ${onboardingCard(onboarding, frame.csrf, '/profile')}
     )}</tbody>
   </table>
   </div>
-  ${postButton('/profile/sessions/revoke-all', frame.csrf, 'Sign out everywhere', 'secondary')}
-  <p class="hint">Ends every session, this one included.</p>
+  <p class="row-actions">${postButton('/profile/sessions/revoke-others', frame.csrf, 'Sign out other sessions', 'secondary')}
+  ${postButton('/profile/sessions/revoke-all', frame.csrf, 'Sign out everywhere', 'secondary')}</p>
+  <p class="hint">"Sign out other sessions" keeps you signed in here; "Sign out everywhere" ends this session too. Either also signs you out of the apps that use this account.</p>
 </section>
 
 <section class="card" aria-labelledby="password-title">
@@ -174,6 +176,11 @@ ${onboardingCard(onboarding, frame.csrf, '/profile')}
     }
     if (ended.current) return signedOut(reply, 'signed_out');
     return reply.redirect('/profile?done=session_revoked', 303);
+  });
+
+  app.post('/profile/sessions/revoke-others', async (request, reply) => {
+    await signOutEverywhere(ctx, { session: requireSession(request), meta: meta(request) }, { keepCurrent: true });
+    return reply.redirect('/profile?done=others_signed_out', 303);
   });
 
   app.post('/profile/sessions/revoke-all', async (request, reply) => {
