@@ -332,6 +332,35 @@ describe('pages people trust', () => {
     },
   );
 
+  it(
+    '"Confirm it\'s you" says which action it is for, and offers Cancel and "Forgot password?"',
+    { timeout: 60_000 },
+    async () => {
+      const { context, page } = await signedIn(owner());
+      await step(page, 'confirm-page', async () => {
+        rig.t.clock.advanceSeconds(11 * 60);
+        // A page asked for (GET) …
+        await page.goto('/profile/security/totp');
+        await expect.poll(() => page.getByRole('heading', { name: "Confirm it's you" }).count()).toBe(1);
+        await expectAccessible(page);
+        expect(await page.locator('main').textContent()).toContain('to set up an authenticator app.');
+        expect(await page.getByRole('link', { name: 'Forgot password?' }).getAttribute('href')).toBe(
+          '/forgot-password',
+        );
+        await page.getByRole('link', { name: 'Cancel' }).click();
+        await page.waitForURL(/\/profile\/security$/);
+        // … and a form posted.
+        await page.goto(`/orgs/${orgId}/security`);
+        await page.getByRole('button', { name: 'Review change' }).click();
+        await page.getByRole('button', { name: 'Confirm and save' }).click();
+        await expect.poll(() => page.getByRole('heading', { name: "Confirm it's you" }).count()).toBe(1);
+        expect(await page.locator('main').textContent()).toContain("to change your organization's security policy.");
+        expect(await page.getByRole('link', { name: 'Cancel' }).getAttribute('href')).toBe(`/orgs/${orgId}/security`);
+      });
+      await context.close();
+    },
+  );
+
   for (const width of [320, 375]) {
     it(`every main page fits ${width} px without horizontal scroll`, { timeout: 90_000 }, async () => {
       const fits = async (page: Page, what: string) => {
