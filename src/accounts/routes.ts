@@ -7,6 +7,7 @@ import { meta, requireSession } from '../http/request.ts';
 import { sessionResponse } from '../http/session.ts';
 import { changePassword, requestPasswordReset, resetPassword } from '../flows/password.ts';
 import { confirmEmailVerification, requestEmailVerification } from '../flows/email-verification.ts';
+import { dismissOnboarding, onboardingOf } from '../flows/onboarding.ts';
 
 export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -14,6 +15,21 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/me', { schema: { summary: 'My account and organizations' } }, async (request) => {
     return sessionResponse(app, requireSession(request));
   });
+
+  app.get(
+    '/api/v1/me/onboarding',
+    { schema: { summary: "The owner's onboarding checklist (null when it does not apply or was dismissed)" } },
+    async (request) => ({ onboarding: await onboardingOf(ctx, { session: requireSession(request) }) }),
+  );
+
+  app.post(
+    '/api/v1/me/onboarding/dismiss',
+    { schema: { summary: "Put the owner's onboarding checklist away (remembered)" } },
+    async (request) => {
+      await dismissOnboarding(ctx, { session: requireSession(request) });
+      return { onboarding: null };
+    },
+  );
 
   app.post(
     '/api/v1/me/password',

@@ -211,3 +211,13 @@ export async function setPassword(ctx: Ctx, userId: string, normalised: string):
 export async function clearPasswordFailures(ctx: Ctx, userId: string): Promise<void> {
   await clearAttempts(ctx.db, passwordKey(userId));
 }
+
+/** The person put the onboarding checklist away. */
+export async function onboardingDismissed(ctx: Ctx, userId: string): Promise<boolean> {
+  const row = await ctx.db.kysely
+    .selectFrom('users')
+    .select('onboarding_dismissed_at')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return !!row?.onboarding_dismissed_at;
+}

@@ -60,6 +60,16 @@ export async function setPasswordHash(ctx: Ctx, userId: string, hash: string): P
     .execute();
 }
 
+/** The person put the onboarding checklist away (kept: it does not come back). */
+export async function setOnboardingDismissed(ctx: Ctx, userId: string): Promise<void> {
+  await ctx.db.kysely
+    .updateTable('users')
+    .set({ onboarding_dismissed_at: ctx.clock().toISOString() })
+    .where('id', '=', userId)
+    .where('onboarding_dismissed_at', 'is', null)
+    .execute();
+}
+
 /** Records a password reset by email (recovery waits a week after one). */
 export async function setPasswordResetAt(ctx: Ctx, userId: string, at: string): Promise<void> {
   await ctx.db.kysely.updateTable('users').set({ password_reset_at: at }).where('id', '=', userId).execute();

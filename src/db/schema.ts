@@ -45,6 +45,8 @@ export interface UsersTable {
   checkup_done_at: string | null;
   checkup_skipped_at: string | null;
   checkup_skips: Generated<number>;
+  /** When the person put the onboarding checklist away (null: shown while it applies). */
+  onboarding_dismissed_at: string | null;
 }
 
 export interface OrgsTable {
@@ -64,6 +66,8 @@ export interface OrgsTable {
   phishing_resistant_staff_since: string | null;
   phishing_resistant_everyone_since: string | null;
   allowed_authenticators: Generated<string>;
+  /** When the security policy was first saved (the onboarding checklist's "choose the policy"). */
+  policy_chosen_at: string | null;
 }
 
 export interface MembershipsTable {

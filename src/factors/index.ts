@@ -58,6 +58,14 @@ export function factorById(id: string): Factor | null {
   return ALL.find((f) => f.id === id) ?? null;
 }
 
+/**
+ * What a kind of factor is called on every page ("Authenticator app", "Passkey", "Phone number"): the
+ * Security page beside each method's own name, the "Remove …?" step, the compliance view.
+ */
+export function factorName(type: string): string {
+  return factorById(type)?.describe.name ?? type;
+}
+
 export function describeMethod(method: SecondFactorMethod): MethodDescription {
   return (factorOf(method).describe.methods as Record<string, MethodDescription>)[method]!;
 }

@@ -13,8 +13,10 @@ import { openAdminRequests } from '../recovery/store.ts';
 import { checkupsOf } from '../accounts/checkup.ts';
 import type { CheckupStatus } from '../core/checkup.ts';
 import type { Acting } from './acting.ts';
+import { resetRefusal } from './reset-member.ts';
 
 export interface ComplianceMember extends MemberDeadline {
+  /** The kinds of factor they have (factor ids: "totp", "passkey", "phone"). */
   methods: string[];
   /** The methods as people call them ("Authenticator app", "Passkey"…). */
   methodLabels: string[];
@@ -24,9 +26,14 @@ export interface ComplianceMember extends MemberDeadline {
   needsReset: boolean;
   /** The 2FA check-up, 28 days after 2FA was turned on ('due': not done yet). */
   checkup: CheckupStatus;
+  /** The person asking may reset this member's 2FA (the reset's own rule). */
+  mayReset: boolean;
 }
 
-async function membersOf(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
+/** Every member with their 2FA status (owner/admin of the org). */
+export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Promise<ComplianceMember[]> {
+  const { role } = await requireManager(ctx, orgId, by.session.userId);
+  const actor = { userId: by.session.userId, role };
   const askedForReset = await openAdminRequests(ctx, orgId);
   const members = await membersWithDeadlines(ctx, orgId);
   const checkups = await checkupsOf(
@@ -48,15 +55,10 @@ async function membersOf(ctx: Ctx, orgId: string): Promise<ComplianceMember[]> {
         lastUsedAt: used.length ? used.sort().at(-1)! : null,
         needsReset: askedForReset.has(m.userId),
         checkup: checkups.get(m.userId)?.status ?? 'none',
+        mayReset: m.twoFactorEnabled && (await resetRefusal(ctx, actor, m)) === null,
       };
     }),
   );
-}
-
-/** Every member with their 2FA status (owner/admin of the org). */
-export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Promise<ComplianceMember[]> {
-  await requireManager(ctx, orgId, by.session.userId);
-  return membersOf(ctx, orgId);
 }
 
 const CSV_COLUMNS = [

@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
 import { setDefaultMethod } from '../accounts/store.ts';
 import { rotateSession } from '../sessions/service.ts';
-import { FACTORS, factorById, listFactors } from '../factors/index.ts';
+import { FACTORS, factorById, factorName, listFactors } from '../factors/index.ts';
 import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import type { Enrolled, Enrollee, Factor, FactorAdded, MethodPolicy } from '../factors/factor.ts';
@@ -104,7 +104,7 @@ export async function factorRemoval(ctx: Ctx, by: Acting, factorId: string): Pro
       id: factorId,
       type: owner.factor.id,
       label: entry.label,
-      kind: owner.factor.describe.kind({ ...entry, type: owner.factor.id }),
+      kind: factorName(owner.factor.id),
     },
     last,
     requiredBy: last ? await orgsRequiringTwoFactor(ctx, userId) : [],

@@ -7,8 +7,35 @@
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import { resetTwoFactor } from './two-factor.ts';
-import { findMember, mayManage, requireAccountWideAuthority, requireManager } from '../orgs/service.ts';
+import { accountWideRefusal, findMember, mayActAccountWide, mayManage, requireManager } from '../orgs/service.ts';
+import type { Role } from '../db/schema.ts';
 import { requireRecentReauthentication, type Acting } from './acting.ts';
+
+/** A member as the reset rule needs them. */
+interface ResetTarget {
+  readonly userId: string;
+  readonly role: Role;
+}
+
+/**
+ * The one rule of who may reset whose 2FA here, as the refusal it would give (null: allowed). The reset
+ * throws it; the compliance view offers "Reset 2FA" only where it is null.
+ */
+export async function resetRefusal(
+  ctx: Ctx,
+  actor: { readonly userId: string; readonly role: Role },
+  target: ResetTarget,
+): Promise<AppError | null> {
+  if (actor.userId === target.userId)
+    return new AppError('forbidden', {
+      message: 'You cannot reset your own two-factor authentication here. Use your Security page.',
+    });
+  if (!mayManage(actor.role, target.role))
+    return new AppError('forbidden', { message: "Admins cannot reset an owner's two-factor authentication." });
+  if (!(await mayActAccountWide(ctx, actor.userId, target.userId)))
+    return accountWideRefusal('reset their two-factor authentication');
+  return null;
+}
 
 export async function resetMemberTwoFactor(
   ctx: Ctx,
@@ -19,14 +46,9 @@ export async function resetMemberTwoFactor(
   requireRecentReauthentication(ctx, session);
   const { orgId, userId } = input;
   const { role: actorRole } = await requireManager(ctx, orgId, session.userId);
-  if (session.userId === userId)
-    throw new AppError('forbidden', {
-      message: 'You cannot reset your own two-factor authentication here. Use your Security page.',
-    });
   const target = await findMember(ctx, orgId, userId);
-  if (!mayManage(actorRole, target.role))
-    throw new AppError('forbidden', { message: "Admins cannot reset an owner's two-factor authentication." });
-  await requireAccountWideAuthority(ctx, session.userId, userId, 'reset their two-factor authentication');
+  const refusal = await resetRefusal(ctx, { userId: session.userId, role: actorRole }, target);
+  if (refusal) throw refusal;
   await resetTwoFactor(
     ctx,
     { id: target.userId, email: target.email },

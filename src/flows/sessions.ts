@@ -1,6 +1,6 @@
 /**
  * Ending sessions and trusted browsers: sign out (this session), revoke one of one's sessions, sign out
- * everywhere (every session, this one included, and the apps' sessions and tokens with them), and stop
+ * everywhere (every session, this one included or kept, and the apps' sessions and tokens with them), and stop
  * trusting a browser. Each is audited here, once, whichever page or route asked.
  */
 import { AppError } from '../errors.ts';
@@ -30,15 +30,23 @@ export async function endSession(ctx: Ctx, by: Acting, sessionId: string): Promi
   return { current: sessionId === by.session.id };
 }
 
-/** Ends every session of the person, this one included; returns how many. */
-export async function signOutEverywhere(ctx: Ctx, by: Acting): Promise<number> {
+/**
+ * Ends every session of the person — this one included, or (`keepCurrent`) every other one — and the apps'
+ * sessions and tokens with them; returns how many of the person's sessions ended.
+ */
+export async function signOutEverywhere(
+  ctx: Ctx,
+  by: Acting,
+  options: { readonly keepCurrent?: boolean } = {},
+): Promise<number> {
   const userId = by.session.userId;
-  const count = await revokeAllSessions(ctx, userId, null);
+  const keepCurrent = options.keepCurrent === true;
+  const count = await revokeAllSessions(ctx, userId, keepCurrent ? by.session.id : null);
   await audit(ctx, by.meta, {
     event: 'sessions.revoked_all',
     actorUserId: userId,
     targetUserId: userId,
-    details: { count },
+    details: { count, keptCurrent: keepCurrent },
   });
   return count;
 }

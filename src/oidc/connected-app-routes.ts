@@ -63,7 +63,7 @@ ${notice('success', done ? `${done.slice(0, 100)} no longer has access to your a
   ${
     apps.length === 0
       ? html`<p class="muted">You have not allowed any app yet.</p>`
-      : html`<table>
+      : html`<div class="table-scroll" role="region" aria-label="Apps you allowed to sign you in" tabindex="0"><table>
     <caption class="sr-only">Apps you allowed to sign you in</caption>
     <thead><tr><th scope="col">App</th><th scope="col">Organization</th><th scope="col">It can see</th><th scope="col">Allowed</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${apps.map(
@@ -72,7 +72,7 @@ ${notice('success', done ? `${done.slice(0, 100)} no longer has access to your a
       ) => html`<tr><td>${a.name}</td><td>${a.orgName}</td><td>${a.scopes.map((s) => SCOPE_NAMES[s] ?? s).join(', ')}</td><td>${day(a.allowedAt)}</td>
       <td><form method="post" action="/profile/apps/${a.clientId}/remove" class="inline">${csrfInput(frame.csrf)}<button type="submit" class="danger small">Remove access</button></form></td></tr>`,
     )}</tbody>
-  </table>`
+  </table></div>`
   }
   <p class="hint">Removing access signs you out of the app and stops its tokens; it asks for your permission again the next time you sign in to it.</p>
 </section>`,

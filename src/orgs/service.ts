@@ -46,7 +46,12 @@ export async function requireAccountWideAuthority(
   action: string,
 ): Promise<void> {
   if (await mayActAccountWide(ctx, actorUserId, targetUserId)) return;
-  throw new AppError('member_of_other_org', {
+  throw accountWideRefusal(action);
+}
+
+/** The refusal of an account-wide action on someone the actor cannot manage in one of their orgs. */
+export function accountWideRefusal(action: string): AppError {
+  return new AppError('member_of_other_org', {
     message: `You can't ${action}: this person also belongs to an organization where you can't manage them, and it would affect their whole account. Ask an owner who manages them everywhere, or the server's operator (twofold reset-2fa).`,
   });
 }
@@ -191,4 +196,27 @@ export async function ownerCount(ctx: Ctx, orgId: string): Promise<number> {
     .where('role', '=', 'owner')
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** What the owner's onboarding checklist reads of an org: anyone else in it or invited, a policy chosen. */
+export async function onboardingFacts(
+  ctx: Ctx,
+  orgId: string,
+): Promise<{ othersInvited: boolean; policyChosen: boolean }> {
+  const members = await ctx.db.kysely
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  const invited = await ctx.db.kysely
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  const org = await ctx.db.kysely
+    .selectFrom('orgs')
+    .select('policy_chosen_at')
+    .where('id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  return { othersInvited: Number(members.n) > 1 || Number(invited.n) > 0, policyChosen: org.policy_chosen_at !== null };
 }

@@ -140,6 +140,12 @@ export async function setPolicy(ctx: Ctx, orgId: string, policy: PolicyRow): Pro
     })
     .where('id', '=', orgId)
     .execute();
+  await ctx.db.kysely
+    .updateTable('orgs')
+    .set({ policy_chosen_at: ctx.clock().toISOString() })
+    .where('id', '=', orgId)
+    .where('policy_chosen_at', 'is', null)
+    .execute();
 }
 
 export interface NewInvitation {

@@ -25,7 +25,7 @@ ${created ? html`<div class="notice notice-success" role="status"><p><strong>Cop
   ${
     keys.length === 0
       ? html`<p class="muted">No API keys yet.</p>`
-      : html`<table>
+      : html`<div class="table-scroll" role="region" aria-label="API keys" tabindex="0"><table>
     <caption class="sr-only">API keys</caption>
     <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Access</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${keys.map(
@@ -35,7 +35,7 @@ ${created ? html`<div class="notice notice-success" role="status"><p><strong>Cop
       <td>${k.createdAt.slice(0, 10)}</td><td>${k.lastUsedAt?.slice(0, 10) ?? 'never'}</td>
       <td><form method="post" action="${base}/${k.id}/revoke" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger small">Revoke</button></form></td></tr>`,
     )}</tbody>
-  </table>`
+  </table></div>`
   }
 </section>
 <section class="card" aria-labelledby="new-key-title">

@@ -24,6 +24,43 @@ const SECURITY_PATH = '/profile/security';
 
 type Body = Record<string, string | undefined>;
 
+/** What the confirmation is for, by the address of the action (or of the page) that asked for it. */
+const ACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^\/profile\/security\/totp/, 'set up an authenticator app'],
+  [/^\/profile\/security\/passkey/, 'add a passkey'],
+  [/^\/profile\/security\/phone/, 'add or change a phone number'],
+  [/^\/profile\/security\/factors\/[^/]+\/remove/, 'remove a sign-in method'],
+  [/^\/profile\/security\/backup-codes/, 'generate new backup codes'],
+  [/^\/profile\/password/, 'change your password'],
+  [/^\/profile\/api-keys/, 'manage your API keys'],
+  [/^\/orgs\/[^/]+\/security/, "change your organization's security policy"],
+  [/^\/orgs\/[^/]+\/members\/[^/]+\/reset/, "reset a member's two-factor authentication"],
+  [/^\/orgs\/[^/]+\/members\/[^/]+\/suspension/, "suspend or restore a member's account"],
+  [/^\/orgs\/[^/]+\/members\/[^/]+\/remove/, 'remove a member'],
+  [/^\/orgs\/[^/]+\/members\/[^/]+\/role/, "change a member's role"],
+  [/^\/orgs\/[^/]+\/api-keys/, "manage your organization's API keys"],
+  [/^\/orgs\/[^/]+\/apps/, "manage your organization's apps"],
+  [/^\/orgs\/[^/]+\/forward-auth/, 'manage protected hosts'],
+  [/^\/orgs\/[^/]+\/import/, 'import members'],
+];
+
+function actionOf(path: string): string {
+  return ACTIONS.find(([pattern]) => pattern.test(path))?.[1] ?? 'change security settings';
+}
+
+/** Where "Cancel" leads: the page itself when it is a list, else the list it belongs to. */
+function cancelPath(next: string): string {
+  const path = next.split('?')[0] ?? '';
+  if (
+    /^\/(profile(\/security|\/api-keys)?|orgs\/[^/]+\/(members|security|settings|apps|api-keys|forward-auth))$/.test(
+      path,
+    )
+  )
+    return path;
+  const org = /^\/orgs\/([^/]+)\//.exec(path);
+  return org ? `/orgs/${org[1]}/members` : SECURITY_PATH;
+}
+
 /** An error the page shows on its own form (a 4xx other than the request to confirm first). */
 export function shownOnPage(error: unknown): error is AppError {
   return error instanceof AppError && error.status < 500 && error.code !== 'reauthentication_required';
@@ -38,6 +75,7 @@ async function confirmForm(
   status: number,
   error: string | null,
   resume: string | null = null,
+  action: string = next,
 ) {
   const session = requireSession(request, { enrolment: true });
   const frame = await pageFrame(ctx, request, reply);
@@ -47,18 +85,21 @@ async function confirmForm(
     'Confirm it is you',
     html`<section class="card narrow" aria-labelledby="reauth-title">
   <h1 id="reauth-title">Confirm it's you</h1>
-  <p>For your security, enter your password${data.twoFactorEnabled ? ' and use your second factor' : ''} before changing security settings.</p>
+  <p>For your security, enter your password${data.twoFactorEnabled ? ' and use your second factor' : ''} to <strong>${actionOf(action.split('?')[0] ?? '')}</strong>.</p>
   ${notice('error', error)}
   ${phoneProofFor(data, frame.csrf, next, (request.query as { sent?: string }).sent ?? null)}
   <form method="post" action="/profile/security/reauthenticate">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="next" value="${next}">
     ${resume ? html`<input type="hidden" name="resume" value="${resume}">` : ''}
+    <input type="hidden" name="action" value="${action}">
     <label for="password">Password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
     ${data.twoFactorEnabled ? factorCodeFields(data) : ''}
-    <button type="submit">Confirm</button>
+    <p class="row-actions"><button type="submit">Confirm</button>
+    <a class="button secondary" href="${cancelPath(next)}">Cancel</a></p>
   </form>
+  <p class="hint"><a href="/forgot-password">Forgot password?</a></p>
 </section>`,
     [WEBAUTHN_SCRIPT],
   );
@@ -74,7 +115,8 @@ export async function askToConfirm(ctx: Ctx, request: FastifyRequest, reply: Fas
   const page = url && request.server.hasRoute({ method: 'GET', url }) ? request.url : SECURITY_PATH;
   const session = requireSession(request, { enrolment: true });
   const resume = sealPendingAction(ctx, request, session.id);
-  return confirmForm(ctx, request, reply, safeReturnTo(ctx.config, page, SECURITY_PATH), 403, null, resume);
+  const next = safeReturnTo(ctx.config, page, SECURITY_PATH);
+  return confirmForm(ctx, request, reply, next, 403, null, resume, request.url);
 }
 
 export async function confirmPages(app: FastifyInstance): Promise<void> {
@@ -108,7 +150,8 @@ export async function confirmPages(app: FastifyInstance): Promise<void> {
       if (error instanceof AppError && error.status < 500) {
         if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
         const resume = typeof body.resume === 'string' ? body.resume : null;
-        return confirmForm(ctx, request, reply, next, error.status, error.message, resume);
+        const action = safeReturnTo(ctx.config, body.action, next);
+        return confirmForm(ctx, request, reply, next, error.status, error.message, resume, action);
       }
       throw error;
     }

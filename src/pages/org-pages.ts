@@ -3,6 +3,8 @@
  * clients with roles and 2FA status, invitations, the org's settings overview and its audit log.
  * The org services enforce who may do what; these handlers read forms and show the outcome.
  */
+import { onboardingOf } from '../flows/onboarding.ts';
+import { onboardingCard } from './onboarding-views.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import { AUDIT_EVENTS } from '../audit/events.ts';
@@ -70,14 +72,19 @@ export async function orgPages(app: FastifyInstance): Promise<void> {
   ) {
     const { session, org, role } = await manager(request);
     const frame = await pageFrame(ctx, request, reply);
-    const [members, invitations] = await Promise.all([listMembers(ctx, org.id), listInvitations(ctx, org.id)]);
+    const [members, invitations, onboarding] = await Promise.all([
+      listMembers(ctx, org.id),
+      listInvitations(ctx, org.id),
+      onboardingOf(ctx, { session }),
+    ]);
     const done = error || inviteValues.error ? null : flash(request.query, DONE);
     return frame.send(
       status,
-      `Staff & clients — ${org.name}`,
-      html`<div class="page-head"><h1>Staff &amp; clients</h1><p class="muted">${org.name}</p></div>
+      `People — ${org.name}`,
+      html`<div class="page-head"><h1>People</h1><p class="muted">${org.name}</p></div>
 ${orgTabs(org.id, 'members')}
 ${notice('success', done)}${notice('error', error?.message)}
+${onboarding?.orgId === org.id ? onboardingCard(onboarding, frame.csrf, `/orgs/${org.id}/members`) : ''}
 ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members, invitations, csrf: frame.csrf, invite: inviteValues })}`,
     );
   }
@@ -177,8 +184,8 @@ ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(
       200,
-      `Settings — ${org.name}`,
-      html`<div class="page-head"><h1>Organization settings</h1><p class="muted">${org.name}</p></div>
+      `Organization — ${org.name}`,
+      html`<div class="page-head"><h1>Organization</h1><p class="muted">${org.name}</p></div>
 ${orgTabs(org.id, 'settings')}
 <section class="card" aria-labelledby="org-title">
   <h2 id="org-title">Organization</h2>
@@ -201,7 +208,7 @@ ${orgTabs(org.id, 'settings')}
 <section class="card" aria-labelledby="tools-title">
   <h2 id="tools-title">Tools</h2>
   <ul class="plain">
-    <li><a href="/orgs/${org.id}/compliance">Two-factor compliance</a>: who has 2FA, deadlines, adoption, reminders, resets</li>
+    <li><a href="/orgs/${org.id}/compliance">2FA compliance</a>: who has 2FA, deadlines, adoption, reminders, resets</li>
     <li><a href="/orgs/${org.id}/api-keys">API keys</a> for scripts and integrations</li>
     <li><a href="/orgs/${org.id}/import">Import members</a> from another system (CSV)</li>
   </ul>

@@ -160,8 +160,8 @@ ${policyForm(org.id, values, frame.csrf, confirm)}`,
     const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
     return frame.send(
       200,
-      'Two-factor compliance',
-      html`<h1>Two-factor compliance — ${org.name}</h1>
+      '2FA compliance',
+      html`<h1>2FA compliance — ${org.name}</h1>
 ${notice('success', done)}
 <section class="card" aria-labelledby="adoption-title"><h2 id="adoption-title">Adoption, last 30 days</h2>${adoptionChart(series)}</section>
 <section class="card" aria-labelledby="members-title">

@@ -3,8 +3,9 @@ import type { OrgPolicy } from '../orgs/policy.ts';
 import type { AdoptionPoint } from '../orgs/compliance.ts';
 import type { ComplianceMember } from '../flows/compliance.ts';
 import { html, type Html } from '../core/html.ts';
-import { describeMethod, ENROLLABLE_METHODS } from '../factors/index.ts';
+import { describeMethod, ENROLLABLE_METHODS, factorName } from '../factors/index.ts';
 import { checkupNote, exceptionCell, exceptionLinks } from './exemption-views.ts';
+import { ROLE_LABELS } from './ui.ts';
 
 export type PolicyFormValues = OrgPolicy;
 
@@ -81,13 +82,13 @@ export function complianceTable(orgId: string, members: readonly ComplianceMembe
   <tbody>${members.map(
     (m) => html`<tr>
     <td>${m.email}${m.name ? html`<br><span class="muted">${m.name}</span>` : ''}${m.needsReset ? html`<br><span class="badge warn">needs reset: lost their devices</span>` : ''}</td>
-    <td>${m.role}</td>
+    <td>${ROLE_LABELS[m.role] ?? m.role}</td>
     <td><span class="badge ${m.twoFactorEnabled ? 'ok' : 'warn'}">${m.twoFactorEnabled ? 'On' : 'Off'}</span>${checkupNote(m)}</td>
-    <td>${m.methods.length ? m.methods.join(', ') : '—'}</td>
-    <td>${m.deadline ? html`${day(m.deadline)}${m.overdue ? html` <span class="badge warn">overdue</span>` : ''}` : '—'}</td>
+    <td>${m.methods.length ? m.methods.map(factorName).join(', ') : '—'}</td>
+    <td class="nowrap">${m.deadline ? html`${day(m.deadline)}${m.overdue ? html` <span class="badge warn">overdue</span>` : ''}` : '—'}</td>
     <td>${exceptionCell(m)}</td>
-    <td>${day(m.lastSignInAt)}</td>
-    <td>${m.twoFactorEnabled ? html`<a href="/orgs/${orgId}/members/${m.userId}/reset">Reset 2FA</a>` : ''}${exceptionLinks(orgId, m)}</td>
+    <td class="nowrap">${day(m.lastSignInAt)}</td>
+    <td>${m.mayReset ? html`<a href="/orgs/${orgId}/members/${m.userId}/reset">Reset 2FA<span class="sr-only"> of ${m.email}</span></a>` : ''}${exceptionLinks(orgId, m)}</td>
   </tr>`,
   )}</tbody>
 </table></div>`;

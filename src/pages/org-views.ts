@@ -1,4 +1,4 @@
-/** Markup of the org pages: the "Staff & clients" table, the invite form, pending invitations. */
+/** Markup of the org pages: the "People" table, the invite form, pending invitations. */
 import type { Role } from '../db/schema.ts';
 import { ROLES } from '../db/schema.ts';
 import { mayManage, type MemberView } from '../orgs/service.ts';
@@ -106,6 +106,6 @@ export function orgTabs(orgId: string, current: 'members' | 'settings' | 'audit'
   const tab = (key: typeof current, href: string, label: string): Html =>
     html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ''}>${label}</a></li>`;
   return html`<nav class="tabs" aria-label="Organization">
-  <ul>${tab('members', `/orgs/${orgId}/members`, 'Staff & clients')}${tab('settings', `/orgs/${orgId}/settings`, 'Settings')}${tab('audit', `/orgs/${orgId}/audit`, 'Audit log')}${tab('webhooks', `/orgs/${orgId}/webhooks`, 'Webhooks')}${tab('forward-auth', `/orgs/${orgId}/forward-auth`, 'Protected hosts')}</ul>
+  <ul>${tab('members', `/orgs/${orgId}/members`, 'People')}${tab('settings', `/orgs/${orgId}/settings`, 'Organization')}${tab('audit', `/orgs/${orgId}/audit`, 'Audit log')}${tab('webhooks', `/orgs/${orgId}/webhooks`, 'Webhooks')}${tab('forward-auth', `/orgs/${orgId}/forward-auth`, 'Protected hosts')}</ul>
 </nav>`;
 }

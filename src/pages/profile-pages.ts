@@ -14,6 +14,9 @@ import { params } from '../http/schema.ts';
 import { isManager, membershipsOf } from '../orgs/service.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
 import { listSessions, type CurrentSession } from '../sessions/service.ts';
+import { dismissOnboarding, onboardingOf } from '../flows/onboarding.ts';
+import { onboardingCard } from './onboarding-views.ts';
+import { safeReturnTo } from '../http/return-to.ts';
 import { endSession, signOutEverywhere } from '../flows/sessions.ts';
 import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
@@ -26,6 +29,7 @@ import { flash, formError, input, postButton, csrfInput, ROLE_LABELS, textField,
 const DONE: Readonly<Record<string, string>> = {
   password_changed: 'Password changed. Your other sessions were signed out.',
   session_revoked: 'That session was signed out.',
+  others_signed_out: 'Your other sessions were signed out. You are still signed in here.',
   verification_sent: 'We sent a link to your email address. Open it and press the button to verify the address.',
 };
 
@@ -37,11 +41,12 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
   async function renderProfile(request: FastifyRequest, reply: FastifyReply, status: number, error: FormError | null) {
     const session = requireSession(request);
     const frame = await pageFrame(ctx, request, reply);
-    const [sessions, memberships, requirement, emailVerified] = await Promise.all([
+    const [sessions, memberships, requirement, emailVerified, onboarding] = await Promise.all([
       listSessions(ctx, session.userId),
       membershipsOf(ctx, session.userId),
       requirementSummary(ctx, session.userId, session.user.twoFactorEnabled),
       isEmailVerified(ctx, session.userId),
+      onboardingOf(ctx, { session }),
     ]);
     const user = session.user;
     const passwordError = error && (error.field === 'currentPassword' || error.field === 'password') ? error : null;
@@ -52,6 +57,7 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
 ${notice('success', error ? null : flash(request.query, DONE))}
 ${error && !passwordError ? notice('error', error.message) : ''}
 ${requirementBanner(requirement)}
+${onboardingCard(onboarding, frame.csrf, '/profile')}
 <section class="card" aria-labelledby="account-title">
   <h2 id="account-title">Account</h2>
   <dl class="facts">
@@ -76,7 +82,7 @@ ${requirementBanner(requirement)}
       : html`<ul class="plain orgs">${memberships.map(
           (m) => html`<li>
     <strong>${m.org.name}</strong> <span class="badge">${ROLE_LABELS[m.role] ?? m.role}</span>
-    ${isManager(m.role) ? html` <a href="/orgs/${m.org.id}/members">Manage staff &amp; clients</a>` : ''}
+    ${isManager(m.role) ? html` <a href="/orgs/${m.org.id}/members">Manage people</a>` : ''}
   </li>`,
         )}</ul>`
   }
@@ -105,8 +111,9 @@ ${requirementBanner(requirement)}
     )}</tbody>
   </table>
   </div>
-  ${postButton('/profile/sessions/revoke-all', frame.csrf, 'Sign out everywhere', 'secondary')}
-  <p class="hint">Ends every session, this one included.</p>
+  <p class="row-actions">${postButton('/profile/sessions/revoke-others', frame.csrf, 'Sign out other sessions', 'secondary')}
+  ${postButton('/profile/sessions/revoke-all', frame.csrf, 'Sign out everywhere', 'secondary')}</p>
+  <p class="hint">"Sign out other sessions" keeps you signed in here; "Sign out everywhere" ends this session too. Either also signs you out of the apps that use this account.</p>
 </section>
 
 <section class="card" aria-labelledby="password-title">
@@ -124,6 +131,13 @@ ${requirementBanner(requirement)}
   }
 
   app.get('/profile', async (request, reply) => renderProfile(request, reply, 200, null));
+
+  // "Hide this list" on the onboarding checklist: remembered, then back to the page it was on.
+  app.post('/onboarding/dismiss', async (request, reply) => {
+    await dismissOnboarding(ctx, { session: requireSession(request) });
+    const next = safeReturnTo(ctx.config, (request.body as { next?: unknown }).next, '/profile');
+    return reply.redirect(next, 303);
+  });
 
   app.post('/profile/password', async (request, reply) => {
     const session = requireSession(request);
@@ -162,6 +176,11 @@ ${requirementBanner(requirement)}
     }
     if (ended.current) return signedOut(reply, 'signed_out');
     return reply.redirect('/profile?done=session_revoked', 303);
+  });
+
+  app.post('/profile/sessions/revoke-others', async (request, reply) => {
+    await signOutEverywhere(ctx, { session: requireSession(request), meta: meta(request) }, { keepCurrent: true });
+    return reply.redirect('/profile?done=others_signed_out', 303);
   });
 
   app.post('/profile/sessions/revoke-all', async (request, reply) => {

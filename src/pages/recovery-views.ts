@@ -43,7 +43,7 @@ export function startedView(completesAt: string, hours: number): Html {
   return html`<p><strong>Recovery completes in ${hours} hours (${when(completesAt)}).</strong></p>
 <h2 class="sub">What happens next</h2>
 <ol>
-  <li>We have emailed you (and texted your phone numbers) that recovery started, with a link to cancel it.</li>
+  <li>We have emailed you (and texted your phone numbers) about this recovery, with a link to cancel it.</li>
   <li>After that time, sign in with your email and password: your two-factor methods, backup codes and trusted browsers are removed then, and you are signed in.</li>
   <li>Set up two-factor authentication again right away, and save your new backup codes.</li>
 </ol>

@@ -4,7 +4,7 @@
  */
 import { PASSKEY } from '../config/defaults.ts';
 import type { FactorEntry } from '../factors/factor.ts';
-import { describeMethod, factorById, FACTORS, SECOND_FACTOR_METHODS } from '../factors/index.ts';
+import { describeMethod, factorById, factorName, FACTORS, SECOND_FACTOR_METHODS } from '../factors/index.ts';
 import type { FactorOverview as Overview } from '../factors/overview.ts';
 import type { TrustedDeviceView } from '../sessions/devices.ts';
 import { html, type Html } from '../core/html.ts';
@@ -68,8 +68,11 @@ function postButton(action: string, csrf: string, label: string, kind = 'seconda
   return html`<form method="post" action="${action}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="${kind} small">${label}</button></form>`;
 }
 
+/** The kind of a method, by the name every page uses, with the factor's detail when it has one. */
 function kindOf(f: FactorEntry): string {
-  return factorById(f.type)?.describe.kind(f) ?? f.type;
+  const name = factorName(f.type);
+  const detail = factorById(f.type)?.describe.kind(f) ?? '';
+  return !detail || detail.toLowerCase() === name.toLowerCase() ? name : `${name}: ${detail}`;
 }
 
 /** Change in place (a phone number), or rename (an app, a passkey), as the factor allows. */
@@ -116,7 +119,7 @@ export function overviewView(
   }</p>
   ${
     data.factors.length > 0
-      ? html`<table>
+      ? html`<div class="table-scroll" role="region" aria-label="Your sign-in methods" tabindex="0"><table>
     <caption class="sr-only">Your sign-in methods</caption>
     <thead><tr><th scope="col">Method</th><th scope="col">Added</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${data.factors.map(
@@ -128,7 +131,7 @@ export function overviewView(
         ${editControl(f, csrf)}</td>
     </tr>`,
     )}</tbody>
-  </table>`
+  </table></div>`
       : ''
   }
   ${setupLinks(data.factors.length > 0, refused)}
@@ -147,14 +150,14 @@ ${
   ${
     devices.length === 0
       ? html`<p class="muted">No trusted browsers. Tick "Trust this device" when you sign in to skip the code on a browser you use often.</p>`
-      : html`<table>
+      : html`<div class="table-scroll" role="region" aria-label="Browsers that skip the second step" tabindex="0"><table>
     <caption class="sr-only">Browsers that skip the second step</caption>
     <thead><tr><th scope="col">Browser</th><th scope="col">IP address</th><th scope="col">Last used</th><th scope="col">Trusted until</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${devices.map(
       (d) => html`<tr><td>${d.browser}</td><td>${d.ip}</td><td>${day(d.lastUsedAt)}</td><td>${day(d.expiresAt)}</td>
       <td>${postButton(`/profile/security/devices/${d.id}/revoke`, csrf, 'Revoke', 'danger')}</td></tr>`,
     )}</tbody>
-  </table>`
+  </table></div>`
   }
 </section>
 <section class="card" aria-labelledby="disable-title">

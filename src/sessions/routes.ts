@@ -159,4 +159,21 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       return { revoked: count };
     },
   );
+
+  app.delete(
+    '/api/v1/me/sessions',
+    {
+      schema: {
+        summary:
+          "End my sessions: every one (this one included), or with keepCurrent=true every other one (the apps' sessions and tokens end too)",
+        querystring: object({ keepCurrent: { type: 'string', enum: ['true', 'false'] } }),
+      },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      const keepCurrent = (request.query as { keepCurrent?: string }).keepCurrent === 'true';
+      const count = await signOutEverywhere(ctx, { session, meta: meta(request) }, { keepCurrent });
+      return { revoked: count, keptCurrent: keepCurrent };
+    },
+  );
 }

@@ -109,7 +109,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await owner.getByRole('button', { name: 'Create organization' }).click();
         await owner.waitForURL(/\/orgs\/[^/]+\/members\?done=welcome$/);
         orgId = new URL(owner.url()).pathname.split('/')[2]!;
-        await expect(owner.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('Staff & clients');
+        await expect(owner.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('People');
         await expectAccessible(owner);
       });
 

@@ -217,4 +217,197 @@ describe('pages people trust', () => {
       await context.close();
     },
   );
+
+  /** Signs a person in with their authenticator app, on a new browser context of the given width. */
+  async function signedIn(person: { email: string; password: string; secret: string }, width = 1280) {
+    const context = await rig.browser.newContext({ baseURL: rig.base, viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    await signInOnPage(page, person.email, person.password);
+    await page.waitForURL(/\/sign-in\/challenge/);
+    rig.t.clock.advanceSeconds(30);
+    await page.getByLabel('Authentication code', { exact: true }).fill(codeAt(person.secret, rig.t.clock.now()));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+    return { context, page };
+  }
+
+  const owner = () => ({ email: OWNER.email, password: OWNER.password, secret });
+
+  it(
+    'the compliance view offers "Reset 2FA" only where the reset is allowed, with the Security page\'s method names and capitalised roles',
+    { timeout: 60_000 },
+    async () => {
+      const admin = await memberWithApp('admin@acme.test', 'admin');
+      await memberWithApp('nurse@acme.test', 'staff');
+      const { context, page } = await signedIn(owner());
+      await step(page, 'compliance-owner', async () => {
+        await page.goto(`/orgs/${orgId}/compliance`);
+        await expectAccessible(page);
+        const ownerRow = page.getByRole('row', { name: new RegExp(OWNER.email) });
+        expect(await ownerRow.getByRole('link', { name: /Reset 2FA/ }).count()).toBe(0);
+        expect(await ownerRow.getByRole('cell', { name: 'Owner', exact: true }).count()).toBe(1);
+        expect(await ownerRow.getByRole('cell', { name: 'Authenticator app', exact: true }).count()).toBe(1);
+        const nurseRow = page.getByRole('row', { name: /nurse@acme\.test/ });
+        expect(await nurseRow.getByRole('cell', { name: 'Staff', exact: true }).count()).toBe(1);
+        expect(await nurseRow.getByRole('link', { name: /Reset 2FA/ }).count()).toBe(1);
+        expect(await page.content()).not.toMatch(/<td>(totp|passkey|phone|staff|owner|admin)<\/td>/);
+      });
+      await context.close();
+      const asAdmin = await signedIn(admin);
+      await step(asAdmin.page, 'compliance-admin', async () => {
+        await asAdmin.page.goto(`/orgs/${orgId}/compliance`);
+        const rows = asAdmin.page.getByRole('row');
+        // An admin may reset staff, not the owner, nor themselves.
+        expect(
+          await rows
+            .filter({ hasText: OWNER.email })
+            .getByRole('link', { name: /Reset 2FA/ })
+            .count(),
+        ).toBe(0);
+        expect(
+          await rows
+            .filter({ hasText: 'admin@acme.test' })
+            .getByRole('link', { name: /Reset 2FA/ })
+            .count(),
+        ).toBe(0);
+        expect(
+          await rows
+            .filter({ hasText: 'nurse@acme.test' })
+            .getByRole('link', { name: /Reset 2FA/ })
+            .count(),
+        ).toBe(1);
+      });
+      await asAdmin.context.close();
+    },
+  );
+
+  it('each main navigation link opens a page whose heading and title carry its name', { timeout: 60_000 }, async () => {
+    const { context, page } = await signedIn(owner());
+    await step(page, 'nav-titles', async () => {
+      const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+      const count = await links.count();
+      expect(count).toBeGreaterThan(5);
+      const targets: Array<[string, string]> = [];
+      for (let i = 0; i < count; i += 1)
+        targets.push([(await links.nth(i).textContent())!.trim(), (await links.nth(i).getAttribute('href'))!]);
+      for (const [label, href] of targets) {
+        await page.goto(href);
+        const heading = (await page.getByRole('heading', { level: 1 }).first().textContent())!;
+        expect(heading.toLowerCase(), href).toContain(label.toLowerCase());
+        expect((await page.title()).toLowerCase(), href).toContain(label.toLowerCase());
+        // The org's own tabs use the same names.
+        const tabs = page.getByRole('navigation', { name: 'Organization' });
+        if (await tabs.count()) {
+          const current = tabs.locator('[aria-current="page"]');
+          if (await current.count()) expect((await current.textContent())!.trim()).toBe(label);
+        }
+      }
+    });
+    await context.close();
+  });
+
+  it(
+    "the owner's onboarding checklist ticks what is done, links to what is not, and goes once all are done",
+    { timeout: 60_000 },
+    async () => {
+      const { context, page } = await signedIn(owner());
+      await step(page, 'onboarding', async () => {
+        await page.goto('/profile');
+        const list = page.getByRole('region', { name: 'Get Acme Clinic started' });
+        await expect.poll(() => list.count()).toBe(1);
+        await expectAccessible(page);
+        // 2FA is on and the team has members: two ticked; the policy was never chosen.
+        expect(await list.locator('li.done').count()).toBe(2);
+        expect(await list.getByText('1 of 3 steps left.').count()).toBe(1);
+        await list.getByRole('link', { name: /Choose the security policy/ }).click();
+        await page.waitForURL(/\/security$/);
+        await page.getByRole('button', { name: 'Review change' }).click();
+        await page.getByRole('button', { name: 'Confirm and save' }).click();
+        await page.waitForLoadState('domcontentloaded');
+        await page.goto('/profile');
+        expect(await page.getByRole('region', { name: 'Get Acme Clinic started' }).count()).toBe(0);
+      });
+      await context.close();
+    },
+  );
+
+  it(
+    '"Confirm it\'s you" says which action it is for, and offers Cancel and "Forgot password?"',
+    { timeout: 60_000 },
+    async () => {
+      const { context, page } = await signedIn(owner());
+      await step(page, 'confirm-page', async () => {
+        rig.t.clock.advanceSeconds(11 * 60);
+        // A page asked for (GET) …
+        await page.goto('/profile/security/totp');
+        await expect.poll(() => page.getByRole('heading', { name: "Confirm it's you" }).count()).toBe(1);
+        await expectAccessible(page);
+        expect(await page.locator('main').textContent()).toContain('to set up an authenticator app.');
+        expect(await page.getByRole('link', { name: 'Forgot password?' }).getAttribute('href')).toBe(
+          '/forgot-password',
+        );
+        await page.getByRole('link', { name: 'Cancel' }).click();
+        await page.waitForURL(/\/profile\/security$/);
+        // … and a form posted.
+        await page.goto(`/orgs/${orgId}/security`);
+        await page.getByRole('button', { name: 'Review change' }).click();
+        await page.getByRole('button', { name: 'Confirm and save' }).click();
+        await expect.poll(() => page.getByRole('heading', { name: "Confirm it's you" }).count()).toBe(1);
+        expect(await page.locator('main').textContent()).toContain("to change your organization's security policy.");
+        expect(await page.getByRole('link', { name: 'Cancel' }).getAttribute('href')).toBe(`/orgs/${orgId}/security`);
+      });
+      await context.close();
+    },
+  );
+
+  for (const width of [320, 375]) {
+    it(`every main page fits ${width} px without horizontal scroll`, { timeout: 90_000 }, async () => {
+      const fits = async (page: Page, what: string) => {
+        await page.waitForLoadState('load');
+        const sizes = await page.evaluate(() => ({
+          scroll: document.documentElement.scrollWidth,
+          inner: window.innerWidth,
+        }));
+        expect(sizes.scroll, `${what} at ${width} px`).toBeLessThanOrEqual(sizes.inner);
+      };
+      // Signed out: sign-in, the second step, recovery.
+      const out = await rig.browser.newContext({ baseURL: rig.base, viewport: { width, height: 700 } });
+      const page = await out.newPage();
+      page.setDefaultTimeout(8000);
+      await step(page, `narrow-${width}-signed-out`, async () => {
+        await page.goto('/sign-in');
+        await fits(page, 'sign-in');
+        await page.getByLabel('Email').fill(OWNER.email);
+        await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await page.waitForURL(/\/sign-in\/challenge/);
+        await fits(page, 'challenge');
+        await expectAccessible(page);
+        await page.goto('/sign-in/recovery');
+        await fits(page, 'recovery');
+      });
+      await out.close();
+      const { context, page: signed } = await signedIn(owner(), width);
+      await step(signed, `narrow-${width}-signed-in`, async () => {
+        for (const path of [
+          '/profile',
+          '/profile/security',
+          '/profile/security/totp',
+          `/orgs/${orgId}/members`,
+          `/orgs/${orgId}/security`,
+          `/orgs/${orgId}/compliance`,
+          `/orgs/${orgId}/settings`,
+          `/orgs/${orgId}/audit`,
+          `/orgs/${orgId}/apps`,
+        ]) {
+          await signed.goto(path);
+          if (signed.url().includes('/confirm')) continue;
+          await fits(signed, path);
+          await expectAccessible(signed);
+        }
+      });
+      await context.close();
+    });
+  }
 });

@@ -91,7 +91,7 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
     expect(location(done)).toMatch(/^\/orgs\/[A-Za-z0-9_-]+\/members\?done=welcome$/);
     const members = await anon.get(location(done));
     expect(members.statusCode).toBe(200);
-    expect(members.body).toContain('Staff &amp; clients');
+    expect(members.body).toContain('<h1>People</h1>');
     expect(members.body).toContain(OWNER.email);
 
     expect(location(await anon.get('/setup'))).toBe('/sign-in');

@@ -113,6 +113,32 @@ describe.each(DIALECTS)('sign-in and sessions (%s)', (dialect) => {
     expect((await a.get('/api/v1/session')).statusCode).toBe(401);
   });
 
+  it('signs out the other sessions only, keeping this one (JSON and page), or every one', async () => {
+    const { owner } = await setUpOwner(t);
+    const other = new Client(t.app);
+    await other.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+    const kept = await owner.delete('/api/v1/me/sessions?keepCurrent=true');
+    expect(kept.statusCode).toBe(200);
+    expect(kept.json()).toEqual({ revoked: 1, keptCurrent: true });
+    expect((await other.get('/api/v1/session')).statusCode).toBe(401);
+    expect((await owner.get('/api/v1/session')).statusCode).toBe(200);
+    const audited = await t.ctx.db.kysely
+      .selectFrom('audit_events')
+      .select('details')
+      .where('event', '=', 'sessions.revoked_all')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audited.details)).toEqual({ count: 1, keptCurrent: true });
+    // The page's "Sign out other sessions" does the same through the same flow.
+    await other.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
+    const page = await owner.submitForm('/profile', '/profile/sessions/revoke-others', {});
+    expect(page.headers.location).toBe('/profile?done=others_signed_out');
+    expect((await other.get('/api/v1/session')).statusCode).toBe(401);
+    expect((await owner.get('/profile?done=others_signed_out')).body).toContain('You are still signed in here.');
+    const all = await owner.delete('/api/v1/me/sessions');
+    expect(all.json()).toEqual({ revoked: 1, keptCurrent: false });
+    expect((await owner.get('/api/v1/session')).statusCode).toBe(401);
+  });
+
   it('changing the password needs the current one and ends the other sessions', async () => {
     const { owner } = await setUpOwner(t);
     const other = new Client(t.app);

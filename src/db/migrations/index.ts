@@ -19,6 +19,7 @@ import * as m0016 from './0016_two_factor_checkup.ts';
 import * as m0017 from './0017_email_codes.ts';
 import * as m0018 from './0018_phishing_resistant.ts';
 import * as m0019 from './0019_backchannel_logout.ts';
+import * as m0020 from './0020_onboarding.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017_email_codes': m0017,
   '0018_phishing_resistant': m0018,
   '0019_backchannel_logout': m0019,
+  '0020_onboarding': m0020,
 };
 
 export const bundledMigrations: MigrationProvider = {
