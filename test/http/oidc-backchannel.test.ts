@@ -175,7 +175,7 @@ describe.each(DIALECTS)('OpenID Connect back-channel logout (%s)', (dialect) => 
       expect(response.statusCode, bad).toBe(400);
       expect(response.json().error.field).toBe('backchannelLogoutUri');
     }
-    // PATCH without the field keeps it; null removes it.
+    // PATCH without the field keeps it; an empty one removes it.
     const kept = await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`, {
       name: 'Patient portal',
       redirectUris: [RP_CALLBACK],
@@ -184,7 +184,7 @@ describe.each(DIALECTS)('OpenID Connect back-channel logout (%s)', (dialect) => 
     const removed = await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`, {
       name: 'Patient portal',
       redirectUris: [RP_CALLBACK],
-      backchannelLogoutUri: null,
+      backchannelLogoutUri: '',
     });
     expect(removed.json().client.backchannelLogoutUri).toBeNull();
 
