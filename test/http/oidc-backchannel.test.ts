@@ -12,6 +12,8 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import * as oidcClient from 'openid-client';
 import { Client, OWNER } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
+import { freePort } from '../helpers/browser.ts';
+import { startExampleApp } from '../../examples/connect-your-app/app.mjs';
 import { createMember } from '../../src/flows/members.ts';
 import { OPERATOR } from '../../src/flows/operator.ts';
 import {
@@ -279,6 +281,59 @@ describe.each(DIALECTS)('OpenID Connect back-channel logout (%s)', (dialect) => 
       expect(receiver.verified).toHaveLength(1);
     });
   }
+
+  it('the example app (examples/connect-your-app) ends its own session when the person signs out of twofold', async () => {
+    // The example checks the token's exp against the real clock: twofold's clock moves to now.
+    rig.t.clock.advanceSeconds(Math.ceil((Date.now() - rig.t.clock.now().getTime()) / 1000));
+    expect((await rig.owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(
+      200,
+    );
+    const port = await freePort();
+    const exampleUrl = `http://localhost:${port}`;
+    const registered = await registerApp(rig, OWNER.password, {
+      name: 'Example app',
+      redirectUris: [`${exampleUrl}/callback`],
+      postLogoutRedirectUris: [`${exampleUrl}/`],
+      backchannelLogoutUri: `${exampleUrl}/backchannel-logout`,
+    });
+    const example = await startExampleApp({
+      issuer: rig.issuer,
+      clientId: registered.clientId,
+      clientSecret: registered.clientSecret,
+      port,
+    });
+    try {
+      const cookieOf = (response: Response) => response.headers.getSetCookie()[0]!.split(';')[0]!;
+      const login = await fetch(`${exampleUrl}/login`, { redirect: 'manual' });
+      const browser = new WebBrowser(rig.base);
+      let page = await signInThrough(
+        browser,
+        await browser.go(login.headers.get('location')!),
+        MEMBER.email,
+        MEMBER.password,
+      );
+      if (page.body.includes('to sign you in?')) page = await browser.submit(page, formAction(page, /\/consent$/));
+      expect(page.url.startsWith(`${exampleUrl}/callback`)).toBe(true);
+      const callback = await fetch(page.url, { headers: { cookie: cookieOf(login) }, redirect: 'manual' });
+      const session = cookieOf(callback);
+      const home = async () => (await fetch(`${exampleUrl}/`, { headers: { cookie: session } })).text();
+      expect(await home()).toContain('You are signed in');
+
+      await browser.submit(await browser.go(`${rig.base}/profile`), '/sign-out');
+      const deadline = Date.now() + 10_000;
+      while ((await home()).includes('You are signed in') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await home()).toContain('You are not signed in');
+      const row = await rig.t.ctx.db.kysely
+        .selectFrom('oidc_logout_deliveries')
+        .selectAll()
+        .where('client_id', '=', registered.clientId)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'delivered', response_status: 200 });
+    } finally {
+      await example.close();
+    }
+  });
 
   it('signing out through the app notifies it, and keeps its consent: signing in again shows no consent page', async () => {
     const browser = new WebBrowser(rig.base);
