@@ -190,6 +190,27 @@ describe.each(DIALECTS)('OpenID Connect back-channel logout (%s)', (dialect) => 
       backchannelLogoutUri: '',
     });
     expect(removed.json().client.backchannelLogoutUri).toBeNull();
+    // The Apps page sets it through the same flow, with the same check.
+    const page = await rig.owner.submitForm(`/orgs/${rig.orgId}/apps`, `/orgs/${rig.orgId}/apps/${clientId}/update`, {
+      name: 'Patient portal',
+      redirectUris: RP_CALLBACK,
+      backchannelLogoutUri: receiver.url,
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`value="${receiver.url}"`);
+    const refused = await rig.owner.submitForm(
+      `/orgs/${rig.orgId}/apps`,
+      `/orgs/${rig.orgId}/apps/${clientId}/update`,
+      {
+        name: 'Patient portal',
+        redirectUris: RP_CALLBACK,
+        backchannelLogoutUri: 'http://app.example.com/logout',
+      },
+    );
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('backchannelLogoutUri');
+    const shown = await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`);
+    expect(shown.json().client.backchannelLogoutUri).toBe(receiver.url);
 
     // Without WEBHOOK_ALLOW_PRIVATE_TARGETS, a loopback or private address is refused.
     const strict = await startOidcRig(dialect);
