@@ -83,6 +83,9 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   app.decorateRequest('session', null);
 
   const operations = collectOperations(app);
+  // Answers are plain JSON. Routes' response schemas (src/http/responses.ts) document them; they do not
+  // reshape them: fast-json-stringify would drop fields a schema does not list and coerce mismatched types.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
 

@@ -10,13 +10,15 @@
  *   CLIENT_SECRET   the app's secret; leave it out for a public app (PKCE only, no secret)
  *   PORT            where this app listens (default 4000)
  *   APP_URL         the address people use to reach this app (default http://localhost:PORT); the
- *                   redirect URI registered in twofold is APP_URL/callback, the post-logout one APP_URL/
+ *                   redirect URI registered in twofold is APP_URL/callback, the post-logout one APP_URL/,
+ *                   the back-channel logout URI APP_URL/backchannel-logout
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { pathToFileURL, URLSearchParams } from 'node:url';
 import * as client from 'openid-client';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 const COOKIE = 'example_app_session';
 /** How long a started sign-in may take, and how long a signed-in session lasts here. */
@@ -24,6 +26,8 @@ const PENDING_TTL_MS = 10 * 60 * 1000;
 const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 /** Ask for this to require two factors (the ID token's acr says what was used). */
 const AAL2 = 'urn:twofold:aal2';
+/** The event a logout token carries (OpenID Connect Back-Channel Logout 1.0 §2.4). */
+const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value) {
@@ -211,8 +215,44 @@ export async function startExampleApp({ issuer, clientId, clientSecret = null, p
     response.end();
   }
 
+  let jwks = null;
+  /**
+   * twofold tells the app, server to server, that a person's twofold session ended (they signed out, changed
+   * their password, were removed…): a logout token to verify (signature against twofold's keys, iss, aud,
+   * typ, the event, no nonce), then the app's sessions with that `sid` (or, without one, that `sub`) end.
+   */
+  async function backchannelLogout(request, response) {
+    let body = '';
+    for await (const chunk of request) {
+      body += chunk;
+      if (body.length > 16_384) break;
+    }
+    try {
+      const oidc = await configuration();
+      jwks ??= createRemoteJWKSet(new URL(oidc.serverMetadata().jwks_uri));
+      const { payload } = await jwtVerify(new URLSearchParams(body).get('logout_token') ?? '', jwks, {
+        issuer: oidc.serverMetadata().issuer,
+        audience: clientId,
+        typ: 'logout+jwt',
+        requiredClaims: ['iat', 'jti', 'events'],
+      });
+      if ('nonce' in payload || typeof payload.events?.[LOGOUT_EVENT] !== 'object')
+        throw new Error('not a logout token');
+      if (!payload.sid && !payload.sub) throw new Error('no sid or sub');
+      for (const [id, entry] of sessions) {
+        const claims = entry.claims;
+        if (claims && (payload.sid ? claims.sid === payload.sid : claims.sub === payload.sub)) sessions.delete(id);
+      }
+      response.writeHead(200, { 'Cache-Control': 'no-store' }).end();
+    } catch {
+      response.writeHead(400, { 'Cache-Control': 'no-store' }).end();
+    }
+  }
+
   async function handle(request, response) {
     const url = new URL(request.url ?? '/', base);
+    if (request.method === 'POST' && url.pathname === '/backchannel-logout')
+      return backchannelLogout(request, response);
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return send(response, 405, errorView('Method not allowed.'));
     const current = sessionOf(request);
@@ -317,5 +357,7 @@ if (runDirectly) {
     port,
     appUrl: process.env.APP_URL || `http://localhost:${port}`,
   });
-  console.log(`Example app: ${app.url} (sign-in redirect URI ${app.url}/callback, post-logout ${app.url}/)`);
+  console.log(
+    `Example app: ${app.url} (sign-in redirect URI ${app.url}/callback, post-logout ${app.url}/, back-channel logout ${app.url}/backchannel-logout)`,
+  );
 }

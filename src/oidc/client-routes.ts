@@ -32,8 +32,8 @@ const uris = {
   maxItems: CLIENT_LIMITS.redirectUris,
   items: str(CLIENT_LIMITS.uriChars, { minLength: 1 }),
 };
-/** Where the app receives logout tokens; null or "" removes it. */
-const backchannelUri = { type: ['string', 'null'], maxLength: CLIENT_LIMITS.uriChars };
+/** Where the app receives logout tokens; "" removes it. */
+const backchannelUri = { type: 'string', maxLength: CLIENT_LIMITS.uriChars };
 const createSchema = object(
   {
     name: str(100, { minLength: 1 }),

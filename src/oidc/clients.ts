@@ -50,7 +50,7 @@ export interface ClientInput {
   readonly tokenAuthMethod?: SecretMethod;
   readonly redirectUris: readonly string[];
   readonly postLogoutRedirectUris?: readonly string[];
-  /** Absent: unchanged (new app: none); null or empty: none. */
+  /** Absent: unchanged (new app: none); empty: none. */
   readonly backchannelLogoutUri?: string | null;
 }
 

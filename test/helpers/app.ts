@@ -1,4 +1,5 @@
 /** A twofold app on a test database, with a movable clock and the real outbox mailer. */
+import { appendFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -24,6 +25,14 @@ export class TestClock {
   }
 }
 
+export interface CapturedResponse {
+  readonly method: string;
+  /** The route pattern, e.g. /api/v1/orgs/:orgId/policy. */
+  readonly route: string;
+  readonly status: number;
+  readonly body: string;
+}
+
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly ctx: Ctx;
@@ -31,6 +40,8 @@ export interface TestApp {
   readonly testDb: TestDb;
   /** Every log line the app wrote (JSON), for secret scans. */
   readonly logs: string[];
+  /** The JSON answers of /api/v1 routes, in order. */
+  readonly captured: CapturedResponse[];
   close(): Promise<void>;
 }
 
@@ -55,6 +66,18 @@ export async function createTestApp(
     },
   });
   const app = await buildApp(config, deps, { logger: { level: options.logLevel ?? 'info', stream } });
+  // Every JSON answer of an /api/v1 route, for the OpenAPI replay test (and, with CAPTURE_RESPONSES=file,
+  // appended to that file from any suite).
+  const captured: CapturedResponse[] = [];
+  app.addHook('onSend', async (request, reply, payload) => {
+    const route = request.routeOptions.url ?? '';
+    if (!route.startsWith('/api/v1') || (payload !== undefined && payload !== null && typeof payload !== 'string'))
+      return payload;
+    const entry = { method: request.method, route, status: reply.statusCode, body: payload ?? '' };
+    captured.push(entry);
+    if (process.env.CAPTURE_RESPONSES) appendFileSync(process.env.CAPTURE_RESPONSES, `${JSON.stringify(entry)}\n`);
+    return payload;
+  });
   await app.ready();
   return {
     app,
@@ -62,6 +85,7 @@ export async function createTestApp(
     clock,
     testDb,
     logs,
+    captured,
     async close() {
       await app.close();
       await testDb.close();

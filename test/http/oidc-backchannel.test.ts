@@ -12,7 +12,10 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import * as oidcClient from 'openid-client';
 import { Client, OWNER } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
+import { freePort } from '../helpers/browser.ts';
+import { startExampleApp } from '../../examples/connect-your-app/app.mjs';
 import { createMember } from '../../src/flows/members.ts';
+import { addMember } from '../../src/orgs/store.ts';
 import { OPERATOR } from '../../src/flows/operator.ts';
 import {
   authRequest,
@@ -175,7 +178,7 @@ describe.each(DIALECTS)('OpenID Connect back-channel logout (%s)', (dialect) => 
       expect(response.statusCode, bad).toBe(400);
       expect(response.json().error.field).toBe('backchannelLogoutUri');
     }
-    // PATCH without the field keeps it; null removes it.
+    // PATCH without the field keeps it; an empty one removes it.
     const kept = await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`, {
       name: 'Patient portal',
       redirectUris: [RP_CALLBACK],
@@ -184,9 +187,30 @@ describe.each(DIALECTS)('OpenID Connect back-channel logout (%s)', (dialect) => 
     const removed = await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`, {
       name: 'Patient portal',
       redirectUris: [RP_CALLBACK],
-      backchannelLogoutUri: null,
+      backchannelLogoutUri: '',
     });
     expect(removed.json().client.backchannelLogoutUri).toBeNull();
+    // The Apps page sets it through the same flow, with the same check.
+    const page = await rig.owner.submitForm(`/orgs/${rig.orgId}/apps`, `/orgs/${rig.orgId}/apps/${clientId}/update`, {
+      name: 'Patient portal',
+      redirectUris: RP_CALLBACK,
+      backchannelLogoutUri: receiver.url,
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`value="${receiver.url}"`);
+    const refused = await rig.owner.submitForm(
+      `/orgs/${rig.orgId}/apps`,
+      `/orgs/${rig.orgId}/apps/${clientId}/update`,
+      {
+        name: 'Patient portal',
+        redirectUris: RP_CALLBACK,
+        backchannelLogoutUri: 'http://app.example.com/logout',
+      },
+    );
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('backchannelLogoutUri');
+    const shown = await rig.owner.get(`/api/v1/orgs/${rig.orgId}/oidc-clients/${clientId}`);
+    expect(shown.json().client.backchannelLogoutUri).toBe(receiver.url);
 
     // Without WEBHOOK_ALLOW_PRIVATE_TARGETS, a loopback or private address is refused.
     const strict = await startOidcRig(dialect);
@@ -214,8 +238,12 @@ describe.each(DIALECTS)('OpenID Connect back-channel logout (%s)', (dialect) => 
     await browser.submit(profile, '/sign-out');
     const [first] = await receiver.waitFor(1);
     expect(first).toMatchObject({ iss: rig.issuer, aud: clientId, sub: memberId, sid });
-    const row = await rig.t.ctx.db.kysely.selectFrom('oidc_logout_deliveries').selectAll().executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'pending', attempts: 1, response_status: 503, last_error: 'http_503' });
+    // The outcome is recorded once the answer is in.
+    const deadline = Date.now() + 10_000;
+    const row = async () =>
+      rig.t.ctx.db.kysely.selectFrom('oidc_logout_deliveries').selectAll().executeTakeFirstOrThrow();
+    while (Number((await row()).attempts) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(await row()).toMatchObject({ status: 'pending', attempts: 1, response_status: 503, last_error: 'http_503' });
     // The retry, on the schedule, carries a freshly signed token.
     rig.t.clock.advanceSeconds(5);
     const { deliverDueLogouts } = await import('../../src/oidc/backchannel.ts');
@@ -279,6 +307,82 @@ describe.each(DIALECTS)('OpenID Connect back-channel logout (%s)', (dialect) => 
       expect(receiver.verified).toHaveLength(1);
     });
   }
+
+  it("removal from one org of someone who also belongs to another notifies that org's app and leaves their twofold session", async () => {
+    await rig.t.ctx.db.kysely
+      .insertInto('orgs')
+      .values({
+        id: 'org-bravo',
+        name: 'Bravo Dental',
+        created_at: rig.t.clock.now().toISOString(),
+        staff_required_since: null,
+        everyone_required_since: null,
+      })
+      .execute();
+    await addMember(rig.t.ctx, 'org-bravo', memberId, 'staff');
+    const { browser, sid } = await memberSignsIn();
+    const response = await rig.owner.delete(`/api/v1/orgs/${rig.orgId}/members/${memberId}`);
+    expect(response.statusCode, response.body).toBe(204);
+    const [token] = await receiver.waitFor(1);
+    expect(token).toMatchObject({ iss: rig.issuer, aud: clientId, sub: memberId, sid });
+    // The owner manages them in one org only: their twofold session goes on.
+    expect(new URL((await browser.go(`${rig.base}/profile`)).url).pathname).toBe('/profile');
+  });
+
+  it('the example app (examples/connect-your-app) ends its own session when the person signs out of twofold', async () => {
+    // The example checks the token's exp against the real clock: twofold's clock moves to now.
+    rig.t.clock.advanceSeconds(Math.ceil((Date.now() - rig.t.clock.now().getTime()) / 1000));
+    expect((await rig.owner.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password })).statusCode).toBe(
+      200,
+    );
+    const port = await freePort();
+    const exampleUrl = `http://localhost:${port}`;
+    const registered = await registerApp(rig, OWNER.password, {
+      name: 'Example app',
+      redirectUris: [`${exampleUrl}/callback`],
+      postLogoutRedirectUris: [`${exampleUrl}/`],
+      backchannelLogoutUri: `${exampleUrl}/backchannel-logout`,
+    });
+    const example = await startExampleApp({
+      issuer: rig.issuer,
+      clientId: registered.clientId,
+      clientSecret: registered.clientSecret,
+      port,
+    });
+    try {
+      const cookieOf = (response: Response) => response.headers.getSetCookie()[0]!.split(';')[0]!;
+      const login = await fetch(`${exampleUrl}/login`, { redirect: 'manual' });
+      const browser = new WebBrowser(rig.base);
+      let page = await signInThrough(
+        browser,
+        await browser.go(login.headers.get('location')!),
+        MEMBER.email,
+        MEMBER.password,
+      );
+      if (page.body.includes('to sign you in?')) page = await browser.submit(page, formAction(page, /\/consent$/));
+      expect(page.url.startsWith(`${exampleUrl}/callback`)).toBe(true);
+      const callback = await fetch(page.url, { headers: { cookie: cookieOf(login) }, redirect: 'manual' });
+      const session = cookieOf(callback);
+      const home = async () => (await fetch(`${exampleUrl}/`, { headers: { cookie: session } })).text();
+      expect(await home()).toContain('You are signed in');
+
+      await browser.submit(await browser.go(`${rig.base}/profile`), '/sign-out');
+      const deadline = Date.now() + 10_000;
+      while ((await home()).includes('You are signed in') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await home()).toContain('You are not signed in');
+      const row = async () =>
+        rig.t.ctx.db.kysely
+          .selectFrom('oidc_logout_deliveries')
+          .selectAll()
+          .where('client_id', '=', registered.clientId)
+          .executeTakeFirstOrThrow();
+      while ((await row()).status === 'pending' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(await row()).toMatchObject({ status: 'delivered', response_status: 200 });
+    } finally {
+      await example.close();
+    }
+  });
 
   it('signing out through the app notifies it, and keeps its consent: signing in again shows no consent page', async () => {
     const browser = new WebBrowser(rig.base);

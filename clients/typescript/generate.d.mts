@@ -1,0 +1,2 @@
+/** Types of generate.mjs. */
+export function generateTypes(document: unknown): Promise<string>;
