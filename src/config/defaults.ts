@@ -112,6 +112,13 @@ export const SESSION = Object.freeze({
 });
 
 /**
+ * Registered apps as the provider reads them (about five times per sign-in of an app): each instance keeps a
+ * row for at most a second. A change reaches every other instance within that second and the instance
+ * that made it at once (its entry is dropped); secrets are still compared against the stored keyed hash.
+ */
+export const OIDC_CLIENT_CACHE = Object.freeze({ ttlMs: 1000, maxEntries: 1000 });
+
+/**
  * OpenID Connect lifetimes in seconds (OAuth 2.0 Security BCP, RFC 9700 §4.2.1 / §4.14: short-lived codes
  * and access tokens, rotated refresh tokens; OIDC Core 1.0 §3.1.2.1 for interactions).
  */

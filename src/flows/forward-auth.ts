@@ -25,6 +25,7 @@ import {
   type ProtectedHost,
 } from '../forward-auth/store.ts';
 import { findSessionById } from '../sessions/service.ts';
+import { meetsAal2 } from '../core/assurance-level.ts';
 
 export async function listOrgProtectedHosts(ctx: Ctx, acting: Acting, orgId: string): Promise<ProtectedHost[]> {
   await requireManager(ctx, orgId, acting.session.userId);
@@ -134,7 +135,7 @@ export async function startForwardAuth(ctx: Ctx, session: CurrentSession, target
   if (!access.allowed) return { kind: 'refused', reason: access.reason };
   if (target.rule.roles.length > 0 && !target.rule.roles.includes(access.role))
     return { kind: 'refused', reason: 'role_not_allowed' };
-  if (target.rule.requireTwoFactor && !session.amr.includes('mfa')) {
+  if (target.rule.requireTwoFactor && !meetsAal2(session.amr)) {
     return { kind: 'refused', reason: session.user.twoFactorEnabled ? 'two_factor_required' : 'enrol_for_two_factors' };
   }
   const code = await issueCode(ctx, session.id, target.rule.host, target.path);

@@ -10,6 +10,7 @@ import { FORWARD_AUTH } from '../config/defaults.ts';
 import { appAccess } from '../oidc/access.ts';
 import { findSessionById } from '../sessions/service.ts';
 import { findProtectedHost, findToken, type ProtectedHost } from './store.ts';
+import { meetsAal2 } from '../core/assurance-level.ts';
 
 export type Refusal =
   | 'unknown_host'
@@ -80,7 +81,7 @@ export async function decideForwardAuth(
   const access = await appAccess(ctx, session.userId, rule.orgId);
   if (!access.allowed) return refuse(access.reason);
   if (rule.roles.length > 0 && !rule.roles.includes(access.role)) return refuse('role_not_allowed');
-  if (rule.requireTwoFactor && !session.amr.includes('mfa')) return refuse('two_factor_required');
+  if (rule.requireTwoFactor && !meetsAal2(session.amr)) return refuse('two_factor_required');
   return {
     allowed: true,
     headers: {

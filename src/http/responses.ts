@@ -20,6 +20,107 @@ export interface RouteContract {
 }
 
 export const API_CONTRACTS: Readonly<Record<string, RouteContract>> = {
+  'DELETE /api/v1/me/sessions': {
+    responses: {
+      '200': {
+        type: 'object',
+        properties: { revoked: { type: 'integer' }, keptCurrent: { type: 'boolean' } },
+        required: ['revoked', 'keptCurrent'],
+        additionalProperties: true,
+      },
+    },
+    errors: ['two_factor_enrollment_required'],
+  },
+  'GET /api/v1/me/onboarding': {
+    responses: {
+      '200': {
+        type: 'object',
+        properties: { onboarding: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }] } },
+        required: ['onboarding'],
+        additionalProperties: true,
+      },
+    },
+    errors: ['two_factor_enrollment_required'],
+  },
+  'POST /api/v1/me/onboarding/dismiss': {
+    responses: {
+      '200': {
+        type: 'object',
+        properties: { onboarding: { type: 'null' } },
+        required: ['onboarding'],
+        additionalProperties: true,
+      },
+    },
+    errors: ['two_factor_enrollment_required'],
+  },
+  'POST /api/v1/me/factors/email': {
+    responses: {
+      '202': {
+        type: 'object',
+        properties: { enrollmentId: { type: 'string' } },
+        required: ['enrollmentId'],
+        additionalProperties: true,
+      },
+    },
+    errors: ['reauthentication_required', 'method_not_allowed_by_org', 'conflict'],
+  },
+  'POST /api/v1/me/factors/email/confirm': {
+    responses: {
+      '200': {
+        type: 'object',
+        properties: { factor: { type: 'object', additionalProperties: true }, backupCodes: {} },
+        required: ['factor'],
+        additionalProperties: true,
+      },
+    },
+    errors: [
+      'invalid_code',
+      'challenge_expired',
+      'too_many_attempts',
+      'reauthentication_required',
+      'method_not_allowed_by_org',
+    ],
+  },
+  'GET /api/v1/orgs/:orgId/compliance.csv': {
+    responses: { '200': { type: 'string', description: 'text/csv' } },
+    errors: ['forbidden', 'not_found', 'two_factor_enrollment_required'],
+  },
+  'PUT /api/v1/orgs/:orgId/members/:userId/exemption': {
+    responses: {
+      '200': {
+        type: 'object',
+        properties: { exemption: { type: 'object', additionalProperties: true } },
+        required: ['exemption'],
+        additionalProperties: true,
+      },
+    },
+    errors: [
+      'forbidden',
+      'not_found',
+      'reauthentication_required',
+      'exemption_too_long',
+      'break_glass_taken',
+      'two_factor_enrollment_required',
+    ],
+  },
+  'DELETE /api/v1/orgs/:orgId/members/:userId/exemption': {
+    responses: { '200': { type: 'object', additionalProperties: true } },
+    errors: ['forbidden', 'not_found', 'reauthentication_required', 'two_factor_enrollment_required'],
+  },
+  'PUT /api/v1/orgs/:orgId/members/:userId/deadline': {
+    responses: { '200': { type: 'object', additionalProperties: true } },
+    errors: [
+      'forbidden',
+      'not_found',
+      'reauthentication_required',
+      'deadline_too_late',
+      'two_factor_enrollment_required',
+    ],
+  },
+  'POST /api/v1/me/checkup': {
+    responses: { '200': { type: 'object', additionalProperties: true } },
+    errors: ['reauthentication_required', 'conflict', 'two_factor_enrollment_required'],
+  },
   'DELETE /api/v1/me/factors/:id': {
     responses: {
       '200': {

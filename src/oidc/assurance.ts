@@ -4,6 +4,7 @@
  * shared by the provider's configuration, its interaction checks and the interaction pages.
  */
 import type { CurrentSession } from '../sessions/service.ts';
+import { meetsAal2 } from '../core/assurance-level.ts';
 
 /** Authentication context classes (ISO/IEC 29115 levels as in NIST SP 800-63B §4: AAL1 one factor, AAL2 two). */
 export const ACR = Object.freeze({ aal1: 'urn:twofold:aal1', aal2: 'urn:twofold:aal2' });
@@ -22,7 +23,7 @@ export function reportedAmr(amr: readonly string[]): string[] {
 }
 
 export function acrOf(amr: readonly string[]): string {
-  return amr.includes('mfa') ? ACR.aal2 : ACR.aal1;
+  return meetsAal2(amr) ? ACR.aal2 : ACR.aal1;
 }
 
 /** When the user last proved their presence in this session: sign-in, re-authentication or step-up (epoch s). */

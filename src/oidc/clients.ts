@@ -10,6 +10,7 @@ import type { Ctx } from '../context.ts';
 import type { Db } from '../db/connect.ts';
 import { randomToken } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
+import { OIDC_CLIENT_CACHE } from '../config/defaults.ts';
 import { isBlockedAddress } from '../webhooks/targets.ts';
 
 export type ClientKind = 'confidential' | 'public';
@@ -243,9 +244,32 @@ export async function getClient(ctx: Ctx, orgId: string, clientId: string): Prom
 
 /** Any app by id, for the sign-in pages (its name and org). */
 export async function findClient(db: Db, clientId: string): Promise<ClientView | null> {
-  if (clientId.length > 64) return null;
-  const row = await db.kysely.selectFrom('oidc_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
+  const row = await clientRow(db, clientId);
   return row ? view(row) : null;
+}
+
+/** Rows read lately, per process (OIDC_CLIENT_CACHE): the provider reads an app several times per sign-in. */
+const recentRows = new Map<string, { readonly row: ClientRow | null; readonly until: number }>();
+
+async function clientRow(db: Db, clientId: string): Promise<ClientRow | null> {
+  if (clientId.length > 64) return null;
+  const key = `${db.pgSchema ?? ''}:${clientId}`;
+  const now = performance.now();
+  const cached = recentRows.get(key);
+  if (cached && cached.until > now) return cached.row;
+  const row =
+    (await db.kysely.selectFrom('oidc_clients').selectAll().where('id', '=', clientId).executeTakeFirst()) ?? null;
+  // Only apps that exist are kept: a made-up client id costs a query every time, and fills nothing.
+  if (row) {
+    if (recentRows.size >= OIDC_CLIENT_CACHE.maxEntries) recentRows.clear();
+    recentRows.set(key, { row, until: now + OIDC_CLIENT_CACHE.ttlMs });
+  }
+  return row;
+}
+
+/** After a change to an app on this instance: the next read goes to the database. */
+function forgetClient(db: Db, clientId: string): void {
+  recentRows.delete(`${db.pgSchema ?? ''}:${clientId}`);
 }
 
 export async function updateClient(
@@ -268,6 +292,7 @@ export async function updateClient(
     .where('id', '=', clientId)
     .where('org_id', '=', orgId)
     .execute();
+  forgetClient(ctx.db, clientId);
   return getClient(ctx, orgId, clientId);
 }
 
@@ -308,6 +333,7 @@ export async function rotateClientSecret(
     .where('id', '=', clientId)
     .where('org_id', '=', orgId)
     .execute();
+  forgetClient(ctx.db, clientId);
   return { client: await getClient(ctx, orgId, clientId), clientSecret: secret };
 }
 
@@ -315,6 +341,7 @@ export async function rotateClientSecret(
 export async function deleteClient(ctx: Ctx, orgId: string, clientId: string): Promise<ClientView> {
   const current = await getClient(ctx, orgId, clientId);
   await ctx.db.kysely.deleteFrom('oidc_clients').where('id', '=', clientId).where('org_id', '=', orgId).execute();
+  forgetClient(ctx.db, clientId);
   await ctx.db.kysely.deleteFrom('oidc_payloads').where('client_id', '=', clientId).execute();
   return current;
 }
@@ -324,8 +351,7 @@ export async function deleteClient(ctx: Ctx, orgId: string, clientId: string): P
  * is given a comparison that hashes the presented secret first (see provider.ts).
  */
 export async function findClientMetadata(db: Db, clientId: string): Promise<AdapterPayload | undefined> {
-  if (clientId.length > 64) return undefined;
-  const row = await db.kysely.selectFrom('oidc_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
+  const row = await clientRow(db, clientId);
   if (!row) return undefined;
   const client = view(row);
   const native = client.redirectUris.some((u) => !/^https?:/.test(u));

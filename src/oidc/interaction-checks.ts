@@ -7,6 +7,7 @@
 import type { CurrentSession } from '../sessions/service.ts';
 import type { AppAccess } from './access.ts';
 import { wantsAal2 } from './assurance.ts';
+import { meetsAal2 } from '../core/assurance-level.ts';
 
 export interface InteractionState {
   /** oidc-provider's prompt: 'login' (authentication needed) or 'consent'. */
@@ -104,7 +105,7 @@ export const INTERACTION_CHECKS: readonly Check[] = Object.freeze([
   {
     name: 'two factors',
     run: (s) => {
-      if (s.prompt !== 'login' || !s.session || !wantsAal2(s.params) || s.session.amr.includes('mfa')) return null;
+      if (s.prompt !== 'login' || !s.session || !wantsAal2(s.params) || meetsAal2(s.session.amr)) return null;
       return s.session.user.twoFactorEnabled ? 'second_factor' : 'enrol_for_two_factors';
     },
   },
