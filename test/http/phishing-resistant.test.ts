@@ -57,6 +57,9 @@ describe.each(DIALECTS)('phishing-resistant only (%s)', (dialect) => {
     const page = (await owner.get('/profile/security')).body;
     expect(page).toContain('not accepted by your organization');
     expect(page).toContain('Your organization accepts only passkeys and security keys');
+    const listed = (await owner.get('/api/v1/me/factors')).json();
+    expect(listed.factors).toEqual([expect.objectContaining({ type: 'totp', acceptedByOrganization: false })]);
+    expect(Date.parse(listed.passkeyRequiredBy)).toBeGreaterThan(t.clock.now().getTime());
     // No new non-passkey method can be added.
     const adding = await owner.post('/api/v1/me/factors/totp');
     expect(adding.statusCode).toBe(403);
