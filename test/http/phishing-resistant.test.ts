@@ -87,6 +87,14 @@ describe.each(DIALECTS)('phishing-resistant only (%s)', (dialect) => {
     await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
     const withBackup = await client.post('/api/v1/sign-in/verify', { method: 'backup_code', code: backupCodes[0] });
     expect(withBackup.statusCode, withBackup.body).toBe(200);
+    // Nor does the app confirm it's you any more.
+    t.clock.advanceSeconds(30);
+    const reauth = await client.post('/api/v1/me/reauthenticate', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
+    expect(reauth.json().error).toMatchObject({ code: 'method_not_allowed_by_org', rule: 'phishing_resistant' });
     const key = new SoftAuthenticator({ origin: ORIGIN });
     const options = (
       await client.post('/api/v1/me/reauthenticate', {
