@@ -8,7 +8,14 @@ import { listTrustedDevices } from '../sessions/devices.ts';
 import { changeFactor, removeFactor } from '../flows/factors.ts';
 import { forgetTrustedDevice } from '../flows/sessions.ts';
 import { regenerateBackupCodes, turnOffTwoFactor } from '../flows/two-factor.ts';
-import { proofFrom, SECOND_FACTOR_METHODS, SENT_CODE_METHODS, type SentCodeMethod } from './index.ts';
+import {
+  ENROLLABLE_METHODS,
+  proofFrom,
+  SECOND_FACTOR_METHODS,
+  SENT_CODE_METHODS,
+  type SentCodeMethod,
+} from './index.ts';
+import { passkeyDeadline, refusedMethods } from '../orgs/policy.ts';
 import { sendReauthenticationCode } from '../flows/reauthenticate.ts';
 import { sendSignInCode } from '../flows/sign-in.ts';
 import { factorOverview } from './overview.ts';
@@ -60,7 +67,18 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     { config: { enrolment: true }, schema: { summary: 'My second factors and backup codes left' } },
     async (request) => {
       const session = requireSession(request, { enrolment: true });
-      return factorOverview(ctx, session.userId);
+      const overview = await factorOverview(ctx, session.userId);
+      // What an org of the person no longer accepts (kept, listed, until the passkey deadline for sign-in).
+      const refused = await refusedMethods(ctx, session.userId, ENROLLABLE_METHODS);
+      const passkeyBy = await passkeyDeadline(ctx, session.userId);
+      return {
+        ...overview,
+        factors: overview.factors.map((f) => ({
+          ...f,
+          acceptedByOrganization: !(f.methods.length > 0 && f.methods.every((m) => refused.includes(m))),
+        })),
+        passkeyRequiredBy: passkeyBy ? passkeyBy.toISOString() : null,
+      };
     },
   );
 

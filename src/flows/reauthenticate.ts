@@ -59,6 +59,8 @@ export async function reauthenticate(
         details: { field: 'code' },
       });
     }
+    // The org's method rule, as at sign-in (a method past a passkey-only deadline confirms nothing).
+    await methodPolicy(ctx, session.user.id).assertAllowed(input.proof.method);
     const outcome = await verifySecondFactor(ctx, session.user, input.proof, by.meta, 'reauthenticate');
     if (!outcome.ok) throw failedCode(outcome);
     amr = [...new Set([...amr, ...outcome.amr, 'mfa'])];

@@ -109,6 +109,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         await owner.getByRole('button', { name: 'Create organization' }).click();
         await owner.waitForURL(/\/orgs\/[^/]+\/members\?done=welcome$/);
         orgId = new URL(owner.url()).pathname.split('/')[2]!;
+        // Each page of this walk is a new browser: the new-device check has its own (device-check.test.ts).
+        await rig.t.ctx.db.kysely.updateTable('orgs').set({ new_device_check: 'off' }).execute();
         await expect(owner.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('People');
         await expectAccessible(owner);
       });

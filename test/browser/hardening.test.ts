@@ -104,6 +104,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         expect(new URL(page.url()).origin).toBe(rig.base);
         expect(new URL(page.url()).pathname).toBe('/profile/security');
       });
+      // Clearing cookies makes a new browser each time: the new-device check has its own (device-check.test.ts).
+      await rig.t.ctx.db.kysely.updateTable('orgs').set({ new_device_check: 'off' }).execute();
       for (const [next, landing] of [
         ['/%09/evil.example', '/profile'],
         ['%2F%5Cevil.example', '/profile'],

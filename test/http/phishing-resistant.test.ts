@@ -57,6 +57,9 @@ describe.each(DIALECTS)('phishing-resistant only (%s)', (dialect) => {
     const page = (await owner.get('/profile/security')).body;
     expect(page).toContain('not accepted by your organization');
     expect(page).toContain('Your organization accepts only passkeys and security keys');
+    const listed = (await owner.get('/api/v1/me/factors')).json();
+    expect(listed.factors).toEqual([expect.objectContaining({ type: 'totp', acceptedByOrganization: false })]);
+    expect(Date.parse(listed.passkeyRequiredBy)).toBeGreaterThan(t.clock.now().getTime());
     // No new non-passkey method can be added.
     const adding = await owner.post('/api/v1/me/factors/totp');
     expect(adding.statusCode).toBe(403);
@@ -84,6 +87,14 @@ describe.each(DIALECTS)('phishing-resistant only (%s)', (dialect) => {
     await client.post('/api/v1/sign-in', { email: OWNER.email, password: OWNER.password });
     const withBackup = await client.post('/api/v1/sign-in/verify', { method: 'backup_code', code: backupCodes[0] });
     expect(withBackup.statusCode, withBackup.body).toBe(200);
+    // Nor does the app confirm it's you any more.
+    t.clock.advanceSeconds(30);
+    const reauth = await client.post('/api/v1/me/reauthenticate', {
+      password: OWNER.password,
+      method: 'totp',
+      code: codeAt(secret, t.clock.now()),
+    });
+    expect(reauth.json().error).toMatchObject({ code: 'method_not_allowed_by_org', rule: 'phishing_resistant' });
     const key = new SoftAuthenticator({ origin: ORIGIN });
     const options = (
       await client.post('/api/v1/me/reauthenticate', {
