@@ -156,7 +156,9 @@ export async function factorRoutes(app: FastifyInstance): Promise<void> {
     { schema: { summary: 'Browsers that skip the second step' } },
     async (request) => {
       const session = requireSession(request);
-      return { devices: await listTrustedDevices(ctx, session.userId) };
+      return {
+        devices: await listTrustedDevices(ctx, session.userId, request.cookies[cookieNames(ctx.config).trust]),
+      };
     },
   );
 

@@ -22,6 +22,7 @@ import {
 } from '../orgs/store.ts';
 import { markEmailVerified } from './email-verification.ts';
 import { limitByIp } from './limits.ts';
+import { afterPassword, type BrowserTokens, type PasswordStepResult } from './sign-in.ts';
 import type { Acting } from './acting.ts';
 
 /** An owner or admin invites someone by email; only an owner invites another owner. */
@@ -122,6 +123,20 @@ export async function acceptInvitation(
   });
   await markEmailVerified(ctx, user.id, 'invitation', meta);
   return user;
+}
+
+/**
+ * Accepting on the page signs the person in at once: they have just chosen (or proved) the password, so
+ * they are not asked for it again. A second factor, if they have one, is still asked (the challenge).
+ */
+export async function acceptInvitationAndSignIn(
+  ctx: Ctx,
+  input: { readonly token: string; readonly password: string; readonly name?: string },
+  meta: RequestMeta,
+  browser: BrowserTokens,
+): Promise<PasswordStepResult> {
+  const user = await acceptInvitation(ctx, input, meta);
+  return afterPassword(ctx, user, false, meta, browser);
 }
 
 async function joinWithAccount(

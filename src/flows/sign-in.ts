@@ -97,6 +97,20 @@ export async function passwordStep(
 ): Promise<PasswordStepResult> {
   await limitByIp(ctx, meta, 'sign-in', RATE_LIMITS.signIn);
   const checked = await checkCredentials(ctx, input.email, input.password, meta);
+  return afterPassword(ctx, checked, input.rememberMe, meta, browser);
+}
+
+/**
+ * The sign-in once the password is proven (typed at sign-in, or just chosen or checked when accepting an
+ * invitation): signed in when there is no second step (or on a trusted browser), else the challenge.
+ */
+export async function afterPassword(
+  ctx: Ctx,
+  checked: User,
+  rememberMe: boolean,
+  meta: RequestMeta,
+  browser: BrowserTokens = { deviceId: null, trustToken: undefined },
+): Promise<PasswordStepResult> {
   refuseSuspended(checked);
   // A recovery whose delay has run out completes now: the factors go, and this sign-in starts fresh.
   const recovered = await completeDueRecovery(ctx, checked, meta);
@@ -105,11 +119,7 @@ export async function passwordStep(
   if (methods.length === 0) {
     const check = await deviceCheck(ctx, user, meta, browser.deviceId);
     if (check) return check;
-    const { token, session } = await createSession(
-      ctx,
-      { userId: user.id, amr: ['pwd'], remember: input.rememberMe },
-      meta,
-    );
+    const { token, session } = await createSession(ctx, { userId: user.id, amr: ['pwd'], remember: rememberMe }, meta);
     await finishSignIn(ctx, user, ['pwd'], meta, browser.deviceId);
     return { status: 'signed_in', user, token, session };
   }

@@ -5,16 +5,17 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RATE_LIMITS } from '../config/defaults.ts';
-import { limitByIp, meta } from '../http/request.ts';
+import { browserTokens, limitByIp, meta } from '../http/request.ts';
 import { parseEmail } from '../accounts/service.ts';
 import { resetTokenIsLive } from '../accounts/password-resets.ts';
 import { requestPasswordReset, resetPassword } from '../flows/password.ts';
-import { acceptInvitation } from '../flows/invitations.ts';
+import { acceptInvitationAndSignIn } from '../flows/invitations.ts';
+import type { PasswordStepResult } from '../flows/sign-in.ts';
 import { findInvitation, type PendingInvitation } from '../orgs/invitations.ts';
 import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-import { NEW_PASSWORD_HINT } from './auth-pages.ts';
+import { continueSignIn, NEW_PASSWORD_HINT } from './auth-pages.ts';
 import {
   csrfInput,
   flash,
@@ -210,17 +211,20 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
   app.post('/invitations/accept', { config: { public: true } }, async (request, reply) => {
     const body = request.body;
     const token = linkToken(body);
+    let result: PasswordStepResult;
     try {
-      await acceptInvitation(
+      result = await acceptInvitationAndSignIn(
         ctx,
         { token, password: textField(body, 'password', 1024), name: plainText(body, 'name', 200) },
         meta(request),
+        browserTokens(ctx, request, reply),
       );
     } catch (error) {
       const problem = formError(error, reply);
       if (problem.code === 'rate_limited') return renderTooMany(request, reply, 'Accept invitation', problem);
       return renderInvitation(request, reply, problem.status, token, textField(body, 'name', 200), problem);
     }
-    return reply.redirect('/sign-in?done=invitation_accepted', 303);
+    // Signed in at once with the password just chosen or proved (a second factor, if any, is still asked).
+    return continueSignIn(ctx, reply, result, '/profile?done=invitation_accepted');
   });
 }

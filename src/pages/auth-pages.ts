@@ -9,9 +9,10 @@ import { browserTokens, issueSessionCookie, meta } from '../http/request.ts';
 import { clearCookie, cookieNames, setCookie } from '../http/cookies.ts';
 import { applyPasswordStep } from '../http/session.ts';
 import { isSetUp } from '../orgs/service.ts';
+import type { Ctx } from '../context.ts';
 import { setUpAndSignIn } from '../flows/setup.ts';
 import { requirementSummary } from '../orgs/enforcement.ts';
-import { passwordStep } from '../flows/sign-in.ts';
+import { passwordStep, type PasswordStepResult } from '../flows/sign-in.ts';
 import { signOut } from '../flows/sessions.ts';
 import { html } from '../core/html.ts';
 import { afterSignIn } from './checkup-pages.ts';
@@ -47,6 +48,35 @@ interface SetupValues {
   readonly orgName: string;
   readonly name: string;
   readonly email: string;
+}
+
+/**
+ * After the password step (the sign-in form, or an accepted invitation): the session cookie, or the challenge
+ * cookie (never both), exactly as the JSON route sets them, then where to go.
+ */
+export async function continueSignIn(ctx: Ctx, reply: FastifyReply, result: PasswordStepResult, next: string) {
+  applyPasswordStep(ctx, reply, result);
+  switch (result.status) {
+    case 'signed_in': {
+      const requirement = await requirementSummary(ctx, result.user.id, result.user.twoFactorEnabled);
+      // Past an org's deadline only enrolment is open; during the grace period a reminder comes first.
+      // (An app's sign-in request shows the requirement on its own page, and comes back there after.)
+      if (requirement.overdue) return reply.redirect(next.startsWith('/authorize/') ? next : '/profile/security', 303);
+      const destination = next || '/profile';
+      if (requirement.deadline)
+        return reply.redirect(`/sign-in/two-factor-reminder?next=${encodeURIComponent(destination)}`, 303);
+      return reply.redirect(await afterSignIn(ctx, result.user, destination), 303);
+    }
+    case 'second_factor_required':
+    case 'device_check_required':
+      // Where to go after the second step (an app's sign-in request, a page the person asked for).
+      if (next) setCookie(reply, ctx.config, NEXT_COOKIE, next, CHALLENGE.lifetimeSeconds);
+      return reply.redirect('/sign-in/challenge', 303);
+    default: {
+      const unexpected: never = result;
+      throw new Error(`unhandled sign-in result ${String((unexpected as { status?: unknown }).status)}`);
+    }
+  }
 }
 
 export async function authPages(app: FastifyInstance): Promise<void> {
@@ -173,30 +203,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
         meta(request),
         browserTokens(ctx, request, reply),
       );
-      // The session cookie, or the challenge cookie (never both), exactly as the JSON route sets them.
-      applyPasswordStep(ctx, reply, result);
-      switch (result.status) {
-        case 'signed_in': {
-          const requirement = await requirementSummary(ctx, result.user.id, result.user.twoFactorEnabled);
-          // Past an org's deadline only enrolment is open; during the grace period a reminder comes first.
-          // (An app's sign-in request shows the requirement on its own page, and comes back there after.)
-          if (requirement.overdue)
-            return reply.redirect(values.next.startsWith('/authorize/') ? values.next : '/profile/security', 303);
-          const destination = values.next || '/profile';
-          if (requirement.deadline)
-            return reply.redirect(`/sign-in/two-factor-reminder?next=${encodeURIComponent(destination)}`, 303);
-          return reply.redirect(await afterSignIn(ctx, result.user, destination), 303);
-        }
-        case 'second_factor_required':
-        case 'device_check_required':
-          // Where to go after the second step (an app's sign-in request, a page the person asked for).
-          if (values.next) setCookie(reply, ctx.config, NEXT_COOKIE, values.next, CHALLENGE.lifetimeSeconds);
-          return reply.redirect('/sign-in/challenge', 303);
-        default: {
-          const unexpected: never = result;
-          throw new Error(`unhandled sign-in result ${String((unexpected as { status?: unknown }).status)}`);
-        }
-      }
+      return await continueSignIn(ctx, reply, result, values.next);
     } catch (error) {
       const problem = formError(error, reply);
       return renderSignIn(request, reply, problem.status, values, problem);

@@ -30,6 +30,7 @@ const DONE: Readonly<Record<string, string>> = {
   password_changed: 'Password changed. Your other sessions were signed out.',
   session_revoked: 'That session was signed out.',
   others_signed_out: 'Your other sessions were signed out. You are still signed in here.',
+  invitation_accepted: 'Invitation accepted. Welcome — you are signed in.',
   verification_sent: 'We sent a link to your email address. Open it and press the button to verify the address.',
 };
 

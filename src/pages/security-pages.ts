@@ -62,7 +62,7 @@ export async function securityPage(
   const session = requireSession(request, { enrolment: true });
   const frame = await pageFrame(ctx, request, reply);
   const data = await factorOverview(ctx, session.userId);
-  const devices = await listTrustedDevices(ctx, session.userId);
+  const devices = await listTrustedDevices(ctx, session.userId, request.cookies[cookieNames(ctx.config).trust]);
   const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
   const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
   const requiredBy = data.twoFactorEnabled ? await orgsRequiringTwoFactor(ctx, session.userId) : [];

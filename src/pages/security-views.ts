@@ -125,7 +125,7 @@ export function overviewView(
     <tbody>${data.factors.map(
       (f) => html`<tr>
       <td>${f.label} ${kindOf(f).toLowerCase() === f.label.toLowerCase() ? '' : html`<span class="muted">(${kindOf(f)})</span>`} ${f.isDefault ? html`<span class="badge">Default</span>` : ''}${f.methods.length > 0 && f.methods.every((m) => refused.includes(m)) ? html` <span class="badge warn">not accepted by your organization</span>` : ''}</td>
-      <td>${day(f.createdAt)}</td><td>${day(f.lastUsedAt)}</td>
+      <td class="nowrap">${day(f.createdAt)}</td><td class="nowrap">${day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, 'Make default')}
         <a class="button danger small" href="/profile/security/factors/${f.id}/remove" aria-label="Remove ${f.label}">Remove</a>
         ${editControl(f, csrf)}</td>
@@ -154,7 +154,9 @@ ${
     <caption class="sr-only">Browsers that skip the second step</caption>
     <thead><tr><th scope="col">Browser</th><th scope="col">IP address</th><th scope="col">Last used</th><th scope="col">Trusted until</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
     <tbody>${devices.map(
-      (d) => html`<tr><td>${d.browser}</td><td>${d.ip}</td><td>${day(d.lastUsedAt)}</td><td>${day(d.expiresAt)}</td>
+      (
+        d,
+      ) => html`<tr><td>${d.browser}${d.current ? html` <span class="badge ok">This browser</span>` : ''}</td><td class="nowrap">${d.ip}</td><td class="nowrap">${day(d.lastUsedAt)}</td><td class="nowrap">${day(d.expiresAt)}</td>
       <td>${postButton(`/profile/security/devices/${d.id}/revoke`, csrf, 'Revoke', 'danger')}</td></tr>`,
     )}</tbody>
   </table></div>`

@@ -3,7 +3,7 @@
  * long-lived browser id behind "new sign-in" emails. Both tokens are random and stored hashed.
  */
 import { DEVICE_ID, TRUSTED_DEVICE } from '../config/defaults.ts';
-import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
+import { constantTimeEqual, randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';
 import { describeUserAgent } from '../core/user-agent.ts';
 import { sendMail, type Ctx } from '../context.ts';
@@ -18,6 +18,8 @@ export interface TrustedDeviceView {
   createdAt: string;
   lastUsedAt: string;
   expiresAt: string;
+  /** It is the browser asking (its trust cookie is this device's). */
+  current: boolean;
 }
 
 export async function trustDevice(
@@ -67,7 +69,13 @@ export async function isTrustedDevice(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function listTrustedDevices(ctx: Ctx, userId: string): Promise<TrustedDeviceView[]> {
+/** The person's trusted browsers; `currentToken` (the asking browser's trust cookie) marks its own. */
+export async function listTrustedDevices(
+  ctx: Ctx,
+  userId: string,
+  currentToken?: string,
+): Promise<TrustedDeviceView[]> {
+  const currentHash = currentToken && currentToken.length <= 100 ? sha256Hex(currentToken) : null;
   const nowIso = ctx.clock().toISOString();
   const rows = await ctx.db.kysely
     .selectFrom('trusted_devices')
@@ -85,6 +93,7 @@ export async function listTrustedDevices(ctx: Ctx, userId: string): Promise<Trus
     createdAt: r.created_at,
     lastUsedAt: r.last_used_at,
     expiresAt: r.expires_at,
+    current: currentHash !== null && constantTimeEqual(currentHash, r.token_hash),
   }));
 }
 

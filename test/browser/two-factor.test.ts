@@ -97,6 +97,15 @@ describe('two-factor authentication in the browser', () => {
 
       await step(page, 'revoke-trusted-browser', async () => {
         await page.goto('/profile/security');
+        // The browser asking is marked in the list; its dates stay on one line.
+        const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: 'Revoke' }) });
+        expect(await row.getByText('This browser', { exact: true }).count()).toBe(1);
+        expect(
+          await row
+            .locator('td.nowrap')
+            .first()
+            .evaluate((td) => getComputedStyle(td).whiteSpace),
+        ).toBe('nowrap');
         await page.getByRole('button', { name: 'Revoke' }).click();
         await expect.poll(() => page.getByText('That browser will be asked for a code again.').count()).toBe(1);
         await signOutOnPage(page);

@@ -54,10 +54,11 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
       password: STAFF.password,
     });
     expect(accepted.statusCode).toBe(303);
-    expect(location(accepted)).toBe('/sign-in?done=invitation_accepted');
-    const staff = new Client(t.app);
-    const signedIn = await staff.submitForm('/sign-in', '/sign-in', { email: STAFF.email, password: STAFF.password });
-    expect(location(signedIn)).toBe('/profile');
+    // Signed in at once: no second typing of the password just chosen.
+    expect(location(accepted)).toBe('/profile?done=invitation_accepted');
+    expect((await anon.get('/api/v1/session')).statusCode).toBe(200);
+    expect((await anon.get('/profile?done=invitation_accepted')).body).toContain('Invitation accepted. Welcome');
+    const staff = anon;
     const me = (await staff.get('/api/v1/session')).json() as { user: { id: string } };
     return { staff, staffId: me.user.id };
   }
@@ -310,8 +311,9 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
 
   it('an invitation link shows the org and role; an existing account proves its password; a used link is invalid', async () => {
     const { owner, orgId } = await setUpOwner(t);
-    await addStaff(owner, orgId);
+    const { staff } = await addStaff(owner, orgId);
     const usedToken = tokenFromLink((await lastEmailTo(t, STAFF.email)).text, '/invitations/accept');
+    await enrolTotp(t, staff, STAFF.password);
     const used = await new Client(t.app).get(`/invitations/accept?token=${usedToken}`);
     expect(used.statusCode).toBe(400);
     expect(used.body).toContain('invalid or has expired');
@@ -339,7 +341,9 @@ describe.each(DIALECTS)('hosted pages (%s)', (dialect) => {
       token,
       password: STAFF.password,
     });
-    expect(location(ok)).toBe('/sign-in?done=invitation_accepted');
+    // An existing account proved its password: no second password, but its second factor is still asked.
+    expect(location(ok)).toBe('/sign-in/challenge');
+    expect((await anon.get('/api/v1/session')).statusCode).toBe(401);
   });
 
   it('profile: sessions with "This device", revoke one, change password, sign out everywhere; activity pages', async () => {

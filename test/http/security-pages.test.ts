@@ -262,6 +262,42 @@ describe.each(DIALECTS)('security pages (%s)', (dialect) => {
     expect(security.statusCode).toBe(200);
     expect(security.body).toContain('requires two-factor authentication');
   });
+
+  it('the setup page keeps its key after a wrong code; Remove asks first; Turn off is its own page (no script)', async () => {
+    const first = await owner.get('/profile/security/totp');
+    const secret = secretFrom(first.body);
+    const enrollmentId = /name="enrollmentId" value="([^"]+)"/.exec(first.body)![1]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(first.body)![1]!;
+    const wrongCode = codeAt(secret, t.clock.now()) === '123456' ? '654321' : '123456';
+    const wrong = await owner.postForm('/profile/security/totp', { _csrf: csrf, enrollmentId, code: wrongCode });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toMatch(
+      /That code didn(&#39;|&#x27;|')t match — check the time on your phone|clock seems to be/,
+    );
+    expect(secretFrom(wrong.body)).toBe(secret);
+    expect(secretFrom((await owner.get('/profile/security/totp')).body)).toBe(secret);
+    expect(secretFrom((await owner.get('/profile/security/totp?restart=1')).body)).not.toBe(secret);
+    await enableOnPages(owner);
+    const factorId = (await owner.get('/api/v1/me/factors')).json().factors[0].id;
+    const ask = await owner.get(`/profile/security/factors/${factorId}/remove`);
+    expect(ask.statusCode).toBe(200);
+    expect(ask.body).toContain('This is your last sign-in method, so two-factor authentication turns off.');
+    expect(ask.body).toContain('Remove and turn off 2FA');
+    // Nothing was removed by looking.
+    expect((await owner.get('/api/v1/me/factors')).json().factors).toHaveLength(1);
+    const security = await owner.get('/profile/security');
+    expect(security.body).toContain('href="/profile/security/disable"');
+    expect(security.body).not.toContain('id="disable-password"');
+    const turnOff = await owner.get('/profile/security/disable');
+    expect(turnOff.body).toContain('id="disable-password"');
+    expect(turnOff.body).toContain('href="/forgot-password"');
+    const removed = await owner.submitForm(
+      `/profile/security/factors/${factorId}/remove`,
+      `/profile/security/factors/${factorId}/remove`,
+      {},
+    );
+    expect(removed.headers.location).toBe('/profile/security?done=off');
+  });
 });
 
 describe.each(DIALECTS)('import page (%s)', (dialect) => {

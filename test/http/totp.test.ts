@@ -265,6 +265,9 @@ describe.each(DIALECTS)('two-step sign-in with an authenticator app (%s)', (dial
     const devices = (await client.get('/api/v1/me/trusted-devices')).json().devices;
     expect(devices).toHaveLength(1);
     expect(devices[0].browser).toBeTruthy();
+    expect(devices[0].current).toBe(true);
+    // Another browser (no trust cookie of this device) sees it as not its own.
+    expect((await owner.get('/api/v1/me/trusted-devices')).json().devices[0].current).toBe(false);
     expect((await client.delete(`/api/v1/me/trusted-devices/${devices[0].id}`)).statusCode).toBe(204);
     await client.delete('/api/v1/session');
     expect((await passwordOnly(client)).body.status).toBe('second_factor_required');
