@@ -8,6 +8,7 @@ import { describeMethod, isSecondFactorMethod, listFactors } from '../factors/in
 import { csvLine } from '../core/csv.ts';
 import { securityTemplates } from '../mail/templates.ts';
 import { requireManager } from '../orgs/service.ts';
+import { getPolicy, roleInScope } from '../orgs/policy.ts';
 import { membersWithDeadlines, type MemberDeadline } from '../orgs/compliance.ts';
 import { openAdminRequests } from '../recovery/store.ts';
 import { checkupsOf } from '../accounts/checkup.ts';
@@ -28,6 +29,8 @@ export interface ComplianceMember extends MemberDeadline {
   checkup: CheckupStatus;
   /** The person asking may reset this member's 2FA (the reset's own rule). */
   mayReset: boolean;
+  /** Under the org's phishing-resistant rule: whether they have the passkey it asks for. */
+  phishingResistant: 'not_required' | 'met' | 'needs_passkey';
 }
 
 /** Every member with their 2FA status (owner/admin of the org). */
@@ -35,6 +38,7 @@ export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Pr
   const { role } = await requireManager(ctx, orgId, by.session.userId);
   const actor = { userId: by.session.userId, role };
   const askedForReset = await openAdminRequests(ctx, orgId);
+  const policy = await getPolicy(ctx, orgId);
   const members = await membersWithDeadlines(ctx, orgId);
   const checkups = await checkupsOf(
     ctx,
@@ -56,6 +60,11 @@ export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Pr
         needsReset: askedForReset.has(m.userId),
         checkup: checkups.get(m.userId)?.status ?? 'none',
         mayReset: m.twoFactorEnabled && (await resetRefusal(ctx, actor, m)) === null,
+        phishingResistant: !roleInScope(policy.phishingResistant, m.role)
+          ? ('not_required' as const)
+          : factors.some((f) => f.type === 'passkey')
+            ? ('met' as const)
+            : ('needs_passkey' as const),
       };
     }),
   );
@@ -76,6 +85,7 @@ const CSV_COLUMNS = [
   'exemption_reason',
   'deadline_extended_to',
   'checkup',
+  'phishing_resistant',
 ];
 
 function exemptionState(m: ComplianceMember): string {
@@ -107,6 +117,7 @@ export async function complianceCsv(ctx: Ctx, by: Acting, orgId: string): Promis
       m.exemption?.reason ?? '',
       m.extendedDeadline ?? '',
       m.checkup,
+      m.phishingResistant,
     ]),
   );
   return csvLine(CSV_COLUMNS) + lines.join('');

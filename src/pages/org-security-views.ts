@@ -84,7 +84,7 @@ export function complianceTable(orgId: string, members: readonly ComplianceMembe
     <td>${m.email}${m.name ? html`<br><span class="muted">${m.name}</span>` : ''}${m.needsReset ? html`<br><span class="badge warn">needs reset: lost their devices</span>` : ''}</td>
     <td>${ROLE_LABELS[m.role] ?? m.role}</td>
     <td><span class="badge ${m.twoFactorEnabled ? 'ok' : 'warn'}">${m.twoFactorEnabled ? 'On' : 'Off'}</span>${checkupNote(m)}</td>
-    <td>${m.methods.length ? m.methods.map(factorName).join(', ') : '—'}</td>
+    <td>${m.methods.length ? m.methods.map(factorName).join(', ') : '—'}${m.phishingResistant === 'needs_passkey' ? html` <span class="badge warn">passkey needed</span>` : ''}</td>
     <td class="nowrap">${m.deadline ? html`${day(m.deadline)}${m.overdue ? html` <span class="badge warn">overdue</span>` : ''}` : '—'}</td>
     <td>${exceptionCell(m)}</td>
     <td class="nowrap">${day(m.lastSignInAt)}</td>
