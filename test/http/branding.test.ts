@@ -6,7 +6,7 @@
  * An unknown org looks exactly like the product's own sign-in page.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
+import { Client, createTestApp, lastEmailTo, OWNER, setUpOwner, tokenFromLink, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { createMember } from '../../src/flows/members.ts';
 import { OPERATOR } from '../../src/flows/operator.ts';
@@ -213,6 +213,19 @@ describe.each(DIALECTS)('branding (%s)', (dialect) => {
     expect(challenge.statusCode).toBe(200);
     expect(challenge.body).toContain('<span>Acme Care</span>');
     expect(challenge.body).toContain(`/branding/${orgId}/theme.css`);
+  });
+
+  it("an invitation's page shows the inviting org's branding", async () => {
+    await owner.patch(`/api/v1/orgs/${orgId}/branding`, { displayName: 'Acme Care' });
+    expect(
+      (await owner.post(`/api/v1/orgs/${orgId}/invitations`, { email: 'new@acme.test', role: 'staff' })).statusCode,
+    ).toBe(201);
+    const token = tokenFromLink((await lastEmailTo(t, 'new@acme.test')).text, '/invitations/accept');
+    const page = await new Client(t.app).get(`/invitations/accept?token=${token}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<span>Acme Care</span>');
+    const dead = await new Client(t.app).get(`/invitations/accept?token=${'x'.repeat(43)}`);
+    expect(dead.body).not.toContain('Acme Care');
   });
 
   it('the Branding page saves name and colour and uploads a logo with plain forms', async () => {
