@@ -282,6 +282,28 @@ describe.each(DIALECTS)('branding (%s)', (dialect) => {
     const removed = await owner.submitForm(`/orgs/${orgId}/branding`, `/orgs/${orgId}/branding/logo/remove`, {});
     expect(removed.body).toContain('Logo removed.');
     expect((await owner.get(`/api/v1/orgs/${orgId}/branding`)).json().branding.logoUrl).toBeNull();
+
+    // Later, a change asks "Confirm it's you" for this action, and then finishes it with what was typed.
+    t.clock.advanceSeconds(11 * 60);
+    const detour = await owner.submitForm(`/orgs/${orgId}/branding`, `/orgs/${orgId}/branding`, {
+      displayName: 'Acme Health',
+      accentColor: '#0b5394',
+    });
+    expect(detour.statusCode).toBe(403);
+    expect(detour.body).toMatch(/change your organization(&#39;|&#x27;|')s branding/);
+    const resume = /name="resume" value="([^"]+)"/.exec(detour.body)![1]!;
+    const next = /name="next" value="([^"]+)"/.exec(detour.body)![1]!;
+    const csrf2 = /name="_csrf" value="([^"]+)"/.exec(detour.body)![1]!;
+    const confirmed = await owner.postForm('/profile/security/reauthenticate', {
+      _csrf: csrf2,
+      next: next.replace(/&amp;/g, '&'),
+      resume,
+      action: `/orgs/${orgId}/branding`,
+      password: OWNER.password,
+    });
+    expect(confirmed.statusCode, confirmed.body.slice(0, 300)).toBe(200);
+    expect(confirmed.body).toContain('Branding saved.');
+    expect((await owner.get(`/api/v1/orgs/${orgId}/branding`)).json().branding.displayName).toBe('Acme Health');
   });
 });
 
