@@ -2,6 +2,7 @@
 import type { Ctx } from '../context.ts';
 import { sha256Hex } from '../crypto/index.ts';
 import type { LogoType } from '../core/branding.ts';
+import { membershipsOf } from '../orgs/service.ts';
 
 export interface Branding {
   readonly orgId: string;
@@ -109,4 +110,14 @@ export async function pageBrand(ctx: Ctx, orgId: string): Promise<PageBrand | nu
     logoUrl: row.logo_hash ? `/branding/${encodeURIComponent(row.id)}/logo?v=${row.logo_hash.slice(0, 16)}` : null,
     accentColor: row.accent_color ?? null,
   };
+}
+
+/**
+ * The name security emails to a person go out under: `Org display name · product` when they belong to exactly
+ * one org and it set branding, else the product's name (someone in several orgs gets the neutral one).
+ */
+export async function mailSenderName(ctx: Ctx, userId: string): Promise<string> {
+  const memberships = await membershipsOf(ctx, userId);
+  const brand = memberships.length === 1 ? await pageBrand(ctx, memberships[0]!.org.id) : null;
+  return brand ? `${brand.name} · ${ctx.config.productName}` : ctx.config.productName;
 }

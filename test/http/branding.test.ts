@@ -215,6 +215,18 @@ describe.each(DIALECTS)('branding (%s)', (dialect) => {
     expect(challenge.body).toContain(`/branding/${orgId}/theme.css`);
   });
 
+  it("security emails to a member of a branded org go out under the org's display name", async () => {
+    const nurse = await member('nurse@acme.test', 'staff');
+    await enrolTotp(t, nurse, PASSWORD);
+    const product = t.ctx.config.productName;
+    expect((await lastEmailTo(t, 'nurse@acme.test')).subject).toBe(`A sign-in method was added — ${product}`);
+    await owner.patch(`/api/v1/orgs/${orgId}/branding`, { displayName: 'Acme Care' });
+    await enrolTotp(t, owner, OWNER.password);
+    const mail = await lastEmailTo(t, OWNER.email);
+    expect(mail.subject).toBe(`A sign-in method was added — Acme Care · ${product}`);
+    expect(mail.text).toContain(`— Acme Care · ${product}`);
+  });
+
   it("an invitation's page shows the inviting org's branding", async () => {
     await owner.patch(`/api/v1/orgs/${orgId}/branding`, { displayName: 'Acme Care' });
     expect(
