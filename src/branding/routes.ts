@@ -10,8 +10,6 @@ import { object, params, str } from '../http/schema.ts';
 import { changeBranding, readBranding, removeLogo, uploadLogo } from '../flows/branding.ts';
 import { getLogo, pageBrand } from './store.ts';
 
-const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
-
 export async function brandingRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
@@ -33,17 +31,14 @@ export async function brandingRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/orgs/:orgId/branding',
     {
       schema: {
-        summary: 'Change the display name or accent colour (owner/admin, sudo); null restores the default',
+        summary: 'Change the display name or accent colour (owner/admin, sudo); "" restores the default',
         params: params(['orgId']),
-        body: object({
-          displayName: nullable(str(BRANDING.displayNameMaxLength)),
-          accentColor: nullable(str(7)),
-        }),
+        body: object({ displayName: str(BRANDING.displayNameMaxLength), accentColor: str(7) }),
       },
     },
     async (request) => {
       const { orgId } = request.params as { orgId: string };
-      const patch = request.body as { displayName?: string | null; accentColor?: string | null };
+      const patch = request.body as { displayName?: string; accentColor?: string };
       return { branding: await changeBranding(ctx, actingOf(request), { orgId, patch }) };
     },
   );

@@ -54,7 +54,7 @@ export function checkAccentColor(value: string): string {
   return color;
 }
 
-/** `null` clears a field (back to the org's name, the product's colour); an absent field stays as it is. */
+/** `""` (or null) clears a field (back to the org's name, the product's colour); an absent field stays. */
 export async function changeBranding(
   ctx: Ctx,
   by: Acting,

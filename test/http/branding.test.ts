@@ -78,8 +78,8 @@ describe.each(DIALECTS)('branding (%s)', (dialect) => {
     expect(audit.json().events).toHaveLength(1);
     expect(audit.json().events[0].details.accentColor).toContain('#0b5394');
 
-    // null puts the default back: the page shows the product's own look again.
-    await owner.patch(`/api/v1/orgs/${orgId}/branding`, { accentColor: null });
+    // "" puts the default back: the page shows the product's own colour again.
+    await owner.patch(`/api/v1/orgs/${orgId}/branding`, { accentColor: '' });
     const plain = await new Client(t.app).get(`/sign-in?org=${orgId}`);
     expect(plain.body).not.toContain('theme.css');
     expect(plain.body).toContain('<span>Acme Care</span>');
