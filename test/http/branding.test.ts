@@ -152,6 +152,24 @@ describe.each(DIALECTS)('branding (%s)', (dialect) => {
     expect((await upload(owner, PNG, 'image/jpeg')).json().error.code).toBe('logo_type_not_allowed');
     expect((await upload(owner, PNG, 'text/html')).json().error.code).toBe('logo_type_not_allowed');
     expect((await t.app.inject({ method: 'GET', url: `/branding/${orgId}/logo` })).statusCode).toBe(404);
+    // The raw-body route keeps the cross-site rule: a session cookie without our Origin is refused.
+    for (const origin of [undefined, 'https://evil.example']) {
+      const crossSite = await t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/orgs/${orgId}/branding/logo`,
+        headers: {
+          'content-type': 'image/png',
+          cookie: ['tf_session', '__Host-tf_session']
+            .filter((n) => owner.cookie(n))
+            .map((n) => `${n}=${owner.cookie(n)}`)
+            .join('; '),
+          ...(origin ? { origin } : {}),
+        },
+        payload: PNG,
+      });
+      expect(crossSite.statusCode).toBe(403);
+      expect(crossSite.json().error.code).toBe('csrf_failed');
+    }
   });
 
   it('only owners and admins change branding, with a fresh re-authentication', async () => {
