@@ -41,6 +41,8 @@ import { webhookRoutes } from './webhooks/routes.ts';
 import { webhookPages } from './webhooks/pages.ts';
 import { forwardAuthRoutes } from './forward-auth/routes.ts';
 import { forwardAuthPages } from './forward-auth/pages.ts';
+import { brandingRoutes } from './branding/routes.ts';
+import { brandingPages } from './branding/pages.ts';
 
 /** Routes for the operator's tools (load balancer, Prometheus), outside sessions and CSRF. */
 const OPERATIONS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -100,9 +102,11 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   app.addHook('onResponse', observeRequest);
   app.addHook('preValidation', async (request) => {
     // JSON routes take only JSON: a form post cannot reach them (docs/api.md "CSRF").
+    // (A route taking raw bytes, an uploaded logo, says so with `rawBody` and checks them itself.)
     if (
       isApiRoute(request) &&
       request.body !== undefined &&
+      !(request.routeOptions.config as { rawBody?: boolean }).rawBody &&
       !String(request.headers['content-type'] ?? '').startsWith('application/json')
     ) {
       throw new AppError('unsupported_media_type');
@@ -169,5 +173,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   await app.register(webhookPages);
   await app.register(forwardAuthRoutes);
   await app.register(forwardAuthPages);
+  await app.register(brandingRoutes);
+  await app.register(brandingPages);
   return app;
 }

@@ -9,6 +9,11 @@ export const ERRORS = {
   invalid_request: { status: 400, message: 'The request is not valid.' },
   password_rejected: { status: 400, message: 'That password cannot be used.' },
   exemption_too_long: { status: 400, message: 'An exemption can last at most 90 days.' },
+  accent_contrast_too_low: {
+    status: 400,
+    message:
+      'That accent colour is too light: white text on it and links on the page need a contrast of at least 4.5:1.',
+  },
   deadline_too_late: { status: 400, message: 'That deadline is later than an extension may reach.' },
   invalid_credentials: { status: 401, message: 'The email or password is incorrect.' },
   unauthenticated: { status: 401, message: 'You need to sign in.' },
@@ -45,6 +50,7 @@ export const ERRORS = {
   break_glass_taken: { status: 409, message: 'This organization already has a break-glass account.' },
   two_factor_required_by_org: { status: 409, message: 'Your organization requires two-factor authentication.' },
   recovery_unavailable: { status: 409, message: 'Account recovery is not possible right now.' },
+  logo_type_not_allowed: { status: 415, message: 'The logo must be a PNG or JPEG image.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send JSON with Content-Type: application/json.' },
   too_many_attempts: { status: 429, message: 'Too many attempts. Try again later.' },

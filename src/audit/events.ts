@@ -46,6 +46,7 @@ export const AUDIT_EVENTS = [
   'two_factor.disabled',
   'two_factor.reset',
   'policy.changed',
+  'branding.changed',
   'members.notified',
   'exemption.granted',
   'exemption.ended',

@@ -484,3 +484,23 @@ export const FORWARD_AUTH = Object.freeze({
   maxHostsPerOrg: 50,
   maxReturnLength: 2000,
 });
+
+/**
+ * Per-org branding on hosted pages (src/branding, src/core/branding.ts). The logo is an uploaded PNG or JPEG
+ * (SVG is refused: it can carry script — OWASP File Upload Cheat Sheet, "List allowed extensions" and
+ * "Content-Type validation"), recognised by its magic bytes, at most 256 KiB, served from twofold's own origin
+ * so the CSP (`img-src 'self'`) stays as it is. The accent colour is the background of primary buttons (white
+ * text on it) and the colour of links on the page background: both pairs need a contrast ratio of at least
+ * 4.5:1 (WCAG 2.1 SC 1.4.3 Contrast (Minimum), level AA; relative luminance and ratio as WCAG 2.1 defines them).
+ */
+export const BRANDING = Object.freeze({
+  logoMaxBytes: 256 * 1024,
+  logoTypes: Object.freeze(['image/png', 'image/jpeg'] as const),
+  minContrast: 4.5,
+  /** The page background and the button text of src/pages/static/app.css (--bg, --brand-ink). */
+  pageBackground: '#f6f7fb',
+  buttonText: '#ffffff',
+  displayNameMaxLength: 100,
+  /** The logo is cached by browsers for an hour and revalidated by its ETag after. */
+  logoCacheSeconds: 3600,
+});

@@ -261,6 +261,19 @@ export interface Database {
   attempt_counters: AttemptCountersTable;
   seen_devices: SeenDevicesTable;
   member_policy_overrides: MemberPolicyOverridesTable;
+  org_branding: OrgBrandingTable;
+}
+
+export interface OrgBrandingTable {
+  org_id: string;
+  display_name: string | null;
+  /** `#rrggbb`, lower case. */
+  accent_color: string | null;
+  logo_base64: string | null;
+  logo_type: string | null;
+  /** SHA-256 of the logo's base64: the strong ETag. */
+  logo_hash: string | null;
+  updated_at: string;
 }
 
 export interface OidcClientsTable {

@@ -3,6 +3,7 @@
  * and issues backup codes; removing the last one, or turning it off, ends it — unless an org requires 2FA of
  * the person (409 two_factor_required_by_org). A reset (admin, operator, completed recovery) ends it anyway.
  */
+import { mailSenderName } from '../branding/store.ts';
 import { AppError } from '../errors.ts';
 import { audit, inTransaction, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
@@ -80,14 +81,20 @@ export async function recordFactorAdded(
 /** The "factor added" email, sent after the factor is committed. */
 export async function notifyFactorAdded(ctx: Ctx, user: FactorOwner, what: FactorNamed): Promise<void> {
   await ctx.mail.send(
-    securityTemplates.factorAdded(user.email, { productName: ctx.config.productName, what: described(what) }),
+    securityTemplates.factorAdded(user.email, {
+      productName: await mailSenderName(ctx, user.id),
+      what: described(what),
+    }),
     ctx.clock(),
   );
 }
 
 export async function notifyFactorRemoved(ctx: Ctx, user: FactorOwner, what: FactorNamed): Promise<void> {
   await ctx.mail.send(
-    securityTemplates.factorRemoved(user.email, { productName: ctx.config.productName, what: described(what) }),
+    securityTemplates.factorRemoved(user.email, {
+      productName: await mailSenderName(ctx, user.id),
+      what: described(what),
+    }),
     ctx.clock(),
   );
 }
@@ -133,7 +140,7 @@ export async function disableTwoFactor(
     details: { reason },
   });
   await ctx.mail.send(
-    securityTemplates.twoFactorDisabled(user.email, { productName: ctx.config.productName }),
+    securityTemplates.twoFactorDisabled(user.email, { productName: await mailSenderName(ctx, user.id) }),
     ctx.clock(),
   );
 }
@@ -163,7 +170,7 @@ export async function regenerateBackupCodes(ctx: Ctx, by: Acting): Promise<strin
     return fresh;
   });
   await ctx.mail.send(
-    securityTemplates.backupCodesRegenerated(user.email, { productName: ctx.config.productName }),
+    securityTemplates.backupCodesRegenerated(user.email, { productName: await mailSenderName(ctx, user.id) }),
     ctx.clock(),
   );
   return codes;
@@ -194,5 +201,5 @@ export async function resetTwoFactor(
   // Any "needs reset" request of this member is answered by this reset.
   await resolveAdminRequests(ctx, user.id);
   const mail = notice === 'recovery' ? recoveryTemplates.completed : securityTemplates.twoFactorReset;
-  await ctx.mail.send(mail(user.email, { productName: ctx.config.productName }), ctx.clock());
+  await ctx.mail.send(mail(user.email, { productName: await mailSenderName(ctx, user.id) }), ctx.clock());
 }

@@ -60,7 +60,7 @@ function pathParameters(url: string): string[] {
 
 function errorCodes(op: Operation): ErrorCode[] {
   const codes = new Set<ErrorCode>([...EVERY_ROUTE, ...(op.contract?.errors ?? [])]);
-  if (op.schema.body) WITH_BODY.forEach((c) => codes.add(c));
+  if (op.schema.body || op.schema.consumes) WITH_BODY.forEach((c) => codes.add(c));
   if (!op.public) SIGNED_IN.forEach((c) => codes.add(c));
   return [...codes].sort();
 }
@@ -116,6 +116,20 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
       ...(parameters.length ? { parameters } : {}),
       ...(op.schema.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: op.schema.body } } } }
+        : {}),
+      // A route taking raw bytes (an uploaded image) names their media types in `consumes`.
+      ...(Array.isArray(op.schema.consumes)
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                (op.schema.consumes as string[]).map((type) => [
+                  type,
+                  { schema: { type: 'string', format: 'binary' } },
+                ]),
+              ),
+            },
+          }
         : {}),
       responses: responses(op),
       // A public route needs nothing (a session or key, when sent, is still read); the others one of these.

@@ -1316,6 +1316,94 @@ export const API_CONTRACTS: Readonly<Record<string, RouteContract>> = {
     },
     errors: ['not_found', 'two_factor_enrollment_required'],
   },
+  'GET /api/v1/orgs/:orgId/branding': {
+    responses: {
+      '200': {
+        type: 'object',
+        properties: {
+          branding: {
+            type: 'object',
+            properties: {
+              displayName: { type: ['string', 'null'] },
+              accentColor: { type: ['string', 'null'] },
+              logoUrl: { type: ['string', 'null'] },
+            },
+            required: ['displayName', 'accentColor', 'logoUrl'],
+            additionalProperties: true,
+          },
+        },
+        required: ['branding'],
+        additionalProperties: true,
+      },
+    },
+    errors: ['not_found', 'two_factor_enrollment_required'],
+  },
+  'PATCH /api/v1/orgs/:orgId/branding': {
+    responses: {
+      '200': {
+        type: 'object',
+        properties: {
+          branding: {
+            type: 'object',
+            properties: {
+              displayName: { type: ['string', 'null'] },
+              accentColor: { type: ['string', 'null'] },
+              logoUrl: { type: ['string', 'null'] },
+            },
+            required: ['displayName', 'accentColor', 'logoUrl'],
+            additionalProperties: true,
+          },
+        },
+        required: ['branding'],
+        additionalProperties: true,
+      },
+    },
+    errors: ['accent_contrast_too_low', 'not_found', 'reauthentication_required', 'two_factor_enrollment_required'],
+  },
+  'PUT /api/v1/orgs/:orgId/branding/logo': {
+    responses: {
+      '200': {
+        type: 'object',
+        properties: {
+          branding: {
+            type: 'object',
+            properties: {
+              displayName: { type: ['string', 'null'] },
+              accentColor: { type: ['string', 'null'] },
+              logoUrl: { type: ['string', 'null'] },
+            },
+            required: ['displayName', 'accentColor', 'logoUrl'],
+            additionalProperties: true,
+          },
+        },
+        required: ['branding'],
+        additionalProperties: true,
+      },
+    },
+    errors: ['logo_type_not_allowed', 'not_found', 'reauthentication_required', 'two_factor_enrollment_required'],
+  },
+  'DELETE /api/v1/orgs/:orgId/branding/logo': {
+    responses: {
+      '200': {
+        type: 'object',
+        properties: {
+          branding: {
+            type: 'object',
+            properties: {
+              displayName: { type: ['string', 'null'] },
+              accentColor: { type: ['string', 'null'] },
+              logoUrl: { type: ['string', 'null'] },
+            },
+            required: ['displayName', 'accentColor', 'logoUrl'],
+            additionalProperties: true,
+          },
+        },
+        required: ['branding'],
+        additionalProperties: true,
+      },
+    },
+    errors: ['not_found', 'reauthentication_required', 'two_factor_enrollment_required'],
+  },
   'GET /api/v1/orgs/:orgId/policy': {
     responses: {
       '200': {

@@ -171,6 +171,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   const orgName = (client: ClientView): Promise<string> => orgNameOf(ctx, client.orgId);
 
   async function show(
+    org: string,
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
@@ -178,7 +179,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     body: (csrf: string) => ReturnType<typeof continuePage>,
     scripts: string[] = [],
   ) {
-    const frame = await pageFrame(ctx, request, reply);
+    const frame = await pageFrame(ctx, request, reply, { org });
     return frame.send(status, title, body(frame.csrf), scripts);
   }
 
@@ -237,24 +238,27 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     const { provider, details, client, session, outcome } = await decide(request, reply);
     const here = `/authorize/${details.uid}`;
     if (outcome === 'sign_in' || !session)
-      return reply.redirect(`/sign-in?next=${encodeURIComponent(`${here}?continue=1`)}`, 303);
+      return reply.redirect(
+        `/sign-in?org=${encodeURIComponent(client.orgId)}&next=${encodeURIComponent(`${here}?continue=1`)}`,
+        303,
+      );
     const sent = String((request.query as { sent?: string }).sent ?? '');
     const sentVia = SENT.has(sent) ? sent : null;
     switch (outcome) {
       case 'not_member': {
         const org = await orgName(client);
-        return show(request, reply, 403, 'No access', (csrf) =>
+        return show(client.orgId, request, reply, 403, 'No access', (csrf) =>
           notMemberPage(client.name, org, session.user.email, here, csrf),
         );
       }
       case 'suspended':
-        return show(request, reply, 403, 'No access', (csrf) =>
+        return show(client.orgId, request, reply, 403, 'No access', (csrf) =>
           suspendedPage(client.name, session.user.email, here, csrf),
         );
       case 'other_account':
         // The app asked for a particular account (id_token_hint, already verified by the provider), and this
         // browser is signed in to another one: finishing would only bring the request back here.
-        return show(request, reply, 409, 'Another account', (csrf) =>
+        return show(client.orgId, request, reply, 409, 'Another account', (csrf) =>
           otherAccountPage(client.name, session.user.email, here, csrf),
         );
       case 'enrol_required_by_org':
@@ -262,6 +266,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
         setCookie(reply, ctx.config, CONTINUE_COOKIE, here, 60 * 60);
         const byOrg = outcome === 'enrol_required_by_org';
         return show(
+          client.orgId,
           request,
           reply,
           403,
@@ -272,6 +277,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       case 'confirm_it_is_you': {
         const data = await factorOverview(ctx, session.userId);
         return show(
+          client.orgId,
           request,
           reply,
           error?.status ?? 200,
@@ -283,6 +289,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       case 'second_factor': {
         const data = await factorOverview(ctx, session.userId);
         return show(
+          client.orgId,
           request,
           reply,
           error?.status ?? 200,
@@ -294,7 +301,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       case 'consent': {
         const missing = details.prompt.details as { missingOIDCScope?: string[] };
         const org = await orgName(client);
-        return show(request, reply, 200, `Allow ${client.name}`, (csrf) =>
+        return show(client.orgId, request, reply, 200, `Allow ${client.name}`, (csrf) =>
           consentPage(client.name, org, session.user.email, missing.missingOIDCScope ?? [], here, csrf),
         );
       }

@@ -164,8 +164,9 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     name: string,
     error: FormError | null,
   ) {
-    const frame = await pageFrame(ctx, request, reply);
     const invitation: PendingInvitation | null = token ? await findInvitation(ctx, token) : null;
+    // The inviting org's branding, when the link is live.
+    const frame = await pageFrame(ctx, request, reply, { org: invitation?.orgId });
     if (!invitation) {
       return frame.send(
         error ? error.status : 400,

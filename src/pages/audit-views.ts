@@ -59,6 +59,7 @@ const EVENT_LABELS: Readonly<Record<string, string>> = {
   'members.imported': 'Members imported',
   'api_key.created': 'API key created',
   'api_key.revoked': 'API key revoked',
+  'branding.changed': 'Branding changed',
   'oidc_client.created': 'App registered',
   'oidc_client.updated': 'App changed',
   'oidc_client.secret_rotated': 'App secret replaced',

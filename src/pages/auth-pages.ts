@@ -42,6 +42,14 @@ interface SignInValues {
   readonly email: string;
   readonly rememberMe: boolean;
   readonly next: string;
+  /** The org whose branding the page shows (`?org=`, an app's org), kept through the form post. */
+  readonly org: string;
+}
+
+/** `?org=` / the form's `org`: an org id, or '' (anything else is ignored: the product's own look). */
+function orgField(source: unknown): string {
+  const value = textField(source, 'org', 64);
+  return /^[A-Za-z0-9_-]+$/.test(value) ? value : '';
 }
 
 interface SetupValues {
@@ -151,7 +159,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     values: SignInValues,
     error: FormError | null,
   ) {
-    const frame = await pageFrame(ctx, request, reply);
+    const frame = await pageFrame(ctx, request, reply, { org: values.org });
     const query = request.query;
     const info = error ? null : flash(query, SIGN_IN_DONE);
     const earlier = error ? null : (SIGN_IN_ERRORS[textField(query, 'error', 64)] ?? null);
@@ -164,6 +172,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
   <form method="post" action="/sign-in">
     ${csrfInput(frame.csrf)}
     ${values.next ? html`<input type="hidden" name="next" value="${values.next}">` : ''}
+    ${values.org ? html`<input type="hidden" name="org" value="${values.org}">` : ''}
     ${input({ id: 'email', name: 'email', type: 'email', label: 'Email', value: values.email, autocomplete: 'username webauthn', maxlength: 320, invalid: error !== null && error.status === 401, autofocus: !values.email })}
     ${input({ id: 'password', name: 'password', type: 'password', label: 'Password', autocomplete: 'current-password', maxlength: 1024, invalid: error !== null && error.status === 401, autofocus: !!values.email })}
     <label class="checkbox"><input type="checkbox" id="rememberMe" name="rememberMe" value="1"${values.rememberMe ? html` checked` : ''} aria-describedby="rememberMe-hint"> Remember me</label>
@@ -184,7 +193,12 @@ export async function authPages(app: FastifyInstance): Promise<void> {
       request,
       reply,
       200,
-      { email: '', rememberMe: false, next: safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '') },
+      {
+        email: '',
+        rememberMe: false,
+        next: safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, ''),
+        org: orgField(request.query),
+      },
       null,
     );
   });
@@ -195,6 +209,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
       email: textField(body, 'email', 320),
       rememberMe: textField(body, 'rememberMe') === '1',
       next: safeReturnTo(ctx.config, (body as { next?: unknown } | undefined)?.next, ''),
+      org: orgField(body),
     };
     try {
       const result = await passwordStep(

@@ -10,6 +10,7 @@ import { browserTokens, meta } from '../http/request.ts';
 import { applySecondStep } from '../http/session.ts';
 import { CODE_METHODS, describeMethod, proofFrom, type SecondFactorMethod } from '../factors/index.ts';
 import { trustedDeviceDays } from '../orgs/policy.ts';
+import { membershipsOf } from '../orgs/service.ts';
 import { liveChallenge } from '../sessions/challenge.ts';
 import { methodsForChallenge, secondStep, sendSignInCode } from '../flows/sign-in.ts';
 import { html } from '../core/html.ts';
@@ -43,7 +44,8 @@ async function render(
   const mail = current === 'email' ? await openEmailChallenge(ctx, request, challenge) : null;
   const phone =
     text.answer === 'sent_code' && !mail ? await openPhoneChallenge(ctx, request, challenge, current) : null;
-  const frame = await pageFrame(ctx, request, reply);
+  // The person is known by now: their org's branding (the first org they joined).
+  const frame = await pageFrame(ctx, request, reply, { org: (await membershipsOf(ctx, challenge.userId))[0]?.org.id });
   const title = deviceCheck ? 'Confirm it’s you: a new device' : text.title;
   return frame.send(
     status,

@@ -42,6 +42,7 @@ const ACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/orgs\/[^/]+\/apps/, "manage your organization's apps"],
   [/^\/orgs\/[^/]+\/forward-auth/, 'manage protected hosts'],
   [/^\/orgs\/[^/]+\/import/, 'import members'],
+  [/^\/orgs\/[^/]+\/branding/, "change your organization's branding"],
 ];
 
 function actionOf(path: string): string {
@@ -52,7 +53,7 @@ function actionOf(path: string): string {
 function cancelPath(next: string): string {
   const path = next.split('?')[0] ?? '';
   if (
-    /^\/(profile(\/security|\/api-keys)?|orgs\/[^/]+\/(members|security|settings|apps|api-keys|forward-auth))$/.test(
+    /^\/(profile(\/security|\/api-keys)?|orgs\/[^/]+\/(members|security|settings|apps|api-keys|forward-auth|branding))$/.test(
       path,
     )
   )

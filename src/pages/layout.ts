@@ -12,12 +12,23 @@ export interface LayoutOptions {
     readonly csrf: string;
   } | null;
   readonly scripts?: readonly string[];
+  /**
+   * An org's look (src/branding): its name and logo in the header, its accent colour as the `--brand` custom
+   * property (a same-origin stylesheet: the CSP allows no inline style). Omitted: the product's own look.
+   */
+  readonly brand?: {
+    readonly orgId: string;
+    readonly name: string;
+    readonly logoUrl: string | null;
+    readonly accentColor: string | null;
+  } | null;
   /** Moves on to this address at once (a new navigation, not a redirect of the form post that led here). */
   readonly refreshTo?: string;
 }
 
 export function layout(options: LayoutOptions, body: Html): Html {
   const nav = options.nav;
+  const brand = options.brand ?? null;
   // Referrer policy for the page: under the `no-referrer` response header, browsers send `Origin: null`
   // on form posts, which the CSRF Origin check refuses. `strict-origin` sends our origin and never a path,
   // so tokens in reset and invitation URLs still stay out of Referer.
@@ -30,6 +41,7 @@ export function layout(options: LayoutOptions, body: Html): Html {
 ${options.refreshTo ? html`<meta http-equiv="refresh" content="0;url=${options.refreshTo}">` : ''}
 <title>${options.title} · ${options.productName}</title>
 <link rel="stylesheet" href="/static/app.css">
+${brand?.accentColor ? html`<link rel="stylesheet" href="/branding/${brand.orgId}/theme.css?v=${brand.accentColor.slice(1)}">` : ''}
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 ${nav ? html`<script src="/static/nav.js" defer></script>` : ''}
 <script src="/static/local-time.js" defer></script>
@@ -38,7 +50,11 @@ ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="topbar">
-  <a class="brand" href="/">${options.productName}</a>
+  ${
+    brand
+      ? html`<a class="brand brand-org" href="/">${brand.logoUrl ? html`<img class="brand-logo" src="${brand.logoUrl}" alt="" height="32">` : ''}<span>${brand.name}</span></a>`
+      : html`<a class="brand" href="/">${options.productName}</a>`
+  }
   ${
     nav
       ? html`<button type="button" class="menu-toggle secondary small" aria-controls="main-nav" aria-expanded="false" hidden>Menu</button>

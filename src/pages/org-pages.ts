@@ -211,6 +211,7 @@ ${orgTabs(org.id, 'settings')}
     <li><a href="/orgs/${org.id}/compliance">2FA compliance</a>: who has 2FA, deadlines, adoption, reminders, resets</li>
     <li><a href="/orgs/${org.id}/api-keys">API keys</a> for scripts and integrations</li>
     <li><a href="/orgs/${org.id}/import">Import members</a> from another system (CSV)</li>
+    <li><a href="/orgs/${org.id}/branding">Branding</a>: your name, logo and colour on sign-in pages</li>
   </ul>
 </section>`,
     );

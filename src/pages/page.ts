@@ -6,6 +6,7 @@ import { membershipsOf, isManager } from '../orgs/service.ts';
 import { html, type Html } from '../core/html.ts';
 import { recoveryNotice } from '../recovery/guard.ts';
 import { layout } from './layout.ts';
+import { pageBrand } from '../branding/store.ts';
 import { recoveryBanner } from './recovery-views.ts';
 
 export interface PageFrame {
@@ -13,7 +14,16 @@ export interface PageFrame {
   send(status: number, title: string, body: Html, scripts?: readonly string[]): FastifyReply;
 }
 
-export async function pageFrame(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<PageFrame> {
+/**
+ * `org`: the org the page is for when the page knows it (an app's org, an invitation's, `?org=` on sign-in);
+ * otherwise the signed-in member's org. Its branding shows when it set any; else the product's own look.
+ */
+export async function pageFrame(
+  ctx: Ctx,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { readonly org?: string | null } = {},
+): Promise<PageFrame> {
   const csrf = csrfField(ctx, request, reply);
   let nav: { email: string; orgId: string | null; isManager: boolean; csrf: string } | null = null;
   if (request.session && request.session.kind === 'full' && request.session.enrollmentRequired) {
@@ -33,10 +43,12 @@ export async function pageFrame(ctx: Ctx, request: FastifyRequest, reply: Fastif
   const recovery =
     request.session && !request.session.apiKey ? await recoveryNotice(ctx, request.session.userId) : null;
   const banner = recoveryBanner(recovery, csrf);
+  const brandOrg = options.org || nav?.orgId || null;
+  const brand = brandOrg ? await pageBrand(ctx, brandOrg) : null;
   return {
     csrf,
     send(status, title, body, scripts = []) {
-      const page = layout({ title, productName: ctx.config.productName, nav, scripts }, html`${banner}${body}`);
+      const page = layout({ title, productName: ctx.config.productName, nav, scripts, brand }, html`${banner}${body}`);
       return reply.status(status).type('text/html; charset=utf-8').send(page.value);
     },
   };

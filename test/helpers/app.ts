@@ -159,6 +159,23 @@ export class Client {
     return this.request('DELETE', url);
   }
 
+  /** Sends raw bytes (an uploaded image) with their content type. */
+  async putBytes(url: string, payload: Buffer, contentType: string): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({
+      method: 'PUT',
+      url,
+      remoteAddress: this.ip,
+      headers: {
+        origin: this.app.ctx.config.publicOrigin,
+        'content-type': contentType,
+        ...(this.cookieHeader() ? { cookie: this.cookieHeader()! } : {}),
+      },
+      payload,
+    });
+    this.remember(response);
+    return response;
+  }
+
   /** Submits an HTML form with the page's CSRF token (fetched from `formPage`). */
   async submitForm(formPage: string, action: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
     const page = await this.get(formPage);

@@ -43,7 +43,7 @@ function operationsOf(document: { paths: Record<string, Record<string, Record<st
       operations.push({
         method: method.toUpperCase() as Operation['method'],
         path,
-        body: requestBody?.content['application/json'].schema ?? null,
+        body: requestBody?.content['application/json']?.schema ?? null,
         query: Object.fromEntries(parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.schema])),
         pathParams: parameters.filter((p) => p.in === 'path').map((p) => p.name),
       });

@@ -137,6 +137,22 @@ async function mainFlows(t: TestApp): Promise<void> {
   const hostId = (host.json() as { host?: { id: string } }).host?.id;
   if (hostId) await owner.delete(`${org}/forward-auth-hosts/${hostId}`);
 
+  await owner.get(`${org}/branding`);
+  await owner.patch(`${org}/branding`, { displayName: 'Acme Care', accentColor: '#0b5394' });
+  await owner.patch(`${org}/branding`, { accentColor: '#ffcc00' });
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  await owner.putBytes(`${org}/branding/logo`, png, 'image/png');
+  await owner.putBytes(
+    `${org}/branding/logo`,
+    Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+    'image/svg+xml',
+  );
+  await owner.putBytes(`${org}/branding/logo`, Buffer.alloc(300 * 1024), 'image/png');
+  await owner.delete(`${org}/branding/logo`);
+
   await owner.post(`${org}/members/${member.id}/suspend`, { reason: 'audit' });
   await owner.post(`${org}/members/${member.id}/reactivate`, { reason: 'done' });
   await owner.post(`${org}/members/${member.id}/reset-two-factor`, { reason: 'lost phone' });
