@@ -5,6 +5,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { randomToken } from '../../src/crypto/index.ts';
+import { openDatabase } from '../../src/db/connect.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const READY_TIMEOUT_MS = 20_000;
@@ -165,4 +166,14 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 15_0
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * For suites that set an org up with the CLI and then sign in from several new browsers: turns the org's
+ * new-device check off (it has its own tests, test/http/device-check.test.ts).
+ */
+export async function turnOffNewDeviceCheck(databaseUrl: string): Promise<void> {
+  const db = openDatabase(databaseUrl);
+  await db.kysely.updateTable('orgs').set({ new_device_check: 'off' }).execute();
+  await db.close();
 }

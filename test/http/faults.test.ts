@@ -12,13 +12,13 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomToken } from '../../src/crypto/index.ts';
 import { DATABASE } from '../../src/config/defaults.ts';
-import { openDatabase } from '../../src/db/connect.ts';
 import {
   Browser,
   eventually,
   newSecretKey,
   runCli,
   startServer,
+  turnOffNewDeviceCheck,
   type HttpResult,
   type ServerProcess,
 } from '../helpers/process.ts';
@@ -53,10 +53,7 @@ async function initOwner(env: Record<string, string>): Promise<void> {
     `${OWNER.password}\n`,
   );
   expect(init.code, init.stderr).toBe(0);
-  // These tests sign in from several new browsers: the new-device check has its own tests (device-check.test.ts).
-  const db = openDatabase(env.DATABASE_URL!);
-  await db.kysely.updateTable('orgs').set({ new_device_check: 'off' }).execute();
-  await db.close();
+  await turnOffNewDeviceCheck(env.DATABASE_URL!);
 }
 
 const PG_TITLE = SERVER_URL

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeptAlive } from '../helpers/kept-alive.ts';
-import { newSecretKey, runCli, startServer } from '../helpers/process.ts';
+import { newSecretKey, runCli, startServer, turnOffNewDeviceCheck } from '../helpers/process.ts';
 
 const ORIGIN = 'http://twofold.test';
 const PASSWORD = 'granite-willow-compass-88';
@@ -32,6 +32,7 @@ describe('SIGTERM drains in-flight requests', () => {
       `${PASSWORD}\n`,
     );
     expect(init.code, init.stderr).toBe(0);
+    await turnOffNewDeviceCheck(env.DATABASE_URL!);
   });
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });
