@@ -23,6 +23,11 @@ export interface InteractionState {
   /** When this request's sign-in steps began (set when prompt=login or max_age asks for a fresh proof). */
   readonly startedAt: string | undefined;
   readonly now: Date;
+  /**
+   * Whether the person has a second factor that counts as two factors for apps (not only email codes:
+   * `meetsAal2`); read only when an app asks for two factors. Unset: not read, taken as yes.
+   */
+  readonly hasAal2Factor?: boolean;
 }
 
 /** What the person sees next. */
@@ -106,7 +111,8 @@ export const INTERACTION_CHECKS: readonly Check[] = Object.freeze([
     name: 'two factors',
     run: (s) => {
       if (s.prompt !== 'login' || !s.session || !wantsAal2(s.params) || meetsAal2(s.session.amr)) return null;
-      return s.session.user.twoFactorEnabled ? 'second_factor' : 'enrol_for_two_factors';
+      // Someone with email codes only has nothing the app accepts: they are offered another method to set up.
+      return s.session.user.twoFactorEnabled && s.hasAal2Factor !== false ? 'second_factor' : 'enrol_for_two_factors';
     },
   },
   { name: 'consent', run: (s) => (s.prompt === 'consent' ? 'consent' : null) },

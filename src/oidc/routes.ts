@@ -19,12 +19,13 @@ import { issueSessionCookie } from '../http/request.ts';
 import { CONTINUE_COOKIE, setCookie } from '../http/cookies.ts';
 import { params } from '../http/schema.ts';
 import type { CurrentSession } from '../sessions/service.ts';
-import { proofFrom } from '../factors/index.ts';
+import { listFactors, proofFrom } from '../factors/index.ts';
 import { factorOverview } from '../factors/overview.ts';
 import { reauthenticate } from '../flows/reauthenticate.ts';
 import { findClient, type ClientView } from './clients.ts';
 import { loadProvider, pinToPublicUrl } from './provider.ts';
-import { acrOf, authTimeOf, OIDC_PATH, reportedAmr } from './assurance.ts';
+import { acrOf, authTimeOf, OIDC_PATH, reportedAmr, wantsAal2 } from './assurance.ts';
+import { meetsAal2 } from '../core/assurance-level.ts';
 import { signingKeysVersion } from './keys.ts';
 import {
   continuePage,
@@ -216,6 +217,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     }
     const full = request.session;
     const session = full && full.kind === 'full' && !full.apiKey ? full : null;
+    const asksAal2 = session !== null && wantsAal2(details.params) && !meetsAal2(session.amr);
     const { outcome } = decideInteraction({
       prompt: details.prompt.name,
       reasons: details.prompt.reasons,
@@ -225,6 +227,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       access: session ? await appAccess(ctx, session.userId, client.orgId) : null,
       startedAt,
       now: ctx.clock(),
+      ...(asksAal2 ? { hasAal2Factor: (await listFactors(ctx, session.userId)).some(isAal2Factor) } : {}),
     });
     return { provider, details, client, session, outcome };
   }
@@ -287,7 +290,9 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
         );
       }
       case 'second_factor': {
-        const data = await factorOverview(ctx, session.userId);
+        // Only the factors an app accepts as a second one (an emailed code is not: meetsAal2).
+        const all = await factorOverview(ctx, session.userId);
+        const data = { ...all, factors: all.factors.filter(isAal2Factor) };
         return show(
           client.orgId,
           request,
@@ -336,6 +341,11 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     if (!session || outcome !== (kind === 'confirm' ? 'confirm_it_is_you' : 'second_factor'))
       return step(request, reply);
     const body = (request.body ?? {}) as Record<string, string | undefined>;
+    if (kind === 'step-up' && body.method === 'email')
+      return step(request, reply, {
+        status: 400,
+        message: `An emailed code does not count as a second factor for ${client.name}: use another of your methods.`,
+      });
     const code = String(body.code ?? '').slice(0, 4096);
     try {
       const done = await reauthenticate(
@@ -390,4 +400,9 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       error_description: 'The user cancelled the sign-in.',
     });
   });
+}
+
+/** A factor an app accepts as a second one: anything but email codes (src/core/assurance-level.ts). */
+function isAal2Factor(factor: { readonly type: string }): boolean {
+  return factor.type !== 'email';
 }

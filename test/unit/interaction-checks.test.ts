@@ -119,4 +119,14 @@ describe('OpenID Connect interaction checks', () => {
       ).outcome,
     ).toBe('enrol_for_two_factors');
   });
+
+  it('an email-code sign-in is not two factors for an app; with email codes only, another method is offered', () => {
+    const aal2 = { acr_values: 'urn:twofold:aal2' };
+    const byEmail = session({ amr: ['pwd', 'otp', 'email', 'mfa'] });
+    expect(decideInteraction(state({ params: aal2, session: byEmail })).outcome).toBe('second_factor');
+    expect(decideInteraction(state({ params: aal2, session: byEmail, hasAal2Factor: false })).outcome).toBe(
+      'enrol_for_two_factors',
+    );
+    expect(decideInteraction(state({ session: byEmail })).outcome).toBe('signed_in');
+  });
 });
