@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as oidcClient from 'openid-client';
-import { OWNER } from '../helpers/app.ts';
+import { Client, OWNER } from '../helpers/app.ts';
+import { lastEmailCode } from '../helpers/email-codes.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt, enrolPasskey, enrolTotp } from '../helpers/two-factor.ts';
 import { SoftAuthenticator } from '../helpers/soft-authenticator.ts';
@@ -399,6 +400,46 @@ describe.each(DIALECTS)('OpenID Connect provider (%s)', (dialect) => {
     );
     expect(offer.status).toBe(403);
     expect(offer.body).toContain('asks for two-factor authentication, and your account does not have it yet');
+  });
+
+  it('an email-code sign-in is not two factors for an app: someone with email codes only is offered another method', async () => {
+    const app = await registerApp(rig, OWNER.password);
+    const config = await rpConfig(rig, app);
+    expect((await rig.owner.patch(`/api/v1/orgs/${rig.orgId}/policy`, { emailCodes: 'everyone' })).statusCode).toBe(
+      200,
+    );
+    await createMember(rig.t.ctx, OPERATOR, {
+      org: { id: rig.orgId, name: OWNER.orgName, createdAt: '' },
+      email: 'mailonly@acme.test',
+      role: 'client',
+      password: MEMBER_PASSWORD,
+    });
+    const api = new Client(rig.t.app);
+    await api.post('/api/v1/sign-in', { email: 'mailonly@acme.test', password: MEMBER_PASSWORD });
+    const start = await api.post('/api/v1/me/factors/email', {});
+    expect(start.statusCode, start.body).toBe(202);
+    const confirmed = await api.post('/api/v1/me/factors/email/confirm', {
+      enrollmentId: start.json().enrollmentId,
+      code: await lastEmailCode(rig.t, 'mailonly@acme.test'),
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+
+    const browser = new WebBrowser(rig.base);
+    const strict = await authRequest(config, { acr_values: 'urn:twofold:aal2' });
+    const challenge = await browser.submit(await browser.go(strict.url.toString()), '/sign-in', {
+      email: 'mailonly@acme.test',
+      password: MEMBER_PASSWORD,
+    });
+    expect(new URL(challenge.url).pathname).toBe('/sign-in/challenge');
+    const after = await browser.submit(challenge, '/sign-in/challenge', {
+      method: 'email',
+      code: await lastEmailCode(rig.t, 'mailonly@acme.test'),
+    });
+    // Signed in to twofold with the emailed code, but the app asked for two factors: no step-up that offers
+    // the same code again, an offer to set up a method that counts instead.
+    expect(after.status).toBe(403);
+    expect(after.body).toContain('asks for two-factor authentication');
+    expect(after.body).not.toContain('/step-up');
   });
 
   it('an id_token_hint for another account than the signed-in one asks what to do instead of looping', async () => {
