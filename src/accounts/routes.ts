@@ -8,6 +8,8 @@ import { sessionResponse } from '../http/session.ts';
 import { changePassword, requestPasswordReset, resetPassword } from '../flows/password.ts';
 import { confirmEmailVerification, requestEmailVerification } from '../flows/email-verification.ts';
 import { dismissOnboarding, onboardingOf } from '../flows/onboarding.ts';
+import { updatePreferences, type PreferencesChange } from '../flows/preferences.ts';
+import { LOCALES } from '../i18n/index.ts';
 
 export async function accountRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -15,6 +17,25 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/me', { schema: { summary: 'My account and organizations' } }, async (request) => {
     return sessionResponse(app, requireSession(request));
   });
+
+  app.patch(
+    '/api/v1/me',
+    {
+      schema: {
+        summary: 'Save my language and time zone (null: no preference)',
+        body: object({
+          locale: { type: ['string', 'null'], enum: [...LOCALES, null] },
+          timeZone: { type: ['string', 'null'], minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_+/-]+$' },
+        }),
+      },
+    },
+    async (request) => {
+      const session = requireSession(request);
+      const saved = await updatePreferences(ctx, { session }, request.body as PreferencesChange);
+      const answer = await sessionResponse(app, session);
+      return { ...answer, user: { ...answer.user, ...saved } };
+    },
+  );
 
   app.get(
     '/api/v1/me/onboarding',

@@ -28,6 +28,9 @@ export interface User {
   readonly lastSignInAt: string | null;
   /** When the account was suspended (null: active). */
   readonly suspendedAt: string | null;
+  /** Saved language and time zone (src/i18n), or null. */
+  readonly locale: string | null;
+  readonly timeZone: string | null;
   /** The 2FA check-up's state, when read with the account (src/core/checkup.ts). */
   readonly checkup?: CheckupState;
 }
@@ -40,6 +43,8 @@ type UserRow = {
   created_at: string;
   last_sign_in_at: string | null;
   suspended_at?: string | null;
+  locale?: string | null;
+  time_zone?: string | null;
   two_factor_enabled_at?: string | null;
   checkup_done_at?: string | null;
   checkup_skips?: number | string;
@@ -54,6 +59,8 @@ export function toUser(row: UserRow): User {
     createdAt: row.created_at,
     lastSignInAt: row.last_sign_in_at,
     suspendedAt: row.suspended_at ?? null,
+    locale: row.locale ?? null,
+    timeZone: row.time_zone ?? null,
     ...(row.two_factor_enabled_at !== undefined
       ? {
           checkup: {
@@ -127,7 +134,17 @@ export async function insertUser(ctx: Ctx, email: string, normalisedPassword: st
   const passwordHash = await hashPassword(normalisedPassword);
   const id = randomId();
   await insertUserRow(ctx, { id, email, name, passwordHash });
-  return { id, email, name, twoFactorEnabled: false, createdAt: now, lastSignInAt: null, suspendedAt: null };
+  return {
+    id,
+    email,
+    name,
+    twoFactorEnabled: false,
+    createdAt: now,
+    lastSignInAt: null,
+    suspendedAt: null,
+    locale: null,
+    timeZone: null,
+  };
 }
 
 const passwordKey = (userId: string): string => `pwd:${userId}`;

@@ -70,6 +70,24 @@ export async function setOnboardingDismissed(ctx: Ctx, userId: string): Promise<
     .execute();
 }
 
+/** Saves the person's language and time zone (undefined: left as it is; null: no preference). */
+export async function setPreferences(
+  ctx: Ctx,
+  userId: string,
+  change: { readonly locale?: string | null; readonly timeZone?: string | null },
+): Promise<void> {
+  const set = {
+    ...(change.locale !== undefined ? { locale: change.locale } : {}),
+    ...(change.timeZone !== undefined ? { time_zone: change.timeZone } : {}),
+  };
+  if (Object.keys(set).length === 0) return;
+  await ctx.db.kysely
+    .updateTable('users')
+    .set({ ...set, updated_at: ctx.clock().toISOString() })
+    .where('id', '=', userId)
+    .execute();
+}
+
 /** Records a password reset by email (recovery waits a week after one). */
 export async function setPasswordResetAt(ctx: Ctx, userId: string, at: string): Promise<void> {
   await ctx.db.kysely.updateTable('users').set({ password_reset_at: at }).where('id', '=', userId).execute();

@@ -47,6 +47,10 @@ export interface UsersTable {
   checkup_skips: Generated<number>;
   /** When the person put the onboarding checklist away (null: shown while it applies). */
   onboarding_dismissed_at: string | null;
+  /** The saved page and email language (src/i18n), or null. */
+  locale: string | null;
+  /** The saved IANA time zone for times in emails and pages, or null. */
+  time_zone: string | null;
 }
 
 export interface OrgsTable {

@@ -8,7 +8,7 @@ import { PASSKEY, RATE_LIMITS } from '../config/defaults.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { getUser } from '../accounts/service.ts';
-import { AppError, ERRORS } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { challengeOf, verifyAssertion } from '../factors/passkey/ceremony.ts';
 import { passkeyFactor } from '../factors/passkey/factor.ts';
 import { challengePurpose, listPasskeys } from '../factors/passkey/store.ts';
@@ -83,7 +83,7 @@ export async function signInWithPasskey(
 
 /** A failed passkey second step keeps its details (attempts left) with a passkey-shaped message. */
 function passkeyRefused(error: unknown): unknown {
-  if (!(error instanceof AppError) || error.code !== 'invalid_code' || error.message !== ERRORS.invalid_code.message)
+  if (!(error instanceof AppError) || error.code !== 'invalid_code' || error.messageKey !== 'errors:codes.invalid_code')
     return error;
   return new AppError('invalid_code', {
     message: 'That passkey could not be verified. Try again or choose another way.',

@@ -19,6 +19,7 @@ import {
 import { normaliseHost, tokenCookieName } from './check.ts';
 import { protectedHostsView, refusedView } from './views.ts';
 import { continuePage } from '../oidc/interaction-views.ts';
+import { requestTranslator } from '../http/locale.ts';
 
 type Body = Record<string, string | string[] | undefined>;
 
@@ -39,7 +40,10 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
       return reply
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
-        .send(continuePage(ctx.config.productName, target.rule.host, outcome.location, false).value);
+        .send(
+          continuePage(requestTranslator(request), ctx.config.productName, target.rule.host, outcome.location, false)
+            .value,
+        );
     }
     const frame = await pageFrame(ctx, request, reply);
     return frame.send(403, 'No access', refusedView(outcome.reason, target.rule.host, session.user.email));

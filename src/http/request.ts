@@ -84,7 +84,14 @@ async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string):
     steppedUpAt: null,
     ip: request.ip,
     userAgent: '',
-    user: { id: user.id, email: user.email, name: user.name, twoFactorEnabled: user.twoFactorEnabled },
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      twoFactorEnabled: user.twoFactorEnabled,
+      locale: user.locale,
+      timeZone: user.timeZone,
+    },
     enrollmentRequired: false,
     apiKey: { id: principal.id, orgId: principal.orgId, scope: principal.scope },
   };

@@ -2,6 +2,7 @@
  * What the JSON routes and pages share about sessions: the cookies a sign-in step or a session rotation
  * sets, and the JSON shapes of a user, a session and the current session (docs/api.md).
  */
+import { isLocale } from '../i18n/index.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CHALLENGE } from '../config/defaults.ts';
 import type { Ctx } from '../context.ts';
@@ -27,8 +28,22 @@ export function sessionJson(session: SessionView, currentId: string | null) {
   };
 }
 
-export function userJson(user: { id: string; email: string; name: string; twoFactorEnabled: boolean }) {
-  return { id: user.id, email: user.email, name: user.name, twoFactorEnabled: user.twoFactorEnabled };
+export function userJson(user: {
+  id: string;
+  email: string;
+  name: string;
+  twoFactorEnabled: boolean;
+  locale: string | null;
+  timeZone: string | null;
+}) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    twoFactorEnabled: user.twoFactorEnabled,
+    locale: isLocale(user.locale) ? user.locale : null,
+    timeZone: user.timeZone,
+  };
 }
 
 export async function sessionResponse(app: FastifyInstance, session: CurrentSession) {

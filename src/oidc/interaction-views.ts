@@ -1,6 +1,7 @@
 /** The pages of an app's sign-in request: continue, confirm, step-up, consent, enrolment detour, no access. */
 import { html, type Html } from '../core/html.ts';
 import { layout, notice } from '../pages/layout.ts';
+import type { T } from '../i18n/index.ts';
 import { csrfInput } from '../pages/ui.ts';
 import { factorCodeFields, phoneProofFor } from '../pages/security-views.ts';
 import type { FactorOverview as Overview } from '../factors/overview.ts';
@@ -14,9 +15,9 @@ const SCOPE_TEXT: Record<string, string> = {
 };
 
 /** Shown for an instant between twofold's last step and the app; the link is there without refresh too. */
-export function continuePage(productName: string, appName: string, returnTo: string, cancelled: boolean): Html {
+export function continuePage(t: T, productName: string, appName: string, returnTo: string, cancelled: boolean): Html {
   return layout(
-    { title: `Continuing to ${appName}`, productName, refreshTo: returnTo },
+    { title: `Continuing to ${appName}`, t, productName, refreshTo: returnTo },
     html`<section class="card narrow" aria-labelledby="continue-title">
   <h1 id="continue-title">${cancelled ? `Returning to ${appName}` : `Continuing to ${appName}`}</h1>
   <p><a class="button" href="${returnTo}">Continue</a></p>

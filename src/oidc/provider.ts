@@ -24,7 +24,23 @@ import { accountClaims } from './claims.ts';
 import { appAccess } from './access.ts';
 import { contentSecurityPolicy } from '../http/headers.ts';
 import { logoutPage, oidcErrorPage, signedOutPage } from './views.ts';
+import { translator, type T } from '../i18n/index.ts';
+import { negotiateLocale } from '../i18n/negotiate.ts';
+import { LANGUAGE_COOKIE } from '../http/locale.ts';
+
 import { ACR, authTimeOf, issuerOf, reportedAmr, wantsAal2 } from './assurance.ts';
+
+/** The language of a page the provider itself shows: this browser's choice, the app's ui_locales, Accept-Language. */
+function koaTranslator(koa: KoaContextWithOIDC): T {
+  const params = koa.oidc?.params as { ui_locales?: unknown } | undefined;
+  return translator(
+    negotiateLocale({
+      chosen: koa.cookies.get(LANGUAGE_COOKIE, { signed: false }) ?? null,
+      uiLocales: typeof params?.ui_locales === 'string' ? params.ui_locales : null,
+      acceptLanguage: koa.get('accept-language'),
+    }),
+  );
+}
 
 /** The library, loaded when the server first needs it (commands that never serve do not load it). */
 type ProviderModule = typeof import('oidc-provider');
@@ -114,11 +130,11 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
           const client = koa.oidc.client ? await findClient(ctx.db, koa.oidc.client.clientId) : null;
           koa.set('Content-Security-Policy', contentSecurityPolicy(client?.postLogoutRedirectUris ?? []));
           koa.type = 'html';
-          koa.body = logoutPage(ctx.config.productName, client?.name ?? null, form);
+          koa.body = logoutPage(koaTranslator(koa), ctx.config.productName, client?.name ?? null, form);
         },
         postLogoutSuccessSource: async (koa) => {
           koa.type = 'html';
-          koa.body = signedOutPage(ctx.config.productName, koa.oidc.client?.clientName ?? null);
+          koa.body = signedOutPage(koaTranslator(koa), ctx.config.productName, koa.oidc.client?.clientName ?? null);
         },
       },
     },
@@ -157,7 +173,7 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
     jwks: { keys: keys.keys as never },
     renderError: async (koa, out) => {
       koa.type = 'html';
-      koa.body = oidcErrorPage(ctx.config.productName, out as unknown as Record<string, string>);
+      koa.body = oidcErrorPage(koaTranslator(koa), ctx.config.productName, out as unknown as Record<string, string>);
     },
   };
 }

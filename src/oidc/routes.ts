@@ -43,6 +43,7 @@ import { pageFrame } from '../pages/page.ts';
 import { WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
 import { giveConsent, type MissingConsent } from '../flows/oidc-consent.ts';
 import { orgNameOf } from '../orgs/service.ts';
+import { requestTranslator } from '../http/locale.ts';
 
 /** Running instances check for a rotated signing key this often. */
 const KEY_CHECK_SECONDS = 60;
@@ -159,7 +160,15 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     return reply
       .status(200)
       .type('text/html; charset=utf-8')
-      .send(continuePage(ctx.config.productName, client.name, returnTo, result.error !== undefined).value);
+      .send(
+        continuePage(
+          requestTranslator(request),
+          ctx.config.productName,
+          client.name,
+          returnTo,
+          result.error !== undefined,
+        ).value,
+      );
   }
 
   function loginResult(session: CurrentSession): InteractionResults {

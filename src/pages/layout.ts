@@ -1,8 +1,13 @@
 /** The page shell: accessible landmarks, one stylesheet, no inline script (CSP). */
 import { html, type Html } from '../core/html.ts';
+import { LOCALES, type T } from '../i18n/index.ts';
 
 export interface LayoutOptions {
   readonly title: string;
+  /** The reader's language: `lang`, the shell's texts. */
+  readonly t: T;
+  /** This page's path and query: the language links come back to it (public pages only). */
+  readonly path?: string;
   readonly productName: string;
   /** Signed-in navigation; omitted on public pages. */
   readonly nav?: {
@@ -29,11 +34,12 @@ export interface LayoutOptions {
 export function layout(options: LayoutOptions, body: Html): Html {
   const nav = options.nav;
   const brand = options.brand ?? null;
+  const t = options.t;
   // Referrer policy for the page: under the `no-referrer` response header, browsers send `Origin: null`
   // on form posts, which the CSRF Origin check refuses. `strict-origin` sends our origin and never a path,
   // so tokens in reset and invitation URLs still stay out of Referer.
   return html`<!doctype html>
-<html lang="en">
+<html lang="${t.locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -48,7 +54,7 @@ ${nav ? html`<script src="/static/nav.js" defer></script>` : ''}
 ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>`)}
 </head>
 <body>
-<a class="skip" href="#main">Skip to content</a>
+<a class="skip" href="#main">${t('common:layout.skip')}</a>
 <header class="topbar">
   ${
     brand
@@ -57,24 +63,24 @@ ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
   }
   ${
     nav
-      ? html`<button type="button" class="menu-toggle secondary small" aria-controls="main-nav" aria-expanded="false" hidden>Menu</button>
-    <nav aria-label="Main" id="main-nav">
+      ? html`<button type="button" class="menu-toggle secondary small" aria-controls="main-nav" aria-expanded="false" hidden>${t('common:layout.menu')}</button>
+    <nav aria-label="${t('common:layout.mainNav')}" id="main-nav">
       <ul>
-        <li><a href="/profile">Profile</a></li>
-        <li><a href="/profile/security">Security</a></li>
+        <li><a href="/profile">${t('common:nav.profile')}</a></li>
+        <li><a href="/profile/security">${t('common:nav.security')}</a></li>
         ${
           nav.orgId && nav.isManager
-            ? html`<li><a href="/orgs/${nav.orgId}/members">People</a></li>
-        <li><a href="/orgs/${nav.orgId}/compliance">2FA compliance</a></li>
-        <li><a href="/orgs/${nav.orgId}/settings">Organization</a></li>
-        <li><a href="/orgs/${nav.orgId}/apps">Apps</a></li>
-        <li><a href="/orgs/${nav.orgId}/audit">Audit log</a></li>`
+            ? html`<li><a href="/orgs/${nav.orgId}/members">${t('common:nav.people')}</a></li>
+        <li><a href="/orgs/${nav.orgId}/compliance">${t('common:nav.compliance')}</a></li>
+        <li><a href="/orgs/${nav.orgId}/settings">${t('common:nav.organization')}</a></li>
+        <li><a href="/orgs/${nav.orgId}/apps">${t('common:nav.apps')}</a></li>
+        <li><a href="/orgs/${nav.orgId}/audit">${t('common:nav.audit')}</a></li>`
             : ''
         }
       </ul>
       <form method="post" action="/sign-out" class="inline">
         <input type="hidden" name="_csrf" value="${nav.csrf}">
-        <button type="submit" class="link">Sign out <span class="muted">(${nav.email})</span></button>
+        <button type="submit" class="link">${t('common:layout.signOut')} <span class="muted">(${nav.email})</span></button>
       </form>
     </nav>`
       : ''
@@ -83,8 +89,20 @@ ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
 <main id="main">
 ${body}
 </main>
+${nav ? '' : languageLinks(t, options.path ?? '/')}
 </body>
 </html>`;
+}
+
+/**
+ * On public pages: the other languages, as links that remember the choice on this browser and come back
+ * here. (Signed in, the saved preference on the profile page decides.)
+ */
+function languageLinks(t: T, path: string): Html {
+  const others = LOCALES.filter((locale) => locale !== t.locale);
+  return html`<footer class="languages">
+<nav aria-label="${t('common:layout.languages')}"><ul>${others.map((locale) => html`<li><a href="/language/${locale}?next=${encodeURIComponent(path)}" lang="${locale}" hreflang="${locale}">${t(`common:languageNames.${locale}`)}</a></li>`)}</ul></nav>
+</footer>`;
 }
 
 /** A message box: role=alert for errors so screen readers announce them. */

@@ -8,9 +8,13 @@ import { recoveryNotice } from '../recovery/guard.ts';
 import { layout } from './layout.ts';
 import { pageBrand } from '../branding/store.ts';
 import { recoveryBanner } from './recovery-views.ts';
+import { requestTranslator } from '../http/locale.ts';
+import type { T } from '../i18n/index.ts';
 
 export interface PageFrame {
   readonly csrf: string;
+  /** The reader's language and time zone (src/http/locale.ts). */
+  readonly t: T;
   send(status: number, title: string, body: Html, scripts?: readonly string[]): FastifyReply;
 }
 
@@ -22,8 +26,9 @@ export async function pageFrame(
   ctx: Ctx,
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { readonly org?: string | null } = {},
+  options: { readonly org?: string | null; readonly uiLocales?: string | null } = {},
 ): Promise<PageFrame> {
+  const t = requestTranslator(request, { uiLocales: options.uiLocales });
   const csrf = csrfField(ctx, request, reply);
   let nav: { email: string; orgId: string | null; isManager: boolean; csrf: string } | null = null;
   if (request.session && request.session.kind === 'full' && request.session.enrollmentRequired) {
@@ -42,13 +47,17 @@ export async function pageFrame(
   // Every signed-in page of the user shows a pending recovery, with a way to cancel it, or a recent completion.
   const recovery =
     request.session && !request.session.apiKey ? await recoveryNotice(ctx, request.session.userId) : null;
-  const banner = recoveryBanner(recovery, csrf);
+  const banner = recoveryBanner(t, recovery, csrf);
   const brandOrg = options.org || nav?.orgId || null;
   const brand = brandOrg ? await pageBrand(ctx, brandOrg) : null;
   return {
     csrf,
+    t,
     send(status, title, body, scripts = []) {
-      const page = layout({ title, productName: ctx.config.productName, nav, scripts, brand }, html`${banner}${body}`);
+      const page = layout(
+        { title, t, path: request.url, productName: ctx.config.productName, nav, scripts, brand },
+        html`${banner}${body}`,
+      );
       return reply.status(status).type('text/html; charset=utf-8').send(page.value);
     },
   };

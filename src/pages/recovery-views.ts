@@ -1,7 +1,8 @@
 /** What the recovery pages and the recovery banner say: when it completes, and how to cancel it. */
 import type { RecoveryNotice } from '../recovery/guard.ts';
 import { html, type Html } from '../core/html.ts';
-import { utc } from './ui.ts';
+import { moment, utc } from './ui.ts';
+import type { T } from '../i18n/index.ts';
 
 /**
  * A moment as a `<time>` element: "2026-11-25 12:00 UTC", which /static/local-time.js (on every page) writes
@@ -53,11 +54,11 @@ ${howToCancel()}
 }
 
 /** The banner on every signed-in page: a pending recovery with "Cancel recovery", or a recent completion. */
-export function recoveryBanner(notice: RecoveryNotice | null, csrf: string): Html {
+export function recoveryBanner(t: T, notice: RecoveryNotice | null, csrf: string): Html {
   if (!notice) return html``;
   if (notice.status === 'completed') {
-    return html`<div class="notice notice-info" role="status"><strong>Your account was recovered on ${when(notice.completedAt)}.</strong> Its two-factor methods, backup codes and trusted browsers were removed. If this was not you, change your password now and contact your administrator.</div>`;
+    return html`<div class="notice notice-info" role="status">${t.html('common:recoveryBanner.completed', { when: moment(t, notice.completedAt) })}</div>`;
   }
-  return html`<div class="notice notice-error" role="alert"><strong>Someone started recovery of your account.</strong> On ${when(notice.completesAt)} your two-factor methods will be removed${notice.delayedByPasswordReset ? ' (delayed: the password was reset by email since)' : ''}. If this was not you, cancel it and change your password.
-<form method="post" action="/recovery/cancel" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger small">Cancel recovery</button></form></div>`;
+  return html`<div class="notice notice-error" role="alert">${t.html(notice.delayedByPasswordReset ? 'common:recoveryBanner.pendingDelayed' : 'common:recoveryBanner.pending', { when: moment(t, notice.completesAt) })}
+<form method="post" action="/recovery/cancel" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger small">${t('common:recoveryBanner.cancel')}</button></form></div>`;
 }

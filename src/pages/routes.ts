@@ -4,6 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppError } from '../errors.ts';
 import { html } from '../core/html.ts';
 import { layout, notice } from './layout.ts';
+import { requestTranslator, LANGUAGE_COOKIE, LANGUAGE_COOKIE_SECONDS } from '../http/locale.ts';
+import { isLocale } from '../i18n/index.ts';
+import { setCookie } from '../http/cookies.ts';
+import { safeReturnTo } from '../http/return-to.ts';
+import { textField } from './ui.ts';
 import { isSetUp } from '../orgs/service.ts';
 import { authPages } from './auth-pages.ts';
 import { accountPages } from './account-pages.ts';
@@ -42,13 +47,20 @@ export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, er
   if (error.code === 'unauthenticated' && request.method === 'GET')
     return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
   const productName = (request.server as FastifyInstance).ctx?.config.productName ?? 'twofold';
+  const t = requestTranslator(request);
+  const notFound = error.status === 404;
   const page = layout(
-    { title: error.status === 404 ? 'Not found' : 'Something went wrong', productName },
+    {
+      title: t(notFound ? 'common:errorPage.notFoundTitle' : 'common:errorPage.failedTitle'),
+      t,
+      path: request.url,
+      productName,
+    },
     html`<section class="card narrow">
-  <h1>${error.status === 404 ? 'Page not found' : 'We could not do that'}</h1>
-  ${notice('error', error.message)}
-  <p class="hint">Error code: <code class="error-code">${error.code}</code> — quote it if you contact support.</p>
-  <p><a href="/">Go to the start page</a></p>
+  <h1>${t(notFound ? 'common:errorPage.notFoundHeading' : 'common:errorPage.failedHeading')}</h1>
+  ${notice('error', t.error(error))}
+  <p class="hint">${t.html('common:errorPage.code', { code: html`<code class="error-code">${error.code}</code>` })}</p>
+  <p><a href="/">${t('common:errorPage.home')}</a></p>
 </section>`,
   );
   return reply.type('text/html; charset=utf-8').send(page.value);
@@ -63,6 +75,14 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
     if (!fs.existsSync(url)) return reply.callNotFound();
     reply.header('Cache-Control', 'public, max-age=300');
     return reply.type(STATIC_TYPES[match[2]!]!).send(fs.readFileSync(url));
+  });
+
+  // The language links at the foot of public pages: remembered on this browser, then back to the page.
+  app.get('/language/:locale', { config: { public: true } }, async (request, reply) => {
+    const { locale } = request.params as { locale: string };
+    if (!isLocale(locale)) return reply.callNotFound();
+    setCookie(reply, app.ctx.config, LANGUAGE_COOKIE, locale, LANGUAGE_COOKIE_SECONDS);
+    return reply.redirect(safeReturnTo(app.ctx.config, textField(request.query, 'next', 2000), '/'), 303);
   });
 
   app.get('/', async (request, reply) => {

@@ -2,6 +2,8 @@
 import type { FastifyReply } from 'fastify';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { html, type Html } from '../core/html.ts';
+import type { LocalizableError, T } from '../i18n/index.ts';
+import { ROLES, type Role } from '../db/schema.ts';
 
 /**
  * One text value from a urlencoded body or a query string. A repeated or missing field reads as '';
@@ -23,10 +25,7 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 export function plainText(source: unknown, name: string, maxChars = 320): string {
   const value = textField(source, name, maxChars);
   if (CONTROL_CHARACTERS.test(value))
-    throw new AppError('invalid_request', {
-      message: 'Remove the special characters from this field.',
-      details: { field: name },
-    });
+    throw new AppError('invalid_request', { key: 'errors:messages.specialCharacters', details: { field: name } });
   return value;
 }
 
@@ -76,14 +75,16 @@ export function postButton(
   return html`<form method="post" action="${action}" class="inline">${csrfInput(csrf)}<button type="submit" class="${kind === 'primary' ? '' : kind} small">${label}</button></form>`;
 }
 
-/** "2026-11-24 12:00 UTC" — every time on the pages is UTC, like the audit log. */
-export function utc(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-export function day(iso: string | null | undefined): string {
-  return iso ? iso.slice(0, 10) : '—';
+/**
+ * A moment as a `<time>` element in the reader's language and saved time zone ("2026-11-24 12:00 UTC",
+ * "24 nov 2026, 12:00 UTC"). Without a saved zone, /static/local-time.js (on every page) rewrites it in the
+ * browser's zone: "Wed 25 Nov, 07:00 your time".
+ */
+export function moment(t: T, iso: string | null | undefined): Html {
+  if (!iso) return html`—`;
+  return t.timeZone
+    ? html`<time datetime="${iso}">${t.when(iso)}</time>`
+    : html`<time datetime="${iso}" data-local="${t('common:time.yourTime', { time: '%s' })}">${t.when(iso)}</time>`;
 }
 
 /** The success message named by `?done=` (a fixed vocabulary, so the URL never carries text or secrets). */
@@ -92,10 +93,9 @@ export function flash(query: unknown, messages: Readonly<Record<string, string>>
   return Object.hasOwn(messages, key) ? messages[key]! : null;
 }
 
-export interface FormError {
+export interface FormError extends LocalizableError {
   readonly code: ErrorCode;
   readonly status: number;
-  readonly message: string;
   /** The form field the message is about (details.field), when the service named one. */
   readonly field: string | null;
 }
@@ -108,13 +108,36 @@ export function formError(error: unknown, reply: FastifyReply): FormError {
   if (!(error instanceof AppError) || error.status >= 500) throw error;
   if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
   const field = typeof error.details.field === 'string' ? error.details.field : null;
-  return { code: error.code, status: error.status, message: error.message, field };
+  return {
+    code: error.code,
+    status: error.status,
+    message: error.message,
+    messageKey: error.messageKey,
+    messageValues: error.messageValues,
+    field,
+  };
 }
 
+/** A role's name ("Owner", "Propietario"). */
+export function roleLabel(t: T, role: string): string {
+  return isRole(role) ? t(`common:roles.${role}`) : role;
+}
+
+function isRole(role: string): role is Role {
+  return (ROLES as readonly string[]).includes(role);
+}
+
+// English-only helpers being replaced by the translator's (t.when, t.day, t('common:count.…'), roleLabel).
+export function utc(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+export function day(iso: string | null | undefined): string {
+  return iso ? iso.slice(0, 10) : '—';
+}
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
-
 export const ROLE_LABELS: Readonly<Record<string, string>> = Object.freeze({
   owner: 'Owner',
   admin: 'Admin',

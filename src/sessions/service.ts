@@ -29,7 +29,15 @@ export interface SessionView {
 }
 
 export interface CurrentSession extends SessionView {
-  readonly user: { id: string; email: string; name: string; twoFactorEnabled: boolean };
+  readonly user: {
+    id: string;
+    email: string;
+    name: string;
+    twoFactorEnabled: boolean;
+    /** Saved language and time zone (src/i18n), or null. */
+    locale: string | null;
+    timeZone: string | null;
+  };
   /** An org requires 2FA of this user and the deadline has passed: only enrolment routes open. */
   enrollmentRequired: boolean;
   /**
@@ -161,6 +169,8 @@ async function liveSession(ctx: Ctx, column: 's.token_hash' | 's.id', value: str
       'u.name',
       'u.two_factor_enabled',
       'u.suspended_at',
+      'u.locale',
+      'u.time_zone',
     ])
     .where(column, '=', value)
     .executeTakeFirst();
@@ -180,7 +190,14 @@ async function liveSession(ctx: Ctx, column: 's.token_hash' | 's.id', value: str
   }
   return {
     ...view(row),
-    user: { id: row.user_id, email: row.email, name: row.name, twoFactorEnabled: Number(row.two_factor_enabled) === 1 },
+    user: {
+      id: row.user_id,
+      email: row.email,
+      name: row.name,
+      twoFactorEnabled: Number(row.two_factor_enabled) === 1,
+      locale: row.locale,
+      timeZone: row.time_zone,
+    },
     enrollmentRequired: false,
   };
 }

@@ -20,7 +20,7 @@ function session(overrides: Partial<CurrentSession> = {}): CurrentSession {
     steppedUpAt: null,
     ip: '127.0.0.1',
     userAgent: '',
-    user: { id: 'u1', email: 'u1@acme.test', name: '', twoFactorEnabled: true },
+    user: { id: 'u1', email: 'u1@acme.test', name: '', twoFactorEnabled: true, locale: null, timeZone: null },
     enrollmentRequired: false,
     ...overrides,
   };
@@ -113,7 +113,7 @@ describe('OpenID Connect interaction checks', () => {
           params: aal2,
           session: session({
             amr: ['pwd'],
-            user: { id: 'u1', email: 'u1@acme.test', name: '', twoFactorEnabled: false },
+            user: { id: 'u1', email: 'u1@acme.test', name: '', twoFactorEnabled: false, locale: null, timeZone: null },
           }),
         }),
       ).outcome,

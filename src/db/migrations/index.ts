@@ -21,6 +21,7 @@ import * as m0018 from './0018_phishing_resistant.ts';
 import * as m0019 from './0019_backchannel_logout.ts';
 import * as m0020 from './0020_onboarding.ts';
 import * as m0021 from './0021_org_branding.ts';
+import * as m0022 from './0022_user_locale.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019_backchannel_logout': m0019,
   '0020_onboarding': m0020,
   '0021_org_branding': m0021,
+  '0022_user_locale': m0022,
 };
 
 export const bundledMigrations: MigrationProvider = {
