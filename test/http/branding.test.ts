@@ -245,6 +245,22 @@ describe.each(DIALECTS)('branding (%s)', (dialect) => {
     expect(mail.text).toContain(`— Acme Care · ${product}`);
   });
 
+  it("error pages wear the org's look: the signed-in member's org, or ?org= for someone signed out", async () => {
+    await owner.patch(`/api/v1/orgs/${orgId}/branding`, { displayName: 'Acme Care', accentColor: '#0B5394' });
+    const missing = await owner.request('GET', '/no-such-page', undefined, { accept: 'text/html' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('<span>Acme Care</span>');
+    expect(missing.body).toContain(`/branding/${orgId}/theme.css?v=0b5394`);
+    const anonymous = await new Client(t.app).request('GET', `/no-such-page?org=${orgId}`, undefined, {
+      accept: 'text/html',
+    });
+    expect(anonymous.statusCode).toBe(404);
+    expect(anonymous.body).toContain('<span>Acme Care</span>');
+    const plain = await new Client(t.app).request('GET', '/no-such-page', undefined, { accept: 'text/html' });
+    expect(plain.body).not.toContain('Acme Care');
+    expect(plain.body).toContain('Page not found');
+  });
+
   it("an invitation's page shows the inviting org's branding", async () => {
     await owner.patch(`/api/v1/orgs/${orgId}/branding`, { displayName: 'Acme Care' });
     expect(
