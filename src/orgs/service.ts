@@ -7,7 +7,9 @@
  */
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
-import type { Role } from '../db/schema.ts';
+import type { Database, Role } from '../db/schema.ts';
+import type { Kysely } from 'kysely';
+import { preparedRead } from '../db/prepared.ts';
 
 export interface Org {
   readonly id: string;
@@ -88,14 +90,18 @@ export function parseOrgName(input: string): string {
   return name;
 }
 
-export async function membershipsOf(ctx: Ctx, userId: string): Promise<Membership[]> {
-  const rows = await ctx.db.kysely
+/** A person's memberships, oldest org first: read by most requests, so compiled once (src/db/prepared.ts). */
+const membershipRows = preparedRead((db: Kysely<Database>, userId: string) =>
+  db
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
     .select(['o.id', 'o.name', 'o.created_at', 'o.require_two_factor', 'm.role'])
     .where('m.user_id', '=', userId)
-    .orderBy('o.created_at')
-    .execute();
+    .orderBy('o.created_at'),
+);
+
+export async function membershipsOf(ctx: Ctx, userId: string): Promise<Membership[]> {
+  const rows = await membershipRows(ctx.db.kysely, userId);
   return rows.map((r) => ({
     org: { id: r.id, name: r.name, createdAt: r.created_at },
     role: r.role,

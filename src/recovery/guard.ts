@@ -8,6 +8,9 @@
 import { DAY_SECONDS, RECOVERY } from '../config/defaults.ts';
 import { addSeconds } from '../core/clock.ts';
 import { AppError } from '../errors.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { preparedRead } from '../db/prepared.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { setPasswordResetAt } from '../accounts/store.ts';
@@ -116,17 +119,21 @@ export type RecoveryNotice =
  * What every signed-in session is told: a pending recovery (with its real end and how to cancel it on the
  * page), or a recovery that completed within RECOVERY.completedNoticeSeconds.
  */
-export async function recoveryNotice(ctx: Ctx, userId: string): Promise<RecoveryNotice | null> {
-  // One read for the common answers (nothing, or a recent completion); a pending one also needs its real end.
-  const since = addSeconds(ctx.clock(), -RECOVERY.completedNoticeSeconds).toISOString();
-  const rows = await ctx.db.kysely
+/** Pending and lately completed recoveries: read on every signed-in page and session answer. */
+const recentRecoveries = preparedRead((db: Kysely<Database>, userId: string, since: string) =>
+  db
     .selectFrom('recoveries')
     .select(['status', 'ended_at'])
     .where('user_id', '=', userId)
     .where((eb) =>
       eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'completed'), eb('ended_at', '>=', since)])]),
-    )
-    .execute();
+    ),
+);
+
+export async function recoveryNotice(ctx: Ctx, userId: string): Promise<RecoveryNotice | null> {
+  // One read for the common answers (nothing, or a recent completion); a pending one also needs its real end.
+  const since = addSeconds(ctx.clock(), -RECOVERY.completedNoticeSeconds).toISOString();
+  const rows = await recentRecoveries(ctx.db.kysely, userId, since);
   if (rows.some((r) => r.status === 'pending')) {
     const pending = await pendingRecovery(ctx, userId);
     if (pending)
