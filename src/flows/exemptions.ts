@@ -28,10 +28,10 @@ interface Governed {
   readonly target: MemberView;
 }
 
-/** Sudo, a manager of the org who may manage the member (the rule of src/orgs/service.ts mayManage), not oneself. */
 /** What is being done to the member: names the refusals (errors:messages.exemptions.self… / admins…). */
 type GovernedAction = 'Grant' | 'End' | 'Extend';
 
+/** Sudo, a manager of the org who may manage the member (the rule of src/orgs/service.ts mayManage), not oneself. */
 async function governed(ctx: Ctx, by: Acting, orgId: string, userId: string, what: GovernedAction): Promise<Governed> {
   requireRecentReauthentication(ctx, by.session);
   const { org, role: actorRole } = await requireManager(ctx, orgId, by.session.userId);
