@@ -40,7 +40,7 @@ export async function changePassword(
   await checkCredentials(ctx, user.email, input.currentPassword, meta).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'invalid_credentials') {
       throw new AppError('invalid_credentials', {
-        message: 'Your current password is incorrect.',
+        key: 'errors:messages.accounts.currentPasswordIncorrect',
         details: { field: 'currentPassword' },
       });
     }

@@ -35,7 +35,7 @@ async function limitLinkUse(ctx: Ctx, meta: RequestMeta): Promise<void> {
   await limitByIp(ctx, meta, 'recovery-link', RATE_LIMITS.recoveryLink).catch((error: unknown) => {
     if (!(error instanceof AppError) || error.code !== 'rate_limited') throw error;
     throw new AppError('rate_limited', {
-      message: 'Too many recovery links were opened from your network. Try again later.',
+      key: 'errors:messages.recovery.tooManyLinks',
       retryAfterSeconds: error.retryAfterSeconds ?? undefined,
     });
   });

@@ -195,7 +195,7 @@ export async function secondStep(
   if (challenge.kind === 'device_check') {
     if (method !== 'email')
       throw new AppError('invalid_request', {
-        message: 'Enter the code we sent to your email.',
+        key: 'errors:messages.signIn.emailCodeExpected',
         details: { field: 'method', ...attemptsLeft },
       });
   } else {
@@ -214,7 +214,7 @@ export async function secondStep(
   }
   if (challenge.firstStep !== 'pwd' && methodsGiving(challenge.firstStep).includes(method)) {
     throw new AppError('invalid_code', {
-      message: 'A passkey already stood in for your password: choose another way for this step.',
+      key: 'errors:messages.signIn.passkeyAlreadyUsed',
       details: { attemptsLeft: challenge.attemptsLeft },
     });
   }
@@ -284,7 +284,10 @@ export async function sendSignInCode(
     const user = await getUser(ctx, challenge.userId);
     if (!user) throw new AppError('challenge_expired');
     if (method !== 'email')
-      throw new AppError('invalid_request', { message: 'Ask for a new code by email.', details: { field: 'method' } });
+      throw new AppError('invalid_request', {
+        key: 'errors:messages.signIn.askEmailCode',
+        details: { field: 'method' },
+      });
     const binding = { purpose: 'sign_in', userId: user.id, challengeId: challenge.id, medium: 'email' } as const;
     return sendEmailCode(ctx, binding, user.email, 'device_check', meta);
   }

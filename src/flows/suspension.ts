@@ -31,17 +31,11 @@ export async function setMemberSuspended(
   requireRecentReauthentication(ctx, session);
   const { orgId, userId, suspended } = input;
   const { role: actorRole } = await requireManager(ctx, orgId, session.userId);
-  if (session.userId === userId)
-    throw new AppError('forbidden', { message: 'You cannot suspend or reactivate your own account.' });
+  if (session.userId === userId) throw new AppError('forbidden', { key: 'errors:messages.members.selfSuspend' });
   const target = await findMember(ctx, orgId, userId);
   if (!mayManage(actorRole, target.role))
-    throw new AppError('forbidden', { message: 'Admins cannot suspend or reactivate owners.' });
-  await requireAccountWideAuthority(
-    ctx,
-    session.userId,
-    userId,
-    suspended ? 'suspend this account' : 'reactivate this account',
-  );
+    throw new AppError('forbidden', { key: 'errors:messages.members.adminsSuspendOwners' });
+  await requireAccountWideAuthority(ctx, session.userId, userId, suspended ? 'suspend' : 'reactivate');
   const actor = { actorUserId: session.userId, orgId, reason: input.reason.trim() || 'no reason given' };
   const account = { id: target.userId, email: target.email };
   return { changed: await apply(ctx, account, suspended, actor, meta) };

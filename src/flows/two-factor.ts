@@ -5,6 +5,7 @@
  */
 import { mailSenderName } from '../branding/store.ts';
 import { AppError } from '../errors.ts';
+import { english, type MessageKey, type MessageValues, type T } from '../i18n/index.ts';
 import { audit, inTransaction, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { checkCredentials } from '../accounts/service.ts';
@@ -34,19 +35,31 @@ export interface FactorNamed {
 /** Why 2FA would turn off: the person turns it off, or removes their last method. */
 export type TurnOffReason = 'user' | 'last_factor_removed';
 
-/** The refusal while an org requires 2FA of the person, worded for what they tried. */
-export function requiredByOrgMessage(orgs: readonly string[], reason: TurnOffReason): string {
-  const who = `${orgs.join(', ')} requires two-factor authentication for you`;
-  return reason === 'user'
-    ? `${who}, so it cannot be turned off. You can still add, change or remove methods while one is left.`
-    : `${who}, so your last method cannot be removed. Add another method before removing this one.`;
+/** The refusal while an org requires 2FA of the person, worded for what they tried: its text and values. */
+export function requiredByOrg(
+  orgs: readonly string[],
+  reason: TurnOffReason,
+): { readonly key: MessageKey; readonly values: MessageValues } {
+  return {
+    key:
+      reason === 'user'
+        ? 'errors:messages.twoFactor.requiredByOrgUser'
+        : 'errors:messages.twoFactor.requiredByOrgLastFactor',
+    values: { orgs: orgs.join(', '), count: orgs.length },
+  };
+}
+
+/** The refusal while an org requires 2FA of the person, in the reader's language (English by default). */
+export function requiredByOrgMessage(orgs: readonly string[], reason: TurnOffReason, t: T = english): string {
+  const { key, values } = requiredByOrg(orgs, reason);
+  return t(key, values);
 }
 
 async function assertTwoFactorMayTurnOff(ctx: Ctx, userId: string, reason: TurnOffReason): Promise<void> {
   const orgs = await orgsRequiringTwoFactor(ctx, userId);
   if (orgs.length > 0) {
     throw new AppError('two_factor_required_by_org', {
-      message: requiredByOrgMessage(orgs, reason),
+      ...requiredByOrg(orgs, reason),
       details: { orgs },
     });
   }
@@ -118,7 +131,10 @@ export async function turnOffTwoFactor(
   await assertTwoFactorMayTurnOff(ctx, user.id, 'user');
   await checkCredentials(ctx, user.email, input.password, by.meta);
   if (!input.proof)
-    throw new AppError('invalid_request', { message: 'Enter a current code too.', details: { field: 'code' } });
+    throw new AppError('invalid_request', {
+      key: 'errors:messages.twoFactor.currentCodeMissing',
+      details: { field: 'code' },
+    });
   const outcome = await verifySecondFactor(ctx, user, input.proof, by.meta, 'disable');
   if (!outcome.ok) throw failedCode(outcome);
   await disableTwoFactor(ctx, user, by.meta, 'user');
@@ -161,8 +177,7 @@ export async function regenerateBackupCodes(ctx: Ctx, by: Acting): Promise<strin
     .select('two_factor_enabled')
     .where('id', '=', user.id)
     .executeTakeFirst();
-  if (Number(row?.two_factor_enabled) !== 1)
-    throw new AppError('conflict', { message: 'Turn on two-factor authentication first.' });
+  if (Number(row?.two_factor_enabled) !== 1) throw new AppError('conflict', { key: 'errors:messages.twoFactor.notOn' });
   // The new set and its audit row land together: a crash leaves the old set (and no audit row) or both.
   const codes = await inTransaction(ctx, async (tx) => {
     const fresh = await issueBackupCodes(tx, user.id);

@@ -45,18 +45,19 @@ export async function requireAccountWideAuthority(
   ctx: Ctx,
   actorUserId: string,
   targetUserId: string,
-  action: string,
+  action: AccountWideAction,
 ): Promise<void> {
   if (await mayActAccountWide(ctx, actorUserId, targetUserId)) return;
   throw accountWideRefusal(action);
 }
 
 /** The refusal of an account-wide action on someone the actor cannot manage in one of their orgs. */
-export function accountWideRefusal(action: string): AppError {
-  return new AppError('member_of_other_org', {
-    message: `You can't ${action}: this person also belongs to an organization where you can't manage them, and it would affect their whole account. Ask an owner who manages them everywhere, or the server's operator (twofold reset-2fa).`,
-  });
+export function accountWideRefusal(action: AccountWideAction): AppError {
+  return new AppError('member_of_other_org', { key: `errors:messages.accountWide.${action}` });
 }
+
+/** What an account-wide refusal names (errors:messages.accountWide.*). */
+export type AccountWideAction = 'suspend' | 'reactivate' | 'resetTwoFactor';
 
 /** True when `actorUserId` may manage `targetUserId` in every org the target belongs to (and is not the target). */
 export async function mayActAccountWide(ctx: Ctx, actorUserId: string, targetUserId: string): Promise<boolean> {
@@ -83,7 +84,7 @@ export function parseOrgName(input: string): string {
   const name = input.normalize('NFKC').trim().replace(/\s+/g, ' ');
   if (name.length < 2 || name.length > 100) {
     throw new AppError('invalid_request', {
-      message: 'The organization name must be 2–100 characters.',
+      key: 'errors:messages.orgs.nameLength',
       details: { field: 'orgName' },
     });
   }

@@ -37,7 +37,9 @@ export async function recoveryBlockedUntil(ctx: Ctx, userId: string, now: Date =
 export function recoveryUnavailable(until: string): AppError {
   const days = Math.round(RECOVERY.afterPasswordResetSeconds / DAY_SECONDS);
   return new AppError('recovery_unavailable', {
-    message: `Account recovery is possible from ${utcMinute(until)}: the password of this account was reset by email less than ${days} days ago, and email alone cannot also remove two-factor authentication. If you still have a backup code or another two-factor method, use it instead, or ask your administrator.`,
+    // `when` as the API has always written it; a page may put its own t.when(details.availableAt) instead.
+    key: 'errors:messages.recovery.unavailable',
+    values: { when: utcMinute(until), days },
     details: { availableAt: until },
   });
 }

@@ -38,7 +38,8 @@ export async function sendEmailCode(
   const cooldown = await claimCooldown(ctx, binding);
   if (!cooldown.ok) {
     throw new AppError('rate_limited', {
-      message: `Wait ${cooldown.retryAfterSeconds} seconds before asking for a new code.`,
+      key: 'errors:messages.code.wait',
+      values: { count: cooldown.retryAfterSeconds },
       retryAfterSeconds: cooldown.retryAfterSeconds,
     });
   }
@@ -54,7 +55,7 @@ export async function sendEmailCode(
       details: { cap: 'user' },
     });
     throw new AppError('rate_limited', {
-      message: 'Too many codes were sent. Try again later, or use another method.',
+      key: 'errors:messages.code.tooManySent',
       retryAfterSeconds: cap.retryAfterSeconds,
     });
   }

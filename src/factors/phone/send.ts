@@ -40,8 +40,6 @@ export interface SentCode {
   readonly resendAfterSeconds: number;
 }
 
-export const DELIVERY_FAILED_MESSAGE = "We couldn't send the code — try again or use another method.";
-
 /** Refuses a number outside SMS_ALLOWED_COUNTRIES (when the deployment restricts them). */
 export function assertCountryAllowed(ctx: Ctx, e164: string): void {
   const allowed = ctx.config.phone.allowedCountries;
@@ -49,7 +47,7 @@ export function assertCountryAllowed(ctx: Ctx, e164: string): void {
   const country = countryOf(e164);
   if (!country || !allowed.includes(country)) {
     throw new AppError('forbidden', {
-      message: 'Codes cannot be sent to phone numbers in this country. Choose another method.',
+      key: 'errors:messages.phone.countryRefused',
       details: { field: 'phone' },
     });
   }
@@ -81,7 +79,7 @@ async function countCaps(ctx: Ctx, userId: string, e164: string, meta: RequestMe
       await giveBack(ctx, hits);
       await audit(ctx, meta, { event: 'phone.send_limited', targetUserId: userId, details: { cap } });
       throw new AppError('rate_limited', {
-        message: 'Too many codes were sent. Try again later, or use another method.',
+        key: 'errors:messages.code.tooManySent',
         retryAfterSeconds: result.retryAfterSeconds,
       });
     }
@@ -101,7 +99,8 @@ export async function sendPhoneCode(
   const cooldown = await claimCooldown(ctx, binding);
   if (!cooldown.ok) {
     throw new AppError('rate_limited', {
-      message: `Wait ${cooldown.retryAfterSeconds} seconds before asking for a new code.`,
+      key: 'errors:messages.code.wait',
+      values: { count: cooldown.retryAfterSeconds },
       retryAfterSeconds: cooldown.retryAfterSeconds,
     });
   }
@@ -133,7 +132,10 @@ export async function sendPhoneCode(
         status: error.status,
       },
     });
-    throw new AppError('delivery_failed', { message: DELIVERY_FAILED_MESSAGE, details: { failure: error.failure } });
+    throw new AppError('delivery_failed', {
+      key: 'errors:messages.phone.deliveryFailed',
+      details: { failure: error.failure },
+    });
   }
   await supersedeOthers(ctx, binding, issued.id);
   const sentTo = maskPhone(target.e164);

@@ -34,8 +34,7 @@ export interface PhoneSetupInput {
 
 export type PhoneSetupStarted = SentCode & { readonly enrollmentId: string };
 
-const expiredSetup = (): AppError =>
-  new AppError('not_found', { message: 'This phone setup has expired. Start again to get a new code.' });
+const expiredSetup = (): AppError => new AppError('not_found', { key: 'errors:messages.phone.setupExpired' });
 
 export async function beginPhoneSetup(
   ctx: Ctx,
@@ -46,12 +45,12 @@ export async function beginPhoneSetup(
 ): Promise<PhoneSetupStarted> {
   await policy.assertAllowed(input.channel);
   const parsed = parsePhone(input.phone, input.country ?? null);
-  if (!parsed.ok) throw new AppError('invalid_request', { message: parsed.message, details: { field: 'phone' } });
+  if (!parsed.ok) throw new AppError('invalid_request', { key: parsed.key, details: { field: 'phone' } });
   assertCountryAllowed(ctx, parsed.e164);
   const phones = await listPhones(ctx, who.id);
   if (input.replacesFactorId && !phones.some((p) => p.id === input.replacesFactorId)) throw new AppError('not_found');
   if (phones.some((p) => p.e164 === parsed.e164)) {
-    throw new AppError('conflict', { message: 'This number is already on your account.', details: { field: 'phone' } });
+    throw new AppError('conflict', { key: 'errors:messages.phone.duplicate', details: { field: 'phone' } });
   }
   const enrollment = await startPhoneEnrollment(ctx, who.id, {
     e164: parsed.e164,
@@ -108,7 +107,7 @@ export async function finishPhoneSetup(
     if (!(await consumeEnrollment(tx, enrollment.id))) throw expiredSetup();
     const phones = await listPhones(tx, who.id);
     if (phones.some((p) => p.e164 === enrollment.e164))
-      throw new AppError('conflict', { message: 'This number is already on your account.' });
+      throw new AppError('conflict', { key: 'errors:messages.phone.duplicate' });
     const factor = await createPhoneFactor(tx, who.id, enrollment.e164, enrollment.channel);
     const old = phones.find((p) => p.id === enrollment.replacesFactorId);
     const replaced = old && (await removePhone(tx, who.id, old.id)) ? old : null;
@@ -116,9 +115,8 @@ export async function finishPhoneSetup(
   });
   if (!outcome.ok) {
     const left = Math.max(0, PHONE.enrollmentMaxFailures - (await failuresOf(ctx, enrollment.id)));
-    const message =
-      outcome.reason === 'expired' ? 'That code has expired. Ask for a new one.' : 'That code is not valid.';
-    throw new AppError('invalid_code', { message, details: { attemptsLeft: left } });
+    const key = outcome.reason === 'expired' ? 'errors:messages.code.expired' : 'errors:codes.invalid_code';
+    throw new AppError('invalid_code', { key, details: { attemptsLeft: left } });
   }
   const { factor, replaced, backupCodes } = outcome;
   const result = {
@@ -166,8 +164,7 @@ async function failuresOf(ctx: Ctx, enrollmentId: string): Promise<number> {
 export async function sendProofCode(ctx: Ctx, request: ChallengeRequest, meta: RequestMeta): Promise<SentCode> {
   const userId = request.userId;
   const phone = userId ? await signInPhone(ctx, userId) : null;
-  if (!userId || !phone)
-    throw new AppError('invalid_request', { message: 'There is no phone number on this account. Choose another way.' });
+  if (!userId || !phone) throw new AppError('invalid_request', { key: 'errors:messages.phone.none' });
   const channel: PhoneChannel = request.method === 'voice' ? 'voice' : 'sms';
   let binding: CodeBinding = { purpose: 'reauthenticate', userId };
   if (request.purpose === 'sign_in') {
