@@ -140,7 +140,7 @@ export async function finishPhoneSetup(
     details: { from: replaced.label, to: factor.label },
   });
   await ctx.mail.send(
-    securityTemplates.phoneChanged(who.email, {
+    securityTemplates.phoneChanged(who, {
       productName: ctx.config.productName,
       oldNumber: replaced.label,
       newNumber: factor.label,
