@@ -111,7 +111,7 @@ export async function confirmRecovery(ctx: Ctx, token: string, meta: RequestMeta
   );
   await announceByPhone(
     ctx,
-    recovery.userId,
+    { id: recovery.userId, locale: recovery.locale, timeZone: recovery.timeZone },
     await listPhones(ctx, recovery.userId),
     { kind: 'started', completesAt, cancelUrl },
     meta,
@@ -142,6 +142,6 @@ export async function completeDueRecovery(ctx: Ctx, user: FactorOwner, meta: Req
   const phones = await listPhones(ctx, user.id);
   await resetTwoFactor(ctx, user, { actorUserId: user.id, orgId: null, reason: 'account recovery' }, meta, 'recovery');
   await audit(ctx, meta, { event: 'recovery.completed', actorUserId: user.id, targetUserId: user.id });
-  await announceByPhone(ctx, user.id, phones, { kind: 'completed' }, meta);
+  await announceByPhone(ctx, user, phones, { kind: 'completed' }, meta);
   return true;
 }

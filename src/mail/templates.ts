@@ -26,9 +26,14 @@ export function recipientOf(row: {
   return { email: row.email, locale: row.locale, timeZone: row.time_zone };
 }
 
+/** The translator for someone's saved language and time zone (emails, text messages, calls). */
+export function savedTranslator(saved: { readonly locale: string | null; readonly timeZone: string | null }): T {
+  return translator(isLocale(saved.locale) ? saved.locale : 'en', validTimeZone(saved.timeZone));
+}
+
 /** The translator an email to `to` is written with. */
 export function mailTranslator(to: Recipient): T {
-  return translator(isLocale(to.locale) ? to.locale : 'en', validTimeZone(to.timeZone));
+  return savedTranslator(to);
 }
 
 interface Message {
@@ -239,11 +244,22 @@ export interface FactorNamed {
   readonly label: string;
 }
 
+/**
+ * Names the product gives a method by itself (src/factors/{email,totp,passkey}/setup.ts), stored in English: in
+ * another language the kind already says it, so they are left out rather than quoted in English.
+ */
+const DEFAULT_LABELS: Readonly<Record<string, string>> = {
+  email: 'Email codes',
+  totp: 'Authenticator app',
+  passkey: 'Passkey',
+};
+
 function factorWords(t: T, what: FactorNamed): string {
   const kind = t(
     what.type in FACTOR_WORDS ? FACTOR_WORDS[what.type as keyof typeof FACTOR_WORDS] : 'mail:factors.other',
   );
-  return what.label ? `${kind} ("${what.label}")` : kind;
+  if (!what.label || (t.locale !== 'en' && DEFAULT_LABELS[what.type] === what.label)) return kind;
+  return `${kind} ("${what.label}")`;
 }
 
 export const securityTemplates = {

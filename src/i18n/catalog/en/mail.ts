@@ -172,6 +172,19 @@ export default {
     body: 'Account recovery completed: your two-factor methods, backup codes and trusted browsers were removed and your other sessions were signed out.',
     again: 'Set up two-factor authentication again from Profile → Security.',
   },
+  /** Codes and notices by text message or call (src/factors/phone/delivery.ts, src/recovery/notify.ts). */
+  phone: {
+    smsCode:
+      "{{code}} is your {{productName}} verification code. It expires in {{minutes}} minutes. Don't share it with anyone.",
+    voiceIntro: 'Your {{productName}} verification code is',
+    voiceAgain: 'Again, your code is',
+    recoveryCompleted:
+      '{{productName}}: recovery of your account completed. Its two-factor methods, this number included, were removed. If this was not you, contact your administrator now.',
+    recoveryStartedSms:
+      '{{productName}}: someone started recovery of your account. Unless it is cancelled, its two-factor methods are removed on {{when}}. Not you? Cancel it: {{cancelUrl}}',
+    recoveryStartedVoice:
+      'This is {{productName}}. Someone started recovery of your account. Unless it is cancelled, its two-factor methods are removed on {{when}}. If this was not you, cancel it with the link we sent by email and text message, or contact your administrator.',
+  },
   /** Exceptions to an org's 2FA requirement (src/mail/policy-templates.ts). */
   policy: {
     complianceLink: 'See the compliance view',

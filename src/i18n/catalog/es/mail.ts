@@ -176,6 +176,18 @@ export default {
     body: 'Se completó la recuperación de la cuenta: se eliminaron tus métodos de verificación en dos pasos, códigos de respaldo y navegadores de confianza, y se cerraron tus demás sesiones.',
     again: 'Vuelve a configurar la verificación en dos pasos en Perfil → Seguridad.',
   },
+  phone: {
+    smsCode:
+      '{{code}} es tu código de verificación de {{productName}}. Vence en {{minutes}} minutos. No lo compartas con nadie.',
+    voiceIntro: 'Tu código de verificación de {{productName}} es',
+    voiceAgain: 'De nuevo, tu código es',
+    recoveryCompleted:
+      '{{productName}}: se completó la recuperación de tu cuenta. Se eliminaron sus métodos de verificación en dos pasos, incluido este número. Si no fuiste tú, comunícate ahora con tu administrador.',
+    recoveryStartedSms:
+      '{{productName}}: alguien inició la recuperación de tu cuenta. Si no se cancela, sus métodos de verificación en dos pasos se eliminan el {{when}}. ¿No fuiste tú? Cancélala: {{cancelUrl}}',
+    recoveryStartedVoice:
+      'Te habla {{productName}}. Alguien inició la recuperación de tu cuenta. Si no se cancela, sus métodos de verificación en dos pasos se eliminan el {{when}}. Si no fuiste tú, cancélala con el enlace que enviamos por correo y por mensaje de texto, o comunícate con tu administrador.',
+  },
   policy: {
     complianceLink: 'Ver el cumplimiento',
     breakGlassSubject: 'Se designó una cuenta de emergencia en {{orgName}}',
