@@ -6,7 +6,7 @@
 import { audit, link, type Ctx } from '../context.ts';
 import { describeMethod, isSecondFactorMethod, listFactors } from '../factors/index.ts';
 import { csvLine } from '../core/csv.ts';
-import { recipientOf, securityTemplates } from '../mail/templates.ts';
+import { securityTemplates } from '../mail/templates.ts';
 import { requireManager } from '../orgs/service.ts';
 import { getPolicy, roleInScope } from '../orgs/policy.ts';
 import { membersWithDeadlines, type MemberDeadline } from '../orgs/compliance.ts';
@@ -129,33 +129,22 @@ export async function notifyMembersWithout2fa(ctx: Ctx, by: Acting, orgId: strin
   const { org } = await requireManager(ctx, orgId, session.userId);
   const members = (await membersWithDeadlines(ctx, orgId)).filter((m) => !m.twoFactorEnabled);
   // Each email in its member's saved language (the listing above leaves that out: it is what the API shows).
-  const saved = new Map(
-    members.length === 0
+  const ids = members.map((m) => m.userId);
+  const saved =
+    ids.length === 0
       ? []
-      : (
-          await ctx.db.kysely
-            .selectFrom('users')
-            .select(['id', 'locale', 'time_zone'])
-            .where(
-              'id',
-              'in',
-              members.map((m) => m.userId),
-            )
-            .execute()
-        ).map((u) => [u.id, u]),
-  );
+      : await ctx.db.kysely.selectFrom('users').select(['id', 'locale', 'time_zone']).where('id', 'in', ids).execute();
+  const savedOf = new Map(saved.map((u) => [u.id, u]));
   for (const m of members) {
-    const own = saved.get(m.userId);
+    const own = savedOf.get(m.userId);
+    const to = { email: m.email, locale: own?.locale ?? null, timeZone: own?.time_zone ?? null };
     await ctx.mail.send(
-      securityTemplates.pleaseEnable2fa(
-        recipientOf({ email: m.email, locale: own?.locale ?? null, time_zone: own?.time_zone ?? null }),
-        {
-          productName: ctx.config.productName,
-          orgName: org.name,
-          deadline: m.deadline,
-          url: link(ctx, '/profile/security'),
-        },
-      ),
+      securityTemplates.pleaseEnable2fa(to, {
+        productName: ctx.config.productName,
+        orgName: org.name,
+        deadline: m.deadline,
+        url: link(ctx, '/profile/security'),
+      }),
       ctx.clock(),
     );
   }
