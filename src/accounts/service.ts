@@ -207,7 +207,7 @@ async function checkPasswordOf(ctx: Ctx, emailInput: string, password: string, m
         details: { step: 'password', minutes },
       });
       await ctx.mail.send(
-        mailTemplates.passwordLocked(user.email, { productName: ctx.config.productName, minutes }),
+        mailTemplates.passwordLocked(user, { productName: ctx.config.productName, minutes }),
         ctx.clock(),
       );
     }

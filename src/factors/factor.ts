@@ -73,6 +73,9 @@ export interface Enrollee {
   readonly email: string;
   readonly name: string;
   readonly orgNames: readonly string[];
+  /** Saved language and time zone, for the emails setting up a method sends. */
+  readonly locale: string | null;
+  readonly timeZone: string | null;
 }
 
 /**

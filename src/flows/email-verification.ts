@@ -17,12 +17,12 @@ import {
   type VerificationEmail,
   type VerifiedVia,
 } from '../accounts/verification.ts';
+import type { Recipient as MailRecipient } from '../mail/templates.ts';
 import { limitByIp } from './limits.ts';
 import type { Acting } from './acting.ts';
 
-interface Recipient {
+interface Recipient extends MailRecipient {
   readonly id: string;
-  readonly email: string;
 }
 
 /**

@@ -10,8 +10,9 @@ import { EXEMPTION, ORG_POLICY } from '../config/defaults.ts';
 import { AppError } from '../errors.ts';
 import type { Role } from '../db/schema.ts';
 import { policyTemplates } from '../mail/policy-templates.ts';
+import { recipientOf, type Recipient } from '../mail/templates.ts';
 import type { OutgoingMail } from '../mail/transport.ts';
-import { findMember, listMembers, mayManage, requireManager, type MemberView, type Org } from '../orgs/service.ts';
+import { findMember, mayManage, requireManager, type Member, type Org } from '../orgs/service.ts';
 import { deleteExemption, exceptionsOf, putExemption, putExtendedDeadline } from '../orgs/exemptions.ts';
 import { requireRecentReauthentication, type Acting } from './acting.ts';
 
@@ -25,7 +26,7 @@ interface Governed {
   readonly org: Org;
   readonly actorRole: Role;
   readonly actorEmail: string;
-  readonly target: MemberView;
+  readonly target: Member;
 }
 
 /** What is being done to the member: names the refusals (errors:messages.exemptions.self… / admins…). */
@@ -63,12 +64,20 @@ function cleanReason(reason: string): string {
   return clean;
 }
 
-/** The member and every owner, once each. */
-async function notify(ctx: Ctx, g: Governed, message: (to: string, url: string) => OutgoingMail): Promise<void> {
-  const owners = (await listMembers(ctx, g.org.id)).filter((m) => m.role === 'owner' && m.userId !== g.target.userId);
-  await ctx.mail.send(message(g.target.email, link(ctx, '/profile/security')), ctx.clock());
+/** The member and every owner, once each, each in their saved language. */
+async function notify(ctx: Ctx, g: Governed, message: (to: Recipient, url: string) => OutgoingMail): Promise<void> {
+  const owners = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.email', 'u.locale', 'u.time_zone'])
+    .where('m.org_id', '=', g.org.id)
+    .where('m.role', '=', 'owner')
+    .where('m.user_id', '!=', g.target.userId)
+    .orderBy('u.email')
+    .execute();
+  await ctx.mail.send(message(g.target, link(ctx, '/profile/security')), ctx.clock());
   for (const owner of owners)
-    await ctx.mail.send(message(owner.email, link(ctx, `/orgs/${g.org.id}/compliance`)), ctx.clock());
+    await ctx.mail.send(message(recipientOf(owner), link(ctx, `/orgs/${g.org.id}/compliance`)), ctx.clock());
 }
 
 export interface ExemptionResult {

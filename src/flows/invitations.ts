@@ -67,14 +67,18 @@ export async function invite(
     details: { email, role: input.role, invitationId: invitation.id },
   });
   const { delivered } = await ctx.mail.send(
-    mailTemplates.invitation(email, {
-      productName: ctx.config.productName,
-      orgName: org.name,
-      inviterEmail: session.user.email,
-      role: input.role,
-      url: link(ctx, `/invitations/accept?token=${encodeURIComponent(token)}`),
-      expiresAt: invitation.expiresAt,
-    }),
+    // The invitee has no saved language yet: the inviter's (docs/decisions.md "The language of an invitation").
+    mailTemplates.invitation(
+      { email, locale: session.user.locale, timeZone: session.user.timeZone },
+      {
+        productName: ctx.config.productName,
+        orgName: org.name,
+        inviterEmail: session.user.email,
+        role: input.role,
+        url: link(ctx, `/invitations/accept?token=${encodeURIComponent(token)}`),
+        expiresAt: invitation.expiresAt,
+      },
+    ),
     now,
   );
   return { invitation, emailDelivered: delivered };

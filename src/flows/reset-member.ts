@@ -47,7 +47,7 @@ export async function resetMemberTwoFactor(
   if (refusal) throw refusal;
   await resetTwoFactor(
     ctx,
-    { id: target.userId, email: target.email },
+    { id: target.userId, email: target.email, locale: target.locale, timeZone: target.timeZone },
     { actorUserId: session.userId, orgId, reason: input.reason.trim() || 'no reason given' },
     meta,
   );

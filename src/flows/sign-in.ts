@@ -38,6 +38,7 @@ import { isNewDevice, isTrustedDevice, noteSignInDevice, trustDevice } from '../
 import { methodPolicy } from './acting.ts';
 import { limitByIp } from './limits.ts';
 import { completeDueRecovery } from './recovery.ts';
+import type { Recipient } from '../mail/templates.ts';
 import { verifySecondFactor } from './second-factor.ts';
 
 /** What the browser brought: its id cookie (for new-device emails) and its trusted-device token. */
@@ -155,7 +156,7 @@ async function deviceCheck(
   await sendEmailCode(
     ctx,
     { purpose: 'sign_in', userId: user.id, challengeId: challenge.id, medium: 'email' },
-    user.email,
+    user,
     'device_check',
     meta,
   );
@@ -289,7 +290,7 @@ export async function sendSignInCode(
         details: { field: 'method' },
       });
     const binding = { purpose: 'sign_in', userId: user.id, challengeId: challenge.id, medium: 'email' } as const;
-    return sendEmailCode(ctx, binding, user.email, 'device_check', meta);
+    return sendEmailCode(ctx, binding, user, 'device_check', meta);
   }
   const factor = factorOf(method);
   if (!factor.challenge) throw new AppError('invalid_request', { details: { field: 'method' } });
@@ -309,7 +310,7 @@ export async function sendSignInCode(
 /** Bookkeeping after any successful sign-in. */
 export async function finishSignIn(
   ctx: Ctx,
-  user: { id: string; email: string },
+  user: Recipient & { readonly id: string },
   amr: readonly string[],
   meta: RequestMeta,
   deviceId: string | null,

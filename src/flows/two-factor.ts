@@ -10,20 +10,20 @@ import { audit, inTransaction, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { checkCredentials } from '../accounts/service.ts';
 import { markTwoFactorReset, turnTwoFactorOff, turnTwoFactorOn } from '../accounts/store.ts';
-import { recoveryTemplates, securityTemplates } from '../mail/templates.ts';
+import { recoveryTemplates, securityTemplates, type Recipient } from '../mail/templates.ts';
 import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
 import { resolveAdminRequests } from '../recovery/service.ts';
 import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
-import { FACTORS, factorById, type Proof } from '../factors/index.ts';
+import { FACTORS, type Proof } from '../factors/index.ts';
 import { failedCode } from '../factors/factor.ts';
 import { issueBackupCodes } from '../factors/backup-codes/store.ts';
 import { requireRecentReauthentication, type Acting } from './acting.ts';
 import { verifySecondFactor } from './second-factor.ts';
 
-export interface FactorOwner {
+/** Whose factors: the account, and where (and in which language) its notices go. */
+export interface FactorOwner extends Recipient {
   readonly id: string;
-  readonly email: string;
 }
 
 /** What was added or removed, as the audit log and the emails name it. */
@@ -94,27 +94,16 @@ export async function recordFactorAdded(
 /** The "factor added" email, sent after the factor is committed. */
 export async function notifyFactorAdded(ctx: Ctx, user: FactorOwner, what: FactorNamed): Promise<void> {
   await ctx.mail.send(
-    securityTemplates.factorAdded(user.email, {
-      productName: await mailSenderName(ctx, user.id),
-      what: described(what),
-    }),
+    securityTemplates.factorAdded(user, { productName: await mailSenderName(ctx, user.id), what }),
     ctx.clock(),
   );
 }
 
 export async function notifyFactorRemoved(ctx: Ctx, user: FactorOwner, what: FactorNamed): Promise<void> {
   await ctx.mail.send(
-    securityTemplates.factorRemoved(user.email, {
-      productName: await mailSenderName(ctx, user.id),
-      what: described(what),
-    }),
+    securityTemplates.factorRemoved(user, { productName: await mailSenderName(ctx, user.id), what }),
     ctx.clock(),
   );
-}
-
-function described(what: FactorNamed): string {
-  const kind = factorById(what.type)?.describe.article ?? 'A sign-in method';
-  return what.label ? `${kind} ("${what.label}")` : kind;
 }
 
 /**
@@ -156,7 +145,7 @@ export async function disableTwoFactor(
     details: { reason },
   });
   await ctx.mail.send(
-    securityTemplates.twoFactorDisabled(user.email, { productName: await mailSenderName(ctx, user.id) }),
+    securityTemplates.twoFactorDisabled(user, { productName: await mailSenderName(ctx, user.id) }),
     ctx.clock(),
   );
 }
@@ -185,7 +174,7 @@ export async function regenerateBackupCodes(ctx: Ctx, by: Acting): Promise<strin
     return fresh;
   });
   await ctx.mail.send(
-    securityTemplates.backupCodesRegenerated(user.email, { productName: await mailSenderName(ctx, user.id) }),
+    securityTemplates.backupCodesRegenerated(user, { productName: await mailSenderName(ctx, user.id) }),
     ctx.clock(),
   );
   return codes;
@@ -216,5 +205,5 @@ export async function resetTwoFactor(
   // Any "needs reset" request of this member is answered by this reset.
   await resolveAdminRequests(ctx, user.id);
   const mail = notice === 'recovery' ? recoveryTemplates.completed : securityTemplates.twoFactorReset;
-  await ctx.mail.send(mail(user.email, { productName: await mailSenderName(ctx, user.id) }), ctx.clock());
+  await ctx.mail.send(mail(user, { productName: await mailSenderName(ctx, user.id) }), ctx.clock());
 }

@@ -152,18 +152,24 @@ export interface MemberView {
   suspended: boolean;
 }
 
+/** A member with their saved language and time zone, for the emails about them (not in listings). */
+export interface Member extends MemberView {
+  readonly locale: string | null;
+  readonly timeZone: string | null;
+}
+
 export async function listMembers(ctx: Ctx, orgId: string): Promise<MemberView[]> {
-  return memberRows(ctx, orgId, null);
+  return (await memberRows(ctx, orgId, null)).map(({ locale: _locale, timeZone: _timeZone, ...view }) => view);
 }
 
 /** One member of the org (their account and membership), or a 404 when the person is not a member. */
-export async function findMember(ctx: Ctx, orgId: string, userId: string): Promise<MemberView> {
+export async function findMember(ctx: Ctx, orgId: string, userId: string): Promise<Member> {
   const [member] = await memberRows(ctx, orgId, userId);
   if (!member) throw new AppError('not_found');
   return member;
 }
 
-async function memberRows(ctx: Ctx, orgId: string, userId: string | null): Promise<MemberView[]> {
+async function memberRows(ctx: Ctx, orgId: string, userId: string | null): Promise<Member[]> {
   let query = ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -175,6 +181,8 @@ async function memberRows(ctx: Ctx, orgId: string, userId: string | null): Promi
       'u.last_sign_in_at',
       'u.two_factor_enabled',
       'u.suspended_at',
+      'u.locale',
+      'u.time_zone',
       'm.role',
       'm.created_at',
     ])
@@ -191,6 +199,8 @@ async function memberRows(ctx: Ctx, orgId: string, userId: string | null): Promi
     lastSignInAt: r.last_sign_in_at,
     twoFactorEnabled: Number(r.two_factor_enabled) === 1,
     suspended: r.suspended_at !== null,
+    locale: r.locale,
+    timeZone: r.time_zone,
   }));
 }
 

@@ -8,7 +8,7 @@ import { EMAIL_CODE } from '../../config/defaults.ts';
 import { audit, type Ctx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { RequestMeta } from '../../audit/store.ts';
-import { codeTemplates, type EmailCodeReason } from '../../mail/templates.ts';
+import { codeTemplates, type EmailCodeReason, type Recipient } from '../../mail/templates.ts';
 import { describeUserAgent } from '../../core/user-agent.ts';
 import { hitRateLimit, releaseRateLimitHit } from '../../throttle/store.ts';
 import { claimCooldown, issueCode, releaseCooldown, supersedeOthers, type CodeBinding } from '../sent-codes.ts';
@@ -31,7 +31,7 @@ export function maskAddress(address: string): string {
 export async function sendEmailCode(
   ctx: Ctx,
   binding: CodeBinding,
-  address: string,
+  to: Recipient,
   reason: EmailCodeReason,
   meta: RequestMeta,
 ): Promise<SentEmailCode> {
@@ -59,10 +59,10 @@ export async function sendEmailCode(
       retryAfterSeconds: cap.retryAfterSeconds,
     });
   }
-  const issued = await issueCode(ctx, binding, { e164: address, channel: 'email', phoneFactorId: null });
+  const issued = await issueCode(ctx, binding, { e164: to.email, channel: 'email', phoneFactorId: null });
   const now = ctx.clock();
   await ctx.mail.send(
-    codeTemplates.emailCode(address, {
+    codeTemplates.emailCode(to, {
       productName: ctx.config.productName,
       code: issued.code,
       minutes: EMAIL_CODE.codeSeconds / 60,
@@ -74,7 +74,7 @@ export async function sendEmailCode(
     now,
   );
   await supersedeOthers(ctx, binding, issued.id);
-  const sentTo = maskAddress(address);
+  const sentTo = maskAddress(to.email);
   await audit(ctx, meta, {
     event: 'email_code.sent',
     targetUserId: binding.userId,

@@ -37,7 +37,7 @@ export async function beginEmailSetup(
   if (await emailFactorOf(ctx, who.id)) throw alreadyOn();
   const enrollment = await startEmailEnrollment(ctx, who.id);
   const binding: CodeBinding = { purpose: 'verify_email', userId: who.id, enrollmentId: enrollment.id };
-  const sent = await sendEmailCode(ctx, binding, who.email, 'setup', meta);
+  const sent = await sendEmailCode(ctx, binding, who, 'setup', meta);
   return { enrollmentId: enrollment.id, ...sent };
 }
 
@@ -52,7 +52,7 @@ export async function resendEmailSetup(
   await policy.assertAllowed('email');
   if (!(await liveEmailEnrollment(ctx, who.id, input.enrollmentId))) throw expiredSetup();
   const binding: CodeBinding = { purpose: 'verify_email', userId: who.id, enrollmentId: input.enrollmentId };
-  const sent = await sendEmailCode(ctx, binding, who.email, 'setup', meta);
+  const sent = await sendEmailCode(ctx, binding, who, 'setup', meta);
   return { enrollmentId: input.enrollmentId, ...sent };
 }
 
@@ -110,12 +110,12 @@ export async function sendEmailProofCode(
       challengeId: request.challengeId,
       medium: 'email',
     };
-    return sendEmailCode(ctx, binding, user.email, 'sign_in', meta);
+    return sendEmailCode(ctx, binding, user, 'sign_in', meta);
   }
   return sendEmailCode(
     ctx,
     { purpose: 'reauthenticate', userId: user.id, medium: 'email' },
-    user.email,
+    user,
     'reauthenticate',
     meta,
   );

@@ -23,6 +23,7 @@ import {
   supersedeOthers,
   type CodeBinding,
 } from '../sent-codes.ts';
+import type { T } from '../../i18n/index.ts';
 import { composeMessage, phoneProvider } from './delivery.ts';
 import { countryOf, maskPhone } from './numbers.ts';
 import type { MethodPolicy } from '../factor.ts';
@@ -93,6 +94,7 @@ export async function sendPhoneCode(
   target: SendTarget,
   meta: RequestMeta,
   policy: MethodPolicy,
+  t: T,
 ): Promise<SentCode> {
   await policy.assertAllowed(target.channel);
   assertCountryAllowed(ctx, target.e164);
@@ -114,7 +116,7 @@ export async function sendPhoneCode(
   const issued = await issueCode(ctx, binding, target);
   const provider = phoneProvider(ctx);
   try {
-    await provider.send(composeMessage(ctx, target.e164, target.channel, issued.code));
+    await provider.send(composeMessage(ctx, t, target.e164, target.channel, issued.code));
   } catch (error) {
     await discardCode(ctx, issued.id);
     await giveBack(ctx, hits);

@@ -6,7 +6,7 @@ import { audit, inTransaction, type Ctx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { RequestMeta } from '../../audit/store.ts';
 import type { PhoneChannel } from '../../db/schema.ts';
-import { securityTemplates } from '../../mail/templates.ts';
+import { savedTranslator, securityTemplates } from '../../mail/templates.ts';
 import type { ChallengeRequest, Enrolled, Enrollee, FactorAdded, MethodPolicy } from '../factor.ts';
 import { spendCode, type CodeBinding } from '../sent-codes.ts';
 import { parsePhone } from './numbers.ts';
@@ -63,6 +63,7 @@ export async function beginPhoneSetup(
     { e164: parsed.e164, channel: input.channel, phoneFactorId: null },
     meta,
     policy,
+    savedTranslator(who),
   );
   return { enrollmentId: enrollment.id, ...sent };
 }
@@ -84,6 +85,7 @@ export async function resendPhoneSetup(
     { e164: enrollment.e164, channel, phoneFactorId: null },
     meta,
     policy,
+    savedTranslator(who),
   );
   return { enrollmentId: enrollment.id, ...sent };
 }
@@ -138,7 +140,7 @@ export async function finishPhoneSetup(
     details: { from: replaced.label, to: factor.label },
   });
   await ctx.mail.send(
-    securityTemplates.phoneChanged(who.email, {
+    securityTemplates.phoneChanged(who, {
       productName: ctx.config.productName,
       oldNumber: replaced.label,
       newNumber: factor.label,
@@ -171,5 +173,12 @@ export async function sendProofCode(ctx: Ctx, request: ChallengeRequest, meta: R
     if (!request.challengeId) throw new AppError('challenge_expired');
     binding = { purpose: 'sign_in', userId, challengeId: request.challengeId };
   }
-  return sendPhoneCode(ctx, binding, { e164: phone.e164, channel, phoneFactorId: phone.id }, meta, request.policy);
+  // The code in the person's saved language (the request names them by id only).
+  const saved = await ctx.db.kysely
+    .selectFrom('users')
+    .select(['locale', 'time_zone'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  const t = savedTranslator({ locale: saved?.locale ?? null, timeZone: saved?.time_zone ?? null });
+  return sendPhoneCode(ctx, binding, { e164: phone.e164, channel, phoneFactorId: phone.id }, meta, request.policy, t);
 }
