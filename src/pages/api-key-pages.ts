@@ -108,8 +108,7 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       // "Confirm it's you" is the pages' shared detour, which then completes this action.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return render(request, reply, error.status, null, error);
+      if (error instanceof AppError && error.status < 500) return render(request, reply, error.status, null, error);
       throw error;
     }
   }

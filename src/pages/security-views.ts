@@ -35,6 +35,11 @@ export function factorNameIn(t: T, type: string): string {
   }
 }
 
+/** An entry's name: one it was given, or its kind's name when it kept the default (in the reader's language). */
+function labelOf(t: T, f: { readonly type: string; readonly label: string }): string {
+  return f.label === factorName(f.type) ? factorNameIn(t, f.type) : f.label;
+}
+
 /** Shown beside an entry's own name ("authenticator app", "synced passkey, backed up"). */
 function factorKindIn(t: T, f: FactorEntry): string {
   switch (f.type) {
@@ -166,8 +171,8 @@ function renameForm(t: T, entry: FactorEntry, csrf: string): Html {
   return html`<details class="inline"><summary>${t('security:overview.rename')}</summary>
     <form method="post" action="/profile/security/factors/${entry.id}/rename" class="inline">
       <input type="hidden" name="_csrf" value="${csrf}">
-      <label for="rename-${entry.id}" class="sr-only">${t('security:overview.newName', { label: entry.label })}</label>
-      <input id="rename-${entry.id}" name="label" type="text" maxlength="${PASSKEY.labelMaxLength}" required value="${entry.label}">
+      <label for="rename-${entry.id}" class="sr-only">${t('security:overview.newName', { label: labelOf(t, entry) })}</label>
+      <input id="rename-${entry.id}" name="label" type="text" maxlength="${PASSKEY.labelMaxLength}" required value="${labelOf(t, entry)}">
       <button type="submit" class="secondary small">${t('common:actions.save')}</button>
     </form></details>`;
 }
@@ -201,10 +206,10 @@ export function overviewView(
     <thead><tr><th scope="col">${t('security:overview.method')}</th><th scope="col">${t('security:overview.added')}</th><th scope="col">${t('security:overview.lastUsed')}</th><th scope="col"><span class="sr-only">${t('security:overview.actions')}</span></th></tr></thead>
     <tbody>${data.factors.map(
       (f) => html`<tr>
-      <td>${f.label} ${kindOf(t, f).toLowerCase() === f.label.toLowerCase() ? '' : html`<span class="muted">(${kindOf(t, f)})</span>`} ${f.isDefault ? html`<span class="badge">${t('security:overview.default')}</span>` : ''}${f.methods.length > 0 && f.methods.every((m) => refused.includes(m)) ? html` <span class="badge warn">${t('security:overview.notAccepted')}</span>` : ''}</td>
+      <td>${labelOf(t, f)} ${kindOf(t, f).toLowerCase() === labelOf(t, f).toLowerCase() ? '' : html`<span class="muted">(${kindOf(t, f)})</span>`} ${f.isDefault ? html`<span class="badge">${t('security:overview.default')}</span>` : ''}${f.methods.length > 0 && f.methods.every((m) => refused.includes(m)) ? html` <span class="badge warn">${t('security:overview.notAccepted')}</span>` : ''}</td>
       <td class="nowrap">${t.day(f.createdAt)}</td><td class="nowrap">${t.day(f.lastUsedAt)}</td>
       <td>${f.isDefault ? '' : postButton(`/profile/security/factors/${f.id}/default`, csrf, t('security:overview.makeDefault'))}
-        <a class="button danger small" href="/profile/security/factors/${f.id}/remove" aria-label="${t('security:overview.removeLabel', { label: f.label })}">${t('common:actions.remove')}</a>
+        <a class="button danger small" href="/profile/security/factors/${f.id}/remove" aria-label="${t('security:overview.removeLabel', { label: labelOf(t, f) })}">${t('common:actions.remove')}</a>
         ${editControl(t, f, csrf)}</td>
     </tr>`,
     )}</tbody>
@@ -275,10 +280,8 @@ export function turnOffView(t: T, data: Overview, csrf: string, error: string | 
 /** "Remove …?": what will happen, then Remove or Cancel (refused up front when an org requires 2FA). */
 export function removeFactorView(t: T, removal: FactorRemoval, csrf: string): Html {
   const kind = factorNameIn(t, removal.factor.type);
-  const name =
-    kind.toLowerCase() === removal.factor.label.toLowerCase()
-      ? removal.factor.label
-      : `${removal.factor.label} (${kind})`;
+  const label = labelOf(t, removal.factor);
+  const name = kind.toLowerCase() === label.toLowerCase() ? label : `${label} (${kind})`;
   const blocked = removal.last && removal.requiredBy.length > 0;
   return html`<section class="card narrow" aria-labelledby="remove-title">
   <h1 id="remove-title">${t('security:remove.title', { name })}</h1>
@@ -287,9 +290,7 @@ export function removeFactorView(t: T, removal: FactorRemoval, csrf: string): Ht
       ? html`<div class="notice notice-info" role="status">${requiredByOrgText(t, removal.requiredBy, 'last_factor_removed')}</div>
   <p class="row-actions"><a class="button" href="/profile/security">${t('security:remove.backToSecurity')}</a></p>`
       : html`${
-          removal.last
-            ? html`<p>${t.html('security:remove.last')}</p>`
-            : html`<p>${t('security:remove.notLast')}</p>`
+          removal.last ? html`<p>${t.html('security:remove.last')}</p>` : html`<p>${t('security:remove.notLast')}</p>`
         }
   <form method="post" action="/profile/security/factors/${removal.factor.id}/remove">
     <input type="hidden" name="_csrf" value="${csrf}">

@@ -43,12 +43,15 @@ export function emailSentPrompt(t: T, state: EmailCodeState): Html {
 }
 
 /** "Send a new code", disabled while the cooldown runs. */
-export function emailResendForm(t: T, p: {
-  csrf: string;
-  action: string;
-  state: EmailCodeState;
-  hidden?: Record<string, string>;
-}): Html {
+export function emailResendForm(
+  t: T,
+  p: {
+    csrf: string;
+    action: string;
+    state: EmailCodeState;
+    hidden?: Record<string, string>;
+  },
+): Html {
   const wait = p.state.cooldownSeconds;
   return html`<form method="post" action="${p.action}" class="resend">
     ${csrfInput(p.csrf)}
@@ -59,12 +62,15 @@ export function emailResendForm(t: T, p: {
   </form>`;
 }
 
-export function emailCodeView(t: T, p: {
-  csrf: string;
-  enrollmentId: string;
-  state: EmailCodeState;
-  error: string | null;
-}): Html {
+export function emailCodeView(
+  t: T,
+  p: {
+    csrf: string;
+    enrollmentId: string;
+    state: EmailCodeState;
+    error: string | null;
+  },
+): Html {
   return html`<section class="card narrow" aria-labelledby="email-code-title">
   <h1 id="email-code-title">${t('security:email.enterCode')}</h1>
   ${notice('error', p.error)}

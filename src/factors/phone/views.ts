@@ -30,13 +30,16 @@ export function saferMethodNotice(t: T): Html {
   return html`<div class="notice notice-info" role="status">${t.html('security:phone.safer')}</div>`;
 }
 
-export function phoneSetupView(t: T, p: {
-  csrf: string;
-  countries: readonly CountryChoice[];
-  replaces: { id: string; label: string } | null;
-  error: string | null;
-  values: { phone: string; country: string; channel: PhoneChannel };
-}): Html {
+export function phoneSetupView(
+  t: T,
+  p: {
+    csrf: string;
+    countries: readonly CountryChoice[];
+    replaces: { id: string; label: string } | null;
+    error: string | null;
+    values: { phone: string; country: string; channel: PhoneChannel };
+  },
+): Html {
   return html`<section class="card narrow" aria-labelledby="phone-title">
   <h1 id="phone-title">${p.replaces ? t('security:phone.changeTitle') : t('security:phone.addTitle')}</h1>
   ${notice('error', p.error)}
@@ -79,12 +82,15 @@ export function sentPrompt(t: T, state: PhoneCodeState, digits: number): Html {
 }
 
 /** Resend / switch channel, as one form whose buttons name the channel; the countdown is in the text. */
-export function resendForm(t: T, p: {
-  csrf: string;
-  action: string;
-  state: PhoneCodeState;
-  hidden?: Record<string, string>;
-}): Html {
+export function resendForm(
+  t: T,
+  p: {
+    csrf: string;
+    action: string;
+    state: PhoneCodeState;
+    hidden?: Record<string, string>;
+  },
+): Html {
   const { state } = p;
   const wait = state.cooldownSeconds;
   return html`<form method="post" action="${p.action}" class="resend" data-resend-cooldown="${wait}">
@@ -98,15 +104,18 @@ export function resendForm(t: T, p: {
   </form>`;
 }
 
-export function phoneCodeView(t: T, p: {
-  csrf: string;
-  enrollmentId: string;
-  e164Masked: string;
-  state: PhoneCodeState;
-  digits: number;
-  error: string | null;
-  sentNotice: string | null;
-}): Html {
+export function phoneCodeView(
+  t: T,
+  p: {
+    csrf: string;
+    enrollmentId: string;
+    e164Masked: string;
+    state: PhoneCodeState;
+    digits: number;
+    error: string | null;
+    sentNotice: string | null;
+  },
+): Html {
   return html`<section class="card narrow" aria-labelledby="phone-code-title">
   <h1 id="phone-code-title">${t('security:phone.enterCode')}</h1>
   ${notice('error', p.error)}

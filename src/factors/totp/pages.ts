@@ -66,8 +66,7 @@ export async function totpPages(app: FastifyInstance): Promise<void> {
       );
       return frame.send(200, frame.t('security:title'), view, ['/static/backup-codes.js']);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_code')
-        return renderSetup(request, reply, 401, error);
+      if (error instanceof AppError && error.code === 'invalid_code') return renderSetup(request, reply, 401, error);
       if (shownOnPage(error)) return securityPage(ctx, request, reply, error.status, error);
       throw error;
     }

@@ -54,7 +54,12 @@ export default {
       kindDevice: 'passkey on one device or security key',
       setup: 'Add a passkey',
     },
-    phone: { name: 'Phone number', kind: 'codes by text or call', setup: 'Add a phone number', change: 'Change number' },
+    phone: {
+      name: 'Phone number',
+      kind: 'codes by text or call',
+      setup: 'Add a phone number',
+      change: 'Change number',
+    },
     email: { name: 'Email codes', kind: 'codes by email', setup: 'Turn on email codes' },
     backupCodes: { name: 'Backup codes', kind: 'backup codes' },
   },
@@ -191,7 +196,8 @@ export default {
     useInstead: 'Use your passkey instead of a code',
     trust_one: 'Trust this device for {{count}} day',
     trust_other: 'Trust this device for {{count}} days',
-    trustHint: "You will not be asked for a second step on this browser until then. Don't tick this on a shared computer.",
+    trustHint:
+      "You will not be asked for a second step on this browser until then. Don't tick this on a shared computer.",
     use: 'Use your passkey',
     useNoScript: 'Using a passkey needs JavaScript. Choose another way below.',
     signIn: 'Sign in with a passkey',
@@ -204,7 +210,8 @@ export default {
     callMeInstead: 'Call me instead',
     textMe: 'Text me a code',
     callMe: 'Call me with a code',
-    safer: '<strong>An authenticator app or a passkey is safer than text messages and calls.</strong>\n  Codes sent to a phone number can be intercepted or redirected (for example by someone who takes over your number).\n  <a href="/profile/security/totp">Set up an authenticator app</a> or <a href="/profile/security/passkey">add a passkey</a> instead, or as well.',
+    safer:
+      '<strong>An authenticator app or a passkey is safer than text messages and calls.</strong>\n  Codes sent to a phone number can be intercepted or redirected (for example by someone who takes over your number).\n  <a href="/profile/security/totp">Set up an authenticator app</a> or <a href="/profile/security/passkey">add a passkey</a> instead, or as well.',
     changeTitle: 'Change your phone number',
     addTitle: 'Add a phone number',
     replaces:
@@ -220,8 +227,7 @@ export default {
     voice: 'Phone call (we read the code out)',
     send: 'Send code',
     chooseBelow: 'Choose how to get your code below.',
-    texted:
-      'We texted a {{digits}}-digit code to <strong>{{to}}</strong>. It expires in {{minutes}} minutes.',
+    texted: 'We texted a {{digits}}-digit code to <strong>{{to}}</strong>. It expires in {{minutes}} minutes.',
     calling:
       'We are calling <strong>{{to}}</strong> and will read out a {{digits}}-digit code twice. It expires in {{minutes}} minutes.',
     wait: 'You can ask for a new code in <span data-resend-seconds>{{seconds}}</span> seconds.',

@@ -230,8 +230,7 @@ export default {
     otherCountry: 'Otro — escribe el número con + y el código del país',
     number: 'Número de teléfono',
     numberPlaceholder: 'p. ej., 201 555 0123 o +44 20 7946 0958',
-    numberHint:
-      'Elige el país y escribe el número como lo marcarías en casa, o escríbelo con + y el código del país.',
+    numberHint: 'Elige el país y escribe el número como lo marcarías en casa, o escríbelo con + y el código del país.',
     how: '¿Cómo quieres recibir tus códigos?',
     sms: 'Mensaje de texto (SMS)',
     voice: 'Llamada telefónica (te leemos el código)',
@@ -246,8 +245,7 @@ export default {
     enterCode: 'Ingresa el código',
     codeSentTo: 'Código enviado a {{to}}',
     verify: 'Verificar número',
-    wrongNumber:
-      '¿Número equivocado? <a href="/profile/security/phone">Empieza de nuevo con otro número</a>.',
+    wrongNumber: '¿Número equivocado? <a href="/profile/security/phone">Empieza de nuevo con otro número</a>.',
     sentSms: 'Enviamos un código por mensaje de texto. Elige "Código por mensaje de texto" abajo e ingrésalo.',
     sentVoice: 'Enviamos un código por llamada. Elige "Código por llamada" abajo e ingrésalo.',
   },
