@@ -216,8 +216,8 @@ export default {
     errorRegistered: 'Esta llave de acceso ya está registrada en tu cuenta.',
   },
   phone: {
-    textMeInstead: 'Envíame un mensaje',
-    callMeInstead: 'Llámame',
+    textMeInstead: 'Mejor envíame un mensaje',
+    callMeInstead: 'Mejor llámame',
     textMe: 'Envíame un código por mensaje',
     callMe: 'Llámame con un código',
     safer:
