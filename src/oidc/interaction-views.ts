@@ -4,6 +4,7 @@ import { layout, notice } from '../pages/layout.ts';
 import type { T } from '../i18n/index.ts';
 import { csrfInput } from '../pages/ui.ts';
 import { factorCodeFields, phoneProofFor } from '../pages/security-views.ts';
+import { english } from '../i18n/index.ts';
 import type { FactorOverview as Overview } from '../factors/overview.ts';
 
 const SCOPE_TEXT: Record<string, string> = {
@@ -42,12 +43,12 @@ export function confirmPage(
   <h1 id="confirm-title">Confirm it's you</h1>
   <p><strong>${appName}</strong> asks you to sign in again${data.twoFactorEnabled ? ' with your password and your second factor' : ''}.</p>
   ${notice('error', error)}
-  ${phoneProofFor(data, csrf, here, sent)}
+  ${phoneProofFor(english, data, csrf, here, sent)}
   <form method="post" action="${here}/confirm">
     ${csrfInput(csrf)}
     <label for="password">Password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
-    ${data.twoFactorEnabled ? factorCodeFields(data) : ''}
+    ${data.twoFactorEnabled ? factorCodeFields(english, data) : ''}
     <button type="submit">Continue</button>
   </form>
   ${cancelForm(here, csrf)}
@@ -67,10 +68,10 @@ export function stepUpPage(
   <h1 id="step-up-title">Use your second factor</h1>
   <p><strong>${appName}</strong> asks for two-factor authentication to continue.</p>
   ${notice('error', error)}
-  ${phoneProofFor(data, csrf, here, sent)}
+  ${phoneProofFor(english, data, csrf, here, sent)}
   <form method="post" action="${here}/step-up">
     ${csrfInput(csrf)}
-    ${factorCodeFields(data)}
+    ${factorCodeFields(english, data)}
     <button type="submit">Verify</button>
   </form>
   ${cancelForm(here, csrf)}

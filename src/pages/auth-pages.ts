@@ -179,7 +179,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     <p class="hint" id="rememberMe-hint">Stay signed in on this device for ${REMEMBER_DAYS} days. Don't tick this on a shared computer.</p>
     <button type="submit" class="wide">Sign in</button>
   </form>
-  ${passkeySignInButton(values.next || '/profile')}
+  ${passkeySignInButton(frame.t, values.next || '/profile')}
   <p class="form-foot"><a href="/forgot-password">Forgot your password?</a></p>
 </section>`,
       [WEBAUTHN_SCRIPT],

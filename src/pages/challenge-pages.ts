@@ -55,10 +55,10 @@ async function render(
   <p class="muted">Signing in as <strong>${user?.email ?? ''}</strong></p>
   ${notice('error', error ?? phone?.error ?? mail?.error)}
   ${deviceCheck ? html`<p>We don't recognise this browser, so we emailed you a code to finish signing in.</p>` : ''}
-  ${phone ? sentPrompt(phone.state, ctx.config.phone.codeDigits) : mail ? emailSentPrompt(mail.state) : html`<p>${text.prompt}</p>`}
+  ${phone ? sentPrompt(frame.t, phone.state, ctx.config.phone.codeDigits) : mail ? emailSentPrompt(frame.t, mail.state) : html`<p>${text.prompt}</p>`}
   ${
     text.answer === 'passkey'
-      ? passkeyChallengeView(days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile'))
+      ? passkeyChallengeView(frame.t, days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile'))
       : html`<form method="post" action="/sign-in/challenge">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="method" value="${current}">
@@ -74,8 +74,8 @@ async function render(
     <button type="submit">Verify</button>
   </form>`
   }
-  ${phone ? resendForm({ csrf: frame.csrf, action: '/sign-in/challenge/send', state: phone.state }) : ''}
-  ${mail ? emailResendForm({ csrf: frame.csrf, action: '/sign-in/challenge/send', state: mail.state }) : ''}
+  ${phone ? resendForm(frame.t, { csrf: frame.csrf, action: '/sign-in/challenge/send', state: phone.state }) : ''}
+  ${mail ? emailResendForm(frame.t, { csrf: frame.csrf, action: '/sign-in/challenge/send', state: mail.state }) : ''}
   ${
     methods.length > 1
       ? html`<h2 class="sub">Try another way</h2>

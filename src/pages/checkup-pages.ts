@@ -87,7 +87,7 @@ export async function checkupPages(app: FastifyInstance): Promise<void> {
       if (action === 'done') return reply.redirect(next, 303);
       const codes = await regenerateBackupCodes(ctx, by);
       const frame = await pageFrame(ctx, request, reply);
-      const view = html`${backupCodesView(codes, ctx.config.productName, session.user.email, false)}
+      const view = html`${backupCodesView(frame.t, codes, ctx.config.productName, session.user.email, false)}
 <p><a href="${next}">Continue</a></p>`;
       return frame.send(200, 'Two-factor check-up', view, ['/static/backup-codes.js']);
     } catch (error) {

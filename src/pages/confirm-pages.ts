@@ -88,7 +88,7 @@ async function confirmForm(
   <h1 id="reauth-title">Confirm it's you</h1>
   <p>For your security, enter your password${data.twoFactorEnabled ? ' and use your second factor' : ''} to <strong>${actionOf(action.split('?')[0] ?? '')}</strong>.</p>
   ${notice('error', error)}
-  ${phoneProofFor(data, frame.csrf, next, (request.query as { sent?: string }).sent ?? null)}
+  ${phoneProofFor(frame.t, data, frame.csrf, next, (request.query as { sent?: string }).sent ?? null)}
   <form method="post" action="/profile/security/reauthenticate">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="next" value="${next}">
@@ -96,7 +96,7 @@ async function confirmForm(
     <input type="hidden" name="action" value="${action}">
     <label for="password">Password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
-    ${data.twoFactorEnabled ? factorCodeFields(data) : ''}
+    ${data.twoFactorEnabled ? factorCodeFields(frame.t, data) : ''}
     <p class="row-actions"><button type="submit">Confirm</button>
     <a class="button secondary" href="${cancelPath(next)}">Cancel</a></p>
   </form>

@@ -57,7 +57,7 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
       html`<h1>Your profile</h1>
 ${notice('success', error ? null : flash(request.query, DONE))}
 ${error && !passwordError ? notice('error', error.message) : ''}
-${requirementBanner(requirement)}
+${requirementBanner(frame.t, requirement)}
 ${onboardingCard(onboarding, frame.csrf, '/profile')}
 <section class="card" aria-labelledby="account-title">
   <h2 id="account-title">Account</h2>
