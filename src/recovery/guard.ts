@@ -17,11 +17,6 @@ import { setPasswordResetAt } from '../accounts/store.ts';
 
 export type RecoveryStep = 'request' | 'start' | 'complete';
 
-/** "2026-11-24 12:00 UTC". */
-export function utcMinute(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
 /** When recovery becomes possible again after the last password reset by email; null when it is now. */
 export async function recoveryBlockedUntil(ctx: Ctx, userId: string, now: Date = ctx.clock()): Promise<string | null> {
   const row = await ctx.db.kysely
@@ -37,9 +32,9 @@ export async function recoveryBlockedUntil(ctx: Ctx, userId: string, now: Date =
 export function recoveryUnavailable(until: string): AppError {
   const days = Math.round(RECOVERY.afterPasswordResetSeconds / DAY_SECONDS);
   return new AppError('recovery_unavailable', {
-    // `when` as the API has always written it; a page may put its own t.when(details.availableAt) instead.
+    // A moment: English readers get it as the API has always written it, others in their language and zone.
     key: 'errors:messages.recovery.unavailable',
-    values: { when: utcMinute(until), days },
+    values: { when: until, days },
     details: { availableAt: until },
   });
 }

@@ -94,7 +94,7 @@ describe('specific error texts', () => {
       'Account recovery is possible from 2026-11-24 12:00 UTC: the password of this account was reset by email less than 7 days ago, and email alone cannot also remove two-factor authentication. If you still have a backup code or another two-factor method, use it instead, or ask your administrator.',
     );
     const spanish = es.error(error);
-    expect(spanish).toContain('La recuperación de la cuenta será posible a partir del 2026-11-24 12:00 UTC');
+    expect(spanish).toContain('La recuperación de la cuenta será posible a partir del 24 nov 2026, 12:00 UTC');
     expect(spanish).toContain('hace menos de 7 días');
     expect(spanish).not.toContain('{{');
   });
