@@ -1,4 +1,144 @@
 /** Textos en español: account (src/i18n). Same keys as catalog/en/account.ts. */
 import type { Catalog } from '../../catalog-types.ts';
 
-export default {} satisfies Catalog;
+export default {
+  invalidLink: {
+    heading: 'Este enlace no es válido o caducó',
+    passwordReset:
+      'El enlace para restablecer la contraseña ya no se puede usar. Los enlaces funcionan una sola vez y solo durante un tiempo limitado.',
+    invitation:
+      'El enlace de la invitación ya no se puede usar. Los enlaces funcionan una sola vez y solo durante un tiempo limitado.',
+  },
+  tooMany:
+    'Se probaron demasiados enlaces desde tu red. Espera unos minutos y vuelve a abrir el enlace desde tu correo electrónico.',
+  forgot: {
+    title: '¿Olvidaste tu contraseña?',
+    heading: '¿Olvidaste tu contraseña?',
+    sent: 'Si existe una cuenta con esa dirección, te enviamos un enlace para elegir una contraseña nueva. Funciona una sola vez, durante una hora. Revisa tu carpeta de correo no deseado si no llega nada en unos minutos.',
+    intro:
+      'Escribe la dirección de correo electrónico de tu cuenta y te enviaremos un enlace para elegir una contraseña nueva.',
+    email: 'Correo electrónico',
+    submit: 'Enviar el enlace',
+    hint: 'Restablecer tu contraseña no desactiva la verificación en dos pasos.',
+    back: 'Volver a iniciar sesión',
+  },
+  reset: {
+    expiredTitle: 'El enlace caducó',
+    askAgain: 'Puedes pedir uno nuevo.',
+    sendNew: 'Enviar un enlace nuevo',
+    title: 'Elige una contraseña nueva',
+    heading: 'Elige una contraseña nueva',
+    password: 'Contraseña nueva',
+    submit: 'Cambiar la contraseña',
+    hint: 'Se cerrará tu sesión en todas partes y tendrás que volver a iniciar sesión. La verificación en dos pasos sigue activada.',
+  },
+  invitation: {
+    expiredTitle: 'La invitación caducó',
+    askAgain:
+      'Pide a la persona que te invitó que te envíe una invitación nueva. Si ya la aceptaste, simplemente inicia sesión.',
+    signIn: 'Iniciar sesión',
+    title: 'Aceptar la invitación',
+    heading: 'Únete a {{org}}',
+    lead: 'Te invitaron a <strong>{{org}}</strong> con el rol <strong>{{role}}</strong>.',
+    email: 'Correo electrónico',
+    existing:
+      'Ya tienes una cuenta con esta dirección. Escribe la contraseña de tu cuenta para unirte.',
+    existingPassword: 'Contraseña de tu cuenta',
+    name: 'Tu nombre',
+    password: 'Elige una contraseña',
+    submit: 'Aceptar la invitación',
+  },
+  verify: {
+    title: 'Verifica tu dirección de correo electrónico',
+    invalid:
+      'Este enlace ya no se puede usar: los enlaces funcionan una sola vez y solo durante un tiempo limitado.',
+    askAgain: 'Inicia sesión y pide un enlace nuevo en tu perfil.',
+    toProfile: 'Ir a tu perfil',
+    backToProfile: 'Volver a tu perfil',
+    intro: 'Presiona el botón para confirmar que esta dirección de correo electrónico es tuya.',
+    submit: 'Verificar mi dirección de correo electrónico',
+    doneTitle: 'Dirección de correo electrónico verificada',
+    done: '{{email}} está verificada. Gracias.',
+  },
+  profile: {
+    title: 'Tu perfil',
+    heading: 'Tu perfil',
+    done: {
+      password_changed: 'Contraseña cambiada. Se cerraron tus otras sesiones.',
+      session_revoked: 'Se cerró esa sesión.',
+      others_signed_out: 'Se cerraron tus otras sesiones. Tu sesión sigue iniciada aquí.',
+      invitation_accepted: 'Invitación aceptada. Te damos la bienvenida: ya iniciaste sesión.',
+      verification_sent:
+        'Te enviamos un enlace a tu correo electrónico. Ábrelo y presiona el botón para verificar la dirección.',
+      preferences: 'Se guardaron tu idioma y tu zona horaria.',
+    },
+    account: 'Cuenta',
+    email: 'Correo electrónico',
+    verified: 'Verificado',
+    notVerified: 'Sin verificar',
+    sendVerification: 'Enviar un enlace de verificación',
+    name: 'Nombre',
+    notSet: 'Sin definir',
+    twoFactor: 'Verificación en dos pasos',
+    on: 'Activada',
+    off: 'Desactivada',
+    securityLink: 'Seguridad: verificación en dos pasos',
+    activityLink: 'Actividad de seguridad reciente',
+    appsLink: 'Aplicaciones en las que iniciaste sesión',
+    orgs: 'Tus organizaciones',
+    noOrgs: 'No eres miembro de ninguna organización.',
+    managePeople: 'Administrar personas',
+    sessions: 'Dónde tienes la sesión iniciada',
+    sessionsHint: 'Si no reconoces una sesión, revócala y cambia tu contraseña.',
+    sessionsCaption: 'Tus sesiones iniciadas',
+    device: 'Dispositivo',
+    ip: 'Dirección IP',
+    signedIn: 'Inicio de sesión',
+    lastActive: 'Última actividad',
+    actions: 'Acciones',
+    thisDevice: 'Este dispositivo',
+    signOutHere: 'Cerrar sesión<span class="sr-only"> en este dispositivo</span>',
+    revoke: 'Revocar<span class="sr-only"> la sesión de {{device}} desde {{ip}}</span>',
+    signOutOthers: 'Cerrar las otras sesiones',
+    signOutEverywhere: 'Cerrar sesión en todas partes',
+    signOutHint:
+      '"Cerrar las otras sesiones" mantiene tu sesión iniciada aquí; "Cerrar sesión en todas partes" también cierra esta sesión. Ambas opciones cierran además tu sesión en las aplicaciones que usan esta cuenta.',
+    passwordHeading: 'Cambiar la contraseña',
+    currentPassword: 'Contraseña actual',
+    newPassword: 'Contraseña nueva',
+    passwordSubmit: 'Cambiar la contraseña',
+    passwordHint: 'Se cerrarán tus otras sesiones.',
+  },
+  preferences: {
+    heading: 'Idioma y zona horaria',
+    intro:
+      'Las páginas y los correos electrónicos usan este idioma; las horas se muestran en esta zona horaria. Automático sigue lo que indique tu navegador.',
+    language: 'Idioma',
+    timeZone: 'Zona horaria',
+    automatic: 'Automático (navegador)',
+    submit: 'Guardar idioma y zona horaria',
+  },
+  activity: {
+    title: 'Actividad de seguridad reciente',
+    heading: 'Actividad de seguridad reciente',
+    lead: 'Inicios de sesión, cambios de contraseña y otros eventos de seguridad de tu cuenta, del más reciente al más antiguo. Las horas están en UTC.',
+    caption: 'Tu actividad de seguridad',
+    back: 'Volver a tu perfil',
+  },
+  suspension: {
+    suspendTitle: 'Suspender la cuenta',
+    reactivateTitle: 'Reactivar la cuenta',
+    suspendHeading: '¿Suspender la cuenta de {{email}}?',
+    reactivateHeading: '¿Reactivar la cuenta de {{email}}?',
+    suspendIntro:
+      'Se cierra su sesión en todas partes, y el inicio de sesión, sus claves de API y las aplicaciones en las que inicia sesión dejan de funcionar hasta que se reactive la cuenta. Se conservan sus métodos de inicio de sesión y sus membresías. Recibe un correo electrónico al respecto.',
+    reactivateIntro: 'Podrá iniciar sesión de nuevo como antes. Recibe un correo electrónico al respecto.',
+    reason: 'Motivo <span class="muted">(se guarda en el registro de auditoría)</span>',
+    suspend: 'Suspender la cuenta',
+    reactivate: 'Reactivar la cuenta',
+    cancel: 'Cancelar',
+  },
+  errors: {
+    sessionEnded: 'Esa sesión ya terminó.',
+  },
+} satisfies Catalog;
