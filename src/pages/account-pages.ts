@@ -158,7 +158,8 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       await resetPassword(ctx, { token, password: textField(request.body, 'password', 1024) }, meta(request));
     } catch (error) {
       const problem = formError(error, reply);
-      if (problem.code === 'rate_limited') return renderTooMany(request, reply, (t) => t('account:reset.title'), problem);
+      if (problem.code === 'rate_limited')
+        return renderTooMany(request, reply, (t) => t('account:reset.title'), problem);
       return renderReset(request, reply, problem.status, token, problem);
     }
     return reply.redirect('/sign-in?done=password_reset', 303);
@@ -232,7 +233,8 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       );
     } catch (error) {
       const problem = formError(error, reply);
-      if (problem.code === 'rate_limited') return renderTooMany(request, reply, (t) => t('account:invitation.title'), problem);
+      if (problem.code === 'rate_limited')
+        return renderTooMany(request, reply, (t) => t('account:invitation.title'), problem);
       return renderInvitation(request, reply, problem.status, token, textField(body, 'name', 200), problem);
     }
     // Signed in at once with the password just chosen or proved (a second factor, if any, is still asked).

@@ -26,16 +26,7 @@ import { updatePreferences } from '../flows/preferences.ts';
 import { english, LOCALES, type MessageKey, type T } from '../i18n/index.ts';
 import { requirementBanner } from './security-views.ts';
 import { auditTable, cursorParam, pager } from './audit-views.ts';
-import {
-  formError,
-  input,
-  moment,
-  postButton,
-  csrfInput,
-  roleLabel,
-  textField,
-  type FormError,
-} from './ui.ts';
+import { formError, input, moment, postButton, csrfInput, roleLabel, textField, type FormError } from './ui.ts';
 
 /** `?done=` on the profile: a fixed vocabulary, so the URL never carries text. */
 const DONE: Readonly<Record<string, MessageKey>> = {

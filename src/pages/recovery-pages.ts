@@ -133,12 +133,8 @@ ${button}
       const shown = shownError(error, reply);
       if (!shown) throw error;
       if (shown.code === 'rate_limited')
-        return show(
-          request,
-          reply,
-          429,
-          'auth:recovery.lostDevice',
-          (t) => notice('error', t('auth:recovery.tooManyRequests')),
+        return show(request, reply, 429, 'auth:recovery.lostDevice', (t) =>
+          notice('error', t('auth:recovery.tooManyRequests')),
         );
       return refused(request, reply, 'auth:recovery.lostDevice', shown);
     }
@@ -195,15 +191,17 @@ ${button}`,
       const shown = shownError(error, reply);
       if (!shown) throw error;
       if (shown.code === 'invalid_token')
-        return show(
-          request,
-          reply,
-          400,
-          'auth:recovery.cancelTitle',
-          (t) => notice('error', t('auth:recovery.alreadyOver')),
+        return show(request, reply, 400, 'auth:recovery.cancelTitle', (t) =>
+          notice('error', t('auth:recovery.alreadyOver')),
         );
       return refused(request, reply, 'auth:recovery.cancelTitle', shown);
     }
-    return show(request, reply, 200, 'auth:recovery.cancelledTitle', (t) => html`<p>${t('auth:recovery.cancelled')}</p>`);
+    return show(
+      request,
+      reply,
+      200,
+      'auth:recovery.cancelledTitle',
+      (t) => html`<p>${t('auth:recovery.cancelled')}</p>`,
+    );
   });
 }

@@ -73,8 +73,7 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       // "Confirm it's you" is the pages' shared detour, which then completes this action.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return show(request, reply, error.status, error, reason);
+      if (error instanceof AppError && error.status < 500) return show(request, reply, error.status, error, reason);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/members?done=${suspended ? 'suspended' : 'reactivated'}`, 303);

@@ -28,8 +28,7 @@ export default {
   },
   invitation: {
     expiredTitle: 'Invitation expired',
-    askAgain:
-      'Ask the person who invited you to send a new invitation. If you already accepted it, just sign in.',
+    askAgain: 'Ask the person who invited you to send a new invitation. If you already accepted it, just sign in.',
     signIn: 'Sign in',
     title: 'Accept invitation',
     heading: 'Join {{org}}',
@@ -60,8 +59,7 @@ export default {
       session_revoked: 'That session was signed out.',
       others_signed_out: 'Your other sessions were signed out. You are still signed in here.',
       invitation_accepted: 'Invitation accepted. Welcome — you are signed in.',
-      verification_sent:
-        'We sent a link to your email address. Open it and press the button to verify the address.',
+      verification_sent: 'We sent a link to your email address. Open it and press the button to verify the address.',
       preferences: 'Your language and time zone were saved.',
     },
     account: 'Account',
@@ -80,7 +78,7 @@ export default {
     orgs: 'Your organizations',
     noOrgs: 'You are not a member of any organization.',
     managePeople: 'Manage people',
-    sessions: 'Where you\'re signed in',
+    sessions: "Where you're signed in",
     sessionsHint: "If you don't recognise a session, revoke it and change your password.",
     sessionsCaption: 'Your signed-in sessions',
     device: 'Device',
@@ -103,8 +101,7 @@ export default {
   },
   preferences: {
     heading: 'Language and time zone',
-    intro:
-      'Pages and emails use this language; times are shown in this time zone. Automatic follows your browser.',
+    intro: 'Pages and emails use this language; times are shown in this time zone. Automatic follows your browser.',
     language: 'Language',
     timeZone: 'Time zone',
     automatic: 'Automatic (browser)',

@@ -41,8 +41,7 @@ export default {
     heading: 'Únete a {{org}}',
     lead: 'Te invitaron a <strong>{{org}}</strong> con el rol <strong>{{role}}</strong>.',
     email: 'Correo electrónico',
-    existing:
-      'Ya tienes una cuenta con esta dirección. Escribe la contraseña de tu cuenta para unirte.',
+    existing: 'Ya tienes una cuenta con esta dirección. Escribe la contraseña de tu cuenta para unirte.',
     existingPassword: 'Contraseña de tu cuenta',
     name: 'Tu nombre',
     password: 'Elige una contraseña',
@@ -50,8 +49,7 @@ export default {
   },
   verify: {
     title: 'Verifica tu dirección de correo electrónico',
-    invalid:
-      'Este enlace ya no se puede usar: los enlaces funcionan una sola vez y solo durante un tiempo limitado.',
+    invalid: 'Este enlace ya no se puede usar: los enlaces funcionan una sola vez y solo durante un tiempo limitado.',
     askAgain: 'Inicia sesión y pide un enlace nuevo en tu perfil.',
     toProfile: 'Ir a tu perfil',
     backToProfile: 'Volver a tu perfil',

@@ -32,7 +32,8 @@ export default {
     done: {
       signed_out: 'Cerraste sesión.',
       signed_out_everywhere: 'Cerraste sesión en todos los dispositivos.',
-      invitation_accepted: 'Invitación aceptada. Inicia sesión con tu correo electrónico y tu contraseña para continuar.',
+      invitation_accepted:
+        'Invitación aceptada. Inicia sesión con tu correo electrónico y tu contraseña para continuar.',
       password_reset: 'Contraseña cambiada: inicia sesión con tu nueva contraseña.',
     },
     errors: {
@@ -81,8 +82,7 @@ export default {
     title: 'Confirma que eres tú',
     heading: 'Confirma que eres tú',
     intro: 'Por tu seguridad, escribe tu contraseña para <strong>{{action}}</strong>.',
-    introTwoFactor:
-      'Por tu seguridad, escribe tu contraseña y usa tu segundo factor para <strong>{{action}}</strong>.',
+    introTwoFactor: 'Por tu seguridad, escribe tu contraseña y usa tu segundo factor para <strong>{{action}}</strong>.',
     password: 'Contraseña',
     submit: 'Confirmar',
     cancel: 'Cancelar',
@@ -137,8 +137,10 @@ export default {
       heading: 'Cómo cancelarla',
       email:
         'Abre el enlace para cancelar del correo “Alguien inició la recuperación de tu cuenta” (también enviado por mensaje de texto a los números de teléfono de la cuenta).',
-      signIn: 'O inicia sesión con cualquiera de tus métodos de verificación en dos pasos: eso la cancela de inmediato.',
-      banner: 'O, con la sesión iniciada, presiona <strong>Cancelar la recuperación</strong> en la parte superior de cualquier página.',
+      signIn:
+        'O inicia sesión con cualquiera de tus métodos de verificación en dos pasos: eso la cancela de inmediato.',
+      banner:
+        'O, con la sesión iniciada, presiona <strong>Cancelar la recuperación</strong> en la parte superior de cualquier página.',
     },
     requestIntro:
       'Si perdiste tu teléfono, tu app de autenticación y tus códigos de respaldo, puedes recuperar tu cuenta por correo electrónico.',
@@ -148,8 +150,7 @@ export default {
       'Por tu seguridad, esto tarda <strong>{{count}} horas</strong>: te enviamos un enlace por correo electrónico y, cuando lo abras, tus métodos de verificación en dos pasos se quitan {{count}} horas después, la próxima vez que inicies sesión (si lo abres ahora, sería el {{when}}). Avisamos de inmediato a tu correo electrónico y a tus números de teléfono para que el verdadero titular pueda cancelarla. Si todavía tienes un código de respaldo, <a href="/sign-in/challenge?method=backup_code">úsalo en su lugar</a>.',
     requestDelay_other:
       'Por tu seguridad, esto tarda <strong>{{count}} horas</strong>: te enviamos un enlace por correo electrónico y, cuando lo abras, tus métodos de verificación en dos pasos se quitan {{count}} horas después, la próxima vez que inicies sesión (si lo abres ahora, sería el {{when}}). Avisamos de inmediato a tu correo electrónico y a tus números de teléfono para que el verdadero titular pueda cancelarla. Si todavía tienes un código de respaldo, <a href="/sign-in/challenge?method=backup_code">úsalo en su lugar</a>.',
-    linkSent:
-      'Te enviamos un enlace de recuperación a tu correo electrónico. Funciona una sola vez, durante una hora.',
+    linkSent: 'Te enviamos un enlace de recuperación a tu correo electrónico. Funciona una sola vez, durante una hora.',
     linkSentNext_one:
       'Cuando lo abras, empieza la recuperación: tus métodos de verificación en dos pasos se quitan {{count}} hora después, la próxima vez que inicies sesión con tu contraseña. La página que se abre muestra la fecha y la hora exactas.',
     linkSentNext_many:
@@ -174,14 +175,12 @@ export default {
       'Te enviamos un correo electrónico (y un mensaje de texto a tus números de teléfono) sobre esta recuperación, con un enlace para cancelarla.',
     nextSignIn:
       'Pasado ese momento, inicia sesión con tu correo electrónico y tu contraseña: en ese momento se quitan tus métodos de verificación en dos pasos, tus códigos de respaldo y tus navegadores de confianza, y quedas con la sesión iniciada.',
-    nextSetUp:
-      'Vuelve a configurar la verificación en dos pasos de inmediato y guarda tus nuevos códigos de respaldo.',
+    nextSetUp: 'Vuelve a configurar la verificación en dos pasos de inmediato y guarda tus nuevos códigos de respaldo.',
     notYou:
       'Si no iniciaste esto tú, cancélalo y cambia tu contraseña: alguien la conoce y puede leer tu correo electrónico.',
     backToSignIn: 'Volver a iniciar sesión',
   },
   errors: {
-    tickBackupCodes:
-      'Marca "Todavía tengo mis códigos de respaldo" o elige "Listo: dame códigos de respaldo nuevos".',
+    tickBackupCodes: 'Marca "Todavía tengo mis códigos de respaldo" o elige "Listo: dame códigos de respaldo nuevos".',
   },
 } satisfies Catalog;
