@@ -208,6 +208,44 @@ describe.each(DIALECTS)('sign-in, challenge and profile pages in Spanish (%s)', 
     expect(JSON.stringify(me)).toContain('America/Chicago');
   });
 
+  it('"Confirm it\'s you" speaks Spanish, and the action it completes answers in Spanish too', async () => {
+    const { owner } = await setUpOwner(t);
+    const { secret } = await enrolTotp(t, owner, OWNER.password);
+    t.clock.advanceSeconds(11 * 60);
+    await owner.get('/api/v1/session');
+    // With 2FA on, a password change asks to confirm first: the form in place of the page, in Spanish.
+    const ask = await postForm(
+      owner,
+      '/profile',
+      '/profile/password',
+      { currentPassword: OWNER.password, newPassword: 'short' },
+      ES,
+    );
+    expect(ask.statusCode).toBe(403);
+    expect(ask.body).toContain('<html lang="es">');
+    expect(ask.body).toContain('<h1 id="reauth-title">Confirma que eres tú</h1>');
+    expect(ask.body).toContain('<strong>cambiar tu contraseña</strong>');
+    expectNoEnglish(ask.body, 'auth');
+    const hidden = Object.fromEntries(
+      [...ask.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)]
+        .filter((m) => m[1] !== '_csrf')
+        .map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')]),
+    );
+    expect(hidden.resume).toBeTruthy();
+    t.clock.advanceSeconds(30);
+    // The resumed change is refused (too short): that answer is the Spanish profile page.
+    const resumed = await postForm(
+      owner,
+      '/profile/security/confirm?next=/profile',
+      '/profile/security/reauthenticate',
+      { ...hidden, password: OWNER.password, method: 'totp', code: codeAt(secret, t.clock.now()) },
+      ES,
+    );
+    expect(resumed.statusCode).toBe(400);
+    expect(resumed.body).toContain('<html lang="es">');
+    expect(resumed.body).toContain('<h2 id="password-title">Cambiar la contraseña</h2>');
+  });
+
   it('a language or time zone we do not know is refused on the page with a clear message (400, not 5xx)', async () => {
     const { owner } = await setUpOwner(t);
     const badLocale = await postForm(owner, '/profile', '/profile/preferences', { locale: 'xx', timeZone: '' }, EN);
