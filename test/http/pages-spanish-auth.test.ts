@@ -103,6 +103,19 @@ describe.each(DIALECTS)('sign-in, challenge and profile pages in Spanish (%s)', 
     expect(english.body).toContain('<h1 id="sign-in-title">Sign in</h1>');
     expect(english.body).toContain('You are signed out.');
 
+    // The pages reached from an email or by someone who cannot sign in.
+    for (const [url, heading] of [
+      ['/forgot-password?done=sent', '¿Olvidaste tu contraseña?'],
+      ['/reset-password', 'Este enlace no es válido o caducó'],
+      ['/invitations/accept', 'Este enlace no es válido o caducó'],
+      ['/verify-email', 'Verifica tu dirección de correo electrónico'],
+    ] as const) {
+      const other = await new Client(t.app).request('GET', url, undefined, ES);
+      expect(other.body, url).toContain('<html lang="es">');
+      expect(other.body, url).toContain(heading);
+      expectNoEnglish(other.body, 'auth', 'account');
+    }
+
     // A wrong password is told in Spanish too (the error text, and the page around it).
     const wrong = await postForm(
       new Client(t.app),

@@ -129,8 +129,8 @@ export default {
     suspendHeading: '¿Suspender la cuenta de {{email}}?',
     reactivateHeading: '¿Reactivar la cuenta de {{email}}?',
     suspendIntro:
-      'Se cierra su sesión en todas partes, y el inicio de sesión, sus claves de API y las aplicaciones en las que inicia sesión dejan de funcionar hasta que se reactive la cuenta. Se conservan sus métodos de inicio de sesión y sus membresías. Recibe un correo electrónico al respecto.',
-    reactivateIntro: 'Podrá iniciar sesión de nuevo como antes. Recibe un correo electrónico al respecto.',
+      'Se cerrará su sesión en todas partes, y el inicio de sesión, sus claves de API y las aplicaciones en las que inicia sesión dejarán de funcionar hasta que se reactive la cuenta. Se conservan sus métodos de inicio de sesión y sus membresías. Recibirá un correo electrónico al respecto.',
+    reactivateIntro: 'Podrá volver a iniciar sesión como antes. Recibirá un correo electrónico al respecto.',
     reason: 'Motivo <span class="muted">(se guarda en el registro de auditoría)</span>',
     suspend: 'Suspender la cuenta',
     reactivate: 'Reactivar la cuenta',
