@@ -5,6 +5,8 @@
  */
 import { mailSenderName } from '../branding/store.ts';
 import { AppError } from '../errors.ts';
+import { english } from '../i18n/index.ts';
+import { words } from '../factors/factor.ts';
 import { audit, inTransaction, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { checkCredentials } from '../accounts/service.ts';
@@ -100,7 +102,7 @@ export async function notifyFactorRemoved(ctx: Ctx, user: FactorOwner, what: Fac
 }
 
 function described(what: FactorNamed): string {
-  const kind = factorById(what.type)?.describe.article ?? 'A sign-in method';
+  const kind = english((factorById(what.type)?.describe.article ?? words('common:factors.unknownArticle')).key);
   return what.label ? `${kind} ("${what.label}")` : kind;
 }
 
