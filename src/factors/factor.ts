@@ -8,6 +8,7 @@
 import type { Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { AppError } from '../errors.ts';
+import type { MessageKey } from '../i18n/index.ts';
 
 /** A code the person types (an app's code, a code sent to a phone, a backup code). */
 export interface CodeProof<M extends string = string> {
@@ -125,33 +126,42 @@ export interface ChallengeRequest {
  */
 export type Answer = 'code' | 'sent_code' | 'passkey';
 
+/**
+ * A text from the catalogues (src/i18n), as the pages and emails say it in the reader's language:
+ * `t(words.key)`. An object rather than a bare key so that a view cannot print it untranslated.
+ */
+export interface Words {
+  readonly key: MessageKey;
+}
+export const words = (key: MessageKey): Words => ({ key });
+
 /** The words the pages use for one method. */
 export interface MethodDescription {
   readonly answer: Answer;
   /** Among the ways to confirm with a code ("Authenticator app code"). */
-  readonly option: string;
+  readonly option: Words;
   /** In the org policy's allowed methods ("Text message (SMS)"). */
-  readonly policyLabel: string;
+  readonly policyLabel: Words;
   /** The sign-in challenge page: its title, what to do, the field, and the "try another way" link. */
-  readonly title: string;
-  readonly prompt: string;
-  readonly label: string;
-  readonly other: string;
+  readonly title: Words;
+  readonly prompt: Words;
+  readonly label: Words;
+  readonly other: Words;
   /** The code field, for a method answered with a code: digits only, and how long. */
   readonly field?: { readonly numeric: boolean; readonly maxLength: number; readonly placeholder?: string };
 }
 
 export interface FactorDescription<M extends string = string> {
   /** The factor in lists ("Authenticator app"). */
-  readonly name: string;
+  readonly name: Words;
   /** In an email telling that one was added or removed ("An authenticator app"). */
-  readonly article: string;
+  readonly article: Words;
   /** Shown beside an entry's own name ("authenticator app", "synced passkey, backed up"). */
-  kind(entry: FactorEntry): string;
+  kind(entry: FactorEntry): Words;
   /** Where a person adds one (none: it comes with another factor). */
-  readonly setup: { readonly label: string; readonly path: string } | null;
+  readonly setup: { readonly label: Words; readonly path: string } | null;
   /** Changing an entry in place rather than renaming it (a phone number). */
-  readonly change?: { readonly label: string; path(entryId: string): string };
+  readonly change?: { readonly label: Words; path(entryId: string): string };
   readonly methods: { readonly [K in M]: MethodDescription };
 }
 

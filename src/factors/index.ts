@@ -4,7 +4,7 @@
  * JSON-schema enums below are derived from it.
  */
 import type { Ctx } from '../context.ts';
-import type { Factor, FactorEntry, MethodDescription } from './factor.ts';
+import { words, type Factor, type FactorEntry, type MethodDescription, type Words } from './factor.ts';
 import { totpFactor } from './totp/factor.ts';
 import { emailFactor } from './email/factor.ts';
 import { passkeyFactor } from './passkey/factor.ts';
@@ -62,8 +62,8 @@ export function factorById(id: string): Factor | null {
  * What a kind of factor is called on every page ("Authenticator app", "Passkey", "Phone number"): the
  * Security page beside each method's own name, the "Remove …?" step, the compliance view.
  */
-export function factorName(type: string): string {
-  return factorById(type)?.describe.name ?? type;
+export function factorName(type: string): Words {
+  return factorById(type)?.describe.name ?? words('common:factors.unknown');
 }
 
 export function describeMethod(method: SecondFactorMethod): MethodDescription {

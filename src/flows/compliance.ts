@@ -14,13 +14,16 @@ import { openAdminRequests } from '../recovery/store.ts';
 import { checkupsOf } from '../accounts/checkup.ts';
 import type { CheckupStatus } from '../core/checkup.ts';
 import type { Acting } from './acting.ts';
+import type { Words } from '../factors/factor.ts';
+import { english } from '../i18n/index.ts';
 import { resetRefusal } from './reset-member.ts';
 
 export interface ComplianceMember extends MemberDeadline {
   /** The kinds of factor they have (factor ids: "totp", "passkey", "phone"). */
   methods: string[];
   /** The methods as people call them ("Authenticator app", "Passkey"…). */
-  methodLabels: string[];
+  /** The methods' names as the policy lists them (the page says them in the reader's language). */
+  methodLabels: Words[];
   /** When any of their methods was last used. */
   lastUsedAt: string | null;
   /** Asked for help after losing every method while self-service recovery is off. */
@@ -52,9 +55,7 @@ export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Pr
         ...m,
         methods: [...new Set(factors.map((f) => f.type))],
         methodLabels: [
-          ...new Set(
-            factors.flatMap((f) => f.methods).map((x) => (isSecondFactorMethod(x) ? describeMethod(x).policyLabel : x)),
-          ),
+          ...new Set(factors.flatMap((f) => f.methods).filter(isSecondFactorMethod).map((x) => describeMethod(x).policyLabel)),
         ],
         lastUsedAt: used.length ? used.sort().at(-1)! : null,
         needsReset: askedForReset.has(m.userId),
@@ -107,7 +108,7 @@ export async function complianceCsv(ctx: Ctx, by: Acting, orgId: string): Promis
       m.name,
       m.role,
       m.twoFactorEnabled ? 'on' : 'off',
-      m.methodLabels.join('; '),
+      m.methodLabels.map((w) => english(w.key)).join('; '),
       m.lastUsedAt ?? '',
       m.lastSignInAt ?? '',
       m.deadline ?? '',

@@ -10,7 +10,7 @@ import { rotateSession } from '../sessions/service.ts';
 import { FACTORS, factorById, factorName, listFactors } from '../factors/index.ts';
 import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import type { Enrolled, Enrollee, Factor, FactorAdded, MethodPolicy } from '../factors/factor.ts';
+import type { Enrolled, Enrollee, Factor, FactorAdded, MethodPolicy, Words } from '../factors/factor.ts';
 import { enrolleeOf, methodPolicy, requireRecentReauthentication, type Acting } from './acting.ts';
 import { disableTwoFactor, notifyFactorAdded, notifyFactorRemoved, recordFactorAdded } from './two-factor.ts';
 
@@ -83,7 +83,7 @@ export async function finishEnrolment<Input>(
 /** What removing one factor would do, as the "Remove …?" step says it before anything happens. */
 export interface FactorRemoval {
   /** `kind`: what it is, in the Security page's words ("Authenticator app"). */
-  readonly factor: { readonly id: string; readonly type: string; readonly label: string; readonly kind: string };
+  readonly factor: { readonly id: string; readonly type: string; readonly label: string; readonly kind: Words };
   /** It is the person's last method: 2FA turns off with it (backup codes and trusted browsers go too). */
   readonly last: boolean;
   /** The orgs that require 2FA of the person: the last method cannot be removed while any does. */

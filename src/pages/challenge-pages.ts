@@ -49,7 +49,7 @@ async function render(
   // The person is known by now: their org's branding (the first org they joined).
   const frame = await pageFrame(ctx, request, reply, { org: (await membershipsOf(ctx, challenge.userId))[0]?.org.id });
   const t = frame.t;
-  const title = deviceCheck ? t('auth:challenge.deviceHeading') : text.title;
+  const title = deviceCheck ? t('auth:challenge.deviceHeading') : t(text.title.key);
   return frame.send(
     status,
     deviceCheck ? t('auth:challenge.deviceTitle') : t('auth:challenge.title'),
@@ -58,14 +58,14 @@ async function render(
   <p class="muted">${t.html('auth:challenge.signingInAs', { email: user?.email ?? '' })}</p>
   ${notice('error', error?.(t) ?? phone?.error ?? mail?.error)}
   ${deviceCheck ? html`<p>${t('auth:challenge.deviceIntro')}</p>` : ''}
-  ${phone ? sentPrompt(t, phone.state, ctx.config.phone.codeDigits) : mail ? emailSentPrompt(t, mail.state) : html`<p>${text.prompt}</p>`}
+  ${phone ? sentPrompt(t, phone.state, ctx.config.phone.codeDigits) : mail ? emailSentPrompt(t, mail.state) : html`<p>${t(text.prompt.key)}</p>`}
   ${
     text.answer === 'passkey'
       ? passkeyChallengeView(frame.t, days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile'))
       : html`<form method="post" action="/sign-in/challenge">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="method" value="${current}">
-    <label for="code">${text.label}</label>
+    <label for="code">${t(text.label.key)}</label>
     <input id="code" name="code" type="text" required autofocus autocomplete="one-time-code" spellcheck="false"
       ${field.numeric ? html`inputmode="numeric" pattern="[0-9 ]*" maxlength="${field.maxLength}"` : html`maxlength="${field.maxLength}" placeholder="${field.placeholder ?? ''}"`}>
     ${
@@ -82,7 +82,7 @@ async function render(
   ${
     methods.length > 1
       ? html`<h2 class="sub">${t('auth:challenge.otherWays')}</h2>
-  <ul class="plain">${methods.filter((m) => m !== current && !(phone && m !== 'email' && describeMethod(m).answer === 'sent_code')).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${describeMethod(m).other}</a></li>`)}</ul>`
+  <ul class="plain">${methods.filter((m) => m !== current && !(phone && m !== 'email' && describeMethod(m).answer === 'sent_code')).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${t(describeMethod(m).other.key)}</a></li>`)}</ul>`
       : ''
   }
   ${deviceCheck ? '' : html`<p><a href="/sign-in/recovery">${t('auth:challenge.lostDevice')}</a></p>`}

@@ -4,6 +4,7 @@ import type { AdoptionPoint } from '../orgs/compliance.ts';
 import type { ComplianceMember } from '../flows/compliance.ts';
 import { html, type Html } from '../core/html.ts';
 import { describeMethod, ENROLLABLE_METHODS, factorName } from '../factors/index.ts';
+import { english } from '../i18n/index.ts';
 import { checkupNote, exceptionCell, exceptionLinks } from './exemption-views.ts';
 import { ROLE_LABELS } from './ui.ts';
 
@@ -24,7 +25,7 @@ const DEVICE_CHECK: Array<[OrgPolicy['newDeviceCheck'], string]> = [
   ['staff', 'Staff (owners, admins and staff)'],
   ['everyone', 'Everyone'],
 ];
-const METHODS: Array<[string, string]> = ENROLLABLE_METHODS.map((m) => [m, describeMethod(m).policyLabel]);
+const METHODS: Array<[string, string]> = ENROLLABLE_METHODS.map((m) => [m, english(describeMethod(m).policyLabel.key)]);
 
 export function policyForm(orgId: string, v: PolicyFormValues, csrf: string, confirmAffected: number | null): Html {
   const allowed = (m: string): boolean => v.allowedMethods.length === 0 || v.allowedMethods.includes(m);

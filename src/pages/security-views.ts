@@ -15,82 +15,27 @@ import { passkeyProofButton } from '../factors/passkey/views.ts';
 import type { RequirementSummary } from '../orgs/enforcement.ts';
 import { phoneProofSender } from '../factors/phone/views.ts';
 import { emailProofSender } from '../factors/email/views.ts';
-import type { T } from '../i18n/index.ts';
+import { english, type T } from '../i18n/index.ts';
 
 /** What a kind of factor is called ("Authenticator app", "Phone number"), in the reader's language. */
 export function factorNameIn(t: T, type: string): string {
-  switch (type) {
-    case 'totp':
-      return t('common:methods.totp');
-    case 'passkey':
-      return t('common:methods.passkey');
-    case 'phone':
-      return t('security:factors.phone.name');
-    case 'email':
-      return t('security:factors.email.name');
-    case 'backup-codes':
-      return t('security:factors.backupCodes.name');
-    default:
-      return factorName(type);
-  }
+  return t(factorName(type).key);
 }
 
 /** An entry's name: one it was given, or its kind's name when it kept the default (in the reader's language). */
 function labelOf(t: T, f: { readonly type: string; readonly label: string }): string {
-  return f.label === factorName(f.type) ? factorNameIn(t, f.type) : f.label;
+  return f.label === english(factorName(f.type).key) ? factorNameIn(t, f.type) : f.label;
 }
 
 /** Shown beside an entry's own name ("authenticator app", "synced passkey, backed up"). */
 function factorKindIn(t: T, f: FactorEntry): string {
-  switch (f.type) {
-    case 'totp':
-      return t('security:factors.totp.kind');
-    case 'passkey':
-      if (!f.passkey) return t('security:factors.passkey.kind');
-      if (f.passkey.deviceType === 'multiDevice')
-        return f.passkey.backedUp
-          ? t('security:factors.passkey.kindSynced')
-          : t('security:factors.passkey.kindSyncedNotBackedUp');
-      return t('security:factors.passkey.kindDevice');
-    case 'phone':
-      return t('security:factors.phone.kind');
-    case 'email':
-      return t('security:factors.email.kind');
-    case 'backup-codes':
-      return t('security:factors.backupCodes.kind');
-    default:
-      return factorById(f.type)?.describe.kind(f) ?? '';
-  }
+  const factor = factorById(f.type);
+  return factor ? t(factor.describe.kind(f).key) : '';
 }
 
 /** A method among the ways to confirm with a code ("Authenticator app code"). */
 function methodOptionIn(t: T, method: SecondFactorMethod): string {
-  switch (method) {
-    case 'totp':
-    case 'sms':
-    case 'voice':
-    case 'email':
-      return t(`security:options.${method}`);
-    case 'backup_code':
-      return t('common:methods.backup_code');
-    case 'passkey':
-      return t('common:methods.passkey');
-    default:
-      return describeMethod(method).option;
-  }
-}
-
-/** Where a person adds one of a factor ("Set up authenticator app"). */
-function setupLabelIn(t: T, type: string, fallback: string): string {
-  switch (type) {
-    case 'totp':
-    case 'passkey':
-    case 'phone':
-    case 'email':
-      return t(`security:factors.${type}.setup`);
-    default:
-      return fallback;
-  }
+  return t(describeMethod(method).option.key);
 }
 
 /** "X requires two-factor authentication for you, so …": why 2FA cannot turn off, worded for what was tried. */
@@ -162,7 +107,7 @@ function kindOf(t: T, f: FactorEntry): string {
 function editControl(t: T, f: FactorEntry, csrf: string): Html {
   const factor = factorById(f.type);
   if (factor?.describe.change)
-    return html`<a class="button secondary small" href="${factor.describe.change.path(f.id)}">${f.type === 'phone' ? t('security:factors.phone.change') : factor.describe.change.label}</a>`;
+    return html`<a class="button secondary small" href="${factor.describe.change.path(f.id)}">${t(factor.describe.change.label.key)}</a>`;
   return factor?.rename ? renameForm(t, f, csrf) : html``;
 }
 
@@ -182,7 +127,7 @@ function setupLinks(t: T, hasFactor: boolean, refused: readonly string[]): Html 
   // A factor every method of which an org of the person refuses is not offered.
   const offered = FACTORS.filter((f) => f.methods.some((m) => !refused.includes(m)));
   const setups = offered.flatMap((f) =>
-    f.describe.setup ? [{ path: f.describe.setup.path, label: setupLabelIn(t, f.id, f.describe.setup.label) }] : [],
+    f.describe.setup ? [{ path: f.describe.setup.path, label: t(f.describe.setup.label.key) }] : [],
   );
   return html`<p class="row-actions" id="add-method">${setups.map((s, i) => html`<a class="${i === 0 && !hasFactor ? 'button' : 'button secondary'}" href="${s.path}">${s.label}</a> `)}</p>`;
 }

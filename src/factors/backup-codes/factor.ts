@@ -1,5 +1,5 @@
 /** Backup codes: a fallback method, never a factor that keeps 2FA on by itself (it comes with the first one). */
-import type { CodeProof, Factor } from '../factor.ts';
+import { type CodeProof, type Factor, words } from '../factor.ts';
 import { backupCodesLeft, removeBackupCodes, spendBackupCode } from './store.ts';
 
 export type BackupCodeProof = CodeProof<'backup_code'>;
@@ -10,20 +10,19 @@ export const backupCodesFactor = {
   primary: false,
   amr: ['otp'],
   describe: {
-    name: 'Backup codes',
-    article: 'Backup codes',
-    kind: () => 'backup codes',
+    name: words('common:factors.backup_codes.name'),
+    article: words('common:factors.backup_codes.article'),
+    kind: () => words('common:factors.backup_codes.kind'),
     setup: null,
     methods: {
       backup_code: {
         answer: 'code',
-        option: 'Backup code',
-        policyLabel: 'Backup code',
-        title: 'Enter a backup code',
-        prompt:
-          'Enter one of the backup codes you saved when you turned on two-factor authentication. Each code works once.',
-        label: 'Backup code',
-        other: 'Use a backup code',
+        option: words('common:methodTexts.backup_code.option'),
+        policyLabel: words('common:methodTexts.backup_code.policyLabel'),
+        title: words('common:methodTexts.backup_code.title'),
+        prompt: words('common:methodTexts.backup_code.prompt'),
+        label: words('common:methodTexts.backup_code.label'),
+        other: words('common:methodTexts.backup_code.other'),
         field: { numeric: false, maxLength: 20, placeholder: 'xxxx-xxxx-xxxx-x' },
       },
     },

@@ -5,7 +5,7 @@
  * emailed code: a proof gives `otp` (a one-time code) plus the twofold marker `email`, which is kept in the
  * session and the audit log but not reported to apps (they see `otp`, and `mfa` with the password).
  */
-import type { CodeProof, Factor, MethodDescription, VerifyRequest } from '../factor.ts';
+import { type CodeProof, type Factor, type MethodDescription, type VerifyRequest, words } from '../factor.ts';
 import { spendCode, type CodeBinding } from '../sent-codes.ts';
 import { beginEmailSetup, finishEmailSetup, resendEmailSetup, sendEmailProofCode } from './setup.ts';
 import { emailFactorOf, noteEmailFactorUsed, removeAllEmailFactors, removeEmailFactor } from './store.ts';
@@ -19,12 +19,12 @@ function bindingFor({ userId, purpose, challengeId }: VerifyRequest<EmailProof>)
 
 const email: MethodDescription = {
   answer: 'sent_code',
-  option: 'Code by email',
-  policyLabel: 'Email code',
-  title: 'Enter the code sent to your email',
-  prompt: 'We send an 8-digit code to the email address of your account.',
-  label: 'Code',
-  other: 'Get a code by email',
+  option: words('common:methodTexts.email.option'),
+  policyLabel: words('common:methodTexts.email.policyLabel'),
+  title: words('common:methodTexts.email.title'),
+  prompt: words('common:methodTexts.email.prompt'),
+  label: words('common:methodTexts.email.label'),
+  other: words('common:methodTexts.email.other'),
   field: { numeric: true, maxLength: 10 },
 };
 
@@ -34,10 +34,10 @@ export const emailFactor = {
   primary: true,
   amr: ['email'],
   describe: {
-    name: 'Email codes',
-    article: 'Email codes',
-    kind: () => 'codes by email',
-    setup: { label: 'Turn on email codes', path: '/profile/security/email' },
+    name: words('common:factors.email.name'),
+    article: words('common:factors.email.article'),
+    kind: () => words('common:factors.email.kind'),
+    setup: { label: words('common:factors.email.setup'), path: '/profile/security/email' },
     methods: { email },
   },
   parseProof: (method, code): EmailProof => ({ method, code }),

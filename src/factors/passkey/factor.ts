@@ -2,7 +2,7 @@
  * The passkey factor (WebAuthn). Its proof is the browser's assertion; the WebAuthn challenge it must answer
  * is the one stored for this person and purpose, so an assertion for one purpose cannot serve another.
  */
-import type { AssertionProof, Factor, VerifyPurpose } from '../factor.ts';
+import { type AssertionProof, type Factor, type VerifyPurpose, words } from '../factor.ts';
 import type { WebauthnPurpose } from './store.ts';
 import { listPasskeys, removeAllPasskeys, removePasskey, renamePasskey } from './store.ts';
 import { authenticationOptions, verifyAssertion } from './ceremony.ts';
@@ -36,25 +36,29 @@ export const passkeyFactor = {
   primary: true,
   amr: ['hwk', 'swk'],
   describe: {
-    name: 'Passkey',
-    article: 'A passkey',
+    name: words('common:factors.passkey.name'),
+    article: words('common:factors.passkey.article'),
     /** "Synced passkey" or "Passkey on one device" — from the credential's device type (backup eligibility). */
     kind(entry) {
-      if (!entry.passkey) return 'passkey';
+      if (!entry.passkey) return words('common:factors.passkey.kind');
       if (entry.passkey.deviceType === 'multiDevice')
-        return entry.passkey.backedUp ? 'synced passkey, backed up' : 'synced passkey, not backed up yet';
-      return 'passkey on one device or security key';
+        return words(
+          entry.passkey.backedUp
+            ? 'common:factors.passkey.kindSynced'
+            : 'common:factors.passkey.kindSyncedNotBackedUp',
+        );
+      return words('common:factors.passkey.kindDevice');
     },
-    setup: { label: 'Add a passkey', path: '/profile/security/passkey' },
+    setup: { label: words('common:factors.passkey.setup'), path: '/profile/security/passkey' },
     methods: {
       passkey: {
         answer: 'passkey',
-        option: 'Passkey',
-        policyLabel: 'Passkey',
-        title: 'Use your passkey',
-        prompt: 'Use the passkey saved on this device or on your phone.',
-        label: 'Passkey',
-        other: 'Use your passkey',
+        option: words('common:methodTexts.passkey.option'),
+        policyLabel: words('common:methodTexts.passkey.policyLabel'),
+        title: words('common:methodTexts.passkey.title'),
+        prompt: words('common:methodTexts.passkey.prompt'),
+        label: words('common:methodTexts.passkey.label'),
+        other: words('common:methodTexts.passkey.other'),
       },
     },
   },

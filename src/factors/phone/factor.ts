@@ -3,7 +3,7 @@
  * sign-in a code counts only for the challenge it was sent for; for re-authentication and turning 2FA
  * off, only a code sent for that purpose (RFC 8176 amr: 'sms' or 'tel').
  */
-import type { CodeProof, Factor, MethodDescription, VerifyRequest } from '../factor.ts';
+import { type CodeProof, type Factor, type MethodDescription, type VerifyRequest, words } from '../factor.ts';
 import type { CodeBinding } from '../sent-codes.ts';
 import { spendCode } from '../sent-codes.ts';
 import { beginPhoneSetup, finishPhoneSetup, resendPhoneSetup, sendProofCode } from './setup.ts';
@@ -20,23 +20,23 @@ const field = { numeric: true, maxLength: 10 };
 
 const sms: MethodDescription = {
   answer: 'sent_code',
-  option: 'Code by text message',
-  policyLabel: 'Text message (SMS)',
-  title: 'Enter the code sent to your phone',
-  prompt: 'We send a code by text message.',
-  label: 'Code',
-  other: 'Get a code by text message',
+  option: words('common:methodTexts.sms.option'),
+  policyLabel: words('common:methodTexts.sms.policyLabel'),
+  title: words('common:methodTexts.sms.title'),
+  prompt: words('common:methodTexts.sms.prompt'),
+  label: words('common:methodTexts.sms.label'),
+  other: words('common:methodTexts.sms.other'),
   field,
 };
 
 const voice: MethodDescription = {
   answer: 'sent_code',
-  option: 'Code by phone call',
-  policyLabel: 'Phone call',
-  title: 'Enter the code sent to your phone',
-  prompt: 'We call you and read out a code.',
-  label: 'Code',
-  other: 'Get a code by phone call',
+  option: words('common:methodTexts.voice.option'),
+  policyLabel: words('common:methodTexts.voice.policyLabel'),
+  title: words('common:methodTexts.voice.title'),
+  prompt: words('common:methodTexts.voice.prompt'),
+  label: words('common:methodTexts.voice.label'),
+  other: words('common:methodTexts.voice.other'),
   field,
 };
 
@@ -46,11 +46,11 @@ export const phoneFactor = {
   primary: true,
   amr: ['sms', 'tel'],
   describe: {
-    name: 'Phone number',
-    article: 'A phone number for codes',
-    kind: () => 'codes by text or call',
-    setup: { label: 'Add a phone number', path: '/profile/security/phone' },
-    change: { label: 'Change number', path: (id: string) => `/profile/security/phone?replace=${id}` },
+    name: words('common:factors.phone.name'),
+    article: words('common:factors.phone.article'),
+    kind: () => words('common:factors.phone.kind'),
+    setup: { label: words('common:factors.phone.setup'), path: '/profile/security/phone' },
+    change: { label: words('common:factors.phone.change'), path: (id: string) => `/profile/security/phone?replace=${id}` },
     methods: { sms, voice },
   },
   parseProof: (method, code): PhoneProof => ({ method, code }),

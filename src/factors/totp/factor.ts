@@ -1,5 +1,5 @@
 /** The authenticator-app factor (RFC 6238 TOTP, SHA-1, 6 digits, 30 s). */
-import type { CodeProof, Factor } from '../factor.ts';
+import { type CodeProof, type Factor, words } from '../factor.ts';
 import { beginTotpSetup, finishTotpSetup } from './setup.ts';
 import { listTotp, removeAllTotp, removeTotp, renameTotp, verifyTotp } from './store.ts';
 
@@ -11,20 +11,19 @@ export const totpFactor = {
   primary: true,
   amr: ['otp'],
   describe: {
-    name: 'Authenticator app',
-    article: 'An authenticator app',
-    kind: () => 'authenticator app',
-    setup: { label: 'Set up authenticator app', path: '/profile/security/totp' },
+    name: words('common:factors.totp.name'),
+    article: words('common:factors.totp.article'),
+    kind: () => words('common:factors.totp.kind'),
+    setup: { label: words('common:factors.totp.setup'), path: '/profile/security/totp' },
     methods: {
       totp: {
         answer: 'code',
-        option: 'Authenticator app code',
-        policyLabel: 'Authenticator app',
-        title: 'Enter the code from your authenticator app',
-        prompt:
-          'Open your authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and enter the 6-digit code for this account.',
-        label: 'Authentication code',
-        other: 'Use your authenticator app',
+        option: words('common:methodTexts.totp.option'),
+        policyLabel: words('common:methodTexts.totp.policyLabel'),
+        title: words('common:methodTexts.totp.title'),
+        prompt: words('common:methodTexts.totp.prompt'),
+        label: words('common:methodTexts.totp.label'),
+        other: words('common:methodTexts.totp.other'),
         field: { numeric: true, maxLength: 10 },
       },
     },

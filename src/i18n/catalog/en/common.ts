@@ -42,6 +42,8 @@ export default {
     backup_code: 'Backup code',
   },
   factors: {
+    unknown: 'Sign-in method',
+    unknownArticle: 'A sign-in method',
     totp: {
       name: 'Authenticator app',
       article: 'An authenticator app',

@@ -45,30 +45,6 @@ export default {
     lastFactor:
       '{{orgs}} requires two-factor authentication for you, so your last method cannot be removed. Add another method before removing this one.',
   },
-  factors: {
-    totp: { kind: 'authenticator app', setup: 'Set up authenticator app' },
-    passkey: {
-      kind: 'passkey',
-      kindSynced: 'synced passkey, backed up',
-      kindSyncedNotBackedUp: 'synced passkey, not backed up yet',
-      kindDevice: 'passkey on one device or security key',
-      setup: 'Add a passkey',
-    },
-    phone: {
-      name: 'Phone number',
-      kind: 'codes by text or call',
-      setup: 'Add a phone number',
-      change: 'Change number',
-    },
-    email: { name: 'Email codes', kind: 'codes by email', setup: 'Turn on email codes' },
-    backupCodes: { name: 'Backup codes', kind: 'backup codes' },
-  },
-  options: {
-    totp: 'Authenticator app code',
-    sms: 'Code by text message',
-    voice: 'Code by phone call',
-    email: 'Code by email',
-  },
   codeFields: {
     orEnter: 'Or enter a code',
     secondFactor: 'Second factor',

@@ -44,6 +44,8 @@ export default {
     backup_code: 'Código de respaldo',
   },
   factors: {
+    unknown: 'Método de inicio de sesión',
+    unknownArticle: 'Un método de inicio de sesión',
     totp: {
       name: 'App de autenticación',
       article: 'Una app de autenticación',

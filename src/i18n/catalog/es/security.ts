@@ -51,30 +51,6 @@ export default {
     lastFactor:
       '{{orgs}} te exige la verificación en dos pasos, así que no se puede eliminar tu último método. Agrega otro método antes de eliminar este.',
   },
-  factors: {
-    totp: { kind: 'app de autenticación', setup: 'Configurar app de autenticación' },
-    passkey: {
-      kind: 'llave de acceso',
-      kindSynced: 'llave de acceso sincronizada, con copia de seguridad',
-      kindSyncedNotBackedUp: 'llave de acceso sincronizada, aún sin copia de seguridad',
-      kindDevice: 'llave de acceso en un solo dispositivo o llave de seguridad',
-      setup: 'Agregar una llave de acceso',
-    },
-    phone: {
-      name: 'Número de teléfono',
-      kind: 'códigos por mensaje o llamada',
-      setup: 'Agregar un número de teléfono',
-      change: 'Cambiar número',
-    },
-    email: { name: 'Códigos por correo', kind: 'códigos por correo', setup: 'Activar códigos por correo' },
-    backupCodes: { name: 'Códigos de respaldo', kind: 'códigos de respaldo' },
-  },
-  options: {
-    totp: 'Código de la app de autenticación',
-    sms: 'Código por mensaje de texto',
-    voice: 'Código por llamada',
-    email: 'Código por correo',
-  },
   codeFields: {
     orEnter: 'O ingresa un código',
     secondFactor: 'Segundo factor',
