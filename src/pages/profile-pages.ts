@@ -58,7 +58,7 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
 ${notice('success', error ? null : flash(request.query, DONE))}
 ${error && !passwordError ? notice('error', error.message) : ''}
 ${requirementBanner(requirement)}
-${onboardingCard(onboarding, frame.csrf, '/profile')}
+${onboardingCard(frame.t, onboarding, frame.csrf, '/profile')}
 <section class="card" aria-labelledby="account-title">
   <h2 id="account-title">Account</h2>
   <dl class="facts">
@@ -205,8 +205,8 @@ ${onboardingCard(onboarding, frame.csrf, '/profile')}
       html`<h1>Recent security activity</h1>
 <p class="lead">Sign-ins, password changes and other security events on your account, newest first. Times are in UTC.</p>
 <section class="card">
-  ${auditTable(page.rows, { people: false, caption: 'Your security activity' })}
-  ${pager('/profile/activity?', before, page.nextCursor)}
+  ${auditTable(frame.t, page.rows, { people: false, caption: 'Your security activity' })}
+  ${pager(frame.t, '/profile/activity?', before, page.nextCursor)}
 </section>
 <p><a href="/profile">Back to your profile</a></p>`,
     );
