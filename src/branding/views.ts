@@ -14,12 +14,12 @@ export interface BrandingForm {
 export function brandingView(
   t: T,
   o: {
-  readonly orgId: string;
-  readonly orgName: string;
-  readonly branding: BrandingView;
-  readonly values: BrandingForm;
-  readonly csrf: string;
-  readonly message: { readonly kind: 'error' | 'success'; readonly text: string; readonly field?: string } | null;
+    readonly orgId: string;
+    readonly orgName: string;
+    readonly branding: BrandingView;
+    readonly values: BrandingForm;
+    readonly csrf: string;
+    readonly message: { readonly kind: 'error' | 'success'; readonly text: string; readonly field?: string } | null;
   },
 ): Html {
   const base = `/orgs/${o.orgId}/branding`;

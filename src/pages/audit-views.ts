@@ -10,7 +10,8 @@ import enOrg from '../i18n/catalog/en/org.ts';
 /** Plain-language names for the events (org:events, nested as the ids are); the event id is shown beside them. */
 export function eventLabel(t: T, event: string): string {
   let node: unknown = enOrg.events;
-  for (const part of event.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+  for (const part of event.split('.'))
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
   return typeof node === 'string' ? t(`org:events.${event}` as MessageKey) : event.replace(/[._]/g, ' ');
 }
 

@@ -110,8 +110,7 @@ export async function exemptionPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       // "Confirm it's you" is the pages' shared detour, which then completes this action.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return showExemption(request, reply, error.status, error);
+      if (error instanceof AppError && error.status < 500) return showExemption(request, reply, error.status, error);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/compliance?done=exempted`, 303);
@@ -123,8 +122,7 @@ export async function exemptionPages(app: FastifyInstance): Promise<void> {
       await endExemption(ctx, { session, meta: meta(request) }, { orgId: org.id, userId: member.userId });
     } catch (error) {
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return showExemption(request, reply, error.status, error);
+      if (error instanceof AppError && error.status < 500) return showExemption(request, reply, error.status, error);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/compliance?done=exemption_ended`, 303);
@@ -171,8 +169,7 @@ export async function exemptionPages(app: FastifyInstance): Promise<void> {
       await extendDeadline(ctx, { session, meta: meta(request) }, { orgId: org.id, userId: member.userId, deadline });
     } catch (error) {
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return showDeadline(request, reply, error.status, error);
+      if (error instanceof AppError && error.status < 500) return showDeadline(request, reply, error.status, error);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/compliance?done=extended`, 303);

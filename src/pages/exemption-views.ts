@@ -14,10 +14,14 @@ export function exceptionCell(t: T, m: ComplianceMember): Html | string {
   const parts: Html[] = [];
   const e = m.exemption;
   if (e?.breakGlass) parts.push(html`<span class="badge warn">${t('org:exemption.badgeBreakGlass')}</span>`);
-  else if (e?.active) parts.push(html`<span class="badge">${t('org:exemption.exemptUntil', { day: t.day(e.expiresAt) })}</span>`);
-  else if (e) parts.push(html`<span class="muted">${t('org:exemption.exemptionEnded', { day: t.day(e.expiresAt) })}</span>`);
+  else if (e?.active)
+    parts.push(html`<span class="badge">${t('org:exemption.exemptUntil', { day: t.day(e.expiresAt) })}</span>`);
+  else if (e)
+    parts.push(html`<span class="muted">${t('org:exemption.exemptionEnded', { day: t.day(e.expiresAt) })}</span>`);
   if (m.extendedDeadline)
-    parts.push(html`<span class="muted">${t('org:exemption.deadlineExtended', { day: t.day(m.extendedDeadline) })}</span>`);
+    parts.push(
+      html`<span class="muted">${t('org:exemption.deadlineExtended', { day: t.day(m.extendedDeadline) })}</span>`,
+    );
   if (parts.length === 0) return '—';
   return html`${parts.map((p, i) => html`${i > 0 ? html`<br>` : ''}${p}`)}`;
 }

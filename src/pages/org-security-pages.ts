@@ -136,8 +136,7 @@ ${policyForm(t, org.id, values, frame.csrf, confirm)}`,
     try {
       values = readPolicy(request.body as Body);
     } catch (error) {
-      if (error instanceof AppError)
-        return showPolicy(request, reply, 400, await getPolicy(ctx, org.id), error, null);
+      if (error instanceof AppError) return showPolicy(request, reply, 400, await getPolicy(ctx, org.id), error, null);
       throw error;
     }
     const body = request.body as Body;
@@ -242,8 +241,7 @@ ${notice('success', done ? t(done) : null)}
     } catch (error) {
       // "Confirm it's you" is the pages' shared detour, which then completes this action.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return showReset(request, reply, error.status, error);
+      if (error instanceof AppError && error.status < 500) return showReset(request, reply, error.status, error);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/compliance?done=reset`, 303);

@@ -50,7 +50,13 @@ function factorLabel(t: T, type: string): string {
   return key ? t(key) : factorName(type);
 }
 
-export function policyForm(t: T, orgId: string, v: PolicyFormValues, csrf: string, confirmAffected: number | null): Html {
+export function policyForm(
+  t: T,
+  orgId: string,
+  v: PolicyFormValues,
+  csrf: string,
+  confirmAffected: number | null,
+): Html {
   const allowed = (m: string): boolean => v.allowedMethods.length === 0 || v.allowedMethods.includes(m);
   return html`<form method="post" action="/orgs/${orgId}/security" class="card">
   <input type="hidden" name="_csrf" value="${csrf}">

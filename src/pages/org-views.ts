@@ -99,7 +99,8 @@ export function membersView(t: T, v: MembersViewInput): Html {
 export function orgTabs(
   t: T,
   orgId: string,
-  current: 'members' | 'settings' | 'audit' | 'webhooks' | 'forward-auth'): Html {
+  current: 'members' | 'settings' | 'audit' | 'webhooks' | 'forward-auth',
+): Html {
   const tab = (key: typeof current, href: string, label: string): Html =>
     html`<li><a href="${href}"${key === current ? html` aria-current="page"` : ''}>${label}</a></li>`;
   return html`<nav class="tabs" aria-label="${t('org:tabs.label')}">

@@ -82,7 +82,12 @@ describe('org pages in Spanish', () => {
 
   it('shows the security policy and its review step in Spanish', async () => {
     const page = await owner.get(`/orgs/${orgId}/security`);
-    expectSpanish(page.body, 'Política de seguridad — Acme Clinic', 'Exigir la verificación en dos pasos', 'Revisar el cambio');
+    expectSpanish(
+      page.body,
+      'Política de seguridad — Acme Clinic',
+      'Exigir la verificación en dos pasos',
+      'Revisar el cambio',
+    );
     const review = await owner.submitForm(`/orgs/${orgId}/security`, `/orgs/${orgId}/security`, {
       requireTwoFactor: 'staff',
       gracePeriodDays: '7',
@@ -139,7 +144,13 @@ describe('org pages in Spanish', () => {
     const deadline = await owner.get(`/orgs/${orgId}/members/${memberId}/deadline`);
     expectSpanish(deadline.body, 'Extender el plazo de verificación en dos pasos de nurse@acme.test');
     const audit = await owner.get(`/orgs/${orgId}/audit`);
-    expectSpanish(audit.body, 'Registro de auditoría', 'Configuró la organización', 'Todos los eventos', 'setup.completed');
+    expectSpanish(
+      audit.body,
+      'Registro de auditoría',
+      'Configuró la organización',
+      'Todos los eventos',
+      'setup.completed',
+    );
     const branding = await owner.get(`/orgs/${orgId}/branding`);
     expectSpanish(branding.body, 'Marca — Acme Clinic', 'Nombre visible', 'Subir un logotipo');
     const imported = await owner.get(`/orgs/${orgId}/import`);

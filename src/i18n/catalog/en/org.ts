@@ -286,15 +286,15 @@ export default {
     emailCodesHint:
       "A code emailed to the member's sign-in address. Weaker than an app or a passkey: whoever reads the mailbox has it.",
     deviceCheckLegend: 'New-device check for members without two-factor authentication',
-    deviceCheckHint: 'A password sign-in from a browser never seen for the account asks for a code sent by email first.',
+    deviceCheckHint:
+      'A password sign-in from a browser never seen for the account asks for a code sent by email first.',
     choices: {
       off: 'Off',
       clientsOnly: 'Clients only',
       staff: 'Staff (owners, admins and staff)',
       everyone: 'Everyone',
     },
-    selfServiceRecovery:
-      'Members who lost every method may recover their account by email after a 24-hour delay',
+    selfServiceRecovery: 'Members who lost every method may recover their account by email after a 24-hour delay',
     review: 'Review change',
     affectedNone: 'No member without two-factor authentication is affected by this policy. Confirm to save.',
     affectedWithin_one:
@@ -374,8 +374,7 @@ export default {
     ended: "{{email}}'s exemption ended on {{when}}.",
     reason: 'Reason <span class="muted">(required; kept in the audit log and emailed)</span>',
     until: 'Exempt until (start of that day, UTC; at most {{max}} days)',
-    makeBreakGlass:
-      "Make this the organization's break-glass account (no end date; one per organization)",
+    makeBreakGlass: "Make this the organization's break-glass account (no end date; one per organization)",
     hint: 'The exemption ends by itself; then the usual deadline applies again. {{email}} and every owner get an email.',
     button: 'Exempt',
     end: 'End the exemption now',

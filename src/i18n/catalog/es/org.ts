@@ -7,8 +7,7 @@ export default {
     chooseEvent: 'Elige un evento de la lista.',
     choosePerson: 'Elige una persona de la lista.',
     invitationGone: 'Esa invitación ya fue aceptada, revocada o venció.',
-    aaguids:
-      'Escribe hasta {{max}} AAGUID, uno por línea (por ejemplo 2fc0579f-8113-47ea-b116-bb5a8db9202a).',
+    aaguids: 'Escribe hasta {{max}} AAGUID, uno por línea (por ejemplo 2fc0579f-8113-47ea-b116-bb5a8db9202a).',
     wholeNumber: 'Escribe un número entero de 0 a {{max}}.',
     pickDate: 'Elige una fecha.',
     pageLink: 'Ese enlace de página no es válido.',
@@ -92,7 +91,8 @@ export default {
     memberCount_many: '{{count}} miembros',
     memberCount_other: '{{count}} miembros',
     yourRole: 'Tu rol',
-    policyHeading: 'Política de seguridad (verificación en dos pasos obligatoria, período de gracia, dispositivos de confianza)',
+    policyHeading:
+      'Política de seguridad (verificación en dos pasos obligatoria, período de gracia, dispositivos de confianza)',
     twoFactor: 'Verificación en dos pasos',
     requirement: {
       off: 'Desactivada — cada miembro decide',
@@ -274,7 +274,8 @@ export default {
     graceHint:
       'Los miembros sin 2FA tienen este tiempo, desde que el requisito empieza a aplicarles, antes de tener que configurarla para continuar. Un cambio se aplica de inmediato a todos.',
     trustedLabel: '"Confiar en este dispositivo" dura (días, 0–365)',
-    trustedHint: 'Con 0 la opción se desactiva: cada inicio de sesión en un navegador no reconocido pide el segundo paso.',
+    trustedHint:
+      'Con 0 la opción se desactiva: cada inicio de sesión en un navegador no reconocido pide el segundo paso.',
     methodsLegend: 'Métodos permitidos',
     methods: {
       totp: 'App de autenticación',
@@ -382,14 +383,13 @@ export default {
     title: 'Exención del requisito de verificación en dos pasos',
     heading: 'Eximir a {{email}} del requisito de verificación en dos pasos',
     none: '{{email}} no tiene exención: el requisito de verificación en dos pasos de la organización se le aplica.',
-    breakGlass:
-      '<strong>Cuenta de emergencia.</strong> {{email}} está exento sin fecha de fin. Motivo: {{reason}}',
+    breakGlass: '<strong>Cuenta de emergencia.</strong> {{email}} está exento sin fecha de fin. Motivo: {{reason}}',
     active: '{{email}} está exento hasta el {{when}}. Motivo: {{reason}}',
     ended: 'La exención de {{email}} terminó el {{when}}.',
-    reason: 'Motivo <span class="muted">(obligatorio; se guarda en el registro de auditoría y se envía por correo)</span>',
+    reason:
+      'Motivo <span class="muted">(obligatorio; se guarda en el registro de auditoría y se envía por correo)</span>',
     until: 'Exento hasta (inicio de ese día, UTC; como máximo {{max}} días)',
-    makeBreakGlass:
-      'Hacer de esta la cuenta de emergencia de la organización (sin fecha de fin; una por organización)',
+    makeBreakGlass: 'Hacer de esta la cuenta de emergencia de la organización (sin fecha de fin; una por organización)',
     hint: 'La exención termina sola; después vuelve a aplicarse el plazo habitual. {{email}} y cada propietario reciben un correo.',
     button: 'Eximir',
     end: 'Terminar la exención ahora',
