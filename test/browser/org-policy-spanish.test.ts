@@ -48,7 +48,7 @@ describe('the security policy in Spanish in the browser', () => {
       await expect
         .poll(() =>
           page
-            .getByText(/1 miembro sin verificación en dos pasos tendrá que configurarla en un plazo de 7 días/)
+            .getByText(/2 miembros sin verificación en dos pasos tendrán que configurarla en un plazo de 7 días/)
             .count(),
         )
         .toBe(1);
