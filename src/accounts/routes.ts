@@ -7,7 +7,7 @@ import { meta, requireSession } from '../http/request.ts';
 import { sessionResponse } from '../http/session.ts';
 import { changePassword, requestPasswordReset, resetPassword } from '../flows/password.ts';
 import { confirmEmailVerification, requestEmailVerification } from '../flows/email-verification.ts';
-import { dismissOnboarding, onboardingOf } from '../flows/onboarding.ts';
+import { dismissOnboarding, onboardingForApi, onboardingOf } from '../flows/onboarding.ts';
 import { updatePreferences, type PreferencesChange } from '../flows/preferences.ts';
 import { LOCALES } from '../i18n/index.ts';
 
@@ -40,7 +40,9 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/api/v1/me/onboarding',
     { schema: { summary: "The owner's onboarding checklist (null when it does not apply or was dismissed)" } },
-    async (request) => ({ onboarding: await onboardingOf(ctx, { session: requireSession(request) }) }),
+    async (request) => ({
+      onboarding: onboardingForApi(await onboardingOf(ctx, { session: requireSession(request) })),
+    }),
   );
 
   app.post(

@@ -13,6 +13,12 @@ import { textField } from '../pages/ui.ts';
 import { requireManager } from '../orgs/service.ts';
 import { changeBranding, readBranding, removeLogo, uploadLogo } from '../flows/branding.ts';
 import { brandingView, type BrandingForm } from './views.ts';
+import type { LocalizableError, MessageKey } from '../i18n/index.ts';
+
+/** What the page says after an action: a success text, or the refusal (shown in the reader's language). */
+type Message =
+  | { readonly kind: 'success'; readonly key: MessageKey }
+  | { readonly kind: 'error'; readonly error: LocalizableError; readonly field?: string };
 
 interface UploadedFile {
   readonly type: string;
@@ -73,7 +79,7 @@ export async function brandingPages(app: FastifyInstance): Promise<void> {
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    message: { kind: 'error' | 'success'; text: string; field?: string } | null,
+    message: Message | null,
     values: BrandingForm | null = null,
   ) {
     const { orgId } = request.params as { orgId: string };
@@ -81,16 +87,21 @@ export async function brandingPages(app: FastifyInstance): Promise<void> {
     const { org } = await requireManager(ctx, orgId, actor.session.userId);
     const branding = await readBranding(ctx, actor, org.id);
     const frame = await pageFrame(ctx, request, reply, { org: org.id });
+    const t = frame.t;
     return frame.send(
       status,
-      `Branding — ${org.name}`,
-      brandingView({
+      t('org:branding.pageTitle', { org: org.name }),
+      brandingView(t, {
         orgId: org.id,
         orgName: org.name,
         branding,
         values: values ?? { displayName: branding.displayName ?? '', accentColor: branding.accentColor ?? '' },
         csrf: frame.csrf,
-        message,
+        message: !message
+          ? null
+          : message.kind === 'success'
+            ? { kind: 'success', text: t(message.key) }
+            : { kind: 'error', text: t.error(message.error), field: message.field },
       }),
     );
   }
@@ -99,12 +110,12 @@ export async function brandingPages(app: FastifyInstance): Promise<void> {
   async function act(
     request: FastifyRequest,
     reply: FastifyReply,
-    work: (orgId: string) => Promise<string>,
+    work: (orgId: string) => Promise<MessageKey>,
     values: BrandingForm | null = null,
   ) {
     const { orgId } = request.params as { orgId: string };
     try {
-      return await render(request, reply, 200, { kind: 'success', text: await work(orgId) });
+      return await render(request, reply, 200, { kind: 'success', key: await work(orgId) });
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.code === 'reauthentication_required')
         throw error;
@@ -114,7 +125,7 @@ export async function brandingPages(app: FastifyInstance): Promise<void> {
           : error.code === 'logo_type_not_allowed' || error.code === 'payload_too_large'
             ? 'logo'
             : undefined;
-      return render(request, reply, error.status, { kind: 'error', text: error.message, field }, values);
+      return render(request, reply, error.status, { kind: 'error', error, field }, values);
     }
   }
 
@@ -133,7 +144,7 @@ export async function brandingPages(app: FastifyInstance): Promise<void> {
           orgId,
           patch: { displayName: values.displayName, accentColor: values.accentColor },
         });
-        return 'Branding saved.';
+        return 'org:branding.saved';
       },
       values,
     );
@@ -143,17 +154,17 @@ export async function brandingPages(app: FastifyInstance): Promise<void> {
     act(request, reply, async (orgId) => {
       const file = (request.body as Record<string, unknown> | undefined)?.logo;
       if (!file || typeof file !== 'object' || (file as UploadedFile).bytes.length === 0)
-        throw new AppError('invalid_request', { message: 'Choose a PNG or JPEG file.', details: { field: 'logo' } });
+        throw new AppError('invalid_request', { key: 'org:errors.chooseLogo', details: { field: 'logo' } });
       const { type, bytes } = file as UploadedFile;
       await uploadLogo(ctx, actingOf(request), { orgId, bytes, declaredType: type });
-      return 'Logo uploaded.';
+      return 'org:branding.logoUploaded';
     }),
   );
 
   app.post('/orgs/:orgId/branding/logo/remove', async (request, reply) =>
     act(request, reply, async (orgId) => {
       await removeLogo(ctx, actingOf(request), orgId);
-      return 'Logo removed.';
+      return 'org:branding.logoRemoved';
     }),
   );
 }

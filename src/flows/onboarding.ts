@@ -8,10 +8,12 @@ import { setOnboardingDismissed } from '../accounts/store.ts';
 import { membershipsOf, onboardingFacts } from '../orgs/service.ts';
 import type { Ctx } from '../context.ts';
 import type { Acting } from './acting.ts';
+import { english, type MessageKey } from '../i18n/index.ts';
 
 export interface OnboardingStep {
   readonly key: 'secure' | 'invite' | 'policy';
-  readonly label: string;
+  /** What the step says (the page shows it in the reader's language). */
+  readonly label: MessageKey;
   readonly href: string;
   readonly done: boolean;
 }
@@ -32,25 +34,33 @@ export async function onboardingOf(ctx: Ctx, by: Pick<Acting, 'session'>): Promi
   const steps: OnboardingStep[] = [
     {
       key: 'secure',
-      label: 'Secure your account: turn on two-factor authentication',
+      label: 'org:onboarding.steps.secure',
       href: '/profile/security',
       done: user.twoFactorEnabled,
     },
     {
       key: 'invite',
-      label: 'Invite your team',
+      label: 'org:onboarding.steps.invite',
       href: `/orgs/${orgId}/members#invite-title`,
       done: facts.othersInvited,
     },
     {
       key: 'policy',
-      label: 'Choose the security policy: who must use two-factor authentication',
+      label: 'org:onboarding.steps.policy',
       href: `/orgs/${orgId}/security`,
       done: facts.policyChosen,
     },
   ];
   if (steps.every((s) => s.done)) return null;
   return { orgId, orgName: owned.org.name, steps };
+}
+
+/** The checklist as the JSON API gives it: each step's label in English (its documented contract). */
+export function onboardingForApi(
+  onboarding: Onboarding | null,
+): (Omit<Onboarding, 'steps'> & { steps: Array<Omit<OnboardingStep, 'label'> & { label: string }> }) | null {
+  if (!onboarding) return null;
+  return { ...onboarding, steps: onboarding.steps.map((s) => ({ ...s, label: english(s.label) })) };
 }
 
 /** Puts the checklist away for good. */

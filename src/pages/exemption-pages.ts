@@ -13,7 +13,8 @@ import { exceptionsOf } from '../orgs/exemptions.ts';
 import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-import { csrfInput, textField, utc } from './ui.ts';
+import { csrfInput, moment, textField } from './ui.ts';
+import type { LocalizableError } from '../i18n/index.ts';
 
 const DAY_MS = 86_400_000;
 /** A date field (YYYY-MM-DD) read as the start of that day, UTC. */
@@ -22,7 +23,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function dateField(body: unknown, name: string): string {
   const value = textField(body, name, 10);
   if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-    throw new AppError('invalid_request', { message: 'Pick a date.', details: { field: name } });
+    throw new AppError('invalid_request', { key: 'org:errors.pickDate', details: { field: name } });
   return `${value}T00:00:00.000Z`;
 }
 
@@ -39,48 +40,55 @@ export async function exemptionPages(app: FastifyInstance): Promise<void> {
     return { session, org, role, member };
   }
 
-  async function showExemption(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+  async function showExemption(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: LocalizableError | null,
+  ) {
     const { org, role, member } = await target(request);
     const current = (await exceptionsOf(ctx, org.id, member.userId))?.exemption ?? null;
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     const now = ctx.clock().getTime();
     const action = `/orgs/${org.id}/members/${member.userId}/exemption`;
+    const email = member.email;
     const state = !current
-      ? html`<p>${member.email} has no exemption: the organization's two-factor requirement applies to them.</p>`
+      ? html`<p>${t('org:exemption.none', { email })}</p>`
       : current.breakGlass
-        ? html`<p class="notice notice-info"><strong>Break-glass account.</strong> ${member.email} is exempt without an end date. Reason: ${current.reason}</p>`
+        ? html`<p class="notice notice-info">${t.html('org:exemption.breakGlass', { email, reason: current.reason })}</p>`
         : current.active
-          ? html`<p>${member.email} is exempt until ${utc(current.expiresAt)}. Reason: ${current.reason}</p>`
-          : html`<p>${member.email}'s exemption ended on ${utc(current.expiresAt)}.</p>`;
+          ? html`<p>${t.html('org:exemption.active', { email, when: moment(t, current.expiresAt), reason: current.reason })}</p>`
+          : html`<p>${t.html('org:exemption.ended', { email, when: moment(t, current.expiresAt) })}</p>`;
     return frame.send(
       status,
-      'Exempt from two-factor requirement',
+      t('org:exemption.title'),
       html`<section class="card narrow" aria-labelledby="exempt-title">
-  <h1 id="exempt-title">Exempt ${member.email} from the two-factor requirement</h1>
-  ${notice('error', error)}
+  <h1 id="exempt-title">${t('org:exemption.heading', { email })}</h1>
+  ${notice('error', error ? t.error(error) : null)}
   ${state}
   <form method="post" action="${action}">
     ${csrfInput(frame.csrf)}
-    <label for="reason">Reason <span class="muted">(required; kept in the audit log and emailed)</span></label>
+    <label for="reason">${t.html('org:exemption.reason')}</label>
     <input id="reason" name="reason" type="text" maxlength="${EXEMPTION.reasonMaxLength}" required>
-    <label for="expires">Exempt until (start of that day, UTC; at most ${EXEMPTION.maxDays} days)</label>
+    <label for="expires">${t('org:exemption.until', { max: EXEMPTION.maxDays })}</label>
     <input id="expires" name="expiresOn" type="date" value="${isoDay(now + 30 * DAY_MS)}" min="${isoDay(now + DAY_MS)}" max="${isoDay(now + EXEMPTION.maxDays * DAY_MS)}">
     ${
       role === 'owner'
-        ? html`<label class="checkbox"><input type="checkbox" name="breakGlass" value="1"> Make this the organization's break-glass account (no end date; one per organization)</label>`
+        ? html`<label class="checkbox"><input type="checkbox" name="breakGlass" value="1"> ${t('org:exemption.makeBreakGlass')}</label>`
         : ''
     }
-    <p class="hint">The exemption ends by itself; then the usual deadline applies again. ${member.email} and every owner get an email.</p>
+    <p class="hint">${t('org:exemption.hint', { email })}</p>
     <div class="row-actions">
-      <button type="submit">Exempt</button>
-      <a class="button secondary" href="/orgs/${org.id}/compliance">Cancel</a>
+      <button type="submit">${t('org:exemption.button')}</button>
+      <a class="button secondary" href="/orgs/${org.id}/compliance">${t('common:actions.cancel')}</a>
     </div>
   </form>
   ${
     current?.active
       ? html`<form method="post" action="${action}/end">
     ${csrfInput(frame.csrf)}
-    <button type="submit" class="danger">End the exemption now</button>
+    <button type="submit" class="danger">${t('org:exemption.end')}</button>
   </form>`
       : ''
   }
@@ -102,8 +110,7 @@ export async function exemptionPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       // "Confirm it's you" is the pages' shared detour, which then completes this action.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return showExemption(request, reply, error.status, error.message);
+      if (error instanceof AppError && error.status < 500) return showExemption(request, reply, error.status, error);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/compliance?done=exempted`, 303);
@@ -115,33 +122,38 @@ export async function exemptionPages(app: FastifyInstance): Promise<void> {
       await endExemption(ctx, { session, meta: meta(request) }, { orgId: org.id, userId: member.userId });
     } catch (error) {
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return showExemption(request, reply, error.status, error.message);
+      if (error instanceof AppError && error.status < 500) return showExemption(request, reply, error.status, error);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/compliance?done=exemption_ended`, 303);
   });
 
-  async function showDeadline(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+  async function showDeadline(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: LocalizableError | null,
+  ) {
     const { org, member } = await target(request);
     const extended = (await exceptionsOf(ctx, org.id, member.userId))?.extendedDeadline ?? null;
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     const now = ctx.clock().getTime();
     return frame.send(
       status,
-      'Extend two-factor deadline',
+      t('org:deadline.title'),
       html`<section class="card narrow" aria-labelledby="deadline-title">
-  <h1 id="deadline-title">Extend the two-factor deadline of ${member.email}</h1>
-  ${notice('error', error)}
-  ${extended ? html`<p>Their deadline was extended to ${utc(extended)}.</p>` : ''}
+  <h1 id="deadline-title">${t('org:deadline.heading', { email: member.email })}</h1>
+  ${notice('error', error ? t.error(error) : null)}
+  ${extended ? html`<p>${t.html('org:deadline.extended', { when: moment(t, extended) })}</p>` : ''}
   <form method="post" action="/orgs/${org.id}/members/${member.userId}/deadline">
     ${csrfInput(frame.csrf)}
-    <label for="deadline">New deadline (start of that day, UTC; at most ${ORG_POLICY.gracePeriodMaxDays} days from today)</label>
+    <label for="deadline">${t('org:deadline.label', { max: ORG_POLICY.gracePeriodMaxDays })}</label>
     <input id="deadline" name="deadline" type="date" value="${isoDay(now + 7 * DAY_MS)}" min="${isoDay(now + DAY_MS)}" max="${isoDay(now + ORG_POLICY.gracePeriodMaxDays * DAY_MS)}" required>
-    <p class="hint">Only ever moves their deadline later. ${member.email} and every owner get an email.</p>
+    <p class="hint">${t('org:deadline.hint', { email: member.email })}</p>
     <div class="row-actions">
-      <button type="submit">Extend deadline</button>
-      <a class="button secondary" href="/orgs/${org.id}/compliance">Cancel</a>
+      <button type="submit">${t('org:deadline.button')}</button>
+      <a class="button secondary" href="/orgs/${org.id}/compliance">${t('common:actions.cancel')}</a>
     </div>
   </form>
 </section>`,
@@ -157,8 +169,7 @@ export async function exemptionPages(app: FastifyInstance): Promise<void> {
       await extendDeadline(ctx, { session, meta: meta(request) }, { orgId: org.id, userId: member.userId, deadline });
     } catch (error) {
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return showDeadline(request, reply, error.status, error.message);
+      if (error instanceof AppError && error.status < 500) return showDeadline(request, reply, error.status, error);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/compliance?done=extended`, 303);

@@ -12,6 +12,7 @@ import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { AppError } from '../errors.ts';
+import type { LocalizableError } from '../i18n/index.ts';
 
 export async function importPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -22,28 +23,27 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     status: number,
     report: ImportReport | null,
     rejected: string[],
-    error: string | null,
+    error: LocalizableError | null,
   ) {
     const session = requireSession(request);
     const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, session.userId);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       status,
-      'Import members',
-      html`<h1>Import members — ${org.name}</h1>
-${notice('error', error)}
-${report ? html`<div class="notice notice-success" role="status">Read ${report.read} rows: ${report.imported} new accounts, ${report.existing} already had an account and joined, ${report.rejected} rejected.</div>` : ''}
-${rejected.length ? html`<section class="card" aria-labelledby="rejected-title"><h2 id="rejected-title">Rejected rows</h2><ul>${rejected.map((r) => html`<li>${r}</li>`)}</ul></section>` : ''}
+      t('org:import.title'),
+      html`<h1>${t('org:import.heading', { org: org.name })}</h1>
+${notice('error', error ? t.error(error) : null)}
+${report ? html`<div class="notice notice-success" role="status">${t('org:import.report', { read: report.read, imported: report.imported, existing: report.existing, rejected: report.rejected })}</div>` : ''}
+${rejected.length ? html`<section class="card" aria-labelledby="rejected-title"><h2 id="rejected-title">${t('org:import.rejectedHeading')}</h2><ul>${rejected.map((r) => html`<li>${r}</li>`)}</ul></section>` : ''}
 <section class="card" aria-labelledby="import-title">
-  <h2 id="import-title">Paste CSV</h2>
-  <p>One member per line with a header: <code>email,role,name,password_hash,totp_secret</code>. Only email and role are required.
-  Existing password hashes (argon2, bcrypt, scrypt, PBKDF2) keep working and become argon2id at the next sign-in; an existing
-  authenticator secret (base32) keeps people's app entry working. For more than about a thousand rows, use <code>twofold import</code>.</p>
+  <h2 id="import-title">${t('org:import.pasteHeading')}</h2>
+  <p>${t.html('org:import.intro')}</p>
   <form method="post" action="/orgs/${org.id}/import">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
-    <label for="csv">Members (CSV)</label>
+    <label for="csv">${t('org:import.csvLabel')}</label>
     <textarea id="csv" name="csv" rows="10" required></textarea>
-    <button type="submit">Import</button>
+    <button type="submit">${t('org:import.button')}</button>
   </form>
 </section>`,
     );

@@ -23,30 +23,30 @@ import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { auditTable, cursorParam, eventLabel, pager } from './audit-views.ts';
 import { membersView, orgTabs } from './org-views.ts';
-import { csrfInput, day, flash, formError, plainText, plural, ROLE_LABELS, textField, type FormError } from './ui.ts';
+import { csrfInput, flash, formError, plainText, roleLabel, textField, type FormError } from './ui.ts';
+import { english, type MessageKey } from '../i18n/index.ts';
 
-const DONE: Readonly<Record<string, string>> = {
-  welcome: 'Your organization is ready. Invite your team below: each person gets an email link to set their password.',
-  invited: 'Invitation sent.',
-  invited_undelivered:
-    "The invitation was created, but the email could not be delivered right away. We will keep retrying; if it doesn't arrive, revoke it and invite again.",
-  role_changed: 'Role updated.',
-  removed: 'Member removed. They no longer have access to this organization or its apps.',
-  suspended: 'Account suspended. They were signed out everywhere.',
-  reactivated: 'Account reactivated. They can sign in again.',
-  invitation_revoked: 'Invitation revoked. Its link no longer works.',
+const DONE: Readonly<Record<string, MessageKey>> = {
+  welcome: 'org:members.done.welcome',
+  invited: 'org:members.done.invited',
+  invited_undelivered: 'org:members.done.invitedUndelivered',
+  role_changed: 'org:members.done.roleChanged',
+  removed: 'org:members.done.removed',
+  suspended: 'org:members.done.suspended',
+  reactivated: 'org:members.done.reactivated',
+  invitation_revoked: 'org:members.done.invitationRevoked',
 };
 
 const AUDIT_PAGE_SIZE = 50;
-const REQUIREMENT_TEXT: Readonly<Record<string, string>> = {
-  off: 'Off — members choose for themselves',
-  staff: 'Required for owners, admins and staff',
-  everyone: 'Required for everyone, clients included',
+const REQUIREMENT_TEXT: Readonly<Record<string, MessageKey>> = {
+  off: 'org:settings.requirement.off',
+  staff: 'org:settings.requirement.staff',
+  everyone: 'org:settings.requirement.everyone',
 };
 
 function parseRole(value: string): Role {
   const role = ROLES.find((r) => r === value);
-  if (!role) throw new AppError('invalid_request', { message: 'Choose a role.', details: { field: 'role' } });
+  if (!role) throw new AppError('invalid_request', { key: 'org:errors.chooseRole', details: { field: 'role' } });
   return role;
 }
 
@@ -72,20 +72,22 @@ export async function orgPages(app: FastifyInstance): Promise<void> {
   ) {
     const { session, org, role } = await manager(request);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     const [members, invitations, onboarding] = await Promise.all([
       listMembers(ctx, org.id),
       listInvitations(ctx, org.id),
       onboardingOf(ctx, { session }),
     ]);
-    const done = error || inviteValues.error ? null : flash(request.query, DONE);
+    const doneKey = error || inviteValues.error ? null : flash(request.query, DONE);
+    const done = doneKey ? t(doneKey as MessageKey) : null;
     return frame.send(
       status,
-      `People — ${org.name}`,
-      html`<div class="page-head"><h1>People</h1><p class="muted">${org.name}</p></div>
-${orgTabs(org.id, 'members')}
-${notice('success', done)}${notice('error', error?.message)}
-${onboarding?.orgId === org.id ? onboardingCard(onboarding, frame.csrf, `/orgs/${org.id}/members`) : ''}
-${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members, invitations, csrf: frame.csrf, invite: inviteValues })}`,
+      t('org:members.pageTitle', { org: org.name }),
+      html`<div class="page-head"><h1>${t('org:members.heading')}</h1><p class="muted">${org.name}</p></div>
+${orgTabs(t, org.id, 'members')}
+${notice('success', done)}${notice('error', error ? t.error(error) : null)}
+${onboarding?.orgId === org.id ? onboardingCard(t, onboarding, frame.csrf, `/orgs/${org.id}/members`) : ''}
+${membersView(t, { orgId: org.id, actorId: session.userId, actorRole: role, members, invitations, csrf: frame.csrf, invite: inviteValues })}`,
     );
   }
 
@@ -109,16 +111,17 @@ ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members
     const { userId } = request.params as { userId: string };
     const member = await findMember(ctx, org.id, userId);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       200,
-      'Remove member',
+      t('org:remove.title'),
       html`<section class="card narrow" aria-labelledby="remove-title">
-  <h1 id="remove-title">Remove ${member.name || member.email}?</h1>
-  <p>${member.email} (${ROLE_LABELS[member.role] ?? member.role}) will lose access to <strong>${org.name}</strong> and its apps at once. They are also signed out everywhere unless they belong to another organization you don't manage. Their account itself is kept.</p>
+  <h1 id="remove-title">${t('org:remove.heading', { who: member.name || member.email })}</h1>
+  <p>${t.html('org:remove.body', { email: member.email, role: roleLabel(t, member.role), org: org.name })}</p>
   <form method="post" action="/orgs/${org.id}/members/${member.userId}/remove" class="row-actions">
     ${csrfInput(frame.csrf)}
-    <button type="submit" class="danger">Remove from ${org.name}</button>
-    <a class="button secondary" href="/orgs/${org.id}/members">Cancel</a>
+    <button type="submit" class="danger">${t('org:remove.button', { org: org.name })}</button>
+    <a class="button secondary" href="/orgs/${org.id}/members">${t('common:actions.cancel')}</a>
   </form>
 </section>`,
     );
@@ -170,7 +173,12 @@ ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members
           reply,
           problem.status,
           problem.code === 'not_found'
-            ? { ...problem, message: 'That invitation was already accepted, revoked or has expired.' }
+            ? {
+                ...problem,
+                message: english('org:errors.invitationGone'),
+                messageKey: 'org:errors.invitationGone' as const,
+                messageValues: {},
+              }
             : problem,
         );
       }
@@ -182,36 +190,38 @@ ${membersView({ orgId: org.id, actorId: session.userId, actorRole: role, members
     const { org, role } = await manager(request);
     const [policy, members] = await Promise.all([getPolicy(ctx, org.id), listMembers(ctx, org.id)]);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
+    const requirement = REQUIREMENT_TEXT[policy.requireTwoFactor];
     return frame.send(
       200,
-      `Organization — ${org.name}`,
-      html`<div class="page-head"><h1>Organization</h1><p class="muted">${org.name}</p></div>
-${orgTabs(org.id, 'settings')}
+      t('org:settings.pageTitle', { org: org.name }),
+      html`<div class="page-head"><h1>${t('org:settings.heading')}</h1><p class="muted">${org.name}</p></div>
+${orgTabs(t, org.id, 'settings')}
 <section class="card" aria-labelledby="org-title">
-  <h2 id="org-title">Organization</h2>
+  <h2 id="org-title">${t('org:settings.heading')}</h2>
   <dl class="facts">
-    <dt>Name</dt><dd>${org.name}</dd>
-    <dt>Created</dt><dd>${day(org.createdAt)}</dd>
-    <dt>Members</dt><dd>${plural(members.length, 'member')}</dd>
-    <dt>Your role</dt><dd>${ROLE_LABELS[role] ?? role}</dd>
+    <dt>${t('org:settings.name')}</dt><dd>${org.name}</dd>
+    <dt>${t('org:settings.created')}</dt><dd>${t.day(org.createdAt)}</dd>
+    <dt>${t('org:settings.members')}</dt><dd>${t('org:settings.memberCount', { count: members.length })}</dd>
+    <dt>${t('org:settings.yourRole')}</dt><dd>${roleLabel(t, role)}</dd>
   </dl>
 </section>
 <section class="card" aria-labelledby="policy-title">
-  <h2 id="policy-title">Security policy (two-factor requirement, grace period, trusted devices)</h2>
+  <h2 id="policy-title">${t('org:settings.policyHeading')}</h2>
   <dl class="facts">
-    <dt>Two-factor authentication</dt><dd>${REQUIREMENT_TEXT[policy.requireTwoFactor] ?? policy.requireTwoFactor}</dd>
-    <dt>Grace period</dt><dd>${plural(policy.gracePeriodDays, 'day')} to set it up once it is required</dd>
-    <dt>"Trust this device"</dt><dd>${policy.trustedDeviceDays === 0 ? 'Off — every sign-in on an unrecognised browser asks for the second step' : `Lasts ${plural(policy.trustedDeviceDays, 'day')}`}</dd>
+    <dt>${t('org:settings.twoFactor')}</dt><dd>${requirement ? t(requirement) : policy.requireTwoFactor}</dd>
+    <dt>${t('org:settings.gracePeriod')}</dt><dd>${t('org:settings.graceValue', { count: policy.gracePeriodDays })}</dd>
+    <dt>${t('org:settings.trustDevice')}</dt><dd>${policy.trustedDeviceDays === 0 ? t('org:settings.trustOff') : t('org:settings.trustLasts', { count: policy.trustedDeviceDays })}</dd>
   </dl>
-  <p><a class="button secondary" href="/orgs/${org.id}/security">Change security policy</a></p>
+  <p><a class="button secondary" href="/orgs/${org.id}/security">${t('org:settings.changePolicy')}</a></p>
 </section>
 <section class="card" aria-labelledby="tools-title">
-  <h2 id="tools-title">Tools</h2>
+  <h2 id="tools-title">${t('org:settings.toolsHeading')}</h2>
   <ul class="plain">
-    <li><a href="/orgs/${org.id}/compliance">2FA compliance</a>: who has 2FA, deadlines, adoption, reminders, resets</li>
-    <li><a href="/orgs/${org.id}/api-keys">API keys</a> for scripts and integrations</li>
-    <li><a href="/orgs/${org.id}/import">Import members</a> from another system (CSV)</li>
-    <li><a href="/orgs/${org.id}/branding">Branding</a>: your name, logo and colour on sign-in pages</li>
+    <li>${t.html('org:settings.tools.compliance', { href: `/orgs/${org.id}/compliance` })}</li>
+    <li>${t.html('org:settings.tools.apiKeys', { href: `/orgs/${org.id}/api-keys` })}</li>
+    <li>${t.html('org:settings.tools.import', { href: `/orgs/${org.id}/import` })}</li>
+    <li>${t.html('org:settings.tools.branding', { href: `/orgs/${org.id}/branding` })}</li>
   </ul>
 </section>`,
     );
@@ -223,10 +233,10 @@ ${orgTabs(org.id, 'settings')}
     const event = textField(query, 'event', 64);
     const userId = textField(query, 'userId', 64);
     if (event && !AUDIT_EVENTS.some((e) => e === event))
-      throw new AppError('invalid_request', { message: 'Choose an event from the list.', details: { field: 'event' } });
+      throw new AppError('invalid_request', { key: 'org:errors.chooseEvent', details: { field: 'event' } });
     if (userId && !/^[A-Za-z0-9_-]{1,64}$/.test(userId))
       throw new AppError('invalid_request', {
-        message: 'Choose a person from the list.',
+        key: 'org:errors.choosePerson',
         details: { field: 'userId' },
       });
     const before = cursorParam(query);
@@ -243,23 +253,24 @@ ${orgTabs(org.id, 'settings')}
     const filters = new URLSearchParams({ ...(userId ? { userId } : {}), ...(event ? { event } : {}) }).toString();
     const base = `/orgs/${org.id}/audit?${filters ? `${filters}&` : ''}`;
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     const option = (value: string, label: string, selected: boolean): Html =>
       html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
     return frame.send(
       200,
-      `Audit log — ${org.name}`,
-      html`<div class="page-head"><h1>Audit log</h1><p class="muted">${org.name} · newest first · times in UTC</p></div>
-${orgTabs(org.id, 'audit')}
-<form method="get" action="/orgs/${org.id}/audit" class="card row filters" aria-label="Filter the audit log">
-  <div><label for="filter-user">Person</label>
-    <select id="filter-user" name="userId">${option('', 'Everyone', !userId)}${members.map((m) => option(m.userId, m.name ? `${m.name} (${m.email})` : m.email, m.userId === userId))}</select></div>
-  <div><label for="filter-event">Event</label>
-    <select id="filter-event" name="event">${option('', 'All events', !event)}${AUDIT_EVENTS.map((e) => option(e, `${eventLabel(e)} (${e})`, e === event))}</select></div>
-  <div class="row-submit"><button type="submit">Filter</button>${userId || event ? html` <a class="button secondary" href="/orgs/${org.id}/audit">Clear</a>` : ''}</div>
+      t('org:audit.pageTitle', { org: org.name }),
+      html`<div class="page-head"><h1>${t('org:audit.heading')}</h1><p class="muted">${t('org:audit.subtitle', { org: org.name })}</p></div>
+${orgTabs(t, org.id, 'audit')}
+<form method="get" action="/orgs/${org.id}/audit" class="card row filters" aria-label="${t('org:audit.filterLabel')}">
+  <div><label for="filter-user">${t('org:audit.person')}</label>
+    <select id="filter-user" name="userId">${option('', t('org:audit.everyone'), !userId)}${members.map((m) => option(m.userId, m.name ? `${m.name} (${m.email})` : m.email, m.userId === userId))}</select></div>
+  <div><label for="filter-event">${t('org:audit.event')}</label>
+    <select id="filter-event" name="event">${option('', t('org:audit.allEvents'), !event)}${AUDIT_EVENTS.map((e) => option(e, `${eventLabel(t, e)} (${e})`, e === event))}</select></div>
+  <div class="row-submit"><button type="submit">${t('org:audit.filter')}</button>${userId || event ? html` <a class="button secondary" href="/orgs/${org.id}/audit">${t('org:audit.clear')}</a>` : ''}</div>
 </form>
-<section class="card" aria-label="Events">
-  ${auditTable(page.rows, { people: true, caption: `Audit log of ${org.name}` })}
-  ${pager(base, before, page.nextCursor)}
+<section class="card" aria-label="${t('org:audit.events')}">
+  ${auditTable(t, page.rows, { people: true, caption: t('org:audit.caption', { org: org.name }) })}
+  ${pager(t, base, before, page.nextCursor)}
 </section>`,
     );
   });

@@ -18,17 +18,24 @@ import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { adoptionChart, complianceTable, policyForm, type PolicyFormValues } from './org-security-views.ts';
 import { breakGlassNotice } from './exemption-views.ts';
+import type { LocalizableError, MessageKey } from '../i18n/index.ts';
 
 type Body = Record<string, string | string[] | undefined>;
 
-const DONE: Record<string, string> = {
-  policy: 'Security policy saved. Deadlines were recomputed for everyone.',
-  notified: 'Reminder emails are on their way.',
-  reset: "The member's two-factor authentication was reset and they were signed out everywhere.",
-  exempted: 'The exemption was saved. The member and every owner get an email.',
-  exemption_ended: 'The exemption was ended. The member and every owner get an email.',
-  extended: 'The deadline was extended. The member and every owner get an email.',
+const DONE: Readonly<Record<string, MessageKey>> = {
+  policy: 'org:policy.done.policy',
+  notified: 'org:policy.done.notified',
+  reset: 'org:policy.done.reset',
+  exempted: 'org:policy.done.exempted',
+  exemption_ended: 'org:policy.done.exemptionEnded',
+  extended: 'org:policy.done.extended',
 };
+
+/** The `?done=` message, in the reader's language. */
+function doneKey(query: unknown): MessageKey | null {
+  const done = (query as { done?: string }).done ?? '';
+  return Object.hasOwn(DONE, done) ? DONE[done]! : null;
+}
 
 /** One AAGUID per line (or comma-separated); anything not shaped like one is refused with the field named. */
 function readAaguids(value: string | string[] | undefined): string[] {
@@ -40,7 +47,8 @@ function readAaguids(value: string | string[] | undefined): string[] {
   const shape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
   if (items.length > ORG_POLICY.maxAllowedAuthenticators || items.some((a) => !shape.test(a)))
     throw new AppError('invalid_request', {
-      message: `Enter up to ${ORG_POLICY.maxAllowedAuthenticators} AAGUIDs, one per line (like 2fc0579f-8113-47ea-b116-bb5a8db9202a).`,
+      key: 'org:errors.aaguids',
+      values: { max: ORG_POLICY.maxAllowedAuthenticators },
       details: { field: 'allowedAuthenticators' },
     });
   return [...new Set(items)];
@@ -51,7 +59,11 @@ function readPolicy(body: Body): PolicyFormValues {
   const int = (v: string | string[] | undefined, max: number, field: string): number => {
     const n = Number(v);
     if (typeof v !== 'string' || !/^\d{1,3}$/.test(v) || n > max)
-      throw new AppError('invalid_request', { message: `Enter a whole number from 0 to ${max}.`, details: { field } });
+      throw new AppError('invalid_request', {
+        key: 'org:errors.wholeNumber',
+        values: { max },
+        details: { field },
+      });
     return n;
   };
   // A field the form did not send keeps the org default (every rendered form sends one of the choices).
@@ -97,18 +109,19 @@ export async function orgSecurityPages(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     status: number,
     values: OrgPolicy | PolicyFormValues,
-    error: string | null,
+    error: LocalizableError | null,
     confirm: number | null,
   ) {
     const { org } = await manager(request);
     const frame = await pageFrame(ctx, request, reply);
-    const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
+    const t = frame.t;
+    const done = doneKey(request.query);
     return frame.send(
       status,
-      'Security policy',
-      html`<h1>Security policy — ${org.name}</h1>
-${notice('error', error)}${notice('success', done)}
-${policyForm(org.id, values, frame.csrf, confirm)}`,
+      t('org:policy.title'),
+      html`<h1>${t('org:policy.heading', { org: org.name })}</h1>
+${notice('error', error ? t.error(error) : null)}${notice('success', done ? t(done) : null)}
+${policyForm(t, org.id, values, frame.csrf, confirm)}`,
     );
   }
 
@@ -123,8 +136,7 @@ ${policyForm(org.id, values, frame.csrf, confirm)}`,
     try {
       values = readPolicy(request.body as Body);
     } catch (error) {
-      if (error instanceof AppError)
-        return showPolicy(request, reply, 400, await getPolicy(ctx, org.id), error.message, null);
+      if (error instanceof AppError) return showPolicy(request, reply, 400, await getPolicy(ctx, org.id), error, null);
       throw error;
     }
     const body = request.body as Body;
@@ -157,23 +169,26 @@ ${policyForm(org.id, values, frame.csrf, confirm)}`,
     );
     const series = await adoptionSeries(ctx, org.id, 30);
     const frame = await pageFrame(ctx, request, reply);
-    const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
+    const t = frame.t;
+    const done = doneKey(request.query);
+    // The CSV download (src/flows/compliance.ts) is data for spreadsheets and scripts: it stays English,
+    // with stable column names, whatever the reader's language.
     return frame.send(
       200,
-      '2FA compliance',
-      html`<h1>2FA compliance — ${org.name}</h1>
-${notice('success', done)}
-<section class="card" aria-labelledby="adoption-title"><h2 id="adoption-title">Adoption, last 30 days</h2>${adoptionChart(series)}</section>
+      t('org:compliance.title'),
+      html`<h1>${t('org:compliance.heading', { org: org.name })}</h1>
+${notice('success', done ? t(done) : null)}
+<section class="card" aria-labelledby="adoption-title"><h2 id="adoption-title">${t('org:compliance.adoptionHeading')}</h2>${adoptionChart(t, series)}</section>
 <section class="card" aria-labelledby="members-title">
-  <h2 id="members-title">Members</h2>
-  ${breakGlassNotice(members)}
-  <p><a href="/orgs/${org.id}/compliance">All</a> · <a href="/orgs/${org.id}/compliance?filter=without">Without 2FA</a></p>
-  ${complianceTable(org.id, members)}
-  <p><a href="/api/v1/orgs/${org.id}/compliance.csv" download>Download as CSV</a> <span class="muted">(every member, with exemptions, deadlines and check-ups)</span></p>
+  <h2 id="members-title">${t('org:compliance.membersHeading')}</h2>
+  ${breakGlassNotice(t, members)}
+  <p><a href="/orgs/${org.id}/compliance">${t('org:compliance.all')}</a> · <a href="/orgs/${org.id}/compliance?filter=without">${t('org:compliance.without')}</a></p>
+  ${complianceTable(t, org.id, members)}
+  <p><a href="/api/v1/orgs/${org.id}/compliance.csv" download>${t('org:compliance.download')}</a> <span class="muted">${t('org:compliance.downloadNote')}</span></p>
   <form method="post" action="/orgs/${org.id}/compliance/notify">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
-    <button type="submit" class="secondary">Email everyone without 2FA</button>
-    <p class="hint">Sends what two-factor authentication is, why your organization uses it, how to set it up, and their deadline.</p>
+    <button type="submit" class="secondary">${t('org:compliance.notify')}</button>
+    <p class="hint">${t('org:compliance.notifyHint')}</p>
   </form>
 </section>`,
     );
@@ -185,24 +200,30 @@ ${notice('success', done)}
     return reply.redirect(`/orgs/${org.id}/compliance?done=notified`, 303);
   });
 
-  async function showReset(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+  async function showReset(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: LocalizableError | null,
+  ) {
     const { org } = await manager(request);
     const { userId } = request.params as { userId: string };
     const target = await findMember(ctx, org.id, userId);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       status,
-      'Reset two-factor authentication',
+      t('org:reset.title'),
       html`<section class="card narrow" aria-labelledby="reset-title">
-  <h1 id="reset-title">Reset two-factor authentication of ${target.email}?</h1>
-  ${notice('error', error)}
-  <p>This removes their sign-in methods, backup codes and trusted browsers, and signs them out everywhere. They will set up a new method at their next sign-in. They get an email about it.</p>
+  <h1 id="reset-title">${t('org:reset.heading', { email: target.email })}</h1>
+  ${notice('error', error ? t.error(error) : null)}
+  <p>${t('org:reset.body')}</p>
   <form method="post" action="/orgs/${org.id}/members/${userId}/reset">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
-    <label for="reason">Reason <span class="muted">(kept in the audit log)</span></label>
-    <input id="reason" name="reason" type="text" maxlength="500" placeholder="e.g. lost phone, identity checked by video call">
-    <button type="submit" class="danger">Reset 2FA</button>
-    <a class="button secondary" href="/orgs/${org.id}/compliance">Cancel</a>
+    <label for="reason">${t.html('org:reset.reason')}</label>
+    <input id="reason" name="reason" type="text" maxlength="500" placeholder="${t('org:reset.reasonPlaceholder')}">
+    <button type="submit" class="danger">${t('org:reset.button')}</button>
+    <a class="button secondary" href="/orgs/${org.id}/compliance">${t('common:actions.cancel')}</a>
   </form>
 </section>`,
     );
@@ -220,8 +241,7 @@ ${notice('success', done)}
     } catch (error) {
       // "Confirm it's you" is the pages' shared detour, which then completes this action.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return showReset(request, reply, error.status, error.message);
+      if (error instanceof AppError && error.status < 500) return showReset(request, reply, error.status, error);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/compliance?done=reset`, 303);

@@ -113,7 +113,7 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
 ${notice('success', error ? null : doneText(t, request.query))}
 ${error && !passwordError && !preferencesError ? notice('error', t.error(error)) : ''}
 ${requirementBanner(t, requirement)}
-${onboardingCard(onboarding, frame.csrf, '/profile')}
+${onboardingCard(t, onboarding, frame.csrf, '/profile')}
 <section class="card" aria-labelledby="account-title">
   <h2 id="account-title">${t('account:profile.account')}</h2>
   <dl class="facts">
@@ -278,8 +278,8 @@ ${preferencesForm(t, frame.csrf, { locale: user.locale, timeZone: user.timeZone 
       html`<h1>${t('account:activity.heading')}</h1>
 <p class="lead">${t('account:activity.lead')}</p>
 <section class="card">
-  ${auditTable(page.rows, { people: false, caption: t('account:activity.caption') })}
-  ${pager('/profile/activity?', before, page.nextCursor)}
+  ${auditTable(t, page.rows, { people: false, caption: t('account:activity.caption') })}
+  ${pager(t, '/profile/activity?', before, page.nextCursor)}
 </section>
 <p><a href="/profile">${t('account:activity.back')}</a></p>`,
     );
