@@ -257,11 +257,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   }
 
   /** Shows the step the checks decided on, or — every check passed — completes the sign-in for the app. */
-  async function step(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    error: AppError | null = null,
-  ): Promise<unknown> {
+  async function step(request: FastifyRequest, reply: FastifyReply, error: AppError | null = null): Promise<unknown> {
     const { provider, details, client, session, outcome } = await decide(request, reply);
     const here = `/authorize/${details.uid}`;
     const uiLocales = uiLocalesOf(details);

@@ -13,8 +13,7 @@ export default {
     expired: 'This sign-in request has expired or was already used. Go back to the app and start again.',
     appGone: 'The app that sent you here no longer exists.',
     stepUnsupported: 'This sign-in step is not supported.',
-    emailNotSecondFactor:
-      'An emailed code does not count as a second factor for {{app}}: use another of your methods.',
+    emailNotSecondFactor: 'An emailed code does not count as a second factor for {{app}}: use another of your methods.',
     outboxForbidden:
       'The development outbox holds sign-in links and codes. Only someone on the machine running this server (a loopback address) or a signed-in owner or admin of an organization can read it.',
   },
@@ -54,8 +53,7 @@ export default {
       '<strong>{{app}}</strong> (registered by {{org}}) wants to use your account <strong>{{email}}</strong> to:',
     allow: 'Allow',
     deny: 'Deny',
-    takeBack:
-      'You can take this back at any time under Profile → <a href="/profile/apps">Apps you signed in to</a>.',
+    takeBack: 'You can take this back at any time under Profile → <a href="/profile/apps">Apps you signed in to</a>.',
     scopes: {
       openid: 'Know who you are (a stable user id)',
       email: 'See your email address',

@@ -109,8 +109,7 @@ export default {
     kindConfidential: 'confidencial',
     name: 'Nombre',
     redirectUris: 'URI de redirección <span class="muted">(una por línea)</span>',
-    postLogoutUris:
-      'URI de redirección después de cerrar sesión <span class="muted">(opcional, una por línea)</span>',
+    postLogoutUris: 'URI de redirección después de cerrar sesión <span class="muted">(opcional, una por línea)</span>',
     backchannelUri:
       'URI de cierre de sesión por canal trasero <span class="muted">(opcional; el servidor de twofold envía aquí un token de cierre de sesión cuando la persona cierra sesión)</span>',
     keepOld: 'El secreto anterior sigue funcionando',
@@ -122,7 +121,7 @@ export default {
     confidentialOption: 'App del lado del servidor (tiene un secreto de cliente)',
     publicOption: 'App de una sola página o móvil (sin secreto, PKCE)',
     authMethod: 'Cómo envía su secreto una app del lado del servidor',
-    basicOption: 'Autenticación HTTP Basic (client_secret_basic)',
+    basicOption: 'HTTP Basic en el encabezado (client_secret_basic)',
     postOption: 'En el cuerpo del formulario (client_secret_post)',
     redirectUrisNew:
       'URI de redirección <span class="muted">(una por línea, exactas; https, o http://localhost)</span>',
@@ -164,7 +163,7 @@ export default {
     off: 'Desactivado',
     offFailing: 'Desactivado — fallaba repetidamente',
     addTitle: 'Agregar un destino',
-    url: 'Dirección URL <span class="muted">(https)</span>',
+    url: 'URL del destino <span class="muted">(https)</span>',
     events: 'Eventos',
     allEventsNotSignIns: 'Todos los eventos de seguridad <span class="muted">(no los inicios de sesión)</span>',
     perSignIn: '(uno por inicio de sesión)',
