@@ -53,7 +53,7 @@ const ROLE_WORDS: Readonly<Record<string, MessageKey>> = {
 export function refusedView(t: T, reason: Reason, host: string, email: string): Html {
   const refusal = REFUSALS[reason];
   return html`<section class="card narrow" aria-labelledby="refused-title">
-  <h1 id="refused-title">${t(refusal.title)}</h1>
+  <h1 id="refused-title">${t.html(refusal.title)}</h1>
   ${notice(reason === 'enrollment_required' || reason === 'enrol_for_two_factors' ? 'info' : 'error', t(refusal.text))}
   <p>${t.html('apps:forwardAuth.appLine', { host: html`<code class="uri">${host}</code>`, email })}</p>
   ${refusal.action(t)}

@@ -50,7 +50,7 @@ export function confirmPage(
   error: string | null,
 ): Html {
   return html`<section class="card narrow" aria-labelledby="confirm-title">
-  <h1 id="confirm-title">${t('apps:interaction.confirmHeading')}</h1>
+  <h1 id="confirm-title">${t.html('apps:interaction.confirmHeading')}</h1>
   <p>${t.html(data.twoFactorEnabled ? 'apps:interaction.confirmAsksTwoFactor' : 'apps:interaction.confirmAsks', { app: appName })}</p>
   ${notice('error', error)}
   ${phoneProofFor(data, csrf, here, sent)}
@@ -124,7 +124,7 @@ export function enrolPage(t: T, appName: string, orgRequires: boolean, here: str
 
 export function notMemberPage(t: T, appName: string, orgName: string, email: string, here: string, csrf: string): Html {
   return html`<section class="card narrow" aria-labelledby="no-access-title">
-  <h1 id="no-access-title">${t('apps:interaction.cantSignIn', { app: appName })}</h1>
+  <h1 id="no-access-title">${t.html('apps:interaction.cantSignIn', { app: appName })}</h1>
   ${notice('error', orgName ? t('apps:interaction.notMember', { app: appName, org: orgName, email }) : t('apps:interaction.notMemberOtherOrg', { app: appName, email }))}
   <p>${orgName ? t('apps:interaction.askInvite', { org: orgName }) : t('apps:interaction.askInviteOtherOrg')}</p>
   ${cancelForm(t, here, csrf, t('apps:interaction.returnTo', { app: appName }))}
@@ -133,7 +133,7 @@ export function notMemberPage(t: T, appName: string, orgName: string, email: str
 
 export function suspendedPage(t: T, appName: string, email: string, here: string, csrf: string): Html {
   return html`<section class="card narrow" aria-labelledby="suspended-title">
-  <h1 id="suspended-title">${t('apps:interaction.cantSignIn', { app: appName })}</h1>
+  <h1 id="suspended-title">${t.html('apps:interaction.cantSignIn', { app: appName })}</h1>
   ${notice('error', t('apps:interaction.suspended', { email }))}
   <p>${t('apps:interaction.askReactivate')}</p>
   ${cancelForm(t, here, csrf, t('apps:interaction.returnTo', { app: appName }))}
