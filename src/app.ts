@@ -9,7 +9,7 @@ import type { Config } from './config/index.ts';
 import { BODY_LIMIT_BYTES } from './config/defaults.ts';
 import type { AppDeps, Ctx } from './context.ts';
 import { AppError } from './errors.ts';
-import { errorHandler } from './http/error-handler.ts';
+import { errorBody, errorHandler } from './http/error-handler.ts';
 import { loggerOptions, newRequestId } from './http/log.ts';
 import { applySecurityHeaders, securityHeaders } from './http/headers.ts';
 import { checkCsrf } from './http/csrf.ts';
@@ -142,11 +142,13 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
     { schema: { summary: 'Readiness: the database answers, and Redis when configured; 503 once shutting down' } },
     async (request, reply) => {
       if (draining())
-        return reply.status(503).send({ error: { code: 'unavailable', message: 'This instance is shutting down.' } });
+        return reply
+          .status(503)
+          .send(errorBody(new AppError('unavailable', { key: 'errors:messages.service.shuttingDown' })));
       const [database, redis] = await Promise.all([ctx.db.ping(), rateLimiter.ping()]);
       if (database && redis) return { status: 'ready' };
-      const message = database ? 'Redis does not answer.' : 'The database does not answer.';
-      return reply.status(503).send({ error: { code: 'unavailable', message } });
+      const key = database ? 'errors:messages.service.redisDown' : 'errors:messages.service.databaseDown';
+      return reply.status(503).send(errorBody(new AppError('unavailable', { key })));
     },
   );
   app.get('/openapi.json', async () => openApiDocument(operations, config.publicUrl));

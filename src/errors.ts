@@ -73,7 +73,7 @@ export class AppError extends Error {
   ) {
     const key: MessageKey | null = options.key ?? (options.message === undefined ? `errors:codes.${code}` : null);
     const values = options.values ?? {};
-    super(key ? english(key, values) : (options.message ?? ''));
+    super(key ? english.error({ message: '', messageKey: key, messageValues: values }) : (options.message ?? ''));
     this.messageKey = key;
     this.messageValues = values;
     this.code = code;

@@ -28,6 +28,9 @@ export interface LiveReset {
   readonly id: string;
   readonly userId: string;
   readonly email: string;
+  /** The account's saved language and time zone, for the email that follows the reset. */
+  readonly locale: string | null;
+  readonly timeZone: string | null;
 }
 
 /** The unused, unexpired reset the token names, with its account's address; null otherwise. */
@@ -35,11 +38,11 @@ export async function findLiveReset(ctx: Ctx, token: string): Promise<LiveReset 
   const row = await ctx.db.kysely
     .selectFrom('password_resets as r')
     .innerJoin('users as u', 'u.id', 'r.user_id')
-    .select(['r.id', 'r.user_id', 'r.expires_at', 'r.used_at', 'u.email'])
+    .select(['r.id', 'r.user_id', 'r.expires_at', 'r.used_at', 'u.email', 'u.locale', 'u.time_zone'])
     .where('r.token_hash', '=', sha256Hex(token))
     .executeTakeFirst();
   if (!row || row.used_at || row.expires_at <= ctx.clock().toISOString()) return null;
-  return { id: row.id, userId: row.user_id, email: row.email };
+  return { id: row.id, userId: row.user_id, email: row.email, locale: row.locale, timeZone: row.time_zone };
 }
 
 /** True when the token names a live reset (for showing the form). */

@@ -77,7 +77,7 @@ export function toUser(row: UserRow): User {
 export function parseEmail(input: string, field = 'email'): string {
   const email = normaliseEmail(input);
   if (!isValidEmail(email))
-    throw new AppError('invalid_request', { message: 'Enter a valid email address.', details: { field } });
+    throw new AppError('invalid_request', { key: 'errors:messages.accounts.emailInvalid', details: { field } });
   return email;
 }
 
@@ -105,7 +105,8 @@ export function acceptablePasswordFor(password: string, email: string, orgNames:
   const verdict = checkPassword(password, { email, orgNames }, isCommonPassword);
   if (!verdict.ok)
     throw new AppError('password_rejected', {
-      message: verdict.reason,
+      key: verdict.key,
+      values: verdict.values,
       details: { field: 'password', reason: verdict.reason },
     });
   return verdict.normalised;
@@ -163,7 +164,7 @@ export async function checkCredentials(
   // A sign-in storm: answer at once rather than hold the socket in a long hashing queue (nothing is counted).
   if (hashQueueFull()) {
     throw new AppError('rate_limited', {
-      message: 'Many people are signing in right now. Try again in a moment.',
+      key: 'errors:messages.accounts.busy',
       retryAfterSeconds: 1,
     });
   }
@@ -206,7 +207,7 @@ async function checkPasswordOf(ctx: Ctx, emailInput: string, password: string, m
         details: { step: 'password', minutes },
       });
       await ctx.mail.send(
-        mailTemplates.passwordLocked(user.email, { productName: ctx.config.productName, minutes }),
+        mailTemplates.passwordLocked(user, { productName: ctx.config.productName, minutes }),
         ctx.clock(),
       );
     }

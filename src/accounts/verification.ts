@@ -16,7 +16,7 @@ import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';
 import { link, type Ctx } from '../context.ts';
 import type { EmailVerificationsTable } from '../db/schema.ts';
-import { mailTemplates } from '../mail/templates.ts';
+import { mailTemplates, type Recipient as MailRecipient } from '../mail/templates.ts';
 import type { OutgoingMail } from '../mail/transport.ts';
 
 export type VerificationEmail = 'sent' | 'queued';
@@ -24,9 +24,9 @@ export type VerificationEmail = 'sent' | 'queued';
 /** How an address came to be verified (the audit row's `via`). */
 export type VerifiedVia = 'link' | 'invitation' | 'password_reset' | 'operator';
 
-interface Recipient {
+/** The account whose address is confirmed, and the language (and time zone) its email is written in. */
+interface Recipient extends MailRecipient {
   readonly id: string;
-  readonly email: string;
 }
 
 /** A new link for `user` (its row, to insert, and its email), without writing anything yet. */
@@ -48,7 +48,7 @@ export function newVerification(
       expires_at: expiresAt,
       used_at: null,
     },
-    mail: mailTemplates.emailVerification(user.email, {
+    mail: mailTemplates.emailVerification(user, {
       productName: ctx.config.productName,
       url: link(ctx, `/verify-email?token=${encodeURIComponent(token)}`),
       expiresAt,

@@ -63,7 +63,7 @@ export async function insertApiKey(
     lastUsedAt: null,
   };
   if (!view.name)
-    throw new AppError('invalid_request', { message: 'Give the key a name.', details: { field: 'name' } });
+    throw new AppError('invalid_request', { key: 'errors:messages.apiKeys.nameMissing', details: { field: 'name' } });
   await ctx.db.kysely
     .insertInto('api_keys')
     .values({

@@ -4,9 +4,16 @@
  * contains the email's local part or an org name. Every refusal carries a reason the person can act on.
  */
 import { PASSWORD } from '../config/defaults.ts';
+import { english, type MessageKey, type MessageValues } from '../i18n/index.ts';
 
+/** A refusal's text (`key`, `values`) for the reader's language, and its English `reason` for the API. */
 export type PasswordVerdict =
-  { readonly ok: true; readonly normalised: string } | { readonly ok: false; readonly reason: string };
+  | { readonly ok: true; readonly normalised: string }
+  | { readonly ok: false; readonly reason: string; readonly key: MessageKey; readonly values: MessageValues };
+
+function refused(key: MessageKey, values: MessageValues = {}): PasswordVerdict {
+  return { ok: false, reason: english(key, values), key, values };
+}
 
 export interface PasswordContext {
   readonly email?: string;
@@ -33,23 +40,23 @@ export function checkPassword(
   const normalised = normalisePassword(password);
   const length = codePointLength(normalised);
   if (length < PASSWORD.minLength) {
-    return { ok: false, reason: `Use at least ${PASSWORD.minLength} characters.` };
+    return refused('errors:messages.password.tooShort', { min: PASSWORD.minLength });
   }
   if (length > PASSWORD.maxLength) {
-    return { ok: false, reason: `Use at most ${PASSWORD.maxLength} characters.` };
+    return refused('errors:messages.password.tooLong', { max: PASSWORD.maxLength });
   }
   const lower = normalised.toLowerCase();
   if (isCommon(lower)) {
-    return { ok: false, reason: 'This password is too common: it appears in lists attackers try first.' };
+    return refused('errors:messages.password.common');
   }
   const localPart = context.email?.split('@')[0]?.toLowerCase() ?? '';
   if (localPart.length >= 3 && lower.includes(localPart)) {
-    return { ok: false, reason: 'The password must not contain your email address.' };
+    return refused('errors:messages.password.containsEmail');
   }
   for (const orgName of context.orgNames ?? []) {
     const name = orgName.normalize('NFKC').toLowerCase().trim();
     if (name.length >= 3 && lower.includes(name)) {
-      return { ok: false, reason: 'The password must not contain the organization name.' };
+      return refused('errors:messages.password.containsOrgName');
     }
   }
   return { ok: true, normalised };

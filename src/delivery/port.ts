@@ -16,6 +16,8 @@ export interface PhoneMessage {
   readonly text: string;
   /** For a call: said once, then said again after a pause. */
   readonly speech: { readonly intro: string; readonly digits: string; readonly again: string };
+  /** The language it is written in (src/i18n), for the voice that reads a call; absent: English. */
+  readonly locale?: string;
 }
 
 export interface PhoneProvider {

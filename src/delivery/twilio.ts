@@ -19,12 +19,17 @@ export interface TwilioSettings {
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const xml = (text: string): string => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 
+/** The voice's language for a call not in English (Twilio's default voice speaks English). */
+const VOICE_LANGUAGES: Readonly<Record<string, string>> = { es: 'es-MX' };
+
 /** The call script: the digits read twice, slowly (one per comma), with a pause between; a notice, twice. */
 export function twiml(message: PhoneMessage): string {
   const { intro, digits, again } = message.speech;
+  const voice = message.locale ? VOICE_LANGUAGES[message.locale] : undefined;
+  const say = voice ? `<Say language="${voice}">` : '<Say>';
   if (message.code === null)
-    return `<Response><Say>${xml(intro)}</Say><Pause length="1"/><Say>${xml(intro)}</Say></Response>`;
-  return `<Response><Say>${xml(`${intro} ${digits}.`)}</Say><Pause length="1"/><Say>${xml(`${again} ${digits}.`)}</Say></Response>`;
+    return `<Response>${say}${xml(intro)}</Say><Pause length="1"/>${say}${xml(intro)}</Say></Response>`;
+  return `<Response>${say}${xml(`${intro} ${digits}.`)}</Say><Pause length="1"/>${say}${xml(`${again} ${digits}.`)}</Say></Response>`;
 }
 
 export function twilioProvider(settings: TwilioSettings): PhoneProvider {

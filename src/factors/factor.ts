@@ -73,6 +73,9 @@ export interface Enrollee {
   readonly email: string;
   readonly name: string;
   readonly orgNames: readonly string[];
+  /** Saved language and time zone, for the emails setting up a method sends. */
+  readonly locale: string | null;
+  readonly timeZone: string | null;
 }
 
 /**
@@ -185,14 +188,13 @@ export function failedCode(outcome: Extract<VerifyOutcome, { ok: false }>): AppE
   if (outcome.clockDriftMinutes !== undefined && outcome.clockDriftMinutes !== 0) {
     const minutes = outcome.clockDriftMinutes;
     return new AppError('invalid_code', {
-      message: `That code is not valid. Your device's clock seems to be about ${Math.abs(minutes)} minute${Math.abs(minutes) === 1 ? '' : 's'} ${minutes > 0 ? 'ahead' : 'behind'}: set it to update automatically and try again.`,
+      key: minutes > 0 ? 'errors:messages.code.clockAhead' : 'errors:messages.code.clockBehind',
+      values: { count: Math.abs(minutes) },
       details: { clockDriftMinutes: minutes },
     });
   }
   if (outcome.reason === 'replayed') {
-    return new AppError('invalid_code', {
-      message: 'That code was already used. Wait for the next code and try again.',
-    });
+    return new AppError('invalid_code', { key: 'errors:messages.code.replayed' });
   }
   return new AppError('invalid_code');
 }

@@ -39,5 +39,12 @@ export const NO_POLICY: MethodPolicy = { assertAllowed: async () => {}, allowedA
 
 export async function enrolleeOf(ctx: Ctx, user: CurrentSession['user']): Promise<Enrollee> {
   const memberships = await membershipsOf(ctx, user.id);
-  return { id: user.id, email: user.email, name: user.name, orgNames: memberships.map((m) => m.org.name) };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    orgNames: memberships.map((m) => m.org.name),
+    locale: user.locale,
+    timeZone: user.timeZone,
+  };
 }

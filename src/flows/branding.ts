@@ -42,13 +42,14 @@ export function checkAccentColor(value: string): string {
   const color = parseHexColor(value);
   if (!color)
     throw new AppError('invalid_request', {
-      message: 'The accent colour must be a hex colour like #1d4ed8.',
+      key: 'errors:messages.branding.hexColour',
       details: { field: 'accentColor' },
     });
   const ratio = accentContrast(color);
   if (ratio < BRANDING.minContrast)
     throw new AppError('accent_contrast_too_low', {
-      message: `That accent colour has a contrast of ${ratio}:1 with white text or the page background; at least ${BRANDING.minContrast}:1 is needed. Choose a darker colour.`,
+      key: 'errors:messages.branding.contrast',
+      values: { ratio, minimum: BRANDING.minContrast },
       details: { field: 'accentColor', ratio, minimum: BRANDING.minContrast },
     });
   return color;
@@ -102,7 +103,8 @@ export async function uploadLogo(
   await requireManager(ctx, orgId, session.userId);
   if (bytes.length > BRANDING.logoMaxBytes)
     throw new AppError('payload_too_large', {
-      message: `The logo is larger than ${BRANDING.logoMaxBytes / 1024} KB.`,
+      key: 'errors:messages.branding.logoTooLarge',
+      values: { kb: BRANDING.logoMaxBytes / 1024 },
       details: { maxBytes: BRANDING.logoMaxBytes },
     });
   const type = sniffLogo(bytes);

@@ -31,18 +31,17 @@ export interface CheckupAnswer {
 export async function answerCheckup(ctx: Ctx, by: Acting, action: 'done' | 'skip'): Promise<CheckupAnswer> {
   const { session, meta } = by;
   const current = await checkupOf(ctx, session.userId);
-  if (current.status !== 'due')
-    throw new AppError('conflict', { message: 'There is no two-factor check-up to answer right now.' });
+  if (current.status !== 'due') throw new AppError('conflict', { key: 'errors:messages.checkup.nothingDue' });
   if (action === 'done') {
     // Their methods work: a second factor was proven just now (at sign-in, or by "Confirm it's you").
     requireRecentReauthentication(ctx, session);
     if (!(await markCheckupDone(ctx, session.userId)))
-      throw new AppError('conflict', { message: 'The check-up was already answered.' });
+      throw new AppError('conflict', { key: 'errors:messages.checkup.alreadyAnswered' });
     await audit(ctx, meta, { event: 'checkup.completed', actorUserId: session.userId, targetUserId: session.userId });
     return { status: 'done', askAgain: false };
   }
   if (!(await markCheckupSkipped(ctx, session.userId, current.skips)))
-    throw new AppError('conflict', { message: 'The check-up was already answered.' });
+    throw new AppError('conflict', { key: 'errors:messages.checkup.alreadyAnswered' });
   const skips = current.skips + 1;
   await audit(ctx, meta, {
     event: 'checkup.skipped',

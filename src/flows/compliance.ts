@@ -128,9 +128,18 @@ export async function notifyMembersWithout2fa(ctx: Ctx, by: Acting, orgId: strin
   const { session, meta } = by;
   const { org } = await requireManager(ctx, orgId, session.userId);
   const members = (await membersWithDeadlines(ctx, orgId)).filter((m) => !m.twoFactorEnabled);
+  // Each email in its member's saved language (the listing above leaves that out: it is what the API shows).
+  const ids = members.map((m) => m.userId);
+  const saved =
+    ids.length === 0
+      ? []
+      : await ctx.db.kysely.selectFrom('users').select(['id', 'locale', 'time_zone']).where('id', 'in', ids).execute();
+  const savedOf = new Map(saved.map((u) => [u.id, u]));
   for (const m of members) {
+    const own = savedOf.get(m.userId);
+    const to = { email: m.email, locale: own?.locale ?? null, timeZone: own?.time_zone ?? null };
     await ctx.mail.send(
-      securityTemplates.pleaseEnable2fa(m.email, {
+      securityTemplates.pleaseEnable2fa(to, {
         productName: ctx.config.productName,
         orgName: org.name,
         deadline: m.deadline,

@@ -17,12 +17,12 @@ import {
   type VerificationEmail,
   type VerifiedVia,
 } from '../accounts/verification.ts';
+import type { Recipient as MailRecipient } from '../mail/templates.ts';
 import { limitByIp } from './limits.ts';
 import type { Acting } from './acting.ts';
 
-interface Recipient {
+interface Recipient extends MailRecipient {
   readonly id: string;
-  readonly email: string;
 }
 
 /**
@@ -69,7 +69,7 @@ export async function requestEmailVerification(ctx: Ctx, by: Acting): Promise<Ve
   const { session, meta } = by;
   await limitByIp(ctx, meta, 'email-verification-send', RATE_LIMITS.emailVerificationSend);
   if (await isEmailVerified(ctx, session.userId))
-    throw new AppError('conflict', { message: 'Your email address is already confirmed.' });
+    throw new AppError('conflict', { key: 'errors:messages.emailVerification.alreadyConfirmed' });
   return sendEmailVerification(ctx, session.user, meta, true);
 }
 

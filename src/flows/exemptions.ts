@@ -10,8 +10,9 @@ import { EXEMPTION, ORG_POLICY } from '../config/defaults.ts';
 import { AppError } from '../errors.ts';
 import type { Role } from '../db/schema.ts';
 import { policyTemplates } from '../mail/policy-templates.ts';
+import { recipientOf, type Recipient } from '../mail/templates.ts';
 import type { OutgoingMail } from '../mail/transport.ts';
-import { findMember, listMembers, mayManage, requireManager, type MemberView, type Org } from '../orgs/service.ts';
+import { findMember, mayManage, requireManager, type Member, type Org } from '../orgs/service.ts';
 import { deleteExemption, exceptionsOf, putExemption, putExtendedDeadline } from '../orgs/exemptions.ts';
 import { requireRecentReauthentication, type Acting } from './acting.ts';
 
@@ -25,18 +26,20 @@ interface Governed {
   readonly org: Org;
   readonly actorRole: Role;
   readonly actorEmail: string;
-  readonly target: MemberView;
+  readonly target: Member;
 }
 
+/** What is being done to the member: names the refusals (errors:messages.exemptions.self… / admins…). */
+type GovernedAction = 'Grant' | 'End' | 'Extend';
+
 /** Sudo, a manager of the org who may manage the member (the rule of src/orgs/service.ts mayManage), not oneself. */
-async function governed(ctx: Ctx, by: Acting, orgId: string, userId: string, what: string): Promise<Governed> {
+async function governed(ctx: Ctx, by: Acting, orgId: string, userId: string, what: GovernedAction): Promise<Governed> {
   requireRecentReauthentication(ctx, by.session);
   const { org, role: actorRole } = await requireManager(ctx, orgId, by.session.userId);
   const target = await findMember(ctx, orgId, userId);
-  if (by.session.userId === userId)
-    throw new AppError('forbidden', { message: `You cannot ${what} for yourself. Ask another owner.` });
+  if (by.session.userId === userId) throw new AppError('forbidden', { key: `errors:messages.exemptions.self${what}` });
   if (!mayManage(actorRole, target.role))
-    throw new AppError('forbidden', { message: `Admins cannot ${what} for an owner.` });
+    throw new AppError('forbidden', { key: `errors:messages.exemptions.admins${what}` });
   return { org, actorRole, actorEmail: by.session.user.email, target };
 }
 
@@ -44,7 +47,7 @@ function parseTime(value: string, field: string): Date {
   const time = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(time.getTime()))
     throw new AppError('invalid_request', {
-      message: 'Give a date and time in ISO 8601, e.g. 2026-12-31T17:00:00Z.',
+      key: 'errors:messages.exemptions.isoTime',
       details: { field },
     });
   return time;
@@ -54,18 +57,27 @@ function cleanReason(reason: string): string {
   const clean = reason.normalize('NFKC').replace(/\s+/g, ' ').trim();
   if (!clean || clean.length > EXEMPTION.reasonMaxLength)
     throw new AppError('invalid_request', {
-      message: `Give a reason (at most ${EXEMPTION.reasonMaxLength} characters); it is kept in the audit log.`,
+      key: 'errors:messages.exemptions.reason',
+      values: { max: EXEMPTION.reasonMaxLength },
       details: { field: 'reason' },
     });
   return clean;
 }
 
-/** The member and every owner, once each. */
-async function notify(ctx: Ctx, g: Governed, message: (to: string, url: string) => OutgoingMail): Promise<void> {
-  const owners = (await listMembers(ctx, g.org.id)).filter((m) => m.role === 'owner' && m.userId !== g.target.userId);
-  await ctx.mail.send(message(g.target.email, link(ctx, '/profile/security')), ctx.clock());
+/** The member and every owner, once each, each in their saved language. */
+async function notify(ctx: Ctx, g: Governed, message: (to: Recipient, url: string) => OutgoingMail): Promise<void> {
+  const owners = await ctx.db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.email', 'u.locale', 'u.time_zone'])
+    .where('m.org_id', '=', g.org.id)
+    .where('m.role', '=', 'owner')
+    .where('m.user_id', '!=', g.target.userId)
+    .orderBy('u.email')
+    .execute();
+  await ctx.mail.send(message(g.target, link(ctx, '/profile/security')), ctx.clock());
   for (const owner of owners)
-    await ctx.mail.send(message(owner.email, link(ctx, `/orgs/${g.org.id}/compliance`)), ctx.clock());
+    await ctx.mail.send(message(recipientOf(owner), link(ctx, `/orgs/${g.org.id}/compliance`)), ctx.clock());
 }
 
 export interface ExemptionResult {
@@ -80,24 +92,25 @@ export async function grantExemption(
   by: Acting,
   input: { readonly orgId: string; readonly userId: string; readonly exemption: ExemptionInput },
 ): Promise<ExemptionResult> {
-  const g = await governed(ctx, by, input.orgId, input.userId, 'grant an exemption');
+  const g = await governed(ctx, by, input.orgId, input.userId, 'Grant');
   const reason = cleanReason(input.exemption.reason);
   const breakGlass = input.exemption.breakGlass === true;
   const current = await exceptionsOf(ctx, g.org.id, g.target.userId);
   if ((breakGlass || current?.exemption?.breakGlass) && g.actorRole !== 'owner')
-    throw new AppError('forbidden', { message: 'Only an owner can designate or change the break-glass account.' });
+    throw new AppError('forbidden', { key: 'errors:messages.exemptions.breakGlassOwnerOnly' });
   let expiresAt: string | null = null;
   if (!input.exemption.breakGlass) {
     const until = parseTime(input.exemption.expiresAt, 'expiresAt');
     const now = ctx.clock();
     if (until <= now)
       throw new AppError('invalid_request', {
-        message: 'The end of an exemption must be in the future.',
+        key: 'errors:messages.exemptions.endInPast',
         details: { field: 'expiresAt' },
       });
     if (until.getTime() - now.getTime() > EXEMPTION.maxDays * DAY_MS)
       throw new AppError('exemption_too_long', {
-        message: `An exemption can last at most ${EXEMPTION.maxDays} days. Only the one break-glass account has no end date.`,
+        key: 'errors:messages.exemptions.tooLong',
+        values: { maxDays: EXEMPTION.maxDays },
         details: { field: 'expiresAt', maxDays: EXEMPTION.maxDays },
       });
     expiresAt = until.toISOString();
@@ -128,11 +141,11 @@ export async function endExemption(
   by: Acting,
   input: { readonly orgId: string; readonly userId: string },
 ): Promise<{ changed: boolean }> {
-  const g = await governed(ctx, by, input.orgId, input.userId, 'end an exemption');
+  const g = await governed(ctx, by, input.orgId, input.userId, 'End');
   const current = await exceptionsOf(ctx, g.org.id, g.target.userId);
   const breakGlass = current?.exemption?.breakGlass === true;
   if (breakGlass && g.actorRole !== 'owner')
-    throw new AppError('forbidden', { message: 'Only an owner can change the break-glass account.' });
+    throw new AppError('forbidden', { key: 'errors:messages.exemptions.breakGlassChange' });
   const changed = await inTransaction(ctx, async (tx) => {
     if (!(await deleteExemption(tx, g.org.id, g.target.userId))) return false;
     await audit(tx, by.meta, {
@@ -162,17 +175,18 @@ export async function extendDeadline(
   by: Acting,
   input: { readonly orgId: string; readonly userId: string; readonly deadline: string },
 ): Promise<{ deadline: string }> {
-  const g = await governed(ctx, by, input.orgId, input.userId, 'extend the deadline');
+  const g = await governed(ctx, by, input.orgId, input.userId, 'Extend');
   const until = parseTime(input.deadline, 'deadline');
   const now = ctx.clock();
   if (until <= now)
     throw new AppError('invalid_request', {
-      message: 'The new deadline must be in the future.',
+      key: 'errors:messages.exemptions.deadlineInPast',
       details: { field: 'deadline' },
     });
   if (until.getTime() - now.getTime() > ORG_POLICY.gracePeriodMaxDays * DAY_MS)
     throw new AppError('deadline_too_late', {
-      message: `A deadline can be extended to at most ${ORG_POLICY.gracePeriodMaxDays} days from now, the longest grace period an organization may set.`,
+      key: 'errors:messages.exemptions.deadlineTooLate',
+      values: { maxDays: ORG_POLICY.gracePeriodMaxDays },
       details: { field: 'deadline', maxDays: ORG_POLICY.gracePeriodMaxDays },
     });
   const deadline = until.toISOString();

@@ -144,7 +144,11 @@ export async function changeFactor(
   if (!entry) throw new AppError('not_found');
   if (change.label !== undefined) {
     const label = change.label.trim();
-    if (!label) throw new AppError('invalid_request', { message: 'Enter a name.', details: { field: 'label' } });
+    if (!label)
+      throw new AppError('invalid_request', {
+        key: 'errors:messages.factors.nameMissing',
+        details: { field: 'label' },
+      });
     const factor = factorById(entry.type);
     if (factor?.rename && (await factor.rename(ctx, userId, factorId, label))) {
       await audit(ctx, by.meta, {

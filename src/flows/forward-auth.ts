@@ -43,16 +43,20 @@ export async function addProtectedHost(
   const host = normaliseHost(input.host);
   if (!host || input.host.trim().toLowerCase() !== host) {
     throw new AppError('invalid_request', {
-      message: 'Enter the host name as the proxy sees it, e.g. app.example.com or app.example.com:8443.',
+      key: 'errors:messages.forwardAuth.hostFormat',
       details: { field: 'host' },
     });
   }
   const roles = [...new Set(input.roles ?? [])];
   if (roles.some((r) => !(ROLES as readonly string[]).includes(r)))
-    throw new AppError('invalid_request', { message: 'Unknown role.', details: { field: 'roles' } });
+    throw new AppError('invalid_request', {
+      key: 'errors:messages.forwardAuth.unknownRole',
+      details: { field: 'roles' },
+    });
   if ((await countProtectedHosts(ctx, orgId)) >= FORWARD_AUTH.maxHostsPerOrg) {
     throw new AppError('conflict', {
-      message: `An organization can protect at most ${FORWARD_AUTH.maxHostsPerOrg} hosts.`,
+      key: 'errors:messages.forwardAuth.tooManyHosts',
+      values: { max: FORWARD_AUTH.maxHostsPerOrg },
     });
   }
   const added = await insertProtectedHost(ctx, {
@@ -97,7 +101,7 @@ export async function parseReturnTarget(ctx: Ctx, rd: string): Promise<ReturnTar
   try {
     url = new URL(rd);
   } catch {
-    throw new AppError('invalid_request', { message: 'This link does not come from an app protected by twofold.' });
+    throw new AppError('invalid_request', { key: 'errors:messages.forwardAuth.notProtected' });
   }
   const host = normaliseHost(url.host);
   const rule =
@@ -108,8 +112,7 @@ export async function parseReturnTarget(ctx: Ctx, rd: string): Promise<ReturnTar
     rd.length <= FORWARD_AUTH.maxReturnLength
       ? await findProtectedHost(ctx, host)
       : null;
-  if (!rule)
-    throw new AppError('invalid_request', { message: 'This link does not come from an app protected by twofold.' });
+  if (!rule) throw new AppError('invalid_request', { key: 'errors:messages.forwardAuth.notProtected' });
   return { rule, origin: url.origin, path: `${url.pathname}${url.search}` };
 }
 

@@ -36,10 +36,10 @@ export async function invite(
   const { orgId } = input;
   const { org, role: actorRole } = await requireManager(ctx, orgId, session.userId);
   if (!mayManage(actorRole, input.role, input.role))
-    throw new AppError('forbidden', { message: 'Only an owner can invite another owner.' });
+    throw new AppError('forbidden', { key: 'errors:messages.members.ownerInvitesOwner' });
   const email = parseEmail(input.email);
   if (await isMemberByEmail(ctx, orgId, email))
-    throw new AppError('conflict', { message: 'That person is already a member.', details: { field: 'email' } });
+    throw new AppError('conflict', { key: 'errors:messages.members.alreadyMember', details: { field: 'email' } });
   const now = ctx.clock();
   const token = randomToken(TOKENS.bytes);
   const invitation: InvitationView = {
@@ -67,14 +67,18 @@ export async function invite(
     details: { email, role: input.role, invitationId: invitation.id },
   });
   const { delivered } = await ctx.mail.send(
-    mailTemplates.invitation(email, {
-      productName: ctx.config.productName,
-      orgName: org.name,
-      inviterEmail: session.user.email,
-      role: input.role,
-      url: link(ctx, `/invitations/accept?token=${encodeURIComponent(token)}`),
-      expiresAt: invitation.expiresAt,
-    }),
+    // The invitee has no saved language yet: the inviter's (docs/decisions.md "The language of an invitation").
+    mailTemplates.invitation(
+      { email, locale: session.user.locale, timeZone: session.user.timeZone },
+      {
+        productName: ctx.config.productName,
+        orgName: org.name,
+        inviterEmail: session.user.email,
+        role: input.role,
+        url: link(ctx, `/invitations/accept?token=${encodeURIComponent(token)}`),
+        expiresAt: invitation.expiresAt,
+      },
+    ),
     now,
   );
   return { invitation, emailDelivered: delivered };

@@ -56,7 +56,7 @@ export async function changeRole(
     const { role: actorRole } = await requireManager(locked, orgId, session.userId);
     const { role: targetRole } = await roleIn(locked, orgId, userId);
     if (!mayManage(actorRole, targetRole, role))
-      throw new AppError('forbidden', { message: 'Admins cannot change owners or make new owners.' });
+      throw new AppError('forbidden', { key: 'errors:messages.members.adminsChangeOwners' });
     if (targetRole === role) return;
     if (targetRole === 'owner' && (await ownerCount(locked, orgId)) <= 1) throw new AppError('last_owner');
     // Moving between client and staff roles moves the member into or out of a "staff" 2FA requirement:
@@ -92,7 +92,7 @@ export async function removeMember(
       : await requireManager(locked, orgId, session.userId);
     const { role: targetRole } = await roleIn(locked, orgId, userId);
     if (!self && !mayManage(actorRole, targetRole))
-      throw new AppError('forbidden', { message: 'Admins cannot remove owners.' });
+      throw new AppError('forbidden', { key: 'errors:messages.members.adminsRemoveOwners' });
     if (targetRole === 'owner' && (await ownerCount(locked, orgId)) <= 1) throw new AppError('last_owner');
     await deleteMembership(locked, orgId, userId);
     // Ending every session is account-wide, so only when the actor manages them in every org they still

@@ -40,7 +40,7 @@ export async function changePassword(
   await checkCredentials(ctx, user.email, input.currentPassword, meta).catch((error: unknown) => {
     if (error instanceof AppError && error.code === 'invalid_credentials') {
       throw new AppError('invalid_credentials', {
-        message: 'Your current password is incorrect.',
+        key: 'errors:messages.accounts.currentPasswordIncorrect',
         details: { field: 'currentPassword' },
       });
     }
@@ -52,7 +52,7 @@ export async function changePassword(
   await revokeAllTrustedDevices(ctx, user.id);
   await audit(ctx, meta, { event: 'password.changed', actorUserId: user.id, targetUserId: user.id });
   await ctx.mail.send(
-    mailTemplates.passwordChanged(user.email, { productName: ctx.config.productName, how: 'changed' }),
+    mailTemplates.passwordChanged(user, { productName: ctx.config.productName, how: 'changed' }),
     ctx.clock(),
   );
 }
@@ -92,7 +92,7 @@ export async function requestPasswordReset(ctx: Ctx, emailInput: string, meta: R
     details: { accountExists: true },
   });
   await ctx.mail.enqueue(
-    mailTemplates.passwordReset(user.email, {
+    mailTemplates.passwordReset(user, {
       productName: ctx.config.productName,
       url: link(ctx, `/reset-password?token=${encodeURIComponent(token)}`),
       recovery,
@@ -129,7 +129,7 @@ export async function resetPassword(
     details: { recoveryOpen: recovery !== null },
   });
   await ctx.mail.send(
-    mailTemplates.passwordChanged(reset.email, { productName: ctx.config.productName, how: 'reset', recovery }),
+    mailTemplates.passwordChanged(reset, { productName: ctx.config.productName, how: 'reset', recovery }),
     ctx.clock(),
   );
 }

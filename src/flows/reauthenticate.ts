@@ -55,7 +55,7 @@ export async function reauthenticate(
   if (session.user.twoFactorEnabled || stepUp) {
     if (!input.proof) {
       throw new AppError('reauthentication_required', {
-        message: 'Enter a code from your second factor too.',
+        key: 'errors:messages.reauthenticate.codeMissing',
         details: { field: 'code' },
       });
     }
@@ -106,7 +106,7 @@ export async function sendReauthenticationCode(
 export async function reauthenticationPasskeyOptions(ctx: Ctx, by: Acting): Promise<unknown> {
   const userId = by.session.userId;
   if ((await listPasskeys(ctx, userId)).length === 0)
-    throw new AppError('not_found', { message: 'You have no passkey.' });
+    throw new AppError('not_found', { key: 'errors:messages.passkey.noneRegistered' });
   return passkeyFactor.challenge(
     ctx,
     { userId, method: 'passkey', purpose: 'reauthenticate', policy: methodPolicy(ctx, userId) },

@@ -28,14 +28,14 @@ import { liveChallenge } from '../sessions/challenge.ts';
 import { hitRateLimit } from '../throttle/store.ts';
 import { limitByIp } from './limits.ts';
 import type { Acting } from './acting.ts';
-import { resetTwoFactor } from './two-factor.ts';
+import { resetTwoFactor, type FactorOwner } from './two-factor.ts';
 
 /** Confirm and cancel links are bearer secrets from anonymous callers: counted per client IP first. */
 async function limitLinkUse(ctx: Ctx, meta: RequestMeta): Promise<void> {
   await limitByIp(ctx, meta, 'recovery-link', RATE_LIMITS.recoveryLink).catch((error: unknown) => {
     if (!(error instanceof AppError) || error.code !== 'rate_limited') throw error;
     throw new AppError('rate_limited', {
-      message: 'Too many recovery links were opened from your network. Try again later.',
+      key: 'errors:messages.recovery.tooManyLinks',
       retryAfterSeconds: error.retryAfterSeconds ?? undefined,
     });
   });
@@ -75,7 +75,7 @@ export async function startRecovery(
   await insertEmailedRecovery(ctx, user.id, token, meta.ip);
   await audit(ctx, meta, { event: 'recovery.requested', actorUserId: user.id, targetUserId: user.id });
   await ctx.mail.send(
-    recoveryTemplates.link(user.email, {
+    recoveryTemplates.link(user, {
       productName: ctx.config.productName,
       url: link(ctx, `/recovery/confirm?token=${encodeURIComponent(token)}`),
       delayHours: ctx.config.recoveryDelayHours,
@@ -106,12 +106,12 @@ export async function confirmRecovery(ctx: Ctx, token: string, meta: RequestMeta
   });
   const cancelUrl = link(ctx, `/recovery/cancel?token=${encodeURIComponent(cancelToken)}`);
   await ctx.mail.send(
-    recoveryTemplates.started(recovery.email, { productName: ctx.config.productName, completesAt, cancelUrl }),
+    recoveryTemplates.started(recovery, { productName: ctx.config.productName, completesAt, cancelUrl }),
     now,
   );
   await announceByPhone(
     ctx,
-    recovery.userId,
+    { id: recovery.userId, locale: recovery.locale, timeZone: recovery.timeZone },
     await listPhones(ctx, recovery.userId),
     { kind: 'started', completesAt, cancelUrl },
     meta,
@@ -137,15 +137,11 @@ export async function cancelOwnRecovery(ctx: Ctx, by: Acting): Promise<number> {
  * account are told (read before the reset removes them). True when a recovery was due and completed now: the
  * sign-in goes on without a second step.
  */
-export async function completeDueRecovery(
-  ctx: Ctx,
-  user: { id: string; email: string },
-  meta: RequestMeta,
-): Promise<boolean> {
+export async function completeDueRecovery(ctx: Ctx, user: FactorOwner, meta: RequestMeta): Promise<boolean> {
   if (!(await claimDueRecovery(ctx, user, meta))) return false;
   const phones = await listPhones(ctx, user.id);
   await resetTwoFactor(ctx, user, { actorUserId: user.id, orgId: null, reason: 'account recovery' }, meta, 'recovery');
   await audit(ctx, meta, { event: 'recovery.completed', actorUserId: user.id, targetUserId: user.id });
-  await announceByPhone(ctx, user.id, phones, { kind: 'completed' }, meta);
+  await announceByPhone(ctx, user, phones, { kind: 'completed' }, meta);
   return true;
 }

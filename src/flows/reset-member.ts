@@ -26,14 +26,10 @@ export async function resetRefusal(
   actor: { readonly userId: string; readonly role: Role },
   target: ResetTarget,
 ): Promise<AppError | null> {
-  if (actor.userId === target.userId)
-    return new AppError('forbidden', {
-      message: 'You cannot reset your own two-factor authentication here. Use your Security page.',
-    });
+  if (actor.userId === target.userId) return new AppError('forbidden', { key: 'errors:messages.members.selfReset' });
   if (!mayManage(actor.role, target.role))
-    return new AppError('forbidden', { message: "Admins cannot reset an owner's two-factor authentication." });
-  if (!(await mayActAccountWide(ctx, actor.userId, target.userId)))
-    return accountWideRefusal('reset their two-factor authentication');
+    return new AppError('forbidden', { key: 'errors:messages.members.adminsResetOwner' });
+  if (!(await mayActAccountWide(ctx, actor.userId, target.userId))) return accountWideRefusal('resetTwoFactor');
   return null;
 }
 
@@ -51,7 +47,7 @@ export async function resetMemberTwoFactor(
   if (refusal) throw refusal;
   await resetTwoFactor(
     ctx,
-    { id: target.userId, email: target.email },
+    { id: target.userId, email: target.email, locale: target.locale, timeZone: target.timeZone },
     { actorUserId: session.userId, orgId, reason: input.reason.trim() || 'no reason given' },
     meta,
   );

@@ -10,16 +10,15 @@ import { lockSeconds } from '../core/attempts.ts';
 import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { securityTemplates } from '../mail/templates.ts';
+import { securityTemplates, type Recipient } from '../mail/templates.ts';
 import { reserveAttempt } from '../throttle/store.ts';
 import { factorOf, type Proof } from '../factors/index.ts';
 import type { VerifyOutcome, VerifyPurpose } from '../factors/factor.ts';
 
 const secondFactorKey = (userId: string): string => `2fa:${userId}`;
 
-export interface SecondStepUser {
+export interface SecondStepUser extends Recipient {
   readonly id: string;
-  readonly email: string;
 }
 
 /** Throws too_many_attempts while locked; otherwise returns the factor's outcome. */
@@ -54,7 +53,7 @@ export async function verifySecondFactor(
         details: { left, purpose },
       });
       await ctx.mail.send(
-        securityTemplates.backupCodeUsed(user.email, { productName: ctx.config.productName, left }),
+        securityTemplates.backupCodeUsed(user, { productName: ctx.config.productName, left }),
         ctx.clock(),
       );
     }
@@ -74,7 +73,7 @@ export async function verifySecondFactor(
       details: { step: 'second_factor', minutes },
     });
     await ctx.mail.send(
-      securityTemplates.secondFactorLocked(user.email, { productName: ctx.config.productName, minutes }),
+      securityTemplates.secondFactorLocked(user, { productName: ctx.config.productName, minutes }),
       ctx.clock(),
     );
   }

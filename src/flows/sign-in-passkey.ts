@@ -46,7 +46,7 @@ export async function passkeySignInOptions(
       meta,
     );
   if (challenge.firstStep !== 'pwd' || (await listPasskeys(ctx, challenge.userId)).length === 0) {
-    throw new AppError('not_found', { message: 'A passkey is not available for this sign-in. Choose another way.' });
+    throw new AppError('not_found', { key: 'errors:messages.passkey.unavailable' });
   }
   return passkeyFactor.challenge(
     ctx,
@@ -86,7 +86,7 @@ function passkeyRefused(error: unknown): unknown {
   if (!(error instanceof AppError) || error.code !== 'invalid_code' || error.messageKey !== 'errors:codes.invalid_code')
     return error;
   return new AppError('invalid_code', {
-    message: 'That passkey could not be verified. Try again or choose another way.',
+    key: 'errors:messages.passkey.signInFailed',
     details: { ...error.details },
   });
 }
@@ -109,9 +109,7 @@ async function passwordless(
       targetUserId: outcome.userId,
       details: { step: 'passkey', reason: outcome.ok ? 'unknown_user' : outcome.reason },
     });
-    throw new AppError('invalid_code', {
-      message: 'That passkey could not be verified. Try again, or sign in with your password.',
-    });
+    throw new AppError('invalid_code', { key: 'errors:messages.passkey.passwordlessFailed' });
   }
   refuseSuspended(user);
   if (outcome.userVerified) {
@@ -127,10 +125,7 @@ async function passwordless(
   }
   const methods = await secondStepMethods(ctx, user.id, outcome.amr);
   if (methods.length === 0) {
-    throw new AppError('invalid_code', {
-      message:
-        'This passkey did not verify you (no PIN, fingerprint or face), so it cannot sign you in alone. Sign in with your password.',
-    });
+    throw new AppError('invalid_code', { key: 'errors:messages.passkey.notUserVerified' });
   }
   const { token, challenge } = await createChallenge(ctx, user.id, outcome.amr);
   return { status: 'second_factor_required', user, methods, challengeToken: token, expiresAt: challenge.expiresAt };

@@ -38,6 +38,7 @@ import { isNewDevice, isTrustedDevice, noteSignInDevice, trustDevice } from '../
 import { methodPolicy } from './acting.ts';
 import { limitByIp } from './limits.ts';
 import { completeDueRecovery } from './recovery.ts';
+import type { Recipient } from '../mail/templates.ts';
 import { verifySecondFactor } from './second-factor.ts';
 
 /** What the browser brought: its id cookie (for new-device emails) and its trusted-device token. */
@@ -155,7 +156,7 @@ async function deviceCheck(
   await sendEmailCode(
     ctx,
     { purpose: 'sign_in', userId: user.id, challengeId: challenge.id, medium: 'email' },
-    user.email,
+    user,
     'device_check',
     meta,
   );
@@ -195,7 +196,7 @@ export async function secondStep(
   if (challenge.kind === 'device_check') {
     if (method !== 'email')
       throw new AppError('invalid_request', {
-        message: 'Enter the code we sent to your email.',
+        key: 'errors:messages.signIn.emailCodeExpected',
         details: { field: 'method', ...attemptsLeft },
       });
   } else {
@@ -214,7 +215,7 @@ export async function secondStep(
   }
   if (challenge.firstStep !== 'pwd' && methodsGiving(challenge.firstStep).includes(method)) {
     throw new AppError('invalid_code', {
-      message: 'A passkey already stood in for your password: choose another way for this step.',
+      key: 'errors:messages.signIn.passkeyAlreadyUsed',
       details: { attemptsLeft: challenge.attemptsLeft },
     });
   }
@@ -284,9 +285,12 @@ export async function sendSignInCode(
     const user = await getUser(ctx, challenge.userId);
     if (!user) throw new AppError('challenge_expired');
     if (method !== 'email')
-      throw new AppError('invalid_request', { message: 'Ask for a new code by email.', details: { field: 'method' } });
+      throw new AppError('invalid_request', {
+        key: 'errors:messages.signIn.askEmailCode',
+        details: { field: 'method' },
+      });
     const binding = { purpose: 'sign_in', userId: user.id, challengeId: challenge.id, medium: 'email' } as const;
-    return sendEmailCode(ctx, binding, user.email, 'device_check', meta);
+    return sendEmailCode(ctx, binding, user, 'device_check', meta);
   }
   const factor = factorOf(method);
   if (!factor.challenge) throw new AppError('invalid_request', { details: { field: 'method' } });
@@ -306,7 +310,7 @@ export async function sendSignInCode(
 /** Bookkeeping after any successful sign-in. */
 export async function finishSignIn(
   ctx: Ctx,
-  user: { id: string; email: string },
+  user: Recipient & { readonly id: string },
   amr: readonly string[],
   meta: RequestMeta,
   deviceId: string | null,

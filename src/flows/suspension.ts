@@ -8,12 +8,17 @@
 import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { mailTemplates } from '../mail/templates.ts';
+import { mailTemplates, type Recipient } from '../mail/templates.ts';
 import { setSuspended } from '../accounts/store.ts';
 import { findMember, mayManage, requireAccountWideAuthority, requireManager } from '../orgs/service.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
 import { requireRecentReauthentication, type Acting } from './acting.ts';
 import type { Operator } from './operator.ts';
+
+/** The account concerned, and where (and in which language) its notice goes. */
+interface Account extends Recipient {
+  readonly id: string;
+}
 
 interface SuspensionActor {
   readonly actorUserId: string | null;
@@ -31,19 +36,13 @@ export async function setMemberSuspended(
   requireRecentReauthentication(ctx, session);
   const { orgId, userId, suspended } = input;
   const { role: actorRole } = await requireManager(ctx, orgId, session.userId);
-  if (session.userId === userId)
-    throw new AppError('forbidden', { message: 'You cannot suspend or reactivate your own account.' });
+  if (session.userId === userId) throw new AppError('forbidden', { key: 'errors:messages.members.selfSuspend' });
   const target = await findMember(ctx, orgId, userId);
   if (!mayManage(actorRole, target.role))
-    throw new AppError('forbidden', { message: 'Admins cannot suspend or reactivate owners.' });
-  await requireAccountWideAuthority(
-    ctx,
-    session.userId,
-    userId,
-    suspended ? 'suspend this account' : 'reactivate this account',
-  );
+    throw new AppError('forbidden', { key: 'errors:messages.members.adminsSuspendOwners' });
+  await requireAccountWideAuthority(ctx, session.userId, userId, suspended ? 'suspend' : 'reactivate');
   const actor = { actorUserId: session.userId, orgId, reason: input.reason.trim() || 'no reason given' };
-  const account = { id: target.userId, email: target.email };
+  const account = { id: target.userId, email: target.email, locale: target.locale, timeZone: target.timeZone };
   return { changed: await apply(ctx, account, suspended, actor, meta) };
 }
 
@@ -51,7 +50,7 @@ export async function setMemberSuspended(
 export async function setAccountSuspended(
   ctx: Ctx,
   _by: Operator,
-  input: { readonly account: { readonly id: string; readonly email: string }; readonly suspended: boolean },
+  input: { readonly account: Account; readonly suspended: boolean },
 ): Promise<boolean> {
   const reason = `${input.suspended ? 'suspended' : 'reactivated'} from the command line`;
   return apply(ctx, input.account, input.suspended, { actorUserId: null, orgId: null, reason }, null);
@@ -59,7 +58,7 @@ export async function setAccountSuspended(
 
 async function apply(
   ctx: Ctx,
-  target: { readonly id: string; readonly email: string },
+  target: Account,
   suspended: boolean,
   by: SuspensionActor,
   meta: RequestMeta | null,
@@ -74,11 +73,11 @@ async function apply(
     details: { reason: by.reason },
   });
   const mail = suspended
-    ? mailTemplates.accountSuspended(target.email, {
+    ? mailTemplates.accountSuspended(target, {
         productName: ctx.config.productName,
         byOperator: by.actorUserId === null,
       })
-    : mailTemplates.accountReactivated(target.email, { productName: ctx.config.productName });
+    : mailTemplates.accountReactivated(target, { productName: ctx.config.productName });
   await ctx.mail.send(mail, ctx.clock());
   return true;
 }

@@ -5,24 +5,25 @@
  */
 import { mailSenderName } from '../branding/store.ts';
 import { AppError } from '../errors.ts';
+import { english, type MessageKey, type MessageValues, type T } from '../i18n/index.ts';
 import { audit, inTransaction, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { checkCredentials } from '../accounts/service.ts';
 import { markTwoFactorReset, turnTwoFactorOff, turnTwoFactorOn } from '../accounts/store.ts';
-import { recoveryTemplates, securityTemplates } from '../mail/templates.ts';
+import { recoveryTemplates, securityTemplates, type Recipient } from '../mail/templates.ts';
 import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
 import { resolveAdminRequests } from '../recovery/service.ts';
 import { revokeAllTrustedDevices } from '../sessions/devices.ts';
 import { revokeAllSessions } from '../sessions/service.ts';
-import { FACTORS, factorById, type Proof } from '../factors/index.ts';
+import { FACTORS, type Proof } from '../factors/index.ts';
 import { failedCode } from '../factors/factor.ts';
 import { issueBackupCodes } from '../factors/backup-codes/store.ts';
 import { requireRecentReauthentication, type Acting } from './acting.ts';
 import { verifySecondFactor } from './second-factor.ts';
 
-export interface FactorOwner {
+/** Whose factors: the account, and where (and in which language) its notices go. */
+export interface FactorOwner extends Recipient {
   readonly id: string;
-  readonly email: string;
 }
 
 /** What was added or removed, as the audit log and the emails name it. */
@@ -34,19 +35,31 @@ export interface FactorNamed {
 /** Why 2FA would turn off: the person turns it off, or removes their last method. */
 export type TurnOffReason = 'user' | 'last_factor_removed';
 
-/** The refusal while an org requires 2FA of the person, worded for what they tried. */
-export function requiredByOrgMessage(orgs: readonly string[], reason: TurnOffReason): string {
-  const who = `${orgs.join(', ')} requires two-factor authentication for you`;
-  return reason === 'user'
-    ? `${who}, so it cannot be turned off. You can still add, change or remove methods while one is left.`
-    : `${who}, so your last method cannot be removed. Add another method before removing this one.`;
+/** The refusal while an org requires 2FA of the person, worded for what they tried: its text and values. */
+export function requiredByOrg(
+  orgs: readonly string[],
+  reason: TurnOffReason,
+): { readonly key: MessageKey; readonly values: MessageValues } {
+  return {
+    key:
+      reason === 'user'
+        ? 'errors:messages.twoFactor.requiredByOrgUser'
+        : 'errors:messages.twoFactor.requiredByOrgLastFactor',
+    values: { orgs: orgs.join(', '), count: orgs.length },
+  };
+}
+
+/** The refusal while an org requires 2FA of the person, in the reader's language (English by default). */
+export function requiredByOrgMessage(orgs: readonly string[], reason: TurnOffReason, t: T = english): string {
+  const { key, values } = requiredByOrg(orgs, reason);
+  return t(key, values);
 }
 
 async function assertTwoFactorMayTurnOff(ctx: Ctx, userId: string, reason: TurnOffReason): Promise<void> {
   const orgs = await orgsRequiringTwoFactor(ctx, userId);
   if (orgs.length > 0) {
     throw new AppError('two_factor_required_by_org', {
-      message: requiredByOrgMessage(orgs, reason),
+      ...requiredByOrg(orgs, reason),
       details: { orgs },
     });
   }
@@ -81,27 +94,16 @@ export async function recordFactorAdded(
 /** The "factor added" email, sent after the factor is committed. */
 export async function notifyFactorAdded(ctx: Ctx, user: FactorOwner, what: FactorNamed): Promise<void> {
   await ctx.mail.send(
-    securityTemplates.factorAdded(user.email, {
-      productName: await mailSenderName(ctx, user.id),
-      what: described(what),
-    }),
+    securityTemplates.factorAdded(user, { productName: await mailSenderName(ctx, user.id), what }),
     ctx.clock(),
   );
 }
 
 export async function notifyFactorRemoved(ctx: Ctx, user: FactorOwner, what: FactorNamed): Promise<void> {
   await ctx.mail.send(
-    securityTemplates.factorRemoved(user.email, {
-      productName: await mailSenderName(ctx, user.id),
-      what: described(what),
-    }),
+    securityTemplates.factorRemoved(user, { productName: await mailSenderName(ctx, user.id), what }),
     ctx.clock(),
   );
-}
-
-function described(what: FactorNamed): string {
-  const kind = factorById(what.type)?.describe.article ?? 'A sign-in method';
-  return what.label ? `${kind} ("${what.label}")` : kind;
 }
 
 /**
@@ -118,7 +120,10 @@ export async function turnOffTwoFactor(
   await assertTwoFactorMayTurnOff(ctx, user.id, 'user');
   await checkCredentials(ctx, user.email, input.password, by.meta);
   if (!input.proof)
-    throw new AppError('invalid_request', { message: 'Enter a current code too.', details: { field: 'code' } });
+    throw new AppError('invalid_request', {
+      key: 'errors:messages.twoFactor.currentCodeMissing',
+      details: { field: 'code' },
+    });
   const outcome = await verifySecondFactor(ctx, user, input.proof, by.meta, 'disable');
   if (!outcome.ok) throw failedCode(outcome);
   await disableTwoFactor(ctx, user, by.meta, 'user');
@@ -140,7 +145,7 @@ export async function disableTwoFactor(
     details: { reason },
   });
   await ctx.mail.send(
-    securityTemplates.twoFactorDisabled(user.email, { productName: await mailSenderName(ctx, user.id) }),
+    securityTemplates.twoFactorDisabled(user, { productName: await mailSenderName(ctx, user.id) }),
     ctx.clock(),
   );
 }
@@ -161,8 +166,7 @@ export async function regenerateBackupCodes(ctx: Ctx, by: Acting): Promise<strin
     .select('two_factor_enabled')
     .where('id', '=', user.id)
     .executeTakeFirst();
-  if (Number(row?.two_factor_enabled) !== 1)
-    throw new AppError('conflict', { message: 'Turn on two-factor authentication first.' });
+  if (Number(row?.two_factor_enabled) !== 1) throw new AppError('conflict', { key: 'errors:messages.twoFactor.notOn' });
   // The new set and its audit row land together: a crash leaves the old set (and no audit row) or both.
   const codes = await inTransaction(ctx, async (tx) => {
     const fresh = await issueBackupCodes(tx, user.id);
@@ -170,7 +174,7 @@ export async function regenerateBackupCodes(ctx: Ctx, by: Acting): Promise<strin
     return fresh;
   });
   await ctx.mail.send(
-    securityTemplates.backupCodesRegenerated(user.email, { productName: await mailSenderName(ctx, user.id) }),
+    securityTemplates.backupCodesRegenerated(user, { productName: await mailSenderName(ctx, user.id) }),
     ctx.clock(),
   );
   return codes;
@@ -201,5 +205,5 @@ export async function resetTwoFactor(
   // Any "needs reset" request of this member is answered by this reset.
   await resolveAdminRequests(ctx, user.id);
   const mail = notice === 'recovery' ? recoveryTemplates.completed : securityTemplates.twoFactorReset;
-  await ctx.mail.send(mail(user.email, { productName: await mailSenderName(ctx, user.id) }), ctx.clock());
+  await ctx.mail.send(mail(user, { productName: await mailSenderName(ctx, user.id) }), ctx.clock());
 }

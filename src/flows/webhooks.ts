@@ -29,11 +29,12 @@ import {
 function parseEvents(events: readonly string[]): string[] {
   const list = [...new Set(events)];
   if (list.length === 0)
-    throw new AppError('invalid_request', { message: 'Choose at least one event.', details: { field: 'events' } });
+    throw new AppError('invalid_request', { key: 'errors:messages.webhooks.noEvents', details: { field: 'events' } });
   const unknown = list.find((e) => e !== '*' && !isWebhookEvent(e));
   if (unknown !== undefined) {
     throw new AppError('invalid_request', {
-      message: `Unknown event type: ${unknown.slice(0, 60)}.`,
+      key: 'errors:messages.webhooks.unknownEvent',
+      values: { event: unknown.slice(0, 60) },
       details: { field: 'events' },
     });
   }
@@ -63,7 +64,8 @@ export async function createOrgWebhook(
   const events = parseEvents(input.events);
   if ((await countWebhooks(ctx, orgId)) >= WEBHOOKS.maxEndpointsPerOrg) {
     throw new AppError('conflict', {
-      message: `An organization can have at most ${WEBHOOKS.maxEndpointsPerOrg} webhook endpoints.`,
+      key: 'errors:messages.webhooks.tooMany',
+      values: { max: WEBHOOKS.maxEndpointsPerOrg },
     });
   }
   const secret = newWebhookSecret();
@@ -136,7 +138,8 @@ export async function rotateOrgWebhookSecret(
     keepOldSecretHours > WEBHOOKS.maxOverlapHours
   ) {
     throw new AppError('invalid_request', {
-      message: `Keep the old secret 0–${WEBHOOKS.maxOverlapHours} hours.`,
+      key: 'errors:messages.webhooks.secretOverlap',
+      values: { max: WEBHOOKS.maxOverlapHours },
       details: { field: 'keepOldSecretHours' },
     });
   }
@@ -175,8 +178,7 @@ export async function redeliverWebhookMessage(
 ): Promise<void> {
   await requireManager(ctx, orgId, acting.session.userId);
   const webhook = await existing(ctx, orgId, id);
-  if (!webhook.enabled)
-    throw new AppError('conflict', { message: 'Turn the endpoint back on before sending messages to it again.' });
+  if (!webhook.enabled) throw new AppError('conflict', { key: 'errors:messages.webhooks.disabled' });
   if (!(await requeueDelivery(ctx, id, deliveryId))) throw new AppError('not_found');
   await audit(ctx, acting.meta, {
     event: 'webhook.redelivered',

@@ -6,6 +6,8 @@
  * Remote-Groups (the member's role in the host's org). Anything else — including an error — is not a 200.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+import { errorBody } from '../http/error-handler.ts';
 import { actingOf } from '../http/request.ts';
 import { bool, object, params, role, str } from '../http/schema.ts';
 import { addProtectedHost, listOrgProtectedHosts, removeProtectedHost } from '../flows/forward-auth.ts';
@@ -59,7 +61,7 @@ export async function forwardAuthRoutes(app: FastifyInstance): Promise<void> {
       const nginx = request.headers['x-original-url'] !== undefined;
       return reply
         .status(nginx ? 401 : 302)
-        .send({ error: { code: 'unauthenticated', message: 'Sign in to continue.' } });
+        .send(errorBody(new AppError('unauthenticated', { key: 'errors:messages.forwardAuth.signIn' })));
     },
   );
 

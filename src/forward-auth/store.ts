@@ -87,8 +87,7 @@ export async function insertProtectedHost(
       })
       .execute();
   } catch (error) {
-    if (isUniqueViolation(error))
-      throw new AppError('conflict', { message: 'That host is already protected by twofold.' });
+    if (isUniqueViolation(error)) throw new AppError('conflict', { key: 'errors:messages.forwardAuth.hostTaken' });
     throw error;
   }
   return (await findProtectedHost(ctx, input.host))!;

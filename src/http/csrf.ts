@@ -43,11 +43,11 @@ export function checkCsrf(ctx: Ctx, request: FastifyRequest): void {
   if (isApi && typeof request.headers.authorization === 'string' && !carriesAuthCookie(ctx, request)) return;
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== ctx.config.publicOrigin) {
-    throw new AppError('csrf_failed', { message: 'Cross-site request refused: the Origin does not match.' });
+    throw new AppError('csrf_failed', { key: 'errors:messages.csrf.originMismatch' });
   }
   if (isApi) {
     if (carriesAuthCookie(ctx, request) && origin === undefined) {
-      throw new AppError('csrf_failed', { message: 'Requests with a session cookie must send an Origin header.' });
+      throw new AppError('csrf_failed', { key: 'errors:messages.csrf.originMissing' });
     }
     return;
   }

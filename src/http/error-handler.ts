@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
+import type { MessageKey, MessageValues } from '../i18n/index.ts';
 import { isUnavailable } from '../db/errors.ts';
 import { wantsJson } from './route.ts';
 
@@ -15,29 +16,35 @@ function fromFastify(error: FastifyError): AppError | null {
     const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
     const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
     const field = missing ?? extra ?? (path || (error.validationContext ?? 'body'));
-    const message = extra
-      ? `Unknown field "${extra}".`
+    // The validator's own words (English) stay as a value: "must NOT have more than 100 characters".
+    const text: { key: MessageKey; values: MessageValues } = extra
+      ? { key: 'errors:messages.request.unknownField', values: { field: extra } }
       : missing
-        ? `"${missing}" is required.`
-        : `"${field}" ${first?.message ?? 'is not valid'}.`;
-    return new AppError('invalid_request', { message, details: { field } });
+        ? { key: 'errors:messages.request.fieldRequired', values: { field: missing } }
+        : first?.message
+          ? { key: 'errors:messages.request.fieldInvalidBecause', values: { field, reason: first.message } }
+          : { key: 'errors:messages.request.fieldInvalid', values: { field } };
+    return new AppError('invalid_request', { ...text, details: { field } });
   }
   switch (error.code) {
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new AppError('invalid_request', { message: 'The URL is not valid.', details: { field: 'url' } });
+      return new AppError('invalid_request', { key: 'errors:messages.request.urlInvalid', details: { field: 'url' } });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('unsupported_media_type');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('invalid_request', { message: 'The JSON body is empty.', details: { field: 'body' } });
+      return new AppError('invalid_request', { key: 'errors:messages.request.jsonEmpty', details: { field: 'body' } });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('invalid_request', { message: 'The body is not valid JSON.', details: { field: 'body' } });
+      return new AppError('invalid_request', {
+        key: 'errors:messages.request.jsonInvalid',
+        details: { field: 'body' },
+      });
   }
   if (error instanceof SyntaxError || error.statusCode === 400) {
-    return new AppError('invalid_request', { message: 'The body is not valid JSON.', details: { field: 'body' } });
+    return new AppError('invalid_request', { key: 'errors:messages.request.jsonInvalid', details: { field: 'body' } });
   }
   if (error.statusCode === 413) return new AppError('payload_too_large');
   if (error.statusCode === 415) return new AppError('unsupported_media_type');

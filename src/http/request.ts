@@ -66,7 +66,7 @@ async function resolveBearer(ctx: Ctx, request: FastifyRequest, header: string):
       ctx.clock(),
     );
     if (!limit.allowed) throw new AppError('rate_limited', { retryAfterSeconds: limit.retryAfterSeconds });
-    throw new AppError('unauthenticated', { message: 'The API key is not valid.' });
+    throw new AppError('unauthenticated', { key: 'errors:messages.apiKeys.invalid' });
   }
   if (user.suspendedAt) throw new AppError('account_suspended');
   const now = ctx.clock().toISOString();
@@ -102,9 +102,9 @@ export function checkApiKeyReach(request: FastifyRequest): void {
   const key = request.session?.apiKey;
   if (!key) return;
   if (key.scope === 'read' && request.method !== 'GET')
-    throw new AppError('forbidden', { message: 'This API key is read-only.' });
+    throw new AppError('forbidden', { key: 'errors:messages.apiKeys.readOnly' });
   if (key.orgId && routeOrgId(request) !== key.orgId) {
-    throw new AppError('forbidden', { message: "An organization's API key only works on that organization's routes." });
+    throw new AppError('forbidden', { key: 'errors:messages.apiKeys.otherOrg' });
   }
 }
 

@@ -49,7 +49,10 @@ export interface T {
   day(iso: string | null | undefined): string;
   /** "A, B and C" / "A, B y C". */
   list(items: readonly string[]): string;
-  /** What an expected failure says, in this language (its code's text, or its more specific one). */
+  /**
+   * What an expected failure says, in this language (its code's text, or its more specific one); values that
+   * are moments (ISO 8601, UTC) are written as `when` writes them.
+   */
   error(error: LocalizableError): string;
 }
 
@@ -118,6 +121,7 @@ function formatMoment(locale: Locale, timeZone: string, iso: string, kind: 'when
 }
 
 const translators = new Map<string, T>();
+const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 
 /** The translator for a language and (optionally) a saved time zone. */
 export function translator(locale: Locale, timeZone: string | null = null): T {
@@ -126,6 +130,14 @@ export function translator(locale: Locale, timeZone: string | null = null): T {
   if (cached) return cached;
   const fixed = instance.getFixedT(locale);
   const zone = timeZone ?? 'UTC';
+  /** An error's values that are moments (ISO 8601 in UTC) read as this reader's moments. */
+  const momentsWritten = (values: MessageValues): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(values).map(([name, value]) => [
+        name,
+        typeof value === 'string' && ISO_MOMENT.test(value) ? formatMoment(locale, zone, value, 'when') : value,
+      ]),
+    );
   const lists = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
   const t = ((key: MessageKey, values?: MessageValues) => fixed(key, values as Record<string, unknown>)) as T;
   const built: T = Object.assign(t, {
@@ -141,7 +153,7 @@ export function translator(locale: Locale, timeZone: string | null = null): T {
     day: (iso: string | null | undefined) => (iso ? formatMoment(locale, zone, iso, 'day') : '—'),
     list: (items: readonly string[]) => lists.format(items),
     error: (error: LocalizableError) =>
-      error.messageKey ? fixed(error.messageKey, error.messageValues as Record<string, unknown>) : error.message,
+      error.messageKey ? fixed(error.messageKey, momentsWritten(error.messageValues ?? {})) : error.message,
   });
   translators.set(id, built);
   return built;

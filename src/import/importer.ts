@@ -84,7 +84,9 @@ async function writeBatch(
         })),
       );
       const at = new Date(now);
-      const verifications = newUsers.map(({ id, row }) => newVerification(ctx, { id, email: row.email }, at));
+      const verifications = newUsers.map(({ id, row }) =>
+        newVerification(ctx, { id, email: row.email, locale: null, timeZone: null }, at),
+      );
       await insertVerifications(
         tx,
         verifications.map((v) => v.row),

@@ -1,8 +1,6 @@
 /** Emails about exceptions to an org's 2FA requirement: to the member and to every owner of the org. */
-import { build } from './templates.ts';
+import { build, mailTranslator, type Recipient } from './templates.ts';
 import type { OutgoingMail } from './transport.ts';
-
-const utcMinute = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 interface About {
   readonly productName: string;
@@ -14,38 +12,41 @@ interface About {
 }
 
 export const policyTemplates = {
-  exemptionGranted(to: string, p: About & { reason: string; expiresAt: string | null }): OutgoingMail {
-    const what =
-      p.expiresAt === null
-        ? `${p.memberEmail} is now the break-glass account of ${p.orgName}: exempt from its two-factor requirement without an end date.`
-        : `${p.memberEmail} is exempt from the two-factor requirement of ${p.orgName} until ${utcMinute(p.expiresAt)}. After that the requirement applies again at once.`;
-    return build(to, p.productName, {
-      subject:
+  exemptionGranted(to: Recipient, p: About & { reason: string; expiresAt: string | null }): OutgoingMail {
+    const t = mailTranslator(to);
+    const names = { memberEmail: p.memberEmail, orgName: p.orgName };
+    return build(t, to, p.productName, {
+      subject: t(p.expiresAt === null ? 'mail:policy.breakGlassSubject' : 'mail:policy.exemptionSubject', names),
+      paragraphs: [
         p.expiresAt === null
-          ? `A break-glass account was designated in ${p.orgName}`
-          : `A 2FA exemption in ${p.orgName}`,
-      paragraphs: [what, `Granted by ${p.byEmail}. Reason: ${p.reason}`],
-      link: { label: 'See the compliance view', url: p.url },
+          ? t('mail:policy.breakGlass', names)
+          : t('mail:policy.exemptUntil', { ...names, when: t.when(p.expiresAt) }),
+        t('mail:policy.granted', { byEmail: p.byEmail, reason: p.reason }),
+      ],
+      link: { label: t('mail:policy.complianceLink'), url: p.url },
     });
   },
-  exemptionEnded(to: string, p: About & { breakGlass: boolean }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: `A 2FA exemption in ${p.orgName} was ended`,
+  exemptionEnded(to: Recipient, p: About & { breakGlass: boolean }): OutgoingMail {
+    const t = mailTranslator(to);
+    const names = { memberEmail: p.memberEmail, orgName: p.orgName };
+    return build(t, to, p.productName, {
+      subject: t('mail:policy.endedSubject', names),
       paragraphs: [
-        `${p.memberEmail} is no longer ${p.breakGlass ? 'the break-glass account of' : 'exempt from the two-factor requirement of'} ${p.orgName}; the requirement applies again, with the usual deadline.`,
-        `Ended by ${p.byEmail}.`,
+        t(p.breakGlass ? 'mail:policy.breakGlassEnded' : 'mail:policy.exemptionEnded', names),
+        t('mail:policy.endedBy', { byEmail: p.byEmail }),
       ],
-      link: { label: 'See the compliance view', url: p.url },
+      link: { label: t('mail:policy.complianceLink'), url: p.url },
     });
   },
-  deadlineExtended(to: string, p: About & { deadline: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: `A 2FA deadline in ${p.orgName} was extended`,
+  deadlineExtended(to: Recipient, p: About & { deadline: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:policy.extendedSubject', { orgName: p.orgName }),
       paragraphs: [
-        `${p.memberEmail} has until ${utcMinute(p.deadline)} to turn on two-factor authentication for ${p.orgName}.`,
-        `Extended by ${p.byEmail}.`,
+        t('mail:policy.extended', { memberEmail: p.memberEmail, orgName: p.orgName, when: t.when(p.deadline) }),
+        t('mail:policy.extendedBy', { byEmail: p.byEmail }),
       ],
-      link: { label: 'See the compliance view', url: p.url },
+      link: { label: t('mail:policy.complianceLink'), url: p.url },
     });
   },
 };

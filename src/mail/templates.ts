@@ -4,7 +4,37 @@
  * is the point of those. Security notices say how to react if it was not you.
  */
 import { html, type Html } from '../core/html.ts';
+import { isLocale, translator, validTimeZone, type MessageKey, type T } from '../i18n/index.ts';
 import type { OutgoingMail } from './transport.ts';
+
+/**
+ * Who an email goes to: the address, and the saved language and time zone (src/i18n) it is written in —
+ * English and UTC when none is saved (or the value is not one we know).
+ */
+export interface Recipient {
+  readonly email: string;
+  readonly locale: string | null;
+  readonly timeZone: string | null;
+}
+
+/** A recipient from a users row read with `email, locale, time_zone`. */
+export function recipientOf(row: {
+  readonly email: string;
+  readonly locale: string | null;
+  readonly time_zone: string | null;
+}): Recipient {
+  return { email: row.email, locale: row.locale, timeZone: row.time_zone };
+}
+
+/** The translator for someone's saved language and time zone (emails, text messages, calls). */
+export function savedTranslator(saved: { readonly locale: string | null; readonly timeZone: string | null }): T {
+  return translator(isLocale(saved.locale) ? saved.locale : 'en', validTimeZone(saved.timeZone));
+}
+
+/** The translator an email to `to` is written with. */
+export function mailTranslator(to: Recipient): T {
+  return savedTranslator(to);
+}
 
 interface Message {
   subject: string;
@@ -12,11 +42,6 @@ interface Message {
   link?: { label: string; url: string };
   notYou?: boolean;
 }
-
-const NOT_YOU = 'If this was not you, change your password now and contact your organization administrator.';
-
-/** "2026-11-24 12:00 UTC". */
-const utcMinute = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** A recovery that a password reset leaves in place (it is never cancelled silently). */
 export interface OpenRecoveryNote {
@@ -26,32 +51,28 @@ export interface OpenRecoveryNote {
   readonly blockDays: number;
 }
 
-function recoveryParagraphs(note: OpenRecoveryNote | null | undefined, when: 'requested' | 'done'): string[] {
+function recoveryParagraphs(t: T, note: OpenRecoveryNote | null | undefined, when: 'requested' | 'done'): string[] {
   if (!note) return [];
-  const what = note.completesAt
-    ? `Someone started recovery of your account: it would remove your two-factor methods on ${utcMinute(note.completesAt)}.`
-    : 'Someone asked for a recovery link for your account, which would remove your two-factor methods.';
-  const effect =
-    when === 'requested'
-      ? `Resetting your password does not cancel it. No recovery can start or complete within ${note.blockDays} days after a password reset by email.`
-      : `It was not cancelled: after this reset no recovery can start or complete for ${note.blockDays} days, and then only if it is not cancelled.`;
   return [
-    what,
-    effect,
-    'If you did not start it, sign in with one of your two-factor methods (that cancels it) or use the cancel link we sent when it started.',
+    note.completesAt
+      ? t('mail:openRecovery.started', { when: t.when(note.completesAt) })
+      : t('mail:openRecovery.linkEmailed'),
+    t(when === 'requested' ? 'mail:openRecovery.requested' : 'mail:openRecovery.done', { days: note.blockDays }),
+    t('mail:openRecovery.ifNotYou'),
   ];
 }
 
-export function build(to: string, productName: string, message: Message): OutgoingMail {
-  const paragraphs = message.notYou ? [...message.paragraphs, NOT_YOU] : message.paragraphs;
+/** The email itself, in `t`'s language (`lang` on its HTML). */
+export function build(t: T, to: Recipient, productName: string, message: Message): OutgoingMail {
+  const paragraphs = message.notYou ? [...message.paragraphs, t('mail:notYou')] : message.paragraphs;
   const textParts = [...paragraphs];
   if (message.link) textParts.splice(1, 0, `${message.link.label}: ${message.link.url}`);
-  const body: Html = html`<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#1f2937;max-width:560px">
+  const body: Html = html`<!doctype html><html lang="${t.locale}"><body style="font-family:system-ui,sans-serif;color:#1f2937;max-width:560px">
 <h1 style="font-size:18px">${message.subject}</h1>
 ${paragraphs.map((p, i) => html`<p>${p}</p>${i === 0 && message.link ? html`<p><a href="${message.link.url}">${message.link.label}</a></p>` : ''}`)}
 <p style="color:#6b7280;font-size:12px">— ${productName}</p></body></html>`;
   return {
-    to,
+    to: to.email,
     subject: `${message.subject} — ${productName}`,
     text: `${textParts.join('\n\n')}\n\n— ${productName}\n`,
     html: body.value,
@@ -61,12 +82,12 @@ ${paragraphs.map((p, i) => html`<p>${p}</p>${i === 0 && message.link ? html`<p><
 /** Why a code was emailed: its subject and first line. */
 export type EmailCodeReason = 'sign_in' | 'setup' | 'reauthenticate' | 'device_check';
 
-const CODE_SUBJECTS: Record<EmailCodeReason, string> = {
-  sign_in: 'Your sign-in code',
-  setup: 'Confirm email codes for your account',
-  reauthenticate: 'Your confirmation code',
-  device_check: 'Confirm a sign-in from a new device',
-};
+const CODE_TEXTS = {
+  sign_in: { subject: 'mail:emailCode.subject.signIn', first: 'mail:emailCode.signIn' },
+  setup: { subject: 'mail:emailCode.subject.setup', first: 'mail:emailCode.setup' },
+  reauthenticate: { subject: 'mail:emailCode.subject.reauthenticate', first: 'mail:emailCode.reauthenticate' },
+  device_check: { subject: 'mail:emailCode.subject.deviceCheck', first: 'mail:emailCode.deviceCheckUnknown' },
+} as const satisfies Record<EmailCodeReason, { subject: MessageKey; first: MessageKey }>;
 
 export const codeTemplates = {
   /**
@@ -74,7 +95,7 @@ export const codeTemplates = {
    * where the sign-in came from: it stands in for the "new sign-in" notice, so the person gets one email.
    */
   emailCode(
-    to: string,
+    to: Recipient,
     p: {
       productName: string;
       code: string;
@@ -83,250 +104,302 @@ export const codeTemplates = {
       device?: { browser: string; ip: string; at: string };
     },
   ): OutgoingMail {
-    const first: Record<EmailCodeReason, string> = {
-      sign_in: `Your ${p.productName} sign-in code is ${p.code}.`,
-      setup: `Your code to turn on email codes is ${p.code}.`,
-      reauthenticate: `Your ${p.productName} confirmation code is ${p.code}.`,
-      device_check: `Your account is being signed in to from a device we had not seen before${p.device ? `: ${p.device.browser}, IP address ${p.device.ip}, at ${utcMinute(p.device.at)}` : ''}. To finish signing in, enter this code: ${p.code}.`,
-    };
-    return build(to, p.productName, {
-      subject: CODE_SUBJECTS[p.reason],
-      paragraphs: [
-        first[p.reason],
-        `The code works once and expires in ${p.minutes} minutes. Don't share it with anyone: ${p.productName} never asks for it by phone or email.`,
-      ],
+    const t = mailTranslator(to);
+    const texts = CODE_TEXTS[p.reason];
+    const first =
+      p.reason === 'device_check' && p.device
+        ? t('mail:emailCode.deviceCheck', {
+            browser: p.device.browser,
+            ip: p.device.ip,
+            when: t.when(p.device.at),
+            code: p.code,
+          })
+        : t(texts.first, { productName: p.productName, code: p.code });
+    return build(t, to, p.productName, {
+      subject: t(texts.subject),
+      paragraphs: [first, t('mail:emailCode.expires', { minutes: p.minutes, productName: p.productName })],
       notYou: true,
     });
   },
 };
 
+const ROLE_WORDS = {
+  owner: 'mail:roles.owner',
+  admin: 'mail:roles.admin',
+  staff: 'mail:roles.staff',
+  client: 'mail:roles.client',
+} as const satisfies Record<string, MessageKey>;
+
+/** A role as a sentence names it; a role we do not know stays as it is. */
+function roleWord(t: T, role: string): string {
+  return role in ROLE_WORDS ? t(ROLE_WORDS[role as keyof typeof ROLE_WORDS]) : role;
+}
+
 export const mailTemplates = {
+  /**
+   * An invitation goes to someone who may have no account yet: the caller passes the inviter's language
+   * (docs/decisions.md "The language of an invitation").
+   */
   invitation(
-    to: string,
+    to: Recipient,
     p: { productName: string; orgName: string; inviterEmail: string; role: string; url: string; expiresAt: string },
   ): OutgoingMail {
-    return build(to, p.productName, {
-      subject: `You're invited to ${p.orgName}`,
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:invitation.subject', { orgName: p.orgName }),
       paragraphs: [
-        `${p.inviterEmail} invited you to join ${p.orgName} as ${p.role}.`,
-        `The invitation works once and expires on ${p.expiresAt.slice(0, 10)}.`,
+        t('mail:invitation.invited', { inviterEmail: p.inviterEmail, orgName: p.orgName, role: roleWord(t, p.role) }),
+        t('mail:invitation.expires', { day: t.day(p.expiresAt) }),
       ],
-      link: { label: 'Accept the invitation', url: p.url },
+      link: { label: t('mail:invitation.link'), url: p.url },
     });
   },
-  passwordReset(to: string, p: { productName: string; url: string; recovery?: OpenRecoveryNote | null }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Reset your password',
+  passwordReset(
+    to: Recipient,
+    p: { productName: string; url: string; recovery?: OpenRecoveryNote | null },
+  ): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:passwordReset.subject'),
       paragraphs: [
-        'Someone asked to reset the password of your account. The link works once, for one hour.',
-        'Resetting your password does not turn off two-factor authentication.',
-        ...recoveryParagraphs(p.recovery, 'requested'),
-        'If you did not ask for this, ignore this email: your password stays as it is.',
+        t('mail:passwordReset.asked'),
+        t('mail:passwordReset.twoFactorStays'),
+        ...recoveryParagraphs(t, p.recovery, 'requested'),
+        t('mail:passwordReset.ignore'),
       ],
-      link: { label: 'Choose a new password', url: p.url },
+      link: { label: t('mail:passwordReset.link'), url: p.url },
     });
   },
   emailVerification(
-    to: string,
+    to: Recipient,
     p: { productName: string; url: string; expiresAt: string; requested: boolean },
   ): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Confirm your email address',
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:emailVerification.subject'),
       paragraphs: [
-        p.requested
-          ? `You asked to confirm the email address of your ${p.productName} account. Open the link and press the button.`
-          : `An account on ${p.productName} was created for this email address. Open the link and press the button to confirm it is yours: apps you sign in to may ask for a confirmed address.`,
-        `The link works once and expires on ${p.expiresAt.slice(0, 10)}.`,
-        'If you do not know this account, ignore this email.',
+        t(p.requested ? 'mail:emailVerification.requested' : 'mail:emailVerification.created', {
+          productName: p.productName,
+        }),
+        t('mail:emailVerification.expires', { day: t.day(p.expiresAt) }),
+        t('mail:emailVerification.unknown'),
       ],
-      link: { label: 'Confirm your email address', url: p.url },
+      link: { label: t('mail:emailVerification.link'), url: p.url },
     });
   },
   passwordChanged(
-    to: string,
+    to: Recipient,
     p: { productName: string; how: 'changed' | 'reset'; recovery?: OpenRecoveryNote | null },
   ): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Your password was changed',
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:passwordChanged.subject'),
       paragraphs: [
-        `The password of your account was ${p.how}. Other signed-in sessions were signed out.`,
-        ...recoveryParagraphs(p.recovery, 'done'),
+        t(p.how === 'changed' ? 'mail:passwordChanged.changed' : 'mail:passwordChanged.reset'),
+        ...recoveryParagraphs(t, p.recovery, 'done'),
       ],
       notYou: true,
     });
   },
-  accountSuspended(to: string, p: { productName: string; byOperator: boolean }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Your account was suspended',
+  accountSuspended(to: Recipient, p: { productName: string; byOperator: boolean }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:accountSuspended.subject'),
       paragraphs: [
-        `${p.byOperator ? 'The server operator' : 'An administrator of your organization'} suspended your account: you were signed out everywhere, and signing in, API keys and apps that sign you in stop working until it is reactivated.`,
-        'If you think this is a mistake, contact your organization administrator.',
+        t(p.byOperator ? 'mail:accountSuspended.byOperator' : 'mail:accountSuspended.byAdmin'),
+        t('mail:accountSuspended.mistake'),
       ],
     });
   },
-  accountReactivated(to: string, p: { productName: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Your account was reactivated',
-      paragraphs: ['Your account is active again: you can sign in as before.'],
+  accountReactivated(to: Recipient, p: { productName: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:accountReactivated.subject'),
+      paragraphs: [t('mail:accountReactivated.body')],
       notYou: true,
     });
   },
-  passwordLocked(to: string, p: { productName: string; minutes: number }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Sign-in paused after failed attempts',
-      paragraphs: [
-        `There were too many wrong passwords for your account, so password sign-in is paused for ${p.minutes} minutes.`,
-        'You can still reset your password by email.',
-      ],
+  passwordLocked(to: Recipient, p: { productName: string; minutes: number }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:passwordLocked.subject'),
+      paragraphs: [t('mail:passwordLocked.body', { minutes: p.minutes }), t('mail:passwordLocked.reset')],
       notYou: true,
     });
   },
 };
 
+const FACTOR_WORDS = {
+  totp: 'mail:factors.totp',
+  passkey: 'mail:factors.passkey',
+  'backup-codes': 'mail:factors.backupCodes',
+  email: 'mail:factors.email',
+  phone: 'mail:factors.phone',
+} as const satisfies Record<string, MessageKey>;
+
+/** A method added or removed, as a sentence names it: "An authenticator app ("Phone")". */
+export interface FactorNamed {
+  /** The factor's id (src/factors). */
+  readonly type: string;
+  readonly label: string;
+}
+
+/**
+ * Names the product gives a method by itself (src/factors/{email,totp,passkey}/setup.ts), stored in English: in
+ * another language the kind already says it, so they are left out rather than quoted in English.
+ */
+const DEFAULT_LABELS: Readonly<Record<string, string>> = {
+  email: 'Email codes',
+  totp: 'Authenticator app',
+  passkey: 'Passkey',
+};
+
+function factorWords(t: T, what: FactorNamed): string {
+  const kind = t(
+    what.type in FACTOR_WORDS ? FACTOR_WORDS[what.type as keyof typeof FACTOR_WORDS] : 'mail:factors.other',
+  );
+  if (!what.label || (t.locale !== 'en' && DEFAULT_LABELS[what.type] === what.label)) return kind;
+  return `${kind} ("${what.label}")`;
+}
+
 export const securityTemplates = {
-  factorAdded(to: string, p: { productName: string; what: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'A sign-in method was added',
-      paragraphs: [`${p.what} was added to your account as a second sign-in step.`],
+  factorAdded(to: Recipient, p: { productName: string; what: FactorNamed }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:factorAdded.subject'),
+      paragraphs: [t('mail:factorAdded.body', { what: factorWords(t, p.what) })],
       notYou: true,
     });
   },
-  phoneChanged(to: string, p: { productName: string; oldNumber: string; newNumber: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Your phone number for codes was changed',
-      paragraphs: [`Sign-in codes now go to ${p.newNumber} instead of ${p.oldNumber}.`],
+  phoneChanged(to: Recipient, p: { productName: string; oldNumber: string; newNumber: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:phoneChanged.subject'),
+      paragraphs: [t('mail:phoneChanged.body', { newNumber: p.newNumber, oldNumber: p.oldNumber })],
       notYou: true,
     });
   },
-  factorRemoved(to: string, p: { productName: string; what: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'A sign-in method was removed',
-      paragraphs: [`${p.what} was removed from your account.`],
+  factorRemoved(to: Recipient, p: { productName: string; what: FactorNamed }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:factorRemoved.subject'),
+      paragraphs: [t('mail:factorRemoved.body', { what: factorWords(t, p.what) })],
       notYou: true,
     });
   },
-  twoFactorDisabled(to: string, p: { productName: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Two-factor authentication was turned off',
-      paragraphs: ['Two-factor authentication is now off for your account. Trusted devices were forgotten.'],
+  twoFactorDisabled(to: Recipient, p: { productName: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:twoFactorDisabled.subject'),
+      paragraphs: [t('mail:twoFactorDisabled.body')],
       notYou: true,
     });
   },
-  webhookDisabled(to: string, p: { productName: string; orgName: string; url: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: `A webhook of ${p.orgName} was turned off`,
-      paragraphs: [
-        `The webhook endpoint ${p.url} failed every delivery attempt for its last messages over about a day, so it was turned off.`,
-        'Check that the endpoint is up and answers 2xx, then turn it back on under Organization → Webhooks; failed messages can be sent again from its delivery log.',
-      ],
+  webhookDisabled(to: Recipient, p: { productName: string; orgName: string; url: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:webhookDisabled.subject', { orgName: p.orgName }),
+      paragraphs: [t('mail:webhookDisabled.body', { url: p.url }), t('mail:webhookDisabled.fix')],
     });
   },
-  twoFactorReset(to: string, p: { productName: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Your two-factor authentication was reset',
-      paragraphs: [
-        'An administrator reset two-factor authentication on your account: your sign-in methods, backup codes and trusted browsers were removed and you were signed out everywhere.',
-        'Sign in again to set up a new method.',
-      ],
+  twoFactorReset(to: Recipient, p: { productName: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:twoFactorReset.subject'),
+      paragraphs: [t('mail:twoFactorReset.body'), t('mail:twoFactorReset.again')],
       notYou: true,
     });
   },
   pleaseEnable2fa(
-    to: string,
+    to: Recipient,
     p: { productName: string; orgName: string; deadline: string | null; url: string },
   ): OutgoingMail {
-    return build(to, p.productName, {
-      subject: `${p.orgName} asks you to turn on two-factor authentication`,
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:pleaseEnable2fa.subject', { orgName: p.orgName }),
       paragraphs: [
-        `${p.orgName} protects its accounts with two-factor authentication: after your password, you confirm it's you with a code from an authenticator app on your phone. A stolen password alone is then not enough to get in.`,
-        'Setting it up takes about two minutes: open the link, scan the QR code with an authenticator app (Google Authenticator, Authy, 1Password, Microsoft Authenticator…) and save your backup codes.',
-        ...(p.deadline
-          ? [
-              `Please set it up before ${p.deadline.slice(0, 10)}: after that date you will be asked to set it up before you can continue.`,
-            ]
-          : []),
+        t('mail:pleaseEnable2fa.why', { orgName: p.orgName }),
+        t('mail:pleaseEnable2fa.how'),
+        ...(p.deadline ? [t('mail:pleaseEnable2fa.deadline', { day: t.day(p.deadline) })] : []),
       ],
-      link: { label: 'Set up two-factor authentication', url: p.url },
+      link: { label: t('mail:pleaseEnable2fa.link'), url: p.url },
     });
   },
-  backupCodeUsed(to: string, p: { productName: string; left: number }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'A backup code was used',
+  backupCodeUsed(to: Recipient, p: { productName: string; left: number }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:backupCodeUsed.subject'),
       paragraphs: [
-        `A backup code was used to sign in to your account. ${p.left} unused backup code${p.left === 1 ? '' : 's'} left.`,
-        ...(p.left <= 3 ? ['You are running low: generate a new set from Profile → Security.'] : []),
+        t('mail:backupCodeUsed.body', { count: p.left }),
+        ...(p.left <= 3 ? [t('mail:backupCodeUsed.low')] : []),
       ],
       notYou: true,
     });
   },
-  backupCodesRegenerated(to: string, p: { productName: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'New backup codes were generated',
-      paragraphs: ['A new set of backup codes was generated. The old codes no longer work.'],
+  backupCodesRegenerated(to: Recipient, p: { productName: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:backupCodesRegenerated.subject'),
+      paragraphs: [t('mail:backupCodesRegenerated.body')],
       notYou: true,
     });
   },
-  newSignIn(to: string, p: { productName: string; browser: string; ip: string; at: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'New sign-in to your account',
+  newSignIn(to: Recipient, p: { productName: string; browser: string; ip: string; at: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:newSignIn.subject'),
+      paragraphs: [t('mail:newSignIn.body', { browser: p.browser, ip: p.ip, when: t.when(p.at) })],
+      notYou: true,
+    });
+  },
+  passkeyCounterRegression(to: Recipient, p: { productName: string; label: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:passkeyCounterRegression.subject'),
       paragraphs: [
-        `Your account was signed in to from a device we had not seen before: ${p.browser}, IP address ${p.ip}, at ${p.at.replace('T', ' ').slice(0, 16)} UTC.`,
+        t('mail:passkeyCounterRegression.body', { label: p.label }),
+        t('mail:passkeyCounterRegression.advice'),
       ],
       notYou: true,
     });
   },
-  passkeyCounterRegression(to: string, p: { productName: string; label: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Possible cloned passkey',
-      paragraphs: [
-        `A sign-in with your passkey "${p.label}" was refused: the passkey reported a use count lower than one we saw before, which can mean it was copied.`,
-        'If you did not try to sign in just now, remove this passkey in Profile → Security, add a new one, and change your password.',
-      ],
-      notYou: true,
-    });
-  },
-  secondFactorLocked(to: string, p: { productName: string; minutes: number }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Two-factor sign-in paused after failed attempts',
-      paragraphs: [
-        `There were too many wrong two-factor codes for your account, so the second sign-in step is paused for ${p.minutes} minutes.`,
-        'Someone who tries this already knows your password: change it now.',
-      ],
+  secondFactorLocked(to: Recipient, p: { productName: string; minutes: number }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:secondFactorLocked.subject'),
+      paragraphs: [t('mail:secondFactorLocked.body', { minutes: p.minutes }), t('mail:secondFactorLocked.advice')],
       notYou: true,
     });
   },
 };
 
 export const recoveryTemplates = {
-  link(to: string, p: { productName: string; url: string; delayHours: number }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Recover access to your account',
+  link(to: Recipient, p: { productName: string; url: string; delayHours: number }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:recoveryLink.subject'),
       paragraphs: [
-        'You asked to recover your account because you cannot use your two-factor methods. The link works once, for one hour.',
-        `For your security, recovery completes ${p.delayHours} hours after you open the link. We will tell this address and your phone numbers at once, so that the real owner can cancel it.`,
-        'Until it completes you can cancel it: with the cancel link we send when it starts, by signing in with any of your two-factor methods, or with "Cancel recovery" on any page while signed in.',
-        'If you did not ask for this, ignore this email and change your password: someone knows it.',
+        t('mail:recoveryLink.asked'),
+        t('mail:recoveryLink.delay', { hours: p.delayHours }),
+        t('mail:recoveryLink.cancel'),
+        t('mail:recoveryLink.ignore'),
       ],
-      link: { label: 'Start account recovery', url: p.url },
+      link: { label: t('mail:recoveryLink.link'), url: p.url },
     });
   },
-  started(to: string, p: { productName: string; completesAt: string; cancelUrl: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Someone started recovery of your account',
-      paragraphs: [
-        `Account recovery was started. On ${utcMinute(p.completesAt)}, the next sign-in with your password will remove your two-factor methods.`,
-        'If this was not you, cancel it now and change your password. Signing in with one of your two-factor methods also cancels it, and so does "Cancel recovery" on any page while signed in.',
-      ],
-      link: { label: 'Cancel the recovery', url: p.cancelUrl },
+  started(to: Recipient, p: { productName: string; completesAt: string; cancelUrl: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:recoveryStarted.subject'),
+      paragraphs: [t('mail:recoveryStarted.body', { when: t.when(p.completesAt) }), t('mail:recoveryStarted.ifNotYou')],
+      link: { label: t('mail:recoveryStarted.link'), url: p.cancelUrl },
     });
   },
-  completed(to: string, p: { productName: string }): OutgoingMail {
-    return build(to, p.productName, {
-      subject: 'Your account was recovered',
-      paragraphs: [
-        'Account recovery completed: your two-factor methods, backup codes and trusted browsers were removed and your other sessions were signed out.',
-        'Set up two-factor authentication again from Profile → Security.',
-      ],
+  completed(to: Recipient, p: { productName: string }): OutgoingMail {
+    const t = mailTranslator(to);
+    return build(t, to, p.productName, {
+      subject: t('mail:recoveryCompleted.subject'),
+      paragraphs: [t('mail:recoveryCompleted.body'), t('mail:recoveryCompleted.again')],
       notYou: true,
     });
   },

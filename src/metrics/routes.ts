@@ -35,7 +35,7 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
       reply.header('WWW-Authenticate', 'Bearer');
       return reply
         .status(401)
-        .send(errorBody(new AppError('unauthenticated', { message: 'Send the metrics token as a Bearer token.' })));
+        .send(errorBody(new AppError('unauthenticated', { key: 'errors:messages.service.metricsToken' })));
     }
     reply.header('Content-Type', metricsRegistry.contentType);
     return metricsRegistry.metrics();

@@ -10,6 +10,7 @@ import type { Ctx } from '../context.ts';
 import type { Db } from '../db/connect.ts';
 import { randomToken } from '../crypto/index.ts';
 import { AppError } from '../errors.ts';
+import type { MessageKey, MessageValues } from '../i18n/index.ts';
 import { OIDC_CLIENT_CACHE } from '../config/defaults.ts';
 import { isBlockedAddress } from '../webhooks/targets.ts';
 
@@ -101,28 +102,26 @@ function isLoopback(host: string): boolean {
  * (RFC 6749 §3.1.2).
  */
 export function checkRedirectUri(value: string, kind: ClientKind, field: string): string {
-  const fail = (reason: string): never => {
-    throw new AppError('invalid_request', { message: `${field}: ${reason}`, details: { field } });
+  const fail = (key: MessageKey, values: MessageValues = {}): never => {
+    throw new AppError('invalid_request', { key, values: { field, ...values }, details: { field } });
   };
   if (value.length === 0 || value.length > CLIENT_LIMITS.uriChars)
-    fail(`each address must be 1–${CLIENT_LIMITS.uriChars} characters.`);
+    fail('errors:messages.apps.uriLength', { max: CLIENT_LIMITS.uriChars });
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return fail(`"${value.slice(0, 100)}" is not an absolute URL.`);
+    return fail('errors:messages.apps.uriNotAbsolute', { value: value.slice(0, 100) });
   }
-  if (url.hash || value.includes('#')) fail('an address must not contain a fragment (#).');
-  if (url.username || url.password) fail('an address must not contain a user name or password.');
+  if (url.hash || value.includes('#')) fail('errors:messages.apps.uriFragment');
+  if (url.username || url.password) fail('errors:messages.apps.uriCredentials');
   if (url.protocol === 'https:') return value;
   if (url.protocol === 'http:') {
-    if (!isLoopback(url.hostname)) fail('http is only allowed for localhost; use https.');
+    if (!isLoopback(url.hostname)) fail('errors:messages.apps.uriHttpLocalhost');
     return value;
   }
   if (kind === 'public' && /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) return value;
-  return fail(
-    'use https (http only for localhost; public native apps may use a reverse-domain scheme such as com.example.app:/callback).',
-  );
+  return fail('errors:messages.apps.uriScheme');
 }
 
 /**
@@ -139,7 +138,8 @@ export function checkBackchannelLogoutUri(value: string, allowPrivate: boolean):
     host === 'localhost' || host.endsWith('.localhost') || (/^[\d.:a-f]+$/i.test(host) && isBlockedAddress(host));
   if (local && !allowPrivate)
     throw new AppError('invalid_request', {
-      message: `${field}: twofold calls this address from its server, so it must be a public address, not localhost or a private network.`,
+      key: 'errors:messages.apps.backchannelPrivate',
+      values: { field },
       details: { field },
     });
   return value;
@@ -150,19 +150,21 @@ function checkInput(
   allowPrivate: boolean,
 ): { name: string; redirectUris: string[]; postLogoutRedirectUris: string[]; backchannelLogoutUri?: string | null } {
   const name = input.name.trim();
-  if (!name) throw new AppError('invalid_request', { message: 'Give the app a name.', details: { field: 'name' } });
+  if (!name)
+    throw new AppError('invalid_request', { key: 'errors:messages.apps.nameMissing', details: { field: 'name' } });
   const redirectUris = [...new Set(input.redirectUris.map((u) => u.trim()).filter(Boolean))];
   const postLogoutRedirectUris = [
     ...new Set((input.postLogoutRedirectUris ?? []).map((u) => u.trim()).filter(Boolean)),
   ];
   if (redirectUris.length === 0)
     throw new AppError('invalid_request', {
-      message: 'Add at least one redirect URI.',
+      key: 'errors:messages.apps.redirectUriMissing',
       details: { field: 'redirectUris' },
     });
   if (redirectUris.length > CLIENT_LIMITS.redirectUris || postLogoutRedirectUris.length > CLIENT_LIMITS.redirectUris) {
     throw new AppError('invalid_request', {
-      message: `At most ${CLIENT_LIMITS.redirectUris} addresses of each kind.`,
+      key: 'errors:messages.apps.tooManyUris',
+      values: { max: CLIENT_LIMITS.redirectUris },
       details: { field: 'redirectUris' },
     });
   }
@@ -196,7 +198,8 @@ export async function createClient(
     .executeTakeFirstOrThrow();
   if (Number(count.n) >= CLIENT_LIMITS.clientsPerOrg)
     throw new AppError('conflict', {
-      message: `An organization can register at most ${CLIENT_LIMITS.clientsPerOrg} apps.`,
+      key: 'errors:messages.apps.tooManyApps',
+      values: { max: CLIENT_LIMITS.clientsPerOrg },
     });
   const now = ctx.clock().toISOString();
   const secret = input.kind === 'confidential' ? newSecret() : null;
@@ -307,10 +310,11 @@ export async function rotateClientSecret(
   keepOldHours: number = SECRET_OVERLAP.defaultHours,
 ): Promise<{ client: ClientView; clientSecret: string }> {
   const current = await getClient(ctx, orgId, clientId);
-  if (current.kind !== 'confidential') throw new AppError('conflict', { message: 'A public app has no secret.' });
+  if (current.kind !== 'confidential') throw new AppError('conflict', { key: 'errors:messages.apps.publicNoSecret' });
   if (!Number.isInteger(keepOldHours) || keepOldHours < 0 || keepOldHours > SECRET_OVERLAP.maxHours) {
     throw new AppError('invalid_request', {
-      message: `The old secret can keep working for 0 to ${SECRET_OVERLAP.maxHours} hours.`,
+      key: 'errors:messages.apps.secretOverlap',
+      values: { max: SECRET_OVERLAP.maxHours },
       details: { field: 'keepOldSecretHours' },
     });
   }

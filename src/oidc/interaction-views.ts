@@ -53,12 +53,12 @@ export function confirmPage(
   <h1 id="confirm-title">${t.html('apps:interaction.confirmHeading')}</h1>
   <p>${t.html(data.twoFactorEnabled ? 'apps:interaction.confirmAsksTwoFactor' : 'apps:interaction.confirmAsks', { app: appName })}</p>
   ${notice('error', error)}
-  ${phoneProofFor(data, csrf, here, sent)}
+  ${phoneProofFor(t, data, csrf, here, sent)}
   <form method="post" action="${here}/confirm">
     ${csrfInput(csrf)}
     <label for="password">${t('apps:interaction.password')}</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
-    ${data.twoFactorEnabled ? factorCodeFields(data) : ''}
+    ${data.twoFactorEnabled ? factorCodeFields(t, data) : ''}
     <button type="submit">${t('common:actions.continue')}</button>
   </form>
   ${cancelForm(t, here, csrf)}
@@ -79,10 +79,10 @@ export function stepUpPage(
   <h1 id="step-up-title">${t('apps:interaction.stepUpTitle')}</h1>
   <p>${t.html('apps:interaction.stepUpAsks', { app: appName })}</p>
   ${notice('error', error)}
-  ${phoneProofFor(data, csrf, here, sent)}
+  ${phoneProofFor(t, data, csrf, here, sent)}
   <form method="post" action="${here}/step-up">
     ${csrfInput(csrf)}
-    ${factorCodeFields(data)}
+    ${factorCodeFields(t, data)}
     <button type="submit">${t('apps:interaction.verify')}</button>
   </form>
   ${cancelForm(t, here, csrf)}

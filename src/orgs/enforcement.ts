@@ -1,5 +1,8 @@
 /** The strictest 2FA requirement over all of a user's orgs, read from the database on every use. */
 import type { Ctx } from '../context.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { preparedRead } from '../db/prepared.ts';
 import { daysLeft, deadlineFor, memberDeadline, type Requirement } from '../core/enforcement.ts';
 import { exceptionsFromRow } from './exemptions.ts';
 import type { Membership } from './service.ts';
@@ -12,8 +15,9 @@ export interface UserRequirement {
   readonly memberships: readonly Membership[];
 }
 
-export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequirement> {
-  const rows = await ctx.db.kysely
+/** Every membership with what its deadline depends on: read on each session check of a person without 2FA. */
+const requirementRows = preparedRead((db: Kysely<Database>, userId: string) =>
+  db
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -36,8 +40,11 @@ export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequ
       'x.extended_deadline',
     ])
     .where('m.user_id', '=', userId)
-    .orderBy('o.created_at')
-    .execute();
+    .orderBy('o.created_at'),
+);
+
+export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequirement> {
+  const rows = await requirementRows(ctx.db.kysely, userId);
   let deadline: Date | null = null;
   const orgNames: string[] = [];
   const now = ctx.clock();

@@ -11,13 +11,17 @@ function readExemption(body: { reason: string; expiresAt?: string; breakGlass?: 
   if (body.breakGlass === true) {
     if (body.expiresAt !== undefined)
       throw new AppError('invalid_request', {
-        message: 'The break-glass account has no end date: leave out expiresAt.',
+        key: 'errors:messages.exemptions.breakGlassNoEnd',
         details: { field: 'expiresAt' },
       });
     return { reason: body.reason, breakGlass: true };
   }
   if (body.expiresAt === undefined)
-    throw new AppError('invalid_request', { message: '"expiresAt" is required.', details: { field: 'expiresAt' } });
+    throw new AppError('invalid_request', {
+      key: 'errors:messages.request.fieldRequired',
+      values: { field: 'expiresAt' },
+      details: { field: 'expiresAt' },
+    });
   return { reason: body.reason, expiresAt: body.expiresAt };
 }
 

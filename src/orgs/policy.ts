@@ -5,6 +5,7 @@
 import { TRUSTED_DEVICE } from '../config/defaults.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
+import type { MessageKey } from '../i18n/index.ts';
 import type { Role } from '../db/schema.ts';
 import { deadlineFor, type Requirement } from '../core/enforcement.ts';
 
@@ -179,18 +180,17 @@ function refusalOf(rows: readonly MethodRuleRow[], method: string, use: MethodUs
   return listed ? null : 'allowed_methods';
 }
 
-const REFUSALS: Record<Exclude<Refusal, null>, string> = {
-  allowed_methods: 'Your organization does not allow this sign-in method. Choose another one.',
-  email_codes: 'Your organization does not allow email codes as a sign-in method. Choose another one.',
-  phishing_resistant:
-    'Your organization accepts only passkeys and security keys. Sign in with a passkey, or use a backup code and add a passkey in Profile → Security.',
+const REFUSALS: Record<Exclude<Refusal, null>, MessageKey> = {
+  allowed_methods: 'errors:codes.method_not_allowed_by_org',
+  email_codes: 'errors:messages.policy.emailCodes',
+  phishing_resistant: 'errors:messages.policy.phishingResistant',
 };
 
 export async function assertMethodAllowed(ctx: Ctx, userId: string, method: string, use: MethodUse): Promise<void> {
   const refusal = refusalOf(await methodRuleRows(ctx, userId), method, use, ctx.clock());
   if (refusal === null) return;
   throw new AppError('method_not_allowed_by_org', {
-    message: REFUSALS[refusal],
+    key: REFUSALS[refusal],
     details: { method, rule: refusal, ...(refusal === 'phishing_resistant' ? { addPasskey: true } : {}) },
   });
 }
@@ -255,7 +255,7 @@ export function checkPolicy(policy: OrgPolicy): void {
   // A safer method than SMS/voice must always stay available (NIST SP 800-63B rev 4 §3.1.3.1).
   if (policy.allowedMethods.length > 0 && !policy.allowedMethods.some((m) => m === 'totp' || m === 'passkey')) {
     throw new AppError('invalid_request', {
-      message: 'Allow at least the authenticator app or passkeys.',
+      key: 'errors:messages.policy.saferMethod',
       details: { field: 'allowedMethods' },
     });
   }

@@ -7,7 +7,9 @@
  */
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
-import type { Role } from '../db/schema.ts';
+import type { Database, Role } from '../db/schema.ts';
+import type { Kysely } from 'kysely';
+import { preparedRead } from '../db/prepared.ts';
 
 export interface Org {
   readonly id: string;
@@ -43,18 +45,19 @@ export async function requireAccountWideAuthority(
   ctx: Ctx,
   actorUserId: string,
   targetUserId: string,
-  action: string,
+  action: AccountWideAction,
 ): Promise<void> {
   if (await mayActAccountWide(ctx, actorUserId, targetUserId)) return;
   throw accountWideRefusal(action);
 }
 
 /** The refusal of an account-wide action on someone the actor cannot manage in one of their orgs. */
-export function accountWideRefusal(action: string): AppError {
-  return new AppError('member_of_other_org', {
-    message: `You can't ${action}: this person also belongs to an organization where you can't manage them, and it would affect their whole account. Ask an owner who manages them everywhere, or the server's operator (twofold reset-2fa).`,
-  });
+export function accountWideRefusal(action: AccountWideAction): AppError {
+  return new AppError('member_of_other_org', { key: `errors:messages.accountWide.${action}` });
 }
+
+/** What an account-wide refusal names (errors:messages.accountWide.*). */
+export type AccountWideAction = 'suspend' | 'reactivate' | 'resetTwoFactor';
 
 /** True when `actorUserId` may manage `targetUserId` in every org the target belongs to (and is not the target). */
 export async function mayActAccountWide(ctx: Ctx, actorUserId: string, targetUserId: string): Promise<boolean> {
@@ -81,21 +84,25 @@ export function parseOrgName(input: string): string {
   const name = input.normalize('NFKC').trim().replace(/\s+/g, ' ');
   if (name.length < 2 || name.length > 100) {
     throw new AppError('invalid_request', {
-      message: 'The organization name must be 2–100 characters.',
+      key: 'errors:messages.orgs.nameLength',
       details: { field: 'orgName' },
     });
   }
   return name;
 }
 
-export async function membershipsOf(ctx: Ctx, userId: string): Promise<Membership[]> {
-  const rows = await ctx.db.kysely
+/** A person's memberships, oldest org first: read by most requests, so compiled once (src/db/prepared.ts). */
+const membershipRows = preparedRead((db: Kysely<Database>, userId: string) =>
+  db
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
     .select(['o.id', 'o.name', 'o.created_at', 'o.require_two_factor', 'm.role'])
     .where('m.user_id', '=', userId)
-    .orderBy('o.created_at')
-    .execute();
+    .orderBy('o.created_at'),
+);
+
+export async function membershipsOf(ctx: Ctx, userId: string): Promise<Membership[]> {
+  const rows = await membershipRows(ctx.db.kysely, userId);
   return rows.map((r) => ({
     org: { id: r.id, name: r.name, createdAt: r.created_at },
     role: r.role,
@@ -145,18 +152,24 @@ export interface MemberView {
   suspended: boolean;
 }
 
+/** A member with their saved language and time zone, for the emails about them (not in listings). */
+export interface Member extends MemberView {
+  readonly locale: string | null;
+  readonly timeZone: string | null;
+}
+
 export async function listMembers(ctx: Ctx, orgId: string): Promise<MemberView[]> {
-  return memberRows(ctx, orgId, null);
+  return (await memberRows(ctx, orgId, null)).map(({ locale: _locale, timeZone: _timeZone, ...view }) => view);
 }
 
 /** One member of the org (their account and membership), or a 404 when the person is not a member. */
-export async function findMember(ctx: Ctx, orgId: string, userId: string): Promise<MemberView> {
+export async function findMember(ctx: Ctx, orgId: string, userId: string): Promise<Member> {
   const [member] = await memberRows(ctx, orgId, userId);
   if (!member) throw new AppError('not_found');
   return member;
 }
 
-async function memberRows(ctx: Ctx, orgId: string, userId: string | null): Promise<MemberView[]> {
+async function memberRows(ctx: Ctx, orgId: string, userId: string | null): Promise<Member[]> {
   let query = ctx.db.kysely
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -168,6 +181,8 @@ async function memberRows(ctx: Ctx, orgId: string, userId: string | null): Promi
       'u.last_sign_in_at',
       'u.two_factor_enabled',
       'u.suspended_at',
+      'u.locale',
+      'u.time_zone',
       'm.role',
       'm.created_at',
     ])
@@ -184,6 +199,8 @@ async function memberRows(ctx: Ctx, orgId: string, userId: string | null): Promi
     lastSignInAt: r.last_sign_in_at,
     twoFactorEnabled: Number(r.two_factor_enabled) === 1,
     suspended: r.suspended_at !== null,
+    locale: r.locale,
+    timeZone: r.time_zone,
   }));
 }
 

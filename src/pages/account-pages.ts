@@ -15,7 +15,7 @@ import { findInvitation, type PendingInvitation } from '../orgs/invitations.ts';
 import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-import { continueSignIn, NEW_PASSWORD_HINT } from './auth-pages.ts';
+import { continueSignIn, newPasswordHint } from './auth-pages.ts';
 import {
   csrfInput,
   flash,
@@ -23,18 +23,16 @@ import {
   input,
   linkToken,
   plainText,
-  ROLE_LABELS,
+  roleLabel,
   textField,
   type FormError,
 } from './ui.ts';
+import type { T } from '../i18n/index.ts';
 
-const SENT =
-  'If an account exists for that address, we sent a link to choose a new password. It works once, for one hour. Check your spam folder if nothing arrives in a few minutes.';
-
-function invalidLink(what: string, again: Html): Html {
+function invalidLink(t: T, what: 'passwordReset' | 'invitation', again: Html): Html {
   return html`<section class="card narrow" aria-labelledby="invalid-title">
-  <h1 id="invalid-title">This link is invalid or has expired</h1>
-  ${notice('error', `The ${what} link cannot be used any more. Links work once and only for a limited time.`)}
+  <h1 id="invalid-title">${t('account:invalidLink.heading')}</h1>
+  ${notice('error', t(`account:invalidLink.${what}`))}
   ${again}
 </section>`;
 }
@@ -46,15 +44,22 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
    * Over a link's rate limit the page says so and nothing else: looking the token up to choose between the
    * form and "invalid link" would answer the very question the limit is there to stop.
    */
-  async function renderTooMany(request: FastifyRequest, reply: FastifyReply, title: string, problem: FormError) {
+  async function renderTooMany(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    titleOf: (t: T) => string,
+    problem: FormError,
+  ) {
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
+    const title = titleOf(t);
     return frame.send(
       problem.status,
       title,
       html`<section class="card narrow" aria-labelledby="limited-title">
   <h1 id="limited-title">${title}</h1>
-  ${notice('error', problem.message)}
-  <p>Too many links were tried from your network. Wait a few minutes, then open the link from your email again.</p>
+  ${notice('error', t.error(problem))}
+  <p>${t('account:tooMany')}</p>
 </section>`,
     );
   }
@@ -67,21 +72,22 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     error: FormError | null,
   ) {
     const frame = await pageFrame(ctx, request, reply);
-    const sent = error ? null : flash(request.query, { sent: SENT });
+    const t = frame.t;
+    const sent = error ? null : flash(request.query, { sent: t('account:forgot.sent') });
     return frame.send(
       status,
-      'Forgot your password?',
+      t('account:forgot.title'),
       html`<section class="card narrow" aria-labelledby="forgot-title">
-  <h1 id="forgot-title">Forgot your password?</h1>
-  ${notice('success', sent)}${notice('error', error?.message)}
-  <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
+  <h1 id="forgot-title">${t('account:forgot.heading')}</h1>
+  ${notice('success', sent)}${notice('error', error ? t.error(error) : null)}
+  <p>${t('account:forgot.intro')}</p>
   <form method="post" action="/forgot-password">
     ${csrfInput(frame.csrf)}
-    ${input({ id: 'email', name: 'email', type: 'email', label: 'Email', value: email, autocomplete: 'username', maxlength: 320, invalid: error?.field === 'email', autofocus: true })}
-    <button type="submit" class="wide">Send reset link</button>
+    ${input({ id: 'email', name: 'email', type: 'email', label: t('account:forgot.email'), value: email, autocomplete: 'username', maxlength: 320, invalid: error?.field === 'email', autofocus: true })}
+    <button type="submit" class="wide">${t('account:forgot.submit')}</button>
   </form>
-  <p class="hint">Resetting your password does not turn off two-factor authentication.</p>
-  <p class="form-foot"><a href="/sign-in">Back to sign in</a></p>
+  <p class="hint">${t('account:forgot.hint')}</p>
+  <p class="form-foot"><a href="/sign-in">${t('account:forgot.back')}</a></p>
 </section>`,
     );
   }
@@ -110,30 +116,32 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     error: FormError | null,
   ) {
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     if (!token || !(await resetTokenIsLive(ctx, token))) {
       return frame.send(
         error ? error.status : 400,
-        'Reset link expired',
+        t('account:reset.expiredTitle'),
         invalidLink(
-          'password reset',
-          html`<p>You can ask for a new one.</p>
-  <p><a class="button" href="/forgot-password">Send a new reset link</a></p>`,
+          t,
+          'passwordReset',
+          html`<p>${t('account:reset.askAgain')}</p>
+  <p><a class="button" href="/forgot-password">${t('account:reset.sendNew')}</a></p>`,
         ),
       );
     }
     return frame.send(
       status,
-      'Choose a new password',
+      t('account:reset.title'),
       html`<section class="card narrow" aria-labelledby="reset-title">
-  <h1 id="reset-title">Choose a new password</h1>
-  ${notice('error', error?.message)}
+  <h1 id="reset-title">${t('account:reset.heading')}</h1>
+  ${notice('error', error ? t.error(error) : null)}
   <form method="post" action="/reset-password">
     ${csrfInput(frame.csrf)}
     <input type="hidden" name="token" value="${token}">
-    ${input({ id: 'password', name: 'password', type: 'password', label: 'New password', autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: NEW_PASSWORD_HINT, autofocus: true })}
-    <button type="submit" class="wide">Change password</button>
+    ${input({ id: 'password', name: 'password', type: 'password', label: t('account:reset.password'), autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: newPasswordHint(t), autofocus: true })}
+    <button type="submit" class="wide">${t('account:reset.submit')}</button>
   </form>
-  <p class="hint">You will be signed out everywhere and asked to sign in again. Two-factor authentication stays on.</p>
+  <p class="hint">${t('account:reset.hint')}</p>
 </section>`,
     );
   }
@@ -150,7 +158,8 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       await resetPassword(ctx, { token, password: textField(request.body, 'password', 1024) }, meta(request));
     } catch (error) {
       const problem = formError(error, reply);
-      if (problem.code === 'rate_limited') return renderTooMany(request, reply, 'Choose a new password', problem);
+      if (problem.code === 'rate_limited')
+        return renderTooMany(request, reply, (t) => t('account:reset.title'), problem);
       return renderReset(request, reply, problem.status, token, problem);
     }
     return reply.redirect('/sign-in?done=password_reset', 303);
@@ -167,38 +176,40 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     const invitation: PendingInvitation | null = token ? await findInvitation(ctx, token) : null;
     // The inviting org's branding, when the link is live.
     const frame = await pageFrame(ctx, request, reply, { org: invitation?.orgId });
+    const t = frame.t;
     if (!invitation) {
       return frame.send(
         error ? error.status : 400,
-        'Invitation expired',
+        t('account:invitation.expiredTitle'),
         invalidLink(
+          t,
           'invitation',
-          html`<p>Ask the person who invited you to send a new invitation. If you already accepted it, just sign in.</p>
-  <p><a class="button" href="/sign-in">Sign in</a></p>`,
+          html`<p>${t('account:invitation.askAgain')}</p>
+  <p><a class="button" href="/sign-in">${t('account:invitation.signIn')}</a></p>`,
         ),
       );
     }
-    const role = ROLE_LABELS[invitation.role] ?? invitation.role;
+    const role = roleLabel(t, invitation.role);
     return frame.send(
       status,
-      'Accept invitation',
+      t('account:invitation.title'),
       html`<section class="card narrow" aria-labelledby="invite-title">
-  <h1 id="invite-title">Join ${invitation.orgName}</h1>
-  <p class="lead">You were invited to <strong>${invitation.orgName}</strong> as <strong>${role}</strong>.</p>
-  ${notice('error', error?.message)}
+  <h1 id="invite-title">${t('account:invitation.heading', { org: invitation.orgName })}</h1>
+  <p class="lead">${t.html('account:invitation.lead', { org: invitation.orgName, role })}</p>
+  ${notice('error', error ? t.error(error) : null)}
   <form method="post" action="/invitations/accept">
     ${csrfInput(frame.csrf)}
     <input type="hidden" name="token" value="${token}">
-    <label for="invite-email">Email</label>
+    <label for="invite-email">${t('account:invitation.email')}</label>
     <input id="invite-email" type="email" value="${invitation.email}" autocomplete="username" readonly>
     ${
       invitation.accountExists
-        ? html`<p class="hint">You already have an account with this address. Enter the password of your account to join.</p>
-    ${input({ id: 'password', name: 'password', type: 'password', label: 'Password of your account', autocomplete: 'current-password', maxlength: 1024, invalid: error !== null, autofocus: true })}`
-        : html`${input({ id: 'name', name: 'name', label: 'Your name', value: name, autocomplete: 'name', maxlength: 200, required: false, autofocus: true })}
-    ${input({ id: 'password', name: 'password', type: 'password', label: 'Choose a password', autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: NEW_PASSWORD_HINT })}`
+        ? html`<p class="hint">${t('account:invitation.existing')}</p>
+    ${input({ id: 'password', name: 'password', type: 'password', label: t('account:invitation.existingPassword'), autocomplete: 'current-password', maxlength: 1024, invalid: error !== null, autofocus: true })}`
+        : html`${input({ id: 'name', name: 'name', label: t('account:invitation.name'), value: name, autocomplete: 'name', maxlength: 200, required: false, autofocus: true })}
+    ${input({ id: 'password', name: 'password', type: 'password', label: t('account:invitation.password'), autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: newPasswordHint(t) })}`
     }
-    <button type="submit" class="wide">Accept invitation</button>
+    <button type="submit" class="wide">${t('account:invitation.submit')}</button>
   </form>
 </section>`,
     );
@@ -222,7 +233,8 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       );
     } catch (error) {
       const problem = formError(error, reply);
-      if (problem.code === 'rate_limited') return renderTooMany(request, reply, 'Accept invitation', problem);
+      if (problem.code === 'rate_limited')
+        return renderTooMany(request, reply, (t) => t('account:invitation.title'), problem);
       return renderInvitation(request, reply, problem.status, token, textField(body, 'name', 200), problem);
     }
     // Signed in at once with the password just chosen or proved (a second factor, if any, is still asked).

@@ -8,10 +8,12 @@ import { listApiKeys, type ApiKeyScope, type ApiKeyView } from '../api-keys/serv
 import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
+import type { LocalizableError, T } from '../i18n/index.ts';
 
 type Owner = { userId: string } | { orgId: string };
 
 function keysView(
+  t: T,
   base: string,
   keys: readonly ApiKeyView[],
   csrf: string,
@@ -19,36 +21,36 @@ function keysView(
   error: string | null,
 ): Html {
   return html`${notice('error', error)}
-${created ? html`<div class="notice notice-success" role="status"><p><strong>Copy your new key now: it is shown only once.</strong></p><p><code class="uri" id="new-api-key">${created}</code></p></div>` : ''}
+${created ? html`<div class="notice notice-success" role="status"><p><strong>${t('security:apiKeys.createdOnce')}</strong></p><p><code class="uri" id="new-api-key">${created}</code></p></div>` : ''}
 <section class="card" aria-labelledby="keys-title">
-  <h2 id="keys-title">Keys</h2>
+  <h2 id="keys-title">${t('security:apiKeys.keys')}</h2>
   ${
     keys.length === 0
-      ? html`<p class="muted">No API keys yet.</p>`
-      : html`<div class="table-scroll" role="region" aria-label="API keys" tabindex="0"><table>
-    <caption class="sr-only">API keys</caption>
-    <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Access</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      ? html`<p class="muted">${t('security:apiKeys.none')}</p>`
+      : html`<div class="table-scroll" role="region" aria-label="${t('security:apiKeys.table')}" tabindex="0"><table>
+    <caption class="sr-only">${t('security:apiKeys.table')}</caption>
+    <thead><tr><th scope="col">${t('security:apiKeys.name')}</th><th scope="col">${t('security:apiKeys.key')}</th><th scope="col">${t('security:apiKeys.access')}</th><th scope="col">${t('security:apiKeys.created')}</th><th scope="col">${t('security:apiKeys.lastUsed')}</th><th scope="col"><span class="sr-only">${t('security:apiKeys.actions')}</span></th></tr></thead>
     <tbody>${keys.map(
       (
         k,
-      ) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.scope === 'read' ? 'Read only' : 'Read and write'}</td>
-      <td>${k.createdAt.slice(0, 10)}</td><td>${k.lastUsedAt?.slice(0, 10) ?? 'never'}</td>
-      <td><form method="post" action="${base}/${k.id}/revoke" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger small">Revoke</button></form></td></tr>`,
+      ) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.scope === 'read' ? t('security:apiKeys.readOnly') : t('security:apiKeys.readWrite')}</td>
+      <td>${t.day(k.createdAt)}</td><td>${k.lastUsedAt ? t.day(k.lastUsedAt) : t('common:words.never')}</td>
+      <td><form method="post" action="${base}/${k.id}/revoke" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="danger small">${t('security:apiKeys.revoke')}</button></form></td></tr>`,
     )}</tbody>
   </table></div>`
   }
 </section>
 <section class="card" aria-labelledby="new-key-title">
-  <h2 id="new-key-title">Create a key</h2>
+  <h2 id="new-key-title">${t('security:apiKeys.createTitle')}</h2>
   <form method="post" action="${base}">
     <input type="hidden" name="_csrf" value="${csrf}">
-    <label for="key-name">Name</label>
-    <input id="key-name" name="name" type="text" maxlength="100" required placeholder="e.g. nightly report">
-    <label for="key-scope">Access</label>
-    <select id="key-scope" name="scope"><option value="read">Read only</option><option value="write">Read and write</option></select>
-    <button type="submit">Create key</button>
+    <label for="key-name">${t('security:apiKeys.name')}</label>
+    <input id="key-name" name="name" type="text" maxlength="100" required placeholder="${t('security:apiKeys.namePlaceholder')}">
+    <label for="key-scope">${t('security:apiKeys.access')}</label>
+    <select id="key-scope" name="scope"><option value="read">${t('security:apiKeys.readOnly')}</option><option value="write">${t('security:apiKeys.readWrite')}</option></select>
+    <button type="submit">${t('security:apiKeys.create')}</button>
   </form>
-  <p class="hint">Send it as <code>Authorization: Bearer tf_…</code> to the JSON API. Keys are not affected by two-factor settings: keep them secret and revoke them when unused.</p>
+  <p class="hint">${t.html('security:apiKeys.hint')}</p>
 </section>`;
 }
 
@@ -57,17 +59,22 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
 
   async function context(
     request: FastifyRequest,
-  ): Promise<{ owner: Owner; orgId: string | null; base: string; title: string }> {
+  ): Promise<{ owner: Owner; orgId: string | null; base: string; title: (t: T) => string }> {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId?: string };
     if (!orgId)
-      return { owner: { userId: session.userId }, orgId: null, base: '/profile/api-keys', title: 'Your API keys' };
+      return {
+        owner: { userId: session.userId },
+        orgId: null,
+        base: '/profile/api-keys',
+        title: (t) => t('security:apiKeys.yours'),
+      };
     const { org } = await requireManager(ctx, orgId, session.userId);
     return {
       owner: { orgId: org.id },
       orgId: org.id,
       base: `/orgs/${org.id}/api-keys`,
-      title: `API keys — ${org.name}`,
+      title: (t) => t('security:apiKeys.org', { org: org.name }),
     };
   }
 
@@ -76,14 +83,17 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     status: number,
     created: string | null,
-    error: string | null,
+    error: LocalizableError | null,
   ) {
     const c = await context(request);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
+    const keys = await listApiKeys(ctx, c.owner);
+    const title = c.title(t);
     return frame.send(
       status,
-      c.title,
-      html`<h1>${c.title}</h1>${keysView(c.base, await listApiKeys(ctx, c.owner), frame.csrf, created, error)}`,
+      title,
+      html`<h1>${title}</h1>${keysView(t, c.base, keys, frame.csrf, created, error ? t.error(error) : null)}`,
     );
   }
 
@@ -98,8 +108,7 @@ export async function apiKeyPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       // "Confirm it's you" is the pages' shared detour, which then completes this action.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return render(request, reply, error.status, null, error.message);
+      if (error instanceof AppError && error.status < 500) return render(request, reply, error.status, null, error);
       throw error;
     }
   }

@@ -20,23 +20,34 @@ import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { passkeySignInButton, WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
-import { csrfInput, flash, formError, input, plainText, textField, type FormError } from './ui.ts';
+import { csrfInput, formError, input, plainText, textField, type FormError } from './ui.ts';
+import type { MessageKey, T } from '../i18n/index.ts';
 
 /** Where to go after the second step of a sign-in; lives as long as the sign-in challenge. */
 export const NEXT_COOKIE = 'tf_next';
 
-export const NEW_PASSWORD_HINT = `At least ${PASSWORD.minLength} characters. A few unrelated words make a strong, memorable password; very common passwords are refused.`;
+/** The hint under every new-password field (setup, reset, invitation, profile). */
+export function newPasswordHint(t: T): string {
+  return t('auth:newPasswordHint', { min: PASSWORD.minLength });
+}
 const REMEMBER_DAYS = Math.round(SESSION.rememberAbsoluteSeconds / 86_400);
 
-const SIGN_IN_DONE: Readonly<Record<string, string>> = {
-  signed_out: 'You are signed out.',
-  signed_out_everywhere: 'You are signed out on every device.',
-  invitation_accepted: 'Invitation accepted. Sign in with your email and password to continue.',
-  password_reset: 'Password changed — sign in with your new password.',
+/** `?done=` on the sign-in page: a fixed vocabulary, so the URL never carries text. */
+const SIGN_IN_DONE: Readonly<Record<string, MessageKey>> = {
+  signed_out: 'auth:signIn.done.signed_out',
+  signed_out_everywhere: 'auth:signIn.done.signed_out_everywhere',
+  invitation_accepted: 'auth:signIn.done.invitation_accepted',
+  password_reset: 'auth:signIn.done.password_reset',
 };
-const SIGN_IN_ERRORS: Readonly<Record<string, string>> = {
-  challenge_expired: 'Your sign-in expired before it was finished. Please sign in again.',
+const SIGN_IN_ERRORS: Readonly<Record<string, MessageKey>> = {
+  challenge_expired: 'auth:signIn.errors.challenge_expired',
 };
+
+/** The text named by a query field, from a fixed vocabulary of keys. */
+function named(t: T, query: unknown, field: string, keys: Readonly<Record<string, MessageKey>>): string | null {
+  const name = textField(query, field, 64);
+  return Object.hasOwn(keys, name) ? t(keys[name]!) : null;
+}
 
 interface SignInValues {
   readonly email: string;
@@ -98,20 +109,21 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     error: FormError | null,
   ) {
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       status,
-      'Set up',
+      t('auth:setup.title'),
       html`<section class="card narrow" aria-labelledby="setup-title">
-  <h1 id="setup-title">Welcome to ${ctx.config.productName}</h1>
-  <p class="lead">Create your organization and the owner account. You can invite your team right after.</p>
-  ${notice('error', error?.message)}
+  <h1 id="setup-title">${t('auth:setup.heading', { product: ctx.config.productName })}</h1>
+  <p class="lead">${t('auth:setup.lead')}</p>
+  ${notice('error', error ? t.error(error) : null)}
   <form method="post" action="/setup">
     ${csrfInput(frame.csrf)}
-    ${input({ id: 'orgName', name: 'orgName', label: 'Organization name', value: values.orgName, autocomplete: 'organization', maxlength: 100, invalid: error?.field === 'orgName', hint: 'For example the name of your clinic or team. People see it in invitations.', autofocus: true })}
-    ${input({ id: 'name', name: 'name', label: 'Your name', value: values.name, autocomplete: 'name', maxlength: 200, required: false })}
-    ${input({ id: 'email', name: 'email', type: 'email', label: 'Your email', value: values.email, autocomplete: 'email', maxlength: 320, invalid: error?.field === 'email' })}
-    ${input({ id: 'password', name: 'password', type: 'password', label: 'Choose a password', autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: NEW_PASSWORD_HINT })}
-    <button type="submit">Create organization</button>
+    ${input({ id: 'orgName', name: 'orgName', label: t('auth:setup.orgName'), value: values.orgName, autocomplete: 'organization', maxlength: 100, invalid: error?.field === 'orgName', hint: t('auth:setup.orgNameHint'), autofocus: true })}
+    ${input({ id: 'name', name: 'name', label: t('auth:setup.name'), value: values.name, autocomplete: 'name', maxlength: 200, required: false })}
+    ${input({ id: 'email', name: 'email', type: 'email', label: t('auth:setup.email'), value: values.email, autocomplete: 'email', maxlength: 320, invalid: error?.field === 'email' })}
+    ${input({ id: 'password', name: 'password', type: 'password', label: t('auth:setup.password'), autocomplete: 'new-password', maxlength: 1024, invalid: error?.field === 'password', hint: newPasswordHint(t) })}
+    <button type="submit">${t('auth:setup.submit')}</button>
   </form>
 </section>`,
     );
@@ -162,28 +174,29 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     // An app's ui_locales (src/oidc/routes.ts passes it on), kept through the form post.
     const uiLocales = textField(request.method === 'GET' ? request.query : request.body, 'ui_locales', 200);
     const frame = await pageFrame(ctx, request, reply, { org: values.org, uiLocales });
+    const t = frame.t;
     const query = request.query;
-    const info = error ? null : flash(query, SIGN_IN_DONE);
-    const earlier = error ? null : (SIGN_IN_ERRORS[textField(query, 'error', 64)] ?? null);
+    const info = error ? null : named(t, query, 'done', SIGN_IN_DONE);
+    const earlier = error ? null : named(t, query, 'error', SIGN_IN_ERRORS);
     return frame.send(
       status,
-      'Sign in',
+      t('auth:signIn.title'),
       html`<section class="card narrow" aria-labelledby="sign-in-title">
-  <h1 id="sign-in-title">Sign in</h1>
-  ${notice('success', info)}${notice('error', earlier)}${notice('error', error?.message)}
+  <h1 id="sign-in-title">${t('auth:signIn.heading')}</h1>
+  ${notice('success', info)}${notice('error', earlier)}${notice('error', error ? t.error(error) : null)}
   <form method="post" action="/sign-in">
     ${csrfInput(frame.csrf)}
     ${values.next ? html`<input type="hidden" name="next" value="${values.next}">` : ''}
     ${values.org ? html`<input type="hidden" name="org" value="${values.org}">` : ''}
     ${uiLocales ? html`<input type="hidden" name="ui_locales" value="${uiLocales}">` : ''}
-    ${input({ id: 'email', name: 'email', type: 'email', label: 'Email', value: values.email, autocomplete: 'username webauthn', maxlength: 320, invalid: error !== null && error.status === 401, autofocus: !values.email })}
-    ${input({ id: 'password', name: 'password', type: 'password', label: 'Password', autocomplete: 'current-password', maxlength: 1024, invalid: error !== null && error.status === 401, autofocus: !!values.email })}
-    <label class="checkbox"><input type="checkbox" id="rememberMe" name="rememberMe" value="1"${values.rememberMe ? html` checked` : ''} aria-describedby="rememberMe-hint"> Remember me</label>
-    <p class="hint" id="rememberMe-hint">Stay signed in on this device for ${REMEMBER_DAYS} days. Don't tick this on a shared computer.</p>
-    <button type="submit" class="wide">Sign in</button>
+    ${input({ id: 'email', name: 'email', type: 'email', label: t('auth:signIn.email'), value: values.email, autocomplete: 'username webauthn', maxlength: 320, invalid: error !== null && error.status === 401, autofocus: !values.email })}
+    ${input({ id: 'password', name: 'password', type: 'password', label: t('auth:signIn.password'), autocomplete: 'current-password', maxlength: 1024, invalid: error !== null && error.status === 401, autofocus: !!values.email })}
+    <label class="checkbox"><input type="checkbox" id="rememberMe" name="rememberMe" value="1"${values.rememberMe ? html` checked` : ''} aria-describedby="rememberMe-hint"> ${t('auth:signIn.rememberMe')}</label>
+    <p class="hint" id="rememberMe-hint">${t('auth:signIn.rememberMeHint', { count: REMEMBER_DAYS })}</p>
+    <button type="submit" class="wide">${t('auth:signIn.submit')}</button>
   </form>
-  ${passkeySignInButton(values.next || '/profile')}
-  <p class="form-foot"><a href="/forgot-password">Forgot your password?</a></p>
+  ${passkeySignInButton(t, values.next || '/profile')}
+  <p class="form-foot"><a href="/forgot-password">${t('auth:signIn.forgot')}</a></p>
 </section>`,
       [WEBAUTHN_SCRIPT],
     );

@@ -22,6 +22,7 @@ import { openEmailChallenge } from '../factors/email/pages.ts';
 import { emailResendForm, emailSentPrompt } from '../factors/email/views.ts';
 import { PHONE_SCRIPT, resendForm, sentPrompt } from '../factors/phone/views.ts';
 import { textField } from './ui.ts';
+import type { T } from '../i18n/index.ts';
 
 async function render(
   app: FastifyInstance,
@@ -29,7 +30,8 @@ async function render(
   reply: FastifyReply,
   status: number,
   method: string | undefined,
-  error: string | null,
+  /** What went wrong, in the reader's language. */
+  error: ((t: T) => string) | null,
 ) {
   const ctx = app.ctx;
   const challenge = await liveChallenge(ctx, request.cookies[cookieNames(ctx.config).challenge]);
@@ -46,19 +48,20 @@ async function render(
     text.answer === 'sent_code' && !mail ? await openPhoneChallenge(ctx, request, challenge, current) : null;
   // The person is known by now: their org's branding (the first org they joined).
   const frame = await pageFrame(ctx, request, reply, { org: (await membershipsOf(ctx, challenge.userId))[0]?.org.id });
-  const title = deviceCheck ? 'Confirm it’s you: a new device' : text.title;
+  const t = frame.t;
+  const title = deviceCheck ? t('auth:challenge.deviceHeading') : text.title;
   return frame.send(
     status,
-    deviceCheck ? 'Confirm a new device' : 'Two-factor authentication',
+    deviceCheck ? t('auth:challenge.deviceTitle') : t('auth:challenge.title'),
     html`<section class="card narrow" aria-labelledby="challenge-title">
   <h1 id="challenge-title">${title}</h1>
-  <p class="muted">Signing in as <strong>${user?.email ?? ''}</strong></p>
-  ${notice('error', error ?? phone?.error ?? mail?.error)}
-  ${deviceCheck ? html`<p>We don't recognise this browser, so we emailed you a code to finish signing in.</p>` : ''}
-  ${phone ? sentPrompt(phone.state, ctx.config.phone.codeDigits) : mail ? emailSentPrompt(mail.state) : html`<p>${text.prompt}</p>`}
+  <p class="muted">${t.html('auth:challenge.signingInAs', { email: user?.email ?? '' })}</p>
+  ${notice('error', error?.(t) ?? phone?.error ?? mail?.error)}
+  ${deviceCheck ? html`<p>${t('auth:challenge.deviceIntro')}</p>` : ''}
+  ${phone ? sentPrompt(t, phone.state, ctx.config.phone.codeDigits) : mail ? emailSentPrompt(t, mail.state) : html`<p>${text.prompt}</p>`}
   ${
     text.answer === 'passkey'
-      ? passkeyChallengeView(days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile'))
+      ? passkeyChallengeView(frame.t, days, safeReturnTo(ctx.config, request.cookies[NEXT_COOKIE], '/profile'))
       : html`<form method="post" action="/sign-in/challenge">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="method" value="${current}">
@@ -67,23 +70,23 @@ async function render(
       ${field.numeric ? html`inputmode="numeric" pattern="[0-9 ]*" maxlength="${field.maxLength}"` : html`maxlength="${field.maxLength}" placeholder="${field.placeholder ?? ''}"`}>
     ${
       days > 0
-        ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> Trust this device for ${days} days</label>
-    <p class="hint">You will not be asked for a code on this browser until then. Don't tick this on a shared computer.</p>`
+        ? html`<label class="checkbox"><input type="checkbox" name="trustDevice" value="1"> ${t('auth:challenge.trustDevice', { count: days })}</label>
+    <p class="hint">${t('auth:challenge.trustHint')}</p>`
         : ''
     }
-    <button type="submit">Verify</button>
+    <button type="submit">${t('auth:challenge.verify')}</button>
   </form>`
   }
-  ${phone ? resendForm({ csrf: frame.csrf, action: '/sign-in/challenge/send', state: phone.state }) : ''}
-  ${mail ? emailResendForm({ csrf: frame.csrf, action: '/sign-in/challenge/send', state: mail.state }) : ''}
+  ${phone ? resendForm(frame.t, { csrf: frame.csrf, action: '/sign-in/challenge/send', state: phone.state }) : ''}
+  ${mail ? emailResendForm(frame.t, { csrf: frame.csrf, action: '/sign-in/challenge/send', state: mail.state }) : ''}
   ${
     methods.length > 1
-      ? html`<h2 class="sub">Try another way</h2>
+      ? html`<h2 class="sub">${t('auth:challenge.otherWays')}</h2>
   <ul class="plain">${methods.filter((m) => m !== current && !(phone && m !== 'email' && describeMethod(m).answer === 'sent_code')).map((m) => html`<li><a href="/sign-in/challenge?method=${m}">${describeMethod(m).other}</a></li>`)}</ul>`
       : ''
   }
-  ${deviceCheck ? '' : html`<p><a href="/sign-in/recovery">Can't access your device?</a></p>`}
-  <p><a href="/sign-in">Cancel and start again</a></p>
+  ${deviceCheck ? '' : html`<p><a href="/sign-in/recovery">${t('auth:challenge.lostDevice')}</a></p>`}
+  <p><a href="/sign-in">${t('auth:challenge.startAgain')}</a></p>
 </section>`,
     text.answer === 'passkey' ? [WEBAUTHN_SCRIPT] : phone ? [PHONE_SCRIPT] : [],
   );
@@ -113,7 +116,7 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       if (error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
-      return render(app, request, reply, error.status, channel, error.message);
+      return render(app, request, reply, error.status, channel, (t) => t.error(error));
     }
   });
 
@@ -144,10 +147,10 @@ export async function challengePages(app: FastifyInstance): Promise<void> {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'challenge_expired') return reply.redirect('/sign-in?error=challenge_expired', 303);
       const left = error.details.attemptsLeft;
-      const message =
+      const message = (t: T): string =>
         typeof left === 'number' && left > 0
-          ? `${error.message} ${left} attempt${left === 1 ? '' : 's'} left.`
-          : error.message;
+          ? t('auth:challenge.attemptsLeft', { message: t.error(error), count: left })
+          : t.error(error);
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
       return render(app, request, reply, error.status, method, message).catch((inner: unknown) => {
         if (inner instanceof AppError && inner.code === 'challenge_expired')

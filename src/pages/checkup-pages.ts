@@ -19,6 +19,7 @@ import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { backupCodesView } from './security-views.ts';
 import { csrfInput, textField } from './ui.ts';
+import type { LocalizableError } from '../i18n/index.ts';
 
 /** Where a page sign-in goes next: the check-up first when it is due. */
 export async function afterSignIn(ctx: Ctx, user: User, destination: string): Promise<string> {
@@ -31,34 +32,35 @@ export async function checkupPages(app: FastifyInstance): Promise<void> {
   const nextOf = (source: unknown): string =>
     safeReturnTo(ctx.config, (source as { next?: unknown } | undefined)?.next, '/profile');
 
-  async function show(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+  async function show(request: FastifyRequest, reply: FastifyReply, status: number, error: LocalizableError | null) {
     const session = requireSession(request);
     const next = nextOf(request.method === 'GET' ? request.query : request.body);
     const checkup = await checkupOf(ctx, session.userId);
     if (checkup.status !== 'due') return reply.redirect(next, 303);
     const fresh = hasRecentReauth(ctx, session);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       status,
-      'Two-factor check-up',
+      t('auth:checkup.title'),
       html`<section class="card narrow" aria-labelledby="checkup-title">
-  <h1 id="checkup-title">A quick check-up of your two-factor authentication</h1>
-  ${notice('error', error)}
-  <p>You turned on two-factor authentication four weeks ago. Let's make sure you can still get in if you lose your phone.</p>
+  <h1 id="checkup-title">${t('auth:checkup.heading')}</h1>
+  ${notice('error', error ? t.error(error) : null)}
+  <p>${t('auth:checkup.intro')}</p>
   <ol>
-    <li>${fresh ? 'Your sign-in method works: you just used it to sign in.' : "Confirm it's you with your usual sign-in method (we ask when you press Done)."}</li>
-    <li>Check that you still have your backup codes — in your password manager, printed, or downloaded. If you can't find them, get new ones now.</li>
+    <li>${fresh ? t('auth:checkup.stepFresh') : t('auth:checkup.stepConfirm')}</li>
+    <li>${t('auth:checkup.stepCodes')}</li>
   </ol>
   <form method="post" action="/sign-in/checkup">
     ${csrfInput(frame.csrf)}
     <input type="hidden" name="next" value="${next}">
-    <label class="checkbox"><input type="checkbox" name="haveCodes" value="1"> I still have my backup codes</label>
+    <label class="checkbox"><input type="checkbox" name="haveCodes" value="1"> ${t('auth:checkup.haveCodes')}</label>
     <div class="row-actions">
-      <button type="submit" name="action" value="done">Done</button>
-      <button type="submit" name="action" value="new_codes" class="secondary">Done — give me new backup codes</button>
-      <button type="submit" name="action" value="skip" class="secondary">${checkup.skips === 0 ? 'Skip for now' : 'Skip (we will not ask again)'}</button>
+      <button type="submit" name="action" value="done">${t('auth:checkup.done')}</button>
+      <button type="submit" name="action" value="new_codes" class="secondary">${t('auth:checkup.newCodes')}</button>
+      <button type="submit" name="action" value="skip" class="secondary">${checkup.skips === 0 ? t('auth:checkup.skip') : t('auth:checkup.skipLast')}</button>
     </div>
-    ${checkup.skips === 0 ? html`<p class="hint">If you skip, we ask again at your next sign-in.</p>` : ''}
+    ${checkup.skips === 0 ? html`<p class="hint">${t('auth:checkup.skipHint')}</p>` : ''}
   </form>
 </section>`,
     );
@@ -80,20 +82,20 @@ export async function checkupPages(app: FastifyInstance): Promise<void> {
         throw new AppError('invalid_request', { details: { field: 'action' } });
       if (action === 'done' && textField(request.body, 'haveCodes') !== '1')
         throw new AppError('invalid_request', {
-          message: 'Tick "I still have my backup codes", or choose "Done — give me new backup codes".',
+          key: 'auth:errors.tickBackupCodes',
           details: { field: 'haveCodes' },
         });
       await answerCheckup(ctx, by, 'done');
       if (action === 'done') return reply.redirect(next, 303);
       const codes = await regenerateBackupCodes(ctx, by);
       const frame = await pageFrame(ctx, request, reply);
-      const view = html`${backupCodesView(codes, ctx.config.productName, session.user.email, false)}
-<p><a href="${next}">Continue</a></p>`;
-      return frame.send(200, 'Two-factor check-up', view, ['/static/backup-codes.js']);
+      const view = html`${backupCodesView(frame.t, codes, ctx.config.productName, session.user.email, false)}
+<p><a href="${next}">${frame.t('auth:checkup.continue')}</a></p>`;
+      return frame.send(200, frame.t('auth:checkup.title'), view, ['/static/backup-codes.js']);
     } catch (error) {
       // "Confirm it's you" is the pages' shared detour, which then completes this answer.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500) return show(request, reply, error.status, error.message);
+      if (error instanceof AppError && error.status < 500) return show(request, reply, error.status, error);
       throw error;
     }
   });

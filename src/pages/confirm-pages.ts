@@ -18,6 +18,7 @@ import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { factorCodeFields, phoneProofFor } from './security-views.ts';
 import { resumePendingAction, sealPendingAction } from './resume.ts';
+import type { LocalizableError, MessageKey } from '../i18n/index.ts';
 
 const CONFIRM_PATH = '/profile/security/confirm';
 const SECURITY_PATH = '/profile/security';
@@ -25,28 +26,28 @@ const SECURITY_PATH = '/profile/security';
 type Body = Record<string, string | undefined>;
 
 /** What the confirmation is for, by the address of the action (or of the page) that asked for it. */
-const ACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^\/profile\/security\/totp/, 'set up an authenticator app'],
-  [/^\/profile\/security\/passkey/, 'add a passkey'],
-  [/^\/profile\/security\/phone/, 'add or change a phone number'],
-  [/^\/profile\/security\/factors\/[^/]+\/remove/, 'remove a sign-in method'],
-  [/^\/profile\/security\/backup-codes/, 'generate new backup codes'],
-  [/^\/profile\/password/, 'change your password'],
-  [/^\/profile\/api-keys/, 'manage your API keys'],
-  [/^\/orgs\/[^/]+\/security/, "change your organization's security policy"],
-  [/^\/orgs\/[^/]+\/members\/[^/]+\/reset/, "reset a member's two-factor authentication"],
-  [/^\/orgs\/[^/]+\/members\/[^/]+\/suspension/, "suspend or restore a member's account"],
-  [/^\/orgs\/[^/]+\/members\/[^/]+\/remove/, 'remove a member'],
-  [/^\/orgs\/[^/]+\/members\/[^/]+\/role/, "change a member's role"],
-  [/^\/orgs\/[^/]+\/api-keys/, "manage your organization's API keys"],
-  [/^\/orgs\/[^/]+\/apps/, "manage your organization's apps"],
-  [/^\/orgs\/[^/]+\/forward-auth/, 'manage protected hosts'],
-  [/^\/orgs\/[^/]+\/import/, 'import members'],
-  [/^\/orgs\/[^/]+\/branding/, "change your organization's branding"],
+const ACTIONS: ReadonlyArray<readonly [RegExp, MessageKey]> = [
+  [/^\/profile\/security\/totp/, 'auth:confirm.actions.totp'],
+  [/^\/profile\/security\/passkey/, 'auth:confirm.actions.passkey'],
+  [/^\/profile\/security\/phone/, 'auth:confirm.actions.phone'],
+  [/^\/profile\/security\/factors\/[^/]+\/remove/, 'auth:confirm.actions.removeFactor'],
+  [/^\/profile\/security\/backup-codes/, 'auth:confirm.actions.backupCodes'],
+  [/^\/profile\/password/, 'auth:confirm.actions.password'],
+  [/^\/profile\/api-keys/, 'auth:confirm.actions.apiKeys'],
+  [/^\/orgs\/[^/]+\/security/, 'auth:confirm.actions.orgSecurity'],
+  [/^\/orgs\/[^/]+\/members\/[^/]+\/reset/, 'auth:confirm.actions.memberReset'],
+  [/^\/orgs\/[^/]+\/members\/[^/]+\/suspension/, 'auth:confirm.actions.memberSuspension'],
+  [/^\/orgs\/[^/]+\/members\/[^/]+\/remove/, 'auth:confirm.actions.memberRemove'],
+  [/^\/orgs\/[^/]+\/members\/[^/]+\/role/, 'auth:confirm.actions.memberRole'],
+  [/^\/orgs\/[^/]+\/api-keys/, 'auth:confirm.actions.orgApiKeys'],
+  [/^\/orgs\/[^/]+\/apps/, 'auth:confirm.actions.orgApps'],
+  [/^\/orgs\/[^/]+\/forward-auth/, 'auth:confirm.actions.forwardAuth'],
+  [/^\/orgs\/[^/]+\/import/, 'auth:confirm.actions.import'],
+  [/^\/orgs\/[^/]+\/branding/, 'auth:confirm.actions.branding'],
 ];
 
-function actionOf(path: string): string {
-  return ACTIONS.find(([pattern]) => pattern.test(path))?.[1] ?? 'change security settings';
+function actionOf(path: string): MessageKey {
+  return ACTIONS.find(([pattern]) => pattern.test(path))?.[1] ?? 'auth:confirm.actions.other';
 }
 
 /** Where "Cancel" leads: the page itself when it is a list, else the list it belongs to. */
@@ -74,33 +75,35 @@ async function confirmForm(
   reply: FastifyReply,
   next: string,
   status: number,
-  error: string | null,
+  error: LocalizableError | null,
   resume: string | null = null,
   action: string = next,
 ) {
   const session = requireSession(request, { enrolment: true });
   const frame = await pageFrame(ctx, request, reply);
   const data = await factorOverview(ctx, session.userId);
+  const t = frame.t;
+  const what = t(actionOf(action.split('?')[0] ?? ''));
   return frame.send(
     status,
-    'Confirm it is you',
+    t('auth:confirm.title'),
     html`<section class="card narrow" aria-labelledby="reauth-title">
-  <h1 id="reauth-title">Confirm it's you</h1>
-  <p>For your security, enter your password${data.twoFactorEnabled ? ' and use your second factor' : ''} to <strong>${actionOf(action.split('?')[0] ?? '')}</strong>.</p>
-  ${notice('error', error)}
-  ${phoneProofFor(data, frame.csrf, next, (request.query as { sent?: string }).sent ?? null)}
+  <h1 id="reauth-title">${t('auth:confirm.heading')}</h1>
+  <p>${t.html(data.twoFactorEnabled ? 'auth:confirm.introTwoFactor' : 'auth:confirm.intro', { action: what })}</p>
+  ${notice('error', error ? t.error(error) : null)}
+  ${phoneProofFor(t, data, frame.csrf, next, (request.query as { sent?: string }).sent ?? null)}
   <form method="post" action="/profile/security/reauthenticate">
     <input type="hidden" name="_csrf" value="${frame.csrf}">
     <input type="hidden" name="next" value="${next}">
     ${resume ? html`<input type="hidden" name="resume" value="${resume}">` : ''}
     <input type="hidden" name="action" value="${action}">
-    <label for="password">Password</label>
+    <label for="password">${t('auth:confirm.password')}</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
-    ${data.twoFactorEnabled ? factorCodeFields(data) : ''}
-    <p class="row-actions"><button type="submit">Confirm</button>
-    <a class="button secondary" href="${cancelPath(next)}">Cancel</a></p>
+    ${data.twoFactorEnabled ? factorCodeFields(t, data) : ''}
+    <p class="row-actions"><button type="submit">${t('auth:confirm.submit')}</button>
+    <a class="button secondary" href="${cancelPath(next)}">${t('auth:confirm.cancel')}</a></p>
   </form>
-  <p class="hint"><a href="/forgot-password">Forgot password?</a></p>
+  <p class="hint"><a href="/forgot-password">${t('auth:confirm.forgot')}</a></p>
 </section>`,
     [WEBAUTHN_SCRIPT],
   );
@@ -152,7 +155,7 @@ export async function confirmPages(app: FastifyInstance): Promise<void> {
         if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
         const resume = typeof body.resume === 'string' ? body.resume : null;
         const action = safeReturnTo(ctx.config, body.action, next);
-        return confirmForm(ctx, request, reply, next, error.status, error.message, resume, action);
+        return confirmForm(ctx, request, reply, next, error.status, error, resume, action);
       }
       throw error;
     }

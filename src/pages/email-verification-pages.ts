@@ -10,6 +10,7 @@ import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { csrfInput, formError, linkToken } from './ui.ts';
+import type { MessageKey, T } from '../i18n/index.ts';
 
 function card(title: string, body: Html): Html {
   return html`<section class="card narrow" aria-labelledby="verify-title"><h1 id="verify-title">${title}</h1>${body}</section>`;
@@ -22,27 +23,28 @@ export async function emailVerificationPages(app: FastifyInstance): Promise<void
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    title: string,
-    body: (csrf: string) => Html,
+    titleKey: MessageKey,
+    body: (t: T, csrf: string) => Html,
   ) {
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, title, card(title, body(frame.csrf)));
+    const title = frame.t(titleKey);
+    return frame.send(status, title, card(title, body(frame.t, frame.csrf)));
   }
 
-  const invalid = html`${notice('error', 'This link cannot be used any more: links work once and only for a limited time.')}
-<p>Sign in and ask for a new link on your profile.</p><p class="form-foot"><a href="/profile">Go to your profile</a></p>`;
+  const invalid = (t: T) => html`${notice('error', t('account:verify.invalid'))}
+<p>${t('account:verify.askAgain')}</p><p class="form-foot"><a href="/profile">${t('account:verify.toProfile')}</a></p>`;
 
   app.get('/verify-email', { config: { public: true } }, async (request, reply) => {
     const token = linkToken(request.query);
-    if (!token) return show(request, reply, 400, 'Verify your email address', () => invalid);
+    if (!token) return show(request, reply, 400, 'account:verify.title', invalid);
     return show(
       request,
       reply,
       200,
-      'Verify your email address',
-      (csrf) => html`<p>Press the button to confirm that this email address is yours.</p>
+      'account:verify.title',
+      (t, csrf) => html`<p>${t('account:verify.intro')}</p>
 <form method="post" action="/verify-email">${csrfInput(csrf)}<input type="hidden" name="token" value="${token}">
-<button type="submit" class="wide">Verify my email address</button></form>`,
+<button type="submit" class="wide">${t('account:verify.submit')}</button></form>`,
     );
   });
 
@@ -53,14 +55,14 @@ export async function emailVerificationPages(app: FastifyInstance): Promise<void
         request,
         reply,
         200,
-        'Email address verified',
-        () => html`${notice('success', `${email} is verified. Thank you.`)}
-<p class="form-foot"><a href="/profile">Go to your profile</a></p>`,
+        'account:verify.doneTitle',
+        (t) => html`${notice('success', t('account:verify.done', { email }))}
+<p class="form-foot"><a href="/profile">${t('account:verify.toProfile')}</a></p>`,
       );
     } catch (error) {
       const problem = formError(error, reply);
-      return show(request, reply, problem.status, 'Verify your email address', () =>
-        problem.code === 'invalid_token' ? invalid : notice('error', problem.message),
+      return show(request, reply, problem.status, 'account:verify.title', (t) =>
+        problem.code === 'invalid_token' ? invalid(t) : notice('error', t.error(problem)),
       );
     }
   });
@@ -77,9 +79,9 @@ export async function emailVerificationPages(app: FastifyInstance): Promise<void
         request,
         reply,
         problem.status,
-        'Verify your email address',
-        () =>
-          html`${notice('error', problem.message)}<p class="form-foot"><a href="/profile">Back to your profile</a></p>`,
+        'account:verify.title',
+        (t) =>
+          html`${notice('error', t.error(problem))}<p class="form-foot"><a href="/profile">${t('account:verify.backToProfile')}</a></p>`,
       );
     }
     return reply.redirect('/profile?done=verification_sent', 303);

@@ -18,21 +18,74 @@ import { dismissOnboarding, onboardingOf } from '../flows/onboarding.ts';
 import { onboardingCard } from './onboarding-views.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { endSession, signOutEverywhere } from '../flows/sessions.ts';
-import { html } from '../core/html.ts';
+import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
-import { NEW_PASSWORD_HINT } from './auth-pages.ts';
+import { newPasswordHint } from './auth-pages.ts';
+import { updatePreferences } from '../flows/preferences.ts';
+import { english, LOCALES, type MessageKey, type T } from '../i18n/index.ts';
 import { requirementBanner } from './security-views.ts';
 import { auditTable, cursorParam, pager } from './audit-views.ts';
-import { flash, formError, input, postButton, csrfInput, ROLE_LABELS, textField, utc, type FormError } from './ui.ts';
+import { formError, input, moment, postButton, csrfInput, roleLabel, textField, type FormError } from './ui.ts';
 
-const DONE: Readonly<Record<string, string>> = {
-  password_changed: 'Password changed. Your other sessions were signed out.',
-  session_revoked: 'That session was signed out.',
-  others_signed_out: 'Your other sessions were signed out. You are still signed in here.',
-  invitation_accepted: 'Invitation accepted. Welcome — you are signed in.',
-  verification_sent: 'We sent a link to your email address. Open it and press the button to verify the address.',
+/** `?done=` on the profile: a fixed vocabulary, so the URL never carries text. */
+const DONE: Readonly<Record<string, MessageKey>> = {
+  password_changed: 'account:profile.done.password_changed',
+  session_revoked: 'account:profile.done.session_revoked',
+  others_signed_out: 'account:profile.done.others_signed_out',
+  invitation_accepted: 'account:profile.done.invitation_accepted',
+  verification_sent: 'account:profile.done.verification_sent',
+  preferences: 'account:profile.done.preferences',
 };
+
+function doneText(t: T, query: unknown): string | null {
+  const name = textField(query, 'done', 64);
+  return Object.hasOwn(DONE, name) ? t(DONE[name]!) : null;
+}
+
+/** The fields of the language and time zone form (their names are those of PATCH /api/v1/me). */
+const PREFERENCE_FIELDS: readonly string[] = ['locale', 'timeZone'];
+
+/** Every time zone the runtime knows, for the select (UTC included). */
+let zones: readonly string[] | null = null;
+function timeZones(): readonly string[] {
+  if (!zones) {
+    const known = Intl.supportedValuesOf('timeZone');
+    zones = known.includes('UTC') ? known : ['UTC', ...known];
+  }
+  return zones;
+}
+
+/** "Language and time zone": labelled selects, '' meaning automatic (the browser's). */
+function preferencesForm(
+  t: T,
+  csrf: string,
+  saved: { locale: string | null; timeZone: string | null },
+  error: FormError | null,
+): Html {
+  const locale = saved.locale ?? '';
+  const zone = saved.timeZone ?? '';
+  const selected = (value: string, current: string) => (value === current ? html` selected` : '');
+  return html`<section class="card" aria-labelledby="preferences-title">
+  <h2 id="preferences-title">${t('account:preferences.heading')}</h2>
+  ${notice('error', error ? t.error(error) : null)}
+  <p class="hint" id="preferences-hint">${t('account:preferences.intro')}</p>
+  <form method="post" action="/profile/preferences" class="stack">
+    ${csrfInput(csrf)}
+    <label for="locale">${t('account:preferences.language')}</label>
+    <select id="locale" name="locale" aria-describedby="preferences-hint"${error?.field === 'locale' ? html` aria-invalid="true"` : ''}>
+      <option value=""${selected('', locale)}>${t('account:preferences.automatic')}</option>
+      ${LOCALES.map((l) => html`<option value="${l}" lang="${l}"${selected(l, locale)}>${t(`common:languageNames.${l}`)}</option>`)}
+    </select>
+    <label for="timeZone">${t('account:preferences.timeZone')}</label>
+    <select id="timeZone" name="timeZone" aria-describedby="preferences-hint"${error?.field === 'timeZone' ? html` aria-invalid="true"` : ''}>
+      <option value=""${selected('', zone)}>${t('account:preferences.automatic')}</option>
+      ${timeZones().map((z) => html`<option value="${z}"${selected(z, zone)}>${z}</option>`)}
+    </select>
+    <button type="submit">${t('account:preferences.submit')}</button>
+  </form>
+</section>`;
+}
 
 const ACTIVITY_PAGE_SIZE = 25;
 
@@ -50,82 +103,86 @@ export async function profilePages(app: FastifyInstance): Promise<void> {
       onboardingOf(ctx, { session }),
     ]);
     const user = session.user;
+    const t = frame.t;
     const passwordError = error && (error.field === 'currentPassword' || error.field === 'password') ? error : null;
+    const preferencesError = error && error.field !== null && PREFERENCE_FIELDS.includes(error.field) ? error : null;
     return frame.send(
       status,
-      'Your profile',
-      html`<h1>Your profile</h1>
-${notice('success', error ? null : flash(request.query, DONE))}
-${error && !passwordError ? notice('error', error.message) : ''}
-${requirementBanner(requirement)}
+      t('account:profile.title'),
+      html`<h1>${t('account:profile.heading')}</h1>
+${notice('success', error ? null : doneText(t, request.query))}
+${error && !passwordError && !preferencesError ? notice('error', t.error(error)) : ''}
+${requirementBanner(t, requirement)}
 ${onboardingCard(onboarding, frame.csrf, '/profile')}
 <section class="card" aria-labelledby="account-title">
-  <h2 id="account-title">Account</h2>
+  <h2 id="account-title">${t('account:profile.account')}</h2>
   <dl class="facts">
-    <dt>Email</dt><dd>${user.email} ${
+    <dt>${t('account:profile.email')}</dt><dd>${user.email} ${
       emailVerified
-        ? html`<span class="badge ok">Verified</span>`
-        : html`<span class="badge warn">Not verified</span> ${postButton('/profile/email/verification', frame.csrf, 'Send a verification link')}`
+        ? html`<span class="badge ok">${t('account:profile.verified')}</span>`
+        : html`<span class="badge warn">${t('account:profile.notVerified')}</span> ${postButton('/profile/email/verification', frame.csrf, t('account:profile.sendVerification'))}`
     }</dd>
-    <dt>Name</dt><dd>${user.name || html`<span class="muted">Not set</span>`}</dd>
-    <dt>Two-factor authentication</dt><dd><span class="badge ${user.twoFactorEnabled ? 'ok' : 'warn'}">${user.twoFactorEnabled ? 'On' : 'Off'}</span></dd>
+    <dt>${t('account:profile.name')}</dt><dd>${user.name || html`<span class="muted">${t('account:profile.notSet')}</span>`}</dd>
+    <dt>${t('account:profile.twoFactor')}</dt><dd><span class="badge ${user.twoFactorEnabled ? 'ok' : 'warn'}">${user.twoFactorEnabled ? t('account:profile.on') : t('account:profile.off')}</span></dd>
   </dl>
-  <p class="row-actions"><a class="button secondary" href="/profile/security">Security: two-factor authentication</a>
-    <a class="button secondary" href="/profile/activity">Recent security activity</a>
-    <a class="button secondary" href="/profile/apps">Apps you signed in to</a></p>
+  <p class="row-actions"><a class="button secondary" href="/profile/security">${t('account:profile.securityLink')}</a>
+    <a class="button secondary" href="/profile/activity">${t('account:profile.activityLink')}</a>
+    <a class="button secondary" href="/profile/apps">${t('account:profile.appsLink')}</a></p>
 </section>
 
 <section class="card" aria-labelledby="orgs-title">
-  <h2 id="orgs-title">Your organizations</h2>
+  <h2 id="orgs-title">${t('account:profile.orgs')}</h2>
   ${
     memberships.length === 0
-      ? html`<p class="empty">You are not a member of any organization.</p>`
+      ? html`<p class="empty">${t('account:profile.noOrgs')}</p>`
       : html`<ul class="plain orgs">${memberships.map(
           (m) => html`<li>
-    <strong>${m.org.name}</strong> <span class="badge">${ROLE_LABELS[m.role] ?? m.role}</span>
-    ${isManager(m.role) ? html` <a href="/orgs/${m.org.id}/members">Manage people</a>` : ''}
+    <strong>${m.org.name}</strong> <span class="badge">${roleLabel(t, m.role)}</span>
+    ${isManager(m.role) ? html` <a href="/orgs/${m.org.id}/members">${t('account:profile.managePeople')}</a>` : ''}
   </li>`,
         )}</ul>`
   }
 </section>
 
 <section class="card" aria-labelledby="sessions-title">
-  <h2 id="sessions-title">Where you're signed in</h2>
-  <p class="hint">If you don't recognise a session, revoke it and change your password.</p>
+  <h2 id="sessions-title">${t('account:profile.sessions')}</h2>
+  <p class="hint">${t('account:profile.sessionsHint')}</p>
   <div class="table-scroll" role="region" aria-labelledby="sessions-title" tabindex="0">
   <table class="sessions">
-    <caption class="sr-only">Your signed-in sessions</caption>
-    <thead><tr><th scope="col">Device</th><th scope="col">IP address</th><th scope="col">Signed in</th><th scope="col">Last active</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+    <caption class="sr-only">${t('account:profile.sessionsCaption')}</caption>
+    <thead><tr><th scope="col">${t('account:profile.device')}</th><th scope="col">${t('account:profile.ip')}</th><th scope="col">${t('account:profile.signedIn')}</th><th scope="col">${t('account:profile.lastActive')}</th><th scope="col"><span class="sr-only">${t('account:profile.actions')}</span></th></tr></thead>
     <tbody>${sessions.map(
       (s) => html`<tr${s.id === session.id ? html` class="current"` : ''}>
-      <td>${describeUserAgent(s.userAgent)} ${s.id === session.id ? html`<span class="badge ok">This device</span>` : ''}</td>
-      <td class="nowrap">${s.ip}</td><td class="nowrap">${utc(s.createdAt)}</td><td class="nowrap">${utc(s.lastSeenAt)}</td>
+      <td>${describeUserAgent(s.userAgent)} ${s.id === session.id ? html`<span class="badge ok">${t('account:profile.thisDevice')}</span>` : ''}</td>
+      <td class="nowrap">${s.ip}</td><td class="nowrap">${moment(t, s.createdAt)}</td><td class="nowrap">${moment(t, s.lastSeenAt)}</td>
       <td>${postButton(
         `/profile/sessions/${s.id}/revoke`,
         frame.csrf,
         s.id === session.id
-          ? html`Sign out<span class="sr-only"> of this device</span>`
-          : html`Revoke<span class="sr-only"> ${describeUserAgent(s.userAgent)} session from ${s.ip}</span>`,
+          ? t.html('account:profile.signOutHere')
+          : t.html('account:profile.revoke', { device: describeUserAgent(s.userAgent), ip: s.ip }),
         'danger',
       )}</td>
     </tr>`,
     )}</tbody>
   </table>
   </div>
-  <p class="row-actions">${postButton('/profile/sessions/revoke-others', frame.csrf, 'Sign out other sessions', 'secondary')}
-  ${postButton('/profile/sessions/revoke-all', frame.csrf, 'Sign out everywhere', 'secondary')}</p>
-  <p class="hint">"Sign out other sessions" keeps you signed in here; "Sign out everywhere" ends this session too. Either also signs you out of the apps that use this account.</p>
+  <p class="row-actions">${postButton('/profile/sessions/revoke-others', frame.csrf, t('account:profile.signOutOthers'), 'secondary')}
+  ${postButton('/profile/sessions/revoke-all', frame.csrf, t('account:profile.signOutEverywhere'), 'secondary')}</p>
+  <p class="hint">${t('account:profile.signOutHint')}</p>
 </section>
 
+${preferencesForm(t, frame.csrf, { locale: user.locale, timeZone: user.timeZone }, preferencesError)}
+
 <section class="card" aria-labelledby="password-title">
-  <h2 id="password-title">Change password</h2>
-  ${notice('error', passwordError?.message)}
+  <h2 id="password-title">${t('account:profile.passwordHeading')}</h2>
+  ${notice('error', passwordError ? t.error(passwordError) : null)}
   <form method="post" action="/profile/password" class="stack">
     ${csrfInput(frame.csrf)}
-    ${input({ id: 'currentPassword', name: 'currentPassword', type: 'password', label: 'Current password', autocomplete: 'current-password', maxlength: 1024, invalid: passwordError?.field === 'currentPassword' })}
-    ${input({ id: 'newPassword', name: 'newPassword', type: 'password', label: 'New password', autocomplete: 'new-password', maxlength: 1024, invalid: passwordError?.field === 'password', hint: NEW_PASSWORD_HINT })}
-    <button type="submit">Change password</button>
-    <p class="hint">Your other sessions will be signed out.</p>
+    ${input({ id: 'currentPassword', name: 'currentPassword', type: 'password', label: t('account:profile.currentPassword'), autocomplete: 'current-password', maxlength: 1024, invalid: passwordError?.field === 'currentPassword' })}
+    ${input({ id: 'newPassword', name: 'newPassword', type: 'password', label: t('account:profile.newPassword'), autocomplete: 'new-password', maxlength: 1024, invalid: passwordError?.field === 'password', hint: newPasswordHint(t) })}
+    <button type="submit">${t('account:profile.passwordSubmit')}</button>
+    <p class="hint">${t('account:profile.passwordHint')}</p>
   </form>
 </section>`,
     );
@@ -160,6 +217,20 @@ ${onboardingCard(onboarding, frame.csrf, '/profile')}
     return reply.redirect('/profile?done=password_changed', 303);
   });
 
+  // "Language and time zone": '' is no preference (the browser's language, the browser's zone).
+  app.post('/profile/preferences', async (request, reply) => {
+    const session = requireSession(request);
+    const body = request.body;
+    const locale = textField(body, 'locale', 64);
+    const timeZone = textField(body, 'timeZone', 64);
+    try {
+      await updatePreferences(ctx, { session }, { locale: locale || null, timeZone: timeZone || null });
+    } catch (error) {
+      return renderProfile(request, reply, ...asProfileError(formError(error, reply)));
+    }
+    return reply.redirect('/profile?done=preferences', 303);
+  });
+
   app.post('/profile/sessions/:id/revoke', { schema: { params: params(['id']) } }, async (request, reply) => {
     const session = requireSession(request);
     const { id } = request.params as { id: string };
@@ -171,7 +242,8 @@ ${onboardingCard(onboarding, frame.csrf, '/profile')}
       return renderProfile(request, reply, 404, {
         code: 'not_found',
         status: 404,
-        message: 'That session has already ended.',
+        message: english('account:errors.sessionEnded'),
+        messageKey: 'account:errors.sessionEnded',
         field: null,
       });
     }
@@ -199,16 +271,17 @@ ${onboardingCard(onboarding, frame.csrf, '/profile')}
     const before = cursorParam(request.query);
     const page = await queryAudit(ctx.db, { userId: session.userId, before, limit: ACTIVITY_PAGE_SIZE });
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       200,
-      'Recent security activity',
-      html`<h1>Recent security activity</h1>
-<p class="lead">Sign-ins, password changes and other security events on your account, newest first. Times are in UTC.</p>
+      t('account:activity.title'),
+      html`<h1>${t('account:activity.heading')}</h1>
+<p class="lead">${t('account:activity.lead')}</p>
 <section class="card">
-  ${auditTable(page.rows, { people: false, caption: 'Your security activity' })}
+  ${auditTable(page.rows, { people: false, caption: t('account:activity.caption') })}
   ${pager('/profile/activity?', before, page.nextCursor)}
 </section>
-<p><a href="/profile">Back to your profile</a></p>`,
+<p><a href="/profile">${t('account:activity.back')}</a></p>`,
     );
   });
 }

@@ -16,6 +16,7 @@ import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { confirmIntro, linkSent, pendingNote, requestIntro, startedView } from './recovery-views.ts';
+import type { MessageKey, T } from '../i18n/index.ts';
 
 function card(title: string, body: Html): Html {
   return html`<section class="card narrow" aria-labelledby="recovery-title"><h1 id="recovery-title">${title}</h1>${body}</section>`;
@@ -30,10 +31,14 @@ function shownError(error: unknown, reply: FastifyReply): AppError | null {
   return error;
 }
 
-function refusalText(error: AppError): string {
-  if (error.code !== 'rate_limited' || error.retryAfterSeconds === null) return error.message;
+/** A refusal in the reader's language; over a rate limit, "Try again later." becomes how many minutes. */
+function refusalText(t: T, error: AppError): string {
+  const text = t.error(error);
+  if (error.code !== 'rate_limited' || error.retryAfterSeconds === null) return text;
   const minutes = Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
-  return `${error.message.replace(/ Try again later\.$/, '')} Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  const later = ` ${t('auth:recovery.tryAgainLater')}`;
+  const message = text.endsWith(later) ? text.slice(0, -later.length) : text;
+  return t('auth:recovery.tryAgainIn', { message, count: minutes });
 }
 
 export async function recoveryPages(app: FastifyInstance): Promise<void> {
@@ -41,9 +46,16 @@ export async function recoveryPages(app: FastifyInstance): Promise<void> {
   const hours = (): number => ctx.config.recoveryDelayHours;
   const inDelay = (): string => addSeconds(ctx.clock(), hours() * 3600).toISOString();
 
-  async function show(request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: Html) {
+  async function show(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    titleKey: MessageKey,
+    body: (t: T) => Html,
+  ) {
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, title, card(title, body));
+    const title = frame.t(titleKey);
+    return frame.send(status, title, card(title, body(frame.t)));
   }
 
   async function form(
@@ -51,22 +63,22 @@ export async function recoveryPages(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     action: string,
     fields: Record<string, string>,
-    button: string,
+    button: MessageKey,
   ): Promise<Html> {
     const frame = await pageFrame(ctx, request, reply);
     return html`<form method="post" action="${action}"><input type="hidden" name="_csrf" value="${frame.csrf}">
 ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-<button type="submit">${button}</button></form>`;
+<button type="submit">${frame.t(button)}</button></form>`;
   }
 
-  function refused(request: FastifyRequest, reply: FastifyReply, title: string, error: AppError) {
+  function refused(request: FastifyRequest, reply: FastifyReply, titleKey: MessageKey, error: AppError) {
     return show(
       request,
       reply,
       error.status,
-      title,
-      html`${notice('error', refusalText(error))}
-${error.code === 'recovery_unavailable' ? html`<p>If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.</p>` : ''}`,
+      titleKey,
+      (t) => html`${notice('error', refusalText(t, error))}
+${error.code === 'recovery_unavailable' ? html`<p>${t.html('auth:recovery.useBackupCode')}</p>` : ''}`,
     );
   }
 
@@ -77,7 +89,7 @@ ${error.code === 'recovery_unavailable' ? html`<p>If you still have a backup cod
     } catch {
       return reply.redirect('/sign-in?error=challenge_expired', 303);
     }
-    const title = "Can't access your device?";
+    const title = 'auth:recovery.lostDevice';
     const blockedUntil = await recoveryBlockedUntil(ctx, userId);
     if (blockedUntil) {
       return show(
@@ -85,20 +97,21 @@ ${error.code === 'recovery_unavailable' ? html`<p>If you still have a backup cod
         reply,
         200,
         title,
-        html`${notice('error', recoveryUnavailable(blockedUntil).message)}
-<p>If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.</p>
-<p><a href="/sign-in/challenge">Back</a></p>`,
+        (t) => html`${notice('error', t.error(recoveryUnavailable(blockedUntil)))}
+<p>${t.html('auth:recovery.useBackupCode')}</p>
+<p><a href="/sign-in/challenge">${t('auth:recovery.back')}</a></p>`,
       );
     }
     const pending = await pendingRecovery(ctx, userId);
+    const button = await form(request, reply, '/sign-in/recovery', {}, 'auth:recovery.emailMe');
     return show(
       request,
       reply,
       200,
       title,
-      html`${pending ? pendingNote(pending) : ''}${requestIntro(hours(), inDelay())}
-${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link')}
-<p><a href="/sign-in/challenge">Back</a></p>`,
+      (t) => html`${pending ? pendingNote(t, pending) : ''}${requestIntro(t, hours(), inDelay())}
+${button}
+<p><a href="/sign-in/challenge">${t('auth:recovery.back')}</a></p>`,
     );
   });
 
@@ -110,8 +123,8 @@ ${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link'
           request,
           reply,
           200,
-          'Ask your administrator',
-          html`<p>${result.orgs.join(', ')} handles lost two-factor devices itself. Contact your administrator: they can reset your two-factor authentication after checking it is you. We have let them know you asked.</p>`,
+          'auth:recovery.askAdminTitle',
+          (t) => html`<p>${t('auth:recovery.askAdmin', { orgs: result.orgs.join(', ') })}</p>`,
         );
       }
     } catch (error) {
@@ -120,27 +133,24 @@ ${await form(request, reply, '/sign-in/recovery', {}, 'Email me a recovery link'
       const shown = shownError(error, reply);
       if (!shown) throw error;
       if (shown.code === 'rate_limited')
-        return show(
-          request,
-          reply,
-          429,
-          "Can't access your device?",
-          notice('error', 'Too many recovery requests. Try again later.'),
+        return show(request, reply, 429, 'auth:recovery.lostDevice', (t) =>
+          notice('error', t('auth:recovery.tooManyRequests')),
         );
-      return refused(request, reply, "Can't access your device?", shown);
+      return refused(request, reply, 'auth:recovery.lostDevice', shown);
     }
-    return show(request, reply, 200, 'Check your email', linkSent(hours()));
+    return show(request, reply, 200, 'auth:recovery.checkEmailTitle', (t) => linkSent(t, hours()));
   });
 
   app.get('/recovery/confirm', async (request, reply) => {
     const token = String((request.query as { token?: string }).token ?? '').slice(0, 200);
+    const button = await form(request, reply, '/recovery/confirm', { token }, 'auth:recovery.start');
     return show(
       request,
       reply,
       200,
-      'Start account recovery',
-      html`${confirmIntro(hours(), inDelay())}
-${await form(request, reply, '/recovery/confirm', { token }, 'Start recovery')}`,
+      'auth:recovery.startTitle',
+      (t) => html`${confirmIntro(t, hours(), inDelay())}
+${button}`,
     );
   });
 
@@ -151,23 +161,24 @@ ${await form(request, reply, '/recovery/confirm', { token }, 'Start recovery')}`
         String((request.body as { token?: string }).token ?? '').slice(0, 200),
         meta(request),
       );
-      return show(request, reply, 200, 'Recovery started', startedView(completesAt, hours()));
+      return show(request, reply, 200, 'auth:recovery.startedTitle', (t) => startedView(t, completesAt, hours()));
     } catch (error) {
       const shown = shownError(error, reply);
       if (!shown) throw error;
-      return refused(request, reply, 'Start account recovery', shown);
+      return refused(request, reply, 'auth:recovery.startTitle', shown);
     }
   });
 
   app.get('/recovery/cancel', async (request, reply) => {
     const token = String((request.query as { token?: string }).token ?? '').slice(0, 200);
+    const button = await form(request, reply, '/recovery/cancel', { token }, 'auth:recovery.cancel');
     return show(
       request,
       reply,
       200,
-      'Cancel account recovery',
-      html`<p>If you did not start this recovery, cancel it and change your password: someone knows it.</p>
-${await form(request, reply, '/recovery/cancel', { token }, 'Cancel the recovery')}`,
+      'auth:recovery.cancelTitle',
+      (t) => html`<p>${t('auth:recovery.cancelIntro')}</p>
+${button}`,
     );
   });
 
@@ -180,21 +191,17 @@ ${await form(request, reply, '/recovery/cancel', { token }, 'Cancel the recovery
       const shown = shownError(error, reply);
       if (!shown) throw error;
       if (shown.code === 'invalid_token')
-        return show(
-          request,
-          reply,
-          400,
-          'Cancel account recovery',
-          notice('error', 'This recovery was already cancelled, completed or replaced.'),
+        return show(request, reply, 400, 'auth:recovery.cancelTitle', (t) =>
+          notice('error', t('auth:recovery.alreadyOver')),
         );
-      return refused(request, reply, 'Cancel account recovery', shown);
+      return refused(request, reply, 'auth:recovery.cancelTitle', shown);
     }
     return show(
       request,
       reply,
       200,
-      'Recovery cancelled',
-      html`<p>The recovery was cancelled: nothing changes on your account. If you did not start it, change your password now.</p>`,
+      'auth:recovery.cancelledTitle',
+      (t) => html`<p>${t('auth:recovery.cancelled')}</p>`,
     );
   });
 }

@@ -11,6 +11,8 @@ import type { Ctx } from '../context.ts';
 import { csrfField } from '../http/csrf.ts';
 import { cookieNames } from '../http/cookies.ts';
 import { safeReturnTo } from '../http/return-to.ts';
+import { LANGUAGE_COOKIE } from '../http/locale.ts';
+import { isLocale } from '../i18n/index.ts';
 
 const PURPOSE = 'pending-page-action';
 
@@ -80,6 +82,10 @@ export async function resumePendingAction(
     for (const one of Array.isArray(value) ? value : [value]) form.append(name, one);
   }
   form.append('_csrf', csrf);
+  // The answer speaks the language this request does: the browser's choice and languages go along.
+  const chosen = request.cookies[LANGUAGE_COOKIE];
+  const language = isLocale(chosen) ? chosen : null;
+  const acceptLanguage = request.headers['accept-language'];
   const answer = await request.server.inject({
     method: 'POST',
     url: action.path,
@@ -88,7 +94,8 @@ export async function resumePendingAction(
       origin: ctx.config.publicOrigin,
       'content-type': 'application/x-www-form-urlencoded',
       'user-agent': String(request.headers['user-agent'] ?? ''),
-      cookie: `${names.session}=${sessionToken}; ${names.csrf}=${request.cookies[names.csrf] ?? ''}`,
+      ...(acceptLanguage ? { 'accept-language': acceptLanguage } : {}),
+      cookie: `${names.session}=${sessionToken}; ${names.csrf}=${request.cookies[names.csrf] ?? ''}${language ? `; ${LANGUAGE_COOKIE}=${language}` : ''}`,
     },
     payload: form.toString(),
   });

@@ -9,7 +9,9 @@ import { isLocale } from '../i18n/index.ts';
 import { setCookie } from '../http/cookies.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { textField } from './ui.ts';
-import { isSetUp } from '../orgs/service.ts';
+import { isSetUp, membershipsOf } from '../orgs/service.ts';
+import { pageBrand, type PageBrand } from '../branding/store.ts';
+import type { Ctx } from '../context.ts';
 import { authPages } from './auth-pages.ts';
 import { accountPages } from './account-pages.ts';
 import { profilePages } from './profile-pages.ts';
@@ -38,7 +40,27 @@ const STATIC_TYPES: Record<string, string> = {
   svg: 'image/svg+xml',
 };
 
-export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, error: AppError): unknown {
+/**
+ * The org whose look an error page wears: `?org=` (as on sign-in), else the signed-in member's org. Never
+ * fails the error page: when the database is what failed, the product's own look.
+ */
+async function errorPageBrand(ctx: Ctx | undefined, request: FastifyRequest): Promise<PageBrand | null> {
+  if (!ctx) return null;
+  try {
+    const asked = textField(request.query, 'org', 64);
+    const session = request.session && !request.session.apiKey ? request.session : null;
+    const orgId = /^[A-Za-z0-9_-]+$/.test(asked)
+      ? asked
+      : session
+        ? ((session.requirement?.memberships ?? (await membershipsOf(ctx, session.userId)))[0]?.org.id ?? null)
+        : null;
+    return orgId ? await pageBrand(ctx, orgId) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function renderErrorPage(request: FastifyRequest, reply: FastifyReply, error: AppError): Promise<unknown> {
   // Past an org's 2FA deadline, every page leads to enrolment.
   if (error.code === 'two_factor_enrollment_required') return reply.redirect('/profile/security', 303);
   // An action that needs a fresh re-authentication: "Confirm it's you" first.
@@ -46,8 +68,10 @@ export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, er
     return askToConfirm((request.server as FastifyInstance).ctx, request, reply);
   if (error.code === 'unauthenticated' && request.method === 'GET')
     return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
-  const productName = (request.server as FastifyInstance).ctx?.config.productName ?? 'twofold';
+  const ctx = (request.server as FastifyInstance).ctx as Ctx | undefined;
+  const productName = ctx?.config.productName ?? 'twofold';
   const t = requestTranslator(request);
+  const brand = error.status < 500 ? await errorPageBrand(ctx, request) : null;
   const notFound = error.status === 404;
   const page = layout(
     {
@@ -55,6 +79,7 @@ export function renderErrorPage(request: FastifyRequest, reply: FastifyReply, er
       t,
       path: request.url,
       productName,
+      brand,
     },
     html`<section class="card narrow">
   <h1>${t(notFound ? 'common:errorPage.notFoundHeading' : 'common:errorPage.failedHeading')}</h1>

@@ -20,30 +20,52 @@ import { orgsRequiringTwoFactor } from '../orgs/policy.ts';
 import { forgetTrustedDevice } from '../flows/sessions.ts';
 import { regenerateBackupCodes, turnOffTwoFactor } from '../flows/two-factor.ts';
 import { html } from '../core/html.ts';
+import type { LocalizableError, T } from '../i18n/index.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { safeReturnTo } from '../http/return-to.ts';
 import { shownOnPage } from './confirm-pages.ts';
 import { backupCodesView, overviewView, removeFactorView, requirementBanner, turnOffView } from './security-views.ts';
 
-const DONE: Record<string, string> = {
-  totp_added: 'Authenticator app added.',
-  passkey_added: 'Passkey added.',
-  phone_added: 'Phone number added.',
-  email_added: 'Email codes are on.',
-  email_code_sent: 'We emailed you a code. Choose "Code by email" and enter it.',
-  phone_changed: 'Phone number changed. Codes now go to the new number.',
-  phone_code_sent: 'We sent a code to your phone. Choose "Code by text message" or "Code by phone call" and enter it.',
-  renamed: 'Name saved.',
-  removed: 'The method was removed.',
-  off: 'Two-factor authentication is now off.',
-  default: 'Default method updated.',
-  device_revoked: 'That browser will be asked for a code again.',
-  reauthenticated: 'Confirmed. You can make security changes for the next 10 minutes.',
-  recovery_cancelled: 'You signed in with a second factor, so the pending account recovery was cancelled.',
-};
+/** The success messages named by `?done=` (a fixed vocabulary). */
+const DONE = [
+  'totp_added',
+  'passkey_added',
+  'phone_added',
+  'email_added',
+  'email_code_sent',
+  'phone_changed',
+  'phone_code_sent',
+  'renamed',
+  'removed',
+  'off',
+  'default',
+  'device_revoked',
+  'reauthenticated',
+  'recovery_cancelled',
+] as const;
+
+function doneMessage(t: T, query: unknown): string | null {
+  const done = (query as { done?: string }).done ?? '';
+  const key = DONE.find((d) => d === done);
+  return key ? t(`security:done.${key}`) : null;
+}
 
 type Body = Record<string, string | undefined>;
+
+/**
+ * "X requires two-factor authentication for you, so …" in the reader's language, worded for what was tried
+ * (the flow's refusal names the orgs in its details).
+ */
+function refusal(error: AppError, reason: 'user' | 'last_factor_removed'): LocalizableError {
+  const orgs = error.details.orgs;
+  if (error.code !== 'two_factor_required_by_org' || error.messageKey || !Array.isArray(orgs)) return error;
+  return {
+    message: error.message,
+    messageKey: reason === 'user' ? 'security:requiredBy.user' : 'security:requiredBy.lastFactor',
+    messageValues: { orgs: orgs.map(String).join(', ') },
+  };
+}
 
 /** The app sign-in request to go back to after setting up 2FA (see src/oidc/routes.ts). */
 export function continuePath(ctx: Ctx, request: FastifyRequest): string {
@@ -57,13 +79,14 @@ export async function securityPage(
   request: FastifyRequest,
   reply: FastifyReply,
   status = 200,
-  error: string | null = null,
+  error: LocalizableError | null = null,
 ) {
   const session = requireSession(request, { enrolment: true });
   const frame = await pageFrame(ctx, request, reply);
+  const t = frame.t;
   const data = await factorOverview(ctx, session.userId);
   const devices = await listTrustedDevices(ctx, session.userId, request.cookies[cookieNames(ctx.config).trust]);
-  const done = DONE[(request.query as { done?: string }).done ?? ''] ?? null;
+  const done = doneMessage(t, request.query);
   const requirement = await requirementSummary(ctx, session.userId, session.user.twoFactorEnabled);
   const requiredBy = data.twoFactorEnabled ? await orgsRequiringTwoFactor(ctx, session.userId) : [];
   const refused = await refusedMethods(ctx, session.userId, ENROLLABLE_METHODS);
@@ -71,28 +94,28 @@ export async function securityPage(
   const hasPasskey = data.factors.some((f) => f.type === 'passkey');
   const passkeyNotice =
     passkeyBy && !hasPasskey
-      ? html`<div class="notice notice-info" role="status"><strong>Your organization accepts only passkeys and security keys.</strong> ${
+      ? html`<div class="notice notice-info" role="status"><strong>${t('security:passkeyOnly.heading')}</strong> ${
           passkeyBy > ctx.clock()
-            ? `Add a passkey by ${passkeyBy.toISOString().slice(0, 10)}: after that your other methods no longer work for signing in.`
-            : 'Your other methods no longer work for signing in: add a passkey now (a backup code gets you in meanwhile).'
-        } <a href="#add-method">Add a passkey</a></div>`
+            ? t('security:passkeyOnly.by', { date: t.day(passkeyBy.toISOString()) })
+            : t('security:passkeyOnly.now')
+        } <a href="#add-method">${t('security:passkeyOnly.link')}</a></div>`
       : html``;
   const continueTo = continuePath(ctx, request);
   const onward =
     continueTo && data.twoFactorEnabled && !requirement.overdue
-      ? html`<div class="notice notice-info" role="status">Two-factor authentication is set up. <a href="${continueTo}">Continue signing in to the app</a></div>`
+      ? html`<div class="notice notice-info" role="status">${t.html('security:onward', { href: continueTo })}</div>`
       : html``;
   return frame.send(
     status,
-    'Security',
-    html`${notice('error', error)}${notice('success', done)}${onward}${requirementBanner(requirement)}${passkeyNotice}${overviewView(data, devices, frame.csrf, requiredBy, refused)}`,
+    t('security:title'),
+    html`${notice('error', error ? t.error(error) : null)}${notice('success', done)}${onward}${requirementBanner(t, requirement)}${passkeyNotice}${overviewView(t, data, devices, frame.csrf, requiredBy, refused)}`,
     [WEBAUTHN_SCRIPT],
   );
 }
 
 export async function securityPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
-  const overview = (request: FastifyRequest, reply: FastifyReply, status?: number, error?: string | null) =>
+  const overview = (request: FastifyRequest, reply: FastifyReply, status?: number, error?: LocalizableError | null) =>
     securityPage(ctx, request, reply, status, error);
 
   /** Runs a flow for the Security page; what it refuses is shown on the page. */
@@ -100,7 +123,7 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     try {
       return await action();
     } catch (error) {
-      if (shownOnPage(error)) return overview(request, reply, error.status, error.message);
+      if (shownOnPage(error)) return overview(request, reply, error.status, refusal(error, 'last_factor_removed'));
       throw error;
     }
   }
@@ -116,14 +139,15 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     if (!requirement.deadline || requirement.overdue)
       return reply.redirect(requirement.overdue ? '/profile/security' : '/profile', 303);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       200,
-      'Security',
+      t('security:title'),
       html`<section class="card narrow" aria-labelledby="reminder-title">
-  <h1 id="reminder-title">Set up two-factor authentication</h1>
-  ${requirementBanner(requirement)}
-  <p>It takes about two minutes: scan a QR code with an authenticator app on your phone and save your backup codes.</p>
-  <p class="row-actions"><a class="button" href="/profile/security/totp">Set up now</a> <a class="button secondary" href="${safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '/profile')}">Later</a></p>
+  <h1 id="reminder-title">${t('security:reminder.title')}</h1>
+  ${requirementBanner(t, requirement)}
+  <p>${t('security:reminder.body')}</p>
+  <p class="row-actions"><a class="button" href="/profile/security/totp">${t('security:reminder.setUpNow')}</a> <a class="button secondary" href="${safeReturnTo(ctx.config, (request.query as { next?: unknown }).next, '/profile')}">${t('security:reminder.later')}</a></p>
 </section>`,
     );
   });
@@ -133,8 +157,8 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
       const by = acting(request);
       const codes = await regenerateBackupCodes(ctx, by);
       const frame = await pageFrame(ctx, request, reply);
-      const view = backupCodesView(codes, ctx.config.productName, by.session.user.email, false);
-      return frame.send(200, 'Security', view, ['/static/backup-codes.js']);
+      const view = backupCodesView(frame.t, codes, ctx.config.productName, by.session.user.email, false);
+      return frame.send(200, frame.t('security:title'), view, ['/static/backup-codes.js']);
     }),
   );
 
@@ -143,7 +167,7 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
     const { id } = request.params as { id: string };
     const removal = await factorRemoval(ctx, acting(request), id);
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(200, 'Remove a sign-in method', removeFactorView(removal, frame.csrf));
+    return frame.send(200, frame.t('security:remove.pageTitle'), removeFactorView(frame.t, removal, frame.csrf));
   });
 
   app.post('/profile/security/factors/:id/remove', async (request, reply) =>
@@ -174,15 +198,20 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
   });
 
   /** "Turn off two-factor authentication": the confirmation form, and what it refuses shown on it. */
-  async function turnOffPage(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+  async function turnOffPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: LocalizableError | null,
+  ) {
     const session = requireSession(request);
     const data = await factorOverview(ctx, session.userId);
     if (!data.twoFactorEnabled) return reply.redirect('/profile/security', 303);
     const frame = await pageFrame(ctx, request, reply);
     const sent = (request.query as { sent?: string }).sent ?? null;
-    return frame.send(status, 'Turn off two-factor authentication', turnOffView(data, frame.csrf, error, sent), [
-      WEBAUTHN_SCRIPT,
-    ]);
+    const t = frame.t;
+    const view = turnOffView(t, data, frame.csrf, error ? t.error(error) : null, sent);
+    return frame.send(status, t('security:turnOff.title'), view, [WEBAUTHN_SCRIPT]);
   }
 
   app.get('/profile/security/disable', async (request, reply) => turnOffPage(request, reply, 200, null));
@@ -196,8 +225,8 @@ export async function securityPages(app: FastifyInstance): Promise<void> {
       return reply.redirect('/profile/security?done=off', 303);
     } catch (error) {
       if (error instanceof AppError && error.code === 'two_factor_required_by_org')
-        return overview(request, reply, error.status, error.message);
-      if (shownOnPage(error)) return turnOffPage(request, reply, error.status, error.message);
+        return overview(request, reply, error.status, refusal(error, 'user'));
+      if (shownOnPage(error)) return turnOffPage(request, reply, error.status, error);
       throw error;
     }
   });

@@ -12,6 +12,7 @@ import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { csrfInput } from './ui.ts';
+import type { LocalizableError } from '../i18n/index.ts';
 
 export async function suspensionPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -24,29 +25,32 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
     return { session, org, member };
   }
 
-  async function show(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null, reason = '') {
+  async function show(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: LocalizableError | null,
+    reason = '',
+  ) {
     const { org, member } = await target(request);
     const suspend = !member.suspended;
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     const action = `/orgs/${org.id}/members/${member.userId}/suspension`;
     return frame.send(
       status,
-      suspend ? 'Suspend account' : 'Reactivate account',
+      suspend ? t('account:suspension.suspendTitle') : t('account:suspension.reactivateTitle'),
       html`<section class="card narrow" aria-labelledby="suspend-title">
-  <h1 id="suspend-title">${suspend ? 'Suspend' : 'Reactivate'} the account of ${member.email}?</h1>
-  ${notice('error', error)}
-  <p>${
-    suspend
-      ? 'They are signed out everywhere, and signing in, their API keys and the apps that sign them in stop working until the account is reactivated. Their sign-in methods and memberships are kept. They get an email about it.'
-      : 'They can sign in again as before. They get an email about it.'
-  }</p>
+  <h1 id="suspend-title">${t(suspend ? 'account:suspension.suspendHeading' : 'account:suspension.reactivateHeading', { email: member.email })}</h1>
+  ${notice('error', error ? t.error(error) : null)}
+  <p>${suspend ? t('account:suspension.suspendIntro') : t('account:suspension.reactivateIntro')}</p>
   <form method="post" action="${action}">
     ${csrfInput(frame.csrf)}
-    <label for="reason">Reason <span class="muted">(kept in the audit log)</span></label>
+    <label for="reason">${t.html('account:suspension.reason')}</label>
     <input id="reason" name="reason" type="text" maxlength="500" value="${reason}">
     <div class="row-actions">
-      <button type="submit" class="${suspend ? 'danger' : ''}">${suspend ? 'Suspend account' : 'Reactivate account'}</button>
-      <a class="button secondary" href="/orgs/${org.id}/members">Cancel</a>
+      <button type="submit" class="${suspend ? 'danger' : ''}">${suspend ? t('account:suspension.suspend') : t('account:suspension.reactivate')}</button>
+      <a class="button secondary" href="/orgs/${org.id}/members">${t('account:suspension.cancel')}</a>
     </div>
   </form>
 </section>`,
@@ -69,8 +73,7 @@ export async function suspensionPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       // "Confirm it's you" is the pages' shared detour, which then completes this action.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
-      if (error instanceof AppError && error.status < 500)
-        return show(request, reply, error.status, error.message, reason);
+      if (error instanceof AppError && error.status < 500) return show(request, reply, error.status, error, reason);
       throw error;
     }
     return reply.redirect(`/orgs/${org.id}/members?done=${suspended ? 'suspended' : 'reactivated'}`, 303);

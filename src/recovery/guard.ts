@@ -8,16 +8,14 @@
 import { DAY_SECONDS, RECOVERY } from '../config/defaults.ts';
 import { addSeconds } from '../core/clock.ts';
 import { AppError } from '../errors.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { preparedRead } from '../db/prepared.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { setPasswordResetAt } from '../accounts/store.ts';
 
 export type RecoveryStep = 'request' | 'start' | 'complete';
-
-/** "2026-11-24 12:00 UTC". */
-export function utcMinute(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
 
 /** When recovery becomes possible again after the last password reset by email; null when it is now. */
 export async function recoveryBlockedUntil(ctx: Ctx, userId: string, now: Date = ctx.clock()): Promise<string | null> {
@@ -34,7 +32,9 @@ export async function recoveryBlockedUntil(ctx: Ctx, userId: string, now: Date =
 export function recoveryUnavailable(until: string): AppError {
   const days = Math.round(RECOVERY.afterPasswordResetSeconds / DAY_SECONDS);
   return new AppError('recovery_unavailable', {
-    message: `Account recovery is possible from ${utcMinute(until)}: the password of this account was reset by email less than ${days} days ago, and email alone cannot also remove two-factor authentication. If you still have a backup code or another two-factor method, use it instead, or ask your administrator.`,
+    // A moment: English readers get it as the API has always written it, others in their language and zone.
+    key: 'errors:messages.recovery.unavailable',
+    values: { when: until, days },
     details: { availableAt: until },
   });
 }
@@ -116,17 +116,21 @@ export type RecoveryNotice =
  * What every signed-in session is told: a pending recovery (with its real end and how to cancel it on the
  * page), or a recovery that completed within RECOVERY.completedNoticeSeconds.
  */
-export async function recoveryNotice(ctx: Ctx, userId: string): Promise<RecoveryNotice | null> {
-  // One read for the common answers (nothing, or a recent completion); a pending one also needs its real end.
-  const since = addSeconds(ctx.clock(), -RECOVERY.completedNoticeSeconds).toISOString();
-  const rows = await ctx.db.kysely
+/** Pending and lately completed recoveries: read on every signed-in page and session answer. */
+const recentRecoveries = preparedRead((db: Kysely<Database>, userId: string, since: string) =>
+  db
     .selectFrom('recoveries')
     .select(['status', 'ended_at'])
     .where('user_id', '=', userId)
     .where((eb) =>
       eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'completed'), eb('ended_at', '>=', since)])]),
-    )
-    .execute();
+    ),
+);
+
+export async function recoveryNotice(ctx: Ctx, userId: string): Promise<RecoveryNotice | null> {
+  // One read for the common answers (nothing, or a recent completion); a pending one also needs its real end.
+  const since = addSeconds(ctx.clock(), -RECOVERY.completedNoticeSeconds).toISOString();
+  const rows = await recentRecoveries(ctx.db.kysely, userId, since);
   if (rows.some((r) => r.status === 'pending')) {
     const pending = await pendingRecovery(ctx, userId);
     if (pending)

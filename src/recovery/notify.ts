@@ -14,36 +14,43 @@ import { DeliveryError } from '../delivery/port.ts';
 import { composeNotice, phoneProvider } from '../factors/phone/delivery.ts';
 import type { PhoneFactorRow } from '../factors/phone/store.ts';
 import { maskPhone } from '../factors/phone/numbers.ts';
-import { utcMinute } from './guard.ts';
+import { english, type T } from '../i18n/index.ts';
+import { savedTranslator } from '../mail/templates.ts';
 
 export type RecoveryNoticeKind =
   | { readonly kind: 'started'; readonly completesAt: string; readonly cancelUrl: string }
   | { readonly kind: 'completed' };
 
-export function noticeText(productName: string, channel: 'sms' | 'voice', notice: RecoveryNoticeKind): string {
-  if (notice.kind === 'completed') {
-    return `${productName}: recovery of your account completed. Its two-factor methods, this number included, were removed. If this was not you, contact your administrator now.`;
-  }
-  const when = utcMinute(notice.completesAt);
+/** The notice in `t`'s language and time zone (English, UTC by default). */
+export function noticeText(
+  productName: string,
+  channel: 'sms' | 'voice',
+  notice: RecoveryNoticeKind,
+  t: T = english,
+): string {
+  if (notice.kind === 'completed') return t('mail:phone.recoveryCompleted', { productName });
+  const when = t.when(notice.completesAt);
   return channel === 'sms'
-    ? `${productName}: someone started recovery of your account. Unless it is cancelled, its two-factor methods are removed on ${when}. Not you? Cancel it: ${notice.cancelUrl}`
-    : `This is ${productName}. Someone started recovery of your account. Unless it is cancelled, its two-factor methods are removed on ${when}. If this was not you, cancel it with the link we sent by email and text message, or contact your administrator.`;
+    ? t('mail:phone.recoveryStartedSms', { productName, when, cancelUrl: notice.cancelUrl })
+    : t('mail:phone.recoveryStartedVoice', { productName, when });
 }
 
-/** Sends the notice to every number; returns how many the provider took. */
+/** Sends the notice to every number, in the account's saved language; returns how many the provider took. */
 export async function announceByPhone(
   ctx: Ctx,
-  userId: string,
+  account: { readonly id: string; readonly locale: string | null; readonly timeZone: string | null },
   phones: readonly PhoneFactorRow[],
   notice: RecoveryNoticeKind,
   meta: RequestMeta | null,
 ): Promise<number> {
+  const userId = account.id;
+  const t = savedTranslator(account);
   const provider = phoneProvider(ctx);
   let sent = 0;
   for (const phone of phones) {
     try {
       await provider.send(
-        composeNotice(phone.e164, phone.channel, noticeText(ctx.config.productName, phone.channel, notice)),
+        composeNotice(phone.e164, phone.channel, noticeText(ctx.config.productName, phone.channel, notice, t), t),
       );
       sent += 1;
     } catch (error) {

@@ -53,7 +53,7 @@ export async function recoveryRoutes(app: FastifyInstance): Promise<void> {
       const body = request.body as { token?: string } | undefined;
       if (body?.token) await cancelRecoveryByToken(ctx, body.token, meta(request));
       else if ((await cancelOwnRecovery(ctx, { session: requireSession(request), meta: meta(request) })) === 0)
-        throw new AppError('not_found', { message: 'There is no recovery to cancel.' });
+        throw new AppError('not_found', { key: 'errors:messages.recovery.nothingToCancel' });
       return { status: 'cancelled' };
     },
   );

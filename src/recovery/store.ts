@@ -56,16 +56,22 @@ export async function insertEmailedRecovery(ctx: Ctx, userId: string, token: str
 export async function findEmailedRecovery(
   ctx: Ctx,
   token: string,
-): Promise<{ readonly id: string; readonly userId: string; readonly email: string } | null> {
+): Promise<{
+  readonly id: string;
+  readonly userId: string;
+  readonly email: string;
+  readonly locale: string | null;
+  readonly timeZone: string | null;
+} | null> {
   const row = await ctx.db.kysely
     .selectFrom('recoveries as r')
     .innerJoin('users as u', 'u.id', 'r.user_id')
-    .select(['r.id', 'r.user_id', 'r.status', 'r.link_expires_at', 'u.email'])
+    .select(['r.id', 'r.user_id', 'r.status', 'r.link_expires_at', 'u.email', 'u.locale', 'u.time_zone'])
     .where('r.link_token_hash', '=', sha256Hex(token))
     .executeTakeFirst();
   if (!row || row.status !== 'emailed' || !row.link_expires_at || row.link_expires_at <= ctx.clock().toISOString())
     return null;
-  return { id: row.id, userId: row.user_id, email: row.email };
+  return { id: row.id, userId: row.user_id, email: row.email, locale: row.locale, timeZone: row.time_zone };
 }
 
 /**

@@ -8,7 +8,7 @@ import { addSeconds } from '../core/clock.ts';
 import { describeUserAgent } from '../core/user-agent.ts';
 import { sendMail, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
-import { securityTemplates } from '../mail/templates.ts';
+import { securityTemplates, type Recipient } from '../mail/templates.ts';
 
 export interface TrustedDeviceView {
   id: string;
@@ -146,7 +146,7 @@ export async function isNewDevice(ctx: Ctx, userId: string, deviceId: string | n
  */
 export async function noteSignInDevice(
   ctx: Ctx,
-  user: { id: string; email: string },
+  user: Recipient & { readonly id: string },
   deviceId: string,
   meta: RequestMeta,
   options: { notify: boolean } = { notify: true },
@@ -167,7 +167,7 @@ export async function noteSignInDevice(
   if (known.length > 0 && options.notify) {
     await sendMail(
       ctx,
-      securityTemplates.newSignIn(user.email, {
+      securityTemplates.newSignIn(user, {
         productName: ctx.config.productName,
         browser: describeUserAgent(meta.userAgent),
         ip: meta.ip,

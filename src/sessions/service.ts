@@ -7,6 +7,9 @@ import { SESSION } from '../config/defaults.ts';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';
 import type { Ctx } from '../context.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { preparedRead } from '../db/prepared.ts';
 import type { RequestMeta } from '../audit/store.ts';
 
 export type SessionKind = 'full' | 'enrollment';
@@ -145,35 +148,43 @@ export async function findSessionById(ctx: Ctx, sessionId: string): Promise<Curr
   return liveSession(ctx, 's.id', sessionId);
 }
 
+/** The session with its user: the one read of every request's session check, compiled once (src/db/prepared.ts). */
+function sessionLookup(column: 's.token_hash' | 's.id') {
+  return preparedRead((db: Kysely<Database>, value: string) =>
+    db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select([
+        's.id',
+        's.user_id',
+        's.kind',
+        's.amr',
+        's.remember',
+        's.created_at',
+        's.last_seen_at',
+        's.absolute_expires_at',
+        's.idle_expires_at',
+        's.reauthenticated_at',
+        's.stepped_up_at',
+        's.ip',
+        's.user_agent',
+        's.revoked_at',
+        'u.email',
+        'u.name',
+        'u.two_factor_enabled',
+        'u.suspended_at',
+        'u.locale',
+        'u.time_zone',
+      ])
+      .where(column, '=', value),
+  );
+}
+const sessionByTokenHash = sessionLookup('s.token_hash');
+const sessionById = sessionLookup('s.id');
+
 async function liveSession(ctx: Ctx, column: 's.token_hash' | 's.id', value: string): Promise<CurrentSession | null> {
   const now = ctx.clock();
-  const row = await ctx.db.kysely
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select([
-      's.id',
-      's.user_id',
-      's.kind',
-      's.amr',
-      's.remember',
-      's.created_at',
-      's.last_seen_at',
-      's.absolute_expires_at',
-      's.idle_expires_at',
-      's.reauthenticated_at',
-      's.stepped_up_at',
-      's.ip',
-      's.user_agent',
-      's.revoked_at',
-      'u.email',
-      'u.name',
-      'u.two_factor_enabled',
-      'u.suspended_at',
-      'u.locale',
-      'u.time_zone',
-    ])
-    .where(column, '=', value)
-    .executeTakeFirst();
+  const [row] = await (column === 's.token_hash' ? sessionByTokenHash : sessionById)(ctx.db.kysely, value);
   if (!row || row.revoked_at || row.suspended_at) return null;
   const nowIso = now.toISOString();
   if (row.absolute_expires_at <= nowIso || row.idle_expires_at <= nowIso) return null;

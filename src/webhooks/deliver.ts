@@ -7,7 +7,7 @@
  */
 import { WEBHOOKS } from '../config/defaults.ts';
 import { audit, type Ctx } from '../context.ts';
-import { securityTemplates } from '../mail/templates.ts';
+import { recipientOf, securityTemplates } from '../mail/templates.ts';
 import { signDelivery } from './signature.ts';
 import { postGuarded } from './targets.ts';
 import {
@@ -31,13 +31,17 @@ async function disableIfFailing(ctx: Ctx, webhookId: string, orgId: string, url:
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
-    .select(['u.email', 'o.name'])
+    .select(['u.email', 'u.locale', 'u.time_zone', 'o.name'])
     .where('m.org_id', '=', orgId)
     .where('m.role', '=', 'owner')
     .execute();
   for (const owner of owners) {
     await ctx.mail.send(
-      securityTemplates.webhookDisabled(owner.email, { productName: ctx.config.productName, orgName: owner.name, url }),
+      securityTemplates.webhookDisabled(recipientOf(owner), {
+        productName: ctx.config.productName,
+        orgName: owner.name,
+        url,
+      }),
       ctx.clock(),
     );
   }

@@ -13,6 +13,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { WEBHOOKS } from '../config/defaults.ts';
 import { AppError } from '../errors.ts';
+import type { MessageKey, MessageValues } from '../i18n/index.ts';
 
 const BLOCKED = new net.BlockList();
 for (const [network, prefix] of [
@@ -80,24 +81,25 @@ export function isBlockedAddress(address: string): boolean {
 
 /** Checks a webhook URL as entered; returns its normalised form or throws `invalid_request` naming why. */
 export function parseWebhookUrl(input: string, allowPrivate: boolean): string {
-  const refuse = (message: string): never => {
-    throw new AppError('invalid_request', { message, details: { field: 'url' } });
+  const refuse = (key: MessageKey, values: MessageValues = {}): never => {
+    throw new AppError('invalid_request', { key, values, details: { field: 'url' } });
   };
-  if (input.length > WEBHOOKS.maxUrlLength) refuse(`Use a URL of at most ${WEBHOOKS.maxUrlLength} characters.`);
+  if (input.length > WEBHOOKS.maxUrlLength)
+    refuse('errors:messages.webhooks.urlTooLong', { max: WEBHOOKS.maxUrlLength });
   let url: URL;
   try {
     url = new URL(input);
   } catch {
-    return refuse('Enter a full URL, e.g. https://example.com/hooks/twofold.');
+    return refuse('errors:messages.webhooks.urlNotFull');
   }
-  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) refuse('Webhook URLs must use https.');
-  if (url.username || url.password) refuse('Put no user name or password in the URL: use the signing secret.');
-  if (url.hash) refuse('Webhook URLs cannot have a #fragment.');
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:'))
+    refuse('errors:messages.webhooks.urlHttps');
+  if (url.username || url.password) refuse('errors:messages.webhooks.urlCredentials');
+  if (url.hash) refuse('errors:messages.webhooks.urlFragment');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!allowPrivate) {
-    if (net.isIP(host) && isBlockedAddress(host))
-      refuse('That address is private, loopback or reserved: webhooks go to public addresses.');
-    if (host === 'localhost' || host.endsWith('.localhost')) refuse('Webhooks go to public addresses, not localhost.');
+    if (net.isIP(host) && isBlockedAddress(host)) refuse('errors:messages.webhooks.urlPrivate');
+    if (host === 'localhost' || host.endsWith('.localhost')) refuse('errors:messages.webhooks.urlLocalhost');
   }
   return url.toString();
 }

@@ -11,7 +11,7 @@ import { createTestApp, ORIGIN, setUpOwner, type TestApp } from '../helpers/app.
 import { DIALECTS } from '../helpers/db.ts';
 
 type Schema = {
-  type?: string;
+  type?: string | string[];
   enum?: unknown[];
   minLength?: number;
   maxLength?: number;
@@ -74,18 +74,19 @@ function validBody(schema: Schema): Record<string, unknown> {
 
 /** Values of the wrong JSON type for a property of `schema`'s type. */
 function wrongTypes(schema: Schema): unknown[] {
-  const own = schema.type ?? 'string';
+  // A field may take several types (e.g. a text or null to clear it).
+  const own: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type ?? 'string'];
   // For an integer field the wrong number is a fraction.
   const all: Record<string, unknown> = {
     string: 'text',
-    number: own === 'integer' ? 1.5 : 12345,
+    number: own.includes('integer') ? 1.5 : 12345,
     boolean: false,
     null: null,
     object: { nested: 'x' },
     array: ['x'],
   };
   return Object.entries(all)
-    .filter(([type]) => type !== own)
+    .filter(([type]) => !own.includes(type))
     .map(([, value]) => value);
 }
 

@@ -201,9 +201,12 @@ describe.each(DIALECTS)('branding (%s)', (dialect) => {
       expect(page.body).not.toContain('theme.css');
       expect(page.body).not.toContain(OWNER.orgName);
     }
-    expect(withoutCsrf(unknown.body).replace(/name="org" value="[^"]*"/, '')).toBe(
-      withoutCsrf(unbranded.body).replace(/name="org" value="[^"]*"/, ''),
-    );
+    // The language links come back to the page asked for, each with its own ?org=.
+    const same = (body: string) =>
+      withoutCsrf(body)
+        .replace(/name="org" value="[^"]*"/, '')
+        .replace(/next=[^"]*"/g, '');
+    expect(same(unknown.body)).toBe(same(unbranded.body));
     expect(withoutCsrf(plain.body)).toContain('Sign in');
     expect((await new Client(t.app).get('/sign-in?org=%3Cscript%3E')).body).not.toContain('<script>');
     expect((await t.app.inject({ method: 'GET', url: '/branding/no-such-org/theme.css' })).statusCode).toBe(404);
@@ -243,6 +246,22 @@ describe.each(DIALECTS)('branding (%s)', (dialect) => {
     const mail = await lastEmailTo(t, OWNER.email);
     expect(mail.subject).toBe(`A sign-in method was added — Acme Care · ${product}`);
     expect(mail.text).toContain(`— Acme Care · ${product}`);
+  });
+
+  it("error pages wear the org's look: the signed-in member's org, or ?org= for someone signed out", async () => {
+    await owner.patch(`/api/v1/orgs/${orgId}/branding`, { displayName: 'Acme Care', accentColor: '#0B5394' });
+    const missing = await owner.request('GET', '/no-such-page', undefined, { accept: 'text/html' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('<span>Acme Care</span>');
+    expect(missing.body).toContain(`/branding/${orgId}/theme.css?v=0b5394`);
+    const anonymous = await new Client(t.app).request('GET', `/no-such-page?org=${orgId}`, undefined, {
+      accept: 'text/html',
+    });
+    expect(anonymous.statusCode).toBe(404);
+    expect(anonymous.body).toContain('<span>Acme Care</span>');
+    const plain = await new Client(t.app).request('GET', '/no-such-page', undefined, { accept: 'text/html' });
+    expect(plain.body).not.toContain('Acme Care');
+    expect(plain.body).toContain('Page not found');
   });
 
   it("an invitation's page shows the inviting org's branding", async () => {

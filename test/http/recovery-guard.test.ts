@@ -233,7 +233,7 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
     });
     const page = await owner.get('/profile');
     expect(page.body).toContain('Someone started recovery of your account.');
-    expect(page.body).toContain(`<time datetime="${completesAt}" data-local>${utc(completesAt)}</time>`);
+    expect(page.body).toContain(`<time datetime="${completesAt}" data-local="%s your time">${utc(completesAt)}</time>`);
 
     // The texted cancel link works.
     const cancelToken = tokenFromLink(sms[0]!.text, '/recovery/cancel');
@@ -271,7 +271,7 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
     const browser = new Client(t.app, '10.8.8.8');
     const confirmPage = await browser.get(`/recovery/confirm?token=${encodeURIComponent(token)}`);
     expect(confirmPage.body).toMatch(
-      /started now, on <strong><time datetime="[^"]+" data-local>\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time><\/strong>/,
+      /started now, on <strong><time datetime="[^"]+" data-local="%s your time">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time><\/strong>/,
     );
     const started = await browser.submitForm(
       `/recovery/confirm?token=${encodeURIComponent(token)}`,
@@ -284,7 +284,7 @@ describe.each(DIALECTS)('recovery with the mailbox alone (%s)', (dialect) => {
       .select('completes_at')
       .executeTakeFirstOrThrow();
     expect(started.body).toContain(
-      `Recovery completes in 24 hours (<time datetime="${completesAt}" data-local>${utc(completesAt!)}</time>).`,
+      `Recovery completes in 24 hours (<time datetime="${completesAt}" data-local="%s your time">${utc(completesAt!)}</time>).`,
     );
     expect(started.body).toContain('What happens next');
     expect(started.body).toContain('<a class="button" href="/sign-in">Back to sign-in</a>');

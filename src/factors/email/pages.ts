@@ -16,6 +16,8 @@ import { sendSignInCode } from '../../flows/sign-in.ts';
 import { sendReauthenticationCode } from '../../flows/reauthenticate.ts';
 import { safeReturnTo } from '../../http/return-to.ts';
 import { html } from '../../core/html.ts';
+import { requestTranslator } from '../../http/locale.ts';
+import type { LocalizableError, T } from '../../i18n/index.ts';
 import { notice } from '../../pages/layout.ts';
 import { pageFrame } from '../../pages/page.ts';
 import { backupCodesView } from '../../pages/security-views.ts';
@@ -54,7 +56,7 @@ export async function openEmailChallenge(
       await sendSignInCode(ctx, request.cookies[cookieNames(ctx.config).challenge], 'email', meta(request));
     } catch (caught) {
       if (!(caught instanceof AppError) || caught.code === 'challenge_expired') throw caught;
-      error = caught.message;
+      error = requestTranslator(request).error(caught);
     }
   }
   return { state: await codeState(ctx, binding), error };
@@ -63,13 +65,19 @@ export async function openEmailChallenge(
 export async function emailPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  async function renderSetup(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+  async function renderSetup(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: LocalizableError | null,
+  ) {
     const session = requireSession(request, { enrolment: true });
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       status,
-      'Turn on email codes',
-      emailSetupView({ csrf: frame.csrf, address: session.user.email, error }),
+      t('security:email.title'),
+      emailSetupView(t, { csrf: frame.csrf, address: session.user.email, error: error ? t.error(error) : null }),
     );
   }
 
@@ -78,14 +86,18 @@ export async function emailPages(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     enrollmentId: string,
     status: number,
-    error: string | null,
+    error: ((t: T) => string) | null,
   ) {
     const session = requireSession(request, { enrolment: true });
-    if (!(await liveEmailEnrollment(ctx, session.userId, enrollmentId)))
-      return renderSetup(request, reply, 404, 'This setup has expired. Start again to get a new code.');
+    if (!(await liveEmailEnrollment(ctx, session.userId, enrollmentId))) {
+      const expired = 'This setup has expired. Start again to get a new code.';
+      return renderSetup(request, reply, 404, { message: expired, messageKey: 'security:errors.emailSetupExpired' });
+    }
     const state = await codeState(ctx, { purpose: 'verify_email', userId: session.userId, enrollmentId });
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, 'Enter the code', emailCodeView({ csrf: frame.csrf, enrollmentId, state, error }));
+    const t = frame.t;
+    const view = emailCodeView(t, { csrf: frame.csrf, enrollmentId, state, error: error ? error(t) : null });
+    return frame.send(status, t('security:email.enterCode'), view);
   }
 
   app.get(SETUP_PATH, async (request, reply) => {
@@ -104,7 +116,7 @@ export async function emailPages(app: FastifyInstance): Promise<void> {
       if (!(error instanceof AppError) || error.status === 500 || error.code === 'reauthentication_required')
         throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
-      return renderSetup(request, reply, error.status, error.message);
+      return renderSetup(request, reply, error.status, error);
     }
   });
 
@@ -121,7 +133,7 @@ export async function emailPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
-      return renderCode(request, reply, enrollmentId, error.status, error.message);
+      return renderCode(request, reply, enrollmentId, error.status, (t) => t.error(error));
     }
   });
 
@@ -135,10 +147,11 @@ export async function emailPages(app: FastifyInstance): Promise<void> {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
       const frame = await pageFrame(ctx, request, reply);
+      const t = frame.t;
       return frame.send(
         error.status,
-        'Code not sent',
-        html`<section class="card narrow"><h1>Code not sent</h1>${notice('error', error.message)}<p><a href="${next}">Go back</a></p></section>`,
+        t('security:codeNotSent'),
+        html`<section class="card narrow"><h1>${t('security:codeNotSent')}</h1>${notice('error', t.error(error))}<p><a href="${next}">${t('security:goBack')}</a></p></section>`,
       );
     }
     if (next === '/profile/security') return reply.redirect('/profile/security?done=email_code_sent', 303);
@@ -159,20 +172,21 @@ export async function emailPages(app: FastifyInstance): Promise<void> {
       if (result.sessionToken) issueSessionCookie(ctx, reply, result.sessionToken, session.remember);
       const frame = await pageFrame(ctx, request, reply);
       const view = backupCodesView(
+        frame.t,
         result.backupCodes,
         ctx.config.productName,
         session.user.email,
         true,
         '/profile/security?done=email_added',
       );
-      return frame.send(200, 'Save your backup codes', view, ['/static/backup-codes.js']);
+      return frame.send(200, frame.t('security:backupCodes.pageTitle'), view, ['/static/backup-codes.js']);
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       const left = error.details.attemptsLeft;
-      const message =
+      const message = (t: T) =>
         typeof left === 'number' && left > 0
-          ? `${error.message} ${left} attempt${left === 1 ? '' : 's'} left.`
-          : error.message;
+          ? `${t.error(error)} ${t('security:attemptsLeft', { count: left })}`
+          : t.error(error);
       return renderCode(request, reply, enrollmentId, error.status, message);
     }
   });

@@ -8,7 +8,7 @@ import { EMAIL_CODE } from '../../config/defaults.ts';
 import { audit, type Ctx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { RequestMeta } from '../../audit/store.ts';
-import { codeTemplates, type EmailCodeReason } from '../../mail/templates.ts';
+import { codeTemplates, type EmailCodeReason, type Recipient } from '../../mail/templates.ts';
 import { describeUserAgent } from '../../core/user-agent.ts';
 import { hitRateLimit, releaseRateLimitHit } from '../../throttle/store.ts';
 import { claimCooldown, issueCode, releaseCooldown, supersedeOthers, type CodeBinding } from '../sent-codes.ts';
@@ -31,14 +31,15 @@ export function maskAddress(address: string): string {
 export async function sendEmailCode(
   ctx: Ctx,
   binding: CodeBinding,
-  address: string,
+  to: Recipient,
   reason: EmailCodeReason,
   meta: RequestMeta,
 ): Promise<SentEmailCode> {
   const cooldown = await claimCooldown(ctx, binding);
   if (!cooldown.ok) {
     throw new AppError('rate_limited', {
-      message: `Wait ${cooldown.retryAfterSeconds} seconds before asking for a new code.`,
+      key: 'errors:messages.code.wait',
+      values: { count: cooldown.retryAfterSeconds },
       retryAfterSeconds: cooldown.retryAfterSeconds,
     });
   }
@@ -54,14 +55,14 @@ export async function sendEmailCode(
       details: { cap: 'user' },
     });
     throw new AppError('rate_limited', {
-      message: 'Too many codes were sent. Try again later, or use another method.',
+      key: 'errors:messages.code.tooManySent',
       retryAfterSeconds: cap.retryAfterSeconds,
     });
   }
-  const issued = await issueCode(ctx, binding, { e164: address, channel: 'email', phoneFactorId: null });
+  const issued = await issueCode(ctx, binding, { e164: to.email, channel: 'email', phoneFactorId: null });
   const now = ctx.clock();
   await ctx.mail.send(
-    codeTemplates.emailCode(address, {
+    codeTemplates.emailCode(to, {
       productName: ctx.config.productName,
       code: issued.code,
       minutes: EMAIL_CODE.codeSeconds / 60,
@@ -73,7 +74,7 @@ export async function sendEmailCode(
     now,
   );
   await supersedeOthers(ctx, binding, issued.id);
-  const sentTo = maskAddress(address);
+  const sentTo = maskAddress(to.email);
   await audit(ctx, meta, {
     event: 'email_code.sent',
     targetUserId: binding.userId,

@@ -22,10 +22,9 @@ import {
 
 export type EmailSetupStarted = SentEmailCode & { readonly enrollmentId: string };
 
-const expiredSetup = (): AppError =>
-  new AppError('not_found', { message: 'This setup has expired. Start again to get a new code.' });
+const expiredSetup = (): AppError => new AppError('not_found', { key: 'errors:messages.emailCodes.setupExpired' });
 
-const alreadyOn = (): AppError => new AppError('conflict', { message: 'Email codes are already on for your account.' });
+const alreadyOn = (): AppError => new AppError('conflict', { key: 'errors:messages.emailCodes.alreadyOn' });
 
 export async function beginEmailSetup(
   ctx: Ctx,
@@ -38,7 +37,7 @@ export async function beginEmailSetup(
   if (await emailFactorOf(ctx, who.id)) throw alreadyOn();
   const enrollment = await startEmailEnrollment(ctx, who.id);
   const binding: CodeBinding = { purpose: 'verify_email', userId: who.id, enrollmentId: enrollment.id };
-  const sent = await sendEmailCode(ctx, binding, who.email, 'setup', meta);
+  const sent = await sendEmailCode(ctx, binding, who, 'setup', meta);
   return { enrollmentId: enrollment.id, ...sent };
 }
 
@@ -53,7 +52,7 @@ export async function resendEmailSetup(
   await policy.assertAllowed('email');
   if (!(await liveEmailEnrollment(ctx, who.id, input.enrollmentId))) throw expiredSetup();
   const binding: CodeBinding = { purpose: 'verify_email', userId: who.id, enrollmentId: input.enrollmentId };
-  const sent = await sendEmailCode(ctx, binding, who.email, 'setup', meta);
+  const sent = await sendEmailCode(ctx, binding, who, 'setup', meta);
   return { enrollmentId: input.enrollmentId, ...sent };
 }
 
@@ -78,9 +77,8 @@ export async function finishEmailSetup(
   });
   if (!outcome.ok) {
     const left = await emailEnrollmentAttemptsLeft(ctx, input.enrollmentId);
-    const message =
-      outcome.reason === 'expired' ? 'That code has expired. Ask for a new one.' : 'That code is not valid.';
-    throw new AppError('invalid_code', { message, details: { attemptsLeft: left } });
+    const key = outcome.reason === 'expired' ? 'errors:messages.code.expired' : 'errors:codes.invalid_code';
+    throw new AppError('invalid_code', { key, details: { attemptsLeft: left } });
   }
   return {
     factor: { id: outcome.factor.id, type: 'email', label: 'Email codes', createdAt: outcome.factor.createdAt },
@@ -102,7 +100,7 @@ export async function sendEmailProofCode(
   const userId = request.userId;
   const user = userId ? await getUser(ctx, userId) : null;
   if (!user || !(await emailFactorOf(ctx, user.id)))
-    throw new AppError('invalid_request', { message: 'Email codes are not on for this account. Choose another way.' });
+    throw new AppError('invalid_request', { key: 'errors:messages.emailCodes.notOn' });
   await request.policy.assertAllowed('email');
   if (request.purpose === 'sign_in') {
     if (!request.challengeId) throw new AppError('challenge_expired');
@@ -112,12 +110,12 @@ export async function sendEmailProofCode(
       challengeId: request.challengeId,
       medium: 'email',
     };
-    return sendEmailCode(ctx, binding, user.email, 'sign_in', meta);
+    return sendEmailCode(ctx, binding, user, 'sign_in', meta);
   }
   return sendEmailCode(
     ctx,
     { purpose: 'reauthenticate', userId: user.id, medium: 'email' },
-    user.email,
+    user,
     'reauthenticate',
     meta,
   );

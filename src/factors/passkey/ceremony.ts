@@ -18,7 +18,7 @@ import {
 import { PASSKEY } from '../../config/defaults.ts';
 import { audit, type Ctx } from '../../context.ts';
 import type { RequestMeta } from '../../audit/store.ts';
-import { securityTemplates } from '../../mail/templates.ts';
+import { recipientOf, securityTemplates } from '../../mail/templates.ts';
 import {
   consumeWebauthnChallenge,
   createWebauthnChallenge,
@@ -249,12 +249,12 @@ async function counterRegressed(ctx: Ctx, passkey: Passkey, received: number, me
   });
   const owner = await ctx.db.kysely
     .selectFrom('users')
-    .select('email')
+    .select(['email', 'locale', 'time_zone'])
     .where('id', '=', passkey.userId)
     .executeTakeFirst();
   if (owner)
     await ctx.mail.send(
-      securityTemplates.passkeyCounterRegression(owner.email, {
+      securityTemplates.passkeyCounterRegression(recipientOf(owner), {
         productName: ctx.config.productName,
         label: passkey.label,
       }),

@@ -3,6 +3,7 @@
  * which posts the response back here so the backup codes of a first factor are rendered on the server).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LocalizableError } from '../../i18n/index.ts';
 import { issueSessionCookie, meta, requireSession } from '../../http/request.ts';
 import { requireRecentReauthentication } from '../../flows/acting.ts';
 import { finishEnrolment } from '../../flows/factors.ts';
@@ -27,9 +28,16 @@ function parseJson(text: string | undefined): unknown {
 export async function passkeyPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  async function renderSetup(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+  async function renderSetup(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: LocalizableError | null,
+  ) {
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, 'Add a passkey', passkeySetupView(frame.csrf, error), [WEBAUTHN_SCRIPT]);
+    const t = frame.t;
+    const view = passkeySetupView(t, frame.csrf, error ? t.error(error) : null);
+    return frame.send(status, t('security:passkey.title'), view, [WEBAUTHN_SCRIPT]);
   }
 
   app.get(SETUP_PATH, async (request, reply) => {
@@ -47,15 +55,16 @@ export async function passkeyPages(app: FastifyInstance): Promise<void> {
       if (done.sessionToken) issueSessionCookie(ctx, reply, done.sessionToken, session.remember);
       const frame = await pageFrame(ctx, request, reply);
       const view = backupCodesView(
+        frame.t,
         done.backupCodes,
         ctx.config.productName,
         session.user.email,
         true,
         '/profile/security?done=passkey_added',
       );
-      return frame.send(200, 'Save your backup codes', view, ['/static/backup-codes.js']);
+      return frame.send(200, frame.t('security:backupCodes.pageTitle'), view, ['/static/backup-codes.js']);
     } catch (error) {
-      if (shownOnPage(error)) return renderSetup(request, reply, error.status, error.message);
+      if (shownOnPage(error)) return renderSetup(request, reply, error.status, error);
       throw error;
     }
   });

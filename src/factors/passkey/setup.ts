@@ -23,7 +23,7 @@ export async function beginPasskeySetup(
   await policy.assertAllowed('passkey');
   const label = input.label.trim();
   if (!label)
-    throw new AppError('invalid_request', { message: 'Enter a name for the passkey.', details: { field: 'label' } });
+    throw new AppError('invalid_request', { key: 'errors:messages.passkey.nameMissing', details: { field: 'label' } });
   const models = await policy.allowedAuthenticators();
   return registrationOptions(ctx, who, label, models ? 'direct' : 'none');
 }
@@ -42,12 +42,10 @@ export async function finishPasskeySetup(
 ): Promise<Enrolled> {
   const result = await verifyRegistration(ctx, who.id, input.response, DEFAULT_LABEL);
   if (!result.ok) {
-    if (result.reason === 'expired')
-      throw new AppError('not_found', { message: 'This passkey setup has expired. Start again.' });
-    if (result.reason === 'duplicate')
-      throw new AppError('conflict', { message: 'This passkey is already registered.' });
+    if (result.reason === 'expired') throw new AppError('not_found', { key: 'errors:messages.passkey.setupExpired' });
+    if (result.reason === 'duplicate') throw new AppError('conflict', { key: 'errors:messages.passkey.duplicate' });
     throw new AppError('invalid_request', {
-      message: 'The passkey could not be verified. Try again.',
+      key: 'errors:messages.passkey.notVerified',
       details: { field: 'response' },
     });
   }
@@ -58,10 +56,7 @@ export async function finishPasskeySetup(
   const aaguid = result.format === 'none' ? UNNAMED_AAGUID : result.credential.aaguid.toLowerCase();
   if (models && (aaguid === UNNAMED_AAGUID || !models.includes(aaguid))) {
     throw new AppError('authenticator_not_allowed', {
-      message:
-        aaguid === UNNAMED_AAGUID
-          ? 'Your organization accepts only certain security keys, and this one did not say what model it is. Use a key your organization gave you.'
-          : 'Your organization does not accept this model of passkey or security key. Use a key your organization gave you.',
+      key: aaguid === UNNAMED_AAGUID ? 'errors:messages.passkey.unnamedModel' : 'errors:messages.passkey.modelRefused',
     });
   }
   // The passkey, 2FA on and the backup codes: one transaction (all or nothing).
@@ -69,7 +64,7 @@ export async function finishPasskeySetup(
     const passkey = await insertPasskey(tx, result.credential);
     return passkey ? { passkey, backupCodes: await added(tx, { label: passkey.label }) } : null;
   });
-  if (!stored) throw new AppError('conflict', { message: 'This passkey is already registered.' });
+  if (!stored) throw new AppError('conflict', { key: 'errors:messages.passkey.duplicate' });
   const { passkey, backupCodes } = stored;
   return {
     factor: { id: passkey.id, type: 'passkey', label: passkey.label, createdAt: passkey.createdAt },

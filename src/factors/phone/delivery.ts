@@ -9,6 +9,7 @@ import { outboxPhoneProvider } from '../../delivery/outbox.ts';
 import { twilioProvider } from '../../delivery/twilio.ts';
 import { webhookProvider } from '../../delivery/webhook.ts';
 import { PHONE } from '../../config/defaults.ts';
+import { english, type T } from '../../i18n/index.ts';
 
 export function phoneProvider(ctx: Ctx): PhoneProvider {
   const phone = ctx.config.phone;
@@ -24,22 +25,28 @@ export function spokenDigits(code: string): string {
   return code.split('').join(', ');
 }
 
-export function composeMessage(ctx: Ctx, to: string, channel: PhoneChannel, code: string): PhoneMessage {
-  const product = ctx.config.productName;
+/** A code by text or call, in the person's language (`t`, their saved one). */
+export function composeMessage(ctx: Ctx, t: T, to: string, channel: PhoneChannel, code: string): PhoneMessage {
+  const productName = ctx.config.productName;
   const minutes = PHONE.codeSeconds / 60;
   const host = new URL(ctx.config.publicUrl).hostname;
-  const intro = `Your ${product} verification code is`;
+  const intro = t('mail:phone.voiceIntro', { productName });
   const digits = spokenDigits(code);
-  const again = 'Again, your code is';
+  const again = t('mail:phone.voiceAgain');
   // The last line follows the origin-bound one-time code format (WICG sms-one-time-codes).
   const text =
     channel === 'sms'
-      ? `${code} is your ${product} verification code. It expires in ${minutes} minutes. Don't share it with anyone.\n\n@${host} #${code}`
+      ? `${t('mail:phone.smsCode', { code, productName, minutes })}\n\n@${host} #${code}`
       : `${intro} ${digits}. ${again} ${digits}.`;
-  return { to, channel, code, text, speech: { intro, digits, again } };
+  return { to, channel, code, text, speech: { intro, digits, again }, ...localeOf(t) };
 }
 
 /** A notice that carries no code: the same text by SMS, or read out twice in a call. */
-export function composeNotice(to: string, channel: PhoneChannel, text: string): PhoneMessage {
-  return { to, channel, code: null, text, speech: { intro: text, digits: '', again: '' } };
+export function composeNotice(to: string, channel: PhoneChannel, text: string, t: T = english): PhoneMessage {
+  return { to, channel, code: null, text, speech: { intro: text, digits: '', again: '' }, ...localeOf(t) };
+}
+
+/** English messages carry no language (as before); another language is named for the call's voice. */
+function localeOf(t: T): { locale?: string } {
+  return t.locale === 'en' ? {} : { locale: t.locale };
 }

@@ -8,10 +8,11 @@ import {
   parsePhoneNumberFromString,
   type CountryCode,
 } from 'libphonenumber-js/max';
+import type { MessageKey } from '../../i18n/index.ts';
 
 export type ParsedPhone =
   | { readonly ok: true; readonly e164: string; readonly country: string | null }
-  | { readonly ok: false; readonly message: string };
+  | { readonly ok: false; readonly key: MessageKey };
 
 /** Longest input accepted: an E.164 number has at most 15 digits; spaces, dashes and brackets add some. */
 const MAX_INPUT_CHARS = 40;
@@ -22,8 +23,7 @@ const MAX_INPUT_CHARS = 40;
  */
 export function parsePhone(input: string, defaultCountry: string | null): ParsedPhone {
   const text = input.trim();
-  if (text === '' || text.length > MAX_INPUT_CHARS)
-    return { ok: false, message: 'Enter a phone number, e.g. +1 201 555 0123.' };
+  if (text === '' || text.length > MAX_INPUT_CHARS) return { ok: false, key: 'errors:messages.phone.enterNumber' };
   const country =
     defaultCountry && isSupportedCountry(defaultCountry.toUpperCase())
       ? (defaultCountry.toUpperCase() as CountryCode)
@@ -32,10 +32,8 @@ export function parsePhone(input: string, defaultCountry: string | null): Parsed
   if (!parsed || !parsed.isValid()) {
     return {
       ok: false,
-      message:
-        country || text.startsWith('+')
-          ? 'That is not a valid phone number. Check the digits and the country.'
-          : 'Choose the country, or start the number with + and the country code.',
+      key:
+        country || text.startsWith('+') ? 'errors:messages.phone.invalidNumber' : 'errors:messages.phone.chooseCountry',
     };
   }
   return { ok: true, e164: parsed.number, country: parsed.country ?? null };

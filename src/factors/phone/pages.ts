@@ -17,6 +17,8 @@ import { beginEnrolment, finishEnrolment, resendEnrolmentCode } from '../../flow
 import { sendReauthenticationCode } from '../../flows/reauthenticate.ts';
 import { sendSignInCode } from '../../flows/sign-in.ts';
 import { html } from '../../core/html.ts';
+import { requestTranslator } from '../../http/locale.ts';
+import type { LocalizableError, T } from '../../i18n/index.ts';
 import { notice } from '../../pages/layout.ts';
 import { pageFrame } from '../../pages/page.ts';
 import { backupCodesView } from '../../pages/security-views.ts';
@@ -58,7 +60,7 @@ export async function openPhoneChallenge(
       await sendSignInCode(ctx, request.cookies[cookieNames(ctx.config).challenge], channel, meta(request));
     } catch (caught) {
       if (!(caught instanceof AppError) || caught.code === 'challenge_expired') throw caught;
-      error = caught.message;
+      error = requestTranslator(request).error(caught);
     }
   }
   return { state: await codeState(ctx, binding, channel), error };
@@ -67,26 +69,32 @@ export async function openPhoneChallenge(
 export async function phonePages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
-  async function renderSetup(request: FastifyRequest, reply: FastifyReply, status: number, error: string | null) {
+  async function renderSetup(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    error: LocalizableError | null,
+  ) {
     const session = requireSession(request, { enrolment: true });
     const query = request.query as { replace?: string };
     const body = request.body ?? {};
     const replaceId = textField(body, 'replacesFactorId', 64) || (query.replace ?? '');
     const replaced = (await listPhones(ctx, session.userId)).find((p) => p.id === replaceId);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     const values = {
       phone: textField(body, 'phone', 40),
       country: textField(body, 'country', 2) || (ctx.config.phone.allowedCountries[0] ?? 'US'),
       channel: channelField(body),
     };
-    const view = phoneSetupView({
+    const view = phoneSetupView(t, {
       csrf: frame.csrf,
       countries: countryChoices(ctx.config.phone.allowedCountries),
       replaces: replaced ? { id: replaced.id, label: replaced.label } : null,
-      error,
+      error: error ? t.error(error) : null,
       values,
     });
-    return frame.send(status, replaced ? 'Change your phone number' : 'Add a phone number', view);
+    return frame.send(status, replaced ? t('security:phone.changeTitle') : t('security:phone.addTitle'), view);
   }
 
   async function renderCode(
@@ -94,29 +102,32 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     enrollmentId: string,
     status: number,
-    error: string | null,
+    error: ((t: T) => string) | null,
     sentNotice: string | null,
   ) {
     const session = requireSession(request, { enrolment: true });
     const enrollment = await liveEnrollment(ctx, session.userId, enrollmentId);
-    if (!enrollment)
-      return renderSetup(request, reply, 404, 'This phone setup has expired. Start again to get a new code.');
+    if (!enrollment) {
+      const expired = 'This phone setup has expired. Start again to get a new code.';
+      return renderSetup(request, reply, 404, { message: expired, messageKey: 'security:errors.phoneSetupExpired' });
+    }
     const state = await codeState(
       ctx,
       { purpose: 'verify_phone', userId: session.userId, enrollmentId },
       enrollment.channel,
     );
     const frame = await pageFrame(ctx, request, reply);
-    const view = phoneCodeView({
+    const t = frame.t;
+    const view = phoneCodeView(t, {
       csrf: frame.csrf,
       enrollmentId,
       e164Masked: maskPhone(enrollment.e164),
       state,
       digits: ctx.config.phone.codeDigits,
-      error,
+      error: error ? error(t) : null,
       sentNotice,
     });
-    return frame.send(status, 'Enter the code', view, [PHONE_SCRIPT]);
+    return frame.send(status, t('security:phone.enterCode'), view, [PHONE_SCRIPT]);
   }
 
   app.get(SETUP_PATH, async (request, reply) => {
@@ -142,7 +153,7 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
       if (!(error instanceof AppError) || error.status === 500 || error.code === 'reauthentication_required')
         throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
-      return renderSetup(request, reply, error.status, error.message);
+      return renderSetup(request, reply, error.status, error);
     }
   });
 
@@ -162,7 +173,7 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
-      return renderCode(request, reply, enrollmentId, error.status, error.message, null);
+      return renderCode(request, reply, enrollmentId, error.status, (t) => t.error(error), null);
     }
   });
 
@@ -179,20 +190,21 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
       if (result.sessionToken) issueSessionCookie(ctx, reply, result.sessionToken, session.remember);
       const frame = await pageFrame(ctx, request, reply);
       const view = backupCodesView(
+        frame.t,
         result.backupCodes,
         ctx.config.productName,
         session.user.email,
         true,
         `/profile/security?done=${done}`,
       );
-      return frame.send(200, 'Save your backup codes', view, ['/static/backup-codes.js']);
+      return frame.send(200, frame.t('security:backupCodes.pageTitle'), view, ['/static/backup-codes.js']);
     } catch (error) {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       const left = error.details.attemptsLeft;
-      const message =
+      const message = (t: T) =>
         typeof left === 'number' && left > 0
-          ? `${error.message} ${left} attempt${left === 1 ? '' : 's'} left.`
-          : error.message;
+          ? `${t.error(error)} ${t('security:attemptsLeft', { count: left })}`
+          : t.error(error);
       return renderCode(request, reply, enrollmentId, error.status, message, null);
     }
   });
@@ -208,10 +220,11 @@ export async function phonePages(app: FastifyInstance): Promise<void> {
       if (!(error instanceof AppError) || error.status === 500) throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
       const frame = await pageFrame(ctx, request, reply);
+      const t = frame.t;
       return frame.send(
         error.status,
-        'Code not sent',
-        html`<section class="card narrow"><h1>Code not sent</h1>${notice('error', error.message)}<p><a href="${next}">Go back</a></p></section>`,
+        t('security:codeNotSent'),
+        html`<section class="card narrow"><h1>${t('security:codeNotSent')}</h1>${notice('error', t.error(error))}<p><a href="${next}">${t('security:goBack')}</a></p></section>`,
       );
     }
     if (next === '/profile/security') return reply.redirect('/profile/security?done=phone_code_sent', 303);

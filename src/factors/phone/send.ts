@@ -23,6 +23,7 @@ import {
   supersedeOthers,
   type CodeBinding,
 } from '../sent-codes.ts';
+import type { T } from '../../i18n/index.ts';
 import { composeMessage, phoneProvider } from './delivery.ts';
 import { countryOf, maskPhone } from './numbers.ts';
 import type { MethodPolicy } from '../factor.ts';
@@ -40,8 +41,6 @@ export interface SentCode {
   readonly resendAfterSeconds: number;
 }
 
-export const DELIVERY_FAILED_MESSAGE = "We couldn't send the code — try again or use another method.";
-
 /** Refuses a number outside SMS_ALLOWED_COUNTRIES (when the deployment restricts them). */
 export function assertCountryAllowed(ctx: Ctx, e164: string): void {
   const allowed = ctx.config.phone.allowedCountries;
@@ -49,7 +48,7 @@ export function assertCountryAllowed(ctx: Ctx, e164: string): void {
   const country = countryOf(e164);
   if (!country || !allowed.includes(country)) {
     throw new AppError('forbidden', {
-      message: 'Codes cannot be sent to phone numbers in this country. Choose another method.',
+      key: 'errors:messages.phone.countryRefused',
       details: { field: 'phone' },
     });
   }
@@ -81,7 +80,7 @@ async function countCaps(ctx: Ctx, userId: string, e164: string, meta: RequestMe
       await giveBack(ctx, hits);
       await audit(ctx, meta, { event: 'phone.send_limited', targetUserId: userId, details: { cap } });
       throw new AppError('rate_limited', {
-        message: 'Too many codes were sent. Try again later, or use another method.',
+        key: 'errors:messages.code.tooManySent',
         retryAfterSeconds: result.retryAfterSeconds,
       });
     }
@@ -95,13 +94,15 @@ export async function sendPhoneCode(
   target: SendTarget,
   meta: RequestMeta,
   policy: MethodPolicy,
+  t: T,
 ): Promise<SentCode> {
   await policy.assertAllowed(target.channel);
   assertCountryAllowed(ctx, target.e164);
   const cooldown = await claimCooldown(ctx, binding);
   if (!cooldown.ok) {
     throw new AppError('rate_limited', {
-      message: `Wait ${cooldown.retryAfterSeconds} seconds before asking for a new code.`,
+      key: 'errors:messages.code.wait',
+      values: { count: cooldown.retryAfterSeconds },
       retryAfterSeconds: cooldown.retryAfterSeconds,
     });
   }
@@ -115,7 +116,7 @@ export async function sendPhoneCode(
   const issued = await issueCode(ctx, binding, target);
   const provider = phoneProvider(ctx);
   try {
-    await provider.send(composeMessage(ctx, target.e164, target.channel, issued.code));
+    await provider.send(composeMessage(ctx, t, target.e164, target.channel, issued.code));
   } catch (error) {
     await discardCode(ctx, issued.id);
     await giveBack(ctx, hits);
@@ -133,7 +134,10 @@ export async function sendPhoneCode(
         status: error.status,
       },
     });
-    throw new AppError('delivery_failed', { message: DELIVERY_FAILED_MESSAGE, details: { failure: error.failure } });
+    throw new AppError('delivery_failed', {
+      key: 'errors:messages.phone.deliveryFailed',
+      details: { failure: error.failure },
+    });
   }
   await supersedeOthers(ctx, binding, issued.id);
   const sentTo = maskPhone(target.e164);

@@ -6,7 +6,7 @@ import { audit, inTransaction, type Ctx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { RequestMeta } from '../../audit/store.ts';
 import type { PhoneChannel } from '../../db/schema.ts';
-import { securityTemplates } from '../../mail/templates.ts';
+import { savedTranslator, securityTemplates } from '../../mail/templates.ts';
 import type { ChallengeRequest, Enrolled, Enrollee, FactorAdded, MethodPolicy } from '../factor.ts';
 import { spendCode, type CodeBinding } from '../sent-codes.ts';
 import { parsePhone } from './numbers.ts';
@@ -34,8 +34,7 @@ export interface PhoneSetupInput {
 
 export type PhoneSetupStarted = SentCode & { readonly enrollmentId: string };
 
-const expiredSetup = (): AppError =>
-  new AppError('not_found', { message: 'This phone setup has expired. Start again to get a new code.' });
+const expiredSetup = (): AppError => new AppError('not_found', { key: 'errors:messages.phone.setupExpired' });
 
 export async function beginPhoneSetup(
   ctx: Ctx,
@@ -46,12 +45,12 @@ export async function beginPhoneSetup(
 ): Promise<PhoneSetupStarted> {
   await policy.assertAllowed(input.channel);
   const parsed = parsePhone(input.phone, input.country ?? null);
-  if (!parsed.ok) throw new AppError('invalid_request', { message: parsed.message, details: { field: 'phone' } });
+  if (!parsed.ok) throw new AppError('invalid_request', { key: parsed.key, details: { field: 'phone' } });
   assertCountryAllowed(ctx, parsed.e164);
   const phones = await listPhones(ctx, who.id);
   if (input.replacesFactorId && !phones.some((p) => p.id === input.replacesFactorId)) throw new AppError('not_found');
   if (phones.some((p) => p.e164 === parsed.e164)) {
-    throw new AppError('conflict', { message: 'This number is already on your account.', details: { field: 'phone' } });
+    throw new AppError('conflict', { key: 'errors:messages.phone.duplicate', details: { field: 'phone' } });
   }
   const enrollment = await startPhoneEnrollment(ctx, who.id, {
     e164: parsed.e164,
@@ -64,6 +63,7 @@ export async function beginPhoneSetup(
     { e164: parsed.e164, channel: input.channel, phoneFactorId: null },
     meta,
     policy,
+    savedTranslator(who),
   );
   return { enrollmentId: enrollment.id, ...sent };
 }
@@ -85,6 +85,7 @@ export async function resendPhoneSetup(
     { e164: enrollment.e164, channel, phoneFactorId: null },
     meta,
     policy,
+    savedTranslator(who),
   );
   return { enrollmentId: enrollment.id, ...sent };
 }
@@ -108,7 +109,7 @@ export async function finishPhoneSetup(
     if (!(await consumeEnrollment(tx, enrollment.id))) throw expiredSetup();
     const phones = await listPhones(tx, who.id);
     if (phones.some((p) => p.e164 === enrollment.e164))
-      throw new AppError('conflict', { message: 'This number is already on your account.' });
+      throw new AppError('conflict', { key: 'errors:messages.phone.duplicate' });
     const factor = await createPhoneFactor(tx, who.id, enrollment.e164, enrollment.channel);
     const old = phones.find((p) => p.id === enrollment.replacesFactorId);
     const replaced = old && (await removePhone(tx, who.id, old.id)) ? old : null;
@@ -116,9 +117,8 @@ export async function finishPhoneSetup(
   });
   if (!outcome.ok) {
     const left = Math.max(0, PHONE.enrollmentMaxFailures - (await failuresOf(ctx, enrollment.id)));
-    const message =
-      outcome.reason === 'expired' ? 'That code has expired. Ask for a new one.' : 'That code is not valid.';
-    throw new AppError('invalid_code', { message, details: { attemptsLeft: left } });
+    const key = outcome.reason === 'expired' ? 'errors:messages.code.expired' : 'errors:codes.invalid_code';
+    throw new AppError('invalid_code', { key, details: { attemptsLeft: left } });
   }
   const { factor, replaced, backupCodes } = outcome;
   const result = {
@@ -140,7 +140,7 @@ export async function finishPhoneSetup(
     details: { from: replaced.label, to: factor.label },
   });
   await ctx.mail.send(
-    securityTemplates.phoneChanged(who.email, {
+    securityTemplates.phoneChanged(who, {
       productName: ctx.config.productName,
       oldNumber: replaced.label,
       newNumber: factor.label,
@@ -166,13 +166,19 @@ async function failuresOf(ctx: Ctx, enrollmentId: string): Promise<number> {
 export async function sendProofCode(ctx: Ctx, request: ChallengeRequest, meta: RequestMeta): Promise<SentCode> {
   const userId = request.userId;
   const phone = userId ? await signInPhone(ctx, userId) : null;
-  if (!userId || !phone)
-    throw new AppError('invalid_request', { message: 'There is no phone number on this account. Choose another way.' });
+  if (!userId || !phone) throw new AppError('invalid_request', { key: 'errors:messages.phone.none' });
   const channel: PhoneChannel = request.method === 'voice' ? 'voice' : 'sms';
   let binding: CodeBinding = { purpose: 'reauthenticate', userId };
   if (request.purpose === 'sign_in') {
     if (!request.challengeId) throw new AppError('challenge_expired');
     binding = { purpose: 'sign_in', userId, challengeId: request.challengeId };
   }
-  return sendPhoneCode(ctx, binding, { e164: phone.e164, channel, phoneFactorId: phone.id }, meta, request.policy);
+  // The code in the person's saved language (the request names them by id only).
+  const saved = await ctx.db.kysely
+    .selectFrom('users')
+    .select(['locale', 'time_zone'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  const t = savedTranslator({ locale: saved?.locale ?? null, timeZone: saved?.time_zone ?? null });
+  return sendPhoneCode(ctx, binding, { e164: phone.e164, channel, phoneFactorId: phone.id }, meta, request.policy, t);
 }

@@ -9,53 +9,60 @@ import { PHONE } from '../../config/defaults.ts';
 import { html, type Html } from '../../core/html.ts';
 import { notice } from '../../pages/layout.ts';
 import { csrfInput } from '../../pages/ui.ts';
+import type { MessageKey, T } from '../../i18n/index.ts';
 
 export const PHONE_SCRIPT = '/static/phone-resend.js';
 
-export const CHANNEL_TEXT: Record<PhoneChannel, { by: string; switchTo: string; first: string }> = {
-  sms: { by: 'by text message', switchTo: 'Text me instead', first: 'Text me a code' },
-  voice: { by: 'by phone call', switchTo: 'Call me instead', first: 'Call me with a code' },
+/** The buttons naming a channel: switching to it, and asking for the first code by it. */
+export const CHANNEL_TEXT: Record<PhoneChannel, { switchTo: MessageKey; first: MessageKey; sent: MessageKey }> = {
+  sms: { switchTo: 'security:phone.textMeInstead', first: 'security:phone.textMe', sent: 'security:phone.sentSms' },
+  voice: {
+    switchTo: 'security:phone.callMeInstead',
+    first: 'security:phone.callMe',
+    sent: 'security:phone.sentVoice',
+  },
 };
 
 const other = (channel: PhoneChannel): PhoneChannel => (channel === 'sms' ? 'voice' : 'sms');
 
 /** NIST SP 800-63B rev 4 §3.1.3.1: SMS and voice are restricted; a safer method is always offered. */
-export function saferMethodNotice(): Html {
-  return html`<div class="notice notice-info" role="status"><strong>An authenticator app or a passkey is safer than text messages and calls.</strong>
-  Codes sent to a phone number can be intercepted or redirected (for example by someone who takes over your number).
-  <a href="/profile/security/totp">Set up an authenticator app</a> or <a href="/profile/security/passkey">add a passkey</a> instead, or as well.</div>`;
+export function saferMethodNotice(t: T): Html {
+  return html`<div class="notice notice-info" role="status">${t.html('security:phone.safer')}</div>`;
 }
 
-export function phoneSetupView(p: {
-  csrf: string;
-  countries: readonly CountryChoice[];
-  replaces: { id: string; label: string } | null;
-  error: string | null;
-  values: { phone: string; country: string; channel: PhoneChannel };
-}): Html {
+export function phoneSetupView(
+  t: T,
+  p: {
+    csrf: string;
+    countries: readonly CountryChoice[];
+    replaces: { id: string; label: string } | null;
+    error: string | null;
+    values: { phone: string; country: string; channel: PhoneChannel };
+  },
+): Html {
   return html`<section class="card narrow" aria-labelledby="phone-title">
-  <h1 id="phone-title">${p.replaces ? 'Change your phone number' : 'Add a phone number'}</h1>
+  <h1 id="phone-title">${p.replaces ? t('security:phone.changeTitle') : t('security:phone.addTitle')}</h1>
   ${notice('error', p.error)}
-  ${saferMethodNotice()}
-  ${p.replaces ? html`<p>Codes go to ${p.replaces.label} now. We send a code to the new number first; ${p.replaces.label} is removed once you enter it.</p>` : ''}
+  ${saferMethodNotice(t)}
+  ${p.replaces ? html`<p>${t('security:phone.replaces', { label: p.replaces.label })}</p>` : ''}
   <form method="post" action="/profile/security/phone">
     ${csrfInput(p.csrf)}
     ${p.replaces ? html`<input type="hidden" name="replacesFactorId" value="${p.replaces.id}">` : ''}
-    <label for="phone-country">Country</label>
+    <label for="phone-country">${t('security:phone.country')}</label>
     <select id="phone-country" name="country">
-      <option value="">Other — type the number with + and the country code</option>
+      <option value="">${t('security:phone.otherCountry')}</option>
       ${p.countries.map((c) => html`<option value="${c.code}" ${c.code === p.values.country ? 'selected' : ''}>${c.name} (+${c.callingCode})</option>`)}
     </select>
-    <label for="phone-number">Phone number</label>
-    <input id="phone-number" name="phone" type="tel" inputmode="tel" autocomplete="tel" maxlength="40" required value="${p.values.phone}" placeholder="e.g. 201 555 0123 or +44 20 7946 0958" aria-describedby="phone-hint">
-    <p class="hint" id="phone-hint">Pick the country and type the number as you would dial it at home, or type it with + and the country code.</p>
+    <label for="phone-number">${t('security:phone.number')}</label>
+    <input id="phone-number" name="phone" type="tel" inputmode="tel" autocomplete="tel" maxlength="40" required value="${p.values.phone}" placeholder="${t('security:phone.numberPlaceholder')}" aria-describedby="phone-hint">
+    <p class="hint" id="phone-hint">${t('security:phone.numberHint')}</p>
     <fieldset>
-      <legend>How should we send your codes?</legend>
-      <label class="checkbox"><input type="radio" name="channel" value="sms" ${p.values.channel === 'sms' ? 'checked' : ''}> Text message (SMS)</label>
-      <label class="checkbox"><input type="radio" name="channel" value="voice" ${p.values.channel === 'voice' ? 'checked' : ''}> Phone call (we read the code out)</label>
+      <legend>${t('security:phone.how')}</legend>
+      <label class="checkbox"><input type="radio" name="channel" value="sms" ${p.values.channel === 'sms' ? 'checked' : ''}> ${t('security:phone.sms')}</label>
+      <label class="checkbox"><input type="radio" name="channel" value="voice" ${p.values.channel === 'voice' ? 'checked' : ''}> ${t('security:phone.voice')}</label>
     </fieldset>
-    <button type="submit">Send code</button>
-    <a class="button secondary" href="/profile/security">Cancel</a>
+    <button type="submit">${t('security:phone.send')}</button>
+    <a class="button secondary" href="/profile/security">${t('common:actions.cancel')}</a>
   </form>
 </section>`;
 }
@@ -68,67 +75,72 @@ export interface PhoneCodeState {
 }
 
 /** "We sent a code to …" (or how to get one when none is out). */
-export function sentPrompt(state: PhoneCodeState, digits: number): Html {
-  if (!state.sentTo) return html`<p>Choose how to get your code below.</p>`;
-  return state.channel === 'sms'
-    ? html`<p>We texted a ${digits}-digit code to <strong>${state.sentTo}</strong>. It expires in ${PHONE.codeSeconds / 60} minutes.</p>`
-    : html`<p>We are calling <strong>${state.sentTo}</strong> and will read out a ${digits}-digit code twice. It expires in ${PHONE.codeSeconds / 60} minutes.</p>`;
+export function sentPrompt(t: T, state: PhoneCodeState, digits: number): Html {
+  if (!state.sentTo) return html`<p>${t('security:phone.chooseBelow')}</p>`;
+  const values = { digits, to: state.sentTo, minutes: PHONE.codeSeconds / 60 };
+  return html`<p>${t.html(state.channel === 'sms' ? 'security:phone.texted' : 'security:phone.calling', values)}</p>`;
 }
 
 /** Resend / switch channel, as one form whose buttons name the channel; the countdown is in the text. */
-export function resendForm(p: {
-  csrf: string;
-  action: string;
-  state: PhoneCodeState;
-  hidden?: Record<string, string>;
-}): Html {
+export function resendForm(
+  t: T,
+  p: {
+    csrf: string;
+    action: string;
+    state: PhoneCodeState;
+    hidden?: Record<string, string>;
+  },
+): Html {
   const { state } = p;
   const wait = state.cooldownSeconds;
   return html`<form method="post" action="${p.action}" class="resend" data-resend-cooldown="${wait}">
     ${csrfInput(p.csrf)}
     ${Object.entries(p.hidden ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-    <p class="hint" data-resend-wait ${wait > 0 ? '' : 'hidden'}>You can ask for a new code in <span data-resend-seconds>${wait}</span> seconds.</p>
+    <p class="hint" data-resend-wait ${wait > 0 ? '' : 'hidden'}>${t.html('security:phone.wait', { seconds: wait })}</p>
     <p class="row-actions">
-      <button type="submit" class="secondary" name="channel" value="${state.channel}">${state.sentTo ? "Didn't get it? Resend" : CHANNEL_TEXT[state.channel].first}</button>
-      <button type="submit" class="secondary" name="channel" value="${other(state.channel)}">${CHANNEL_TEXT[other(state.channel)].switchTo}</button>
+      <button type="submit" class="secondary" name="channel" value="${state.channel}">${state.sentTo ? t('security:phone.resend') : t(CHANNEL_TEXT[state.channel].first)}</button>
+      <button type="submit" class="secondary" name="channel" value="${other(state.channel)}">${t(CHANNEL_TEXT[other(state.channel)].switchTo)}</button>
     </p>
   </form>`;
 }
 
-export function phoneCodeView(p: {
-  csrf: string;
-  enrollmentId: string;
-  e164Masked: string;
-  state: PhoneCodeState;
-  digits: number;
-  error: string | null;
-  sentNotice: string | null;
-}): Html {
+export function phoneCodeView(
+  t: T,
+  p: {
+    csrf: string;
+    enrollmentId: string;
+    e164Masked: string;
+    state: PhoneCodeState;
+    digits: number;
+    error: string | null;
+    sentNotice: string | null;
+  },
+): Html {
   return html`<section class="card narrow" aria-labelledby="phone-code-title">
-  <h1 id="phone-code-title">Enter the code</h1>
+  <h1 id="phone-code-title">${t('security:phone.enterCode')}</h1>
   ${notice('error', p.error)}
   ${notice('success', p.sentNotice)}
-  ${sentPrompt(p.state.sentTo ? p.state : { ...p.state, sentTo: null }, p.digits)}
+  ${sentPrompt(t, p.state.sentTo ? p.state : { ...p.state, sentTo: null }, p.digits)}
   <form method="post" action="/profile/security/phone/verify">
     ${csrfInput(p.csrf)}
     <input type="hidden" name="enrollmentId" value="${p.enrollmentId}">
-    <label for="phone-code">Code sent to ${p.e164Masked}</label>
+    <label for="phone-code">${t('security:phone.codeSentTo', { to: p.e164Masked })}</label>
     <input id="phone-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="12" required autofocus>
-    <button type="submit">Verify number</button>
-    <a class="button secondary" href="/profile/security">Cancel</a>
+    <button type="submit">${t('security:phone.verify')}</button>
+    <a class="button secondary" href="/profile/security">${t('common:actions.cancel')}</a>
   </form>
-  ${resendForm({ csrf: p.csrf, action: '/profile/security/phone/resend', state: p.state, hidden: { enrollmentId: p.enrollmentId } })}
-  <p class="hint">Wrong number? <a href="/profile/security/phone">Start again with another number</a>.</p>
+  ${resendForm(t, { csrf: p.csrf, action: '/profile/security/phone/resend', state: p.state, hidden: { enrollmentId: p.enrollmentId } })}
+  <p class="hint">${t.html('security:phone.wrongNumber')}</p>
 </section>`;
 }
 
 /** On a re-authentication or "turn off" form: get a code by text or call first (a form of its own). */
-export function phoneProofSender(csrf: string, next: string, sent: string | null): Html {
+export function phoneProofSender(t: T, csrf: string, next: string, sent: string | null): Html {
   return html`<form method="post" action="/profile/security/phone/send-proof" class="resend">
     ${csrfInput(csrf)}
     <input type="hidden" name="next" value="${next}">
-    ${sent === 'sms' || sent === 'voice' ? notice('success', `We sent a code ${CHANNEL_TEXT[sent].by}. Choose "${sent === 'sms' ? 'Code by text message' : 'Code by phone call'}" below and enter it.`) : ''}
-    <p class="row-actions"><button type="submit" class="secondary" name="channel" value="sms">Text me a code</button>
-      <button type="submit" class="secondary" name="channel" value="voice">Call me with a code</button></p>
+    ${sent === 'sms' || sent === 'voice' ? notice('success', t(CHANNEL_TEXT[sent].sent)) : ''}
+    <p class="row-actions"><button type="submit" class="secondary" name="channel" value="sms">${t('security:phone.textMe')}</button>
+      <button type="submit" class="secondary" name="channel" value="voice">${t('security:phone.callMe')}</button></p>
   </form>`;
 }

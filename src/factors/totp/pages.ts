@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../errors.ts';
+import type { LocalizableError } from '../../i18n/index.ts';
 import { clearCookie, CONTINUE_COOKIE } from '../../http/cookies.ts';
 import { issueSessionCookie, meta, requireSession } from '../../http/request.ts';
 import { beginEnrolment, finishEnrolment } from '../../flows/factors.ts';
@@ -25,15 +26,15 @@ export async function totpPages(app: FastifyInstance): Promise<void> {
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    error: string | null,
+    error: LocalizableError | null,
     keep = true,
   ) {
     const session = requireSession(request, { enrolment: true });
     const setup = await beginEnrolment(ctx, { session, meta: meta(request) }, totpFactor, { keep });
     const frame = await pageFrame(ctx, request, reply);
-    return frame.send(status, 'Set up an authenticator app', totpSetupView(setup, frame.csrf, error), [
-      '/static/copy.js',
-    ]);
+    const t = frame.t;
+    const view = totpSetupView(t, setup, frame.csrf, error ? t.error(error) : null);
+    return frame.send(status, t('security:totp.title'), view, ['/static/copy.js']);
   }
 
   app.get(SETUP_PATH, async (request, reply) => {
@@ -56,17 +57,17 @@ export async function totpPages(app: FastifyInstance): Promise<void> {
       if (continueTo) clearCookie(reply, ctx.config, CONTINUE_COOKIE);
       const frame = await pageFrame(ctx, request, reply);
       const view = backupCodesView(
+        frame.t,
         done.backupCodes,
         ctx.config.productName,
         session.user.email,
         true,
         continueTo || undefined,
       );
-      return frame.send(200, 'Security', view, ['/static/backup-codes.js']);
+      return frame.send(200, frame.t('security:title'), view, ['/static/backup-codes.js']);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_code')
-        return renderSetup(request, reply, 401, error.message);
-      if (shownOnPage(error)) return securityPage(ctx, request, reply, error.status, error.message);
+      if (error instanceof AppError && error.code === 'invalid_code') return renderSetup(request, reply, 401, error);
+      if (shownOnPage(error)) return securityPage(ctx, request, reply, error.status, error);
       throw error;
     }
   });

@@ -72,14 +72,11 @@ export async function finishTotpSetup(
     return { result: confirmed, backupCodes: confirmed.ok ? await added(tx, { label }) : null };
   });
   if (!result.ok) {
-    if (result.reason === 'expired')
-      throw new AppError('not_found', { message: 'This setup has expired. Start again to get a new QR code.' });
+    if (result.reason === 'expired') throw new AppError('not_found', { key: 'errors:messages.totp.setupExpired' });
     if (result.clockDriftMinutes)
       throw failedCode({ ok: false, reason: 'invalid', clockDriftMinutes: result.clockDriftMinutes });
     // The attempt stays open with the same secret: the entry already in the app is the right one.
-    throw new AppError('invalid_code', {
-      message: "That code didn't match — check the time on your phone, then enter the code the app shows now.",
-    });
+    throw new AppError('invalid_code', { key: 'errors:messages.totp.codeMismatch' });
   }
   return {
     factor: { id: result.factor.id, type: 'totp', label, createdAt: result.factor.createdAt },

@@ -4,7 +4,9 @@
  *   form[data-passkey-register]        "Add a passkey": options → browser ceremony → the form posts the response
  *   button[data-passkey-sign-in]       "Use your passkey" (second step) / "Sign in with a passkey" (passwordless)
  *   button[data-passkey-proof]         re-authentication and turning 2FA off with a passkey instead of a code
- * Buttons stay hidden where the browser has no WebAuthn. Messages are set with textContent only.
+ * Buttons stay hidden where the browser has no WebAuthn. Messages are set with textContent only; their words
+ * come from the page's error box (data-message-generic, -cancelled, -registered) in the reader's language,
+ * with English as the fallback.
  */
 import {
   browserSupportsWebAuthn,
@@ -21,8 +23,18 @@ interface ApiAnswer {
   >;
 }
 
-const GENERIC_ERROR = 'Something went wrong. Try again.';
-const CANCELLED = 'The passkey request was cancelled or timed out. Try again, or choose another way.';
+const MESSAGES = {
+  generic: 'Something went wrong. Try again.',
+  cancelled: 'The passkey request was cancelled or timed out. Try again, or choose another way.',
+  registered: 'This passkey is already registered on your account.',
+};
+
+/** One of the script's messages, as the page words it (the error box's data-message-*), else in English. */
+function text(element: Element, name: keyof typeof MESSAGES): string {
+  const box = errorBoxFor(element);
+  const key = `message${name[0]!.toUpperCase()}${name.slice(1)}`;
+  return box?.dataset[key] || MESSAGES[name];
+}
 
 async function postJson(url: string, body?: unknown): Promise<ApiAnswer> {
   const response = await fetch(url, {
@@ -49,18 +61,18 @@ function showError(element: Element, message: string): void {
   box.hidden = false;
 }
 
-function messageOf(answer: ApiAnswer): string {
-  return answer.data.error?.message ?? GENERIC_ERROR;
+function messageOf(element: Element, answer: ApiAnswer): string {
+  return answer.data.error?.message ?? text(element, 'generic');
 }
 
 /** A ceremony the person cancelled, or one the browser refused, reads the same to them. */
-function ceremonyMessage(error: unknown): string {
+function ceremonyMessage(element: Element, error: unknown): string {
   const name = (error as { name?: string } | null)?.name;
   const code = (error as { code?: string } | null)?.code;
-  if (name === 'NotAllowedError' || name === 'AbortError' || code === 'ERROR_CEREMONY_ABORTED') return CANCELLED;
-  if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED')
-    return 'This passkey is already registered on your account.';
-  return (error as { message?: string } | null)?.message ?? GENERIC_ERROR;
+  if (name === 'NotAllowedError' || name === 'AbortError' || code === 'ERROR_CEREMONY_ABORTED')
+    return text(element, 'cancelled');
+  if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') return text(element, 'registered');
+  return (error as { message?: string } | null)?.message ?? text(element, 'generic');
 }
 
 function hiddenInput(form: HTMLFormElement, name: string, value: string): void {
@@ -77,7 +89,7 @@ async function register(form: HTMLFormElement, submit: HTMLButtonElement): Promi
   if (!options.ok) {
     if (options.data.error?.code === 'reauthentication_required')
       window.location.assign(`/profile/security/confirm?next=${encodeURIComponent('/profile/security/passkey')}`);
-    else showError(form, messageOf(options));
+    else showError(form, messageOf(form, options));
     return;
   }
   try {
@@ -86,7 +98,7 @@ async function register(form: HTMLFormElement, submit: HTMLButtonElement): Promi
     submit.disabled = true;
     form.submit();
   } catch (error) {
-    showError(form, ceremonyMessage(error));
+    showError(form, ceremonyMessage(form, error));
   }
 }
 
@@ -96,14 +108,14 @@ async function signIn(button: HTMLElement, options: { autofill: boolean }): Prom
     passwordless ? '/api/v1/sign-in/passkey/options?mode=passwordless' : '/api/v1/sign-in/passkey/options',
   );
   if (!request.ok) {
-    if (!options.autofill) showError(button, messageOf(request));
+    if (!options.autofill) showError(button, messageOf(button, request));
     return;
   }
   let response;
   try {
     response = await startAuthentication({ optionsJSON: request.data as never, useBrowserAutofill: options.autofill });
   } catch (error) {
-    if (!options.autofill) showError(button, ceremonyMessage(error));
+    if (!options.autofill) showError(button, ceremonyMessage(button, error));
     return;
   }
   const trust = document.querySelector<HTMLInputElement>('input[name="trustDevice"]');
@@ -119,7 +131,7 @@ async function signIn(button: HTMLElement, options: { autofill: boolean }): Prom
   if (answer.ok) return window.location.assign(next);
   if (answer.data.error?.code === 'challenge_expired')
     return window.location.assign('/sign-in?error=challenge_expired');
-  showError(button, messageOf(answer));
+  showError(button, messageOf(button, answer));
 }
 
 async function prove(button: HTMLButtonElement): Promise<void> {
@@ -128,7 +140,7 @@ async function prove(button: HTMLButtonElement): Promise<void> {
   const password = form.querySelector<HTMLInputElement>('input[type="password"]');
   if (password && !password.reportValidity()) return;
   const request = await postJson('/api/v1/me/reauthenticate/passkey/options');
-  if (!request.ok) return showError(button, messageOf(request));
+  if (!request.ok) return showError(button, messageOf(button, request));
   try {
     const response = await startAuthentication({ optionsJSON: request.data as never });
     // The typed-code fields step aside: disabled fields are not submitted.
@@ -139,7 +151,7 @@ async function prove(button: HTMLButtonElement): Promise<void> {
     hiddenInput(form, 'code', JSON.stringify(response));
     form.submit();
   } catch (error) {
-    showError(button, ceremonyMessage(error));
+    showError(button, ceremonyMessage(button, error));
   }
 }
 

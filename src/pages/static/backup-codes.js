@@ -1,4 +1,5 @@
-// Print and copy buttons for the backup-codes page (the page works without them).
+// Print and copy buttons for the backup-codes page (the page works without them). The page gives the
+// words in the reader's language (data-copied, data-copy-failed); English otherwise.
 document.querySelectorAll('[data-action]').forEach((button) => {
   button.hidden = false;
   button.addEventListener('click', async () => {
@@ -6,9 +7,9 @@ document.querySelectorAll('[data-action]').forEach((button) => {
     if (button.dataset.action === 'copy') {
       try {
         await navigator.clipboard.writeText(button.dataset.copy || '');
-        button.textContent = 'Copied';
+        button.textContent = button.dataset.copied || 'Copied';
       } catch {
-        button.textContent = 'Copy failed — select the codes instead';
+        button.textContent = button.dataset.copyFailed || 'Copy failed — select the codes instead';
       }
     }
   });

@@ -1,2 +1,162 @@
 /** English texts: auth (src/i18n). The key structure here is the one every language follows. */
-export default {};
+export default {
+  newPasswordHint:
+    'At least {{min}} characters. A few unrelated words make a strong, memorable password; very common passwords are refused.',
+  setup: {
+    title: 'Set up',
+    heading: 'Welcome to {{product}}',
+    lead: 'Create your organization and the owner account. You can invite your team right after.',
+    orgName: 'Organization name',
+    orgNameHint: 'For example the name of your clinic or team. People see it in invitations.',
+    name: 'Your name',
+    email: 'Your email',
+    password: 'Choose a password',
+    submit: 'Create organization',
+  },
+  signIn: {
+    title: 'Sign in',
+    heading: 'Sign in',
+    email: 'Email',
+    password: 'Password',
+    rememberMe: 'Remember me',
+    rememberMeHint_one: "Stay signed in on this device for {{count}} day. Don't tick this on a shared computer.",
+    rememberMeHint_other: "Stay signed in on this device for {{count}} days. Don't tick this on a shared computer.",
+    submit: 'Sign in',
+    forgot: 'Forgot your password?',
+    done: {
+      signed_out: 'You are signed out.',
+      signed_out_everywhere: 'You are signed out on every device.',
+      invitation_accepted: 'Invitation accepted. Sign in with your email and password to continue.',
+      password_reset: 'Password changed — sign in with your new password.',
+    },
+    errors: {
+      challenge_expired: 'Your sign-in expired before it was finished. Please sign in again.',
+    },
+  },
+  challenge: {
+    title: 'Two-factor authentication',
+    deviceTitle: 'Confirm a new device',
+    deviceHeading: 'Confirm it’s you: a new device',
+    signingInAs: 'Signing in as <strong>{{email}}</strong>',
+    deviceIntro: "We don't recognise this browser, so we emailed you a code to finish signing in.",
+    trustDevice_one: 'Trust this device for {{count}} day',
+    trustDevice_other: 'Trust this device for {{count}} days',
+    trustHint: "You will not be asked for a code on this browser until then. Don't tick this on a shared computer.",
+    verify: 'Verify',
+    otherWays: 'Try another way',
+    lostDevice: "Can't access your device?",
+    startAgain: 'Cancel and start again',
+    attemptsLeft_one: '{{message}} {{count}} attempt left.',
+    attemptsLeft_other: '{{message}} {{count}} attempts left.',
+  },
+  checkup: {
+    title: 'Two-factor check-up',
+    heading: 'A quick check-up of your two-factor authentication',
+    intro:
+      "You turned on two-factor authentication four weeks ago. Let's make sure you can still get in if you lose your phone.",
+    stepFresh: 'Your sign-in method works: you just used it to sign in.',
+    stepConfirm: "Confirm it's you with your usual sign-in method (we ask when you press Done).",
+    stepCodes:
+      "Check that you still have your backup codes — in your password manager, printed, or downloaded. If you can't find them, get new ones now.",
+    haveCodes: 'I still have my backup codes',
+    done: 'Done',
+    newCodes: 'Done — give me new backup codes',
+    skip: 'Skip for now',
+    skipLast: 'Skip (we will not ask again)',
+    skipHint: 'If you skip, we ask again at your next sign-in.',
+    continue: 'Continue',
+  },
+  confirm: {
+    title: 'Confirm it is you',
+    heading: "Confirm it's you",
+    intro: 'For your security, enter your password to <strong>{{action}}</strong>.',
+    introTwoFactor: 'For your security, enter your password and use your second factor to <strong>{{action}}</strong>.',
+    password: 'Password',
+    submit: 'Confirm',
+    cancel: 'Cancel',
+    forgot: 'Forgot password?',
+    actions: {
+      totp: 'set up an authenticator app',
+      passkey: 'add a passkey',
+      phone: 'add or change a phone number',
+      removeFactor: 'remove a sign-in method',
+      backupCodes: 'generate new backup codes',
+      password: 'change your password',
+      apiKeys: 'manage your API keys',
+      orgSecurity: "change your organization's security policy",
+      memberReset: "reset a member's two-factor authentication",
+      memberSuspension: "suspend or restore a member's account",
+      memberRemove: 'remove a member',
+      memberRole: "change a member's role",
+      orgApiKeys: "manage your organization's API keys",
+      orgApps: "manage your organization's apps",
+      forwardAuth: 'manage protected hosts',
+      import: 'import members',
+      branding: "change your organization's branding",
+      other: 'change security settings',
+    },
+  },
+  recovery: {
+    lostDevice: "Can't access your device?",
+    useBackupCode:
+      'If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.',
+    back: 'Back',
+    emailMe: 'Email me a recovery link',
+    askAdminTitle: 'Ask your administrator',
+    askAdmin:
+      '{{orgs}} handles lost two-factor devices itself. Contact your administrator: they can reset your two-factor authentication after checking it is you. We have let them know you asked.',
+    tooManyRequests: 'Too many recovery requests. Try again later.',
+    tryAgainLater: 'Try again later.',
+    tryAgainIn_one: '{{message}} Try again in {{count}} minute.',
+    tryAgainIn_other: '{{message}} Try again in {{count}} minutes.',
+    checkEmailTitle: 'Check your email',
+    startTitle: 'Start account recovery',
+    start: 'Start recovery',
+    startedTitle: 'Recovery started',
+    cancelTitle: 'Cancel account recovery',
+    cancelIntro: 'If you did not start this recovery, cancel it and change your password: someone knows it.',
+    cancel: 'Cancel the recovery',
+    alreadyOver: 'This recovery was already cancelled, completed or replaced.',
+    cancelledTitle: 'Recovery cancelled',
+    cancelled:
+      'The recovery was cancelled: nothing changes on your account. If you did not start it, change your password now.',
+    howToCancel: {
+      heading: 'How to cancel it',
+      email:
+        "Open the cancel link in the email “Someone started recovery of your account” (also sent by text message to the account's phone numbers).",
+      signIn: 'Or sign in with any of your two-factor methods: that cancels it at once.',
+      banner: 'Or, while signed in, press <strong>Cancel recovery</strong> at the top of any page.',
+    },
+    requestIntro:
+      'If you lost your phone, your authenticator app and your backup codes, you can recover your account by email.',
+    requestDelay_one:
+      'For your security this takes <strong>{{count}} hour</strong>: we email you a link, and once you open it, your two-factor methods are removed {{count}} hour later, at your next sign-in (opened now, that is {{when}}). We tell your email address and your phone numbers at once so that the real owner can cancel it. If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.',
+    requestDelay_other:
+      'For your security this takes <strong>{{count}} hours</strong>: we email you a link, and once you open it, your two-factor methods are removed {{count}} hours later, at your next sign-in (opened now, that is {{when}}). We tell your email address and your phone numbers at once so that the real owner can cancel it. If you still have a backup code, <a href="/sign-in/challenge?method=backup_code">use it instead</a>.',
+    linkSent: 'We sent a recovery link to your email address. It works once, for one hour.',
+    linkSentNext_one:
+      'When you open it, recovery starts: your two-factor methods are removed {{count}} hour later, at your next sign-in with your password. The page that opens shows the exact date and time.',
+    linkSentNext_other:
+      'When you open it, recovery starts: your two-factor methods are removed {{count}} hours later, at your next sign-in with your password. The page that opens shows the exact date and time.',
+    pending:
+      'A recovery of this account is already under way: it completes on <strong>{{when}}</strong>. Sign in with your password after that time.',
+    pendingDelayed:
+      'A recovery of this account is already under way: it completes on <strong>{{when}}</strong> (later than planned: the password was reset by email since it started). Sign in with your password after that time.',
+    confirmIntro_one:
+      'Starting recovery removes your two-factor methods after {{count}} hour, at your next sign-in with your password: started now, on <strong>{{when}}</strong>. We will email you (and text your phone numbers) a way to cancel it.',
+    confirmIntro_other:
+      'Starting recovery removes your two-factor methods after {{count}} hours, at your next sign-in with your password: started now, on <strong>{{when}}</strong>. We will email you (and text your phone numbers) a way to cancel it.',
+    started_one: '<strong>Recovery completes in {{count}} hour ({{when}}).</strong>',
+    started_other: '<strong>Recovery completes in {{count}} hours ({{when}}).</strong>',
+    nextHeading: 'What happens next',
+    nextEmailed: 'We have emailed you (and texted your phone numbers) about this recovery, with a link to cancel it.',
+    nextSignIn:
+      'After that time, sign in with your email and password: your two-factor methods, backup codes and trusted browsers are removed then, and you are signed in.',
+    nextSetUp: 'Set up two-factor authentication again right away, and save your new backup codes.',
+    notYou: 'If you did not start this, cancel it and change your password: someone knows it and can read your email.',
+    backToSignIn: 'Back to sign-in',
+  },
+  errors: {
+    tickBackupCodes: 'Tick "I still have my backup codes", or choose "Done — give me new backup codes".',
+  },
+};
