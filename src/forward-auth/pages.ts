@@ -20,6 +20,8 @@ import { normaliseHost, tokenCookieName } from './check.ts';
 import { protectedHostsView, refusedView } from './views.ts';
 import { continuePage } from '../oidc/interaction-views.ts';
 import { requestTranslator } from '../http/locale.ts';
+import { pageBrand } from '../branding/store.ts';
+import type { LocalizableError, T } from '../i18n/index.ts';
 
 type Body = Record<string, string | string[] | undefined>;
 
@@ -41,12 +43,23 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
         .send(
-          continuePage(requestTranslator(request), ctx.config.productName, target.rule.host, outcome.location, false)
-            .value,
+          continuePage(
+            requestTranslator(request),
+            ctx.config.productName,
+            target.rule.host,
+            outcome.location,
+            false,
+            await pageBrand(ctx, target.rule.orgId),
+          ).value,
         );
     }
-    const frame = await pageFrame(ctx, request, reply);
-    return frame.send(403, 'No access', refusedView(outcome.reason, target.rule.host, session.user.email));
+    const frame = await pageFrame(ctx, request, reply, { org: target.rule.orgId });
+    const t = frame.t;
+    return frame.send(
+      403,
+      t('apps:shared.noAccess'),
+      refusedView(t, outcome.reason, target.rule.host, session.user.email),
+    );
   });
 
   // Reached on the protected host, through its proxy: the cookie set here belongs to that host only.
@@ -74,23 +87,32 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    message: { kind: 'error' | 'success'; text: string } | null,
+    message: { kind: 'error' | 'success'; text: (t: T) => string } | null,
   ) {
     const actor = actorOf(request);
     const { org } = await requireManager(ctx, (request.params as { orgId: string }).orgId, actor.session.userId);
     const hosts = await listOrgProtectedHosts(ctx, actor, org.id);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       status,
-      `Protected hosts — ${org.name}`,
-      protectedHostsView(org.id, org.name, hosts, frame.csrf, message, ctx.config.publicUrl),
+      t('apps:forwardAuth.title', { org: org.name }),
+      protectedHostsView(
+        t,
+        org.id,
+        org.name,
+        hosts,
+        frame.csrf,
+        message ? { kind: message.kind, text: message.text(t) } : null,
+        ctx.config.publicUrl,
+      ),
     );
   }
 
   async function act(
     request: FastifyRequest,
     reply: FastifyReply,
-    work: (orgId: string) => Promise<string>,
+    work: (orgId: string) => Promise<(t: T) => string>,
     status = 200,
   ) {
     const { orgId } = request.params as { orgId: string };
@@ -99,7 +121,8 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500 || error.code === 'reauthentication_required')
         throw error;
-      return render(request, reply, error.status, { kind: 'error', text: error.message });
+      const problem: LocalizableError = error;
+      return render(request, reply, error.status, { kind: 'error', text: (t) => t.error(problem) });
     }
   }
 
@@ -116,7 +139,7 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
           requireTwoFactor: body.requireTwoFactor === '1',
           roles,
         });
-        return `${added.host} is protected.`;
+        return (t: T) => t('apps:forwardAuth.protected', { host: added.host });
       },
       201,
     ),
@@ -124,7 +147,7 @@ export async function forwardAuthPages(app: FastifyInstance): Promise<void> {
   app.post('/orgs/:orgId/forward-auth/:hostId/delete', async (request, reply) =>
     act(request, reply, async (orgId) => {
       await removeProtectedHost(ctx, actorOf(request), orgId, (request.params as { hostId: string }).hostId);
-      return 'The host is no longer protected by twofold.';
+      return (t: T) => t('apps:forwardAuth.unprotected');
     }),
   );
 }

@@ -13,7 +13,8 @@ import type { CurrentSession } from '../sessions/service.ts';
 import { html, type Html } from '../core/html.ts';
 import { notice } from '../pages/layout.ts';
 import { pageFrame } from '../pages/page.ts';
-import { csrfInput } from '../pages/ui.ts';
+import { csrfInput, moment } from '../pages/ui.ts';
+import type { LocalizableError, T } from '../i18n/index.ts';
 import {
   CLIENT_LIMITS,
   getClient,
@@ -181,24 +182,26 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     status: number,
     shown: { clientId: string; secret: string } | null,
-    message: { kind: 'error' | 'success'; text: string } | null,
+    message: { kind: 'error' | 'success'; text: (t: T) => string } | null,
   ) {
     const session = requireSession(request);
     const { orgId } = request.params as { orgId: string };
     const { org } = await requireManager(ctx, orgId, session.userId);
     const frame = await pageFrame(ctx, request, reply);
     const clients = await listClients(ctx, org.id);
+    const t = frame.t;
     return frame.send(
       status,
-      `Apps — ${org.name}`,
+      t('apps:admin.title', { org: org.name }),
       appsView(
+        t,
         org.id,
         org.name,
         issuerOf(ctx.config.publicUrl),
         clients,
         frame.csrf,
         shown,
-        message,
+        message ? { kind: message.kind, text: message.text(t) } : null,
         ctx.clock().toISOString(),
       ),
     );
@@ -207,7 +210,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
   interface Outcome {
     status: number;
     shown: { clientId: string; secret: string } | null;
-    text: string;
+    text: (t: T) => string;
   }
 
   /**
@@ -229,7 +232,8 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
       // "Confirm it's you" is the pages' shared detour, which then completes this action.
       if (error instanceof AppError && error.code === 'reauthentication_required') throw error;
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      return render(request, reply, error.status, null, { kind: 'error', text: error.message });
+      const problem: LocalizableError = error;
+      return render(request, reply, error.status, null, { kind: 'error', text: (t) => t.error(problem) });
     }
   }
 
@@ -255,9 +259,10 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
       return {
         status: 201,
         shown,
-        text: shown
-          ? `${created.client.name} is registered.`
-          : `${created.client.name} is registered. Client ID: ${created.client.clientId}`,
+        text: (t) =>
+          shown
+            ? t('apps:admin.registered', { app: created.client.name })
+            : t('apps:admin.registeredWithId', { app: created.client.name, clientId: created.client.clientId }),
       };
     }),
   );
@@ -275,7 +280,7 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
         { session, meta: meta(request) },
         { orgId, clientId: clientIdOf(request), app },
       );
-      return { status: 200, shown: null, text: `${client.name} saved.` };
+      return { status: 200, shown: null, text: (t) => t('apps:admin.saved', { app: client.name }) };
     }),
   );
 
@@ -287,14 +292,14 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
         { session, meta: meta(request) },
         { orgId, clientId: clientIdOf(request), keepOldHours: hours },
       );
-      const old =
-        hours === 0
-          ? 'The old one no longer works.'
-          : `The old one keeps working until ${rotated.client.previousSecretExpiresAt?.replace('T', ' ').slice(0, 16)} UTC: update the app before then.`;
+      const until = rotated.client.previousSecretExpiresAt;
       return {
         status: 200,
         shown: { clientId: rotated.client.clientId, secret: rotated.clientSecret },
-        text: `${rotated.client.name} has a new secret. ${old}`,
+        text: (t) =>
+          hours === 0
+            ? t('apps:admin.rotatedStopped', { app: rotated.client.name })
+            : t('apps:admin.rotatedOverlap', { app: rotated.client.name, when: t.when(until) }),
       };
     }),
   );
@@ -302,12 +307,13 @@ export async function oidcClientRoutes(app: FastifyInstance): Promise<void> {
   app.post('/orgs/:orgId/apps/:clientId/delete', async (request, reply) =>
     pageAction(request, reply, async (orgId, session) => {
       const client = await deleteApp(ctx, { session, meta: meta(request) }, { orgId, clientId: clientIdOf(request) });
-      return { status: 200, shown: null, text: `${client.name} was deleted. Its users are signed out of it.` };
+      return { status: 200, shown: null, text: (t) => t('apps:admin.deleted', { app: client.name }) };
     }),
   );
 }
 
 function appsView(
+  t: T,
   orgId: string,
   orgName: string,
   issuer: string,
@@ -318,76 +324,76 @@ function appsView(
   now: string,
 ): Html {
   const base = `/orgs/${orgId}/apps`;
-  return html`<h1>Apps — ${orgName}</h1>
+  return html`<h1>${t('apps:admin.title', { org: orgName })}</h1>
 ${notice(message?.kind ?? 'info', message?.text)}
-${shown ? html`<div class="notice notice-success" role="status"><p><strong>Copy the client secret now: it is shown only once.</strong></p><p>Client ID <code>${shown.clientId}</code></p><p><code class="uri" id="client-secret">${shown.secret}</code></p></div>` : ''}
+${shown ? html`<div class="notice notice-success" role="status"><p><strong>${t('apps:admin.copySecret')}</strong></p><p>${t.html('apps:admin.clientIdLine', { clientId: html`<code>${shown.clientId}</code>` })}</p><p><code class="uri" id="client-secret">${shown.secret}</code></p></div>` : ''}
 <section class="card" aria-labelledby="connect-title">
-  <h2 id="connect-title">Connect your app</h2>
-  <p>Apps sign your members in with OpenID Connect. Point any OpenID Connect library at the issuer below; it finds everything else in the discovery document. Only members of ${orgName} can sign in to these apps.</p>
-  <p>Issuer: <code class="uri" id="issuer">${issuer}</code></p>
-  <p class="hint">Ask for <code>acr_values=urn:twofold:aal2</code> to require two-factor authentication for a request; the ID token's <code>acr</code> and <code>amr</code> say what was used.</p>
+  <h2 id="connect-title">${t('apps:admin.connectTitle')}</h2>
+  <p>${t('apps:admin.connectText', { org: orgName })}</p>
+  <p>${t.html('apps:admin.issuerLine', { issuer: html`<code class="uri" id="issuer">${issuer}</code>` })}</p>
+  <p class="hint">${t.html('apps:admin.aal2Hint')}</p>
 </section>
 <section class="card" aria-labelledby="apps-title">
-  <h2 id="apps-title">Registered apps</h2>
+  <h2 id="apps-title">${t('apps:admin.registeredTitle')}</h2>
   ${
     clients.length === 0
-      ? html`<p class="muted">No apps yet.</p>`
+      ? html`<p class="muted">${t('apps:admin.none')}</p>`
       : clients.map(
           (c) => html`<details class="app-entry">
-    <summary><strong>${c.name}</strong> <span class="muted">(${c.kind === 'public' ? 'public, PKCE' : 'confidential'})</span> <code>${c.clientId}</code></summary>
+    <summary><strong>${c.name}</strong> <span class="muted">(${t(c.kind === 'public' ? 'apps:admin.kindPublic' : 'apps:admin.kindConfidential')})</span> <code>${c.clientId}</code></summary>
     <form method="post" action="${base}/${c.clientId}/update">
       ${csrfInput(csrf)}
-      <label for="name-${c.clientId}">Name</label>
+      <label for="name-${c.clientId}">${t('apps:admin.name')}</label>
       <input id="name-${c.clientId}" name="name" type="text" maxlength="100" required value="${c.name}">
-      <label for="redirect-${c.clientId}">Redirect URIs <span class="muted">(one per line)</span></label>
+      <label for="redirect-${c.clientId}">${t.html('apps:admin.redirectUris')}</label>
       <textarea id="redirect-${c.clientId}" name="redirectUris" rows="3" required>${c.redirectUris.join('\n')}</textarea>
-      <label for="logout-${c.clientId}">Post-logout redirect URIs <span class="muted">(optional, one per line)</span></label>
+      <label for="logout-${c.clientId}">${t.html('apps:admin.postLogoutUris')}</label>
       <textarea id="logout-${c.clientId}" name="postLogoutRedirectUris" rows="2">${c.postLogoutRedirectUris.join('\n')}</textarea>
-      <label for="backchannel-${c.clientId}">Back-channel logout URI <span class="muted">(optional; twofold's server posts a logout token here when the person signs out)</span></label>
+      <label for="backchannel-${c.clientId}">${t.html('apps:admin.backchannelUri')}</label>
       <input id="backchannel-${c.clientId}" name="backchannelLogoutUri" type="url" maxlength="${CLIENT_LIMITS.uriChars}" value="${c.backchannelLogoutUri ?? ''}">
-      <button type="submit">Save</button>
+      <button type="submit">${t('common:actions.save')}</button>
     </form>
     <div class="row-actions">
       ${
         c.kind === 'confidential'
           ? html`<form method="post" action="${base}/${c.clientId}/rotate-secret" class="inline">${csrfInput(csrf)}
-        <label for="keep-${c.clientId}">The old secret keeps working</label>
+        <label for="keep-${c.clientId}">${t('apps:admin.keepOld')}</label>
         <select id="keep-${c.clientId}" name="keepOldSecretHours">
-          <option value="24">for 24 hours</option><option value="1">for 1 hour</option><option value="168">for 7 days</option><option value="0">no — stop it now (leaked)</option>
+          <option value="24">${t('apps:shared.keep24')}</option><option value="1">${t('apps:shared.keep1')}</option><option value="168">${t('apps:shared.keep168')}</option><option value="0">${t('apps:shared.keep0')}</option>
         </select>
-        <button type="submit" class="secondary">New secret</button></form>`
+        <button type="submit" class="secondary">${t('apps:shared.newSecret')}</button></form>`
           : ''
       }
-      ${c.previousSecretExpiresAt && c.previousSecretExpiresAt > now ? html`<p class="hint">The previous secret works until ${c.previousSecretExpiresAt.replace('T', ' ').slice(0, 16)} UTC.</p>` : ''}
-      <form method="post" action="${base}/${c.clientId}/delete" class="inline">${csrfInput(csrf)}<button type="submit" class="danger">Delete app</button></form>
+      ${c.previousSecretExpiresAt && c.previousSecretExpiresAt > now ? html`<p class="hint">${t.html('apps:admin.previousWorksUntil', { when: moment(t, c.previousSecretExpiresAt) })}</p>` : ''}
+      <form method="post" action="${base}/${c.clientId}/delete" class="inline">${csrfInput(csrf)}<button type="submit" class="danger">${t('apps:admin.deleteApp')}</button></form>
     </div>
   </details>`,
         )
   }
 </section>
 <section class="card" aria-labelledby="new-app-title">
-  <h2 id="new-app-title">Register an app</h2>
+  <h2 id="new-app-title">${t('apps:admin.registerTitle')}</h2>
   <form method="post" action="${base}">
     ${csrfInput(csrf)}
-    <label for="app-name">Name</label>
-    <input id="app-name" name="name" type="text" maxlength="100" required placeholder="e.g. Patient portal">
-    <label for="app-kind">Type</label>
+    <label for="app-name">${t('apps:admin.name')}</label>
+    <input id="app-name" name="name" type="text" maxlength="100" required placeholder="${t('apps:admin.namePlaceholder')}">
+    <label for="app-kind">${t('apps:admin.type')}</label>
     <select id="app-kind" name="kind">
-      <option value="confidential">Server-side app (has a client secret)</option>
-      <option value="public">Single-page or mobile app (no secret, PKCE)</option>
+      <option value="confidential">${t('apps:admin.confidentialOption')}</option>
+      <option value="public">${t('apps:admin.publicOption')}</option>
     </select>
-    <label for="app-auth">How a server-side app sends its secret</label>
+    <label for="app-auth">${t('apps:admin.authMethod')}</label>
     <select id="app-auth" name="tokenAuthMethod">
-      <option value="client_secret_basic">HTTP Basic (client_secret_basic)</option>
-      <option value="client_secret_post">In the form body (client_secret_post)</option>
+      <option value="client_secret_basic">${t('apps:admin.basicOption')}</option>
+      <option value="client_secret_post">${t('apps:admin.postOption')}</option>
     </select>
-    <label for="app-redirects">Redirect URIs <span class="muted">(one per line, exact; https, or http://localhost)</span></label>
+    <label for="app-redirects">${t.html('apps:admin.redirectUrisNew')}</label>
     <textarea id="app-redirects" name="redirectUris" rows="3" required placeholder="https://app.example.com/callback"></textarea>
-    <label for="app-logout">Post-logout redirect URIs <span class="muted">(optional)</span></label>
+    <label for="app-logout">${t.html('apps:admin.postLogoutUrisNew')}</label>
     <textarea id="app-logout" name="postLogoutRedirectUris" rows="2"></textarea>
-    <label for="app-backchannel">Back-channel logout URI <span class="muted">(optional; twofold's server posts a logout token here when the person signs out)</span></label>
+    <label for="app-backchannel">${t.html('apps:admin.backchannelUri')}</label>
     <input id="app-backchannel" name="backchannelLogoutUri" type="url" maxlength="${CLIENT_LIMITS.uriChars}" placeholder="https://app.example.com/backchannel-logout">
-    <button type="submit">Register app</button>
+    <button type="submit">${t('apps:admin.registerButton')}</button>
   </form>
 </section>`;
 }

@@ -11,14 +11,15 @@ import { params } from '../http/schema.ts';
 import { html } from '../core/html.ts';
 import { notice } from '../pages/layout.ts';
 import { pageFrame } from '../pages/page.ts';
-import { csrfInput, day } from '../pages/ui.ts';
+import { csrfInput } from '../pages/ui.ts';
+import type { MessageKey } from '../i18n/index.ts';
 
-const SCOPE_NAMES: Record<string, string> = {
-  openid: 'who you are',
-  email: 'email address',
-  profile: 'name',
-  org: 'organization and role',
-  offline_access: 'access while you are away',
+const SCOPE_NAMES: Readonly<Record<string, MessageKey>> = {
+  openid: 'apps:connected.scopes.openid',
+  email: 'apps:connected.scopes.email',
+  profile: 'apps:connected.scopes.profile',
+  org: 'apps:connected.scopes.org',
+  offline_access: 'apps:connected.scopes.offline_access',
 };
 
 export async function connectedAppRoutes(app: FastifyInstance): Promise<void> {
@@ -53,28 +54,30 @@ export async function connectedAppRoutes(app: FastifyInstance): Promise<void> {
     const apps = await listConnectedApps(ctx, session.userId);
     const done = (request.query as { removed?: string }).removed;
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
+    const scopeName = (scope: string): string => (SCOPE_NAMES[scope] ? t(SCOPE_NAMES[scope]) : scope);
     return frame.send(
       200,
-      'Apps',
-      html`<h1>Apps you signed in to</h1>
-${notice('success', done ? `${done.slice(0, 100)} no longer has access to your account.` : null)}
+      t('apps:connected.title'),
+      html`<h1>${t('apps:connected.heading')}</h1>
+${notice('success', done ? t('apps:connected.removed', { app: done.slice(0, 100) }) : null)}
 <section class="card" aria-labelledby="apps-title">
-  <h2 id="apps-title">Apps with access</h2>
+  <h2 id="apps-title">${t('apps:connected.withAccess')}</h2>
   ${
     apps.length === 0
-      ? html`<p class="muted">You have not allowed any app yet.</p>`
-      : html`<div class="table-scroll" role="region" aria-label="Apps you allowed to sign you in" tabindex="0"><table>
-    <caption class="sr-only">Apps you allowed to sign you in</caption>
-    <thead><tr><th scope="col">App</th><th scope="col">Organization</th><th scope="col">It can see</th><th scope="col">Allowed</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      ? html`<p class="muted">${t('apps:connected.none')}</p>`
+      : html`<div class="table-scroll" role="region" aria-label="${t('apps:connected.tableLabel')}" tabindex="0"><table>
+    <caption class="sr-only">${t('apps:connected.tableLabel')}</caption>
+    <thead><tr><th scope="col">${t('apps:connected.colApp')}</th><th scope="col">${t('apps:connected.colOrg')}</th><th scope="col">${t('apps:connected.colSees')}</th><th scope="col">${t('apps:connected.colAllowed')}</th><th scope="col"><span class="sr-only">${t('apps:shared.actions')}</span></th></tr></thead>
     <tbody>${apps.map(
       (
         a,
-      ) => html`<tr><td>${a.name}</td><td>${a.orgName}</td><td>${a.scopes.map((s) => SCOPE_NAMES[s] ?? s).join(', ')}</td><td>${day(a.allowedAt)}</td>
-      <td><form method="post" action="/profile/apps/${a.clientId}/remove" class="inline">${csrfInput(frame.csrf)}<button type="submit" class="danger small">Remove access</button></form></td></tr>`,
+      ) => html`<tr><td>${a.name}</td><td>${a.orgName}</td><td>${a.scopes.map(scopeName).join(', ')}</td><td>${t.day(a.allowedAt)}</td>
+      <td><form method="post" action="/profile/apps/${a.clientId}/remove" class="inline">${csrfInput(frame.csrf)}<button type="submit" class="danger small">${t('apps:connected.removeAccess')}</button></form></td></tr>`,
     )}</tbody>
   </table></div>`
   }
-  <p class="hint">Removing access signs you out of the app and stops its tokens; it asks for your permission again the next time you sign in to it.</p>
+  <p class="hint">${t('apps:connected.hint')}</p>
 </section>`,
     );
   });

@@ -44,6 +44,9 @@ import { WEBAUTHN_SCRIPT } from '../factors/passkey/views.ts';
 import { giveConsent, type MissingConsent } from '../flows/oidc-consent.ts';
 import { orgNameOf } from '../orgs/service.ts';
 import { requestTranslator } from '../http/locale.ts';
+import { pageBrand } from '../branding/store.ts';
+import type { T } from '../i18n/index.ts';
+import type { Html } from '../core/html.ts';
 
 /** Running instances check for a rotated signing key this often. */
 const KEY_CHECK_SECONDS = 60;
@@ -96,7 +99,13 @@ interface Details {
 }
 
 const SENT = new Set(['sms', 'voice']);
-const EXPIRED = 'This sign-in request has expired or was already used. Go back to the app and start again.';
+const EXPIRED = { key: 'apps:errors.expired' } as const;
+
+/** The app's `ui_locales` (OpenID Connect Core §3.1.2.1): the pages' language when the person chose none. */
+function uiLocalesOf(details: Details): string | null {
+  const value = details.params.ui_locales;
+  return typeof value === 'string' ? value.slice(0, 200) : null;
+}
 
 export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -137,12 +146,12 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     try {
       details = (await provider.interactionDetails(request.raw, reply.raw)) as unknown as Details;
     } catch {
-      throw new AppError('challenge_expired', { message: EXPIRED });
+      throw new AppError('challenge_expired', EXPIRED);
     }
     const { uid } = request.params as { uid: string };
-    if (details.uid !== uid) throw new AppError('challenge_expired', { message: EXPIRED });
+    if (details.uid !== uid) throw new AppError('challenge_expired', EXPIRED);
     const client = await findClient(ctx.db, String(details.params.client_id ?? ''));
-    if (!client) throw new AppError('not_found', { message: 'The app that sent you here no longer exists.' });
+    if (!client) throw new AppError('not_found', { key: 'apps:errors.appGone' });
     return { provider, details, client };
   }
 
@@ -151,6 +160,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     request: FastifyRequest,
     reply: FastifyReply,
     provider: Provider,
+    details: Details,
     client: ClientView,
     result: InteractionResults,
   ) {
@@ -162,11 +172,12 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       .type('text/html; charset=utf-8')
       .send(
         continuePage(
-          requestTranslator(request),
+          requestTranslator(request, { uiLocales: uiLocalesOf(details) }),
           ctx.config.productName,
           client.name,
           returnTo,
           result.error !== undefined,
+          await pageBrand(ctx, client.orgId),
         ).value,
       );
   }
@@ -180,17 +191,21 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
 
   const orgName = (client: ClientView): Promise<string> => orgNameOf(ctx, client.orgId);
 
+  /** One of the request's pages, in the app's org's look and (when the person chose none) its ui_locales. */
   async function show(
-    org: string,
+    page: { readonly details: Details; readonly client: ClientView },
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    title: string,
-    body: (csrf: string) => ReturnType<typeof continuePage>,
+    title: (t: T) => string,
+    body: (t: T, csrf: string) => Html,
     scripts: string[] = [],
   ) {
-    const frame = await pageFrame(ctx, request, reply, { org });
-    return frame.send(status, title, body(frame.csrf), scripts);
+    const frame = await pageFrame(ctx, request, reply, {
+      org: page.client.orgId,
+      uiLocales: uiLocalesOf(page.details),
+    });
+    return frame.send(status, title(frame.t), body(frame.t, frame.csrf), scripts);
   }
 
   /** Gathers what the ordered checks need and runs them (src/oidc/interaction-checks.ts). */
@@ -206,7 +221,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   }> {
     const { provider, details, client } = await interaction(request, reply);
     if (details.prompt.name !== 'login' && details.prompt.name !== 'consent') {
-      throw new AppError('invalid_request', { message: 'This sign-in step is not supported.' });
+      throw new AppError('invalid_request', { key: 'apps:errors.stepUnsupported' });
     }
     // When this request's sign-in steps began, by twofold's clock: a sign-in or confirmation after it
     // satisfies prompt=login and max_age.
@@ -242,59 +257,63 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
   }
 
   /** Shows the step the checks decided on, or — every check passed — completes the sign-in for the app. */
-  async function step(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    error: { status: number; message: string } | null = null,
-  ): Promise<unknown> {
+  async function step(request: FastifyRequest, reply: FastifyReply, error: AppError | null = null): Promise<unknown> {
     const { provider, details, client, session, outcome } = await decide(request, reply);
     const here = `/authorize/${details.uid}`;
+    const uiLocales = uiLocalesOf(details);
     if (outcome === 'sign_in' || !session)
       return reply.redirect(
-        `/sign-in?org=${encodeURIComponent(client.orgId)}&next=${encodeURIComponent(`${here}?continue=1`)}`,
+        `/sign-in?org=${encodeURIComponent(client.orgId)}&next=${encodeURIComponent(`${here}?continue=1`)}${uiLocales ? `&ui_locales=${encodeURIComponent(uiLocales)}` : ''}`,
         303,
       );
+    const page = { details, client };
+    const noAccess = (t: T) => t('apps:shared.noAccess');
     const sent = String((request.query as { sent?: string }).sent ?? '');
     const sentVia = SENT.has(sent) ? sent : null;
     switch (outcome) {
       case 'not_member': {
         const org = await orgName(client);
-        return show(client.orgId, request, reply, 403, 'No access', (csrf) =>
-          notMemberPage(client.name, org, session.user.email, here, csrf),
+        return show(page, request, reply, 403, noAccess, (t, csrf) =>
+          notMemberPage(t, client.name, org, session.user.email, here, csrf),
         );
       }
       case 'suspended':
-        return show(client.orgId, request, reply, 403, 'No access', (csrf) =>
-          suspendedPage(client.name, session.user.email, here, csrf),
+        return show(page, request, reply, 403, noAccess, (t, csrf) =>
+          suspendedPage(t, client.name, session.user.email, here, csrf),
         );
       case 'other_account':
         // The app asked for a particular account (id_token_hint, already verified by the provider), and this
         // browser is signed in to another one: finishing would only bring the request back here.
-        return show(client.orgId, request, reply, 409, 'Another account', (csrf) =>
-          otherAccountPage(client.name, session.user.email, here, csrf),
+        return show(
+          page,
+          request,
+          reply,
+          409,
+          (t) => t('apps:interaction.otherAccountTitle'),
+          (t, csrf) => otherAccountPage(t, client.name, session.user.email, here, csrf),
         );
       case 'enrol_required_by_org':
       case 'enrol_for_two_factors': {
         setCookie(reply, ctx.config, CONTINUE_COOKIE, here, 60 * 60);
         const byOrg = outcome === 'enrol_required_by_org';
         return show(
-          client.orgId,
+          page,
           request,
           reply,
           403,
-          byOrg ? 'Set up two-factor authentication' : 'Two-factor authentication required',
-          (csrf) => enrolPage(client.name, byOrg, here, csrf),
+          (t) => t(byOrg ? 'apps:interaction.enrolTitle' : 'apps:interaction.enrolRequiredTitle'),
+          (t, csrf) => enrolPage(t, client.name, byOrg, here, csrf),
         );
       }
       case 'confirm_it_is_you': {
         const data = await factorOverview(ctx, session.userId);
         return show(
-          client.orgId,
+          page,
           request,
           reply,
           error?.status ?? 200,
-          'Confirm it is you',
-          (csrf) => confirmPage(client.name, data, here, csrf, sentVia, error?.message ?? null),
+          (t) => t('apps:interaction.confirmTitle'),
+          (t, csrf) => confirmPage(t, client.name, data, here, csrf, sentVia, error ? t.error(error) : null),
           [WEBAUTHN_SCRIPT],
         );
       }
@@ -303,20 +322,25 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
         const all = await factorOverview(ctx, session.userId);
         const data = { ...all, factors: all.factors.filter(isAal2Factor) };
         return show(
-          client.orgId,
+          page,
           request,
           reply,
           error?.status ?? 200,
-          'Use your second factor',
-          (csrf) => stepUpPage(client.name, data, here, csrf, sentVia, error?.message ?? null),
+          (t) => t('apps:interaction.stepUpTitle'),
+          (t, csrf) => stepUpPage(t, client.name, data, here, csrf, sentVia, error ? t.error(error) : null),
           [WEBAUTHN_SCRIPT],
         );
       }
       case 'consent': {
         const missing = details.prompt.details as { missingOIDCScope?: string[] };
         const org = await orgName(client);
-        return show(client.orgId, request, reply, 200, `Allow ${client.name}`, (csrf) =>
-          consentPage(client.name, org, session.user.email, missing.missingOIDCScope ?? [], here, csrf),
+        return show(
+          page,
+          request,
+          reply,
+          200,
+          (t) => t('apps:interaction.consentTitle', { app: client.name }),
+          (t, csrf) => consentPage(t, client.name, org, session.user.email, missing.missingOIDCScope ?? [], here, csrf),
         );
       }
       case 'signed_in': {
@@ -328,7 +352,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
           details: { clientId: client.clientId, acr: acrOf(session.amr), amr: reportedAmr(session.amr).join(' ') },
         });
         if ((request.query as { continue?: string }).continue === '1' || request.method === 'POST')
-          return finish(request, reply, provider, client, loginResult(session));
+          return finish(request, reply, provider, details, client, loginResult(session));
         const returnTo = await provider.interactionResult(request.raw, reply.raw, loginResult(session), {
           mergeWithLastSubmission: false,
         });
@@ -351,10 +375,11 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       return step(request, reply);
     const body = (request.body ?? {}) as Record<string, string | undefined>;
     if (kind === 'step-up' && body.method === 'email')
-      return step(request, reply, {
-        status: 400,
-        message: `An emailed code does not count as a second factor for ${client.name}: use another of your methods.`,
-      });
+      return step(
+        request,
+        reply,
+        new AppError('invalid_request', { key: 'apps:errors.emailNotSecondFactor', values: { app: client.name } }),
+      );
     const code = String(body.code ?? '').slice(0, 4096);
     try {
       const done = await reauthenticate(
@@ -376,7 +401,7 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (error instanceof AppError && error.status < 500) {
         if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
-        return step(request, reply, { status: error.status, message: error.message });
+        return step(request, reply, error);
       }
       throw error;
     }
@@ -399,12 +424,12 @@ export async function oidcRoutes(app: FastifyInstance): Promise<void> {
       { session, meta: meta(request) },
       { grants: provider.Grant, grantId: details.grantId, client, missing: details.prompt.details as MissingConsent },
     );
-    return finish(request, reply, provider, client, { consent: { grantId } });
+    return finish(request, reply, provider, details, client, { consent: { grantId } });
   });
 
   app.post('/authorize/:uid/abort', { schema: uidParams }, async (request, reply) => {
-    const { provider, client } = await interaction(request, reply);
-    return finish(request, reply, provider, client, {
+    const { provider, details, client } = await interaction(request, reply);
+    return finish(request, reply, provider, details, client, {
       error: 'access_denied',
       error_description: 'The user cancelled the sign-in.',
     });

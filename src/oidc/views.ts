@@ -6,14 +6,14 @@ import type { T } from '../i18n/index.ts';
 /** The provider's form carries its own anti-forgery field; the buttons submit it. */
 export function logoutPage(t: T, productName: string, appName: string | null, providerForm: string): string {
   return layout(
-    { title: 'Sign out', t, productName },
+    { title: t('apps:provider.logoutTitle'), t, productName },
     html`<section class="card narrow" aria-labelledby="logout-title">
-  <h1 id="logout-title">Sign out?</h1>
-  <p>${appName ? html`<strong>${appName}</strong> asks to sign you out.` : 'An app asks to sign you out.'} Signing out also ends your ${productName} session in this browser.</p>
+  <h1 id="logout-title">${t('apps:provider.logoutHeading')}</h1>
+  <p>${appName ? t.html('apps:provider.logoutAsksNamed', { app: appName }) : t('apps:provider.logoutAsks')} ${t('apps:provider.logoutEndsSession', { product: productName })}</p>
   ${raw(providerForm)}
   <p class="row-actions">
-    <button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
-    <button type="submit" form="op.logoutForm" class="secondary">Stay signed in to ${productName}</button>
+    <button type="submit" form="op.logoutForm" name="logout" value="yes">${t('common:layout.signOut')}</button>
+    <button type="submit" form="op.logoutForm" class="secondary">${t('apps:provider.staySignedIn', { product: productName })}</button>
   </p>
 </section>`,
   ).value;
@@ -21,11 +21,11 @@ export function logoutPage(t: T, productName: string, appName: string | null, pr
 
 export function signedOutPage(t: T, productName: string, appName: string | null): string {
   return layout(
-    { title: 'Signed out', t, productName },
+    { title: t('apps:provider.signedOutTitle'), t, productName },
     html`<section class="card narrow" aria-labelledby="signed-out-title">
-  <h1 id="signed-out-title">You are signed out</h1>
-  <p>${appName ? html`You signed out of <strong>${appName}</strong>.` : 'You signed out.'}</p>
-  <p><a href="/sign-in">Sign in again</a></p>
+  <h1 id="signed-out-title">${t('apps:provider.signedOutHeading')}</h1>
+  <p>${appName ? t.html('apps:provider.signedOutOfNamed', { app: appName }) : t('apps:provider.signedOut')}</p>
+  <p><a href="/sign-in">${t('apps:provider.signInAgain')}</a></p>
 </section>`,
   ).value;
 }
@@ -33,12 +33,12 @@ export function signedOutPage(t: T, productName: string, appName: string | null)
 /** OAuth errors that cannot be sent back to the app (e.g. an unknown redirect URI), shown to the person. */
 export function oidcErrorPage(t: T, productName: string, out: Record<string, string>): string {
   return layout(
-    { title: 'Sign-in request refused', t, productName },
+    { title: t('apps:provider.errorTitle'), t, productName },
     html`<section class="card narrow" aria-labelledby="oidc-error-title">
-  <h1 id="oidc-error-title">This sign-in request cannot continue</h1>
-  ${notice('error', out.error_description ?? 'The app sent a request twofold cannot accept.')}
-  <p class="hint">Error code: <code class="error-code">${out.error ?? 'invalid_request'}</code> — tell the app's developers.</p>
-  <p><a href="/">Go to the start page</a></p>
+  <h1 id="oidc-error-title">${t('apps:provider.errorHeading')}</h1>
+  ${notice('error', out.error_description ?? t('apps:provider.errorDefault'))}
+  <p class="hint">${t.html('apps:provider.errorCode', { code: html`<code class="error-code">${out.error ?? 'invalid_request'}</code>` })}</p>
+  <p><a href="/">${t('common:errorPage.home')}</a></p>
 </section>`,
   ).value;
 }

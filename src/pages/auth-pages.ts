@@ -171,7 +171,9 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     values: SignInValues,
     error: FormError | null,
   ) {
-    const frame = await pageFrame(ctx, request, reply, { org: values.org });
+    // An app's ui_locales (src/oidc/routes.ts passes it on), kept through the form post.
+    const uiLocales = textField(request.method === 'GET' ? request.query : request.body, 'ui_locales', 200);
+    const frame = await pageFrame(ctx, request, reply, { org: values.org, uiLocales });
     const t = frame.t;
     const query = request.query;
     const info = error ? null : named(t, query, 'done', SIGN_IN_DONE);
@@ -186,6 +188,7 @@ export async function authPages(app: FastifyInstance): Promise<void> {
     ${csrfInput(frame.csrf)}
     ${values.next ? html`<input type="hidden" name="next" value="${values.next}">` : ''}
     ${values.org ? html`<input type="hidden" name="org" value="${values.org}">` : ''}
+    ${uiLocales ? html`<input type="hidden" name="ui_locales" value="${uiLocales}">` : ''}
     ${input({ id: 'email', name: 'email', type: 'email', label: t('auth:signIn.email'), value: values.email, autocomplete: 'username webauthn', maxlength: 320, invalid: error !== null && error.status === 401, autofocus: !values.email })}
     ${input({ id: 'password', name: 'password', type: 'password', label: t('auth:signIn.password'), autocomplete: 'current-password', maxlength: 1024, invalid: error !== null && error.status === 401, autofocus: !!values.email })}
     <label class="checkbox"><input type="checkbox" id="rememberMe" name="rememberMe" value="1"${values.rememberMe ? html` checked` : ''} aria-describedby="rememberMe-hint"> ${t('auth:signIn.rememberMe')}</label>

@@ -13,7 +13,7 @@ import { listOutbox } from '../mail/queue.ts';
 import { isManager, membershipsOf } from '../orgs/service.ts';
 import { html, type Html } from '../core/html.ts';
 import { pageFrame } from './page.ts';
-import { utc } from './ui.ts';
+import { moment } from './ui.ts';
 
 const OUTBOX_ROWS = 50;
 /** http(s) links in a message text; everything around them is escaped text. */
@@ -33,9 +33,6 @@ export function linkify(text: string): Html {
   return html`${parts}`;
 }
 
-export const OUTBOX_READERS =
-  'Only someone on the machine running this server (a loopback address) or a signed-in owner or admin of an organization can read it.';
-
 /** A full session (second step done, not held at enrolment) of an owner or admin of some org. */
 async function isOrgManager(ctx: Ctx, request: FastifyRequest): Promise<boolean> {
   const session = request.session;
@@ -49,27 +46,26 @@ export async function devPages(app: FastifyInstance): Promise<void> {
   app.get('/dev/outbox', { config: { public: true } }, async (request, reply) => {
     if (ctx.config.production) throw new AppError('not_found');
     if (!isLoopbackClient(request) && !(await isOrgManager(ctx, request))) {
-      throw new AppError('forbidden', {
-        message: `The development outbox holds sign-in links and codes. ${OUTBOX_READERS}`,
-      });
+      throw new AppError('forbidden', { key: 'apps:errors.outboxForbidden' });
     }
     const rows = await listOutbox(ctx.db, OUTBOX_ROWS);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       200,
-      'Outbox (development)',
-      html`<div class="page-head"><h1>Outbox</h1><p class="muted">Development only: the latest ${OUTBOX_ROWS} messages the server would have sent, newest first. This page does not exist in production. ${OUTBOX_READERS}</p></div>
+      t('apps:outbox.title'),
+      html`<div class="page-head"><h1>${t('apps:outbox.heading')}</h1><p class="muted">${t('apps:outbox.intro', { rows: OUTBOX_ROWS })}</p></div>
 ${
   rows.length === 0
-    ? html`<section class="card"><p class="empty">No messages yet.</p></section>`
+    ? html`<section class="card"><p class="empty">${t('apps:outbox.none')}</p></section>`
     : rows.map(
         (r) => html`<article class="card mail-item" aria-labelledby="mail-${r.id}">
   <h2 id="mail-${r.id}">${r.subject}</h2>
   <dl class="facts compact">
-    <dt>To</dt><dd>${r.recipient}</dd>
-    <dt>Channel</dt><dd>${r.channel}</dd>
-    <dt>Status</dt><dd><span class="badge">${r.status}</span></dd>
-    <dt>Time</dt><dd>${utc(r.createdAt)}</dd>
+    <dt>${t('apps:outbox.to')}</dt><dd>${r.recipient}</dd>
+    <dt>${t('apps:outbox.channel')}</dt><dd>${r.channel}</dd>
+    <dt>${t('apps:outbox.status')}</dt><dd><span class="badge">${r.status}</span></dd>
+    <dt>${t('apps:outbox.time')}</dt><dd>${moment(t, r.createdAt)}</dd>
   </dl>
   <pre class="mail">${linkify(r.text)}</pre>
 </article>`,

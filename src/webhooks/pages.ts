@@ -17,9 +17,16 @@ import {
   webhookDeliveries,
 } from '../flows/webhooks.ts';
 import { WEBHOOKS } from '../config/defaults.ts';
-import { webhooksView, webhookView, type Message } from './views.ts';
+import { webhooksView, webhookView } from './views.ts';
+import type { LocalizableError, T } from '../i18n/index.ts';
 
 type Body = Record<string, string | string[] | undefined>;
+
+/** What a form action says on the page it shows next, in the reader's language. */
+interface Message {
+  readonly kind: 'error' | 'success';
+  readonly text: (t: T) => string;
+}
 
 export async function webhookPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -37,10 +44,11 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     const { org } = await requireManager(ctx, ids(request).orgId, actor.session.userId);
     const webhooks = await listOrgWebhooks(ctx, actor, org.id);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       status,
-      `Webhooks — ${org.name}`,
-      webhooksView(org.id, org.name, webhooks, frame.csrf, secret, message),
+      t('apps:webhooks.title', { org: org.name }),
+      webhooksView(t, org.id, org.name, webhooks, frame.csrf, secret, shown(t, message)),
     );
   }
 
@@ -57,18 +65,21 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
     if (!webhook) throw new AppError('not_found');
     const deliveries = await webhookDeliveries(ctx, actor, orgId, webhook.id);
     const frame = await pageFrame(ctx, request, reply);
+    const t = frame.t;
     return frame.send(
       status,
-      'Webhook endpoint',
-      webhookView(orgId, webhook, deliveries, frame.csrf, secret, message, ctx.clock().toISOString()),
+      t('apps:webhooks.endpointTitle'),
+      webhookView(t, orgId, webhook, deliveries, frame.csrf, secret, shown(t, message), ctx.clock().toISOString()),
     );
   }
+
+  const shown = (t: T, message: Message | null) => (message ? { kind: message.kind, text: message.text(t) } : null);
 
   /** Runs a form action's flow; a 4xx it throws is shown on the page, "confirm it's you" is a detour. */
   async function act(
     request: FastifyRequest,
     reply: FastifyReply,
-    work: () => Promise<{ secret?: string; text: string; status?: number }>,
+    work: () => Promise<{ secret?: string; text: (t: T) => string; status?: number }>,
     render: typeof list,
   ) {
     try {
@@ -79,7 +90,8 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
       if (!(error instanceof AppError) || error.status >= 500 || error.code === 'reauthentication_required')
         throw error;
       if (error.retryAfterSeconds !== null) reply.header('Retry-After', String(error.retryAfterSeconds));
-      return render(request, reply, error.status, null, { kind: 'error', text: error.message });
+      const problem: LocalizableError = error;
+      return render(request, reply, error.status, null, { kind: 'error', text: (t) => t.error(problem) });
     }
   }
 
@@ -98,7 +110,11 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
           url,
           events: events.includes('*') ? ['*', ...events.filter((e) => e === 'sign_in.succeeded')] : events,
         });
-        return { status: 201, secret: created.secret, text: `Endpoint added: ${created.webhook.url}` };
+        return {
+          status: 201,
+          secret: created.secret,
+          text: (t: T) => t('apps:webhooks.added', { url: created.webhook.url }),
+        };
       },
       list,
     ),
@@ -113,7 +129,7 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
         const current = (await listOrgWebhooks(ctx, actorOf(request), orgId)).find((w) => w.id === webhookId);
         if (!current) throw new AppError('not_found');
         const updated = await updateOrgWebhook(ctx, actorOf(request), orgId, webhookId!, { enabled: !current.enabled });
-        return { text: updated.enabled ? 'The endpoint is on.' : 'The endpoint is off: nothing is sent to it.' };
+        return { text: (t: T) => t(updated.enabled ? 'apps:webhooks.isOn' : 'apps:webhooks.isOff') };
       },
       detail,
     ),
@@ -127,7 +143,7 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
         const { orgId, webhookId } = ids(request);
         const hours = Number((request.body as Body | undefined)?.keepOldSecretHours ?? WEBHOOKS.defaultOverlapHours);
         const rotated = await rotateOrgWebhookSecret(ctx, actorOf(request), orgId, webhookId!, hours);
-        return { secret: rotated.secret, text: 'New signing secret made.' };
+        return { secret: rotated.secret, text: (t: T) => t('apps:webhooks.secretMade') };
       },
       detail,
     ),
@@ -140,7 +156,7 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
       async () => {
         const { orgId, webhookId } = ids(request);
         await deleteOrgWebhook(ctx, actorOf(request), orgId, webhookId!);
-        return { text: 'Endpoint deleted.' };
+        return { text: (t: T) => t('apps:webhooks.deleted') };
       },
       list,
     ),
@@ -153,7 +169,7 @@ export async function webhookPages(app: FastifyInstance): Promise<void> {
       async () => {
         const { orgId, webhookId, deliveryId } = ids(request);
         await redeliverWebhookMessage(ctx, actorOf(request), orgId, webhookId!, deliveryId!);
-        return { status: 202, text: 'The message is on its way again.' };
+        return { status: 202, text: (t: T) => t('apps:webhooks.redelivered') };
       },
       detail,
     ),

@@ -122,7 +122,11 @@ export interface Page {
 /** One browser: cookies by name (paths ignored: the server reads only the ones it knows), redirects followed. */
 export class WebBrowser {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly origin: string) {}
+  /** `headers`: sent with every request (e.g. Accept-Language). */
+  constructor(
+    private readonly origin: string,
+    private readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
 
   private store(response: Response): void {
     for (const cookie of response.headers.getSetCookie()) {
@@ -140,7 +144,8 @@ export class WebBrowser {
   }
 
   private header(): Record<string, string> {
-    return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    return { ...this.headers, ...(cookie ? { cookie } : {}) };
   }
 
   /**
