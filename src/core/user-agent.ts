@@ -16,8 +16,17 @@ const SYSTEMS: Array<[RegExp, string]> = [
   [/Linux/, 'Linux'],
 ];
 
+/** The browser and system names a User-Agent header shows (null: not recognised). */
+export function userAgentParts(userAgent: string): { browser: string | null; system: string | null } {
+  return {
+    browser: BROWSERS.find(([re]) => re.test(userAgent))?.[1] ?? null,
+    system: SYSTEMS.find(([re]) => re.test(userAgent))?.[1] ?? null,
+  };
+}
+
+/** In English (device lists kept as data, emails before the reader's words): "Firefox on Linux". */
 export function describeUserAgent(userAgent: string): string {
-  const browser = BROWSERS.find(([re]) => re.test(userAgent))?.[1] ?? 'Unknown browser';
-  const system = SYSTEMS.find(([re]) => re.test(userAgent))?.[1];
-  return system ? `${browser} on ${system}` : browser;
+  const { browser, system } = userAgentParts(userAgent);
+  const name = browser ?? 'Unknown browser';
+  return system ? `${name} on ${system}` : name;
 }

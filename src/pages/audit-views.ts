@@ -1,9 +1,8 @@
 /** Markup for audit events (the org's log and a person's own activity) and their paging cursor. */
 import { AppError } from '../errors.ts';
 import type { AuditRow } from '../audit/store.ts';
-import { describeUserAgent } from '../core/user-agent.ts';
 import { html, type Html } from '../core/html.ts';
-import { moment, textField } from './ui.ts';
+import { browserName, moment, textField } from './ui.ts';
 import type { MessageKey, T } from '../i18n/index.ts';
 import enOrg from '../i18n/catalog/en/org.ts';
 
@@ -52,7 +51,7 @@ export function auditTable(
     <td>${eventLabel(t, r.event)}<br><code class="event">${r.event}</code></td>
     ${options.people ? html`<td>${r.actorEmail ?? html`<span class="muted">—</span>`}</td><td>${r.targetEmail ?? html`<span class="muted">—</span>`}</td>` : ''}
     <td class="nowrap">${r.ip || '—'}</td>
-    <td>${r.userAgent ? html`<details class="ua"><summary>${describeUserAgent(r.userAgent)}</summary><span>${r.userAgent}</span></details>` : '—'}</td>
+    <td>${r.userAgent ? html`<details class="ua"><summary>${browserName(t, r.userAgent)}</summary><span>${r.userAgent}</span></details>` : '—'}</td>
     <td class="details">${detailsList(r.details)}</td>
   </tr>`,
   )}</tbody>

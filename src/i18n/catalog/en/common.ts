@@ -176,6 +176,10 @@ export default {
     code: 'Error code: {{code}} — quote it if you contact support.',
     home: 'Go to the start page',
   },
+  userAgent: {
+    unknown: 'Unknown browser',
+    on: '{{browser}} on {{system}}',
+  },
   time: {
     yourTime: '{{time}} your time',
   },

@@ -182,6 +182,10 @@ export default {
     code: 'Código de error: {{code}}. Menciónalo si contactas con soporte.',
     home: 'Ir a la página de inicio',
   },
+  userAgent: {
+    unknown: 'Navegador desconocido',
+    on: '{{browser}} en {{system}}',
+  },
   time: {
     yourTime: '{{time}} (tu hora)',
   },
