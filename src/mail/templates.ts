@@ -1,7 +1,8 @@
 /**
  * Email texts: plain text + simple HTML. Links are always built from PUBLIC_URL by the caller.
  * No email carries a password or secret, and only the code emails (`codeTemplates`) carry a code: the code
- * is the point of those. Security notices say how to react if it was not you.
+ * is the point of those. Security notices say how to react if it was not you. Each email is written in its
+ * recipient's saved language and time zone (the `mail` catalogue, src/i18n/catalog/{en,es}/mail.ts).
  */
 import { html, type Html } from '../core/html.ts';
 import { isLocale, translator, validTimeZone, type MessageKey, type T } from '../i18n/index.ts';
