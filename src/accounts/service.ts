@@ -9,6 +9,7 @@ import { randomId } from '../crypto/index.ts';
 import { hashPassword, hashQueueFull, needsRehash, verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
 import { isValidEmail, normaliseEmail } from '../core/email.ts';
 import { checkPassword, normalisePassword } from '../core/password-policy.ts';
+import { english } from '../i18n/index.ts';
 import { AppError } from '../errors.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
@@ -105,9 +106,10 @@ export function acceptablePasswordFor(password: string, email: string, orgNames:
   const verdict = checkPassword(password, { email, orgNames }, isCommonPassword);
   if (!verdict.ok)
     throw new AppError('password_rejected', {
-      key: verdict.key,
+      key: `errors:messages.password.${verdict.refusal}`,
       values: verdict.values,
-      details: { field: 'password', reason: verdict.reason },
+      // The API's `details.reason` stays English, as its `message` does.
+      details: { field: 'password', reason: english(`errors:messages.password.${verdict.refusal}`, verdict.values) },
     });
   return verdict.normalised;
 }

@@ -4,15 +4,19 @@
  * contains the email's local part or an org name. Every refusal carries a reason the person can act on.
  */
 import { PASSWORD } from '../config/defaults.ts';
-import { english, type MessageKey, type MessageValues } from '../i18n/index.ts';
 
-/** A refusal's text (`key`, `values`) for the reader's language, and its English `reason` for the API. */
+/**
+ * Why a password is refused, the reason the person can act on: its text is
+ * `errors:messages.password.<refusal>` in the catalogues, with `values` (src/i18n).
+ */
+export type PasswordRefusal = 'tooShort' | 'tooLong' | 'common' | 'containsEmail' | 'containsOrgName';
+
 export type PasswordVerdict =
   | { readonly ok: true; readonly normalised: string }
-  | { readonly ok: false; readonly reason: string; readonly key: MessageKey; readonly values: MessageValues };
+  | { readonly ok: false; readonly refusal: PasswordRefusal; readonly values: Readonly<Record<string, number>> };
 
-function refused(key: MessageKey, values: MessageValues = {}): PasswordVerdict {
-  return { ok: false, reason: english(key, values), key, values };
+function refused(refusal: PasswordRefusal, values: Readonly<Record<string, number>> = {}): PasswordVerdict {
+  return { ok: false, refusal, values };
 }
 
 export interface PasswordContext {
@@ -40,23 +44,23 @@ export function checkPassword(
   const normalised = normalisePassword(password);
   const length = codePointLength(normalised);
   if (length < PASSWORD.minLength) {
-    return refused('errors:messages.password.tooShort', { min: PASSWORD.minLength });
+    return refused('tooShort', { min: PASSWORD.minLength });
   }
   if (length > PASSWORD.maxLength) {
-    return refused('errors:messages.password.tooLong', { max: PASSWORD.maxLength });
+    return refused('tooLong', { max: PASSWORD.maxLength });
   }
   const lower = normalised.toLowerCase();
   if (isCommon(lower)) {
-    return refused('errors:messages.password.common');
+    return refused('common');
   }
   const localPart = context.email?.split('@')[0]?.toLowerCase() ?? '';
   if (localPart.length >= 3 && lower.includes(localPart)) {
-    return refused('errors:messages.password.containsEmail');
+    return refused('containsEmail');
   }
   for (const orgName of context.orgNames ?? []) {
     const name = orgName.normalize('NFKC').toLowerCase().trim();
     if (name.length >= 3 && lower.includes(name)) {
-      return refused('errors:messages.password.containsOrgName');
+      return refused('containsOrgName');
     }
   }
   return { ok: true, normalised };

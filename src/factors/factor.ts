@@ -154,8 +154,6 @@ export interface MethodDescription {
 export interface FactorDescription<M extends string = string> {
   /** The factor in lists ("Authenticator app"). */
   readonly name: Words;
-  /** In an email telling that one was added or removed ("An authenticator app"). */
-  readonly article: Words;
   /** Shown beside an entry's own name ("authenticator app", "synced passkey, backed up"). */
   kind(entry: FactorEntry): Words;
   /** Where a person adds one (none: it comes with another factor). */

@@ -55,7 +55,12 @@ export async function complianceMembers(ctx: Ctx, by: Acting, orgId: string): Pr
         ...m,
         methods: [...new Set(factors.map((f) => f.type))],
         methodLabels: [
-          ...new Set(factors.flatMap((f) => f.methods).filter(isSecondFactorMethod).map((x) => describeMethod(x).policyLabel)),
+          ...new Set(
+            factors
+              .flatMap((f) => f.methods)
+              .filter(isSecondFactorMethod)
+              .map((x) => describeMethod(x).policyLabel),
+          ),
         ],
         lastUsedAt: used.length ? used.sort().at(-1)! : null,
         needsReset: askedForReset.has(m.userId),

@@ -24,21 +24,31 @@ import { accountClaims } from './claims.ts';
 import { appAccess } from './access.ts';
 import { contentSecurityPolicy } from '../http/headers.ts';
 import { logoutPage, oidcErrorPage, signedOutPage } from './views.ts';
-import { translator, type T } from '../i18n/index.ts';
+import { translator, validTimeZone, type T } from '../i18n/index.ts';
 import { negotiateLocale } from '../i18n/negotiate.ts';
 import { LANGUAGE_COOKIE } from '../http/locale.ts';
 
 import { ACR, authTimeOf, issuerOf, reportedAmr, wantsAal2 } from './assurance.ts';
 
-/** The language of a page the provider itself shows: this browser's choice, the app's ui_locales, Accept-Language. */
-function koaTranslator(koa: KoaContextWithOIDC): T {
+/**
+ * The language of a page the provider itself shows, in src/i18n/negotiate.ts's order: the signed-in person's
+ * saved preference, this browser's choice, the app's ui_locales, Accept-Language. A failed session read (the
+ * database is what failed) only loses the saved preference.
+ */
+async function koaTranslator(ctx: Ctx, koa: KoaContextWithOIDC): Promise<T> {
   const params = koa.oidc?.params as { ui_locales?: unknown } | undefined;
+  const user = await twofoldSession(ctx, koa).then(
+    (session) => session?.user ?? null,
+    () => null,
+  );
   return translator(
     negotiateLocale({
+      saved: user?.locale ?? null,
       chosen: koa.cookies.get(LANGUAGE_COOKIE, { signed: false }) ?? null,
       uiLocales: typeof params?.ui_locales === 'string' ? params.ui_locales : null,
       acceptLanguage: koa.get('accept-language'),
     }),
+    validTimeZone(user?.timeZone),
   );
 }
 
@@ -130,11 +140,15 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
           const client = koa.oidc.client ? await findClient(ctx.db, koa.oidc.client.clientId) : null;
           koa.set('Content-Security-Policy', contentSecurityPolicy(client?.postLogoutRedirectUris ?? []));
           koa.type = 'html';
-          koa.body = logoutPage(koaTranslator(koa), ctx.config.productName, client?.name ?? null, form);
+          koa.body = logoutPage(await koaTranslator(ctx, koa), ctx.config.productName, client?.name ?? null, form);
         },
         postLogoutSuccessSource: async (koa) => {
           koa.type = 'html';
-          koa.body = signedOutPage(koaTranslator(koa), ctx.config.productName, koa.oidc.client?.clientName ?? null);
+          koa.body = signedOutPage(
+            await koaTranslator(ctx, koa),
+            ctx.config.productName,
+            koa.oidc.client?.clientName ?? null,
+          );
         },
       },
     },
@@ -173,7 +187,11 @@ export function providerConfiguration(ctx: Ctx, keys: SigningKeySet, library: Pr
     jwks: { keys: keys.keys as never },
     renderError: async (koa, out) => {
       koa.type = 'html';
-      koa.body = oidcErrorPage(koaTranslator(koa), ctx.config.productName, out as unknown as Record<string, string>);
+      koa.body = oidcErrorPage(
+        await koaTranslator(ctx, koa),
+        ctx.config.productName,
+        out as unknown as Record<string, string>,
+      );
     },
   };
 }

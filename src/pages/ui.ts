@@ -134,21 +134,3 @@ export function roleLabel(t: T, role: string): string {
 function isRole(role: string): role is Role {
   return (ROLES as readonly string[]).includes(role);
 }
-
-// English-only helpers being replaced by the translator's (t.when, t.day, t('common:count.…'), roleLabel).
-export function utc(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-export function day(iso: string | null | undefined): string {
-  return iso ? iso.slice(0, 10) : '—';
-}
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-export const ROLE_LABELS: Readonly<Record<string, string>> = Object.freeze({
-  owner: 'Owner',
-  admin: 'Admin',
-  staff: 'Staff',
-  client: 'Client',
-});

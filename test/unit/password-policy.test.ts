@@ -1,9 +1,18 @@
 /** Password acceptance (NIST SP 800-63B rev 4 §3.1.1.2): length in code points after NFKC, blocklist, context words. */
 import { describe, expect, it } from 'vitest';
-import { checkPassword, normalisePassword } from '../../src/core/password-policy.ts';
+import { checkPassword as checkVerdict, normalisePassword } from '../../src/core/password-policy.ts';
+import { english } from '../../src/i18n/index.ts';
 import { PASSWORD } from '../../src/config/defaults.ts';
 
 const never = (): boolean => false;
+
+/** The verdict with its reason in English, as the API states it. */
+function checkPassword(...args: Parameters<typeof checkVerdict>) {
+  const verdict = checkVerdict(...args);
+  return verdict.ok
+    ? verdict
+    : { ...verdict, reason: english(`errors:messages.password.${verdict.refusal}`, verdict.values) };
+}
 
 describe('password policy', () => {
   it('counts code points after NFKC: 12 is the minimum, 256 the maximum', () => {

@@ -11,7 +11,6 @@ export const backupCodesFactor = {
   amr: ['otp'],
   describe: {
     name: words('common:factors.backup_codes.name'),
-    article: words('common:factors.backup_codes.article'),
     kind: () => words('common:factors.backup_codes.kind'),
     setup: null,
     methods: {

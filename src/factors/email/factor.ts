@@ -35,7 +35,6 @@ export const emailFactor = {
   amr: ['email'],
   describe: {
     name: words('common:factors.email.name'),
-    article: words('common:factors.email.article'),
     kind: () => words('common:factors.email.kind'),
     setup: { label: words('common:factors.email.setup'), path: '/profile/security/email' },
     methods: { email },

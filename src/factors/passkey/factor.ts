@@ -37,15 +37,12 @@ export const passkeyFactor = {
   amr: ['hwk', 'swk'],
   describe: {
     name: words('common:factors.passkey.name'),
-    article: words('common:factors.passkey.article'),
     /** "Synced passkey" or "Passkey on one device" — from the credential's device type (backup eligibility). */
     kind(entry) {
       if (!entry.passkey) return words('common:factors.passkey.kind');
       if (entry.passkey.deviceType === 'multiDevice')
         return words(
-          entry.passkey.backedUp
-            ? 'common:factors.passkey.kindSynced'
-            : 'common:factors.passkey.kindSyncedNotBackedUp',
+          entry.passkey.backedUp ? 'common:factors.passkey.kindSynced' : 'common:factors.passkey.kindSyncedNotBackedUp',
         );
       return words('common:factors.passkey.kindDevice');
     },

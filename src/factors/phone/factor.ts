@@ -47,10 +47,12 @@ export const phoneFactor = {
   amr: ['sms', 'tel'],
   describe: {
     name: words('common:factors.phone.name'),
-    article: words('common:factors.phone.article'),
     kind: () => words('common:factors.phone.kind'),
     setup: { label: words('common:factors.phone.setup'), path: '/profile/security/phone' },
-    change: { label: words('common:factors.phone.change'), path: (id: string) => `/profile/security/phone?replace=${id}` },
+    change: {
+      label: words('common:factors.phone.change'),
+      path: (id: string) => `/profile/security/phone?replace=${id}`,
+    },
     methods: { sms, voice },
   },
   parseProof: (method, code): PhoneProof => ({ method, code }),

@@ -12,7 +12,6 @@ export const totpFactor = {
   amr: ['otp'],
   describe: {
     name: words('common:factors.totp.name'),
-    article: words('common:factors.totp.article'),
     kind: () => words('common:factors.totp.kind'),
     setup: { label: words('common:factors.totp.setup'), path: '/profile/security/totp' },
     methods: {

@@ -43,16 +43,13 @@ export default {
   },
   factors: {
     unknown: 'Sign-in method',
-    unknownArticle: 'A sign-in method',
     totp: {
       name: 'Authenticator app',
-      article: 'An authenticator app',
       kind: 'authenticator app',
       setup: 'Set up authenticator app',
     },
     passkey: {
       name: 'Passkey',
-      article: 'A passkey',
       kind: 'passkey',
       kindSynced: 'synced passkey, backed up',
       kindSyncedNotBackedUp: 'synced passkey, not backed up yet',
@@ -61,20 +58,17 @@ export default {
     },
     phone: {
       name: 'Phone number',
-      article: 'A phone number for codes',
       kind: 'codes by text or call',
       setup: 'Add a phone number',
       change: 'Change number',
     },
     email: {
       name: 'Email codes',
-      article: 'Email codes',
       kind: 'codes by email',
       setup: 'Turn on email codes',
     },
     backup_codes: {
       name: 'Backup codes',
-      article: 'Backup codes',
       kind: 'backup codes',
     },
   },

@@ -45,16 +45,13 @@ export default {
   },
   factors: {
     unknown: 'Método de inicio de sesión',
-    unknownArticle: 'Un método de inicio de sesión',
     totp: {
       name: 'App de autenticación',
-      article: 'Una app de autenticación',
       kind: 'app de autenticación',
       setup: 'Configurar la app de autenticación',
     },
     passkey: {
       name: 'Llave de acceso',
-      article: 'Una llave de acceso',
       kind: 'llave de acceso',
       kindSynced: 'llave de acceso sincronizada, con copia de seguridad',
       kindSyncedNotBackedUp: 'llave de acceso sincronizada, aún sin copia de seguridad',
@@ -63,20 +60,17 @@ export default {
     },
     phone: {
       name: 'Número de teléfono',
-      article: 'Un número de teléfono para recibir códigos',
       kind: 'códigos por mensaje o llamada',
       setup: 'Agregar un número de teléfono',
       change: 'Cambiar el número',
     },
     email: {
       name: 'Códigos por correo',
-      article: 'Los códigos por correo',
       kind: 'códigos por correo electrónico',
       setup: 'Activar los códigos por correo',
     },
     backup_codes: {
       name: 'Códigos de respaldo',
-      article: 'Los códigos de respaldo',
       kind: 'códigos de respaldo',
     },
   },
