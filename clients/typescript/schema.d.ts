@@ -65,7 +65,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Save my language and time zone (null: no preference) */
+        patch: operations["patchApiV1Me"];
         trace?: never;
     };
     "/api/v1/me/api-keys": {
@@ -1750,7 +1751,10 @@ export interface operations {
                         user: {
                             email: string;
                             id: string;
+                            /** @enum {string|null} */
+                            locale: "en" | "es" | null;
                             name: string;
+                            timeZone: string | null;
                             twoFactorEnabled: boolean;
                         };
                     };
@@ -1794,6 +1798,165 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "account_suspended" | "forbidden" | "two_factor_enrollment_required";
+                        };
+                    };
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    patchApiV1Me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string|null} */
+                    locale?: "en" | "es" | null;
+                    timeZone?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amr: string[];
+                        enrollmentRequired: boolean;
+                        orgs: {
+                            id: string;
+                            name: string;
+                            role: string;
+                        }[];
+                        recovery: string | null;
+                        session: {
+                            amr: string[];
+                            createdAt: string;
+                            expiresAt: string;
+                            id: string;
+                            kind: string;
+                            reauthenticatedAt: null | string;
+                        };
+                        twoFactorRequirement: {
+                            daysLeft: string | null;
+                            deadline: string | null;
+                            orgs: unknown[];
+                            overdue: boolean;
+                            required: boolean;
+                        };
+                        user: {
+                            email: string;
+                            id: string;
+                            /** @enum {string|null} */
+                            locale: "en" | "es" | null;
+                            name: string;
+                            timeZone: string | null;
+                            twoFactorEnabled: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description invalid_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    };
+                };
+            };
+            /** @description unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthenticated";
+                        };
+                    };
+                };
+            };
+            /** @description account_suspended, forbidden, two_factor_enrollment_required */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "account_suspended" | "forbidden" | "two_factor_enrollment_required";
+                        };
+                    };
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    };
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
                         };
                     };
                 };

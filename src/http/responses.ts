@@ -19,6 +19,123 @@ export interface RouteContract {
   readonly errors: readonly ErrorCode[];
 }
 
+/** `GET` and `PATCH /api/v1/me`: the account, its session, orgs and 2FA requirement. */
+const ME_ANSWER = {
+  type: 'object',
+  properties: {
+    user: {
+      type: 'object',
+      properties: {
+        id: {
+          type: 'string',
+        },
+        email: {
+          type: 'string',
+        },
+        name: {
+          type: 'string',
+        },
+        twoFactorEnabled: {
+          type: 'boolean',
+        },
+        locale: {
+          type: ['string', 'null'],
+          enum: ['en', 'es', null],
+        },
+        timeZone: {
+          type: ['string', 'null'],
+        },
+      },
+      required: ['id', 'email', 'name', 'twoFactorEnabled', 'locale', 'timeZone'],
+      additionalProperties: true,
+    },
+    session: {
+      type: 'object',
+      properties: {
+        id: {
+          type: 'string',
+        },
+        amr: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+        },
+        kind: {
+          type: 'string',
+        },
+        createdAt: {
+          type: 'string',
+        },
+        expiresAt: {
+          type: 'string',
+        },
+        reauthenticatedAt: {
+          type: ['null', 'string'],
+        },
+      },
+      required: ['id', 'amr', 'kind', 'createdAt', 'expiresAt', 'reauthenticatedAt'],
+      additionalProperties: true,
+    },
+    amr: {
+      type: 'array',
+      items: {
+        type: 'string',
+      },
+    },
+    orgs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          role: {
+            type: 'string',
+          },
+        },
+        required: ['id', 'name', 'role'],
+        additionalProperties: true,
+      },
+    },
+    enrollmentRequired: {
+      type: 'boolean',
+    },
+    recovery: {
+      type: ['string', 'null'],
+    },
+    twoFactorRequirement: {
+      type: 'object',
+      properties: {
+        required: {
+          type: 'boolean',
+        },
+        deadline: {
+          type: ['string', 'null'],
+        },
+        daysLeft: {
+          type: ['string', 'null'],
+        },
+        overdue: {
+          type: 'boolean',
+        },
+        orgs: {
+          type: 'array',
+          items: {},
+        },
+      },
+      required: ['required', 'deadline', 'daysLeft', 'overdue', 'orgs'],
+      additionalProperties: true,
+    },
+  },
+  required: ['user', 'session', 'amr', 'orgs', 'enrollmentRequired', 'recovery', 'twoFactorRequirement'],
+  additionalProperties: true,
+};
+
 export const API_CONTRACTS: Readonly<Record<string, RouteContract>> = {
   'DELETE /api/v1/me/sessions': {
     responses: {
@@ -239,243 +356,11 @@ export const API_CONTRACTS: Readonly<Record<string, RouteContract>> = {
     errors: ['unauthenticated'],
   },
   'GET /api/v1/me': {
-    responses: {
-      '200': {
-        type: 'object',
-        properties: {
-          user: {
-            type: 'object',
-            properties: {
-              id: {
-                type: 'string',
-              },
-              email: {
-                type: 'string',
-              },
-              name: {
-                type: 'string',
-              },
-              twoFactorEnabled: {
-                type: 'boolean',
-              },
-              locale: {
-                type: ['string', 'null'],
-                enum: ['en', 'es', null],
-              },
-              timeZone: {
-                type: ['string', 'null'],
-              },
-            },
-            required: ['id', 'email', 'name', 'twoFactorEnabled', 'locale', 'timeZone'],
-            additionalProperties: true,
-          },
-          session: {
-            type: 'object',
-            properties: {
-              id: {
-                type: 'string',
-              },
-              amr: {
-                type: 'array',
-                items: {
-                  type: 'string',
-                },
-              },
-              kind: {
-                type: 'string',
-              },
-              createdAt: {
-                type: 'string',
-              },
-              expiresAt: {
-                type: 'string',
-              },
-              reauthenticatedAt: {
-                type: ['null', 'string'],
-              },
-            },
-            required: ['id', 'amr', 'kind', 'createdAt', 'expiresAt', 'reauthenticatedAt'],
-            additionalProperties: true,
-          },
-          amr: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          orgs: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                id: {
-                  type: 'string',
-                },
-                name: {
-                  type: 'string',
-                },
-                role: {
-                  type: 'string',
-                },
-              },
-              required: ['id', 'name', 'role'],
-              additionalProperties: true,
-            },
-          },
-          enrollmentRequired: {
-            type: 'boolean',
-          },
-          recovery: {
-            type: ['string', 'null'],
-          },
-          twoFactorRequirement: {
-            type: 'object',
-            properties: {
-              required: {
-                type: 'boolean',
-              },
-              deadline: {
-                type: ['string', 'null'],
-              },
-              daysLeft: {
-                type: ['string', 'null'],
-              },
-              overdue: {
-                type: 'boolean',
-              },
-              orgs: {
-                type: 'array',
-                items: {},
-              },
-            },
-            required: ['required', 'deadline', 'daysLeft', 'overdue', 'orgs'],
-            additionalProperties: true,
-          },
-        },
-        required: ['user', 'session', 'amr', 'orgs', 'enrollmentRequired', 'recovery', 'twoFactorRequirement'],
-        additionalProperties: true,
-      },
-    },
+    responses: { '200': ME_ANSWER },
     errors: ['account_suspended', 'two_factor_enrollment_required', 'unauthenticated'],
   },
   'PATCH /api/v1/me': {
-    responses: {
-      '200': {
-        type: 'object',
-        properties: {
-          user: {
-            type: 'object',
-            properties: {
-              id: {
-                type: 'string',
-              },
-              email: {
-                type: 'string',
-              },
-              name: {
-                type: 'string',
-              },
-              twoFactorEnabled: {
-                type: 'boolean',
-              },
-              locale: {
-                type: ['string', 'null'],
-                enum: ['en', 'es', null],
-              },
-              timeZone: {
-                type: ['string', 'null'],
-              },
-            },
-            required: ['id', 'email', 'name', 'twoFactorEnabled', 'locale', 'timeZone'],
-            additionalProperties: true,
-          },
-          session: {
-            type: 'object',
-            properties: {
-              id: {
-                type: 'string',
-              },
-              amr: {
-                type: 'array',
-                items: {
-                  type: 'string',
-                },
-              },
-              kind: {
-                type: 'string',
-              },
-              createdAt: {
-                type: 'string',
-              },
-              expiresAt: {
-                type: 'string',
-              },
-              reauthenticatedAt: {
-                type: ['null', 'string'],
-              },
-            },
-            required: ['id', 'amr', 'kind', 'createdAt', 'expiresAt', 'reauthenticatedAt'],
-            additionalProperties: true,
-          },
-          amr: {
-            type: 'array',
-            items: {
-              type: 'string',
-            },
-          },
-          orgs: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                id: {
-                  type: 'string',
-                },
-                name: {
-                  type: 'string',
-                },
-                role: {
-                  type: 'string',
-                },
-              },
-              required: ['id', 'name', 'role'],
-              additionalProperties: true,
-            },
-          },
-          enrollmentRequired: {
-            type: 'boolean',
-          },
-          recovery: {
-            type: ['string', 'null'],
-          },
-          twoFactorRequirement: {
-            type: 'object',
-            properties: {
-              required: {
-                type: 'boolean',
-              },
-              deadline: {
-                type: ['string', 'null'],
-              },
-              daysLeft: {
-                type: ['string', 'null'],
-              },
-              overdue: {
-                type: 'boolean',
-              },
-              orgs: {
-                type: 'array',
-                items: {},
-              },
-            },
-            required: ['required', 'deadline', 'daysLeft', 'overdue', 'orgs'],
-            additionalProperties: true,
-          },
-        },
-        required: ['user', 'session', 'amr', 'orgs', 'enrollmentRequired', 'recovery', 'twoFactorRequirement'],
-        additionalProperties: true,
-      },
-    },
+    responses: { '200': ME_ANSWER },
     errors: ['account_suspended', 'invalid_request', 'two_factor_enrollment_required', 'unauthenticated'],
   },
   'GET /api/v1/me/api-keys': {

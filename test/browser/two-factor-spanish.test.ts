@@ -39,7 +39,7 @@ describe('the authenticator app in Spanish at 375 px', () => {
       await page.goto('/profile/security');
       await expect.poll(() => page.getByRole('heading', { name: 'Seguridad', level: 1 }).count()).toBe(1);
       await expectSpanishFits(page);
-      await page.getByRole('link', { name: 'Configurar app de autenticación' }).click();
+      await page.getByRole('link', { name: 'Configurar la app de autenticación' }).click();
       await page.waitForURL(/\/profile\/security\/totp/);
       await expect
         .poll(() => page.getByRole('heading', { name: 'Configura una app de autenticación' }).count())
