@@ -110,7 +110,7 @@ export default {
   activity: {
     title: 'Recent security activity',
     heading: 'Recent security activity',
-    lead: 'Sign-ins, password changes and other security events on your account, newest first. Times are in UTC.',
+    lead: 'Sign-ins, password changes and other security events on your account, newest first. Each time says its zone: yours when you chose one, else UTC (your browser shows its own).',
     caption: 'Your security activity',
     back: 'Back to your profile',
   },

@@ -114,7 +114,7 @@ export default {
   audit: {
     pageTitle: 'Audit log — {{org}}',
     heading: 'Audit log',
-    subtitle: '{{org}} · newest first · times in UTC',
+    subtitle: '{{org}} · newest first',
     filterLabel: 'Filter the audit log',
     person: 'Person',
     everyone: 'Everyone',
@@ -126,7 +126,7 @@ export default {
     caption: 'Audit log of {{org}}',
     noEvents: 'No events to show.',
     columns: {
-      time: 'Time (UTC)',
+      time: 'Time',
       event: 'Event',
       actor: 'Actor',
       target: 'Target',

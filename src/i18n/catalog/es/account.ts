@@ -119,7 +119,7 @@ export default {
   activity: {
     title: 'Actividad de seguridad reciente',
     heading: 'Actividad de seguridad reciente',
-    lead: 'Inicios de sesión, cambios de contraseña y otros eventos de seguridad de tu cuenta, del más reciente al más antiguo. Las horas están en UTC.',
+    lead: 'Inicios de sesión, cambios de contraseña y otros eventos de seguridad de tu cuenta, del más reciente al más antiguo. Cada hora indica su zona: la tuya si elegiste una; si no, UTC (tu navegador muestra la suya).',
     caption: 'Tu actividad de seguridad',
     back: 'Volver a tu perfil',
   },

@@ -121,7 +121,7 @@ export default {
   audit: {
     pageTitle: 'Registro de auditoría — {{org}}',
     heading: 'Registro de auditoría',
-    subtitle: '{{org}} · lo más reciente primero · horas en UTC',
+    subtitle: '{{org}} · lo más reciente primero',
     filterLabel: 'Filtrar el registro de auditoría',
     person: 'Persona',
     everyone: 'Todos',
@@ -133,7 +133,7 @@ export default {
     caption: 'Registro de auditoría de {{org}}',
     noEvents: 'No hay eventos para mostrar.',
     columns: {
-      time: 'Hora (UTC)',
+      time: 'Hora',
       event: 'Evento',
       actor: 'Autor',
       target: 'Afectado',
