@@ -3,23 +3,18 @@
  * a Spanish-speaking owner in Mexico City gets every notice in Spanish, while an English-speaking member of
  * the same org keeps today's English word for word. An invitation is written in the inviter's language.
  */
+import { englishSentences } from '../helpers/i18n.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, lastEmailTo, OWNER, setUpOwner, tokenFromLink, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { lastEmailCode } from '../helpers/email-codes.ts';
 import enMail from '../../src/i18n/catalog/en/mail.ts';
-import type { Catalog } from '../../src/i18n/catalog-types.ts';
 
 const ZONE = 'America/Mexico_City';
 const NEW_PASSWORD = 'copper-meadow-thistle-77';
 const NURSE = { email: 'nurse@acme.test', password: 'amber-willow-canyon-19' };
 
 /** Every English sentence of the mail catalogue without placeholders (what must not leak into Spanish). */
-function englishSentences(catalog: Catalog): string[] {
-  return Object.values(catalog).flatMap((value) =>
-    typeof value === 'string' ? (value.length > 15 && !value.includes('{{') ? [value] : []) : englishSentences(value),
-  );
-}
 
 describe.each(DIALECTS)("emails in the recipient's language (%s)", (dialect) => {
   let t: TestApp;

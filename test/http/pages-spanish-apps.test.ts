@@ -3,6 +3,7 @@
  * person's saved preference, before Accept-Language), the admin pages follow the saved preference with no
  * English text of the apps catalogue left, and the "Continuing to the app" page wears the org's branding.
  */
+import { englishSentences } from '../helpers/i18n.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OWNER } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
@@ -20,14 +21,6 @@ import en from '../../src/i18n/catalog/en/apps.ts';
 import { escapeHtml } from '../../src/core/html.ts';
 
 /** The English catalogue's sentences: leaves long enough to be a sentence and without placeholders. */
-function englishSentences(node: unknown, out: string[] = []): string[] {
-  if (typeof node === 'string') {
-    if (node.length > 15 && !node.includes('{{')) out.push(node);
-  } else if (node && typeof node === 'object') {
-    for (const value of Object.values(node)) englishSentences(value, out);
-  }
-  return out;
-}
 const SENTENCES = englishSentences(en);
 
 function expectNoEnglish(body: string, where: string): void {

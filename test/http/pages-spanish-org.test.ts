@@ -3,20 +3,16 @@
  * (and its review step), 2FA compliance, an exemption, the audit log, branding and import in Spanish, role
  * names included, and none of the org catalogue's English sentences.
  */
+import { catalogTexts } from '../helpers/i18n.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { createMember } from '../../src/flows/members.ts';
 import { OPERATOR } from '../../src/flows/operator.ts';
 import { escapeHtml } from '../../src/core/html.ts';
 import enOrg from '../../src/i18n/catalog/en/org.ts';
-import type { Catalog } from '../../src/i18n/catalog-types.ts';
-
-function leaves(catalog: Catalog): string[] {
-  return Object.values(catalog).flatMap((value) => (typeof value === 'string' ? [value] : leaves(value)));
-}
 
 /** The org catalogue's English sentences that a Spanish page must not show (no placeholders, not short). */
-const ENGLISH = leaves(enOrg)
+const ENGLISH = catalogTexts(enOrg)
   .map((text) => text.replace(/<[^>]+>/g, ''))
   .filter((text) => text.length > 15 && !text.includes('{{'));
 

@@ -4,20 +4,16 @@
  * removing a method, turning 2FA off and the API keys. None of the security catalogue's English sentences
  * may show through.
  */
+import { englishSentences } from '../helpers/i18n.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, OWNER, setUpOwner, type TestApp } from '../helpers/app.ts';
 import { enrolTotp } from '../helpers/two-factor.ts';
 import { PHONE_NUMBER } from '../helpers/phone.ts';
 import english from '../../src/i18n/catalog/en/security.ts';
-import type { Catalog } from '../../src/i18n/catalog-types.ts';
 import { escapeHtml } from '../../src/core/html.ts';
 
-function leaves(catalog: Catalog): string[] {
-  return Object.values(catalog).flatMap((value) => (typeof value === 'string' ? [value] : leaves(value)));
-}
-
 /** The English sentences of the security catalogue that a Spanish page must not contain. */
-const SENTENCES = leaves(english).filter((text) => text.length > 15 && !text.includes('{{'));
+const SENTENCES = englishSentences(english);
 
 function expectSpanish(body: string, ...spanish: string[]): void {
   expect(body).toContain('lang="es"');
