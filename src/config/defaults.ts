@@ -69,6 +69,11 @@ export const DATABASE = Object.freeze({
   keepAliveInitialDelayMs: 10_000,
   /** /readyz waits this long for `select 1`: below the 1 s a Kubernetes probe waits by default (timeoutSeconds). */
   readinessTimeoutMs: 800,
+  /**
+   * PostgreSQL: how many distinct SQL texts run as named prepared statements (src/db/connect.ts). The app has
+   * a few hundred; texts beyond this (none expected) run unnamed, so each connection's plans stay bounded.
+   */
+  namedStatements: 2000,
   /** SQLite `busy_timeout`: how long a write waits for another writer's lock before SQLITE_BUSY (503). */
   sqliteBusyTimeoutMs: 5000,
 });

@@ -20,6 +20,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { DATABASE } from '../config/defaults.ts';
+import { sha256Hex } from '../crypto/index.ts';
 import type { Database } from './schema.ts';
 import { bundledMigrations } from './migrations/index.ts';
 
@@ -135,6 +136,30 @@ class SchemaScopedPostgresDialect extends PostgresDialect {
   }
 }
 
+/** SQLSTATE 0A000, "cached plan must not change result type": a prepared statement outlived a column change. */
+const STALE_PLAN_CODE = '0A000';
+
+/**
+ * Server-side prepared statements on PostgreSQL: each SQL text the app runs gets a name, and each connection
+ * parses and plans it once instead of on every call (PostgreSQL spent most of its CPU on that in the
+ * session check: bench/RESULTS.md). Only single data statements are named, and only the first
+ * DATABASE.namedStatements distinct texts, so a connection's prepared statements stay bounded; migrations
+ * (the connection without time limits) run unnamed.
+ */
+class NamedStatements {
+  private readonly names = new Map<string, string | null>();
+
+  nameOf(text: string): string | null {
+    const known = this.names.get(text);
+    if (known !== undefined) return known;
+    if (this.names.size >= DATABASE.namedStatements) return null;
+    const name = NAMEABLE.test(text) && !text.includes(';') ? `tf_${sha256Hex(text).slice(0, 24)}` : null;
+    this.names.set(text, name);
+    return name;
+  }
+}
+const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
 /** node-postgres' message when a query got no answer within `query_timeout`. */
 const READ_TIMEOUT_MESSAGE = 'Query read timeout';
 
@@ -144,17 +169,23 @@ const READ_TIMEOUT_MESSAGE = 'Query read timeout';
  * Later queries of the same checkout (a transaction's ROLLBACK) fail at once with the same error instead of
  * waiting once more; releasing the connection with an error makes the pool close it.
  */
-function discardingSilentConnections(pool: pg.Pool): PostgresPool {
+function discardingSilentConnections(pool: pg.Pool, named: NamedStatements | null): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
       let silent: Error | null = null;
       const query = async (text: string, parameters: ReadonlyArray<unknown>) => {
         if (silent) throw silent;
+        const name = named?.nameOf(text);
         try {
-          return await client.query(text, [...parameters]);
+          return await (name
+            ? client.query({ name, text, values: [...parameters] })
+            : client.query(text, [...parameters]));
         } catch (error) {
           if (error instanceof Error && error.message === READ_TIMEOUT_MESSAGE) silent = error;
+          // A statement prepared before a migration changed its table's columns (another instance migrated):
+          // this connection's plans are stale, so it is closed and the next checkout prepares afresh.
+          if (name && (error as { code?: string }).code === STALE_PLAN_CODE) silent = error as Error;
           throw error;
         }
       };
@@ -187,7 +218,7 @@ function openPostgres(url: string, options: OpenOptions, scopedTo: string | unde
   });
   // A lost connection must not crash the process; queries fail and /readyz reports it.
   pool.on('error', () => {});
-  const config = { pool: discardingSilentConnections(pool) };
+  const config = { pool: discardingSilentConnections(pool, timeLimits ? new NamedStatements() : null) };
   const dialect = scopedTo ? new SchemaScopedPostgresDialect(config, scopedTo) : new PostgresDialect(config);
   return new Kysely<Database>({ dialect, log: countStatement });
 }

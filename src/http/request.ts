@@ -116,9 +116,10 @@ export async function resolveSession(ctx: Ctx, request: FastifyRequest): Promise
   }
   const token = request.cookies[cookieNames(ctx.config).session];
   const session = token ? await findSession(ctx, token) : null;
-  // Enforcement is evaluated on every request, so a shortened grace period blocks at the next one.
+  // Enforcement is evaluated on every request (the requirement is read with the session), so a shortened
+  // grace period blocks at the next one.
   if (session && !session.user.twoFactorEnabled) {
-    session.requirement = await requirementFor(ctx, session.userId);
+    session.requirement ??= await requirementFor(ctx, session.userId);
     session.enrollmentRequired = isOverdue(session.requirement, ctx.clock());
   }
   request.session = session;

@@ -64,7 +64,7 @@ export async function sessionResponse(app: FastifyInstance, session: CurrentSess
     orgs: memberships.map((m) => ({ id: m.org.id, name: m.org.name, role: m.role })),
     enrollmentRequired: session.enrollmentRequired,
     // A pending account recovery (when it completes) or one completed lately: every session is told.
-    recovery: await recoveryNotice(ctx, session.userId),
+    recovery: await recoveryNotice(ctx, session.userId, session.recentRecoveries),
     // With 2FA on there is no deadline to compute: which orgs require it follows from the memberships.
     twoFactorRequirement: session.user.twoFactorEnabled
       ? {

@@ -1,6 +1,6 @@
 /** The strictest 2FA requirement over all of a user's orgs, read from the database on every use. */
 import type { Ctx } from '../context.ts';
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { preparedRead } from '../db/prepared.ts';
 import { daysLeft, deadlineFor, memberDeadline, type Requirement } from '../core/enforcement.ts';
@@ -15,9 +15,12 @@ export interface UserRequirement {
   readonly memberships: readonly Membership[];
 }
 
-/** Every membership with what its deadline depends on: read on each session check of a person without 2FA. */
-const requirementRows = preparedRead((db: Kysely<Database>, userId: string) =>
-  db
+/**
+ * Every membership of a user with what its deadline depends on, oldest org first: read on each session check
+ * (with the session itself, src/sessions/service.ts) and wherever a requirement is needed.
+ */
+export function requirementRowsQuery(db: Kysely<Database>, userId: string | Expression<string>) {
+  return db
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -40,14 +43,20 @@ const requirementRows = preparedRead((db: Kysely<Database>, userId: string) =>
       'x.extended_deadline',
     ])
     .where('m.user_id', '=', userId)
-    .orderBy('o.created_at'),
-);
+    .orderBy('o.created_at');
+}
+export type RequirementRow = Awaited<ReturnType<ReturnType<typeof requirementRowsQuery>['execute']>>[number];
+
+const requirementRows = preparedRead((db: Kysely<Database>, userId: string) => requirementRowsQuery(db, userId));
 
 export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequirement> {
-  const rows = await requirementRows(ctx.db.kysely, userId);
+  return requirementFromRows(await requirementRows(ctx.db.kysely, userId), ctx.clock());
+}
+
+/** The requirement that a user's membership rows (requirementRowsQuery) make, at `now`. */
+export function requirementFromRows(rows: readonly RequirementRow[], now: Date): UserRequirement {
   let deadline: Date | null = null;
   const orgNames: string[] = [];
-  const now = ctx.clock();
   for (const r of rows) {
     // Exemptions, break-glass, extensions and the reset rule: src/core/enforcement.ts memberDeadline.
     const due = memberDeadline(

@@ -46,7 +46,9 @@ export async function pageFrame(
   }
   // Every signed-in page of the user shows a pending recovery, with a way to cancel it, or a recent completion.
   const recovery =
-    request.session && !request.session.apiKey ? await recoveryNotice(ctx, request.session.userId) : null;
+    request.session && !request.session.apiKey
+      ? await recoveryNotice(ctx, request.session.userId, request.session.recentRecoveries)
+      : null;
   const banner = recoveryBanner(t, recovery, csrf);
   const brandOrg = options.org || nav?.orgId || null;
   const brand = brandOrg ? await pageBrand(ctx, brandOrg) : null;

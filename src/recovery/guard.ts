@@ -8,7 +8,7 @@
 import { DAY_SECONDS, RECOVERY } from '../config/defaults.ts';
 import { addSeconds } from '../core/clock.ts';
 import { AppError } from '../errors.ts';
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { preparedRead } from '../db/prepared.ts';
 import { audit, type Ctx } from '../context.ts';
@@ -112,25 +112,40 @@ export type RecoveryNotice =
   | ({ readonly status: 'pending' } & Omit<PendingRecovery, 'id'>)
   | { readonly status: 'completed'; readonly completedAt: string };
 
-/**
- * What every signed-in session is told: a pending recovery (with its real end and how to cancel it on the
- * page), or a recovery that completed within RECOVERY.completedNoticeSeconds.
- */
-/** Pending and lately completed recoveries: read on every signed-in page and session answer. */
-const recentRecoveries = preparedRead((db: Kysely<Database>, userId: string, since: string) =>
-  db
+/** Pending and lately completed recoveries: read on every signed-in page and session answer, with the session. */
+export function recentRecoveriesQuery(db: Kysely<Database>, userId: string | Expression<string>, since: string) {
+  return db
     .selectFrom('recoveries')
     .select(['status', 'ended_at'])
     .where('user_id', '=', userId)
     .where((eb) =>
       eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'completed'), eb('ended_at', '>=', since)])]),
-    ),
+    );
+}
+export type RecentRecovery = Awaited<ReturnType<ReturnType<typeof recentRecoveriesQuery>['execute']>>[number];
+
+const recentRecoveries = preparedRead((db: Kysely<Database>, userId: string, since: string) =>
+  recentRecoveriesQuery(db, userId, since),
 );
 
-export async function recoveryNotice(ctx: Ctx, userId: string): Promise<RecoveryNotice | null> {
+/** Since when a completed recovery is still told (RECOVERY.completedNoticeSeconds before `now`). */
+export function recoveryNoticeSince(now: Date): string {
+  return addSeconds(now, -RECOVERY.completedNoticeSeconds).toISOString();
+}
+
+/**
+ * What every signed-in session is told: a pending recovery (with its real end and how to cancel it on the
+ * page), or a recovery that completed within RECOVERY.completedNoticeSeconds.
+ * `known`: the rows recentRecoveriesQuery gave for this request already (the session check reads them with
+ * the session), else they are read here.
+ */
+export async function recoveryNotice(
+  ctx: Ctx,
+  userId: string,
+  known?: readonly RecentRecovery[],
+): Promise<RecoveryNotice | null> {
   // One read for the common answers (nothing, or a recent completion); a pending one also needs its real end.
-  const since = addSeconds(ctx.clock(), -RECOVERY.completedNoticeSeconds).toISOString();
-  const rows = await recentRecoveries(ctx.db.kysely, userId, since);
+  const rows = known ?? (await recentRecoveries(ctx.db.kysely, userId, recoveryNoticeSince(ctx.clock())));
   if (rows.some((r) => r.status === 'pending')) {
     const pending = await pendingRecovery(ctx, userId);
     if (pending)

@@ -10,6 +10,9 @@ import type { Ctx } from '../context.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { preparedRead } from '../db/prepared.ts';
+import { jsonRows, parsedRows } from '../db/json-rows.ts';
+import { requirementFromRows, requirementRowsQuery } from '../orgs/enforcement.ts';
+import { recentRecoveriesQuery, recoveryNoticeSince, type RecentRecovery } from '../recovery/guard.ts';
 import type { RequestMeta } from '../audit/store.ts';
 
 export type SessionKind = 'full' | 'enrollment';
@@ -44,8 +47,8 @@ export interface CurrentSession extends SessionView {
   /** An org requires 2FA of this user and the deadline has passed: only enrolment routes open. */
   enrollmentRequired: boolean;
   /**
-   * The org requirement as read for this request (a user without 2FA; src/http/request.ts), so that what
-   * the request answers about it needs no second read.
+   * The org requirement and the memberships, read with the session (src/http/request.ts decides with it
+   * whether enrolment is overdue), so that what the request answers about them needs no second read.
    */
   requirement?: {
     readonly deadline: Date | null;
@@ -56,6 +59,8 @@ export interface CurrentSession extends SessionView {
       readonly requireTwoFactor: string;
     }>;
   };
+  /** Pending and lately completed recoveries, read with the session (recoveryNotice tells them). */
+  readonly recentRecoveries?: readonly RecentRecovery[];
   /** Set when the request authenticated with an API key instead of a session cookie. */
   readonly apiKey?: { readonly id: string; readonly orgId: string | null; readonly scope: 'read' | 'write' };
 }
@@ -148,13 +153,17 @@ export async function findSessionById(ctx: Ctx, sessionId: string): Promise<Curr
   return liveSession(ctx, 's.id', sessionId);
 }
 
-/** The session with its user: the one read of every request's session check, compiled once (src/db/prepared.ts). */
+/**
+ * The session with its user, the user's memberships (what the org 2FA requirement depends on) and recent
+ * recoveries: every request's session check in one statement, compiled once (src/db/prepared.ts), so that on
+ * PostgreSQL it is one round trip.
+ */
 function sessionLookup(column: 's.token_hash' | 's.id') {
-  return preparedRead((db: Kysely<Database>, value: string) =>
+  return preparedRead((db: Kysely<Database>, value: string, recoveriesSince: string) =>
     db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
-      .select([
+      .select((eb) => [
         's.id',
         's.user_id',
         's.kind',
@@ -175,6 +184,8 @@ function sessionLookup(column: 's.token_hash' | 's.id') {
         'u.suspended_at',
         'u.locale',
         'u.time_zone',
+        jsonRows(db, requirementRowsQuery(db, eb.ref('s.user_id'))).as('memberships'),
+        jsonRows(db, recentRecoveriesQuery(db, eb.ref('s.user_id'), recoveriesSince)).as('recoveries'),
       ])
       .where(column, '=', value),
   );
@@ -184,7 +195,11 @@ const sessionById = sessionLookup('s.id');
 
 async function liveSession(ctx: Ctx, column: 's.token_hash' | 's.id', value: string): Promise<CurrentSession | null> {
   const now = ctx.clock();
-  const [row] = await (column === 's.token_hash' ? sessionByTokenHash : sessionById)(ctx.db.kysely, value);
+  const [row] = await (column === 's.token_hash' ? sessionByTokenHash : sessionById)(
+    ctx.db.kysely,
+    value,
+    recoveryNoticeSince(now),
+  );
   if (!row || row.revoked_at || row.suspended_at) return null;
   const nowIso = now.toISOString();
   if (row.absolute_expires_at <= nowIso || row.idle_expires_at <= nowIso) return null;
@@ -199,6 +214,7 @@ async function liveSession(ctx: Ctx, column: 's.token_hash' | 's.id', value: str
       .where('id', '=', row.id)
       .execute();
   }
+  const memberships = parsedRows(row.memberships).sort((a, b) => compareText(a.created_at, b.created_at));
   return {
     ...view(row),
     user: {
@@ -210,7 +226,13 @@ async function liveSession(ctx: Ctx, column: 's.token_hash' | 's.id', value: str
       timeZone: row.time_zone,
     },
     enrollmentRequired: false,
+    requirement: requirementFromRows(memberships, now),
+    recentRecoveries: parsedRows(row.recoveries),
   };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Issues a new token for the session (the old one stops working) and optionally records a re-auth. */

@@ -2,9 +2,10 @@
  * Every language's catalogue matches English (src/i18n/catalog): the same keys, every plural form the
  * language needs (Intl.PluralRules), the same placeholders and markup, and texts actually translated.
  */
+import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { resources } from '../../src/i18n/catalog/index.ts';
-import { LOCALES } from '../../src/i18n/index.ts';
+import { LOCALES, translator, type MessageKey } from '../../src/i18n/index.ts';
 import type { Catalog } from '../../src/i18n/catalog-types.ts';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -103,5 +104,41 @@ describe('message catalogues', () => {
       for (const [key, forms] of grouped(leaves((english as Record<string, Catalog>)[namespace]!)))
         if (!forms.has('') && !(forms.has('one') && forms.has('other'))) missing.push(`${namespace}:${key}`);
     expect(missing).toEqual([]);
+  });
+
+  it('writes every text with values exactly as i18next does (the translator fills cached templates itself)', async () => {
+    const reference = i18next.createInstance();
+    await reference.init({
+      resources,
+      lng: 'en',
+      fallbackLng: 'en',
+      supportedLngs: [...LOCALES],
+      ns: Object.keys(english),
+      interpolation: { escapeValue: false },
+    });
+    const differ: string[] = [];
+    let compared = 0;
+    for (const locale of LOCALES) {
+      const t = translator(locale);
+      const fixed = reference.getFixedT(locale);
+      for (const namespace of Object.keys(english))
+        for (const [key, forms] of grouped(leaves((english as Record<string, Catalog>)[namespace]!))) {
+          const names = new Set([...forms.values()].flatMap(placeholders));
+          const name = `${namespace}:${key}` as MessageKey;
+          // Every placeholder filled (with text that looks like markup or a nested lookup), and one left out.
+          const full = Object.fromEntries([...names].map((n) => [n, `<${n}> $t(common:yes) {{x}}`]));
+          const cases: Record<string, string | number>[] = forms.has('')
+            ? [full, {}, Object.fromEntries([...names].slice(1).map((n) => [n, n]))]
+            : [0, 1, 2, 5, 21, 1_000_000, 1.5].map((count) => ({ ...full, count }));
+          for (const values of cases) {
+            compared += 1;
+            const ours = t(name, values);
+            const theirs = fixed(name, { ...values, nest: false });
+            if (ours !== theirs) differ.push(`${locale} ${name} ${JSON.stringify(values)}: ${ours} ≠ ${theirs}`);
+          }
+        }
+    }
+    expect(compared).toBeGreaterThan(500);
+    expect(differ).toEqual([]);
   });
 });
