@@ -2,6 +2,7 @@
  * buildApp(config, deps): the whole HTTP application, without listening. Tests use app.inject() or
  * listen on port 0; src/server.ts listens and drains on SIGTERM.
  */
+import { buildValidator } from './http/validators.ts';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -58,6 +59,17 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
 }
 
+/**
+ * A route plugin with its name given: Fastify names an unnamed plugin by searching the whole module cache,
+ * which cost ~2 ms a plugin on every app built.
+ */
+function named<P extends (...args: never[]) => unknown>(plugin: P): P {
+  const display = Symbol.for('fastify.display-name');
+  const target = plugin as P & { [display]?: string };
+  target[display] ??= plugin.name;
+  return plugin;
+}
+
 export async function buildApp(config: Config, deps: AppDeps, options: BuildOptions = {}): Promise<FastifyInstance> {
   const handleError = errorHandler(renderErrorPage);
   const app = Fastify({
@@ -67,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
     bodyLimit: BODY_LIMIT_BYTES,
     // Unknown fields are refused (400), never silently dropped; types are never coerced.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator } },
     // A fresh random id per request (an incoming X-Request-Id is not trusted), in every log line and echoed.
     requestIdHeader: false,
     genReqId: newRequestId,
@@ -153,29 +166,29 @@ export async function buildApp(config: Config, deps: AppDeps, options: BuildOpti
   );
   app.get('/openapi.json', async () => openApiDocument(operations, config.publicUrl));
 
-  await app.register(sessionRoutes);
-  await app.register(accountRoutes);
-  await app.register(orgRoutes);
-  await app.register(factorRoutes);
-  await app.register(totpRoutes);
-  await app.register(passkeyRoutes);
-  await app.register(phoneRoutes);
-  await app.register(emailRoutes);
-  await app.register(orgSecurityRoutes);
-  await app.register(exemptionRoutes);
-  await app.register(checkupRoutes);
-  await app.register(apiKeyRoutes);
-  await app.register(recoveryRoutes);
-  await app.register(pageRoutes);
-  await app.register(metricsRoutes);
-  await app.register(oidcRoutes);
-  await app.register(oidcClientRoutes);
-  await app.register(connectedAppRoutes);
-  await app.register(webhookRoutes);
-  await app.register(webhookPages);
-  await app.register(forwardAuthRoutes);
-  await app.register(forwardAuthPages);
-  await app.register(brandingRoutes);
-  await app.register(brandingPages);
+  await app.register(named(sessionRoutes));
+  await app.register(named(accountRoutes));
+  await app.register(named(orgRoutes));
+  await app.register(named(factorRoutes));
+  await app.register(named(totpRoutes));
+  await app.register(named(passkeyRoutes));
+  await app.register(named(phoneRoutes));
+  await app.register(named(emailRoutes));
+  await app.register(named(orgSecurityRoutes));
+  await app.register(named(exemptionRoutes));
+  await app.register(named(checkupRoutes));
+  await app.register(named(apiKeyRoutes));
+  await app.register(named(recoveryRoutes));
+  await app.register(named(pageRoutes));
+  await app.register(named(metricsRoutes));
+  await app.register(named(oidcRoutes));
+  await app.register(named(oidcClientRoutes));
+  await app.register(named(connectedAppRoutes));
+  await app.register(named(webhookRoutes));
+  await app.register(named(webhookPages));
+  await app.register(named(forwardAuthRoutes));
+  await app.register(named(forwardAuthPages));
+  await app.register(named(brandingRoutes));
+  await app.register(named(brandingPages));
   return app;
 }
