@@ -52,7 +52,7 @@ function openRateLimiter(config: Config, db: Db): { rateLimiter: RateLimiter; re
 
 /** Opens everything a command needs (database migrated, keys, mail). */
 export async function openRuntime(config: Config): Promise<Runtime> {
-  const db: Db = openDatabase(config.databaseUrl);
+  const db: Db = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
   await migrate(db);
   const keyring = loadKeyring({ secretKey: config.secretKey, dataDir: config.dataDir });
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : outboxTransport();

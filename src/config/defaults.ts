@@ -74,6 +74,13 @@ export const DATABASE = Object.freeze({
    * a few hundred; texts beyond this (none expected) run unnamed, so each connection's plans stay bounded.
    */
   namedStatements: 2000,
+  /**
+   * PostgreSQL connections per instance (DATABASE_POOL_SIZE, 1–100). 10 by default: on the 2-core bench machine
+   * 5, 10 and 20 gave the same session-check and verify rates (bench/RESULTS.md), so the default stays small
+   * enough for many instances under PostgreSQL's default max_connections of 100.
+   */
+  poolSize: 10,
+  maxPoolSize: 100,
   /** SQLite `busy_timeout`: how long a write waits for another writer's lock before SQLITE_BUSY (503). */
   sqliteBusyTimeoutMs: 5000,
 });

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { PhoneSettingError, readPhoneConfig, type PhoneConfig } from './phone.ts';
-import { DEFAULTS, METRICS, RECOVERY, SHUTDOWN } from './defaults.ts';
+import { DATABASE, DEFAULTS, METRICS, RECOVERY, SHUTDOWN } from './defaults.ts';
 
 /** The resolved process configuration. Built once at start from the environment, then frozen. */
 export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  /** PostgreSQL connections per instance (DATABASE_POOL_SIZE). */
+  readonly databasePoolSize: number;
   readonly dataDir: string;
   readonly publicUrl: string;
   /** Origin of publicUrl, the only Origin accepted on cookie-carrying state changes. */
@@ -130,6 +132,15 @@ function readShutdownDrain(env: Env): number {
   return Number(raw);
 }
 
+function readPoolSize(env: Env): number {
+  const raw = env.DATABASE_POOL_SIZE;
+  if (raw === undefined || raw === '') return DATABASE.poolSize;
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > DATABASE.maxPoolSize) {
+    throw new ConfigError('DATABASE_POOL_SIZE', `must be a whole number from 1 to ${DATABASE.maxPoolSize}`);
+  }
+  return Number(raw);
+}
+
 function readRedisPrefix(env: Env): string {
   const raw = env.REDIS_PREFIX;
   if (raw === undefined || raw === '') return DEFAULTS.redisPrefix;
@@ -189,6 +200,7 @@ export function resolveConfig(env: Env): Config {
     port,
     host,
     databaseUrl,
+    databasePoolSize: readPoolSize(env),
     dataDir,
     publicUrl: publicUrlParsed.origin,
     publicOrigin: publicUrlParsed.origin,

@@ -64,7 +64,7 @@ export interface OpenOptions {
   readonly timeLimits?: boolean;
 }
 
-function openSqlite(file: string): Kysely<Database> {
+function openSqlite(file: string): { kysely: Kysely<Database>; database: SQLite.Database } {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
@@ -72,7 +72,7 @@ function openSqlite(file: string): Kysely<Database> {
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${DATABASE.sqliteBusyTimeoutMs}`);
   cachePreparedStatements(database);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: countStatement });
+  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: countStatement }), database };
 }
 
 /** How many distinct SQL texts keep their prepared statement (the app has a few hundred). */
@@ -203,7 +203,7 @@ function openPostgres(url: string, options: OpenOptions, scopedTo: string | unde
   const timeLimits = options.timeLimits !== false;
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
+    max: options.poolSize ?? DATABASE.poolSize,
     connectionTimeoutMillis: DATABASE.connectTimeoutMs,
     keepAlive: true,
     keepAliveInitialDelayMillis: DATABASE.keepAliveInitialDelayMs,
@@ -258,7 +258,15 @@ export function searchPathSchema(databaseUrl: string): string | undefined {
 
 export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db {
   if (databaseUrl.startsWith('sqlite:')) {
-    return wrapKysely(openSqlite(databaseUrl.slice('sqlite:'.length)), 'sqlite');
+    const { kysely, database } = openSqlite(databaseUrl.slice('sqlite:'.length));
+    return {
+      ...wrapKysely(kysely, 'sqlite'),
+      // Kysely closes the file only when a query has opened its driver; a database closed unused is closed too.
+      async close() {
+        await kysely.destroy();
+        if (database.open) database.close();
+      },
+    };
   }
   // A schema named in the URL is where the migrations' bookkeeping tables live too, and the only one the
   // migrator's introspection reads (another schema dropped meanwhile must not fail a start-up).

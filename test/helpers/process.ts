@@ -1,6 +1,7 @@
 /**
- * twofold as real processes: `node --import tsx src/cli.ts serve` (one process, so a signal reaches the
- * server itself), CLI commands, and a cookie-jar HTTP client that may talk to several instances.
+ * twofold as real processes: `node dist/cli.js serve`, built from the current source once per run
+ * (test/helpers/global-setup.ts; one process, so a signal reaches the server itself), CLI commands, and a
+ * cookie-jar HTTP client that may talk to several instances.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
@@ -9,6 +10,9 @@ import { openDatabase } from '../../src/db/connect.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const READY_TIMEOUT_MS = 20_000;
+
+/** The command line that runs the built twofold command, as `npm start` and bin/twofold.js run it. */
+export const BUILT_CLI = ['--enable-source-maps', path.join(ROOT, 'dist/cli.js')] as const;
 
 /** A fresh key for TWOFOLD_SECRET_KEY (32 random bytes, base64url). */
 export function newSecretKey(): string {
@@ -39,7 +43,7 @@ export interface ServerProcess {
 }
 
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: ROOT, env: childEnv(env) });
+  const child = spawn(process.execPath, [...BUILT_CLI, 'serve'], { cwd: ROOT, env: childEnv(env) });
   const lines: string[] = [];
   const waiters: Array<() => void> = [];
   let stderr = '';
@@ -100,7 +104,7 @@ export interface CliRun {
 
 export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    const child = spawn(process.execPath, [...BUILT_CLI, ...args], {
       cwd: ROOT,
       env: childEnv(env),
     });

@@ -15,6 +15,7 @@ import { openDatabase } from '../../src/db/connect.ts';
 import { createMailQueue } from '../../src/mail/queue.ts';
 import { outboxTransport } from '../../src/mail/transport.ts';
 import { ORIGIN } from '../helpers/app.ts';
+import { BUILT_CLI } from '../helpers/process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const OWNER_PASSWORD = 'tundra-pebble-orchid-2718';
@@ -34,7 +35,7 @@ describe('twofold CLI', { timeout: 90_000 }, () => {
 
   function cli(args: string[], stdin = '', env: Record<string, string> = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      const child = spawn(process.execPath, [...BUILT_CLI, ...args], {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH ?? '',

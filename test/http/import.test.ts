@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Client, createTestApp, type TestApp } from '../helpers/app.ts';
 import { DIALECTS } from '../helpers/db.ts';
 import { codeAt } from '../helpers/two-factor.ts';
+import { BUILT_CLI } from '../helpers/process.ts';
 import { hashPassword } from '../../src/crypto/password.ts';
 import { importMembers } from '../../src/import/importer.ts';
 
@@ -175,7 +176,7 @@ describe('twofold import (command line)', () => {
       DATA_DIR: dir,
       TEST_DATABASE_URL: '',
     };
-    const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'import', file], {
+    const out = execFileSync(process.execPath, [...BUILT_CLI, 'import', file], {
       env,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

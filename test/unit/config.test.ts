@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../../src/config/index.ts';
+import { BUILT_CLI } from '../helpers/process.ts';
 import { DEFAULTS, SHUTDOWN } from '../../src/config/defaults.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -70,6 +71,14 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
   });
 
+  it('reads DATABASE_POOL_SIZE: 10 by default, 1 to 100 allowed', () => {
+    expect(resolveConfig({}).databasePoolSize).toBe(10);
+    expect(resolveConfig({ DATABASE_POOL_SIZE: '1' }).databasePoolSize).toBe(1);
+    expect(resolveConfig({ DATABASE_POOL_SIZE: '40' }).databasePoolSize).toBe(40);
+    for (const bad of ['0', '101', '-3', '4.5', 'ten'])
+      expect(() => resolveConfig({ DATABASE_POOL_SIZE: bad })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+
   it('reads SHUTDOWN_DRAIN_SECONDS: 5 by default, 0 to 60 allowed', () => {
     expect(resolveConfig({}).shutdownDrainSeconds).toBe(SHUTDOWN.defaultDrainSeconds);
     expect(SHUTDOWN.defaultDrainSeconds).toBe(5);
@@ -114,7 +123,7 @@ describe('resolveConfig', () => {
 
 describe('the serve command with bad configuration', () => {
   it('exits with code 1 and one line on stderr naming the setting', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    const result = spawnSync(process.execPath, [...BUILT_CLI, 'serve'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', PORT: 'abc' },
       encoding: 'utf8',
