@@ -24,10 +24,10 @@ export interface TestDb {
 }
 
 /**
- * Where test databases live: memory-backed /dev/shm when there is one (SQLite's file writes and syncs then
- * cost nothing), else the system's temporary folder.
+ * Where test databases live: the run's scratch folder (test/helpers/global-setup.ts: memory-backed /dev/shm
+ * when there is one, so SQLite's file writes and syncs cost nothing), else the system's temporary folder.
  */
-const SCRATCH = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+const SCRATCH = process.env.TWOFOLD_TEST_SCRATCH ?? os.tmpdir();
 
 /** A migrated SQLite file, made once per test file and copied for each database (migrating took ~50 ms). */
 let sqliteTemplate: Promise<string> | null = null;
@@ -37,8 +37,7 @@ function migratedSqliteFile(): Promise<string> {
     const file = path.join(dir, 'template.db');
     const db = openDatabase(`sqlite:${file}`);
     await migrate(db);
-    await db.close(); // checkpoints the WAL into the file
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    await db.close(); // checkpoints the WAL into the file; the folder goes with the run's scratch folder
     return file;
   })();
   return sqliteTemplate;
