@@ -136,8 +136,8 @@ class SchemaScopedPostgresDialect extends PostgresDialect {
   }
 }
 
-/** SQLSTATE 0A000, "cached plan must not change result type": a prepared statement outlived a column change. */
-const STALE_PLAN_CODE = '0A000';
+/** PostgreSQL's refusal to run a prepared statement that outlived a column change (SQLSTATE 0A000). */
+const STALE_PLAN = /cached plan must not change result type/;
 
 /**
  * Server-side prepared statements on PostgreSQL: each SQL text the app runs gets a name, and each connection
@@ -185,7 +185,7 @@ function discardingSilentConnections(pool: pg.Pool, named: NamedStatements | nul
           if (error instanceof Error && error.message === READ_TIMEOUT_MESSAGE) silent = error;
           // A statement prepared before a migration changed its table's columns (another instance migrated):
           // this connection's plans are stale, so it is closed and the next checkout prepares afresh.
-          if (name && (error as { code?: string }).code === STALE_PLAN_CODE) silent = error as Error;
+          if (name && error instanceof Error && STALE_PLAN.test(error.message)) silent = error;
           throw error;
         }
       };

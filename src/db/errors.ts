@@ -12,7 +12,8 @@ export function isUniqueViolation(error: unknown): boolean {
 /**
  * A store that cannot be reached or did not answer in time, which a client may retry: socket errors;
  * PostgreSQL SQLSTATE class 08 "connection exception", 57014 "query_canceled" (statement_timeout), 57P01–57P03
- * "operator intervention", 25P03 idle-in-transaction timeout; node-postgres' read timeout; SQLite busy.
+ * "operator intervention", 25P03 idle-in-transaction timeout; node-postgres' read timeout; SQLite busy; a
+ * prepared statement that outlived a column change (its connection is replaced: src/db/connect.ts).
  */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -29,7 +30,7 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_BUSY',
 ]);
 const UNAVAILABLE_MESSAGE =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|database is locked|timeout exceeded when trying to connect|not queryable|Client was closed|Query read timeout/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|database is locked|timeout exceeded when trying to connect|not queryable|Client was closed|Query read timeout|cached plan must not change result type/i;
 
 export function isUnavailable(error: unknown): boolean {
   const code = String((error as { code?: unknown })?.code ?? '');
