@@ -23,8 +23,8 @@
  *
  * Flags: --quick (short phases, ~1 min), --no-pg, --only=hello,e,c,a,f,g,i,b,d,h,pg (`oidc` is another
  * name for i; the PostgreSQL part runs only when `pg` is listed: --only=i,pg measures i on both databases),
- * --growth=1000,100000[,1000000] (sizes of phase h), --profile (CPU profile of
- * the twofold server child, top frames printed), --json=FILE (write the figures as JSON), --no-wait (do
+ * --growth=1000,100000[,1000000] (sizes of phase h), --profile (CPU profiles of
+ * the twofold server children, SQLite and PostgreSQL, top frames printed), --json=FILE (write the figures as JSON), --no-wait (do
  * not wait for other processes on the machine to go quiet before each phase), --server-entry=FILE.js (run
  * another built JavaScript entry point than dist/cli.js, which the run builds first), --server-env=NAME=VALUE (repeatable:
  * extra environment for the twofold server, e.g. UV_THREADPOOL_SIZE).
@@ -894,7 +894,7 @@ async function main(): Promise<void> {
         const oidcApp = wants('i')
           ? await seedOidcApp(databaseUrl, schema, secretKey, path.join(work, 'oidc-pg.json'))
           : null;
-        const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data-pg'), null);
+        const server = await startTwofold(databaseUrl, fixture, secretKey, path.join(work, 'data-pg'), profileDir);
         try {
           const sessions = await sessionPool(server, PLAN.poolUsers);
           await measureSessions(server, sessions, 'PostgreSQL');
