@@ -24,7 +24,7 @@ export function userAgentParts(userAgent: string): { browser: string | null; sys
   };
 }
 
-/** In English (device lists kept as data, emails before the reader's words): "Firefox on Linux". */
+/** In English, for device lists kept as data: "Firefox on Linux" (pages and emails use `t.browser`). */
 export function describeUserAgent(userAgent: string): string {
   const { browser, system } = userAgentParts(userAgent);
   const name = browser ?? 'Unknown browser';

@@ -6,6 +6,7 @@
  */
 import i18next from 'i18next';
 import { escapeHtml, Html } from '../core/html.ts';
+import { userAgentParts } from '../core/user-agent.ts';
 import { en, resources } from './catalog/index.ts';
 
 export const LOCALES = ['en', 'es'] as const;
@@ -49,6 +50,8 @@ export interface T {
   day(iso: string | null | undefined): string;
   /** "A, B and C" / "A, B y C". */
   list(items: readonly string[]): string;
+  /** What a User-Agent header names: "Firefox on Linux" / "Firefox en Linux" (pages and emails alike). */
+  browser(userAgent: string): string;
   /**
    * What an expected failure says, in this language (its code's text, or its more specific one); values that
    * are moments (ISO 8601, UTC) are written as `when` writes them.
@@ -185,6 +188,11 @@ export function translator(locale: Locale, timeZone: string | null = null): T {
     when: (iso: string | null | undefined) => (iso ? formatMoment(locale, zone, iso, 'when') : '—'),
     day: (iso: string | null | undefined) => (iso ? formatMoment(locale, zone, iso, 'day') : '—'),
     list: (items: readonly string[]) => lists.format(items),
+    browser(userAgent: string): string {
+      const { browser, system } = userAgentParts(userAgent);
+      const name = browser ?? render('common:userAgent.unknown');
+      return system ? render('common:userAgent.on', { browser: name, system }) : name;
+    },
     error: (error: LocalizableError) =>
       error.messageKey ? render(error.messageKey, momentsWritten(error.messageValues ?? {})) : error.message,
   });

@@ -102,7 +102,7 @@ export const codeTemplates = {
       code: string;
       minutes: number;
       reason: EmailCodeReason;
-      device?: { browser: string; ip: string; at: string };
+      device?: { userAgent: string; ip: string; at: string };
     },
   ): OutgoingMail {
     const t = mailTranslator(to);
@@ -110,7 +110,7 @@ export const codeTemplates = {
     const first =
       p.reason === 'device_check' && p.device
         ? t('mail:emailCode.deviceCheck', {
-            browser: p.device.browser,
+            browser: t.browser(p.device.userAgent),
             ip: p.device.ip,
             when: t.when(p.device.at),
             code: p.code,
@@ -345,11 +345,11 @@ export const securityTemplates = {
       notYou: true,
     });
   },
-  newSignIn(to: Recipient, p: { productName: string; browser: string; ip: string; at: string }): OutgoingMail {
+  newSignIn(to: Recipient, p: { productName: string; userAgent: string; ip: string; at: string }): OutgoingMail {
     const t = mailTranslator(to);
     return build(t, to, p.productName, {
       subject: t('mail:newSignIn.subject'),
-      paragraphs: [t('mail:newSignIn.body', { browser: p.browser, ip: p.ip, when: t.when(p.at) })],
+      paragraphs: [t('mail:newSignIn.body', { browser: t.browser(p.userAgent), ip: p.ip, when: t.when(p.at) })],
       notYou: true,
     });
   },

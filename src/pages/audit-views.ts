@@ -2,7 +2,7 @@
 import { AppError } from '../errors.ts';
 import type { AuditRow } from '../audit/store.ts';
 import { html, type Html } from '../core/html.ts';
-import { browserName, moment, textField } from './ui.ts';
+import { moment, textField } from './ui.ts';
 import type { MessageKey, T } from '../i18n/index.ts';
 import enOrg from '../i18n/catalog/en/org.ts';
 
@@ -51,7 +51,7 @@ export function auditTable(
     <td>${eventLabel(t, r.event)}<br><code class="event">${r.event}</code></td>
     ${options.people ? html`<td>${r.actorEmail ?? html`<span class="muted">—</span>`}</td><td>${r.targetEmail ?? html`<span class="muted">—</span>`}</td>` : ''}
     <td class="nowrap">${r.ip || '—'}</td>
-    <td>${r.userAgent ? html`<details class="ua"><summary>${browserName(t, r.userAgent)}</summary><span>${r.userAgent}</span></details>` : '—'}</td>
+    <td>${r.userAgent ? html`<details class="ua"><summary>${t.browser(r.userAgent)}</summary><span>${r.userAgent}</span></details>` : '—'}</td>
     <td class="details">${detailsList(r.details)}</td>
   </tr>`,
   )}</tbody>

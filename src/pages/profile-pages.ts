@@ -25,17 +25,7 @@ import { updatePreferences } from '../flows/preferences.ts';
 import { english, LOCALES, type MessageKey, type T } from '../i18n/index.ts';
 import { requirementBanner } from './security-views.ts';
 import { auditTable, cursorParam, pager } from './audit-views.ts';
-import {
-  browserName,
-  formError,
-  input,
-  moment,
-  postButton,
-  csrfInput,
-  roleLabel,
-  textField,
-  type FormError,
-} from './ui.ts';
+import { formError, input, moment, postButton, csrfInput, roleLabel, textField, type FormError } from './ui.ts';
 
 /** `?done=` on the profile: a fixed vocabulary, so the URL never carries text. */
 const DONE: Readonly<Record<string, MessageKey>> = {
@@ -162,14 +152,14 @@ ${onboardingCard(t, onboarding, frame.csrf, '/profile')}
     <thead><tr><th scope="col">${t('account:profile.device')}</th><th scope="col">${t('account:profile.ip')}</th><th scope="col">${t('account:profile.signedIn')}</th><th scope="col">${t('account:profile.lastActive')}</th><th scope="col"><span class="sr-only">${t('account:profile.actions')}</span></th></tr></thead>
     <tbody>${sessions.map(
       (s) => html`<tr${s.id === session.id ? html` class="current"` : ''}>
-      <td>${browserName(t, s.userAgent)} ${s.id === session.id ? html`<span class="badge ok">${t('account:profile.thisDevice')}</span>` : ''}</td>
+      <td>${t.browser(s.userAgent)} ${s.id === session.id ? html`<span class="badge ok">${t('account:profile.thisDevice')}</span>` : ''}</td>
       <td class="nowrap">${s.ip}</td><td class="nowrap">${moment(t, s.createdAt)}</td><td class="nowrap">${moment(t, s.lastSeenAt)}</td>
       <td>${postButton(
         `/profile/sessions/${s.id}/revoke`,
         frame.csrf,
         s.id === session.id
           ? t.html('account:profile.signOutHere')
-          : t.html('account:profile.revoke', { device: browserName(t, s.userAgent), ip: s.ip }),
+          : t.html('account:profile.revoke', { device: t.browser(s.userAgent), ip: s.ip }),
         'danger',
       )}</td>
     </tr>`,

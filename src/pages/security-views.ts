@@ -10,7 +10,6 @@ import type { FactorOverview as Overview } from '../factors/overview.ts';
 import type { TrustedDeviceView } from '../sessions/devices.ts';
 import { html, type Html } from '../core/html.ts';
 import { notice } from './layout.ts';
-import { browserName } from './ui.ts';
 import type { FactorRemoval } from '../flows/factors.ts';
 import { passkeyProofButton } from '../factors/passkey/views.ts';
 import type { RequirementSummary } from '../orgs/enforcement.ts';
@@ -184,7 +183,7 @@ ${
     <tbody>${devices.map(
       (
         d,
-      ) => html`<tr><td>${browserName(t, d.userAgent)}${d.current ? html` <span class="badge ok">${t('common:words.thisBrowser')}</span>` : ''}</td><td class="nowrap">${d.ip}</td><td class="nowrap">${t.day(d.lastUsedAt)}</td><td class="nowrap">${t.day(d.expiresAt)}</td>
+      ) => html`<tr><td>${t.browser(d.userAgent)}${d.current ? html` <span class="badge ok">${t('common:words.thisBrowser')}</span>` : ''}</td><td class="nowrap">${d.ip}</td><td class="nowrap">${t.day(d.lastUsedAt)}</td><td class="nowrap">${t.day(d.expiresAt)}</td>
       <td>${postButton(`/profile/security/devices/${d.id}/revoke`, csrf, t('security:overview.revoke'), 'danger')}</td></tr>`,
     )}</tbody>
   </table></div>`

@@ -4,7 +4,6 @@ import { AppError, type ErrorCode } from '../errors.ts';
 import { html, type Html } from '../core/html.ts';
 import type { LocalizableError, T } from '../i18n/index.ts';
 import { ROLES, type Role } from '../db/schema.ts';
-import { userAgentParts } from '../core/user-agent.ts';
 
 /**
  * One text value from a urlencoded body or a query string. A repeated or missing field reads as '';
@@ -117,13 +116,6 @@ export function formError(error: unknown, reply: FastifyReply): FormError {
     messageValues: error.messageValues,
     field,
   };
-}
-
-/** "Firefox on Linux", "Firefox en Linux": a User-Agent header as the reader says it. */
-export function browserName(t: T, userAgent: string): string {
-  const { browser, system } = userAgentParts(userAgent);
-  const name = browser ?? t('common:userAgent.unknown');
-  return system ? t('common:userAgent.on', { browser: name, system }) : name;
 }
 
 /** A role's name ("Owner", "Propietario"). */

@@ -169,7 +169,7 @@ export async function noteSignInDevice(
       ctx,
       securityTemplates.newSignIn(user, {
         productName: ctx.config.productName,
-        browser: describeUserAgent(meta.userAgent),
+        userAgent: meta.userAgent,
         ip: meta.ip,
         at: now,
       }),

@@ -102,6 +102,30 @@ describe.each(DIALECTS)("emails in the recipient's language (%s)", (dialect) => 
     expect(code.subject).toBe(`Tu código para iniciar sesión — ${product}`);
     expect(code.text).toMatch(new RegExp(`^Tu código para iniciar sesión en ${product} es \\d{8}\\.`));
 
+    // A sign-in from a browser never seen: the notice names it in Spanish ("Firefox en Linux"), time in her zone.
+    const firefox = new Client(t.app, '10.9.0.5');
+    const agent = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' };
+    const firstStep = await firefox.request(
+      'POST',
+      '/api/v1/sign-in',
+      { email: OWNER.email, password: NEW_PASSWORD },
+      agent,
+    );
+    expect(firstStep.json().status).toBe('second_factor_required');
+    expect((await firefox.request('POST', '/api/v1/sign-in/send', { method: 'email' }, agent)).statusCode).toBe(202);
+    const verified = await firefox.request(
+      'POST',
+      '/api/v1/sign-in/verify',
+      { method: 'email', code: await lastEmailCode(t) },
+      agent,
+    );
+    expect(verified.statusCode, verified.body).toBe(200);
+    const notice = await lastEmailTo(t, OWNER.email);
+    expect(notice.subject).toBe(`Nuevo inicio de sesión en tu cuenta — ${product}`);
+    expect(notice.text).toMatch(
+      /desde un dispositivo que no habíamos visto antes: Firefox en Linux, dirección IP 10\.9\.0\.5, el \d{1,2} nov 2026, \d{2}:\d{2} GMT-6\./,
+    );
+
     // Recovery: the link, then its start with the completion time in Mexico City (UTC−6 in November).
     expect((await browser.post('/api/v1/recovery')).statusCode).toBe(202);
     const recoveryLink = await lastEmailTo(t, OWNER.email);

@@ -9,7 +9,6 @@ import { audit, type Ctx } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import type { RequestMeta } from '../../audit/store.ts';
 import { codeTemplates, type EmailCodeReason, type Recipient } from '../../mail/templates.ts';
-import { describeUserAgent } from '../../core/user-agent.ts';
 import { hitRateLimit, releaseRateLimitHit } from '../../throttle/store.ts';
 import { claimCooldown, issueCode, releaseCooldown, supersedeOthers, type CodeBinding } from '../sent-codes.ts';
 
@@ -68,7 +67,7 @@ export async function sendEmailCode(
       minutes: EMAIL_CODE.codeSeconds / 60,
       reason,
       ...(reason === 'device_check'
-        ? { device: { browser: describeUserAgent(meta.userAgent), ip: meta.ip, at: now.toISOString() } }
+        ? { device: { userAgent: meta.userAgent, ip: meta.ip, at: now.toISOString() } }
         : {}),
     }),
     now,
