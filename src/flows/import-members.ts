@@ -3,6 +3,7 @@
  * the same importer as `twofold import`, every row placed in this org whatever its org column says. It
  * creates accounts with credentials from elsewhere, so it needs a fresh re-authentication (sudo).
  */
+import type { RowProblem } from '../import/rows.ts';
 import { Readable } from 'node:stream';
 import { BODY_LIMIT_BYTES } from '../config/defaults.ts';
 import { audit, type Ctx } from '../context.ts';
@@ -31,20 +32,27 @@ function intoOrg(csv: string, orgName: string): string {
   return [[...original.filter((h) => h !== 'org'), 'org'].join(','), ...rows].join('\n');
 }
 
+/** A row the import refused: where, whose (when readable), and why (pages word it in the reader's language). */
+export interface RejectedRow {
+  readonly line: number;
+  readonly email: string | null;
+  readonly problem: RowProblem;
+}
+
 /** Imports the pasted CSV into the org; the report, and each rejected row with its reason (no secrets). */
 export async function importIntoOrg(
   ctx: Ctx,
   by: Acting,
   input: { readonly orgId: string; readonly csv: string },
-): Promise<{ report: ImportReport; rejected: string[] }> {
+): Promise<{ report: ImportReport; rejected: RejectedRow[] }> {
   const { session, meta } = by;
   requireRecentReauthentication(ctx, session);
   const { org } = await requireManager(ctx, input.orgId, session.userId);
-  const rejected: string[] = [];
+  const rejected: RejectedRow[] = [];
   const report = await importMembers(ctx, Readable.from([intoOrg(input.csv.slice(0, BODY_LIMIT_BYTES), org.name)]), {
     format: 'csv',
     resumeKey: null,
-    onRejected: (line, email, reason) => rejected.push(`Line ${line}${email ? ` (${email})` : ''}: ${reason}`),
+    onRejected: (line, email, _reason, problem) => rejected.push({ line, email, problem }),
   });
   await audit(ctx, meta, {
     event: 'members.imported',

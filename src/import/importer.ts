@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { randomId } from '../crypto/index.ts';
 import { base32Decode } from '../core/base32.ts';
 import type { Ctx } from '../context.ts';
-import { checkRow, splitCsvLine, type ImportRow } from './rows.ts';
+import { checkRow, rowRejected, splitCsvLine, type ImportRow, type RowProblem } from './rows.ts';
 import { insertVerifications, newVerification } from '../accounts/verification.ts';
 import { queueMailWithin } from '../mail/queue.ts';
 import { insertUserRows } from '../accounts/store.ts';
@@ -34,7 +34,8 @@ export interface ImportOptions {
   readonly format: 'jsonl' | 'csv';
   /** Identifies this input for resuming (e.g. path + size); null: no resume bookkeeping. */
   readonly resumeKey: string | null;
-  readonly onRejected?: (line: number, email: string | null, reason: string) => void;
+  /** A rejected row: its line, its email when readable, why in English, and why as a code. */
+  readonly onRejected?: (line: number, email: string | null, reason: string, problem: RowProblem) => void;
   readonly onProgress?: (linesRead: number) => void;
 }
 
@@ -188,10 +189,15 @@ export async function importMembers(ctx: Ctx, input: Readable, options: ImportOp
         raw = null;
       }
     }
-    const checked = raw ? checkRow(raw) : ({ ok: false, reason: 'not a JSON object' } as const);
+    const checked = raw ? checkRow(raw) : rowRejected('notObject');
     if (!checked.ok) {
       report.rejected += 1;
-      options.onRejected?.(line, raw && typeof raw.email === 'string' ? raw.email.slice(0, 320) : null, checked.reason);
+      options.onRejected?.(
+        line,
+        raw && typeof raw.email === 'string' ? raw.email.slice(0, 320) : null,
+        checked.reason,
+        checked.problem,
+      );
       continue;
     }
     batch.push(checked.row);

@@ -18,8 +18,27 @@ export interface ImportRow {
   readonly totpSecret: string | null;
 }
 
+/** Why a row was rejected: a stable code (pages word it in the reader's language) and its English text. */
+export type RowProblem = 'notObject' | 'email' | 'org' | 'role' | 'passwordHash' | 'totpShort' | 'totpBase32';
+
+/** The English reason of each problem, as the CLI's rejected-rows file and the importer's report give it. */
+export const ROW_PROBLEM_TEXT: Readonly<Record<RowProblem, string>> = {
+  notObject: 'not a JSON object',
+  email: 'email is missing or not valid',
+  org: 'org must be 2–100 characters',
+  role: `role must be one of ${ROLES.join(', ')}`,
+  passwordHash: 'password_hash is not argon2, bcrypt, scrypt or PBKDF2 in a known encoding',
+  totpShort: 'totp_secret is shorter than 80 bits',
+  totpBase32: 'totp_secret is not base32',
+};
+
 export type RowResult =
-  { readonly ok: true; readonly row: ImportRow } | { readonly ok: false; readonly reason: string };
+  | { readonly ok: true; readonly row: ImportRow }
+  | { readonly ok: false; readonly problem: RowProblem; readonly reason: string };
+
+export function rowRejected(problem: RowProblem): RowResult & { readonly ok: false } {
+  return { ok: false, problem, reason: ROW_PROBLEM_TEXT[problem] };
+}
 
 /** Authenticator apps commonly use 80-bit seeds (RFC 4226 §4 requires ≥ 128 for new ones; we make 160). */
 const MIN_IMPORTED_SEED_BYTES = 10;
@@ -27,23 +46,22 @@ const MIN_IMPORTED_SEED_BYTES = 10;
 export function checkRow(raw: Record<string, unknown>): RowResult {
   const text = (key: string): string => (typeof raw[key] === 'string' ? (raw[key] as string).trim() : '');
   const email = normaliseEmail(text('email'));
-  if (!isValidEmail(email)) return { ok: false, reason: 'email is missing or not valid' };
+  if (!isValidEmail(email)) return rowRejected('email');
   const org = text('org').normalize('NFKC').replace(/\s+/g, ' ');
-  if (org.length < 2 || org.length > 100) return { ok: false, reason: 'org must be 2–100 characters' };
+  if (org.length < 2 || org.length > 100) return rowRejected('org');
   const role = text('role').toLowerCase();
-  if (!ROLES.includes(role as Role)) return { ok: false, reason: `role must be one of ${ROLES.join(', ')}` };
+  if (!ROLES.includes(role as Role)) return rowRejected('role');
   const passwordHash = text('password_hash') || text('passwordHash');
-  if (passwordHash && !hashScheme(passwordHash))
-    return { ok: false, reason: 'password_hash is not argon2, bcrypt, scrypt or PBKDF2 in a known encoding' };
+  if (passwordHash && !hashScheme(passwordHash)) return rowRejected('passwordHash');
   const seedText = text('totp_secret') || text('totpSecret');
   let totpSecret: string | null = null;
   if (seedText) {
     try {
       const seed = base32Decode(seedText.replace(/[\s-]/g, ''));
-      if (seed.length < MIN_IMPORTED_SEED_BYTES) return { ok: false, reason: 'totp_secret is shorter than 80 bits' };
+      if (seed.length < MIN_IMPORTED_SEED_BYTES) return rowRejected('totpShort');
       totpSecret = base32Encode(seed);
     } catch {
-      return { ok: false, reason: 'totp_secret is not base32' };
+      return rowRejected('totpBase32');
     }
   }
   return {

@@ -5,14 +5,23 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_LIMIT_BYTES } from '../config/defaults.ts';
 import { meta, requireSession } from '../http/request.ts';
-import { importIntoOrg } from '../flows/import-members.ts';
+import { importIntoOrg, type RejectedRow } from '../flows/import-members.ts';
+import { ROLES } from '../db/schema.ts';
 import { requireManager } from '../orgs/service.ts';
 import type { ImportReport } from '../import/importer.ts';
 import { html } from '../core/html.ts';
 import { notice } from './layout.ts';
 import { pageFrame } from './page.ts';
 import { AppError } from '../errors.ts';
-import type { LocalizableError } from '../i18n/index.ts';
+import type { LocalizableError, T } from '../i18n/index.ts';
+
+/** "Line 3 (ann@x.test): email is missing or not valid", in the reader's language. */
+function rejectedRow(t: T, row: RejectedRow): string {
+  const problem = t(`org:import.problems.${row.problem}`, { roles: ROLES.join(', ') });
+  return row.email
+    ? t('org:import.rejectedRowOf', { line: row.line, email: row.email, problem })
+    : t('org:import.rejectedRow', { line: row.line, problem });
+}
 
 export async function importPages(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
@@ -22,7 +31,7 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     reply: FastifyReply,
     status: number,
     report: ImportReport | null,
-    rejected: string[],
+    rejected: readonly RejectedRow[],
     error: LocalizableError | null,
   ) {
     const session = requireSession(request);
@@ -35,7 +44,7 @@ export async function importPages(app: FastifyInstance): Promise<void> {
       html`<h1>${t('org:import.heading', { org: org.name })}</h1>
 ${notice('error', error ? t.error(error) : null)}
 ${report ? html`<div class="notice notice-success" role="status">${t('org:import.report', { read: report.read, imported: report.imported, existing: report.existing, rejected: report.rejected })}</div>` : ''}
-${rejected.length ? html`<section class="card" aria-labelledby="rejected-title"><h2 id="rejected-title">${t('org:import.rejectedHeading')}</h2><ul>${rejected.map((r) => html`<li>${r}</li>`)}</ul></section>` : ''}
+${rejected.length ? html`<section class="card" aria-labelledby="rejected-title"><h2 id="rejected-title">${t('org:import.rejectedHeading')}</h2><ul>${rejected.map((r) => html`<li>${rejectedRow(t, r)}</li>`)}</ul></section>` : ''}
 <section class="card" aria-labelledby="import-title">
   <h2 id="import-title">${t('org:import.pasteHeading')}</h2>
   <p>${t.html('org:import.intro')}</p>

@@ -151,5 +151,16 @@ describe('org pages in Spanish', () => {
     expectSpanish(branding.body, 'Marca — Acme Clinic', 'Nombre visible', 'Subir un logotipo');
     const imported = await owner.get(`/orgs/${orgId}/import`);
     expectSpanish(imported.body, 'Importar miembros — Acme Clinic', 'Pegar CSV', 'Miembros (CSV)');
+    // Rejected rows say why in Spanish (the CLI's rejected-rows file keeps its English reasons).
+    const pasted = await owner.submitForm(`/orgs/${orgId}/import`, `/orgs/${orgId}/import`, {
+      csv: 'email,role\nnot-an-email,staff\nana@acme.test,chief\n',
+    });
+    expect(pasted.statusCode).toBe(200);
+    expectSpanish(
+      pasted.body,
+      'Filas rechazadas',
+      'Línea 2 (not-an-email): falta el email o no es válido',
+      'Línea 3 (ana@acme.test): role debe ser uno de: owner, admin, staff, client',
+    );
   });
 });

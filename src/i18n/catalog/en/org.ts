@@ -402,6 +402,17 @@ export default {
     report:
       'Read {{read}} rows: {{imported}} new accounts, {{existing}} already had an account and joined, {{rejected}} rejected.',
     rejectedHeading: 'Rejected rows',
+    rejectedRow: 'Line {{line}}: {{problem}}',
+    rejectedRowOf: 'Line {{line}} ({{email}}): {{problem}}',
+    problems: {
+      notObject: 'not a row the import can read',
+      email: 'email is missing or not valid',
+      org: 'the organization name must be 2–100 characters',
+      role: 'role must be one of {{roles}}',
+      passwordHash: 'password_hash is not argon2, bcrypt, scrypt or PBKDF2 in a known encoding',
+      totpShort: 'totp_secret is shorter than 80 bits',
+      totpBase32: 'totp_secret is not base32',
+    },
     pasteHeading: 'Paste CSV',
     intro:
       "One member per line with a header: <code>email,role,name,password_hash,totp_secret</code>. Only email and role are required.\n  Existing password hashes (argon2, bcrypt, scrypt, PBKDF2) keep working and become argon2id at the next sign-in; an existing\n  authenticator secret (base32) keeps people's app entry working. For more than about a thousand rows, use <code>twofold import</code>.",

@@ -418,6 +418,17 @@ export default {
     report:
       'Se leyeron {{read}} filas: {{imported}} cuentas nuevas, {{existing}} ya tenían cuenta y se unieron, {{rejected}} rechazadas.',
     rejectedHeading: 'Filas rechazadas',
+    rejectedRow: 'Línea {{line}}: {{problem}}',
+    rejectedRowOf: 'Línea {{line}} ({{email}}): {{problem}}',
+    problems: {
+      notObject: 'no es una fila que la importación pueda leer',
+      email: 'falta el email o no es válido',
+      org: 'el nombre de la organización debe tener entre 2 y 100 caracteres',
+      role: 'role debe ser uno de: {{roles}}',
+      passwordHash: 'password_hash no es argon2, bcrypt, scrypt ni PBKDF2 en una codificación conocida',
+      totpShort: 'totp_secret tiene menos de 80 bits',
+      totpBase32: 'totp_secret no está en base32',
+    },
     pasteHeading: 'Pegar CSV',
     intro:
       'Un miembro por línea, con encabezado: <code>email,role,name,password_hash,totp_secret</code>. Solo email y role son obligatorios.\n  Los hashes de contraseña existentes (argon2, bcrypt, scrypt, PBKDF2) siguen funcionando y pasan a argon2id en el próximo inicio de sesión; un\n  secreto de autenticador existente (base32) mantiene funcionando la entrada en la app de cada persona. Para más de unas mil filas, usa <code>twofold import</code>.',
