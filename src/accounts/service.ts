@@ -19,6 +19,9 @@ import { withSignInFailureBudget } from '../throttle/failure-budget.ts';
 import { lockSeconds } from '../core/attempts.ts';
 import { isCommonPassword } from './common-passwords.ts';
 import { insertUserRow, setPasswordHash } from './store.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface User {
   readonly id: string;
@@ -126,8 +129,13 @@ export async function findUserByEmail(
   return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
 }
 
+/** A user row by id: read by most flows, so compiled once (src/db/prepared.ts). */
+const userById = prepared((db: Kysely<Database>, userId: string) =>
+  db.selectFrom('users').selectAll().where('id', '=', userId),
+);
+
 export async function getUser(ctx: Ctx, userId: string): Promise<User | null> {
-  const row = await ctx.db.kysely.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const [row] = await userById(ctx.db.kysely, userId);
   return row ? toUser(row) : null;
 }
 

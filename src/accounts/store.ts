@@ -6,6 +6,9 @@
 import type { Ctx } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { AppError } from '../errors.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { preparedWrite } from '../db/prepared.ts';
 
 export interface NewUserRow {
   readonly id: string;
@@ -135,12 +138,12 @@ export async function markTwoFactorReset(ctx: Ctx, userId: string): Promise<void
     .execute();
 }
 
+const lastSignIn = preparedWrite((db: Kysely<Database>, userId: string, at: string) =>
+  db.updateTable('users').set({ last_sign_in_at: at }).where('id', '=', userId),
+);
+
 export async function touchLastSignIn(ctx: Ctx, userId: string): Promise<void> {
-  await ctx.db.kysely
-    .updateTable('users')
-    .set({ last_sign_in_at: ctx.clock().toISOString() })
-    .where('id', '=', userId)
-    .execute();
+  await lastSignIn(ctx.db.kysely, userId, ctx.clock().toISOString());
 }
 
 /** Marks the address verified; true only the first time. */

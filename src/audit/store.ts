@@ -2,7 +2,10 @@
  * The append-only audit log. Only `record` writes; nothing updates or deletes rows. `details` holds
  * non-secret context (reason codes, roles, method names) — never a password, code, secret or token.
  */
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import type { Database } from '../db/schema.ts';
+import { preparedWrite } from '../db/prepared.ts';
 import { randomId } from '../crypto/index.ts';
 import type { AuditEvent } from './events.ts';
 
@@ -33,21 +36,46 @@ export interface AuditRow {
   details: Record<string, unknown>;
 }
 
+/** Written by every security event, so compiled once (src/db/prepared.ts). */
+const insertAudit = preparedWrite(
+  (
+    db: Kysely<Database>,
+    id: string,
+    at: string,
+    event: string,
+    actorUserId: string | null,
+    targetUserId: string | null,
+    orgId: string | null,
+    ip: string,
+    userAgent: string,
+    details: string,
+  ) =>
+    db.insertInto('audit_events').values({
+      id,
+      at,
+      event,
+      actor_user_id: actorUserId,
+      target_user_id: targetUserId,
+      org_id: orgId,
+      ip,
+      user_agent: userAgent,
+      details,
+    }),
+);
+
 export async function recordAudit(db: Db, now: Date, meta: RequestMeta | null, entry: AuditEntry): Promise<void> {
-  await db.kysely
-    .insertInto('audit_events')
-    .values({
-      id: randomId(),
-      at: now.toISOString(),
-      event: entry.event,
-      actor_user_id: entry.actorUserId ?? null,
-      target_user_id: entry.targetUserId ?? null,
-      org_id: entry.orgId ?? null,
-      ip: meta?.ip ?? '',
-      user_agent: (meta?.userAgent ?? '').slice(0, 512),
-      details: JSON.stringify(entry.details ?? {}),
-    })
-    .execute();
+  await insertAudit(
+    db.kysely,
+    randomId(),
+    now.toISOString(),
+    entry.event,
+    entry.actorUserId ?? null,
+    entry.targetUserId ?? null,
+    entry.orgId ?? null,
+    meta?.ip ?? '',
+    (meta?.userAgent ?? '').slice(0, 512),
+    JSON.stringify(entry.details ?? {}),
+  );
 }
 
 export interface AuditQuery {

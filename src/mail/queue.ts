@@ -3,9 +3,10 @@
  * delivery ('stored'). With SMTP a failed attempt stays 'pending' with a doubling retry time until
  * MAIL_QUEUE.maxAttempts, then 'failed' (and audited): a message is never dropped silently.
  */
-import type { Insertable } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { MailOutboxTable } from '../db/schema.ts';
+import type { Database, MailOutboxTable } from '../db/schema.ts';
+import { preparedWrite } from '../db/prepared.ts';
 import { randomId } from '../crypto/index.ts';
 import { MAIL_QUEUE } from '../config/defaults.ts';
 import { recordAudit } from '../audit/store.ts';
@@ -73,20 +74,26 @@ function queuedMailRow(mail: OutgoingMail, now: Date): Insertable<MailOutboxTabl
   };
 }
 
+/** After every mail that left: compiled once (src/db/prepared.ts). */
+const delivered = preparedWrite(
+  (db: Kysely<Database>, id: string, status: 'stored' | 'sent', sentAt: string, attempts: number) =>
+    db
+      .updateTable('mail_outbox')
+      .set({ status, sent_at: sentAt, attempts, next_attempt_at: null })
+      .where('id', '=', id),
+);
+
 export function createMailQueue(db: Db, transport: MailTransport): MailQueue {
   async function attempt(id: string, mail: OutgoingMail, attemptsBefore: number, now: Date): Promise<boolean> {
     try {
       await transport.deliver(mail);
-      await db.kysely
-        .updateTable('mail_outbox')
-        .set({
-          status: transport.name === 'outbox' ? 'stored' : 'sent',
-          sent_at: now.toISOString(),
-          attempts: attemptsBefore + 1,
-          next_attempt_at: null,
-        })
-        .where('id', '=', id)
-        .execute();
+      await delivered(
+        db.kysely,
+        id,
+        transport.name === 'outbox' ? 'stored' : 'sent',
+        now.toISOString(),
+        attemptsBefore + 1,
+      );
       countMailDelivery(transport.name, 'delivered');
       return true;
     } catch (error) {

@@ -2,7 +2,7 @@
 import type { Ctx } from '../context.ts';
 import type { Expression, Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { preparedRead } from '../db/prepared.ts';
+import { prepared } from '../db/prepared.ts';
 import { daysLeft, deadlineFor, memberDeadline, type Requirement } from '../core/enforcement.ts';
 import { exceptionsFromRow } from './exemptions.ts';
 import type { Membership } from './service.ts';
@@ -47,7 +47,7 @@ export function requirementRowsQuery(db: Kysely<Database>, userId: string | Expr
 }
 export type RequirementRow = Awaited<ReturnType<ReturnType<typeof requirementRowsQuery>['execute']>>[number];
 
-const requirementRows = preparedRead((db: Kysely<Database>, userId: string) => requirementRowsQuery(db, userId));
+const requirementRows = prepared((db: Kysely<Database>, userId: string) => requirementRowsQuery(db, userId));
 
 export async function requirementFor(ctx: Ctx, userId: string): Promise<UserRequirement> {
   return requirementFromRows(await requirementRows(ctx.db.kysely, userId), ctx.clock());

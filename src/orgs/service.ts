@@ -9,7 +9,7 @@ import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import type { Database, Role } from '../db/schema.ts';
 import type { Kysely } from 'kysely';
-import { preparedRead } from '../db/prepared.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface Org {
   readonly id: string;
@@ -92,7 +92,7 @@ export function parseOrgName(input: string): string {
 }
 
 /** A person's memberships, oldest org first: read by most requests, so compiled once (src/db/prepared.ts). */
-const membershipRows = preparedRead((db: Kysely<Database>, userId: string) =>
+const membershipRows = prepared((db: Kysely<Database>, userId: string) =>
   db
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')

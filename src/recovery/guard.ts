@@ -10,7 +10,7 @@ import { addSeconds } from '../core/clock.ts';
 import { AppError } from '../errors.ts';
 import type { Expression, Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { preparedRead } from '../db/prepared.ts';
+import { prepared } from '../db/prepared.ts';
 import { audit, type Ctx } from '../context.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { setPasswordResetAt } from '../accounts/store.ts';
@@ -124,7 +124,7 @@ export function recentRecoveriesQuery(db: Kysely<Database>, userId: string | Exp
 }
 export type RecentRecovery = Awaited<ReturnType<ReturnType<typeof recentRecoveriesQuery>['execute']>>[number];
 
-const recentRecoveries = preparedRead((db: Kysely<Database>, userId: string, since: string) =>
+const recentRecoveries = prepared((db: Kysely<Database>, userId: string, since: string) =>
   recentRecoveriesQuery(db, userId, since),
 );
 

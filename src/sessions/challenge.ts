@@ -3,12 +3,14 @@
  * own cookie and table, opens no route but the second step, is single use, expires after 10 minutes and
  * dies after 5 wrong codes (docs/product.md "Sign-in").
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { CHALLENGE } from '../config/defaults.ts';
 import { randomId, randomToken, sha256Hex } from '../crypto/index.ts';
 import { addSeconds } from '../core/clock.ts';
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
+import type { Database } from '../db/schema.ts';
+import { preparedWrite } from '../db/prepared.ts';
 
 export interface Challenge {
   readonly id: string;
@@ -121,13 +123,16 @@ export async function claimChallengeAttempt(
   return { ...challengeOf(row), attemptsLeft: Math.max(0, CHALLENGE.maxFailures - Number(row.failures)) };
 }
 
+const consume = preparedWrite((db: Kysely<Database>, challengeId: string, at: string) =>
+  db
+    .updateTable('challenges')
+    .set({ consumed_at: at, failures: sql<number>`failures - 1` })
+    .where('id', '=', challengeId)
+    .where('consumed_at', 'is', null),
+);
+
 /** A right code undoes its own count: the challenge records only wrong codes. */
 export async function consumeChallenge(ctx: Ctx, challengeId: string): Promise<void> {
-  const result = await ctx.db.kysely
-    .updateTable('challenges')
-    .set({ consumed_at: ctx.clock().toISOString(), failures: sql<number>`failures - 1` })
-    .where('id', '=', challengeId)
-    .where('consumed_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new AppError('challenge_expired');
+  if ((await consume(ctx.db.kysely, challengeId, ctx.clock().toISOString())) !== 1)
+    throw new AppError('challenge_expired');
 }

@@ -9,7 +9,7 @@ import { addSeconds } from '../core/clock.ts';
 import type { Ctx } from '../context.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { preparedRead } from '../db/prepared.ts';
+import { prepared, preparedWrite } from '../db/prepared.ts';
 import { jsonRows, parsedRows } from '../db/json-rows.ts';
 import { requirementFromRows, requirementRowsQuery } from '../orgs/enforcement.ts';
 import { recentRecoveriesQuery, recoveryNoticeSince, type RecentRecovery } from '../recovery/guard.ts';
@@ -112,6 +112,42 @@ export interface NewSession {
   readonly freshProof?: boolean;
 }
 
+/** Every sign-in writes one: compiled once (src/db/prepared.ts). A new session was last seen when it began. */
+const insertSession = preparedWrite(
+  (
+    db: Kysely<Database>,
+    id: string,
+    tokenHash: string,
+    userId: string,
+    kind: SessionKind,
+    amr: string,
+    remember: number,
+    createdAt: string,
+    idleExpiresAt: string,
+    absoluteExpiresAt: string,
+    reauthenticatedAt: string | null,
+    ip: string,
+    userAgent: string,
+  ) =>
+    db.insertInto('sessions').values({
+      id,
+      token_hash: tokenHash,
+      user_id: userId,
+      kind,
+      amr,
+      remember,
+      created_at: createdAt,
+      last_seen_at: createdAt,
+      idle_expires_at: idleExpiresAt,
+      absolute_expires_at: absoluteExpiresAt,
+      reauthenticated_at: reauthenticatedAt,
+      stepped_up_at: null,
+      revoked_at: null,
+      ip,
+      user_agent: userAgent,
+    }),
+);
+
 export async function createSession(
   ctx: Ctx,
   input: NewSession,
@@ -138,7 +174,21 @@ export async function createSession(
     ip: meta.ip,
     user_agent: meta.userAgent.slice(0, 512),
   } as const;
-  await ctx.db.kysely.insertInto('sessions').values(row).execute();
+  await insertSession(
+    ctx.db.kysely,
+    row.id,
+    row.token_hash,
+    row.user_id,
+    row.kind,
+    row.amr,
+    row.remember,
+    row.created_at,
+    row.idle_expires_at,
+    row.absolute_expires_at,
+    row.reauthenticated_at,
+    row.ip,
+    row.user_agent,
+  );
   return { token, session: view(row) };
 }
 
@@ -159,7 +209,7 @@ export async function findSessionById(ctx: Ctx, sessionId: string): Promise<Curr
  * PostgreSQL it is one round trip.
  */
 function sessionLookup(column: 's.token_hash' | 's.id') {
-  return preparedRead((db: Kysely<Database>, value: string, recoveriesSince: string) =>
+  return prepared((db: Kysely<Database>, value: string, recoveriesSince: string) =>
     db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')

@@ -1,12 +1,12 @@
 /**
- * Reads compiled once (src/db/prepared.ts) answer exactly as the same query built on each call, with new
+ * Statements compiled once (src/db/prepared.ts) answer exactly as the same query built on each call, with new
  * values bound each time and the query's own fixed values kept; an argument that does not come out as one
  * parameter falls back to building the query every time. Both databases (their SQL differs: ? and $1).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { DIALECTS, openTestDb, type TestDb } from '../helpers/db.ts';
-import { preparedRead } from '../../src/db/prepared.ts';
+import { prepared, preparedWrite } from '../../src/db/prepared.ts';
 import type { Database } from '../../src/db/schema.ts';
 
 const NOW = '2026-11-26T00:00:00.000Z';
@@ -33,7 +33,7 @@ describe.each(DIALECTS)('prepared reads (%s)', (dialect) => {
   });
 
   it('binds new values on each call and keeps values the query fixed itself', async () => {
-    const activeByEmail = preparedRead((k: Kysely<Database>, email: string) =>
+    const activeByEmail = prepared((k: Kysely<Database>, email: string) =>
       k
         .selectFrom('users')
         .select(['id'])
@@ -48,7 +48,7 @@ describe.each(DIALECTS)('prepared reads (%s)', (dialect) => {
   });
 
   it('binds several arguments in the order the SQL needs them', async () => {
-    const between = preparedRead((k: Kysely<Database>, low: string, high: string) =>
+    const between = prepared((k: Kysely<Database>, low: string, high: string) =>
       k.selectFrom('users').select(['id']).where('id', '<=', high).where('id', '>=', low).orderBy('id'),
     );
     expect(await between(db, 'u2', 'u3')).toEqual([{ id: 'u2' }, { id: 'u3' }]);
@@ -56,7 +56,7 @@ describe.each(DIALECTS)('prepared reads (%s)', (dialect) => {
   });
 
   it('an argument used twice is bound in both places', async () => {
-    const either = preparedRead((k: Kysely<Database>, value: string) =>
+    const either = prepared((k: Kysely<Database>, value: string) =>
       k
         .selectFrom('users')
         .select(['id'])
@@ -67,10 +67,32 @@ describe.each(DIALECTS)('prepared reads (%s)', (dialect) => {
   });
 
   it('builds every time when the query reworks an argument (and answers right)', async () => {
-    const startingWith = preparedRead((k: Kysely<Database>, prefix: string) =>
+    const startingWith = prepared((k: Kysely<Database>, prefix: string) =>
       k.selectFrom('users').select(['id']).where('email', 'like', `${prefix}%`),
     );
     expect(await startingWith(db, 'a')).toEqual([{ id: 'u1' }]);
     expect(await startingWith(db, 'c')).toEqual([{ id: 'u3' }]);
+  });
+
+  it('a write answers how many rows it changed, numbers included, inside a transaction too', async () => {
+    const suspend = preparedWrite((k: Kysely<Database>, id: string, at: string) =>
+      k.updateTable('users').set({ suspended_at: at }).where('id', '=', id).where('suspended_at', 'is', null),
+    );
+    const suspendedOf = prepared((k: Kysely<Database>, id: string) =>
+      k.selectFrom('users').select(['suspended_at']).where('id', '=', id),
+    );
+    expect(await suspend(db, 'u1', NOW)).toBe(1);
+    expect(await suspend(db, 'u1', NOW)).toBe(0); // its condition no longer holds
+    expect(await suspend(db, 'nobody', NOW)).toBe(0);
+    // The plan made outside is used inside a transaction (a Kysely of its own), and rolls back with it.
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        expect(await suspend(trx, 'u3', '2026-11-27T00:00:00.000Z')).toBe(1);
+        expect(await suspendedOf(trx, 'u3')).toEqual([{ suspended_at: '2026-11-27T00:00:00.000Z' }]);
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    expect(await suspendedOf(db, 'u3')).toEqual([{ suspended_at: null }]);
   });
 });

@@ -3,13 +3,15 @@
  * its row by the associated data. The last accepted step is advanced by one conditional UPDATE, so a code
  * is accepted once even when many requests race with it (RFC 6238 §5.2; docs/security.md "TOTP").
  */
-import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { TOTP } from '../../config/defaults.ts';
 import { randomBytes, randomId } from '../../crypto/index.ts';
 import { addSeconds } from '../../core/clock.ts';
 import { findTotpStep, TOTP_DEFAULTS, TOTP_SECRET_BYTES, totpStep } from '../../core/otp.ts';
 import type { Ctx } from '../../context.ts';
 import type { VerifyOutcome } from '../factor.ts';
+import type { Database } from '../../db/schema.ts';
+import { prepared, preparedWrite } from '../../db/prepared.ts';
 
 const enrollmentAd = (id: string): string => `totp-enrollment:${id}`;
 const factorAd = (id: string): string => `totp:${id}`;
@@ -145,11 +147,24 @@ export async function listTotp(ctx: Ctx, userId: string): Promise<TotpFactorRow[
   return rows.map((r) => ({ id: r.id, label: r.label, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
 }
 
+/** The sign-in step's reads and writes of authenticator apps, compiled once (src/db/prepared.ts). */
+const factorsOf = prepared((db: Kysely<Database>, userId: string) =>
+  db.selectFrom('totp_factors').selectAll().where('user_id', '=', userId),
+);
+/** Replay guard: only a step later than the last accepted one moves the marker, in one statement. */
+const useStep = preparedWrite((db: Kysely<Database>, factorId: string, step: number, at: string) =>
+  db
+    .updateTable('totp_factors')
+    .set({ last_used_step: step, last_used_at: at })
+    .where('id', '=', factorId)
+    .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)])),
+);
+
 /** Verifies a code against the user's authenticator apps and consumes its step atomically. */
 export async function verifyTotp(ctx: Ctx, userId: string, code: string): Promise<VerifyOutcome> {
   const now = ctx.clock();
   const unixSeconds = Math.floor(now.getTime() / 1000);
-  const rows = await ctx.db.kysely.selectFrom('totp_factors').selectAll().where('user_id', '=', userId).execute();
+  const rows = await factorsOf(ctx.db.kysely, userId);
   let drift: number | undefined;
   for (const row of rows) {
     const secret = ctx.keyring.open(row.key_id, row.secret_sealed, factorAd(row.id));
@@ -158,14 +173,8 @@ export async function verifyTotp(ctx: Ctx, userId: string, code: string): Promis
       drift ??= driftMinutes(secret, code, unixSeconds);
       continue;
     }
-    // Replay guard: only a step later than the last accepted one moves the marker, in one statement.
-    const result = await ctx.db.kysely
-      .updateTable('totp_factors')
-      .set({ last_used_step: Number(step), last_used_at: now.toISOString() })
-      .where('id', '=', row.id)
-      .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', sql<number>`${Number(step)}`)]))
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) return { ok: true, amr: ['otp'], factorId: row.id };
+    if ((await useStep(ctx.db.kysely, row.id, Number(step), now.toISOString())) === 1)
+      return { ok: true, amr: ['otp'], factorId: row.id };
     return { ok: false, reason: 'replayed' };
   }
   return drift === undefined
