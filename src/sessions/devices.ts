@@ -7,6 +7,9 @@ import { constantTimeEqual, randomId, randomToken, sha256Hex } from '../crypto/i
 import { addSeconds } from '../core/clock.ts';
 import { describeUserAgent } from '../core/user-agent.ts';
 import { sendMail, type Ctx } from '../context.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { prepared, preparedWrite } from '../db/prepared.ts';
 import type { RequestMeta } from '../audit/store.ts';
 import { securityTemplates, type Recipient } from '../mail/templates.ts';
 
@@ -139,6 +142,17 @@ export async function isNewDevice(ctx: Ctx, userId: string, deviceId: string | n
   return !known.some((d) => d.device_hash === deviceHash);
 }
 
+/** Every passed sign-in reads and may write these: compiled once (src/db/prepared.ts). */
+const seenBy = prepared((db: Kysely<Database>, userId: string) =>
+  db.selectFrom('seen_devices').select(['device_hash']).where('user_id', '=', userId),
+);
+const rememberSeen = preparedWrite((db: Kysely<Database>, userId: string, deviceHash: string, at: string) =>
+  db
+    .insertInto('seen_devices')
+    .values({ user_id: userId, device_hash: deviceHash, first_seen_at: at })
+    .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doNothing()),
+);
+
 /**
  * Remembers this browser for the user; emails "new sign-in" when the user had signed in before from
  * other browsers but never from this one — unless `notify` is off because another email (the new-device
@@ -153,17 +167,9 @@ export async function noteSignInDevice(
 ): Promise<void> {
   const now = ctx.clock().toISOString();
   const deviceHash = sha256Hex(`device:${deviceId}`);
-  const known = await ctx.db.kysely
-    .selectFrom('seen_devices')
-    .select(['device_hash'])
-    .where('user_id', '=', user.id)
-    .execute();
+  const known = await seenBy(ctx.db.kysely, user.id);
   if (known.some((d) => d.device_hash === deviceHash)) return;
-  await ctx.db.kysely
-    .insertInto('seen_devices')
-    .values({ user_id: user.id, device_hash: deviceHash, first_seen_at: now })
-    .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doNothing())
-    .execute();
+  await rememberSeen(ctx.db.kysely, user.id, deviceHash, now);
   if (known.length > 0 && options.notify) {
     await sendMail(
       ctx,

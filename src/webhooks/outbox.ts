@@ -6,6 +6,9 @@
  */
 import type { AuditEntry } from '../audit/store.ts';
 import type { Ctx } from '../context.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 import { subscribes, isWebhookEvent } from './events.ts';
 import { insertDeliveries } from './store.ts';
 import { deliverDueWebhooks } from './deliver.ts';
@@ -16,14 +19,26 @@ interface Endpoint {
   readonly events: readonly string[];
 }
 
+/** The enabled webhooks that may hear of an event: read with every audit row, so compiled once (src/db/prepared.ts). */
+const enabledWebhooks = (db: Kysely<Database>) =>
+  db.selectFrom('webhooks as w').select(['w.id', 'w.org_id', 'w.events']).where('w.enabled', '=', 1);
+const webhooksOfOrg = prepared((db: Kysely<Database>, orgId: string) =>
+  enabledWebhooks(db).where('w.org_id', '=', orgId),
+);
+const webhooksOfPerson = prepared((db: Kysely<Database>, userId: string) =>
+  enabledWebhooks(db).where('w.org_id', 'in', (eb) =>
+    eb.selectFrom('memberships').select('org_id').where('user_id', '=', userId),
+  ),
+);
+
 async function endpointsFor(ctx: Ctx, entry: AuditEntry): Promise<Endpoint[]> {
   const person = entry.targetUserId ?? entry.actorUserId ?? null;
-  let q = ctx.db.kysely.selectFrom('webhooks as w').select(['w.id', 'w.org_id', 'w.events']).where('w.enabled', '=', 1);
-  if (entry.orgId) q = q.where('w.org_id', '=', entry.orgId);
-  else if (person)
-    q = q.where('w.org_id', 'in', (eb) => eb.selectFrom('memberships').select('org_id').where('user_id', '=', person));
-  else return [];
-  const rows = await q.execute();
+  const rows = entry.orgId
+    ? await webhooksOfOrg(ctx.db.kysely, entry.orgId)
+    : person
+      ? await webhooksOfPerson(ctx.db.kysely, person)
+      : [];
+  if (rows.length === 0) return [];
   return rows
     .map((r): Endpoint => ({ id: r.id, orgId: r.org_id, events: JSON.parse(r.events) as string[] }))
     .filter((w) => subscribes(w.events, entry.event));
