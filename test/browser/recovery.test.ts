@@ -56,6 +56,7 @@ describe.each(DIALECTS)('recovery in the browser (%s)', (dialect) => {
         await signInOnPage(page, OWNER.email, OWNER.password);
         await page.waitForURL(/\/sign-in\/challenge/);
         await page.getByRole('link', { name: "Can't access your device?" }).click();
+        await page.waitForURL(/\/sign-in\/recovery$/);
         await expectAccessible(page);
         await expect
           .poll(() => page.getByText(/opened now, that is \w{3} \d{1,2} \w{3}, \d\d:\d\d your time/).count())

@@ -74,6 +74,8 @@ export async function startRig(
  * script) stays on, since evaluation from the automation side is not page script.
  */
 export async function expectAccessible(page: Page): Promise<void> {
+  // A click that navigates returns once the next page starts loading: axe must see the page it has loaded.
+  await page.waitForLoadState('load');
   await page.evaluate(AXE_SOURCE);
   const violations = (await page.evaluate(async () => {
     const result = await (
