@@ -6,7 +6,9 @@ import { TRUSTED_DEVICE } from '../config/defaults.ts';
 import type { Ctx } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import type { Role } from '../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Role } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 import { deadlineFor, type Requirement } from '../core/enforcement.ts';
 
 export function roleInScope(requirement: string, role: Role): boolean {
@@ -116,8 +118,9 @@ interface MethodRuleRow {
   readonly phishing_resistant_everyone_since: string | null;
 }
 
-async function methodRuleRows(ctx: Ctx, userId: string): Promise<MethodRuleRow[]> {
-  return ctx.db.kysely
+/** Read at every second step and enrolment: compiled once (src/db/prepared.ts). */
+const methodRules = prepared((db: Kysely<Database>, userId: string) =>
+  db
     .selectFrom('memberships as m')
     .innerJoin('orgs as o', 'o.id', 'm.org_id')
     .select([
@@ -130,8 +133,11 @@ async function methodRuleRows(ctx: Ctx, userId: string): Promise<MethodRuleRow[]
       'o.phishing_resistant_staff_since',
       'o.phishing_resistant_everyone_since',
     ])
-    .where('m.user_id', '=', userId)
-    .execute();
+    .where('m.user_id', '=', userId),
+);
+
+async function methodRuleRows(ctx: Ctx, userId: string): Promise<MethodRuleRow[]> {
+  return methodRules(ctx.db.kysely, userId);
 }
 
 /**

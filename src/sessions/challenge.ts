@@ -10,7 +10,7 @@ import { addSeconds } from '../core/clock.ts';
 import { AppError } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import type { Database } from '../db/schema.ts';
-import { preparedWrite } from '../db/prepared.ts';
+import { prepared, preparedWrite } from '../db/prepared.ts';
 
 export interface Challenge {
   readonly id: string;
@@ -105,20 +105,24 @@ function challengeOf(row: {
  * spent, expired or already has its 5 wrong codes, so parallel requests on one challenge are never evaluated
  * more than 5 times. `attemptsLeft` is what remains if this attempt turns out wrong.
  */
+/** Every answer to a challenge: found and counted in one statement, compiled once (src/db/prepared.ts). */
+const claimAttempt = prepared((db: Kysely<Database>, tokenHash: string, now: string) =>
+  db
+    .updateTable('challenges')
+    .set({ failures: sql<number>`failures + 1` })
+    .where('token_hash', '=', tokenHash)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('failures', '<', CHALLENGE.maxFailures)
+    .returning(['id', 'user_id', 'expires_at', 'failures', 'first_step', 'kind']),
+);
+
 export async function claimChallengeAttempt(
   ctx: Ctx,
   token: string | undefined,
 ): Promise<Challenge & { readonly attemptsLeft: number }> {
   if (!token || token.length > 100) throw new AppError('challenge_expired');
-  const row = await ctx.db.kysely
-    .updateTable('challenges')
-    .set({ failures: sql<number>`failures + 1` })
-    .where('token_hash', '=', sha256Hex(token))
-    .where('consumed_at', 'is', null)
-    .where('expires_at', '>', ctx.clock().toISOString())
-    .where('failures', '<', CHALLENGE.maxFailures)
-    .returning(['id', 'user_id', 'expires_at', 'failures', 'first_step', 'kind'])
-    .executeTakeFirst();
+  const [row] = await claimAttempt(ctx.db.kysely, sha256Hex(token), ctx.clock().toISOString());
   if (!row) throw new AppError('challenge_expired');
   return { ...challengeOf(row), attemptsLeft: Math.max(0, CHALLENGE.maxFailures - Number(row.failures)) };
 }
